@@ -1,0 +1,607 @@
+"""People, collectives, requests, cases, covered persons, consent, aggressions, other bodies'
+protection (DOMAIN.md §3)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from protection.versioning import Versioned
+
+
+class State(models.Model):
+    """The 32 federal entities of Mexico (reference data, seeded by migration)."""
+
+    code = models.CharField(_("clave"), max_length=3, unique=True)
+    name = models.CharField(_("nombre"), max_length=80)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entidad federativa")
+        verbose_name_plural = _("entidades federativas")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Mujer")
+    MAN = "man", _("Hombre")
+    NON_BINARY = "non_binary", _("No binaria")
+    TRANS_WOMAN = "trans_woman", _("Mujer trans")
+    TRANS_MAN = "trans_man", _("Hombre trans")
+    OTHER = "other", _("Otra identidad")
+    UNDISCLOSED = "undisclosed", _("Prefiere no decir")
+
+
+class ProfileType(models.TextChoices):
+    DEFENDER = "defender", _("Persona defensora de derechos humanos")
+    JOURNALIST = "journalist", _("Periodista")
+
+
+class FieldOfWork(models.TextChoices):
+    LAND = "land", _("Tierra y territorio")
+    ENVIRONMENT = "environment", _("Medio ambiente y agua")
+    INDIGENOUS = "indigenous", _("Derechos de pueblos indígenas")
+    MIGRANTS = "migrants", _("Personas migrantes")
+    WOMEN = "women", _("Derechos de las mujeres")
+    LGBTI = "lgbti", _("Derechos LGBTI")
+    DISAPPEARED = "disappeared", _("Personas desaparecidas")
+    LABOUR = "labour", _("Derechos laborales")
+    JUSTICE = "justice", _("Acceso a la justicia")
+    PRESS = "press", _("Libertad de prensa y expresión")
+    CORRUPTION = "corruption", _("Periodismo de investigación y corrupción")
+    SECURITY = "security", _("Cobertura de seguridad")
+    OTHER = "other", _("Otra")
+
+
+class Person(Versioned):
+    given_names = models.CharField(_("nombre(s)"), max_length=120)
+    family_names = models.CharField(_("apellidos"), max_length=120, blank=True)
+    preferred_name = models.CharField(_("nombre de preferencia"), max_length=120, blank=True)
+    gender = models.CharField(_("género"), max_length=16, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("año de nacimiento"), null=True, blank=True)
+    indigenous = models.BooleanField(_("se identifica como indígena"), default=False)
+    ethnic_identity = models.CharField(
+        _("identidad étnica o pueblo"), max_length=120, blank=True
+    )
+    languages = models.CharField(_("lenguas"), max_length=200, blank=True)
+    needs_interpreter = models.BooleanField(_("requiere intérprete"), default=False)
+    disability = models.CharField(_("discapacidad"), max_length=200, blank=True)
+    profile_type = models.CharField(
+        _("perfil"), max_length=16, choices=ProfileType.choices, blank=True
+    )
+    field_of_work = models.CharField(
+        _("ámbito de trabajo"), max_length=16, choices=FieldOfWork.choices, blank=True
+    )
+    organisation = models.CharField(_("organización o medio"), max_length=200, blank=True)
+    state = models.ForeignKey(
+        State, verbose_name=_("entidad"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    municipality = models.CharField(_("municipio"), max_length=120, blank=True)
+    rural = models.BooleanField(_("zona rural"), default=False)
+    # Contact channels and address: the most sensitive fields (redacted by role).
+    phone = models.CharField(_("teléfono"), max_length=60, blank=True)
+    email = models.EmailField(_("correo electrónico"), blank=True)
+    home_address = models.TextField(_("domicilio"), blank=True)
+    safe_contact_notes = models.TextField(_("forma segura de contacto"), blank=True)
+    created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+        indexes = [
+            models.Index(fields=["family_names", "given_names"]),
+            models.Index(fields=["state", "gender"]),
+        ]
+
+    def __str__(self):
+        name = f"{self.given_names} {self.family_names}".strip()
+        if self.preferred_name:
+            return f"{name} ({self.preferred_name})"
+        return name
+
+    @property
+    def full_name(self):
+        return f"{self.given_names} {self.family_names}".strip()
+
+
+class CollectiveKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organización civil")
+    MEDIA = "media", _("Medio de comunicación")
+    COMMUNITY_RADIO = "community_radio", _("Radio comunitaria")
+    SHELTER = "shelter", _("Albergue o casa de migrantes")
+    COMMUNITY = "community", _("Comunidad o colectivo")
+    OTHER = "other", _("Otro")
+
+
+class Collective(Versioned):
+    """An organisation, outlet, shelter or community protected as such."""
+
+    name = models.CharField(_("nombre"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=20, choices=CollectiveKind.choices)
+    profile_type = models.CharField(_("perfil"), max_length=16, choices=ProfileType.choices)
+    field_of_work = models.CharField(
+        _("ámbito de trabajo"), max_length=16, choices=FieldOfWork.choices, blank=True
+    )
+    member_count = models.PositiveIntegerField(_("número de integrantes"), null=True, blank=True)
+    state = models.ForeignKey(
+        State, verbose_name=_("entidad"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    municipality = models.CharField(_("municipio"), max_length=120, blank=True)
+    rural = models.BooleanField(_("zona rural"), default=False)
+    phone = models.CharField(_("teléfono"), max_length=60, blank=True)
+    email = models.EmailField(_("correo electrónico"), blank=True)
+    address = models.TextField(_("domicilio"), blank=True)
+    created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("colectivo")
+        verbose_name_plural = _("colectivos")
+
+    def __str__(self):
+        return self.name
+
+
+class Procedure(models.TextChoices):
+    EXTRAORDINARY = "extraordinary", _("Extraordinario (urgente)")
+    ORDINARY = "ordinary", _("Ordinario")
+
+
+class CaseStatus(models.TextChoices):
+    """The case lifecycle. Allowed moves are declared in cases/lifecycle.py."""
+
+    RECEIVED = "received", _("Solicitud recibida")
+    URGENT_PROTECTION = "urgent_protection", _("Medidas urgentes")
+    RISK_EVALUATION = "risk_evaluation", _("En evaluación de riesgo")
+    AWAITING_BOARD = "awaiting_board", _("En espera de la Junta")
+    FOLLOW_UP = "follow_up", _("Con medidas (seguimiento)")
+    REEVALUATION = "reevaluation", _("En revaluación")
+    CLOSED = "closed", _("Concluido")
+
+
+class ClosureReason(models.TextChoices):
+    INADMISSIBLE = "inadmissible", _("No admitida")
+    DENIED = "denied", _("Incorporación negada por la Junta")
+    WITHDRAWN = "withdrawn", _("Medidas retiradas")
+    RISK_ENDED = "risk_ended", _("Conclusión por disminución del riesgo")
+    VOLUNTARY_EXIT = "voluntary_exit", _("Salida voluntaria")
+    DECEASED = "deceased", _("Fallecimiento")
+    OTHER = "other", _("Otra")
+
+
+class Case(Versioned):
+    file_number = models.CharField(_("número de expediente"), max_length=60, unique=True)
+    status = models.CharField(
+        _("estado"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    procedure = models.CharField(_("procedimiento"), max_length=16, choices=Procedure.choices)
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona responsable"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    unit = models.CharField(_("unidad a cargo"), max_length=16, blank=True)
+    opened_at = models.DateTimeField(_("abierto"))
+    summary = models.TextField(_("resumen"), blank=True)
+    current_risk_level = models.ForeignKey(
+        "risk.RiskLevel",
+        verbose_name=_("nivel de riesgo vigente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    beneficiary_requested_presence = models.BooleanField(
+        _("solicita estar presente en la Junta"), default=False
+    )
+    # Legal clocks on the case (DOMAIN.md §4), stored and indexed for the sweep and the lists.
+    urgent_issue_due_at = models.DateTimeField(_("emisión urgente vence"), null=True, blank=True)
+    urgent_issued_at = models.DateTimeField(_("medidas urgentes emitidas"), null=True, blank=True)
+    urgent_implement_due_at = models.DateTimeField(
+        _("implementación urgente vence"), null=True, blank=True
+    )
+    urgent_implemented_at = models.DateTimeField(
+        _("medidas urgentes implementadas"), null=True, blank=True
+    )
+    risk_study_due_at = models.DateTimeField(_("estudio de riesgo vence"), null=True, blank=True)
+    reevaluation_due_at = models.DateTimeField(_("revaluación vence"), null=True, blank=True)
+    next_deadline_at = models.DateTimeField(_("próximo plazo"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("concluido"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("motivo de conclusión"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    closure_notes = models.TextField(_("notas de conclusión"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("expediente")
+        verbose_name_plural = _("expedientes")
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["status", "next_deadline_at"]),
+            models.Index(fields=["assigned_officer", "status"]),
+            models.Index(fields=["next_deadline_at"]),
+            models.Index(fields=["-opened_at"]),
+            models.Index(fields=["risk_study_due_at"], condition=Q(status="risk_evaluation"),
+                         name="case_study_due_open"),
+            models.Index(fields=["reevaluation_due_at"], condition=~Q(status="closed"),
+                         name="case_reeval_due_open"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed") | Q(closed_at__isnull=True),
+                name="case_closed_at_only_when_closed",
+            )
+        ]
+
+    def __str__(self):
+        return self.file_number
+
+    @property
+    def is_active(self):
+        return self.status != CaseStatus.CLOSED
+
+    def recompute_next_deadline(self):
+        """The earliest clock still running on the case itself."""
+        pending = []
+        if self.urgent_issued_at is None and self.urgent_issue_due_at:
+            pending.append(self.urgent_issue_due_at)
+        if self.urgent_implemented_at is None and self.urgent_implement_due_at:
+            pending.append(self.urgent_implement_due_at)
+        if self.status == CaseStatus.RISK_EVALUATION and self.risk_study_due_at:
+            pending.append(self.risk_study_due_at)
+        if self.status in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION):
+            if self.reevaluation_due_at:
+                pending.append(self.reevaluation_due_at)
+        self.next_deadline_at = None if self.status == CaseStatus.CLOSED else min(
+            pending, default=None
+        )
+        return self.next_deadline_at
+
+
+class RequestChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("En persona")
+    PHONE = "phone", _("Teléfono")
+    EMAIL = "email", _("Correo electrónico")
+    LETTER = "letter", _("Escrito")
+    WEB = "web", _("Formulario web")
+    REFERRAL = "referral", _("Canalización de otra autoridad u organización")
+
+
+class ProtectionRequest(models.Model):
+    """A solicitud de incorporación. The first one opens the case."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="requests"
+    )
+    received_at = models.DateTimeField(_("recibida"))
+    channel = models.CharField(_("vía"), max_length=16, choices=RequestChannel.choices)
+    petitioner_person = models.ForeignKey(
+        Person,
+        verbose_name=_("peticionaria (persona)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_filed",
+    )
+    petitioner_collective = models.ForeignKey(
+        Collective,
+        verbose_name=_("peticionaria (organización)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_filed",
+    )
+    acting_on_behalf = models.BooleanField(_("actúa a nombre de otra persona"), default=False)
+    declares_imminent_danger = models.BooleanField(
+        _("declara peligro inminente para la vida o integridad"), default=False
+    )
+    procedure = models.CharField(_("procedimiento"), max_length=16, choices=Procedure.choices)
+    facts = models.TextField(_("hechos narrados"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("solicitud de incorporación")
+        verbose_name_plural = _("solicitudes de incorporación")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(petitioner_person__isnull=False)
+                | Q(petitioner_collective__isnull=False),
+                name="request_has_petitioner",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def petitioner(self):
+        return self.petitioner_person or self.petitioner_collective
+
+
+class CaseRole(models.TextChoices):
+    PETITIONER = "petitioner", _("Peticionaria")
+    BENEFICIARY = "beneficiary", _("Beneficiaria")
+    PARTNER = "partner", _("Cónyuge o pareja")
+    RELATIVE = "relative", _("Familiar o dependiente")
+    COLLEAGUE = "colleague", _("Integrante del mismo grupo")
+    OTHER = "other", _("Otra persona cubierta")
+
+
+class CasePerson(models.Model):
+    """A person or collective on a case, with their role and the dates it held."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="parties"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("persona"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="case_roles",
+    )
+    collective = models.ForeignKey(
+        Collective, verbose_name=_("colectivo"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="case_roles",
+    )
+    role = models.CharField(_("papel"), max_length=16, choices=CaseRole.choices)
+    relationship = models.CharField(_("relación con la beneficiaria"), max_length=120, blank=True)
+    from_date = models.DateField(_("desde"))
+    to_date = models.DateField(_("hasta"), null=True, blank=True)
+    added_by_risk_study = models.BooleanField(_("incorporada por el estudio de riesgo"),
+                                              default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("persona en el expediente")
+        verbose_name_plural = _("personas en el expediente")
+        indexes = [models.Index(fields=["case", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(collective__isnull=True))
+                | (Q(person__isnull=True) & Q(collective__isnull=False)),
+                name="caseperson_person_xor_collective",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.party} · {self.get_role_display()}"
+
+    @property
+    def party(self):
+        return self.person or self.collective
+
+    @property
+    def is_current(self):
+        return self.to_date is None
+
+
+class ConsentPurpose(models.TextChoices):
+    PROCESSING = "processing", _("Tramitar la solicitud")
+    THIRD_PARTY = "third_party", _("Acceso de un tercero nombrado")
+    BOARD_INVITEE = "board_invitee", _("Presencia de invitados en la Junta")
+
+
+class Consent(models.Model):
+    case = models.ForeignKey(
+        Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="consents"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("quien consiente"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="consents",
+    )
+    purpose = models.CharField(_("finalidad"), max_length=16, choices=ConsentPurpose.choices)
+    third_party_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tercero autorizado (usuario)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents_naming_me",
+    )
+    third_party_name = models.CharField(_("tercero autorizado"), max_length=200, blank=True)
+    given_at = models.DateTimeField(_("otorgado"), null=True, blank=True)
+    deferred_reason = models.TextField(
+        _("causa grave que impide recabarlo"),
+        blank=True,
+        help_text=_("Sólo si no pudo obtenerse al recibir la solicitud; se recaba en cuanto sea posible."),
+    )
+    withdrawn_at = models.DateTimeField(_("revocado"), null=True, blank=True)
+    evidence = models.TextField(_("constancia"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registró"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consentimiento")
+        verbose_name_plural = _("consentimientos")
+        indexes = [models.Index(fields=["case", "purpose"]),
+                   models.Index(fields=["third_party_user", "withdrawn_at"])]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_purpose_display()}"
+
+    @property
+    def is_active(self):
+        return self.given_at is not None and self.withdrawn_at is None
+
+
+class AggressionType(models.Model):
+    code = models.SlugField(_("clave"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tipo de agresión")
+        verbose_name_plural = _("tipos de agresión")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AggressorType(models.TextChoices):
+    MUNICIPAL = "municipal", _("Servidores públicos municipales")
+    STATE = "state", _("Servidores públicos estatales")
+    FEDERAL = "federal", _("Servidores públicos federales")
+    ORGANISED_CRIME = "organised_crime", _("Delincuencia organizada")
+    PRIVATE = "private", _("Particulares o empresas")
+    UNKNOWN = "unknown", _("Desconocido")
+
+
+class Prosecutor(models.TextChoices):
+    NONE = "none", _("No denunciada")
+    FEADLE = "feadle", _("FEADLE (federal)")
+    FGR = "fgr", _("FGR, otra fiscalía federal")
+    STATE = "state", _("Fiscalía estatal")
+    OTHER = "other", _("Otra")
+
+
+class InvestigationStatus(models.TextChoices):
+    NONE = "none", _("Sin investigación")
+    OPEN = "open", _("Carpeta abierta")
+    CHARGED = "charged", _("Con imputación o consignación")
+    CLOSED = "closed", _("Archivada o cerrada")
+    UNKNOWN = "unknown", _("Se desconoce")
+
+
+class Aggression(models.Model):
+    case = models.ForeignKey(
+        Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="aggressions"
+    )
+    victim = models.ForeignKey(
+        CasePerson, verbose_name=_("persona agredida"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="aggressions",
+    )
+    occurred_on = models.DateField(_("fecha"))
+    state = models.ForeignKey(State, verbose_name=_("entidad"), on_delete=models.PROTECT)
+    municipality = models.CharField(_("municipio"), max_length=120, blank=True)
+    place = models.CharField(_("lugar"), max_length=200, blank=True)
+    types = models.ManyToManyField(AggressionType, verbose_name=_("tipos"))
+    presumed_aggressor = models.CharField(
+        _("presunto agresor"), max_length=20, choices=AggressorType.choices
+    )
+    reported_to = models.CharField(
+        _("denunciada ante"), max_length=10, choices=Prosecutor.choices, default=Prosecutor.NONE
+    )
+    complaint_reference = models.CharField(_("carpeta de investigación"), max_length=80,
+                                           blank=True)
+    investigation_status = models.CharField(
+        _("estado de la investigación"), max_length=10, choices=InvestigationStatus.choices,
+        default=InvestigationStatus.UNKNOWN,
+    )
+    description = models.TextField(_("descripción"))
+    after_request = models.BooleanField(_("posterior a la solicitud"), default=False,
+                                        editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registró"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registrada"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[types])
+
+    class Meta:
+        verbose_name = _("agresión")
+        verbose_name_plural = _("agresiones")
+        ordering = ["-occurred_on"]
+        indexes = [models.Index(fields=["case", "occurred_on"]),
+                   models.Index(fields=["state", "occurred_on"])]
+
+    def __str__(self):
+        return f"{self.case} · {self.occurred_on}"
+
+
+class ExternalBody(models.TextChoices):
+    CNDH = "cndh", _("CNDH")
+    STATE_COMMISSION = "state_commission", _("Comisión estatal de derechos humanos")
+    IACHR = "iachr", _("CIDH: medidas cautelares")
+    IA_COURT = "ia_court", _("Corte IDH: medidas provisionales")
+    STATE_MECHANISM = "state_mechanism", _("Mecanismo estatal de protección")
+    OTHER = "other", _("Otra")
+
+
+class ExternalProtection(models.Model):
+    """Protection already granted by another body, with the risk level that body found."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("expediente"), on_delete=models.PROTECT,
+        related_name="external_protections",
+    )
+    body = models.CharField(_("organismo"), max_length=20, choices=ExternalBody.choices)
+    body_detail = models.CharField(_("detalle del organismo"), max_length=200, blank=True)
+    reference = models.CharField(_("referencia"), max_length=80, blank=True,
+                                 help_text=_("Por ejemplo MC-123-24"))
+    granted_on = models.DateField(_("fecha"))
+    risk_level_found = models.ForeignKey(
+        "risk.RiskLevel", verbose_name=_("nivel de riesgo que determinó"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    risk_level_text = models.CharField(_("nivel de riesgo (texto del organismo)"),
+                                       max_length=120, blank=True)
+    active = models.BooleanField(_("vigente"), default=True)
+    notes = models.TextField(_("notas"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("protección de otro organismo")
+        verbose_name_plural = _("protecciones de otros organismos")
+
+    def __str__(self):
+        return f"{self.get_body_display()} {self.reference}".strip()
+
+
+class AdmissibilityReason(models.Model):
+    """The defined list of reasons for admitting or rejecting a request."""
+
+    code = models.SlugField(_("clave"), max_length=40, unique=True)
+    name = models.CharField(_("motivo"), max_length=200)
+    for_admission = models.BooleanField(_("motivo de admisión"), default=False)
+    active = models.BooleanField(_("activo"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("motivo de admisibilidad")
+        verbose_name_plural = _("motivos de admisibilidad")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AdmissibilityDecision(models.Model):
+    case = models.OneToOneField(
+        Case, verbose_name=_("expediente"), on_delete=models.PROTECT,
+        related_name="admissibility",
+    )
+    admitted = models.BooleanField(_("admitida"))
+    reasons = models.ManyToManyField(AdmissibilityReason, verbose_name=_("motivos"))
+    explanation = models.TextField(_("fundamentación"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decidió"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("fecha"))
+    history = HistoricalRecords(m2m_fields=[reasons])
+
+    class Meta:
+        verbose_name = _("decisión de admisibilidad")
+        verbose_name_plural = _("decisiones de admisibilidad")
+
+    def __str__(self):
+        return f"{self.case} · {'✔' if self.admitted else '✘'}"

@@ -1,0 +1,8 @@
+"""The embedded default: SQLite in var/, Celery on the filesystem transport, mail to files."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+for sub in ("broker/queue", "broker/processed", "mail", "media"):
+    (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)
