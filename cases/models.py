@@ -13,7 +13,7 @@ from protection.versioning import Versioned
 class State(models.Model):
     """The 32 federal entities of Mexico (reference data, seeded by migration)."""
 
-    code = models.CharField(_("clave"), max_length=3, unique=True)
+    code = models.CharField(_("clave"), max_length=4, unique=True)
     name = models.CharField(_("nombre"), max_length=80)
     history = HistoricalRecords()
 
@@ -174,6 +174,11 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Otra")
 
 
+# The risk-study clock runs from the request until the study is approved (art. 27).
+STUDY_CLOCK_STATUSES = (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION,
+                        CaseStatus.RISK_EVALUATION)
+
+
 class Case(Versioned):
     file_number = models.CharField(_("número de expediente"), max_length=60, unique=True)
     status = models.CharField(
@@ -230,7 +235,9 @@ class Case(Versioned):
             models.Index(fields=["assigned_officer", "status"]),
             models.Index(fields=["next_deadline_at"]),
             models.Index(fields=["-opened_at"]),
-            models.Index(fields=["risk_study_due_at"], condition=Q(status="risk_evaluation"),
+            models.Index(fields=["risk_study_due_at"],
+                         condition=Q(status__in=["received", "urgent_protection",
+                                                 "risk_evaluation"]),
                          name="case_study_due_open"),
             models.Index(fields=["reevaluation_due_at"], condition=~Q(status="closed"),
                          name="case_reeval_due_open"),
@@ -256,7 +263,7 @@ class Case(Versioned):
             pending.append(self.urgent_issue_due_at)
         if self.urgent_implemented_at is None and self.urgent_implement_due_at:
             pending.append(self.urgent_implement_due_at)
-        if self.status == CaseStatus.RISK_EVALUATION and self.risk_study_due_at:
+        if self.status in STUDY_CLOCK_STATUSES and self.risk_study_due_at:
             pending.append(self.risk_study_due_at)
         if self.status in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION):
             if self.reevaluation_due_at:

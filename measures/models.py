@@ -603,3 +603,49 @@ class Letter(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class LineAction(models.TextChoices):
+    GRANT = "grant", _("Otorgar")
+    EXTEND = "extend", _("Prorrogar")
+    END = "end", _("Concluir")
+
+
+class DecisionLine(models.Model):
+    """One measure the decision grants, extends or ends. Confirmation applies the lines; letters
+    list them. Recorded while the decision is a draft, frozen afterwards."""
+
+    decision = models.ForeignKey(Decision, verbose_name=_("acuerdo"), on_delete=models.PROTECT,
+                                 related_name="lines")
+    action = models.CharField(_("acción"), max_length=8, choices=LineAction.choices)
+    measure_type = models.ForeignKey(MeasureType, verbose_name=_("medida"),
+                                     on_delete=models.PROTECT, null=True, blank=True)
+    covered = models.ForeignKey("cases.CasePerson", verbose_name=_("persona cubierta"),
+                                on_delete=models.PROTECT, null=True, blank=True)
+    authority = models.ForeignKey(ImplementingAuthority, verbose_name=_("autoridad"),
+                                  on_delete=models.PROTECT, null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(_("duración (meses)"), null=True,
+                                                       blank=True)
+    details = models.TextField(_("especificaciones"), blank=True)
+    target = models.ForeignKey(GrantedMeasure, verbose_name=_("medida vigente"),
+                               on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="decision_lines")
+    result = models.OneToOneField(GrantedMeasure, verbose_name=_("medida resultante"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="granting_line")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("medida del acuerdo")
+        verbose_name_plural = _("medidas del acuerdo")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(action="grant") & Q(measure_type__isnull=False)
+                           & Q(covered__isnull=False) & Q(authority__isnull=False))
+                | (~Q(action="grant") & Q(target__isnull=False)),
+                name="decision_line_complete",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.measure_type or self.target}"

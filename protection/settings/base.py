@@ -175,3 +175,8 @@ MECHANISM_NAME = env(
     "MECHANISM_NAME",
     default="Mecanismo para la Protección de Personas Defensoras de Derechos Humanos y Periodistas",
 )
+
+# The Governing Board: voting seats (quorum is half plus one) and how long Board members keep
+# access to a case after its decision.
+BOARD_VOTING_SEATS = env.int("BOARD_VOTING_SEATS", default=9)
+BOARD_ACCESS_DAYS_AFTER_DECISION = env.int("BOARD_ACCESS_DAYS_AFTER_DECISION", default=30)

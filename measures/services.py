@@ -1,0 +1,599 @@
+"""Services for measures and the Board: urgent measures, implementation, legal holds, sessions,
+agendas, decisions and their effects, appeals. Letters are in measures/letters.py."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import lifecycle
+from cases.models import Case, CaseStatus, ClosureReason, Procedure
+from protection import access, clocks
+from protection.errors import DomainError
+from protection.history import save
+from protection.models import Clock
+
+from .models import (
+    IMPLEMENTING_EVENTS,
+    AgendaItem,
+    AgendaItemStatus,
+    Appeal,
+    AppealStatus,
+    AppealTrack,
+    Attendance,
+    BoardSession,
+    Decision,
+    DecisionLine,
+    DecisionStatus,
+    EventKind,
+    EventOutcome,
+    GrantedMeasure,
+    ImplementationEvent,
+    LegalHold,
+    LineAction,
+    MeasureEndReason,
+    MeasureOrigin,
+    MeasureStatus,
+    Resolution,
+    SessionStatus,
+    WithdrawalGround,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Urgent measures (extraordinary procedure)
+
+
+@transaction.atomic
+def urgent_measures_issue(*, actor, case, measures, issued_at=None):
+    """Art. 26: URCRR issues urgent measures (≤ 3 h from the request); each must be in place
+    ≤ 9 h after issue. `measures`: dicts with measure_type, covered, authority, details."""
+    access.require(actor, "urgent.issue")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.procedure != Procedure.EXTRAORDINARY:
+        raise DomainError(_("Las medidas urgentes sólo proceden en el procedimiento "
+                            "extraordinario (peligro inminente declarado)."))
+    if not measures:
+        raise DomainError(_("Indique al menos una medida urgente."))
+    lifecycle.transition(case, "urgent_measures_issue")
+    issued_at = issued_at or timezone.now()
+    implement_rule = clocks.rule(Clock.URGENT_IMPLEMENT)
+    created = []
+    for item in measures:
+        if item["covered"].case_id != case.pk:
+            raise DomainError(_("La persona cubierta debe figurar en el expediente."))
+        created.append(save(GrantedMeasure(
+            case=case, origin=MeasureOrigin.URGENT, measure_type=item["measure_type"],
+            covered=item["covered"], authority=item["authority"],
+            details=item.get("details", ""), responsible=actor, granted_at=issued_at,
+            # URCRR implements directly: there is no separate notification step.
+            notified_at=issued_at, status=MeasureStatus.NOTIFIED,
+            implementation_due_at=clocks.due_at(Clock.URGENT_IMPLEMENT, issued_at,
+                                                clock_rule=implement_rule),
+        ), actor, _("Medida urgente emitida")))
+    case.urgent_issued_at = issued_at
+    # The 9-hour clock runs from issue, but never later than the one tracked from the request.
+    from_issue = clocks.due_at(Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule)
+    case.urgent_implement_due_at = min(filter(None, [case.urgent_implement_due_at, from_issue]))
+    case.recompute_next_deadline()
+    save(case, actor, _("Medidas urgentes emitidas"))
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Implementation
+
+
+@transaction.atomic
+def implementation_event_record(*, actor, measure, kind, occurred_at, notes,
+                                outcome=EventOutcome.NA, response_minutes=None,
+                                burden_amount=None, resolves=None):
+    """Record what happened to a granted measure. A successful delivery or installation marks it
+    implemented; the last urgent measure in place stops the case's urgent clock."""
+    access.require(actor, "measure.implementation")
+    measure = GrantedMeasure.objects.select_for_update().get(pk=measure.pk)
+    if measure.ended_at:
+        raise DomainError(_("La medida ya concluyó; no se registran más eventos."))
+    if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise DomainError(_("La fecha del evento no puede estar en el futuro."))
+    if occurred_at < measure.granted_at:
+        raise DomainError(_("El evento no puede ser anterior al otorgamiento de la medida."))
+    if not (notes or "").strip():
+        raise DomainError(_("Describa el evento."))
+    if kind == EventKind.BURDEN and burden_amount is None and not notes.strip():
+        raise DomainError(_("Indique la carga o el costo para la persona beneficiaria."))
+    if resolves is not None and resolves.measure_id != measure.pk:
+        raise DomainError(_("La falla atendida debe ser de la misma medida."))
+    event = save(ImplementationEvent(
+        measure=measure, kind=kind, occurred_at=occurred_at, outcome=outcome,
+        response_minutes=response_minutes, burden_amount=burden_amount, resolves=resolves,
+        notes=notes, recorded_by=actor,
+    ), actor)
+    if (kind in IMPLEMENTING_EVENTS and outcome != EventOutcome.FAILED
+            and measure.implemented_at is None):
+        measure.implemented_at = occurred_at
+        measure.status = MeasureStatus.IMPLEMENTED
+        if measure.notified_at is None:
+            measure.notified_at = occurred_at
+        save(measure, actor, _("Medida implementada"))
+        if measure.origin == MeasureOrigin.URGENT:
+            _urgent_implemented_check(actor, measure.case_id)
+    return event
+
+
+def _urgent_implemented_check(actor, case_id):
+    case = Case.objects.select_for_update().get(pk=case_id)
+    pending = GrantedMeasure.objects.filter(case=case, origin=MeasureOrigin.URGENT,
+                                            implemented_at__isnull=True, ended_at__isnull=True)
+    if case.urgent_implemented_at is None and not pending.exists():
+        case.urgent_implemented_at = GrantedMeasure.objects.filter(
+            case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=False
+        ).latest("implemented_at").implemented_at
+        case.recompute_next_deadline()
+        save(case, actor, _("Medidas urgentes implementadas"))
+
+
+def measure_mark_implemented(*, actor, measure, at, notes):
+    """Shortcut used by forms: a delivery event that worked."""
+    return implementation_event_record(actor=actor, measure=measure, kind=EventKind.DELIVERY,
+                                       occurred_at=at, outcome=EventOutcome.OK, notes=notes)
+
+
+def _end_measure(actor, measure, reason, decision=None, at=None):
+    measure.ended_at = at or timezone.now()
+    measure.end_reason = reason
+    measure.status = MeasureStatus.ENDED
+    measure.ended_by_decision = decision
+    return save(measure, actor, _("Medida concluida"))
+
+
+def measures_end_all(*, actor, case, reason):
+    """End every open measure of a case (voluntary exit, closure). Caller holds the transaction."""
+    ended = []
+    for measure in GrantedMeasure.objects.select_for_update().filter(case=case,
+                                                                     ended_at__isnull=True):
+        ended.append(_end_measure(actor, measure, reason))
+    return ended
+
+
+# ---------------------------------------------------------------------------------------------
+# Legal holds
+
+
+def active_holds(case, measure=None):
+    holds = LegalHold.objects.filter(case=case, lifted_on__isnull=True)
+    if measure is not None:
+        holds = holds.filter(Q(measure__isnull=True) | Q(measure=measure))
+    return holds
+
+
+@transaction.atomic
+def legal_hold_record(*, actor, case, court, reference, issued_on, measure=None, notes=""):
+    access.require(actor, "legal_hold.record")
+    if not court.strip() or not reference.strip():
+        raise DomainError(_("Indique el juzgado y el número del expediente judicial."))
+    return save(LegalHold(case=case, measure=measure, court=court, reference=reference,
+                          issued_on=issued_on, notes=notes, recorded_by=actor), actor,
+                _("Suspensión judicial registrada"))
+
+
+@transaction.atomic
+def legal_hold_lift(*, actor, hold, lifted_on, notes):
+    access.require(actor, "legal_hold.record")
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.lifted_on:
+        raise DomainError(_("La suspensión ya fue levantada."))
+    if not (notes or "").strip():
+        raise DomainError(_("Indique la resolución judicial que levanta la suspensión."))
+    hold.lifted_on = lifted_on
+    hold.notes = f"{hold.notes}\n{notes}".strip()
+    return save(hold, actor, _("Suspensión judicial levantada"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Board sessions and agendas
+
+
+@transaction.atomic
+def session_schedule(*, actor, kind, scheduled_at, place=""):
+    access.require(actor, "board.manage")
+    if scheduled_at <= timezone.now():
+        raise DomainError(_("La sesión debe programarse en el futuro."))
+    last = BoardSession.objects.select_for_update().filter(kind=kind).order_by("-number").first()
+    number = (last.number + 1) if last else 1
+    return save(BoardSession(kind=kind, number=number, scheduled_at=scheduled_at, place=place,
+                             papers_due_at=clocks.due_before(Clock.BOARD_PAPERS, scheduled_at)),
+                actor, _("Sesión programada"))
+
+
+@transaction.atomic
+def attendance_record(*, actor, session, member, present):
+    access.require(actor, "board.manage")
+    row, _created = Attendance.objects.get_or_create(session=session, member=member)
+    row.present = present
+    return save(row, actor)
+
+
+@transaction.atomic
+def agenda_item_add(*, actor, session, case, kind, risk_study=None, appeal=None,
+                    beneficiary_requested_presence=None):
+    access.require(actor, "board.manage")
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("La sesión ya concluyó."))
+    if AgendaItem.objects.filter(session=session, case=case,
+                                 status=AgendaItemStatus.PENDING).exists():
+        raise DomainError(_("El expediente ya está en el orden del día de esta sesión."))
+    position = AgendaItem.objects.filter(session=session).count() + 1
+    if beneficiary_requested_presence is None:
+        beneficiary_requested_presence = case.beneficiary_requested_presence
+    return save(AgendaItem(session=session, case=case, kind=kind, position=position,
+                           risk_study=risk_study, appeal=appeal,
+                           beneficiary_requested_presence=beneficiary_requested_presence),
+                actor, _("Agregado al orden del día"))
+
+
+@transaction.atomic
+def agenda_item_defer(*, actor, item, reason):
+    access.require(actor, "board.manage")
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != AgendaItemStatus.PENDING:
+        raise DomainError(_("Sólo se difiere un punto pendiente."))
+    if not (reason or "").strip():
+        raise DomainError(_("Indique el motivo del diferimiento."))
+    item.status = AgendaItemStatus.DEFERRED
+    item.deferred_reason = reason
+    return save(item, actor, _("Punto diferido"))
+
+
+@transaction.atomic
+def agenda_item_presence(*, actor, item, attended, absence_waiver=""):
+    access.require(actor, "board.manage")
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item.beneficiary_attended = attended
+    item.absence_waiver = absence_waiver
+    return save(item, actor)
+
+
+def voting_seats():
+    return settings.BOARD_VOTING_SEATS
+
+
+def quorum_required():
+    return voting_seats() // 2 + 1
+
+
+def session_quorum(session):
+    """(present voting members, required, has quorum, civil-society members present)."""
+    present = list(Attendance.objects.filter(session=session, present=True)
+                   .select_related("member"))
+    voting = [a for a in present if a.member.votes]
+    civil = [a for a in voting if a.member.is_civil_society]
+    required = quorum_required()
+    return len(voting), required, len(voting) >= required, len(civil)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions
+
+
+@transaction.atomic
+def decision_record(*, actor, case, resolution, legal_basis, text, agenda_item=None,
+                    confirmed_risk_level=None, votes_for=0, votes_against=0, votes_abstaining=0,
+                    dissent="", withdrawal_ground="", lines=(), supersedes=None, number=None):
+    """Record a draft decision during the session. `lines`: dicts with action, measure_type,
+    covered, authority, duration_months, details, target."""
+    from protection.numbering import number_next
+
+    access.require(actor, "board.decide")
+    if agenda_item is not None:
+        if agenda_item.case_id != case.pk:
+            raise DomainError(_("El punto del orden del día es de otro expediente."))
+        if hasattr(agenda_item, "decision"):
+            raise DomainError(_("Este punto ya tiene un acuerdo registrado."))
+    if not (legal_basis or "").strip() or not (text or "").strip():
+        raise DomainError(_("El acuerdo requiere fundamento y texto."))
+    decision = save(Decision(
+        session=agenda_item.session if agenda_item else None, agenda_item=agenda_item,
+        case=case, number=number or number_next(key="decision"), resolution=resolution,
+        legal_basis=legal_basis, text=text, confirmed_risk_level=confirmed_risk_level,
+        votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining,
+        dissent=dissent, withdrawal_ground=withdrawal_ground, recorded_by=actor,
+        supersedes=supersedes,
+    ), actor, _("Acuerdo registrado"))
+    for line in lines:
+        decision_line_add(actor=actor, decision=decision, **line)
+    return decision
+
+
+def decision_line_add(*, actor, decision, action, measure_type=None, covered=None,
+                      authority=None, duration_months=None, details="", target=None):
+    access.require(actor, "board.decide")
+    if decision.status != DecisionStatus.DRAFT:
+        raise DomainError(_("El acuerdo ya fue confirmado: sólo cambia con un nuevo acuerdo."))
+    if action == LineAction.GRANT:
+        if not (measure_type and covered and authority):
+            raise DomainError(_("Cada medida otorgada requiere tipo, persona cubierta y "
+                                "autoridad implementadora."))
+        if covered.case_id != decision.case_id:
+            raise DomainError(_("La persona cubierta debe figurar en el expediente."))
+        if not duration_months:
+            raise DomainError(_("Indique la duración de la medida."))
+    else:
+        if target is None or target.case_id != decision.case_id or target.ended_at:
+            raise DomainError(_("Seleccione una medida vigente de este expediente."))
+        if action == LineAction.EXTEND and not duration_months:
+            raise DomainError(_("Indique por cuántos meses se prorroga."))
+    return save(DecisionLine(decision=decision, action=action, measure_type=measure_type,
+                             covered=covered, authority=authority,
+                             duration_months=duration_months, details=details, target=target),
+                actor)
+
+
+END_REASON = {
+    Resolution.WITHDRAW: MeasureEndReason.WITHDRAWN,
+    Resolution.REDUCE: MeasureEndReason.REDUCED,
+    Resolution.MODIFY: MeasureEndReason.REPLACED,
+}
+PROTECTIVE = (Resolution.ADMIT, Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND,
+              Resolution.REDUCE)
+
+
+def decision_problems(decision):
+    """Rules a decision must meet before confirmation, as user-facing sentences."""
+    problems = []
+    item = decision.agenda_item
+    if decision.session_id:
+        present, required, ok, civil = session_quorum(decision.session)
+        if not ok:
+            problems.append(_("No hay quórum: %(present)s integrantes con voto presentes, se "
+                              "requieren %(required)s.") % {"present": present,
+                                                           "required": required})
+        cast = decision.votes_for + decision.votes_against + decision.votes_abstaining
+        if cast > present:
+            problems.append(_("Se registraron %(cast)s votos pero sólo hay %(present)s "
+                              "integrantes con voto presentes.") % {"cast": cast,
+                                                                   "present": present})
+        if decision.votes_for <= decision.votes_against:
+            problems.append(_("El acuerdo no tiene mayoría de votos a favor."))
+    if item is not None:
+        if item.status != AgendaItemStatus.PENDING:
+            problems.append(_("El punto del orden del día no está pendiente."))
+        if (item.beneficiary_requested_presence and not item.beneficiary_attended
+                and not item.absence_waiver.strip()):
+            problems.append(_("La persona beneficiaria pidió estar presente y no asistió: no "
+                              "puede resolverse sin su renuncia escrita."))
+    lines = list(decision.lines.all())
+    if decision.resolution == Resolution.WITHDRAW:
+        if not decision.withdrawal_ground:
+            problems.append(_("El retiro requiere una de las causales permitidas."))
+    ending = [ln for ln in lines if ln.action == LineAction.END]
+    if decision.resolution == Resolution.WITHDRAW and not ending:
+        ending_targets = list(GrantedMeasure.objects.filter(case=decision.case_id,
+                                                            ended_at__isnull=True))
+    else:
+        ending_targets = [ln.target for ln in ending]
+    for target in ending_targets:
+        if active_holds(decision.case_id, target).exists():
+            problems.append(_("Una suspensión judicial vigente impide retirar «%(m)s».")
+                            % {"m": target})
+    if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not \
+            [ln for ln in lines if ln.action in (LineAction.GRANT, LineAction.EXTEND)]:
+        problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
+    if decision.resolution in PROTECTIVE and decision.confirmed_risk_level_id is None:
+        problems.append(_("Indique el nivel de riesgo que la Junta confirma."))
+    return problems
+
+
+@transaction.atomic
+def decision_confirm(*, actor, decision):
+    """Confirm a recorded decision and apply it: grant, extend or end measures, move the case,
+    start the notification (72 h), implementation (30 days) and re-evaluation clocks."""
+    access.require(actor, "board.decide")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise DomainError(_("El acuerdo ya fue confirmado: sólo cambia con un nuevo acuerdo."))
+    problems = decision_problems(decision)
+    if problems:
+        raise DomainError(" ".join(problems))
+    case = Case.objects.select_for_update().get(pk=decision.case_id)
+    now = timezone.now()
+    rules = clocks.rules()
+    notification_due = clocks.due_at(Clock.NOTIFICATION, now, clock_rule=rules[Clock.NOTIFICATION])
+    implementation_due = clocks.due_at(Clock.IMPLEMENTATION, now,
+                                       clock_rule=rules[Clock.IMPLEMENTATION])
+
+    for line in decision.lines.select_related("target"):
+        if line.action == LineAction.GRANT:
+            line.result = save(GrantedMeasure(
+                case=case, decision=decision, origin=MeasureOrigin.BOARD,
+                measure_type=line.measure_type, covered=line.covered, authority=line.authority,
+                details=line.details, granted_at=now, duration_months=line.duration_months,
+                responsible=case.assigned_officer if case.assigned_officer and
+                case.assigned_officer.role == "follow_up" else None,
+                notification_due_at=notification_due, implementation_due_at=implementation_due,
+                review_due_at=clocks.shift(now, clocks.ClockRule(
+                    line.duration_months, "months", "", "")),
+            ), actor, _("Medida otorgada por la Junta"))
+            save(line, actor)
+        elif line.action == LineAction.EXTEND:
+            target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
+            base = max(filter(None, [target.review_due_at, now]))
+            target.review_due_at = clocks.shift(base, clocks.ClockRule(
+                line.duration_months, "months", "", ""))
+            target.duration_months = (target.duration_months or 0) + line.duration_months
+            save(target, actor, _("Medida prorrogada"))
+        else:
+            target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
+            _end_measure(actor, target, END_REASON.get(decision.resolution,
+                                                       MeasureEndReason.REPLACED), decision, now)
+    if decision.resolution == Resolution.WITHDRAW and not decision.lines.filter(
+            action=LineAction.END).exists():
+        for target in GrantedMeasure.objects.select_for_update().filter(case=case,
+                                                                        ended_at__isnull=True):
+            _end_measure(actor, target, MeasureEndReason.WITHDRAWN, decision, now)
+
+    _apply_to_case(actor, decision, case, now)
+    decision.status = DecisionStatus.CONFIRMED
+    decision.confirmed_by = actor
+    decision.confirmed_at = now
+    decision.notification_due_at = notification_due
+    save(decision, actor, _("Acuerdo confirmado"))
+    if decision.agenda_item_id:
+        item = decision.agenda_item
+        item.status = AgendaItemStatus.DECIDED
+        save(item, actor)
+        if item.appeal_id:
+            appeal = item.appeal
+            appeal.status = AppealStatus.RESOLVED
+            appeal.ruled_at = now
+            appeal.ruling = decision.text
+            appeal.upheld = decision.lines.filter(action=LineAction.GRANT).exists()
+            save(appeal, actor, _("Inconformidad resuelta por la Junta"))
+    if decision.supersedes_id:
+        from .letters import letters_supersede_for
+
+        letters_supersede_for(actor=actor, decision=decision.supersedes)
+    from .letters import letters_plan
+
+    letters_plan(actor=actor, decision=decision)
+    return decision
+
+
+def _apply_to_case(actor, decision, case, now):
+    open_measures = GrantedMeasure.objects.filter(case=case, ended_at__isnull=True).exists()
+    resolution = decision.resolution
+    if resolution == Resolution.DENY:
+        lifecycle.transition(case, "board_deny")
+        case.closed_at, case.closure_reason = now, ClosureReason.DENIED
+        case.closure_notes = decision.text
+    elif resolution == Resolution.WITHDRAW and not open_measures:
+        lifecycle.transition(case, "board_end")
+        case.closed_at = now
+        case.closure_reason = (ClosureReason.RISK_ENDED
+                               if decision.withdrawal_ground == WithdrawalGround.RISK_DECREASED
+                               else ClosureReason.WITHDRAWN)
+        case.closure_notes = decision.text
+    elif resolution == Resolution.RULE_ON_APPEAL and case.status != CaseStatus.AWAITING_BOARD:
+        pass  # a ruling that changes no measure leaves the case where it is
+    elif resolution == Resolution.RULE_ON_APPEAL and not open_measures:
+        lifecycle.transition(case, "board_deny")
+        case.closed_at, case.closure_reason = now, ClosureReason.DENIED
+        case.closure_notes = decision.text
+    else:
+        lifecycle.transition(case, "board_protect")
+        case.reevaluation_due_at = clocks.due_at(Clock.REEVALUATION, now)
+    if decision.confirmed_risk_level_id:
+        case.current_risk_level_id = decision.confirmed_risk_level_id
+    case.recompute_next_deadline()
+    save(case, actor, _("Acuerdo %(n)s aplicado") % {"n": decision.number})
+
+
+@transaction.atomic
+def decision_mark_notified(*, actor, decision, at=None):
+    """The decision was communicated to the implementing authorities (art. 29-I)."""
+    access.require(actor, "measure.notify")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.CONFIRMED:
+        raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
+    at = at or timezone.now()
+    decision.notified_at = decision.notified_at or at
+    save(decision, actor, _("Acuerdo comunicado"))
+    for measure in GrantedMeasure.objects.select_for_update().filter(
+            decision=decision, notified_at__isnull=True, ended_at__isnull=True):
+        measure.notified_at = at
+        if measure.status == MeasureStatus.GRANTED:
+            measure.status = MeasureStatus.NOTIFIED
+        save(measure, actor, _("Medida comunicada"))
+    return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Appeals (recurso de inconformidad)
+
+
+@transaction.atomic
+def appeal_file(*, actor, case, track, grounds, against_decision=None,
+                against_implementation=False, filed_at=None):
+    """File an appeal. Out of time, it is recorded as inadmissible with the reason (never lost).
+    The ordinary track orders a new risk study (art. 58); the urgent track gives the CEN 12 h."""
+    access.require(actor, "appeal.record")
+    if not (grounds or "").strip():
+        raise DomainError(_("Escriba los agravios de la inconformidad."))
+    if against_decision is None and not against_implementation:
+        raise DomainError(_("Indique el acuerdo impugnado o que se impugna la implementación."))
+    filed_at = filed_at or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    filing_clock = Clock.URGENT_APPEAL_FILING if track == AppealTrack.URGENT else \
+        Clock.APPEAL_FILING
+    deadline = None
+    if against_decision is not None:
+        start = against_decision.notified_at or against_decision.confirmed_at
+        deadline = clocks.due_at(filing_clock, start) if start else None
+    elif track == AppealTrack.URGENT and case.urgent_issued_at:
+        deadline = clocks.due_at(filing_clock, case.urgent_issued_at)
+    appeal = Appeal(case=case, track=track, against_decision=against_decision,
+                    against_implementation=against_implementation, filed_at=filed_at,
+                    filing_deadline_at=deadline, grounds=grounds, recorded_by=actor)
+    if deadline and filed_at > deadline and not against_implementation:
+        appeal.status = AppealStatus.INADMISSIBLE
+        appeal.ruling = _("Presentada fuera del plazo legal.")
+        appeal.ruled_at = timezone.now()
+        return save(appeal, actor, _("Inconformidad fuera de plazo"))
+    if track == AppealTrack.URGENT:
+        appeal.ruling_due_at = clocks.due_at(Clock.URGENT_APPEAL_RULING, filed_at)
+    else:
+        appeal.status = AppealStatus.NEW_STUDY
+        if case.status == CaseStatus.CLOSED:
+            lifecycle.transition(case, "appeal_reopen")
+            case.closed_at = None
+            case.closure_reason = ""
+            case.risk_study_due_at = clocks.due_at(Clock.RISK_STUDY, filed_at)
+            case.recompute_next_deadline()
+            save(case, actor, _("Reabierto por inconformidad"))
+    return save(appeal, actor, _("Inconformidad presentada"))
+
+
+@transaction.atomic
+def appeal_rule_urgent(*, actor, appeal, upheld, ruling):
+    """Art. 62: the CEN rules on an urgent-track appeal within 12 hours."""
+    access.require(actor, "board.decide")
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.track != AppealTrack.URGENT or appeal.status != AppealStatus.FILED:
+        raise DomainError(_("Sólo se resuelve así una inconformidad urgente presentada."))
+    if not (ruling or "").strip():
+        raise DomainError(_("Escriba la resolución."))
+    appeal.status = AppealStatus.RESOLVED
+    appeal.upheld = upheld
+    appeal.ruling = ruling
+    appeal.ruled_at = timezone.now()
+    return save(appeal, actor, _("Inconformidad urgente resuelta"))
+
+
+@transaction.atomic
+def appeal_request_independent_study(*, actor, appeal):
+    """The Board asks the Consejo for an independent study; the Consejo rules in 15 days."""
+    access.require(actor, "board.manage")
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.track != AppealTrack.ORDINARY or appeal.status not in (AppealStatus.FILED,
+                                                                     AppealStatus.NEW_STUDY):
+        raise DomainError(_("El estudio independiente procede en la vía ordinaria, tras el "
+                            "nuevo estudio."))
+    now = timezone.now()
+    appeal.status = AppealStatus.INDEPENDENT_STUDY
+    appeal.consejo_ruling_due_at = clocks.due_at(Clock.APPEAL_CONSEJO_RULING, now)
+    return save(appeal, actor, _("Estudio independiente solicitado"))
+
+
+@transaction.atomic
+def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
+    access.require(actor, "board.manage")
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status != AppealStatus.INDEPENDENT_STUDY:
+        raise DomainError(_("El Consejo dictamina después del estudio independiente."))
+    if not (ruling or "").strip():
+        raise DomainError(_("Escriba el dictamen del Consejo."))
+    appeal.status = AppealStatus.CONSEJO_RULED
+    appeal.consejo_ruling = ruling
+    appeal.consejo_ruled_at = timezone.now()
+    appeal.independent_study = independent_study
+    return save(appeal, actor, _("Dictamen del Consejo"))

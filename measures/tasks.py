@@ -1,0 +1,25 @@
+"""Celery tasks of the measures app. Thin: primary keys in, a service call, idempotent."""
+
+import logging
+
+from celery import shared_task
+
+log = logging.getLogger(__name__)
+
+
+def letters_enqueue(letter_ids):
+    """Queue rendering of planned letters. If the broker is down the rows stay pending and the
+    periodic sweeper (letters_requeue_stuck) queues them later: nothing is lost."""
+    for letter_id in letter_ids:
+        try:
+            letter_render.delay(letter_id)
+        except Exception:  # broker unavailable: the sweeper will pick the row up
+            log.warning("broker unavailable; letter %s left pending for the sweeper", letter_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30,
+             time_limit=120, soft_time_limit=100)
+def letter_render(self, letter_id):
+    from .rendering import letter_render_claimed
+
+    return letter_render_claimed(letter_id)

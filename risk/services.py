@@ -1,0 +1,230 @@
+"""Services of the risk unit: immediate-action assessments, risk studies, re-evaluations."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import lifecycle
+from cases.models import Case, CaseStatus
+from protection import access, clocks
+from protection.errors import DomainError
+from protection.history import save, stamp
+from protection.models import Clock
+from protection.versioning import save_versioned
+
+from . import scoring
+from .models import (
+    FactorScore,
+    ImmediateActionAssessment,
+    ProposedMeasure,
+    Reevaluation,
+    RiskFactor,
+    RiskLevel,
+    RiskStudy,
+    StudyKind,
+    StudyStatus,
+)
+
+
+def active_factors():
+    return list(RiskFactor.objects.filter(active=True).order_by("order", "code"))
+
+
+def active_levels():
+    return list(RiskLevel.objects.filter(scale__active=True).order_by("rank"))
+
+
+@transaction.atomic
+def immediate_assessment_record(*, actor, case, findings, imminent_danger_confirmed,
+                                recommended_measures=""):
+    """Art. 26-III: done at the same time as the urgent measures."""
+    access.require(actor, "assessment.immediate")
+    if not (findings or "").strip():
+        raise DomainError(_("Describa los hallazgos del estudio de acción inmediata."))
+    if not case.is_active:
+        raise DomainError(_("El expediente está concluido."))
+    return save(
+        ImmediateActionAssessment(case=case, performed_by=actor, performed_at=timezone.now(),
+                                  findings=findings,
+                                  imminent_danger_confirmed=imminent_danger_confirmed,
+                                  recommended_measures=recommended_measures),
+        actor,
+    )
+
+
+@transaction.atomic
+def risk_study_open(*, actor, case, analyst, kind=StudyKind.INITIAL):
+    """Assign a risk study to an analyst. The initial study keeps the case's 10-day clock from
+    the request; later studies get a fresh one."""
+    access.require(actor, "study.assign")
+    return _study_create(actor=actor, case=case, analyst=analyst, kind=kind)
+
+
+def _study_create(*, actor, case, analyst, kind):
+    if analyst.role != "analyst":
+        raise DomainError(_("El estudio debe asignarse a una persona analista de riesgo."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (CaseStatus.RISK_EVALUATION, CaseStatus.REEVALUATION):
+        raise DomainError(
+            _("Sólo puede abrirse un estudio cuando el expediente está en evaluación o "
+              "revaluación (ahora: «%(status)s»).") % {"status": case.get_status_display()})
+    if case.risk_studies.filter(status__in=[StudyStatus.DRAFT, StudyStatus.SUBMITTED,
+                                            StudyStatus.RETURNED]).exists():
+        raise DomainError(_("Ya hay un estudio en curso para este expediente."))
+    now = timezone.now()
+    if kind == StudyKind.INITIAL and case.risk_study_due_at:
+        due = case.risk_study_due_at
+    else:
+        due = clocks.due_at(Clock.RISK_STUDY, now)
+        case.risk_study_due_at = due
+        case.recompute_next_deadline()
+        save(case, actor)
+    return save(RiskStudy(case=case, kind=kind, analyst=analyst, requested_at=now, due_at=due),
+                actor, _("Estudio asignado"))
+
+
+EDITABLE_FIELDS = ("narrative_context", "differential_considerations", "person_own_view",
+                   "routines", "proposed_duration_months", "proposed_measures_notes",
+                   "resulting_level", "level_justification")
+
+
+@transaction.atomic
+def risk_study_save(*, actor, study, expected_version, fields, scores=None,
+                    proposed_measures=None):
+    """Save the analyst's work on a draft or returned study.
+
+    `scores`: {factor: (score, reasoning)}; `proposed_measures`: list of dicts with
+    measure_type, covered, duration_months, context_notes (replaces the list).
+    """
+    access.require(actor, "study.edit")
+    if study.analyst_id != actor.pk:
+        raise DomainError(_("Sólo la persona analista asignada puede editar el estudio."))
+    if study.status not in (StudyStatus.DRAFT, StudyStatus.RETURNED):
+        raise DomainError(_("El estudio ya fue enviado; no puede editarse."))
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise DomainError(_("Campo no editable: %(name)s") % {"name": name})
+        setattr(study, name, value)
+    if scores is not None:
+        for factor, (score, reasoning) in scores.items():
+            if score is None:
+                FactorScore.objects.filter(study=study, factor=factor).delete()
+                continue
+            if not 0 <= score <= factor.max_score:
+                raise DomainError(
+                    _("El puntaje de «%(factor)s» debe estar entre 0 y %(max)s.")
+                    % {"factor": factor.name, "max": factor.max_score})
+            row = FactorScore.objects.filter(study=study, factor=factor).first() or FactorScore(
+                study=study, factor=factor)
+            row.score, row.reasoning = score, reasoning or ""
+            save(row, actor)
+    if proposed_measures is not None:
+        study.proposed_measures.all().delete()
+        for item in proposed_measures:
+            if item.get("covered") is not None and item["covered"].case_id != study.case_id:
+                raise DomainError(_("La persona cubierta debe figurar en el expediente."))
+            save(ProposedMeasure(study=study, **item), actor)
+    result = study_score(study)
+    study.weighted_score = result.weighted_score
+    study.suggested_level = result.suggested_level
+    stamp(study, actor, _("Estudio actualizado"))
+    return save_versioned(study, expected_version=expected_version)
+
+
+def study_score(study):
+    scores = {fs.factor_id: (fs.score, fs.reasoning) for fs in study.factor_scores.all()}
+    return scoring.compute(active_factors(), scores, active_levels())
+
+
+def study_problems(study):
+    """What still blocks submission, as user-facing sentences."""
+    problems = []
+    if not study.narrative_context.strip():
+        problems.append(_("Falta la narrativa del contexto."))
+    if not study.differential_considerations.strip():
+        problems.append(_("Faltan las consideraciones de enfoque diferencial."))
+    if not study.person_own_view.strip():
+        problems.append(_("Falta lo que la persona dice de su propio riesgo."))
+    result = study_score(study)
+    for factor in result.missing:
+        problems.append(_("Falta calificar el factor «%(f)s».") % {"f": factor.name})
+    for line in result.lines:
+        if line.score is not None and not line.reasoning.strip():
+            problems.append(_("Explique por qué calificó así «%(f)s».") % {"f": line.factor.name})
+    if study.resulting_level_id is None:
+        problems.append(_("Indique el nivel de riesgo resultante."))
+    elif (result.suggested_level and study.resulting_level_id != result.suggested_level.pk
+          and not study.level_justification.strip()):
+        problems.append(_("El nivel difiere del sugerido por el puntaje: explique por qué."))
+    if not study.proposed_duration_months:
+        problems.append(_("Indique la duración propuesta de las medidas."))
+    if not study.proposed_measures.exists() and not study.proposed_measures_notes.strip():
+        problems.append(_("Proponga medidas o explique por qué no se proponen."))
+    return problems
+
+
+@transaction.atomic
+def risk_study_submit(*, actor, study):
+    access.require(actor, "study.edit")
+    study = RiskStudy.objects.select_for_update().get(pk=study.pk)
+    if study.analyst_id != actor.pk:
+        raise DomainError(_("Sólo la persona analista asignada puede enviar el estudio."))
+    if study.status not in (StudyStatus.DRAFT, StudyStatus.RETURNED):
+        raise DomainError(_("El estudio ya fue enviado."))
+    problems = study_problems(study)
+    if problems:
+        raise DomainError(_("El estudio está incompleto: %(list)s") % {"list": " ".join(problems)})
+    study.status = StudyStatus.SUBMITTED
+    study.submitted_at = timezone.now()
+    return save(study, actor, _("Estudio enviado para aprobación"))
+
+
+@transaction.atomic
+def risk_study_return(*, actor, study, notes):
+    access.require(actor, "study.approve")
+    study = RiskStudy.objects.select_for_update().get(pk=study.pk)
+    if study.status != StudyStatus.SUBMITTED:
+        raise DomainError(_("Sólo se devuelve un estudio enviado."))
+    if not (notes or "").strip():
+        raise DomainError(_("Escriba las observaciones para la persona analista."))
+    study.status = StudyStatus.RETURNED
+    study.return_notes = notes
+    return save(study, actor, _("Estudio devuelto"))
+
+
+@transaction.atomic
+def risk_study_approve(*, actor, study):
+    """Approval by someone other than the analyst; the case goes to the Board's queue."""
+    access.require(actor, "study.approve")
+    study = RiskStudy.objects.select_for_update().get(pk=study.pk)
+    if study.status != StudyStatus.SUBMITTED:
+        raise DomainError(_("Sólo puede aprobarse un estudio enviado."))
+    if study.analyst_id == actor.pk:
+        raise DomainError(_("El estudio debe aprobarlo una persona distinta de quien lo hizo."))
+    case = Case.objects.select_for_update().get(pk=study.case_id)
+    study.status = StudyStatus.APPROVED
+    study.approved_by = actor
+    study.approved_at = timezone.now()
+    save(study, actor, _("Estudio aprobado"))
+    if study.kind in (StudyKind.INITIAL, StudyKind.REEVALUATION):
+        lifecycle.transition(case, "study_approve")
+    case.current_risk_level = study.resulting_level
+    case.recompute_next_deadline()
+    save(case, actor, _("Estudio de riesgo aprobado"))
+    return study
+
+
+@transaction.atomic
+def reevaluation_open(*, actor, case, trigger, reason, analyst):
+    """Periodic, on request or on new facts: opens a re-evaluation study."""
+    access.require(actor, "reevaluation.open")
+    if not (reason or "").strip():
+        raise DomainError(_("Explique el motivo de la revaluación."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    lifecycle.transition(case, "reevaluation_open")
+    save(case, actor, _("Revaluación abierta"))
+    reevaluation = save(Reevaluation(case=case, trigger=trigger, requested_at=timezone.now(),
+                                     requested_by=actor, reason=reason), actor)
+    study = _study_create(actor=actor, case=case, analyst=analyst, kind=StudyKind.REEVALUATION)
+    reevaluation.study = study
+    return save(reevaluation, actor)

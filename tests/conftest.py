@@ -1,0 +1,40 @@
+import pytest
+
+from protection.models import Role
+
+from . import factories as f
+
+
+@pytest.fixture
+def reception(db):
+    return f.UserFactory(username="recepcion_t", role=Role.RECEPTION)
+
+
+@pytest.fixture
+def analyst(db):
+    return f.UserFactory(username="analista_t", role=Role.ANALYST)
+
+
+@pytest.fixture
+def analyst2(db):
+    return f.UserFactory(username="analista2_t", role=Role.ANALYST)
+
+
+@pytest.fixture
+def follow_up(db):
+    return f.UserFactory(username="seguimiento_t", role=Role.FOLLOW_UP)
+
+
+@pytest.fixture
+def coordinator(db):
+    return f.UserFactory(username="coordinacion_t", role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def board_gov(db):
+    return f.UserFactory(username="junta_gob_t", role=Role.BOARD_GOVERNMENT)
+
+
+@pytest.fixture
+def authority(db):
+    return f.AuthorityFactory()

@@ -1,0 +1,144 @@
+"""One case through the whole lifecycle on PostgreSQL, with the real services."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import CaseStatus, ClosureReason
+from measures import services as measure_services
+from measures.models import (
+    DecisionStatus,
+    EventKind,
+    EventOutcome,
+    Letter,
+    MeasureStatus,
+    Resolution,
+    WithdrawalGround,
+)
+from protection.errors import DomainError
+from risk import services as risk_services
+
+from . import factories as f
+from . import workflows as wf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ordinary_case_from_request_to_closure(reception, analyst, analyst2, coordinator,
+                                               follow_up, authority):
+    case = wf.register(reception)
+    assert case.status == CaseStatus.RECEIVED
+    assert case.file_number.startswith("MPPDDHP/")
+    assert case.risk_study_due_at is not None and case.urgent_issue_due_at is None
+
+    wf.admit(reception, case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RISK_EVALUATION
+    assert case.next_deadline_at == case.risk_study_due_at
+
+    wf.complete_study(analyst, analyst2, case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_BOARD
+    assert case.current_risk_level.code == "extraordinary"
+
+    decision = wf.grant(coordinator, case, authority)
+    case.refresh_from_db()
+    assert decision.status == DecisionStatus.CONFIRMED
+    assert case.status == CaseStatus.FOLLOW_UP
+    measure = case.granted_measures.get()
+    assert measure.status == MeasureStatus.GRANTED
+    assert measure.notification_due_at - decision.confirmed_at == timedelta(hours=72)
+    assert measure.implementation_due_at > measure.notification_due_at
+    assert case.reevaluation_due_at > timezone.now() + timedelta(days=360)
+    # one letter to the beneficiary, one to the authority, planned with the confirmation
+    assert Letter.objects.filter(decision=decision).count() == 2
+
+    measure_services.decision_mark_notified(actor=coordinator, decision=decision)
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.NOTIFIED
+
+    measure_services.implementation_event_record(
+        actor=follow_up, measure=measure, kind=EventKind.DELIVERY,
+        occurred_at=timezone.now(), outcome=EventOutcome.OK, notes="Entregado y probado.")
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.IMPLEMENTED and measure.implemented_at
+
+    # periodic re-evaluation finds lower risk; the Board withdraws the measures
+    risk_services.reevaluation_open(actor=follow_up, case=case, trigger="periodic",
+                                    reason="Cumple 12 meses.", analyst=analyst)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REEVALUATION
+    study = case.risk_studies.get(kind="reevaluation")
+    study = risk_services.risk_study_save(
+        actor=analyst, study=study, expected_version=study.version,
+        fields={"narrative_context": "El conflicto se resolvió.",
+                "differential_considerations": "Mujer indígena.",
+                "person_own_view": "Se siente segura.", "proposed_duration_months": 1,
+                "proposed_measures_notes": "No se proponen medidas.",
+                "resulting_level": f.level("ordinary"),
+                "level_justification": "El grupo agresor fue desarticulado."},
+        scores={factor: (1, "Bajó") for factor in f.factors()})
+    risk_services.risk_study_submit(actor=analyst, study=study)
+    risk_services.risk_study_approve(actor=coordinator, study=study)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_BOARD
+
+    session = wf.board_with_quorum(coordinator)
+    item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
+                                            kind="reevaluation")
+    withdrawal = measure_services.decision_record(
+        actor=coordinator, case=case, agenda_item=item, resolution=Resolution.WITHDRAW,
+        legal_basis="Arts. 21-III y 39", text="Concluyen las medidas por menor riesgo.",
+        confirmed_risk_level=f.level("ordinary"), votes_for=5,
+        withdrawal_ground=WithdrawalGround.RISK_DECREASED)
+    measure_services.decision_confirm(actor=coordinator, decision=withdrawal)
+    case.refresh_from_db()
+    measure.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.closure_reason == ClosureReason.RISK_ENDED
+    assert measure.ended_at is not None and measure.end_reason == "withdrawn"
+    # the history kept every step, naming who acted
+    assert case.history.count() >= 8
+    assert {h.history_user for h in case.history.all()} >= {reception, coordinator}
+
+
+def test_urgent_route_clocks_and_implementation(reception, follow_up, authority):
+    received = timezone.now() - timedelta(hours=1)
+    case = wf.register(reception, urgent=True, received_at=received)
+    assert case.procedure == "extraordinary"
+    assert case.urgent_issue_due_at == received + timedelta(hours=3)
+    assert case.urgent_implement_due_at == received + timedelta(hours=12)
+    assert case.next_deadline_at == case.urgent_issue_due_at
+
+    issued = measure_services.urgent_measures_issue(
+        actor=reception, case=case,
+        measures=[{"measure_type": f.measure_type("escorts"), "covered": f.beneficiary_of(case),
+                   "authority": authority}])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.URGENT_PROTECTION
+    assert case.urgent_issued_at is not None
+    assert case.next_deadline_at == case.urgent_implement_due_at
+    measure_services.implementation_event_record(
+        actor=follow_up, measure=issued[0], kind=EventKind.DELIVERY, occurred_at=timezone.now(),
+        outcome=EventOutcome.OK, notes="Escoltas asignados.")
+    case.refresh_from_db()
+    assert case.urgent_implemented_at is not None
+    assert case.next_deadline_at == case.risk_study_due_at
+
+
+def test_voluntary_exit_ends_measures(reception, analyst, analyst2, coordinator, follow_up,
+                                      authority):
+    case = wf.register(reception)
+    wf.admit(reception, case)
+    wf.complete_study(analyst, analyst2, case)
+    wf.grant(coordinator, case, authority)
+    with pytest.raises(DomainError):
+        case_services.case_voluntary_exit(actor=follow_up, case=case, written_statement=" ")
+    case_services.case_voluntary_exit(actor=follow_up, case=case,
+                                      written_statement="Escrito firmado del 3 de mayo.")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.closure_reason == ClosureReason.VOLUNTARY_EXIT
+    assert not case.granted_measures.filter(ended_at__isnull=True).exists()
