@@ -224,7 +224,10 @@ class Case(Versioned):
         _("motivo de conclusión"), max_length=20, choices=ClosureReason.choices, blank=True
     )
     closure_notes = models.TextField(_("notas de conclusión"), blank=True)
-    history = HistoricalRecords()
+    # Lower-case, accent-free names, preferred names, organisations and file number of everyone
+    # on the case, so "perez" finds "Pérez" on any database. Kept by cases.search.
+    search_text = models.TextField(_("texto de búsqueda"), blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("expediente")

@@ -14,6 +14,7 @@ from protection.numbering import number_next
 from protection.versioning import save_versioned
 
 from . import lifecycle
+from .search import case_search_refresh, cases_for_person_refresh
 from .models import (
     AdmissibilityDecision,
     Aggression,
@@ -159,6 +160,7 @@ def request_register(
             ),
             actor,
         )
+    case_search_refresh(case)
     return request
 
 
@@ -224,12 +226,14 @@ def case_person_add(*, actor, case, party, role, relationship="", from_date=None
     if CasePerson.objects.filter(case=case, role=role, to_date__isnull=True,
                                  **_party_kwargs(party)).exists():
         raise DomainError(_("Esta persona ya figura en el expediente con ese papel."))
-    return save(
+    case_person = save(
         CasePerson(case=case, role=role, relationship=relationship,
                    from_date=from_date or timezone.localdate(),
                    added_by_risk_study=added_by_risk_study, **_party_kwargs(party)),
         actor, _("Persona agregada"),
     )
+    case_search_refresh(case)
+    return case_person
 
 
 @transaction.atomic
@@ -250,7 +254,9 @@ def person_update(*, actor, person, expected_version):
     """Save edits to a person's record unless someone else saved it since it was opened."""
     access.require(actor, "case.edit_parties")
     stamp(person, actor, _("Datos actualizados"))
-    return save_versioned(person, expected_version=expected_version)
+    save_versioned(person, expected_version=expected_version)
+    cases_for_person_refresh(person)
+    return person
 
 
 @transaction.atomic

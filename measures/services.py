@@ -22,6 +22,7 @@ from .models import (
     AppealStatus,
     AppealTrack,
     Attendance,
+    BoardMember,
     BoardSession,
     Decision,
     DecisionLine,
@@ -201,9 +202,14 @@ def session_schedule(*, actor, kind, scheduled_at, place=""):
         raise DomainError(_("La sesión debe programarse en el futuro."))
     last = BoardSession.objects.select_for_update().filter(kind=kind).order_by("-number").first()
     number = (last.number + 1) if last else 1
-    return save(BoardSession(kind=kind, number=number, scheduled_at=scheduled_at, place=place,
-                             papers_due_at=clocks.due_before(Clock.BOARD_PAPERS, scheduled_at)),
-                actor, _("Sesión programada"))
+    session = save(BoardSession(kind=kind, number=number, scheduled_at=scheduled_at, place=place,
+                                papers_due_at=clocks.due_before(Clock.BOARD_PAPERS,
+                                                                scheduled_at)),
+                   actor, _("Sesión programada"))
+    # Every member in office is called; attendance is recorded at the session.
+    for member in BoardMember.objects.filter(active=True):
+        save(Attendance(session=session, member=member, present=False), actor)
+    return session
 
 
 @transaction.atomic

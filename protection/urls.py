@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("casos/", include("cases.urls")),
+    path("riesgo/", include("risk.urls")),
+    path("medidas/", include("measures.urls")),
     path("", views.home, name="home"),
 ]
 

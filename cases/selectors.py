@@ -1,0 +1,92 @@
+"""Reads of case records, always scoped to the user: a case outside the user's scope does not
+exist for them (404), everywhere — pages, search, downloads."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from protection.models import Role, Unit
+
+from .models import Case, CaseStatus, Consent, ConsentPurpose
+
+# Which unit handles a case at each stage (need-to-know for unit staff).
+STAGE_UNIT = {
+    CaseStatus.RECEIVED: Unit.URCRR,
+    CaseStatus.URGENT_PROTECTION: Unit.URCRR,
+    CaseStatus.RISK_EVALUATION: Unit.UER,
+    CaseStatus.REEVALUATION: Unit.UER,
+    CaseStatus.AWAITING_BOARD: Unit.CEN,
+    CaseStatus.FOLLOW_UP: Unit.UPSA,
+}
+
+
+def case_scope(user):
+    """A Q object selecting the cases `user` may see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    role = user.role
+    if role == Role.COORDINATOR:
+        return Q()
+    if role in (Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP):
+        from measures.models import GrantedMeasure
+        from risk.models import RiskStudy
+
+        from .models import ProtectionRequest
+
+        stages = [status for status, unit in STAGE_UNIT.items() if unit == user.unit]
+        # EXISTS subqueries rather than joins: no duplicate rows, no DISTINCT over big lists.
+        return (
+            Q(assigned_officer=user)
+            | Q(status__in=stages)
+            | Q(Exists(RiskStudy.objects.filter(case=OuterRef("pk"), analyst=user)))
+            | Q(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), responsible=user)))
+            | Q(Exists(ProtectionRequest.objects.filter(case=OuterRef("pk"),
+                                                        registered_by=user)))
+        )
+    if role in (Role.BOARD_GOVERNMENT, Role.BOARD_CIVIL):
+        return Q(pk__in=board_case_ids(user))
+    if role == Role.CONSULTANT:
+        consent = Consent.objects.filter(
+            case=OuterRef("pk"), purpose=ConsentPurpose.THIRD_PARTY, third_party_user=user,
+            given_at__isnull=False, withdrawn_at__isnull=True,
+        )
+        return Q(Exists(consent))
+    return Q(pk__in=[])  # administrators: break-glass only
+
+
+def board_case_ids(user):
+    """Cases on agendas of sessions the Board member belongs to, from when the papers were sent
+    until the configured time after the decision."""
+    from measures.models import AgendaItem
+
+    window = timedelta(days=settings.BOARD_ACCESS_DAYS_AFTER_DECISION)
+    now = timezone.now()
+    items = AgendaItem.objects.filter(
+        session__attendance__member__user=user,
+        session__papers_sent_at__isnull=False,
+        session__papers_sent_at__lte=now,
+    ).filter(
+        Q(decision__isnull=True)
+        | Q(decision__confirmed_at__isnull=True)
+        | Q(decision__confirmed_at__gte=now - window)
+    )
+    return items.values("case_id")
+
+
+def case_list_for(user):
+    return Case.objects.filter(case_scope(user))
+
+
+def case_get_for(user, pk):
+    """The case if `user` may see it; Http404 otherwise (same as a case that does not exist)."""
+    try:
+        return case_list_for(user).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def case_visible(user, case_id):
+    return case_list_for(user).filter(pk=case_id).exists()
