@@ -4,5 +4,6 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-for sub in ("broker/queue", "broker/processed", "mail", "media"):
+WHITENOISE_USE_FINDERS = True  # runserver and tests serve static files without collectstatic
+for sub in ("broker/queue", "broker/processed", "mail", "media", "staticfiles", "log"):
     (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,212 @@
+"""Admin for the cross-cutting models, and the base classes every app's admin builds on.
+
+Every admin page keeps django-simple-history's history page. Nothing is hard-deleted from the
+admin: case records are closed, ended or lifted through their own fields, catalogue rows are
+switched off with their `active` flag, and users are deactivated, so the history and the
+records that point at them stay whole.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ClockDefinition, NumberSeries, User
+from .versioning import Versioned
+
+
+def every_field(model):
+    """The names of all the editable-looking fields of `model`, to show a row read-only."""
+    opts = model._meta
+    return [f.name for f in opts.concrete_fields if not f.primary_key] + [
+        f.name for f in opts.many_to_many
+    ]
+
+
+class NoDeleteAdmin:
+    """No hard deletes (model admins and inlines): no delete view, no "delete selected"."""
+
+    can_delete = False  # inlines: no "delete" checkbox
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Optimistic locking for Versioned records edited in the admin (STYLE.md rule 5).
+
+    The page carries the version it was opened at; saving locks the row (the admin's POST runs
+    in a transaction) and refuses the edit if someone saved in between.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # The stored version, not the instance's: simple-history's revert page passes an
+            # old copy of the record.
+            self.fields["expected_version"].initial = (
+                self._rows().values_list("version", flat=True).first()
+            )
+
+    def _rows(self):
+        return type(self.instance)._default_manager.filter(pk=self.instance.pk)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        rows = self._rows()
+        if transaction.get_connection(rows.db).in_atomic_block:
+            rows = rows.select_for_update()
+        current = rows.values_list("version", flat=True).first()
+        if current is None:
+            return cleaned_data
+        expected = cleaned_data.get("expected_version")
+        if expected != current:
+            raise ValidationError(
+                _(
+                    "Otra persona modificó este registro mientras usted lo editaba (versión "
+                    "%(theirs)s; usted abrió la %(yours)s). No se guardó nada: vuelva a abrirlo "
+                    "y repita el cambio."
+                ),
+                code="stale_edit",
+                params={"theirs": current, "yours": expected},
+            )
+        self.instance.version = current + 1
+        return cleaned_data
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Base for every admin here: history page, optimistic locking, the acting user recorded.
+
+    `actor_field` names the "who recorded this" foreign key: it is shown read-only and filled
+    with the logged-in user when the row is added.
+    """
+
+    actor_field = None
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if issubclass(model, Versioned) and self.form is forms.ModelForm:
+            self.form = VersionedAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if (
+            obj is not None
+            and issubclass(self.form, VersionedAdminForm)
+            and "expected_version" not in flatten_fieldsets(fieldsets)
+        ):
+            name, options = fieldsets[0]
+            first = (name, {**options, "fields": [*options["fields"], "expected_version"]})
+            fieldsets = [first, *fieldsets[1:]]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.actor_field and self.actor_field not in readonly:
+            readonly.append(self.actor_field)
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if self.actor_field and not change:
+            setattr(obj, self.actor_field, request.user)
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a "revert" POST without asking whether the user may change the
+        # record; a record that is read-only here must not be changed through its history.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if (
+                obj is None
+                or self.revert_disabled(request, obj)
+                or not self.has_change_history_permission(request, obj)
+            ):
+                raise PermissionDenied
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
+    """Admin for records that are never hard-deleted (every model of the four apps)."""
+
+
+class ActorInlineMixin:
+    """Inline whose new rows record the logged-in user in `actor_field`."""
+
+    actor_field = "recorded_by"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), self.actor_field]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        actor, field = request.user, self.actor_field
+
+        class ActorFormSet(formset):
+            def save_new(self, form, commit=True):
+                setattr(form.instance, field, actor)
+                return super().save_new(form, commit=commit)
+
+        return ActorFormSet
+
+
+@admin.register(User)
+class UserAdmin(NoDeleteAdmin, HistoryAdmin, BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Mecanismo"), {"fields": ("role", "unit", "institution", "time_zone")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (
+            _("Mecanismo"),
+            {"classes": ("wide",), "fields": ("first_name", "last_name", "email", "role")},
+        ),
+    )
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "role",
+        "unit",
+        "institution",
+        "is_active",
+        "is_staff",
+        "last_login",
+    )
+    list_filter = ("role", "unit", "is_active", "is_staff", "is_superuser", "groups")
+    search_fields = ("username", "first_name", "last_name", "email", "institution")
+    ordering = ("username",)
+
+    @admin.display(description=_("nombre"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(CaseDataAdmin):
+    list_display = ("name", "key", "pattern", "prefix", "year", "last_number")
+    list_filter = ("year",)
+    search_fields = ("key", "name", "prefix")
+    ordering = ("key",)
+
+
+@admin.register(ClockDefinition)
+class ClockDefinitionAdmin(CaseDataAdmin):
+    list_display = ("clock", "amount", "unit", "responsible_role", "legal_basis")
+    list_filter = ("unit", "responsible_role")
+    search_fields = ("clock", "legal_basis")

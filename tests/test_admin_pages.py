@@ -1,0 +1,573 @@
+"""Every admin page opens, keeps its history, and refuses hard deletes.
+
+The page tests are parametrized over `admin.site._registry`, so a newly registered model is
+covered as soon as `build_world` knows how to make one of it.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import HistoricalChanges
+
+from cases.models import (
+    AdmissibilityDecision,
+    AdmissibilityReason,
+    Aggression,
+    AggressionType,
+    AggressorType,
+    Case,
+    CasePerson,
+    CaseRole,
+    Collective,
+    CollectiveKind,
+    Consent,
+    ConsentPurpose,
+    ExternalBody,
+    ExternalProtection,
+    Gender,
+    Person,
+    Procedure,
+    ProfileType,
+    ProtectionRequest,
+    RequestChannel,
+    State,
+)
+from measures.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Appeal,
+    AppealTrack,
+    Attendance,
+    AuthorityLevel,
+    BoardMember,
+    BoardSession,
+    Decision,
+    DecisionLine,
+    DecisionStatus,
+    EventKind,
+    GrantedMeasure,
+    ImplementationEvent,
+    ImplementingAuthority,
+    LegalHold,
+    Letter,
+    LineAction,
+    MeasureCategory,
+    MeasureOrigin,
+    MeasureType,
+    RecipientKind,
+    Resolution,
+    Seat,
+    SessionKind,
+)
+from protection.models import (
+    Clock,
+    ClockDefinition,
+    DurationUnit,
+    NumberSeries,
+    Role,
+    User,
+)
+from risk.models import (
+    FactorGroup,
+    FactorScore,
+    ImmediateActionAssessment,
+    ProposedMeasure,
+    Reevaluation,
+    ReevaluationTrigger,
+    RiskFactor,
+    RiskLevel,
+    RiskScale,
+    RiskStudy,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ("protection", "cases", "risk", "measures")
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+# The project's own models (Django's auth.Group is registered too, without history).
+PROJECT_REGISTERED = [m for m in REGISTERED if m._meta.app_label in PROJECT_APPS]
+
+
+def build_world(tag):
+    """One row of every model the admin shows, all tied together; `tag` keeps them unique."""
+    now = timezone.now()
+    today = timezone.localdate()
+    n = int(tag)
+    user = User.objects.create_user(
+        username=f"analyst-{tag}", first_name="Rosa", last_name=f"Pérez {tag}", role=Role.ANALYST
+    )
+    state, _ = State.objects.get_or_create(code=f"Z{tag}", defaults={"name": f"Prueba {tag}"})
+    person = Person.objects.create(
+        given_names=f"Ana {tag}", family_names="Xochitl", gender=Gender.WOMAN, state=state
+    )
+    collective = Collective.objects.create(
+        name=f"Radio Prueba {tag}",
+        kind=CollectiveKind.COMMUNITY_RADIO,
+        profile_type=ProfileType.JOURNALIST,
+        state=state,
+    )
+    scale = RiskScale.objects.create(name=f"Escala de prueba {tag}", active=False)
+    level = RiskLevel.objects.create(scale=scale, code="high", name=f"Alto {tag}", rank=3)
+    case = Case.objects.create(
+        file_number=f"TEST/{tag}",
+        procedure=Procedure.ORDINARY,
+        opened_at=now,
+        assigned_officer=user,
+        current_risk_level=level,
+    )
+    request = ProtectionRequest.objects.create(
+        case=case,
+        received_at=now,
+        channel=RequestChannel.PHONE,
+        petitioner_person=person,
+        procedure=Procedure.ORDINARY,
+        facts="Amenazas por teléfono.",
+        registered_by=user,
+    )
+    party = CasePerson.objects.create(
+        case=case, person=person, role=CaseRole.BENEFICIARY, from_date=today
+    )
+    consent = Consent.objects.create(
+        case=case,
+        person=person,
+        purpose=ConsentPurpose.PROCESSING,
+        given_at=now,
+        recorded_by=user,
+    )
+    aggression_type, _ = AggressionType.objects.get_or_create(
+        code=f"test-{tag}", defaults={"name": f"Agresión de prueba {tag}"}
+    )
+    aggression = Aggression.objects.create(
+        case=case,
+        victim=party,
+        occurred_on=today,
+        state=state,
+        presumed_aggressor=AggressorType.UNKNOWN,
+        description="Seguimiento en la calle.",
+        recorded_by=user,
+    )
+    aggression.types.add(aggression_type)
+    external = ExternalProtection.objects.create(
+        case=case, body=ExternalBody.IACHR, reference=f"MC-{tag}-24", granted_on=today
+    )
+    reason, _ = AdmissibilityReason.objects.get_or_create(
+        code=f"test-{tag}", defaults={"name": f"Motivo de prueba {tag}", "for_admission": True}
+    )
+    admissibility = AdmissibilityDecision.objects.create(
+        case=case, admitted=True, explanation="Cumple.", decided_by=user, decided_at=now
+    )
+    admissibility.reasons.add(reason)
+    factor = RiskFactor.objects.create(
+        code=f"test-{tag}", name=f"Factor {tag}", group=FactorGroup.CONTEXT, question="¿?"
+    )
+    assessment = ImmediateActionAssessment.objects.create(
+        case=case,
+        performed_by=user,
+        performed_at=now,
+        findings="Peligro inminente.",
+        imminent_danger_confirmed=True,
+    )
+    study = RiskStudy.objects.create(
+        case=case,
+        analyst=user,
+        requested_at=now,
+        due_at=now + datetime.timedelta(days=30),
+        resulting_level=level,
+    )
+    score = FactorScore.objects.create(study=study, factor=factor, score=2, reasoning="Contexto.")
+    measure_type = MeasureType.objects.create(
+        code=f"test-{tag}", name=f"Botón de pánico {tag}", category=MeasureCategory.PROTECTION
+    )
+    proposed = ProposedMeasure.objects.create(study=study, measure_type=measure_type, covered=party)
+    reevaluation = Reevaluation.objects.create(
+        case=case,
+        trigger=ReevaluationTrigger.PERIODIC,
+        requested_at=now,
+        requested_by=user,
+        reason="Un año.",
+        study=study,
+    )
+    authority = ImplementingAuthority.objects.create(
+        name=f"Autoridad de prueba {tag}", short_name=f"AP{tag}", level=AuthorityLevel.FEDERAL
+    )
+    session = BoardSession.objects.create(
+        kind=SessionKind.ORDINARY,
+        number=9000 + n,
+        scheduled_at=now,
+        papers_due_at=now - datetime.timedelta(days=5),
+    )
+    member = BoardMember.objects.create(
+        name=f"Integrante {tag}", seat=Seat.SEGOB, institution="SEGOB", user=user
+    )
+    attendance = Attendance.objects.create(session=session, member=member, present=True)
+    appeal = Appeal.objects.create(
+        case=case, track=AppealTrack.ORDINARY, filed_at=now, grounds="Agravios.", recorded_by=user
+    )
+    item = AgendaItem.objects.create(
+        session=session,
+        case=case,
+        kind=AgendaItemKind.INCORPORATION,
+        risk_study=study,
+        appeal=appeal,
+    )
+    decision = Decision.objects.create(
+        session=session,
+        agenda_item=item,
+        case=case,
+        number=f"TEST-ACU/{tag}",
+        resolution=Resolution.GRANT,
+        legal_basis="Art. 33.",
+        text="Se otorgan medidas.",
+        recorded_by=user,
+    )
+    measure = GrantedMeasure.objects.create(
+        case=case,
+        decision=decision,
+        origin=MeasureOrigin.BOARD,
+        measure_type=measure_type,
+        covered=party,
+        authority=authority,
+        granted_at=now,
+        implementation_due_at=now + datetime.timedelta(days=10),
+    )
+    event = ImplementationEvent.objects.create(
+        measure=measure,
+        kind=EventKind.DELIVERY,
+        occurred_at=now,
+        notes="Entregado.",
+        recorded_by=user,
+    )
+    hold = LegalHold.objects.create(
+        case=case, court="Juzgado 1o", reference=f"AMP-{tag}", issued_on=today, recorded_by=user
+    )
+    letter = Letter.objects.create(
+        decision=decision,
+        recipient_kind=RecipientKind.AUTHORITY,
+        recipient_authority=authority,
+        number=f"TEST-OF/{tag}",
+        template_version="1",
+        verification_code=f"VERIF{tag}",
+    )
+    series = NumberSeries.objects.create(
+        key=f"test-{tag}",
+        name=f"Serie {tag}",
+        pattern="{prefix}/{year}/{number:04d}",
+        prefix="T",
+        year=2026,
+    )
+    line = DecisionLine.objects.create(
+        decision=decision,
+        action=LineAction.GRANT,
+        measure_type=measure_type,
+        covered=party,
+        authority=authority,
+        duration_months=12,
+        result=measure,
+    )
+    group, _ = Group.objects.get_or_create(name=f"Grupo de prueba {tag}")
+    clock, _ = ClockDefinition.objects.get_or_create(
+        clock=Clock.REDISCUSSION,
+        defaults={"amount": 10, "unit": DurationUnit.DAYS, "responsible_role": Role.COORDINATOR},
+    )
+    clock.save()  # a row seeded by migration has no history record yet
+    rows = [
+        user, state, person, collective, scale, level, case, request, party, consent,
+        aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
+        score, measure_type, proposed, reevaluation, authority, session, member, attendance,
+        appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
+    ]  # fmt: skip
+    return {type(row): row for row in rows}
+
+
+def test_every_project_model_is_registered_with_a_history_page():
+    models = [
+        model
+        for app in PROJECT_APPS
+        for model in apps.get_app_config(app).get_models()
+        if not issubclass(model, HistoricalChanges)
+    ]
+
+    missing = [m._meta.label for m in models if m not in admin.site._registry]
+    without_history = [
+        m._meta.label
+        for m in models
+        if not isinstance(admin.site._registry.get(m), SimpleHistoryAdmin)
+    ]
+
+    assert missing == []
+    assert without_history == []
+
+
+@pytest.fixture
+def world():
+    return build_world("1")
+
+
+def one_of(model, world):
+    obj = world.get(model) or model._default_manager.first()
+    assert obj is not None, f"build_world() makes no {model._meta.label}: add one"
+    return obj
+
+
+def admin_url(model, view, *args):
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_changelist_lists_the_record_and_searches(admin_client, world, model):
+    obj = one_of(model, world)
+
+    response = admin_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert admin_url(model, "change", obj.pk) in response.content.decode()
+    assert admin_client.get(admin_url(model, "changelist"), {"q": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_add_page_opens_where_adding_is_allowed(admin_client, rf, admin_user, model):
+    request = rf.get("/")
+    request.user = admin_user
+    allowed = admin.site._registry[model].has_add_permission(request)
+
+    response = admin_client.get(admin_url(model, "add"))
+
+    assert response.status_code == (200 if allowed else 403)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_change_page_opens(admin_client, world, model):
+    obj = one_of(model, world)
+
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+    assert admin_url(model, "history", obj.pk) in response.content.decode()
+
+
+@pytest.mark.parametrize("model", PROJECT_REGISTERED, ids=lambda m: m._meta.label)
+def test_history_page_and_history_record_open(admin_client, world, model):
+    obj = one_of(model, world)
+    record = obj.history.latest()
+
+    response = admin_client.get(admin_url(model, "history", obj.pk))
+
+    assert response.status_code == 200
+    record_url = admin_url(model, "simple_history", obj.pk, record.history_id)
+    assert record_url in response.content.decode()
+    assert admin_client.get(record_url).status_code == 200
+
+
+@pytest.mark.parametrize("model", PROJECT_REGISTERED, ids=lambda m: m._meta.label)
+def test_hard_delete_is_refused(admin_client, world, model):
+    obj = one_of(model, world)
+
+    assert admin_client.get(admin_url(model, "delete", obj.pk)).status_code == 403
+    assert admin_client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert model._default_manager.filter(pk=obj.pk).exists()
+    changelist = admin_client.get(admin_url(model, "changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+
+
+def test_delete_of_a_case_is_refused(admin_client, world):
+    case = world[Case]
+
+    response = admin_client.post(admin_url(Case, "delete", case.pk), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Case.objects.filter(pk=case.pk).exists()
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_changelist_queries_do_not_grow_with_rows(admin_client, world, model):
+    url = admin_url(model, "changelist")
+    admin_client.get(url)  # warm per-process caches (content types, sites)
+    with CaptureQueriesContext(connection) as one_world:
+        assert admin_client.get(url).status_code == 200
+
+    build_world("2")
+    with CaptureQueriesContext(connection) as two_worlds:
+        assert admin_client.get(url).status_code == 200
+
+    assert len(two_worlds) <= len(one_world), "\n".join(q["sql"] for q in two_worlds)
+
+
+def test_confirmed_decision_is_read_only(admin_client, world):
+    decision = world[Decision]
+    url = admin_url(Decision, "change", decision.pk)
+    assert 'name="text"' in admin_client.get(url).content.decode()  # a draft is editable
+
+    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.CONFIRMED)
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"text": "Otro texto.", "number": decision.number})
+
+    assert 'name="text"' not in page
+    assert "Se otorgan medidas." in page
+    assert response.status_code == 403
+    decision.refresh_from_db()
+    assert decision.text == "Se otorgan medidas."
+
+
+def test_confirmed_decision_cannot_be_reverted_through_its_history(admin_client, world):
+    decision = world[Decision]
+    draft = decision.history.latest()
+    decision.status = DecisionStatus.CONFIRMED
+    decision.save()
+
+    response = admin_client.post(
+        admin_url(Decision, "simple_history", decision.pk, draft.history_id), {}
+    )
+
+    assert response.status_code == 403
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.CONFIRMED
+
+
+def test_letter_is_read_only(admin_client, world):
+    letter = world[Letter]
+    url = admin_url(Letter, "change", letter.pk)
+
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"number": "TYPED/1", "verification_code": "TYPED"})
+
+    assert letter.number in page
+    assert not re.search(r'<(input|select|textarea)[^>]+name="(number|status|sent_via)"', page)
+    assert response.status_code == 403
+    letter.refresh_from_db()
+    assert letter.number == "TEST-OF/1"
+
+
+def test_user_admin_shows_and_filters_the_role(admin_client, world):
+    analyst = world[User]
+
+    change = admin_client.get(admin_url(User, "change", analyst.pk)).content.decode()
+    filtered = admin_client.get(admin_url(User, "changelist"), {"role__exact": Role.ANALYST})
+
+    for field in ("role", "unit", "institution", "time_zone"):
+        assert f'name="{field}"' in change
+    assert filtered.status_code == 200
+    assert list(filtered.context["cl"].result_list) == [analyst]  # not the admin (reception)
+    assert 'href="?role__exact=analyst"' in filtered.content.decode()  # the role filter
+
+
+def person_form(person, **changes):
+    data = {
+        "given_names": person.given_names,
+        "family_names": person.family_names,
+        "preferred_name": "",
+        "gender": person.gender,
+        "state": person.state_id,
+        "expected_version": person.version,
+    }
+    return {**data, **changes}
+
+
+def test_admin_edit_bumps_the_version(admin_client, world):
+    person = world[Person]
+
+    response = admin_client.post(
+        admin_url(Person, "change", person.pk), person_form(person, preferred_name="Anita")
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.preferred_name, person.version) == ("Anita", 2)
+
+
+def test_stale_admin_edit_is_refused(admin_client, world):
+    person = world[Person]
+    opened = person_form(person, preferred_name="Anita")
+    Person.objects.filter(pk=person.pk).update(version=2, organisation="Otra persona guardó")
+
+    response = admin_client.post(admin_url(Person, "change", person.pk), opened)
+
+    assert response.status_code == 200
+    assert "Otra persona modificó este registro" in response.content.decode()
+    person.refresh_from_db()
+    assert (person.preferred_name, person.version) == ("", 2)
+
+
+def test_added_rows_record_the_logged_in_user(admin_client, admin_user, world):
+    case = world[Case]
+
+    response = admin_client.post(
+        admin_url(LegalHold, "add"),
+        {"case": case.pk, "court": "Juzgado 2o", "reference": "AMP-9", "issued_on": "2026-01-05"},
+    )
+
+    assert response.status_code == 302
+    assert LegalHold.objects.get(reference="AMP-9").recorded_by == admin_user
+
+
+def split(moment):
+    moment = timezone.localtime(moment)
+    return moment.date().isoformat(), moment.time().replace(microsecond=0).isoformat()
+
+
+def test_implementation_event_added_inline_records_the_logged_in_user(
+    admin_client, admin_user, world
+):
+    measure = world[GrantedMeasure]
+    delivery = measure.events.get()
+    data = {
+        "case": measure.case_id,
+        "decision": measure.decision_id,
+        "origin": measure.origin,
+        "measure_type": measure.measure_type_id,
+        "covered": measure.covered_id,
+        "authority": measure.authority_id,
+        "status": measure.status,
+        "expected_version": measure.version,
+        "events-TOTAL_FORMS": "2",
+        "events-INITIAL_FORMS": "1",
+        "events-0-id": delivery.pk,
+        "events-0-measure": measure.pk,
+        "events-0-kind": delivery.kind,
+        "events-0-outcome": delivery.outcome,
+        "events-0-notes": delivery.notes,
+        "events-1-measure": measure.pk,
+        "events-1-kind": EventKind.DEVICE_TEST,
+        "events-1-outcome": "ok",
+        "events-1-notes": "Prueba conforme.",
+    }
+    for name, moment in (
+        ("granted_at", measure.granted_at),
+        ("implementation_due_at", measure.implementation_due_at),
+        ("events-0-occurred_at", delivery.occurred_at),
+        ("events-1-occurred_at", timezone.now()),
+    ):
+        data[f"{name}_0"], data[f"{name}_1"] = split(moment)
+
+    response = admin_client.post(admin_url(GrantedMeasure, "change", measure.pk), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    test = measure.events.get(kind=EventKind.DEVICE_TEST)
+    assert test.recorded_by == admin_user
+    delivery.refresh_from_db()
+    assert delivery.recorded_by == world[User]  # existing rows keep who recorded them
+
+
+def test_revert_through_history_is_checked_against_the_current_version(admin_client, world):
+    person = world[Person]
+    first = person.history.earliest()
+    person.preferred_name, person.version = "Anita", 2
+    person.save()
+    url = admin_url(Person, "simple_history", person.pk, first.history_id)
+
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, person_form(first.instance, expected_version=2))
+
+    assert 'name="expected_version" value="2"' in page  # not the old copy's version 1
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.preferred_name, person.version) == ("", 3)
