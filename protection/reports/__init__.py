@@ -1,0 +1,1 @@
+"""Indicators, monitoring reports, the public annual report and safe exports (issue 7)."""

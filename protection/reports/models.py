@@ -1,0 +1,98 @@
+"""Export jobs: every export (immediate or in the background) leaves one row here, which is the
+export log (who exported which list, with which filters, how many rows, when) and, for background
+exports, the job with its progress, its file and when the file expires."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportKind(models.TextChoices):
+    CASES = "cases", _("Expedientes")
+    AGGRESSIONS = "aggressions", _("Agresiones")
+    MEASURES = "measures", _("Medidas otorgadas")
+    ANNUAL_REPORT = "annual_report", _("Informe anual público")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    PDF = "pdf", "PDF"
+
+
+class ExportMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("Inmediata")
+    BACKGROUND = "background", _("En segundo plano")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("En espera")
+    RUNNING = "running", _("En proceso")
+    DONE = "done", _("Lista")
+    FAILED = "failed", _("Falló")
+    EXPIRED = "expired", _("Vencida")
+
+
+class ExportJob(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("solicitó"),
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+    )
+    requested_role = models.CharField(_("rol al solicitar"), max_length=32)
+    kind = models.CharField(_("lista"), max_length=16, choices=ExportKind.choices)
+    file_format = models.CharField(_("formato"), max_length=8, choices=ExportFormat.choices)
+    mode = models.CharField(_("modo"), max_length=12, choices=ExportMode.choices)
+    # The filters exactly as the user sent them (query-string keys to lists of values).
+    params = models.JSONField(_("filtros"), default=dict, blank=True)
+    status = models.CharField(
+        _("estado"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    rows_total = models.PositiveIntegerField(_("filas"), default=0)
+    rows_done = models.PositiveIntegerField(_("filas escritas"), default=0)
+    # Kept under MEDIA_ROOT, which is never served: downloads go through an access-checked view.
+    file = models.FileField(_("archivo"), upload_to="exports/", blank=True)
+    created_at = models.DateTimeField(_("solicitada"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("en proceso desde"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminada"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("descarga vence"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    download_count = models.PositiveIntegerField(_("descargas"), default=0)
+    last_downloaded_at = models.DateTimeField(_("última descarga"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exportación")
+        verbose_name_plural = _("exportaciones")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["status", "expires_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.get_file_format_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def progress_percent(self):
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, int(self.rows_done * 100 / self.rows_total))
+
+    def is_expired(self, now=None):
+        now = now or timezone.now()
+        return self.status == ExportStatus.EXPIRED or (
+            self.expires_at is not None and self.expires_at <= now
+        )
+
+    @property
+    def filename(self):
+        stamp = timezone.localtime(self.created_at).strftime("%Y%m%d-%H%M")
+        return f"{self.kind}-{stamp}.{self.file_format}"
