@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cases",
     "risk",
     "measures",
+    "protection.reports",
 ]
 
 MIDDLEWARE = [
