@@ -1,1 +1,13 @@
-urlpatterns = []
+"""Following measures (measures/views_followup.py)."""
+
+from django.urls import path
+
+from . import views_followup as v
+
+urlpatterns = [
+    path("<int:pk>/", v.measure_detail, name="measure_detail"),
+    path("<int:pk>/eventos/agregar/", v.event_add, name="event_add"),
+    path("expedientes/<int:pk>/suspensiones/agregar/", v.legal_hold_add, name="legal_hold_add"),
+    path("expedientes/<int:pk>/suspensiones/<int:hold_pk>/levantar/", v.legal_hold_lift,
+         name="legal_hold_lift"),
+]

@@ -1,0 +1,121 @@
+"""Following granted measures: the measure page (clocks, implementation timeline, faults and
+repairs, burdens, the decision it came from), recording implementation events, legal holds.
+
+Each page finds the case through cases.selectors (404 if the user may not see it) and checks the
+role (403); the rules live in measures.services."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases.views_steps import case_for, step_page
+from protection import access
+
+from . import services
+from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
+from .models import EventKind, GrantedMeasure, LegalHold
+
+
+def _measure_for(request, pk, action):
+    measure = get_object_or_404(
+        GrantedMeasure.objects.select_related(
+            "measure_type", "covered__person", "covered__collective", "authority",
+            "responsible", "decision__session", "decision__confirmed_by",
+        ),
+        pk=pk,
+    )
+    measure.case = case_for(request, measure.case_id, action)
+    return measure
+
+
+@login_required
+def measure_detail(request, pk):
+    measure = _measure_for(request, pk, "case.view")
+    events = list(
+        measure.events.select_related("recorded_by", "resolves")
+        .prefetch_related("resolutions")
+        .order_by("-occurred_at", "-pk")
+    )
+    faults = []
+    for event in events:
+        if event.kind in FAULT_KINDS:
+            fixes = sorted(event.resolutions.all(), key=lambda e: e.occurred_at)
+            faults.append({"event": event, "fix": fixes[0] if fixes else None})
+    burdens = [e for e in events if e.kind == EventKind.BURDEN]
+    burden_total = sum((e.burden_amount or 0) for e in burdens)
+    decision = measure.decision
+    granting_line = getattr(measure, "granting_line", None) if decision else None
+    return render(request, "measures/followup/measure_detail.html", {
+        "measure": measure,
+        "case": measure.case,
+        "title": str(measure.measure_type),
+        "events": events,
+        "faults": faults,
+        "open_faults": sum(1 for f in faults if f["fix"] is None),
+        "burdens": burdens,
+        "burden_total": burden_total,
+        "decision": decision,
+        "granting_line": granting_line,
+        "holds": list(services.active_holds(measure.case, measure)),
+        "can_record": measure.is_open and access.can(request.user, "measure.implementation"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_add(request, pk):
+    measure = _measure_for(request, pk, "measure.implementation")
+    form = ImplementationEventForm(request.POST or None, measure=measure)
+
+    def perform(cd):
+        services.implementation_event_record(actor=request.user, measure=measure, **cd)
+
+    return step_page(
+        request, case=measure.case,
+        title=_("Registrar evento de implementación"),
+        intro=_("%(measure)s para %(who)s. Registre entregas, instalaciones, pruebas, "
+                "activaciones, fallas y reparaciones, visitas y lo que la persona opina o paga.")
+        % {"measure": measure.measure_type, "who": measure.covered.party},
+        form=form, perform=perform, success_message=_("Evento registrado."),
+        success_url=reverse("measures:measure_detail", args=[measure.pk]),
+        extra={"cancel_url": reverse("measures:measure_detail", args=[measure.pk])},
+        template="measures/followup/event_add.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_hold_add(request, pk):
+    case = case_for(request, pk, "legal_hold.record")
+    form = LegalHoldForm(request.POST or None, case=case)
+
+    def perform(cd):
+        services.legal_hold_record(actor=request.user, case=case, **cd)
+
+    return step_page(
+        request, case=case, title=_("Registrar suspensión judicial"),
+        intro=_("Mientras la suspensión (amparo) esté vigente, la Junta no puede retirar las "
+                "medidas que cubre."),
+        form=form, perform=perform, success_message=_("Suspensión judicial registrada."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_hold_lift(request, pk, hold_pk):
+    case = case_for(request, pk, "legal_hold.record")
+    hold = get_object_or_404(LegalHold, pk=hold_pk, case=case)
+    form = LegalHoldLiftForm(request.POST or None)
+
+    def perform(cd):
+        services.legal_hold_lift(actor=request.user, hold=hold, **cd)
+
+    return step_page(
+        request, case=case, title=_("Levantar suspensión judicial"),
+        intro=_("%(court)s, expediente %(ref)s, del %(date)s.")
+        % {"court": hold.court, "ref": hold.reference, "date": hold.issued_on},
+        form=form, perform=perform, success_message=_("Suspensión judicial levantada."),
+        submit_label=_("Levantar suspensión"),
+    )
