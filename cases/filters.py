@@ -1,0 +1,184 @@
+"""Search, filters and sorting of the case list. The state lives in the URL (GET), so a filtered
+list can be bookmarked, shared with a colleague and paged through."""
+
+import django_filters
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from protection.access import STAFF_ROLES
+from protection.models import User
+
+from .models import (
+    Case,
+    CasePerson,
+    CaseRole,
+    CaseStatus,
+    Gender,
+    Procedure,
+    ProfileType,
+    State,
+)
+from .search import search_filter
+
+
+def _current_beneficiaries():
+    return CasePerson.objects.filter(
+        case=OuterRef("pk"), role=CaseRole.BENEFICIARY, to_date__isnull=True
+    )
+
+
+def _risk_levels(request):
+    from risk.models import RiskLevel
+
+    return RiskLevel.objects.filter(scale__active=True).order_by("rank")
+
+
+def _officers(request):
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+class OfficerChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class OfficerFilter(django_filters.ModelChoiceFilter):
+    field_class = OfficerChoiceField
+
+
+class CaseOrderingFilter(django_filters.OrderingFilter):
+    """Sorting with empty dates last in both directions and a stable tie-break for paging."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            if not param:
+                continue
+            descending = param.startswith("-")
+            field = self.param_map.get(param.lstrip("-"))
+            if field is None:
+                continue
+            expr = F(field)
+            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, "-pk")
+
+
+OVERDUE_CHOICES = (("yes", _("Sólo vencidos")), ("no", _("Sin plazo vencido")))
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Buscar"),
+        method="filter_search",
+        help_text=_(
+            "Nombre, nombre de preferencia, número de expediente u organización. "
+            "Sin importar acentos ni mayúsculas."
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Etapa"), choices=CaseStatus.choices, empty_label=_("Todas")
+    )
+    procedure = django_filters.ChoiceFilter(
+        label=_("Procedimiento"), choices=Procedure.choices, empty_label=_("Todos")
+    )
+    state = django_filters.ModelChoiceFilter(
+        label=_("Entidad de la persona beneficiaria"),
+        queryset=State.objects.order_by("name"),
+        method="filter_state",
+        empty_label=_("Todas"),
+    )
+    profile = django_filters.ChoiceFilter(
+        label=_("Perfil"),
+        choices=ProfileType.choices,
+        method="filter_profile",
+        empty_label=_("Todos"),
+    )
+    gender = django_filters.ChoiceFilter(
+        label=_("Género de la persona beneficiaria"),
+        choices=Gender.choices,
+        method="filter_gender",
+        empty_label=_("Todos"),
+    )
+    risk_level = django_filters.ModelChoiceFilter(
+        label=_("Nivel de riesgo"),
+        field_name="current_risk_level",
+        queryset=_risk_levels,
+        empty_label=_("Todos"),
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Plazos"), choices=OVERDUE_CHOICES, method="filter_overdue", empty_label=_("Todos")
+    )
+    officer = OfficerFilter(
+        label=_("Persona responsable"),
+        field_name="assigned_officer",
+        queryset=_officers,
+        empty_label=_("Todas"),
+    )
+    o = CaseOrderingFilter(
+        label=_("Ordenar por"),
+        fields=(
+            ("next_deadline_at", "deadline"),
+            ("file_number", "file_number"),
+            ("opened_at", "opened"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "next_deadline_at": _("Próximo plazo"),
+            "file_number": _("Número de expediente"),
+            "opened_at": _("Fecha de apertura"),
+            "status": _("Etapa"),
+        },
+        empty_label=_("Más urgentes primero"),
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    @property
+    def form(self):
+        styled = hasattr(self, "_form")
+        form = super().form
+        if not styled:
+            for name, field in form.fields.items():
+                css = "form-control" if name == "q" else "form-select"
+                field.widget.attrs.setdefault("class", css)
+                if field.help_text:
+                    field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+            form.fields["q"].widget.input_type = "search"
+        return form
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(search_filter(value))
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                _current_beneficiaries().filter(Q(person__state=value) | Q(collective__state=value))
+            )
+        )
+
+    def filter_profile(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                _current_beneficiaries().filter(
+                    Q(person__profile_type=value) | Q(collective__profile_type=value)
+                )
+            )
+        )
+
+    def filter_gender(self, queryset, name, value):
+        return queryset.filter(Exists(_current_beneficiaries().filter(person__gender=value)))
+
+    def filter_overdue(self, queryset, name, value):
+        now = timezone.now()
+        if value == "yes":
+            return queryset.filter(next_deadline_at__lt=now)
+        return queryset.filter(Q(next_deadline_at__isnull=True) | Q(next_deadline_at__gte=now))

@@ -1,0 +1,412 @@
+"""Reads for the home page ("Mi trabajo"): my cases, what is due, urgent clocks, counts per
+stage, and for coordinators the team's load and the backlog. Everything starts from
+case_list_for(user), so nobody sees a case outside their scope, and every function runs a fixed
+number of queries whatever the number of rows."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from protection.access import STAFF_ROLES
+from protection.models import Role, User
+
+from .models import STUDY_CLOCK_STATUSES, CaseStatus, Procedure
+from .selectors import case_list_for
+
+# Re-evaluations show on the coordinator's backlog this long before they fall due.
+REEVALUATION_LOOKAHEAD = timedelta(days=30)
+LIST_LIMIT = 50
+BACKLOG_LIMIT = 10
+
+FOLLOW_UP_STATUSES = (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION)
+
+
+def with_list_relations(queryset):
+    """What a row in a case list shows, in a fixed number of queries whatever the row count:
+    officer and risk level joined, current beneficiaries prefetched into `current_beneficiaries`."""
+    from django.db.models import Prefetch
+
+    from .models import CasePerson, CaseRole
+
+    beneficiaries = (
+        CasePerson.objects.filter(role=CaseRole.BENEFICIARY, to_date__isnull=True)
+        .select_related("person", "collective")
+        .order_by("pk")
+    )
+    return queryset.select_related("assigned_officer", "current_risk_level").prefetch_related(
+        Prefetch("parties", queryset=beneficiaries, to_attr="current_beneficiaries")
+    )
+
+
+def end_of_today(now=None):
+    """Midnight ending today in the zone the page is shown in (the user's)."""
+    now = now or timezone.now()
+    zone = timezone.get_current_timezone()
+    today = timezone.localtime(now, zone).date()
+    return datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def _open_study_q(user):
+    from risk.models import RiskStudy, StudyStatus
+
+    return Q(
+        Exists(
+            RiskStudy.objects.filter(case=OuterRef("pk"), analyst=user).exclude(
+                status=StudyStatus.APPROVED
+            )
+        )
+    )
+
+
+def _my_measure_q(user):
+    from measures.models import GrantedMeasure
+
+    return Q(
+        Exists(
+            GrantedMeasure.objects.filter(
+                case=OuterRef("pk"), responsible=user, ended_at__isnull=True
+            )
+        )
+    )
+
+
+def my_cases_q(user):
+    """Cases that are mine: assigned to me, with my open risk study, or with a measure I follow."""
+    return Q(assigned_officer=user) | _open_study_q(user) | _my_measure_q(user)
+
+
+def my_cases(user, limit=LIST_LIMIT):
+    """(rows, total): my active cases, the most urgent first."""
+    qs = case_list_for(user).filter(my_cases_q(user)).exclude(status=CaseStatus.CLOSED)
+    rows = list(
+        with_list_relations(qs).order_by(
+            F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk"
+        )[:limit]
+    )
+    total = len(rows) if len(rows) < limit else qs.count()
+    return rows, total
+
+
+def visible_cases(user, limit=LIST_LIMIT):
+    """(rows, total): the active cases in the user's scope (Board members, consultants)."""
+    qs = case_list_for(user).exclude(status=CaseStatus.CLOSED)
+    rows = list(with_list_relations(qs).order_by("-opened_at", "-pk")[:limit])
+    total = len(rows) if len(rows) < limit else qs.count()
+    return rows, total
+
+
+@dataclass
+class DueItem:
+    due_at: datetime
+    what: str
+    case_id: int
+    file_number: str
+    done_at: datetime | None = None
+    url_name: str = ""
+    url_arg: int | None = None
+
+    @property
+    def overdue(self):
+        return self.due_at < timezone.now()
+
+
+CASE_CLOCK_LABELS = {
+    "urgent_issue": _("Emitir medidas urgentes"),
+    "urgent_implement": _("Implementar medidas urgentes"),
+    "risk_study": _("Estudio de evaluación de riesgo"),
+    "reevaluation": _("Revaluación periódica"),
+}
+
+
+def case_pending_clocks(case):
+    """The clocks still running on a case: [(key, due_at)], the same rules as
+    Case.recompute_next_deadline."""
+    pending = []
+    if case.status == CaseStatus.CLOSED:
+        return pending
+    if case.urgent_issued_at is None and case.urgent_issue_due_at:
+        pending.append(("urgent_issue", case.urgent_issue_due_at))
+    if case.urgent_implemented_at is None and case.urgent_implement_due_at:
+        pending.append(("urgent_implement", case.urgent_implement_due_at))
+    if case.status in STUDY_CLOCK_STATUSES and case.risk_study_due_at:
+        pending.append(("risk_study", case.risk_study_due_at))
+    if case.status in FOLLOW_UP_STATUSES and case.reevaluation_due_at:
+        pending.append(("reevaluation", case.reevaluation_due_at))
+    return pending
+
+
+def due_today(user, now=None, limit=100):
+    """What is due by the end of today or already overdue in my work, most urgent first:
+    the clocks of my cases, my open risk studies, and the notification and implementation of
+    measures I follow (or that are on cases assigned to me). Three queries."""
+    from measures.models import GrantedMeasure
+    from risk.models import RiskStudy, StudyStatus
+
+    horizon = end_of_today(now)
+    scope = case_list_for(user)
+    items = {}
+
+    cases = (
+        scope.filter(my_cases_q(user), next_deadline_at__lt=horizon)
+        .exclude(status=CaseStatus.CLOSED)
+        .only(
+            "pk",
+            "file_number",
+            "status",
+            "urgent_issue_due_at",
+            "urgent_issued_at",
+            "urgent_implement_due_at",
+            "urgent_implemented_at",
+            "risk_study_due_at",
+            "reevaluation_due_at",
+            "next_deadline_at",
+        )
+        .order_by("next_deadline_at")[:limit]
+    )
+    for case in cases:
+        for key, due in case_pending_clocks(case):
+            if due < horizon:
+                items[(case.pk, key, due)] = DueItem(
+                    due_at=due,
+                    what=str(CASE_CLOCK_LABELS[key]),
+                    case_id=case.pk,
+                    file_number=case.file_number,
+                )
+
+    studies = (
+        RiskStudy.objects.filter(case__in=scope.values("pk"), analyst=user, due_at__lt=horizon)
+        .exclude(status=StudyStatus.APPROVED)
+        .select_related("case")
+        .order_by("due_at")[:limit]
+    )
+    for study in studies:
+        # The initial study runs on the case's own clock: show it once, with the study's link.
+        items[(study.case_id, "risk_study", study.due_at)] = DueItem(
+            due_at=study.due_at,
+            what=str(_("Estudio de riesgo: %(kind)s") % {"kind": study.get_kind_display()}),
+            case_id=study.case_id,
+            file_number=study.case.file_number,
+            url_name="risk:study_detail",
+            url_arg=study.pk,
+        )
+
+    measures = (
+        GrantedMeasure.objects.filter(case__in=scope.values("pk"), ended_at__isnull=True)
+        .filter(Q(responsible=user) | Q(case__assigned_officer=user))
+        .filter(
+            Q(notified_at__isnull=True, notification_due_at__lt=horizon)
+            | Q(implemented_at__isnull=True, implementation_due_at__lt=horizon)
+        )
+        .select_related("case", "measure_type")
+        .order_by("implementation_due_at")[:limit]
+    )
+    for m in measures:
+        if m.notified_at is None and m.notification_due_at and m.notification_due_at < horizon:
+            items[(m.case_id, f"notify-{m.pk}", m.notification_due_at)] = DueItem(
+                due_at=m.notification_due_at,
+                what=str(_("Comunicar la medida: %(m)s") % {"m": m.measure_type}),
+                case_id=m.case_id,
+                file_number=m.case.file_number,
+                url_name="measures:measure_detail",
+                url_arg=m.pk,
+            )
+        if m.implemented_at is None and m.implementation_due_at < horizon:
+            items[(m.case_id, f"implement-{m.pk}", m.implementation_due_at)] = DueItem(
+                due_at=m.implementation_due_at,
+                what=str(_("Implementar la medida: %(m)s") % {"m": m.measure_type}),
+                case_id=m.case_id,
+                file_number=m.case.file_number,
+                url_name="measures:measure_detail",
+                url_arg=m.pk,
+            )
+    return sorted(items.values(), key=lambda item: (item.due_at, item.file_number))[:limit]
+
+
+def urgent_pending_q():
+    return Q(urgent_issued_at__isnull=True, urgent_issue_due_at__isnull=False) | Q(
+        urgent_implemented_at__isnull=True, urgent_implement_due_at__isnull=False
+    )
+
+
+def urgent_clocks(user, limit=LIST_LIMIT):
+    """Extraordinary-procedure cases whose urgent clocks (issue ≤ 3 h, implement ≤ 9 h) still
+    run, the one that falls due first at the top."""
+    qs = (
+        case_list_for(user)
+        .filter(procedure=Procedure.EXTRAORDINARY)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(urgent_pending_q())
+    )
+    return list(
+        with_list_relations(qs).order_by(F("next_deadline_at").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def stage_counts(user, only_mine=False):
+    """[(status value, label, count)] for every stage, within the user's scope."""
+    qs = case_list_for(user)
+    if only_mine:
+        qs = qs.filter(my_cases_q(user))
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
+
+
+@dataclass
+class TeamRow:
+    user: User
+    open_cases: int = 0
+    overdue_cases: int = 0
+    open_studies: int = 0
+    overdue_studies: int = 0
+    pending_measures: int = 0
+    overdue_measures: int = 0
+
+    @property
+    def overdue_total(self):
+        return self.overdue_cases + self.overdue_studies + self.overdue_measures
+
+
+def team_load(user, now=None):
+    """For coordinators: every active staff member with the open and overdue work they hold,
+    counted within the coordinator's scope. Four queries."""
+    from measures.models import GrantedMeasure
+    from risk.models import RiskStudy, StudyStatus
+
+    now = now or timezone.now()
+    scope = case_list_for(user)
+    members = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
+        "role", "last_name", "first_name", "username"
+    )
+    rows = {member.pk: TeamRow(user=member) for member in members}
+
+    for row in (
+        scope.exclude(status=CaseStatus.CLOSED)
+        .filter(assigned_officer__isnull=False)
+        .order_by()
+        .values("assigned_officer")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_deadline_at__lt=now)))
+    ):
+        if row["assigned_officer"] in rows:
+            rows[row["assigned_officer"]].open_cases = row["n"]
+            rows[row["assigned_officer"]].overdue_cases = row["late"]
+
+    for row in (
+        RiskStudy.objects.filter(case__in=scope.values("pk"))
+        .exclude(status=StudyStatus.APPROVED)
+        .order_by()
+        .values("analyst")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+    ):
+        if row["analyst"] in rows:
+            rows[row["analyst"]].open_studies = row["n"]
+            rows[row["analyst"]].overdue_studies = row["late"]
+
+    for row in (
+        GrantedMeasure.objects.filter(
+            case__in=scope.values("pk"),
+            ended_at__isnull=True,
+            implemented_at__isnull=True,
+            responsible__isnull=False,
+        )
+        .order_by()
+        .values("responsible")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(implementation_due_at__lt=now)))
+    ):
+        if row["responsible"] in rows:
+            rows[row["responsible"]].pending_measures = row["n"]
+            rows[row["responsible"]].overdue_measures = row["late"]
+    return list(rows.values())
+
+
+@dataclass
+class BacklogSection:
+    key: str
+    title: str
+    count: int
+    rows: list
+
+
+def backlog(user, now=None, limit=BACKLOG_LIMIT):
+    """For coordinators: what is late across the mechanism, within scope. Each section has the
+    total and the `limit` most overdue rows. Two queries per section."""
+    from measures.models import GrantedMeasure
+    from risk.models import RiskStudy, StudyStatus
+
+    now = now or timezone.now()
+    scope = case_list_for(user)
+    scope_ids = scope.values("pk")
+    sections = []
+
+    def add(key, title, qs, order):
+        rows = list(qs.order_by(*order)[:limit])
+        count = len(rows) if len(rows) < limit else qs.count()
+        sections.append(BacklogSection(key=key, title=str(title), count=count, rows=rows))
+
+    add(
+        "study_clock",
+        _("Expedientes con el plazo del estudio de riesgo vencido"),
+        scope.filter(status__in=STUDY_CLOCK_STATUSES, risk_study_due_at__lt=now).select_related(
+            "assigned_officer"
+        ),
+        ["risk_study_due_at", "pk"],
+    )
+    add(
+        "studies",
+        _("Estudios de riesgo vencidos sin aprobar"),
+        RiskStudy.objects.filter(case__in=scope_ids, due_at__lt=now)
+        .exclude(status=StudyStatus.APPROVED)
+        .select_related("case", "analyst"),
+        ["due_at", "pk"],
+    )
+    add(
+        "not_notified",
+        _("Medidas otorgadas no comunicadas en plazo"),
+        GrantedMeasure.objects.filter(
+            case__in=scope_ids,
+            ended_at__isnull=True,
+            notified_at__isnull=True,
+            notification_due_at__lt=now,
+        ).select_related("case", "measure_type", "authority"),
+        ["notification_due_at", "pk"],
+    )
+    add(
+        "not_implemented",
+        _("Medidas no implementadas en plazo"),
+        GrantedMeasure.objects.filter(
+            case__in=scope_ids,
+            ended_at__isnull=True,
+            implemented_at__isnull=True,
+            implementation_due_at__lt=now,
+        ).select_related("case", "measure_type", "authority"),
+        ["implementation_due_at", "pk"],
+    )
+    add(
+        "reevaluations",
+        _("Revaluaciones vencidas o que vencen en 30 días"),
+        scope.filter(
+            status__in=FOLLOW_UP_STATUSES, reevaluation_due_at__lt=now + REEVALUATION_LOOKAHEAD
+        ).select_related("assigned_officer"),
+        ["reevaluation_due_at", "pk"],
+    )
+    return sections
+
+
+def home_context(user, now=None):
+    """Everything the home page shows for `user`, by role."""
+    now = now or timezone.now()
+    staff = user.role in STAFF_ROLES
+    context = {"is_staff_role": staff, "is_coordinator": user.role == Role.COORDINATOR}
+    if staff:
+        context["my_cases"], context["my_cases_total"] = my_cases(user)
+        context["due_items"] = due_today(user, now)
+        context["urgent_cases"] = urgent_clocks(user)
+    else:
+        context["visible_cases"], context["visible_total"] = visible_cases(user)
+    context["stage_counts"] = stage_counts(user)
+    if user.role == Role.COORDINATOR:
+        context["team"] = team_load(user, now)
+        context["backlog"] = backlog(user, now)
+    return context

@@ -1,0 +1,655 @@
+"""One timeline per case: everything that happened, newest first.
+
+Staff turnover lost case files in real mechanisms (DOMAIN.md §7); the timeline puts requests,
+aggressions, assessments, studies, Board decisions, measures and their implementation, letters,
+court holds, appeals and every recorded change (django-simple-history: who, when, which fields)
+in one place.
+
+Reads run one query per source (`case_records`), whatever the number of rows; the merge is a sort
+in Python. Each source is capped at the newest TIMELINE_LIMIT rows, and so is the result: the
+newest TIMELINE_LIMIT entries overall are always among them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from protection import clocks
+
+TIMELINE_LIMIT = 200
+
+# Contact channels and address: only roles that work the case see their values in the history.
+SENSITIVE_PERSON_FIELDS = frozenset({"phone", "email", "home_address", "safe_contact_notes"})
+# Derived or technical fields that say nothing to a reader of the history.
+IGNORED_HISTORY_FIELDS = frozenset({"version", "search_text", "next_deadline_at"})
+
+
+@dataclass
+class Entry:
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    actor: str = ""
+    changes: list = field(default_factory=list)
+    url: str = ""
+    date_only: bool = False
+    tone: str = "secondary"
+
+
+def _url(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # the page is not built (yet): show the entry without a link
+        return ""
+
+
+def _day(value):
+    """A date-only fact placed at the start of that day in the mechanism's zone."""
+    return datetime.combine(value, time.min, tzinfo=clocks.mechanism_zone())
+
+
+def _name(user):
+    return user.display_name if user else ""
+
+
+def _party_name(case_person):
+    if case_person is None:
+        return ""
+    return str(case_person.person or case_person.collective)
+
+
+def case_records(case):
+    """Every record the case page and the timeline show, one query per source (plus one per
+    many-to-many prefetch). Lists, so templates do not query again."""
+    from measures.models import (
+        Appeal,
+        Decision,
+        DecisionLine,
+        GrantedMeasure,
+        ImplementationEvent,
+        LegalHold,
+        Letter,
+    )
+    from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
+
+    from .models import (
+        AdmissibilityDecision,
+        Aggression,
+        CasePerson,
+        Consent,
+        ExternalProtection,
+        ProtectionRequest,
+    )
+
+    party = ("person", "collective")
+    return {
+        "parties": list(
+            CasePerson.objects.filter(case=case)
+            .select_related("person", "person__state", "collective", "collective__state")
+            .order_by("to_date", "role", "pk")
+        ),
+        "requests": list(
+            ProtectionRequest.objects.filter(case=case)
+            .select_related("petitioner_person", "petitioner_collective", "registered_by")
+            .order_by("-received_at")
+        ),
+        "admissibility": (
+            AdmissibilityDecision.objects.filter(case=case)
+            .select_related("decided_by")
+            .prefetch_related("reasons")
+            .first()
+        ),
+        "aggressions": list(
+            Aggression.objects.filter(case=case)
+            .select_related("state", "recorded_by", *(f"victim__{p}" for p in party))
+            .prefetch_related("types")
+            .order_by("-occurred_on", "-pk")
+        ),
+        "external": list(
+            ExternalProtection.objects.filter(case=case)
+            .select_related("risk_level_found")
+            .order_by("-granted_on", "-pk")
+        ),
+        "consents": list(
+            Consent.objects.filter(case=case)
+            .select_related("person", "third_party_user", "recorded_by")
+            .order_by("-given_at", "-pk")
+        ),
+        "assessments": list(
+            ImmediateActionAssessment.objects.filter(case=case)
+            .select_related("performed_by")
+            .order_by("-performed_at")
+        ),
+        "studies": list(
+            RiskStudy.objects.filter(case=case)
+            .select_related("analyst", "approved_by", "resulting_level")
+            .order_by("-requested_at")
+        ),
+        "reevaluations": list(
+            Reevaluation.objects.filter(case=case)
+            .select_related("requested_by")
+            .order_by("-requested_at")
+        ),
+        "decisions": list(
+            Decision.objects.filter(case=case)
+            .select_related("session", "confirmed_risk_level", "confirmed_by", "recorded_by")
+            .prefetch_related(
+                Prefetch(
+                    "lines",
+                    queryset=DecisionLine.objects.select_related(
+                        "measure_type",
+                        "authority",
+                        "target__measure_type",
+                        *(f"covered__{p}" for p in party),
+                    ).order_by("pk"),
+                )
+            )
+            .order_by(models.F("confirmed_at").desc(nulls_first=True), "-pk")
+        ),
+        "measures": list(
+            GrantedMeasure.objects.filter(case=case)
+            .select_related(
+                "measure_type",
+                "authority",
+                "responsible",
+                "decision",
+                *(f"covered__{p}" for p in party),
+            )
+            .order_by(models.F("ended_at").desc(nulls_first=True), "-granted_at", "-pk")
+        ),
+        "events": list(
+            ImplementationEvent.objects.filter(measure__case=case)
+            .select_related("measure__measure_type", "recorded_by")
+            .order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT]
+        ),
+        "holds": list(
+            LegalHold.objects.filter(case=case)
+            .select_related("measure__measure_type", "recorded_by")
+            .order_by("-issued_on", "-pk")
+        ),
+        "appeals": list(
+            Appeal.objects.filter(case=case)
+            .select_related("against_decision", "recorded_by")
+            .order_by("-filed_at")
+        ),
+        "letters": list(
+            Letter.objects.filter(decision__case=case)
+            .select_related(
+                "decision", "recipient_authority", *(f"recipient_party__{p}" for p in party)
+            )
+            .order_by(models.F("generated_at").desc(nulls_first=True), "-pk")
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# History ("who changed what")
+
+
+def _display(value, model_field, related_names, hide=False):
+    if hide:
+        return _("(reservado)")
+    if value is None or value == "":
+        return "—"
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field is not None and model_field.is_relation:
+        return related_names.get((model_field.related_model, value), f"#{value}")
+    if isinstance(value, bool):
+        return _("Sí") if value else _("No")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if hasattr(value, "isoformat"):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _diffs(records):
+    """[(record, changes)] for consecutive history records of each object, oldest first."""
+    previous = {}
+    out = []
+    for record in records:
+        older = previous.get(record.history_object_key)
+        changes = []
+        if older is not None:
+            changes = [
+                c
+                for c in record.diff_against(older).changes
+                if c.field not in IGNORED_HISTORY_FIELDS
+            ]
+        out.append((record, older, changes))
+        previous[record.history_object_key] = record
+    return out
+
+
+def _related_names(model, diffs):
+    """One query per related model that appears in the changes: {(model, pk): label}."""
+    wanted = {}
+    for _record, _older, changes in diffs:
+        for change in changes:
+            f = model._meta.get_field(change.field)
+            if f.is_relation:
+                for v in (change.old, change.new):
+                    if v is not None:
+                        wanted.setdefault(f.related_model, set()).add(v)
+    names = {}
+    for related, pks in wanted.items():
+        for obj in related._default_manager.filter(pk__in=pks):
+            label = obj.display_name if hasattr(obj, "display_name") else str(obj)
+            names[(related, obj.pk)] = label
+    return names
+
+
+def _history_entries(model, records, *, subject, created_title, can_see_contact):
+    for record in records:
+        record.history_object_key = record.id
+    diffs = _diffs(records)
+    names = _related_names(model, diffs)
+    entries = []
+    for record, _older, changes in diffs:
+        reason = record.history_change_reason or ""
+        actor = _name(record.history_user)
+        if record.history_type == "+":
+            entries.append(
+                Entry(
+                    at=record.history_date,
+                    kind="history",
+                    title=created_title(record),
+                    detail=reason,
+                    actor=actor,
+                    tone="info",
+                )
+            )
+            continue
+        if record.history_type == "-":
+            entries.append(
+                Entry(
+                    at=record.history_date,
+                    kind="history",
+                    title=_("Registro eliminado: %(s)s") % {"s": subject(record)},
+                    actor=actor,
+                    tone="danger",
+                )
+            )
+            continue
+        rows = []
+        for change in changes:
+            f = model._meta.get_field(change.field)
+            hide = change.field in SENSITIVE_PERSON_FIELDS and not can_see_contact
+            rows.append(
+                {
+                    "field": str(f.verbose_name),
+                    "old": _display(change.old, f, names, hide),
+                    "new": _display(change.new, f, names, hide),
+                }
+            )
+        if not rows and not reason:
+            continue  # only derived fields moved
+        entries.append(
+            Entry(
+                at=record.history_date,
+                kind="history",
+                title=_("Cambios en %(s)s") % {"s": subject(record)},
+                detail=reason,
+                actor=actor,
+                changes=rows,
+                tone="secondary",
+            )
+        )
+    return entries
+
+
+def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_LIMIT):
+    """Changes to the case and to the people on it, from django-simple-history. Two queries for
+    the records, plus one per related model named in the changes."""
+    from .models import Case, Person
+
+    case_records_ = list(
+        Case.history.filter(id=case.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )[::-1]
+    entries = _history_entries(
+        Case,
+        case_records_,
+        subject=lambda r: _("el expediente"),
+        created_title=lambda r: _("Expediente abierto: %(n)s") % {"n": r.file_number},
+        can_see_contact=can_see_contact,
+    )
+    person_ids = {p.person_id for p in parties if p.person_id}
+    if person_ids:
+        person_records = list(
+            Person.history.filter(id__in=person_ids)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[: limit + len(person_ids)]
+        )[::-1]
+        entries += _history_entries(
+            Person,
+            person_records,
+            subject=lambda r: f"{r.given_names} {r.family_names}".strip(),
+            created_title=lambda r: (
+                _("Persona registrada: %(n)s") % {"n": f"{r.given_names} {r.family_names}".strip()}
+            ),
+            can_see_contact=can_see_contact,
+        )
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# Events from the records
+
+
+def record_entries(case, records):
+    entries = []
+    add = entries.append
+
+    for r in records["requests"]:
+        add(
+            Entry(
+                at=r.received_at,
+                kind="request",
+                tone="primary",
+                title=_("Solicitud de incorporación recibida (%(p)s)")
+                % {"p": r.get_procedure_display()},
+                detail=_("Peticionaria: %(p)s · Vía: %(c)s")
+                % {"p": r.petitioner, "c": r.get_channel_display()},
+                actor=_name(r.registered_by),
+            )
+        )
+
+    adm = records["admissibility"]
+    if adm is not None:
+        add(
+            Entry(
+                at=adm.decided_at,
+                kind="admissibility",
+                tone="success" if adm.admitted else "danger",
+                title=_("Solicitud admitida") if adm.admitted else _("Solicitud no admitida"),
+                detail=", ".join(str(reason) for reason in adm.reasons.all()),
+                actor=_name(adm.decided_by),
+            )
+        )
+
+    for a in records["aggressions"]:
+        add(
+            Entry(
+                at=_day(a.occurred_on),
+                date_only=True,
+                kind="aggression",
+                tone="danger",
+                title=_("Agresión: %(t)s") % {"t": ", ".join(str(t) for t in a.types.all())},
+                detail=_("%(aggressor)s · %(state)s")
+                % {"aggressor": a.get_presumed_aggressor_display(), "state": a.state},
+                actor=_name(a.recorded_by),
+            )
+        )
+
+    for e in records["external"]:
+        add(
+            Entry(
+                at=_day(e.granted_on),
+                date_only=True,
+                kind="external",
+                tone="warning",
+                title=_("Protección de otro organismo: %(b)s") % {"b": e},
+                detail=str(e.risk_level_found or e.risk_level_text or ""),
+            )
+        )
+
+    for c in records["consents"]:
+        who = str(c.person or c.third_party_user or c.third_party_name or "")
+        if c.given_at:
+            add(
+                Entry(
+                    at=c.given_at,
+                    kind="consent",
+                    tone="success",
+                    title=_("Consentimiento otorgado: %(p)s") % {"p": c.get_purpose_display()},
+                    detail=who,
+                    actor=_name(c.recorded_by),
+                )
+            )
+        if c.withdrawn_at:
+            add(
+                Entry(
+                    at=c.withdrawn_at,
+                    kind="consent",
+                    tone="warning",
+                    title=_("Consentimiento revocado: %(p)s") % {"p": c.get_purpose_display()},
+                    detail=who,
+                )
+            )
+
+    for ia in records["assessments"]:
+        add(
+            Entry(
+                at=ia.performed_at,
+                kind="assessment",
+                tone="primary",
+                title=_("Estudio de acción inmediata"),
+                detail=_("Peligro inminente confirmado")
+                if ia.imminent_danger_confirmed
+                else _("No se confirma peligro inminente"),
+                actor=_name(ia.performed_by),
+            )
+        )
+
+    for s in records["studies"]:
+        link = _url("risk:study_detail", s.pk)
+        kind = s.get_kind_display()
+        add(
+            Entry(
+                at=s.requested_at,
+                kind="study",
+                tone="primary",
+                url=link,
+                title=_("Estudio de riesgo asignado: %(k)s") % {"k": kind},
+                actor=_name(s.analyst),
+            )
+        )
+        if s.submitted_at:
+            add(
+                Entry(
+                    at=s.submitted_at,
+                    kind="study",
+                    tone="primary",
+                    url=link,
+                    title=_("Estudio de riesgo enviado para aprobación: %(k)s") % {"k": kind},
+                    actor=_name(s.analyst),
+                )
+            )
+        if s.approved_at:
+            add(
+                Entry(
+                    at=s.approved_at,
+                    kind="study",
+                    tone="success",
+                    url=link,
+                    title=_("Estudio de riesgo aprobado: %(k)s") % {"k": kind},
+                    detail=_("Nivel resultante: %(l)s") % {"l": s.resulting_level or "—"},
+                    actor=_name(s.approved_by),
+                )
+            )
+
+    for rv in records["reevaluations"]:
+        add(
+            Entry(
+                at=rv.requested_at,
+                kind="study",
+                tone="primary",
+                title=_("Revaluación abierta: %(t)s") % {"t": rv.get_trigger_display()},
+                detail=rv.reason,
+                actor=_name(rv.requested_by),
+            )
+        )
+
+    for d in records["decisions"]:
+        if d.confirmed_at:
+            add(
+                Entry(
+                    at=d.confirmed_at,
+                    kind="decision",
+                    tone="success",
+                    title=_("Acuerdo de la Junta %(n)s: %(r)s")
+                    % {"n": d.number, "r": d.get_resolution_display()},
+                    detail=str(d.session or ""),
+                    actor=_name(d.confirmed_by),
+                )
+            )
+        if d.notified_at:
+            add(
+                Entry(
+                    at=d.notified_at,
+                    kind="decision",
+                    tone="primary",
+                    title=_("Acuerdo %(n)s comunicado a las autoridades") % {"n": d.number},
+                )
+            )
+
+    for m in records["measures"]:
+        link = _url("measures:measure_detail", m.pk)
+        label = _("%(m)s para %(p)s") % {"m": m.measure_type, "p": _party_name(m.covered)}
+        add(
+            Entry(
+                at=m.granted_at,
+                kind="measure",
+                tone="success",
+                url=link,
+                title=_("Medida otorgada (%(o)s): %(l)s")
+                % {"o": m.get_origin_display(), "l": label},
+                detail=str(m.authority),
+            )
+        )
+        if m.notified_at and m.notified_at != m.granted_at:
+            add(
+                Entry(
+                    at=m.notified_at,
+                    kind="measure",
+                    tone="primary",
+                    url=link,
+                    title=_("Medida comunicada: %(l)s") % {"l": label},
+                )
+            )
+        if m.implemented_at:
+            add(
+                Entry(
+                    at=m.implemented_at,
+                    kind="measure",
+                    tone="success",
+                    url=link,
+                    title=_("Medida implementada: %(l)s") % {"l": label},
+                )
+            )
+        if m.ended_at:
+            add(
+                Entry(
+                    at=m.ended_at,
+                    kind="measure",
+                    tone="secondary",
+                    url=link,
+                    title=_("Medida concluida: %(l)s") % {"l": label},
+                    detail=m.get_end_reason_display(),
+                )
+            )
+
+    for ev in records["events"]:
+        add(
+            Entry(
+                at=ev.occurred_at,
+                kind="event",
+                tone="danger" if ev.outcome == "failed" else "info",
+                url=_url("measures:measure_detail", ev.measure_id),
+                title=_("%(k)s: %(m)s")
+                % {"k": ev.get_kind_display(), "m": ev.measure.measure_type},
+                detail=f"{ev.get_outcome_display()} · {ev.notes}",
+                actor=_name(ev.recorded_by),
+            )
+        )
+
+    for letter in records["letters"]:
+        recipient = str(letter.recipient_authority or _party_name(letter.recipient_party))
+        for at, title in (
+            (letter.generated_at, _("Oficio %(n)s generado")),
+            (letter.sent_at, _("Oficio %(n)s enviado")),
+            (letter.acknowledged_at, _("Acuse del oficio %(n)s")),
+        ):
+            if at:
+                add(
+                    Entry(
+                        at=at,
+                        kind="letter",
+                        tone="primary",
+                        title=title % {"n": letter.number},
+                        detail=_("Para: %(r)s") % {"r": recipient},
+                    )
+                )
+
+    for h in records["holds"]:
+        add(
+            Entry(
+                at=_day(h.issued_on),
+                date_only=True,
+                kind="hold",
+                tone="warning",
+                title=_("Suspensión judicial: %(c)s %(r)s") % {"c": h.court, "r": h.reference},
+                detail=str(h.measure.measure_type) if h.measure_id else _("Todo el expediente"),
+                actor=_name(h.recorded_by),
+            )
+        )
+        if h.lifted_on:
+            add(
+                Entry(
+                    at=_day(h.lifted_on),
+                    date_only=True,
+                    kind="hold",
+                    tone="secondary",
+                    title=_("Suspensión judicial levantada: %(r)s") % {"r": h.reference},
+                )
+            )
+
+    for ap in records["appeals"]:
+        add(
+            Entry(
+                at=ap.filed_at,
+                kind="appeal",
+                tone="warning",
+                title=_("Inconformidad presentada (%(t)s)") % {"t": ap.get_track_display()},
+                detail=str(ap.against_decision or _("Por deficiente implementación")),
+                actor=_name(ap.recorded_by),
+            )
+        )
+        if ap.consejo_ruled_at:
+            add(
+                Entry(
+                    at=ap.consejo_ruled_at,
+                    kind="appeal",
+                    tone="primary",
+                    title=_("Dictamen del Consejo Consultivo sobre la inconformidad"),
+                )
+            )
+        if ap.ruled_at:
+            add(
+                Entry(
+                    at=ap.ruled_at,
+                    kind="appeal",
+                    tone="success",
+                    title=_("Inconformidad resuelta: %(s)s") % {"s": ap.get_status_display()},
+                )
+            )
+    return entries
+
+
+def case_timeline(case, records, *, can_see_contact, limit=TIMELINE_LIMIT):
+    """(entries newest first, truncated?)."""
+    entries = record_entries(case, records)
+    entries += history_entries(
+        case, records["parties"], can_see_contact=can_see_contact, limit=limit
+    )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit], len(entries) > limit

@@ -1,0 +1,166 @@
+"""Case pages: the case list (search, filters, sorting) and the case page with its timeline.
+Reads go through the scoped selectors; the step pages (forms) live in their own views."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from protection import access
+
+from .filters import CaseFilter
+from .home import with_list_relations
+from .lifecycle import allowed_steps
+from .models import CaseStatus, Procedure
+from .selectors import case_get_for, case_list_for
+from .timeline import case_records, case_timeline
+
+PAGE_SIZE = 50
+
+
+def _require_case_view(user):
+    if not access.can(user, "case.view"):
+        raise PermissionDenied
+
+
+@login_required
+def case_list(request):
+    _require_case_view(request.user)
+    base = with_list_relations(case_list_for(request.user)).order_by(
+        F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk"
+    )
+    case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
+    paginator = Paginator(case_filter.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filter": case_filter,
+        "form": case_filter.form,
+        "page": page,
+        "cases": page.object_list,
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "o")),
+    }
+    template = "cases/_case_results.html" if request.htmx else "cases/list.html"
+    return render(request, template, context)
+
+
+# The page's sections, in order: (anchor, title).
+SECTIONS = (
+    ("resumen", _("Resumen")),
+    ("personas", _("Personas")),
+    ("solicitudes", _("Solicitudes")),
+    ("agresiones", _("Agresiones")),
+    ("otros-organismos", _("Otros organismos")),
+    ("consentimientos", _("Consentimientos")),
+    ("evaluacion", _("Evaluación de riesgo")),
+    ("acuerdos", _("Acuerdos de la Junta")),
+    ("medidas", _("Medidas")),
+    ("suspensiones", _("Suspensiones judiciales")),
+    ("inconformidades", _("Inconformidades")),
+    ("oficios", _("Oficios")),
+    ("historial", _("Historial")),
+)
+
+OPEN_STUDY_STATUSES = ("draft", "submitted", "returned")
+
+
+def case_actions(user, case, records):
+    """Which step buttons to show: the role may take the step and the case's status allows it
+    (the step pages check again: this only spares people buttons that would refuse)."""
+    steps = set(allowed_steps(case.status))
+    active = case.is_active
+    extraordinary = case.procedure == Procedure.EXTRAORDINARY
+    open_study = any(s.status in OPEN_STUDY_STATUSES for s in records["studies"])
+
+    def may(action, allowed=True):
+        return bool(allowed) and access.can(user, action)
+
+    return {
+        "admissibility": may(
+            "case.admissibility", "admit" in steps and records["admissibility"] is None
+        ),
+        "party_add": may("case.edit_parties", active),
+        "person_edit": may("case.edit_parties", active),
+        "aggression_add": may("case.aggression"),
+        "external_add": may("case.external_protection"),
+        "consent_add": may("case.consent", active),
+        "urgent_issue": may(
+            "urgent.issue",
+            "urgent_measures_issue" in steps and extraordinary and case.urgent_issued_at is None,
+        ),
+        "immediate_assessment": may(
+            "assessment.immediate",
+            extraordinary and case.status in (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION),
+        ),
+        "voluntary_exit": may("case.voluntary_exit", "voluntary_exit" in steps),
+        "study_open": may(
+            "study.assign",
+            case.status in (CaseStatus.RISK_EVALUATION, CaseStatus.REEVALUATION) and not open_study,
+        ),
+        "reevaluation_open": may("reevaluation.open", "reevaluation_open" in steps),
+        "event_add": may("measure.implementation"),
+        "legal_hold_add": may("legal_hold.record", active),
+        "assign": may("case.assign", active),
+        "consent_change": may("case.consent", active),
+    }
+
+
+def case_clocks(case, records):
+    """The case's own legal clocks for the summary: (label, due, done)."""
+    approved = [s.approved_at for s in records["studies"] if s.approved_at]
+    study_done = min(approved) if approved else None
+    rows = []
+    if case.urgent_issue_due_at:
+        rows.append(
+            (_("Emisión de medidas urgentes"), case.urgent_issue_due_at, case.urgent_issued_at)
+        )
+    if case.urgent_implement_due_at:
+        rows.append(
+            (
+                _("Implementación de medidas urgentes"),
+                case.urgent_implement_due_at,
+                case.urgent_implemented_at,
+            )
+        )
+    if case.risk_study_due_at:
+        rows.append((_("Estudio de evaluación de riesgo"), case.risk_study_due_at, study_done))
+    if case.reevaluation_due_at:
+        rows.append((_("Revaluación periódica"), case.reevaluation_due_at, None))
+    return rows
+
+
+@login_required
+def case_detail(request, pk):
+    user = request.user
+    _require_case_view(user)
+    case = case_get_for(user, pk)
+    records = case_records(case)
+    can_see_contact = access.can(user, "case.edit_parties")
+    timeline, truncated = case_timeline(case, records, can_see_contact=can_see_contact)
+
+    level_rank = case.current_risk_level.rank if case.current_risk_level_id else None
+    for ext in records["external"]:
+        ext.higher_than_case = bool(
+            ext.risk_level_found_id
+            and level_rank is not None
+            and ext.risk_level_found.rank > level_rank
+        )
+    parties = records["parties"]
+    context = {
+        "case": case,
+        "records": records,
+        "current_parties": [p for p in parties if p.to_date is None],
+        "past_parties": [p for p in parties if p.to_date is not None],
+        "timeline": timeline,
+        "timeline_truncated": truncated,
+        "actions": case_actions(user, case, records),
+        "sections": SECTIONS,
+        "can_see_contact": can_see_contact,
+        "external_higher": [e for e in records["external"] if e.higher_than_case and e.active],
+        "active_holds": [h for h in records["holds"] if h.lifted_on is None],
+        "case_clocks": case_clocks(case, records),
+        "open_measures": [m for m in records["measures"] if m.ended_at is None],
+        "ended_measures": [m for m in records["measures"] if m.ended_at is not None],
+    }
+    return render(request, "cases/detail.html", context)
