@@ -54,7 +54,12 @@ def case_scope(user):
             given_at__isnull=False, withdrawn_at__isnull=True,
         )
         return Q(Exists(consent))
-    return Q(pk__in=[])  # administrators: break-glass only
+    if role == Role.ADMINISTRATOR:
+        from protection.security.services import break_glass_active
+
+        # Administrators manage configuration and users; case content only via break-glass.
+        return Q() if break_glass_active(user) else Q(pk__in=[])
+    return Q(pk__in=[])
 
 
 def board_case_ids(user):
@@ -81,10 +86,18 @@ def case_list_for(user):
 
 
 def case_get_for(user, pk):
-    """The case if `user` may see it; Http404 otherwise (same as a case that does not exist)."""
+    """The case if `user` may see it; Http404 otherwise (same as a case that does not exist).
+    Every call is noted in the read log, found or not."""
+    from protection.security.audit import note_case
+
     try:
-        return case_list_for(user).get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
+        case_id = int(pk)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    note_case(case_id)
+    try:
+        return case_list_for(user).get(pk=case_id)
+    except Case.DoesNotExist:
         raise Http404 from None
 
 

@@ -7,6 +7,7 @@ records that point at them stay whole.
 """
 
 from django import forms
+from django.http import Http404
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -140,8 +141,58 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+# How each model reaches its case, for need-to-know scoping in the admin. Models with a `case`
+# foreign key are found automatically; models with no path are configuration, not case content.
+CASE_PATHS = {
+    "cases.case": "pk",
+    "cases.person": "case_roles__case",
+    "cases.collective": "case_roles__case",
+    "risk.factorscore": "study__case",
+    "risk.proposedmeasure": "study__case",
+    "measures.decisionline": "decision__case",
+    "measures.implementationevent": "measure__case",
+    "measures.letter": "decision__case",
+}
+
+
+def case_path(model):
+    label = model._meta.label_lower
+    if label in CASE_PATHS:
+        return CASE_PATHS[label]
+    if any(field.name == "case" for field in model._meta.get_fields()):
+        return "case"
+    return None
+
+
 class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
-    """Admin for records that are never hard-deleted (every model of the four apps)."""
+    """Admin for records that are never hard-deleted (every model of the four apps).
+
+    Case content is scoped like everywhere else (cases.selectors): an administrator sees none of
+    it unless a break-glass access is open, and a record out of scope is a 404.
+    """
+
+    def get_queryset(self, request):
+        from cases.selectors import case_list_for
+
+        from protection.models import Role
+        from protection.security.services import break_glass_active
+
+        queryset = super().get_queryset(request)
+        path = case_path(self.model)
+        user = request.user
+        if path is None or user.role == Role.COORDINATOR or break_glass_active(user):
+            return queryset
+        visible = case_list_for(request.user).values("pk")
+        if path == "pk":
+            return queryset.filter(pk__in=visible)
+        if "__" in path:  # reached through a many-valued relation: avoid duplicate rows
+            return queryset.filter(pk__in=self.model._default_manager.filter(
+                **{f"{path}__in": visible}).values("pk"))
+        return queryset.filter(**{f"{path}__in": visible})
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Out of scope answers 404 here too, the same as a record that does not exist.
+        raise Http404
 
 
 class ActorInlineMixin:

@@ -16,6 +16,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Production runs on PostgreSQL (DATABASE_URL=postgres://...).")
 CELERY_BROKER_URL = env("REDIS_URL")
+OTP_REQUIRED = True
+DEMO_MODE = False
+FIELD_ENCRYPTION_DERIVE_FROM_SECRET = False
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")  # no default: refuse to start without keys
+FIELD_HASH_KEY = env("FIELD_HASH_KEY")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -20,3 +20,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 (VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
+
+# Most tests log in with force_login; the security tests turn these back on explicitly.
+OTP_REQUIRED = False
+AXES_ENABLED = False

@@ -1,0 +1,110 @@
+"""The read log: every view of a case, dossier or letter, every download, export and search.
+
+The middleware writes one AuditEntry per request of an authenticated user (and per failed or
+refused access), after the response is known, so the outcome is recorded too. Case selectors call
+``note_case`` so each entry names the case that was read, whatever view read it.
+"""
+
+import contextvars
+
+from django.conf import settings
+
+from .models import AuditAction, AuditEntry, AuditOutcome
+
+_cases = contextvars.ContextVar("audit_cases", default=None)
+
+# Requests that read nothing sensitive and would only add noise.
+IGNORED_PREFIXES = ("/static/", "/healthz/", "/i18n/", "/favicon.ico", "/avisos/contador/",
+                    "/jsi18n/")
+EXPORT_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DOWNLOAD_TYPES = ("application/pdf", "application/octet-stream", "image/png")
+
+
+def note_case(case_id):
+    """Called by case selectors: the current request read (or tried to read) this case."""
+    cases = _cases.get()
+    if cases is not None and case_id is not None and case_id not in cases:
+        cases.append(case_id)
+
+
+def client_ip(request):
+    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(*, request=None, user=None, action, outcome=AuditOutcome.OK, target="",
+           object_id="", case_id=None, query="", reason="", status_code=None):
+    user = user if user is not None else getattr(request, "user", None)
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        user=user if authenticated else None,
+        username=(user.get_username() if authenticated else "")[:150],
+        role=(getattr(user, "role", "") if authenticated else "")[:32],
+        action=action,
+        target=str(target)[:80],
+        object_id=str(object_id)[:64],
+        case_id=case_id,
+        path=(request.get_full_path() if request else "")[:500],
+        query=str(query)[:500],
+        ip_address=client_ip(request) if request else None,
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        outcome=outcome,
+        status_code=status_code,
+        reason=reason,
+    )
+
+
+def _outcome(status):
+    if status == 404:
+        return AuditOutcome.NOT_FOUND
+    if status in (401, 403):
+        return AuditOutcome.DENIED
+    if status >= 500:
+        return AuditOutcome.ERROR
+    return AuditOutcome.OK
+
+
+def _action(request, response):
+    content_type = response.get("Content-Type", "").split(";")[0]
+    if content_type in EXPORT_TYPES:
+        return AuditAction.EXPORT
+    if content_type in DOWNLOAD_TYPES or response.get("Content-Disposition"):
+        return AuditAction.DOWNLOAD
+    if request.path.startswith("/admin/"):
+        return AuditAction.ADMIN_VIEW
+    if request.GET.get("q"):
+        return AuditAction.SEARCH
+    return AuditAction.VIEW
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(IGNORED_PREFIXES) or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _cases.set([])
+        try:
+            response = self.get_response(request)
+            cases = _cases.get()
+        finally:
+            _cases.reset(token)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response  # anonymous requests are redirected to login; nothing was read
+        match = getattr(request, "resolver_match", None)
+        target = match.view_name if match else ""
+        object_id = ""
+        if match and match.kwargs:
+            object_id = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()))
+        query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("page",))
+        for case_id in cases or [None]:
+            record(request=request, action=_action(request, response),
+                   outcome=_outcome(response.status_code), target=target,
+                   object_id=object_id, case_id=case_id, query=query,
+                   status_code=response.status_code)
+        return response

@@ -1,0 +1,120 @@
+"""Append-only audit log, break-glass access, known login devices."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    _raw_delete = delete
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Consulta")
+    DOWNLOAD = "download", _("Descarga")
+    EXPORT = "export", _("Exportación")
+    SEARCH = "search", _("Búsqueda")
+    BREAK_GLASS = "break_glass", _("Acceso de emergencia")
+    LOGIN = "login", _("Inicio de sesión")
+    LOGIN_FAILED = "login_failed", _("Inicio de sesión fallido")
+    LOGOUT = "logout", _("Cierre de sesión")
+    ADMIN_VIEW = "admin_view", _("Consulta en administración")
+
+
+class AuditOutcome(models.TextChoices):
+    OK = "ok", _("Permitido")
+    DENIED = "denied", _("Denegado")
+    NOT_FOUND = "not_found", _("No encontrado o fuera de alcance")
+    ERROR = "error", _("Error")
+
+
+class AuditEntry(models.Model):
+    """Who read what, when, from where, with what outcome. Rows are never changed or deleted
+    by the application (the queryset refuses, save() refuses updates, and on PostgreSQL a
+    trigger refuses UPDATE/DELETE unless a retention purge explicitly allows it)."""
+
+    at = models.DateTimeField(_("fecha y hora"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
+                             on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                             blank=True, related_name="+")
+    username = models.CharField(_("usuario (al momento)"), max_length=150, blank=True)
+    role = models.CharField(_("rol"), max_length=32, blank=True)
+    action = models.CharField(_("acción"), max_length=16, choices=AuditAction.choices)
+    target = models.CharField(_("qué"), max_length=80, blank=True,
+                              help_text=_("Vista o tipo de objeto"))
+    object_id = models.CharField(_("identificador"), max_length=64, blank=True)
+    case_id = models.BigIntegerField(_("expediente"), null=True, blank=True, db_index=True)
+    path = models.CharField(_("ruta"), max_length=500, blank=True)
+    query = models.CharField(_("búsqueda o filtros"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navegador"), max_length=300, blank=True)
+    outcome = models.CharField(_("resultado"), max_length=10, choices=AuditOutcome.choices)
+    status_code = models.PositiveSmallIntegerField(_("código HTTP"), null=True, blank=True)
+    reason = models.TextField(_("motivo"), blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registro de auditoría")
+        verbose_name_plural = _("bitácora de auditoría")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case_id", "-at"]),
+                   models.Index(fields=["user", "-at"]),
+                   models.Index(fields=["action", "-at"])]
+        default_permissions = ("view",)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
+
+
+class BreakGlass(models.Model):
+    """An administrator's time-limited emergency access to case content, with a reason."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
+                             on_delete=models.PROTECT, related_name="break_glass")
+    reason = models.TextField(_("motivo"))
+    started_at = models.DateTimeField(_("inicio"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("vence"))
+
+    class Meta:
+        verbose_name = _("acceso de emergencia")
+        verbose_name_plural = _("accesos de emergencia")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class KnownDevice(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
+                             on_delete=models.CASCADE, related_name="known_devices")
+    fingerprint = models.CharField(_("huella"), max_length=64)
+    user_agent = models.CharField(_("navegador"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
+    first_seen = models.DateTimeField(_("primera vez"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("última vez"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dispositivo conocido")
+        verbose_name_plural = _("dispositivos conocidos")
+        constraints = [models.UniqueConstraint(fields=["user", "fingerprint"],
+                                               name="known_device_once")]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "security"
+urlpatterns = [
+    path("verificacion/", views.otp, name="otp"),
+    path("verificacion/alta/", views.otp_setup, name="otp_setup"),
+    path("codigos-de-recuperacion/", views.recovery_codes, name="recovery_codes"),
+    path("acceso-de-emergencia/", views.break_glass, name="break_glass"),
+    path("bitacora/", views.audit_log, name="audit_log"),
+    path("bitacora/expediente/<int:pk>/", views.case_readers, name="case_readers"),
+]

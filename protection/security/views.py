@@ -1,0 +1,187 @@
+"""Two-factor verification and enrolment, break-glass, and the audit pages for coordinators."""
+
+import base64
+import io
+from datetime import datetime, time
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+
+from cases.selectors import case_get_for
+from protection.errors import DomainError
+from protection.models import Role
+
+from . import services
+from .forms import AuditFilterForm, BreakGlassForm, TokenForm
+from .models import AuditEntry
+
+
+def _next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+def otp(request):
+    """Second factor: verify with the confirmed device, or enrol one first."""
+    if request.user.is_verified():
+        return redirect(_next(request))
+    device = services.totp_device_for(request.user)
+    if device is None:
+        return otp_setup(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        matched = services.otp_verify(user=request.user, token=form.cleaned_data["token"])
+        if matched is not None:
+            otp_login(request, matched)
+            return redirect(_next(request))
+        form.add_error("token", _("El código no es válido o ya fue usado."))
+    return render(request, "security/otp_verify.html", {"form": form, "next": _next(request)})
+
+
+def _qr_svg(uri):
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def otp_setup(request):
+    if services.totp_device_for(request.user) is not None and request.user.is_verified():
+        return redirect(_next(request))
+    device = services.totp_device_for(request.user, confirmed=False)
+    if device is None or request.method == "GET":
+        device = services.totp_enrol_start(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_enrol_confirm(user=request.user, device=device,
+                                                token=form.cleaned_data["token"])
+        except DomainError as error:
+            form.add_error("token", error.message)
+        else:
+            otp_login(request, device)
+            return render(request, "security/recovery_codes.html",
+                          {"codes": codes, "next": _next(request)})
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "security/otp_setup.html", {
+        "form": form, "secret": secret, "qr": _qr_svg(device.config_url), "next": _next(request),
+    })
+
+
+@login_required
+def recovery_codes(request):
+    if request.method != "POST":
+        return render(request, "security/recovery_codes_confirm.html")
+    codes = services.recovery_codes_renew(user=request.user)
+    return render(request, "security/recovery_codes.html", {"codes": codes, "next": "/"})
+
+
+@login_required
+def break_glass(request):
+    if request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_start(actor=request.user,
+                                               reason=form.cleaned_data["reason"],
+                                               request=request)
+        except DomainError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.warning(request, _("Acceso de emergencia abierto hasta %(t)s. Todo lo que "
+                                        "consulte queda registrado y la Coordinación fue "
+                                        "avisada.") % {"t": timezone.localtime(
+                                            grant.expires_at).strftime("%H:%M")})
+            return redirect("cases:list")
+    return render(request, "security/break_glass.html", {
+        "form": form, "minutes": settings.BREAK_GLASS_MINUTES})
+
+
+def _require_coordinator(user):
+    if user.role != Role.COORDINATOR:
+        raise PermissionDenied
+
+
+@login_required
+def case_readers(request, pk):
+    """Who has seen this case: every read of it, newest first."""
+    _require_coordinator(request.user)
+    case = case_get_for(request.user, pk)
+    entries = AuditEntry.objects.filter(case_id=case.pk).order_by("-at", "-id")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    summary = (AuditEntry.objects.filter(case_id=case.pk)
+               .values("username", "role").order_by("username")
+               .annotate(reads=Count("id"), last=Max("at")))
+    return render(request, "security/case_readers.html",
+                  {"case": case, "page": page, "summary": summary})
+
+
+@login_required
+def audit_log(request):
+    _require_coordinator(request.user)
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.select_related(None).order_by("-at", "-id")
+    if form.is_valid():
+        data = form.cleaned_data
+        zone = timezone.get_current_timezone()
+        if data["user"]:
+            entries = entries.filter(user_id=data["user"].pk)
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["outcome"]:
+            entries = entries.filter(outcome=data["outcome"])
+        if data["case_id"]:
+            entries = entries.filter(case_id=data["case_id"])
+        if data["ip_address"]:
+            entries = entries.filter(ip_address=data["ip_address"])
+        if data["date_from"]:
+            entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
+        if data["date_to"]:
+            entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, zone))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "security/audit_log.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+class LoginView(auth_views.LoginView):
+    """Password first; the second factor follows (SessionSecurityMiddleware). In the embedded
+    demo the page lists the demo users' TOTP keys and current codes so a tester can log in."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            context["demo_codes"] = demo_codes()
+        return context
+
+
+def demo_codes():
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    rows = []
+    for device in (TOTPDevice.objects.filter(confirmed=True, name="demo")
+                   .select_related("user").order_by("user__username")):
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        rows.append({"username": device.user.username, "role": device.user.get_role_display(),
+                     "secret": base64.b32encode(device.bin_key).decode(),
+                     "code": f"{totp.token():0{device.digits}d}"})
+    return rows
