@@ -4,8 +4,19 @@ import os
 
 from celery import Celery
 
+from .schedules import BEAT_SCHEDULE
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "protection.settings.local")
 
 app = Celery("protection")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.conf.beat_schedule = BEAT_SCHEDULE
+# Publishing gives up quickly when the broker is down: the work is already a row that the outbox
+# sweeper queues later, and a web request must not hang on a dead Redis.
+app.conf.task_publish_retry_policy = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}

@@ -3,10 +3,44 @@ from django.conf import settings
 from . import access
 
 
+class _Once:
+    """A value computed the first time a template uses it, then kept for the request: pages
+    that show neither the bell nor the banner pay nothing."""
+
+    def __init__(self, compute):
+        self._compute = compute
+        self._done = False
+        self._value = None
+
+    def __call__(self):
+        if not self._done:
+            self._value = self._compute()
+            self._done = True
+        return self._value
+
+
 def app(request):
     user = getattr(request, "user", None)
+    authenticated = bool(user and user.is_authenticated)
     return {
         "MECHANISM_NAME": settings.MECHANISM_NAME,
         "can": (lambda action: access.can(user, action)) if user else (lambda action: False),
-        "user_role": getattr(user, "role", "") if user and user.is_authenticated else "",
+        "user_role": getattr(user, "role", "") if authenticated else "",
+        # The bell in the header (templates/includes/bell.html).
+        "notifications_unread": _Once(lambda: _unread(user) if authenticated else 0),
+        # Background work delayed (broker down, or no sweep for a while): a cached check with
+        # a short timeout, so a dead Redis never makes a page hang.
+        "background_delayed": _Once(lambda: _delayed() if authenticated else False),
     }
+
+
+def _unread(user):
+    from .notifications import unread_count
+
+    return unread_count(user)
+
+
+def _delayed():
+    from .tasks import background_delayed
+
+    return background_delayed()

@@ -1,0 +1,492 @@
+"""Every legal clock of DOMAIN.md §4, watched: overdue flags raised and cleared by one sweep.
+
+A *watch* says, for one clock on one kind of record, which records are overdue right now (the
+due date has passed, the thing is not done, the clock still runs), who is responsible and when
+the thing was done. The sweep is set-based: per watch one UPDATE closes the open flags whose
+record is no longer overdue and one INSERT ... SELECT opens a flag for every overdue record that
+has none (the partial unique constraint on open flags makes it idempotent). The number of
+queries is fixed whatever the number of rows, so it stays fast over a million granted measures.
+
+Durations come from ClockDefinition rows (protection.clocks): the services that start a clock
+store its due date on the record; the sweep compares those stored dates with `now`.
+
+Duplicates are avoided where two dates describe the same promise:
+- the case's risk-study clock is watched only while no study is open (then the study's own
+  clock, with its analyst, takes over);
+- a granted measure's notification clock is watched only when its decision's is not (the
+  decision is communicated as a whole);
+- urgent measures are watched through the case's urgent-implementation clock (art. 26-II),
+  Board measures one by one (art. 29-II).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from . import clocks
+from .models import Clock, EscalationLevel, OverdueFlag, PeriodicRun, SubjectType
+
+# Clocks of the urgent (extraordinary) procedure: counted in hours, escalated within the hour.
+URGENT_CLOCKS = frozenset({Clock.URGENT_ISSUE, Clock.URGENT_IMPLEMENT, Clock.URGENT_APPEAL_RULING})
+
+SWEEP_LOCK = "deadlines_sweep"
+
+
+class SweepResult(NamedTuple):
+    raised: int
+    cleared: int
+    still_overdue: int
+
+    def __str__(self):
+        return f"raised {self.raised}, cleared {self.cleared}, still overdue {self.still_overdue}"
+
+
+def _first(queryset, field):
+    """Subquery: `field` of the first row of `queryset` (correlated through OuterRef)."""
+    return Subquery(queryset.order_by(field).values(field)[:1])
+
+
+@dataclass(frozen=True)
+class Watch:
+    """One legal clock on one kind of record."""
+
+    clock: str
+    subject_type: str
+    due_field: str
+    model_path: str  # "app_label.Model"
+    # Q selecting records whose clock still runs and whose thing is not done (besides due < now).
+    running: Callable
+    responsible: Callable  # -> expression for the responsible user's id
+    case_field: str | None  # "pk", "case_id" or None
+    done: Callable  # () -> expression (OuterRef on the flag) for when the thing was done
+
+    @property
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model_path)
+
+    def overdue(self, now):
+        """The records this clock has overdue at `now`."""
+        return self.model._default_manager.filter(
+            self.running(), **{f"{self.due_field}__lt": now, f"{self.due_field}__isnull": False}
+        )
+
+    def open_flags(self):
+        return OverdueFlag.objects.filter(
+            cleared_at__isnull=True, clock=self.clock, subject_type=self.subject_type
+        )
+
+    def clear(self, now):
+        """Close this clock's open flags whose record is no longer overdue. One UPDATE."""
+        still = self.overdue(now).filter(pk=OuterRef("subject_id"))
+        return self.open_flags().filter(~Exists(still)).update(cleared_at=now, done_at=self.done())
+
+    def raise_(self, now, role):
+        """Open a flag for every overdue record without one. One INSERT ... SELECT."""
+        case = (
+            F(self.case_field) if self.case_field else Value(None, output_field=BigIntegerField())
+        )
+        rows = (
+            self.overdue(now)
+            .order_by()
+            .annotate(
+                f_clock=Value(self.clock),
+                f_subject_type=Value(self.subject_type),
+                f_subject_id=F("pk"),
+                f_case=case,
+                f_due=F(self.due_field),
+                f_raised=Value(now, output_field=DateTimeField()),
+                f_responsible=self.responsible(),
+                f_role=Value(role),
+                f_level=Value(int(EscalationLevel.NONE)),
+            )
+        )
+        columns = [
+            "clock",
+            "subject_type",
+            "subject_id",
+            "case",
+            "due_at",
+            "raised_at",
+            "responsible",
+            "responsible_role",
+            "escalation_level",
+        ]
+        names = [
+            "f_clock",
+            "f_subject_type",
+            "f_subject_id",
+            "f_case",
+            "f_due",
+            "f_raised",
+            "f_responsible",
+            "f_role",
+            "f_level",
+        ]
+        return insert_select(
+            OverdueFlag,
+            columns,
+            rows.values(*names),
+            "ON CONFLICT (clock, subject_type, subject_id) WHERE cleared_at IS NULL DO NOTHING",
+        )
+
+
+def insert_select(model, fields, queryset, suffix=""):
+    """INSERT INTO model (fields) <the queryset's SELECT> <suffix>; returns rows inserted.
+
+    The SELECT is built by the ORM (filters, joins, expressions, quoting); only the INSERT around
+    it is written here, because Django has no INSERT ... SELECT. The queryset must select
+    exactly `fields`, in order (annotations in one .annotate() call, then .values()).
+    """
+    select_sql, params = queryset.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {select_sql} {suffix}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+# ------------------------------------------------------------------------------------------------
+# The watches
+
+
+def _subject(model_path, field):
+    """When the thing was done: `field` of the flag's record."""
+
+    def done():
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        return Subquery(model._default_manager.filter(pk=OuterRef("subject_id")).values(field)[:1])
+
+    return done
+
+
+def _case_running(*extra):
+    def running():
+        from cases.models import CaseStatus
+
+        q = ~Q(status=CaseStatus.CLOSED)
+        for item in extra:
+            q &= item() if callable(item) else item
+        return q
+
+    return running
+
+
+def _study_open_none():
+    from risk.models import RiskStudy, StudyStatus
+
+    return ~Exists(
+        RiskStudy.objects.filter(case=OuterRef("pk")).exclude(status=StudyStatus.APPROVED)
+    )
+
+
+def _case_study_running():
+    from cases.models import STUDY_CLOCK_STATUSES
+
+    return Q(status__in=STUDY_CLOCK_STATUSES) & _study_open_none()
+
+
+def _case_study_done():
+    from risk.models import RiskStudy
+
+    return _first(
+        RiskStudy.objects.filter(case=OuterRef("subject_id"), approved_at__gte=OuterRef("due_at")),
+        "approved_at",
+    )
+
+
+def _case_reevaluation_running():
+    from cases.models import CaseStatus
+
+    # Once a re-evaluation is opened its study's clock takes over.
+    return Q(status=CaseStatus.FOLLOW_UP)
+
+
+def _case_reevaluation_done():
+    from risk.models import Reevaluation
+
+    return _first(
+        Reevaluation.objects.filter(
+            case=OuterRef("subject_id"), requested_at__gte=OuterRef("due_at")
+        ),
+        "requested_at",
+    )
+
+
+def _study_running():
+    from cases.models import CaseStatus
+    from risk.models import StudyStatus
+
+    return ~Q(status=StudyStatus.APPROVED) & ~Q(case__status=CaseStatus.CLOSED)
+
+
+def _session_running():
+    from measures.models import SessionStatus
+
+    return Q(papers_sent_at__isnull=True) & ~Q(status=SessionStatus.CLOSED)
+
+
+def _decision_running():
+    from measures.models import DecisionStatus
+
+    return Q(status=DecisionStatus.CONFIRMED, notified_at__isnull=True)
+
+
+def _measure_notification_running():
+    # While the decision itself is overdue, its flag speaks for all its measures.
+    return Q(notified_at__isnull=True, ended_at__isnull=True) & (
+        Q(decision__isnull=True) | Q(decision__notified_at__isnull=False)
+    )
+
+
+def _measure_implementation_running():
+    from measures.models import MeasureOrigin
+
+    return Q(origin=MeasureOrigin.BOARD, implemented_at__isnull=True, ended_at__isnull=True)
+
+
+def _appeal_ruling_running():
+    from measures.models import AppealStatus, AppealTrack
+
+    return Q(track=AppealTrack.URGENT, ruled_at__isnull=True) & ~Q(
+        status__in=[AppealStatus.RESOLVED, AppealStatus.INADMISSIBLE]
+    )
+
+
+def _appeal_consejo_running():
+    from measures.models import AppealStatus
+
+    return Q(consejo_ruled_at__isnull=True, status=AppealStatus.INDEPENDENT_STUDY)
+
+
+def _field(name):
+    return lambda: F(name)
+
+
+def _none():
+    return Value(None, output_field=BigIntegerField())
+
+
+WATCHES = (
+    Watch(
+        Clock.URGENT_ISSUE,
+        SubjectType.CASE,
+        "urgent_issue_due_at",
+        "cases.Case",
+        _case_running(Q(urgent_issued_at__isnull=True)),
+        _field("assigned_officer_id"),
+        "pk",
+        _subject("cases.Case", "urgent_issued_at"),
+    ),
+    Watch(
+        Clock.URGENT_IMPLEMENT,
+        SubjectType.CASE,
+        "urgent_implement_due_at",
+        "cases.Case",
+        _case_running(Q(urgent_implemented_at__isnull=True)),
+        _field("assigned_officer_id"),
+        "pk",
+        _subject("cases.Case", "urgent_implemented_at"),
+    ),
+    Watch(
+        Clock.RISK_STUDY,
+        SubjectType.CASE,
+        "risk_study_due_at",
+        "cases.Case",
+        _case_running(_case_study_running),
+        _field("assigned_officer_id"),
+        "pk",
+        _case_study_done,
+    ),
+    Watch(
+        Clock.REEVALUATION,
+        SubjectType.CASE,
+        "reevaluation_due_at",
+        "cases.Case",
+        _case_running(_case_reevaluation_running),
+        _field("assigned_officer_id"),
+        "pk",
+        _case_reevaluation_done,
+    ),
+    Watch(
+        Clock.RISK_STUDY,
+        SubjectType.STUDY,
+        "due_at",
+        "risk.RiskStudy",
+        _study_running,
+        _field("analyst_id"),
+        "case_id",
+        _subject("risk.RiskStudy", "approved_at"),
+    ),
+    Watch(
+        Clock.BOARD_PAPERS,
+        SubjectType.SESSION,
+        "papers_due_at",
+        "measures.BoardSession",
+        _session_running,
+        _none,
+        None,
+        _subject("measures.BoardSession", "papers_sent_at"),
+    ),
+    Watch(
+        Clock.NOTIFICATION,
+        SubjectType.DECISION,
+        "notification_due_at",
+        "measures.Decision",
+        _decision_running,
+        _field("confirmed_by_id"),
+        "case_id",
+        _subject("measures.Decision", "notified_at"),
+    ),
+    Watch(
+        Clock.NOTIFICATION,
+        SubjectType.MEASURE,
+        "notification_due_at",
+        "measures.GrantedMeasure",
+        _measure_notification_running,
+        lambda: Coalesce(F("decision__confirmed_by_id"), F("responsible_id")),
+        "case_id",
+        _subject("measures.GrantedMeasure", "notified_at"),
+    ),
+    Watch(
+        Clock.IMPLEMENTATION,
+        SubjectType.MEASURE,
+        "implementation_due_at",
+        "measures.GrantedMeasure",
+        _measure_implementation_running,
+        lambda: Coalesce(F("responsible_id"), F("case__assigned_officer_id")),
+        "case_id",
+        _subject("measures.GrantedMeasure", "implemented_at"),
+    ),
+    Watch(
+        Clock.URGENT_APPEAL_RULING,
+        SubjectType.APPEAL,
+        "ruling_due_at",
+        "measures.Appeal",
+        _appeal_ruling_running,
+        _none,
+        "case_id",
+        _subject("measures.Appeal", "ruled_at"),
+    ),
+    Watch(
+        Clock.APPEAL_CONSEJO_RULING,
+        SubjectType.APPEAL,
+        "consejo_ruling_due_at",
+        "measures.Appeal",
+        _appeal_consejo_running,
+        _none,
+        "case_id",
+        _subject("measures.Appeal", "consejo_ruled_at"),
+    ),
+)
+
+
+def watched_clocks():
+    return sorted({watch.clock for watch in WATCHES})
+
+
+# ------------------------------------------------------------------------------------------------
+# The sweep
+
+
+def deadlines_sweep(now=None):
+    """Raise a flag for every clock that passed, clear the flags whose thing is done.
+
+    Returns SweepResult(raised, cleared, still_overdue). Idempotent: run twice at the same
+    `now`, the second run raises and clears nothing. Runs in one transaction; concurrent sweeps
+    queue on a row lock instead of racing. Queries: 3 + 2 per watch, whatever the row count.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Serialise sweeps (beat and a manual check_deadlines at the same moment).
+        PeriodicRun.objects.select_for_update().get_or_create(name=SWEEP_LOCK)
+        rules = clocks.rules()
+        raised = cleared = 0
+        for watch in WATCHES:
+            # Clear first: a record overdue again under a new date gets a new flag.
+            cleared += watch.clear(now)
+            raised += watch.raise_(now, rules[watch.clock].responsible_role)
+        still_overdue = OverdueFlag.objects.filter(cleared_at__isnull=True).count()
+    return SweepResult(raised, cleared, still_overdue)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reads
+
+
+def flags_for_case(case_id, *, include_closed=True):
+    """The flags of one case, open first (the case page shows them)."""
+    flags = OverdueFlag.objects.filter(case_id=case_id).select_related("responsible")
+    if not include_closed:
+        flags = flags.filter(cleared_at__isnull=True)
+    return flags.order_by(F("cleared_at").desc(nulls_first=True), "due_at")
+
+
+def subjects_attach(flags):
+    """Set `flag.subject` on each flag: one query per kind of record, whatever the count."""
+    from django.apps import apps
+
+    models = {watch.subject_type: watch.model_path for watch in WATCHES}
+    related = {
+        SubjectType.STUDY: ["case", "analyst"],
+        SubjectType.DECISION: ["case"],
+        SubjectType.MEASURE: ["case", "measure_type", "authority"],
+        SubjectType.APPEAL: ["case"],
+    }
+    by_type = {}
+    for flag in flags:
+        by_type.setdefault(flag.subject_type, set()).add(flag.subject_id)
+    loaded = {}
+    for subject_type, ids in by_type.items():
+        model = apps.get_model(models[subject_type])
+        queryset = model._default_manager.filter(pk__in=ids)
+        if related.get(subject_type):
+            queryset = queryset.select_related(*related[subject_type])
+        loaded[subject_type] = queryset.in_bulk()
+    for flag in flags:
+        flag.subject = loaded.get(flag.subject_type, {}).get(flag.subject_id)
+    return flags
+
+
+def flag_subject_label(flag):
+    """A short label for the flag's record that names no person (used in e-mails too)."""
+    from django.utils.translation import gettext as _
+
+    subject = getattr(flag, "subject", None)
+    case = flag.case.file_number if flag.case_id and flag.case else ""
+    if flag.subject_type == SubjectType.CASE:
+        return _("Expediente %(file)s") % {"file": case}
+    if flag.subject_type == SubjectType.SESSION:
+        return (_("Sesión %(session)s") % {"session": subject}) if subject else _("Sesión")
+    if flag.subject_type == SubjectType.DECISION and subject is not None:
+        return _("Acuerdo %(number)s (expediente %(file)s)") % {
+            "number": subject.number,
+            "file": case,
+        }
+    if flag.subject_type == SubjectType.MEASURE and subject is not None:
+        return _("%(measure)s (expediente %(file)s)") % {
+            "measure": subject.measure_type,
+            "file": case,
+        }
+    return _("%(kind)s (expediente %(file)s)") % {
+        "kind": flag.get_subject_type_display(),
+        "file": case,
+    }

@@ -1,0 +1,69 @@
+"""Every periodic job, in one place.
+
+protection/celery.py loads BEAT_SCHEDULE into Celery beat; administrators see the same list,
+with each job's last run, at /avisos/programacion/ (protection.notification_views.schedule).
+Times are UTC (CELERY_TIMEZONE).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str
+    schedule: object  # timedelta or crontab
+    description: str
+    # A run not started within this many seconds is dropped: after an outage the queue does not
+    # fill with stale copies of the same sweep.
+    expires: int
+
+    @property
+    def every(self):
+        """The interval, for jobs that run at a fixed interval."""
+        return self.schedule if isinstance(self.schedule, timedelta) else timedelta(days=1)
+
+
+SWEEP_JOB = Job(
+    "deadlines-watch",
+    "protection.tasks.deadlines_watch",
+    timedelta(minutes=5),
+    _(
+        "Revisa todos los plazos legales: levanta y cierra avisos de vencimiento, avisa a la "
+        "persona responsable y escala a la Coordinación (los urgentes, en menos de una hora)."
+    ),
+    expires=4 * 60,
+)
+
+JOBS = (
+    SWEEP_JOB,
+    Job(
+        "outbox-requeue",
+        "protection.tasks.outbox_requeue",
+        timedelta(minutes=5),
+        _(
+            "Vuelve a encolar el trabajo detenido: oficios por generar y correos urgentes sin "
+            "enviar (por ejemplo, tras una caída de Redis o de un proceso de tareas)."
+        ),
+        expires=4 * 60,
+    ),
+    Job(
+        "digests-daily",
+        "protection.tasks.digests_send_due",
+        crontab(hour=13, minute=0),
+        _(
+            "Envía a cada persona el resumen diario por correo de sus avisos pendientes "
+            "(13:00 UTC, 07:00 en la Ciudad de México)."
+        ),
+        expires=6 * 60 * 60,
+    ),
+)
+
+BEAT_SCHEDULE = {
+    job.name: {"task": job.task, "schedule": job.schedule, "options": {"expires": job.expires}}
+    for job in JOBS
+}
