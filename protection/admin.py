@@ -261,3 +261,6 @@ class ClockDefinitionAdmin(CaseDataAdmin):
     list_display = ("clock", "amount", "unit", "responsible_role", "legal_basis")
     list_filter = ("unit", "responsible_role")
     search_fields = ("clock", "legal_basis")
+
+
+from . import admin_deadlines  # noqa

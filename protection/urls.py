@@ -16,6 +16,7 @@ urlpatterns = [
     path("casos/", include("cases.urls")),
     path("riesgo/", include("risk.urls")),
     path("medidas/", include("measures.urls")),
+    path("avisos/", include("protection.notification_urls")),
     path("indicadores/", include("protection.reports.urls")),
     path("", views.home, name="home"),
 ]
