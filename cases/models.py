@@ -2,11 +2,13 @@
 protection (DOMAIN.md §3)."""
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from protection.security.crypto import EncryptedTextField, blind_index
 from protection.versioning import Versioned
 
 
@@ -82,11 +84,15 @@ class Person(Versioned):
     )
     municipality = models.CharField(_("municipio"), max_length=120, blank=True)
     rural = models.BooleanField(_("zona rural"), default=False)
-    # Contact channels and address: the most sensitive fields (redacted by role).
-    phone = models.CharField(_("teléfono"), max_length=60, blank=True)
-    email = models.EmailField(_("correo electrónico"), blank=True)
-    home_address = models.TextField(_("domicilio"), blank=True)
-    safe_contact_notes = models.TextField(_("forma segura de contacto"), blank=True)
+    # Contact channels and address: the most sensitive fields, encrypted at rest (AES-GCM) and
+    # redacted by role. Exact search goes through the keyed-hash indexes below.
+    phone = EncryptedTextField(_("teléfono"), blank=True)
+    email = EncryptedTextField(_("correo electrónico"), blank=True,
+                               validators=[validate_email])
+    home_address = EncryptedTextField(_("domicilio"), blank=True)
+    safe_contact_notes = EncryptedTextField(_("forma segura de contacto"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    email_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -107,6 +113,11 @@ class Person(Versioned):
     @property
     def full_name(self):
         return f"{self.given_names} {self.family_names}".strip()
+
+    def save(self, *args, **kwargs):
+        self.phone_index = blind_index(self.phone)
+        self.email_index = blind_index(self.email)
+        super().save(*args, **kwargs)
 
 
 class CollectiveKind(models.TextChoices):
@@ -133,9 +144,9 @@ class Collective(Versioned):
     )
     municipality = models.CharField(_("municipio"), max_length=120, blank=True)
     rural = models.BooleanField(_("zona rural"), default=False)
-    phone = models.CharField(_("teléfono"), max_length=60, blank=True)
-    email = models.EmailField(_("correo electrónico"), blank=True)
-    address = models.TextField(_("domicilio"), blank=True)
+    phone = EncryptedTextField(_("teléfono"), blank=True)
+    email = EncryptedTextField(_("correo electrónico"), blank=True, validators=[validate_email])
+    address = EncryptedTextField(_("domicilio"), blank=True)
     created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -21,8 +21,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "username", "role", "action", "target", "case_id", "outcome",
-                    "ip_address")
+    list_display = (
+        "at",
+        "username",
+        "role",
+        "action",
+        "target",
+        "case_id",
+        "outcome",
+        "ip_address",
+    )
     list_filter = ("action", "outcome", "role")
     search_fields = ("username", "target", "path", "query", "=case_id")
     date_hierarchy = "at"

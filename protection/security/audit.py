@@ -14,8 +14,14 @@ from .models import AuditAction, AuditEntry, AuditOutcome
 _cases = contextvars.ContextVar("audit_cases", default=None)
 
 # Requests that read nothing sensitive and would only add noise.
-IGNORED_PREFIXES = ("/static/", "/healthz/", "/i18n/", "/favicon.ico", "/avisos/contador/",
-                    "/jsi18n/")
+IGNORED_PREFIXES = (
+    "/static/",
+    "/healthz/",
+    "/i18n/",
+    "/favicon.ico",
+    "/avisos/contador/",
+    "/jsi18n/",
+)
 EXPORT_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 DOWNLOAD_TYPES = ("application/pdf", "application/octet-stream", "image/png")
 
@@ -35,8 +41,19 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(*, request=None, user=None, action, outcome=AuditOutcome.OK, target="",
-           object_id="", case_id=None, query="", reason="", status_code=None):
+def record(
+    *,
+    request=None,
+    user=None,
+    action,
+    outcome=AuditOutcome.OK,
+    target="",
+    object_id="",
+    case_id=None,
+    query="",
+    reason="",
+    status_code=None,
+):
     user = user if user is not None else getattr(request, "user", None)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditEntry.objects.create(
@@ -103,8 +120,14 @@ class AuditMiddleware:
             object_id = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()))
         query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("page",))
         for case_id in cases or [None]:
-            record(request=request, action=_action(request, response),
-                   outcome=_outcome(response.status_code), target=target,
-                   object_id=object_id, case_id=case_id, query=query,
-                   status_code=response.status_code)
+            record(
+                request=request,
+                action=_action(request, response),
+                outcome=_outcome(response.status_code),
+                target=target,
+                object_id=object_id,
+                case_id=case_id,
+                query=query,
+                status_code=response.status_code,
+            )
         return response

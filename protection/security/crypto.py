@@ -67,8 +67,10 @@ def decrypt(stored):
     _, key_id, b64 = stored.split(":", 2)
     keys = _keys()[1]
     if key_id not in keys:
-        raise ImproperlyConfigured(f"No key {key_id!r} to decrypt a field; keep old keys "
-                                   "configured until rotate_field_keys has run.")
+        raise ImproperlyConfigured(
+            f"No key {key_id!r} to decrypt a field; keep old keys "
+            "configured until rotate_field_keys has run."
+        )
     blob = base64.b64decode(b64)
     return AESGCM(keys[key_id]).decrypt(blob[:12], blob[12:], key_id.encode()).decode()
 

@@ -8,35 +8,56 @@ from .models import AuditAction, AuditOutcome
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Código de verificación"), max_length=20,
-        help_text=_("Los 6 dígitos de su aplicación de autenticación, o un código de "
-                    "recuperación."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True, "class": "form-control"}),
+        label=_("Código de verificación"),
+        max_length=20,
+        help_text=_(
+            "Los 6 dígitos de su aplicación de autenticación, o un código de recuperación."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "class": "form-control",
+            }
+        ),
     )
 
 
 class BreakGlassForm(forms.Form):
-    reason = forms.CharField(label=_("Motivo del acceso de emergencia"), min_length=20,
-                             widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
+    reason = forms.CharField(
+        label=_("Motivo del acceso de emergencia"),
+        min_length=20,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
 
 
 class AuditFilterForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Usuario"), queryset=User.objects.order_by("username"),
-                                  required=False)
-    action = forms.ChoiceField(label=_("Acción"), required=False,
-                               choices=[("", _("Todas"))] + list(AuditAction.choices))
-    outcome = forms.ChoiceField(label=_("Resultado"), required=False,
-                                choices=[("", _("Todos"))] + list(AuditOutcome.choices))
+    user = forms.ModelChoiceField(
+        label=_("Usuario"), queryset=User.objects.order_by("username"), required=False
+    )
+    action = forms.ChoiceField(
+        label=_("Acción"), required=False, choices=[("", _("Todas"))] + list(AuditAction.choices)
+    )
+    outcome = forms.ChoiceField(
+        label=_("Resultado"),
+        required=False,
+        choices=[("", _("Todos"))] + list(AuditOutcome.choices),
+    )
     case_id = forms.IntegerField(label=_("Expediente (id)"), required=False, min_value=1)
     ip_address = forms.GenericIPAddressField(label=_("Dirección IP"), required=False)
-    date_from = forms.DateField(label=_("Desde"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Hasta"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 for _name, _field in AuditFilterForm.base_fields.items():
     _field.widget.attrs.setdefault(
-        "class", "form-select form-select-sm" if isinstance(_field.widget, forms.Select)
-        else "form-control form-control-sm")
+        "class",
+        "form-select form-select-sm"
+        if isinstance(_field.widget, forms.Select)
+        else "form-control form-control-sm",
+    )

@@ -14,8 +14,15 @@ from django.utils.translation import gettext as _
 from .signals import SESSION_STARTED_KEY
 
 # Views a logged-in but not yet verified user may reach.
-OTP_EXEMPT_VIEWS = {"login", "logout", "set_language", "healthz", "security:otp",
-                    "security:otp_setup", "javascript-catalog"}
+OTP_EXEMPT_VIEWS = {
+    "login",
+    "logout",
+    "set_language",
+    "healthz",
+    "security:otp",
+    "security:otp_setup",
+    "javascript-catalog",
+}
 OTP_EXEMPT_NAMESPACES = {"verify"}
 
 
@@ -30,8 +37,9 @@ class SessionSecurityMiddleware:
             lifetime = timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
             if started and timezone.now() - datetime.fromisoformat(started) > lifetime:
                 logout(request)
-                messages.info(request, _("Su sesión llegó a su duración máxima. Inicie sesión "
-                                         "de nuevo."))
+                messages.info(
+                    request, _("Su sesión llegó a su duración máxima. Inicie sesión de nuevo.")
+                )
                 return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
@@ -42,7 +50,8 @@ class SessionSecurityMiddleware:
         if user.is_verified():
             return None
         match = request.resolver_match
-        if match and (match.view_name in OTP_EXEMPT_VIEWS
-                      or set(match.namespaces) & OTP_EXEMPT_NAMESPACES):
+        if match and (
+            match.view_name in OTP_EXEMPT_VIEWS or set(match.namespaces) & OTP_EXEMPT_NAMESPACES
+        ):
             return None
         return redirect(f"{reverse('security:otp')}?{urlencode({'next': request.get_full_path()})}")

@@ -44,14 +44,21 @@ class AuditEntry(models.Model):
     trigger refuses UPDATE/DELETE unless a retention purge explicitly allows it)."""
 
     at = models.DateTimeField(_("fecha y hora"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
-                             on_delete=models.DO_NOTHING, db_constraint=False, null=True,
-                             blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     username = models.CharField(_("usuario (al momento)"), max_length=150, blank=True)
     role = models.CharField(_("rol"), max_length=32, blank=True)
     action = models.CharField(_("acción"), max_length=16, choices=AuditAction.choices)
-    target = models.CharField(_("qué"), max_length=80, blank=True,
-                              help_text=_("Vista o tipo de objeto"))
+    target = models.CharField(
+        _("qué"), max_length=80, blank=True, help_text=_("Vista o tipo de objeto")
+    )
     object_id = models.CharField(_("identificador"), max_length=64, blank=True)
     case_id = models.BigIntegerField(_("expediente"), null=True, blank=True, db_index=True)
     path = models.CharField(_("ruta"), max_length=500, blank=True)
@@ -68,10 +75,15 @@ class AuditEntry(models.Model):
         verbose_name = _("registro de auditoría")
         verbose_name_plural = _("bitácora de auditoría")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["case_id", "-at"]),
-                   models.Index(fields=["user", "-at"]),
-                   models.Index(fields=["action", "-at"])]
+        indexes = [
+            models.Index(fields=["case_id", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["action", "-at"]),
+        ]
         default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -81,15 +93,16 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
 
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
-
 
 class BreakGlass(models.Model):
     """An administrator's time-limited emergency access to case content, with a reason."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
-                             on_delete=models.PROTECT, related_name="break_glass")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        related_name="break_glass",
+    )
     reason = models.TextField(_("motivo"))
     started_at = models.DateTimeField(_("inicio"), auto_now_add=True)
     expires_at = models.DateTimeField(_("vence"))
@@ -105,8 +118,12 @@ class BreakGlass(models.Model):
 
 
 class KnownDevice(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
-                             on_delete=models.CASCADE, related_name="known_devices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.CASCADE,
+        related_name="known_devices",
+    )
     fingerprint = models.CharField(_("huella"), max_length=64)
     user_agent = models.CharField(_("navegador"), max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
@@ -116,5 +133,9 @@ class KnownDevice(models.Model):
     class Meta:
         verbose_name = _("dispositivo conocido")
         verbose_name_plural = _("dispositivos conocidos")
-        constraints = [models.UniqueConstraint(fields=["user", "fingerprint"],
-                                               name="known_device_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fingerprint"], name="known_device_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.ip_address or '—'}"

@@ -1,5 +1,6 @@
 """Security services: two-factor devices, recovery codes, break-glass access."""
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from . import audit
 from .models import AuditAction, BreakGlass
 
 RECOVERY_CODES = 10
+log = logging.getLogger(__name__)
 
 
 def totp_device_for(user, *, confirmed=True):
@@ -27,8 +29,9 @@ def totp_device_for(user, *, confirmed=True):
 def totp_enrol_start(*, user):
     """An unconfirmed TOTP device for the user to add to their authenticator app."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name=_("Aplicación de autenticación"),
-                                     confirmed=False)
+    return TOTPDevice.objects.create(
+        user=user, name=_("Aplicación de autenticación"), confirmed=False
+    )
 
 
 @transaction.atomic
@@ -37,8 +40,9 @@ def totp_enrol_confirm(*, user, device, token):
     if device.user_id != user.pk or device.confirmed:
         raise DomainError(_("Este dispositivo no está pendiente de confirmar."))
     if not device.verify_token(token):
-        raise DomainError(_("El código no es válido. Revise la hora de su teléfono e intente "
-                            "de nuevo."))
+        raise DomainError(
+            _("El código no es válido. Revise la hora de su teléfono e intente de nuevo.")
+        )
     device.confirmed = True
     device.save()
     return recovery_codes_renew(user=user)
@@ -72,13 +76,25 @@ def break_glass_start(*, actor, reason, request=None):
     if actor.role != Role.ADMINISTRATOR:
         raise PermissionDenied(_("Sólo la administración del sistema usa el acceso de emergencia."))
     if len((reason or "").strip()) < 20:
-        raise DomainError(_("Explique con detalle (al menos 20 caracteres) por qué necesita "
-                            "acceder a los expedientes."))
+        raise DomainError(
+            _(
+                "Explique con detalle (al menos 20 caracteres) por qué necesita "
+                "acceder a los expedientes."
+            )
+        )
     grant = BreakGlass.objects.create(
-        user=actor, reason=reason.strip(),
-        expires_at=timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES))
-    audit.record(request=request, user=actor, action=AuditAction.BREAK_GLASS,
-                 target="break_glass", object_id=grant.pk, reason=grant.reason)
+        user=actor,
+        reason=reason.strip(),
+        expires_at=timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    audit.record(
+        request=request,
+        user=actor,
+        action=AuditAction.BREAK_GLASS,
+        target="break_glass",
+        object_id=grant.pk,
+        reason=grant.reason,
+    )
     transaction.on_commit(lambda: _alert_coordinators(grant.pk))
     return grant
 
@@ -89,8 +105,11 @@ def _alert_coordinators(grant_id):
     from protection.models import User
 
     grant = BreakGlass.objects.select_related("user").get(pk=grant_id)
-    coordinators = list(User.objects.filter(role=Role.COORDINATOR, is_active=True)
-                        .exclude(email="").values_list("email", flat=True))
+    coordinators = list(
+        User.objects.filter(role=Role.COORDINATOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
     try:
         from protection import notifications  # in-app alert when available
     except ImportError:
@@ -99,17 +118,24 @@ def _alert_coordinators(grant_id):
         notifications.notify_roles(
             roles=[Role.COORDINATOR],
             title=_("Acceso de emergencia de %(user)s") % {"user": grant.user.display_name},
-            body=grant.reason, dedupe_key=f"break_glass:{grant.pk}")
+            body=grant.reason,
+            dedupe_key=f"break_glass:{grant.pk}",
+        )
     if coordinators:
         try:
-            send_mail(_("Acceso de emergencia a expedientes"),
-                      _("%(user)s abrió el acceso de emergencia hasta %(until)s.\nMotivo: %(r)s")
-                      % {"user": grant.user.display_name,
-                         "until": timezone.localtime(grant.expires_at).strftime("%H:%M"),
-                         "r": grant.reason},
-                      None, coordinators)
+            send_mail(
+                _("Acceso de emergencia a expedientes"),
+                _("%(user)s abrió el acceso de emergencia hasta %(until)s.\nMotivo: %(r)s")
+                % {
+                    "user": grant.user.display_name,
+                    "until": timezone.localtime(grant.expires_at).strftime("%H:%M"),
+                    "r": grant.reason,
+                },
+                None,
+                coordinators,
+            )
         except Exception:  # the audit row and in-app alert stand even if SMTP is down
-            pass
+            log.exception("could not e-mail coordinators about break-glass %s", grant_id)
 
 
 def break_glass_active(user):

@@ -36,9 +36,13 @@ def on_login(sender, request, user, **kwargs):
     fingerprint = device_fingerprint(request)
     had_devices = KnownDevice.objects.filter(user=user).exists()
     device, created = KnownDevice.objects.get_or_create(
-        user=user, fingerprint=fingerprint,
-        defaults={"user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
-                  "ip_address": audit.client_ip(request)})
+        user=user,
+        fingerprint=fingerprint,
+        defaults={
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+            "ip_address": audit.client_ip(request),
+        },
+    )
     if not created:
         device.save(update_fields=["last_seen"])
     elif had_devices and user.email:
@@ -47,8 +51,12 @@ def on_login(sender, request, user, **kwargs):
             "Se inició sesión en su cuenta %(user)s desde un dispositivo nuevo.\n\n"
             "Fecha: %(when)s\nDirección: %(ip)s\nNavegador: %(agent)s\n\n"
             "Si no fue usted, avise de inmediato a la Coordinación y cambie su contraseña."
-        ) % {"user": user.get_username(), "when": when, "ip": device.ip_address or "—",
-             "agent": device.user_agent or "—"}
+        ) % {
+            "user": user.get_username(),
+            "when": when,
+            "ip": device.ip_address or "—",
+            "agent": device.user_agent or "—",
+        }
         transaction.on_commit(lambda: _send(user.email, body))
 
 
@@ -69,8 +77,13 @@ def on_logout(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     if request is None:
         return
-    audit.record(request=request, user=None, action=AuditAction.LOGIN_FAILED,
-                 outcome=AuditOutcome.DENIED, query=f"username={credentials.get('username', '')}")
+    audit.record(
+        request=request,
+        user=None,
+        action=AuditAction.LOGIN_FAILED,
+        outcome=AuditOutcome.DENIED,
+        query=f"username={credentials.get('username', '')}",
+    )
 
 
 def end_sessions_of(user):
@@ -78,8 +91,11 @@ def end_sessions_of(user):
     from django.contrib.sessions.models import Session
 
     user_pk = str(user.pk)
-    stale = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now())
-             if s.get_decoded().get("_auth_user_id") == user_pk]
+    stale = [
+        s.session_key
+        for s in Session.objects.filter(expire_date__gt=timezone.now())
+        if s.get_decoded().get("_auth_user_id") == user_pk
+    ]
     Session.objects.filter(session_key__in=stale).delete()
 
 

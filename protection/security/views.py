@@ -70,18 +70,27 @@ def otp_setup(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.totp_enrol_confirm(user=request.user, device=device,
-                                                token=form.cleaned_data["token"])
+            codes = services.totp_enrol_confirm(
+                user=request.user, device=device, token=form.cleaned_data["token"]
+            )
         except DomainError as error:
             form.add_error("token", error.message)
         else:
             otp_login(request, device)
-            return render(request, "security/recovery_codes.html",
-                          {"codes": codes, "next": _next(request)})
+            return render(
+                request, "security/recovery_codes.html", {"codes": codes, "next": _next(request)}
+            )
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "security/otp_setup.html", {
-        "form": form, "secret": secret, "qr": _qr_svg(device.config_url), "next": _next(request),
-    })
+    return render(
+        request,
+        "security/otp_setup.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr": _qr_svg(device.config_url),
+            "next": _next(request),
+        },
+    )
 
 
 @login_required
@@ -99,19 +108,27 @@ def break_glass(request):
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.break_glass_start(actor=request.user,
-                                               reason=form.cleaned_data["reason"],
-                                               request=request)
+            grant = services.break_glass_start(
+                actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
         except DomainError as error:
             form.add_error("reason", error.message)
         else:
-            messages.warning(request, _("Acceso de emergencia abierto hasta %(t)s. Todo lo que "
-                                        "consulte queda registrado y la Coordinación fue "
-                                        "avisada.") % {"t": timezone.localtime(
-                                            grant.expires_at).strftime("%H:%M")})
+            messages.warning(
+                request,
+                _(
+                    "Acceso de emergencia abierto hasta %(t)s. Todo lo que "
+                    "consulte queda registrado y la Coordinación fue "
+                    "avisada."
+                )
+                % {"t": timezone.localtime(grant.expires_at).strftime("%H:%M")},
+            )
             return redirect("cases:list")
-    return render(request, "security/break_glass.html", {
-        "form": form, "minutes": settings.BREAK_GLASS_MINUTES})
+    return render(
+        request,
+        "security/break_glass.html",
+        {"form": form, "minutes": settings.BREAK_GLASS_MINUTES},
+    )
 
 
 def _require_coordinator(user):
@@ -126,11 +143,15 @@ def case_readers(request, pk):
     case = case_get_for(request.user, pk)
     entries = AuditEntry.objects.filter(case_id=case.pk).order_by("-at", "-id")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    summary = (AuditEntry.objects.filter(case_id=case.pk)
-               .values("username", "role").order_by("username")
-               .annotate(reads=Count("id"), last=Max("at")))
-    return render(request, "security/case_readers.html",
-                  {"case": case, "page": page, "summary": summary})
+    summary = (
+        AuditEntry.objects.filter(case_id=case.pk)
+        .values("username", "role")
+        .order_by("username")
+        .annotate(reads=Count("id"), last=Max("at"))
+    )
+    return render(
+        request, "security/case_readers.html", {"case": case, "page": page, "summary": summary}
+    )
 
 
 @login_required
@@ -158,8 +179,9 @@ def audit_log(request):
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "security/audit_log.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "security/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -178,10 +200,18 @@ def demo_codes():
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     rows = []
-    for device in (TOTPDevice.objects.filter(confirmed=True, name="demo")
-                   .select_related("user").order_by("user__username")):
+    for device in (
+        TOTPDevice.objects.filter(confirmed=True, name="demo")
+        .select_related("user")
+        .order_by("user__username")
+    ):
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        rows.append({"username": device.user.username, "role": device.user.get_role_display(),
-                     "secret": base64.b32encode(device.bin_key).decode(),
-                     "code": f"{totp.token():0{device.digits}d}"})
+        rows.append(
+            {
+                "username": device.user.username,
+                "role": device.user.get_role_display(),
+                "secret": base64.b32encode(device.bin_key).decode(),
+                "code": f"{totp.token():0{device.digits}d}",
+            }
+        )
     return rows
