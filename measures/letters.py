@@ -5,15 +5,19 @@ confirmation (so a broker outage at commit loses nothing); rendering happens in 
 """
 
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseRole
+from protection import access
+from protection.errors import DomainError
 from protection.history import save
 from protection.numbering import number_next
 
-from .models import DecisionStatus, Letter, LetterStatus, LineAction, RecipientKind
+from .models import Decision, DecisionStatus, Letter, LetterStatus, LineAction, RecipientKind
 
 TEMPLATE_VERSION = "oficio-2026.1"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -24,11 +28,14 @@ def verification_code_new():
 
 
 def decision_authorities(decision):
-    """Every implementing authority the decision concerns, in a stable order."""
+    """Every implementing authority the decision concerns, in a stable order: those named in its
+    lines and those whose measures it ended (a withdrawal of everything has no lines)."""
     authorities = {}
     for line in decision.lines.select_related("authority", "target__authority"):
         authority = line.authority if line.action == LineAction.GRANT else line.target.authority
         authorities[authority.pk] = authority
+    for measure in decision.ended_measures.select_related("authority"):
+        authorities[measure.authority_id] = measure.authority
     return [authorities[k] for k in sorted(authorities)]
 
 
@@ -54,12 +61,31 @@ def letters_plan(*, actor, decision):
         if authority.pk not in have_authorities:
             created.append(_letter_new(actor, decision, RecipientKind.AUTHORITY,
                                        recipient_authority=authority))
+    if decision.supersedes_id:
+        _link_superseded(actor, decision.supersedes, created)
     if created:
-        from .tasks import letters_enqueue
-
-        ids = [letter.pk for letter in created]
-        transaction.on_commit(lambda: letters_enqueue(ids))
+        _enqueue_on_commit([letter.pk for letter in created])
     return created
+
+
+def _enqueue_on_commit(ids):
+    from .tasks import letters_enqueue
+
+    transaction.on_commit(lambda: letters_enqueue(ids))
+
+
+def _link_superseded(actor, earlier, new_letters):
+    """Point each superseded letter of the earlier decision at the new letter to the same
+    recipient, so its verification page names what replaced it."""
+    by_recipient = {(ln.recipient_kind, ln.recipient_party_id, ln.recipient_authority_id): ln
+                    for ln in new_letters}
+    for old in Letter.objects.select_for_update().filter(
+            decision=earlier, status=LetterStatus.SUPERSEDED, superseded_by__isnull=True):
+        replacement = by_recipient.get(
+            (old.recipient_kind, old.recipient_party_id, old.recipient_authority_id))
+        if replacement is not None:
+            old.superseded_by = replacement
+            save(old, actor, _("Sustituido por el oficio %(n)s") % {"n": replacement.number})
 
 
 def _letter_new(actor, decision, kind, **recipient):
@@ -75,3 +101,138 @@ def letters_supersede_for(*, actor, decision):
             status=LetterStatus.SUPERSEDED):
         letter.status = LetterStatus.SUPERSEDED
         save(letter, actor, _("Sustituido por un nuevo acuerdo"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Generation, re-issue, delivery
+
+
+@transaction.atomic
+def letters_generate_for_session(*, actor, session):
+    """"Generate all letters of this session": plan any missing letter of each confirmed decision,
+    record which letters the request covers (for the progress bar) and queue those not yet
+    rendered. Queuing happens after commit; claiming makes a duplicate queue entry harmless."""
+    from .models import LetterBatch
+
+    access.require(actor, "letter.generate")
+    decisions = list(Decision.objects.filter(session=session, status=DecisionStatus.CONFIRMED)
+                     .order_by("pk"))
+    if not decisions:
+        raise DomainError(_("La sesión no tiene acuerdos confirmados."))
+    for decision in decisions:
+        letters_plan(actor=actor, decision=decision)
+    letters = list(Letter.objects.filter(decision__in=decisions)
+                   .exclude(status=LetterStatus.SUPERSEDED).order_by("pk")
+                   .values_list("pk", "status"))
+    batch = LetterBatch.objects.create(session=session, requested_by=actor,
+                                       requested_at=timezone.now(),
+                                       letter_ids=[pk for pk, _status in letters])
+    to_render = [pk for pk, status in letters
+                 if status in (LetterStatus.PENDING, LetterStatus.FAILED)]
+    if to_render:
+        _enqueue_on_commit(to_render)
+    return batch
+
+
+@transaction.atomic
+def letter_retry(*, actor, letter):
+    """Queue a failed (or stuck pending) letter again."""
+    access.require(actor, "letter.generate")
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status not in (LetterStatus.PENDING, LetterStatus.FAILED):
+        raise DomainError(_("El oficio ya fue generado."))
+    _enqueue_on_commit([letter.pk])
+    return letter
+
+
+@transaction.atomic
+def letter_reissue(*, actor, letter, reason):
+    """A new version of a letter (a corrected delivery copy, a lost original): a new row with
+    version + 1, a new number suffix and a new verification code; the old one is kept, marked
+    superseded and pointing at the new one. The decision itself does not change."""
+    access.require(actor, "letter.generate")
+    letter = Letter.objects.select_for_update().select_related("decision").get(pk=letter.pk)
+    if not (reason or "").strip():
+        raise DomainError(_("Indique por qué se emite una nueva versión."))
+    if letter.status in (LetterStatus.SUPERSEDED, LetterStatus.PENDING, LetterStatus.FAILED):
+        raise DomainError(_("Sólo se emite una nueva versión de un oficio vigente ya generado."))
+    if letter.decision.superseded_by.filter(status=DecisionStatus.CONFIRMED).exists():
+        raise DomainError(_("El acuerdo fue sustituido: sus oficios ya no se reemiten."))
+    root = letter.number.split("-V")[0]
+    new = save(Letter(
+        decision=letter.decision, recipient_kind=letter.recipient_kind,
+        recipient_party=letter.recipient_party, recipient_authority=letter.recipient_authority,
+        number=f"{root}-V{letter.version + 1}", version=letter.version + 1,
+        template_version=TEMPLATE_VERSION, verification_code=verification_code_new(),
+        reissue_reason=reason.strip(),
+    ), actor, _("Nueva versión del oficio"))
+    letter.status = LetterStatus.SUPERSEDED
+    letter.superseded_by = new
+    save(letter, actor, _("Sustituido por la versión %(v)s") % {"v": new.version})
+    _enqueue_on_commit([new.pk])
+    return new
+
+
+@transaction.atomic
+def letter_record_delivery(*, actor, letter, sent_at, sent_via):
+    """The letter was delivered. When every current authority letter of the decision has been
+    delivered, the decision counts as communicated (art. 29-I) at the last delivery."""
+    from .services import decision_mark_notified
+
+    access.require(actor, "letter.deliver")
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.GENERATED:
+        raise DomainError(_("Sólo se entrega un oficio generado y vigente que no se haya "
+                            "entregado."))
+    if not (sent_via or "").strip():
+        raise DomainError(_("Indique el medio de envío."))
+    if sent_at > timezone.now() + timedelta(minutes=5):
+        raise DomainError(_("La fecha de envío no puede estar en el futuro."))
+    if letter.generated_at and sent_at < letter.generated_at - timedelta(minutes=5):
+        raise DomainError(_("La fecha de envío no puede ser anterior a la generación del "
+                            "oficio."))
+    letter.sent_at = sent_at
+    letter.sent_via = sent_via.strip()
+    letter.status = LetterStatus.SENT
+    save(letter, actor, _("Oficio entregado"))
+    if letter.recipient_kind == RecipientKind.AUTHORITY:
+        authority_letters = Letter.objects.filter(
+            decision_id=letter.decision_id, recipient_kind=RecipientKind.AUTHORITY
+        ).exclude(status=LetterStatus.SUPERSEDED)
+        if not authority_letters.filter(sent_at__isnull=True).exists():
+            last = max(authority_letters.values_list("sent_at", flat=True))
+            decision_mark_notified(actor=actor, decision=letter.decision, at=last)
+    return letter
+
+
+@transaction.atomic
+def letter_record_acknowledgement(*, actor, letter, acknowledged_at):
+    access.require(actor, "letter.deliver")
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.SENT:
+        raise DomainError(_("El acuse se registra después de la entrega."))
+    if acknowledged_at < letter.sent_at:
+        raise DomainError(_("El acuse no puede ser anterior al envío."))
+    if acknowledged_at > timezone.now() + timedelta(minutes=5):
+        raise DomainError(_("La fecha del acuse no puede estar en el futuro."))
+    letter.acknowledged_at = acknowledged_at
+    letter.status = LetterStatus.ACKNOWLEDGED
+    return save(letter, actor, _("Acuse de recibo registrado"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public verification
+
+
+def letter_for_code(code):
+    """The letter with this verification code, or None. Public: callers show no personal data."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return (Letter.objects.select_related("decision", "superseded_by")
+            .filter(verification_code=code).first())
+
+
+def letter_is_current(letter):
+    return letter.status not in (LetterStatus.SUPERSEDED, LetterStatus.PENDING,
+                                 LetterStatus.FAILED)

@@ -98,6 +98,7 @@ class BoardSession(Versioned):
                                    blank=True)
     papers_sha256 = models.CharField(_("huella SHA-256 de la carpeta"), max_length=64,
                                      blank=True)
+    papers_generated_at = models.DateTimeField(_("carpeta generada"), null=True, blank=True)
     opened_at = models.DateTimeField(_("abierta"), null=True, blank=True)
     closed_at = models.DateTimeField(_("cerrada"), null=True, blank=True)
     history = HistoricalRecords()
@@ -113,6 +114,11 @@ class BoardSession(Versioned):
 
     def __str__(self):
         return f"{self.number}ª {self.get_kind_display()} · {self.scheduled_at:%Y-%m-%d}"
+
+    @property
+    def papers_sent_late(self):
+        """Papers reached the members later than the configured days before the session."""
+        return bool(self.papers_sent_at and self.papers_sent_at > self.papers_due_at)
 
 
 class Seat(models.TextChoices):
@@ -586,6 +592,7 @@ class Letter(models.Model):
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     claimed_at = models.DateTimeField(_("en proceso desde"), null=True, blank=True)
     last_error = models.TextField(_("último error"), blank=True)
+    reissue_reason = models.TextField(_("motivo de la nueva versión"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -649,3 +656,86 @@ class DecisionLine(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.measure_type or self.target}"
+
+
+class Observation(models.Model):
+    """A civil-society Board member's written observation on an agenda item, recorded before the
+    session so that it reaches the Board with the papers' discussion."""
+
+    agenda_item = models.ForeignKey(AgendaItem, verbose_name=_("punto"),
+                                    on_delete=models.PROTECT, related_name="observations")
+    member = models.ForeignKey(BoardMember, verbose_name=_("integrante"),
+                               on_delete=models.PROTECT, related_name="observations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
+                               on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("observación"))
+    recorded_at = models.DateTimeField(_("registrada"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("observación")
+        verbose_name_plural = _("observaciones")
+        ordering = ["agenda_item", "recorded_at"]
+        indexes = [models.Index(fields=["agenda_item", "recorded_at"])]
+
+    def __str__(self):
+        return f"{self.agenda_item} · {self.member}"
+
+
+class RediscussionStatus(models.TextChoices):
+    OPEN = "open", _("Pendiente")
+    ON_AGENDA = "on_agenda", _("En orden del día")
+    ANSWERED = "answered", _("Resuelta por la Junta")
+
+
+class RediscussionRequest(models.Model):
+    """A request that the Board discuss a case again. Tracked with its own clock so that it can
+    never be silently ignored (DOMAIN.md §7)."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
+                             on_delete=models.PROTECT, related_name="rediscussion_requests")
+    requested_by_name = models.CharField(_("quién lo solicita"), max_length=200)
+    received_at = models.DateTimeField(_("recibida"))
+    reason = models.TextField(_("motivo"))
+    due_at = models.DateTimeField(_("respuesta vence"))
+    status = models.CharField(_("estado"), max_length=10, choices=RediscussionStatus.choices,
+                              default=RediscussionStatus.OPEN)
+    agenda_item = models.OneToOneField(AgendaItem, verbose_name=_("punto"),
+                                       on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="rediscussion_request")
+    answered_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
+    answered_by_decision = models.ForeignKey(Decision, verbose_name=_("acuerdo"),
+                                             on_delete=models.PROTECT, null=True, blank=True,
+                                             related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
+                                    on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("solicitud de nueva discusión")
+        verbose_name_plural = _("solicitudes de nueva discusión")
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self):
+        return f"{self.case} · {self.received_at:%Y-%m-%d}"
+
+
+class LetterBatch(models.Model):
+    """"Generate all letters of this session": which letters the request covered, so progress can
+    be shown from the letters' own status (a restarted worker changes nothing here)."""
+
+    session = models.ForeignKey(BoardSession, verbose_name=_("sesión"), on_delete=models.PROTECT,
+                                related_name="letter_batches")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("solicitó"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("solicitado"))
+    letter_ids = models.JSONField(_("oficios"), default=list)
+
+    class Meta:
+        verbose_name = _("generación de oficios")
+        verbose_name_plural = _("generaciones de oficios")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.session} · {self.requested_at:%Y-%m-%d %H:%M}"

@@ -11,12 +11,13 @@ from cases import lifecycle
 from cases.models import Case, CaseStatus, ClosureReason, Procedure
 from protection import access, clocks
 from protection.errors import DomainError
-from protection.history import save
+from protection.history import save, stamp
 from protection.models import Clock
 
 from .models import (
     IMPLEMENTING_EVENTS,
     AgendaItem,
+    AgendaItemKind,
     AgendaItemStatus,
     Appeal,
     AppealStatus,
@@ -36,6 +37,9 @@ from .models import (
     MeasureEndReason,
     MeasureOrigin,
     MeasureStatus,
+    Observation,
+    RediscussionRequest,
+    RediscussionStatus,
     Resolution,
     SessionStatus,
     WithdrawalGround,
@@ -215,9 +219,25 @@ def session_schedule(*, actor, kind, scheduled_at, place=""):
 @transaction.atomic
 def attendance_record(*, actor, session, member, present):
     access.require(actor, "board.manage")
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("La sesión ya concluyó; la asistencia no cambia."))
+    if present:
+        _seat_once_check(session, member)
     row, _created = Attendance.objects.get_or_create(session=session, member=member)
     row.present = present
     return save(row, actor)
+
+
+def _seat_once_check(session, member):
+    """A principal and their substitute never both count: one seat, one vote."""
+    present = Attendance.objects.filter(session=session, present=True)
+    if member.substitute_for_id and present.filter(member_id=member.substitute_for_id).exists():
+        raise DomainError(_("%(principal)s ya está presente: su suplente no ocupa el lugar.")
+                          % {"principal": member.substitute_for.name})
+    substitute = present.filter(member__substitute_for=member).select_related("member").first()
+    if substitute is not None:
+        raise DomainError(_("Su suplente %(substitute)s ya ocupa el lugar en esta sesión; "
+                            "márquelo ausente primero.") % {"substitute": substitute.member.name})
 
 
 @transaction.atomic
@@ -232,10 +252,15 @@ def agenda_item_add(*, actor, session, case, kind, risk_study=None, appeal=None,
     position = AgendaItem.objects.filter(session=session).count() + 1
     if beneficiary_requested_presence is None:
         beneficiary_requested_presence = case.beneficiary_requested_presence
-    return save(AgendaItem(session=session, case=case, kind=kind, position=position,
+    item = save(AgendaItem(session=session, case=case, kind=kind, position=position,
                            risk_study=risk_study, appeal=appeal,
                            beneficiary_requested_presence=beneficiary_requested_presence),
                 actor, _("Agregado al orden del día"))
+    if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        appeal.status = AppealStatus.ON_AGENDA
+        save(appeal, actor, _("Inconformidad en el orden del día"))
+    return item
 
 
 @transaction.atomic
@@ -244,10 +269,18 @@ def agenda_item_defer(*, actor, item, reason):
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.status != AgendaItemStatus.PENDING:
         raise DomainError(_("Sólo se difiere un punto pendiente."))
+    if Decision.objects.filter(agenda_item=item).exists():
+        raise DomainError(_("El punto ya tiene un acuerdo registrado; no puede diferirse."))
     if not (reason or "").strip():
         raise DomainError(_("Indique el motivo del diferimiento."))
     item.status = AgendaItemStatus.DEFERRED
     item.deferred_reason = reason
+    # A deferred re-discussion request goes back to the queue for the next session.
+    request = RediscussionRequest.objects.select_for_update().filter(agenda_item=item).first()
+    if request is not None:
+        request.status = RediscussionStatus.OPEN
+        request.agenda_item = None
+        save(request, actor, _("Punto diferido: vuelve a la lista de solicitudes"))
     return save(item, actor, _("Punto diferido"))
 
 
@@ -387,6 +420,13 @@ def decision_problems(decision):
         problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
     if decision.resolution in PROTECTIVE and decision.confirmed_risk_level_id is None:
         problems.append(_("Indique el nivel de riesgo que la Junta confirma."))
+    if decision.supersedes_id:
+        earlier = decision.supersedes
+        if earlier.case_id != decision.case_id or earlier.status != DecisionStatus.CONFIRMED:
+            problems.append(_("Sólo se sustituye un acuerdo confirmado del mismo expediente."))
+        elif Decision.objects.filter(supersedes=earlier, status=DecisionStatus.CONFIRMED) \
+                .exclude(pk=decision.pk).exists():
+            problems.append(_("El acuerdo %(n)s ya fue sustituido por otro.") % {"n": earlier})
     return problems
 
 
@@ -448,6 +488,13 @@ def decision_confirm(*, actor, decision):
         item = decision.agenda_item
         item.status = AgendaItemStatus.DECIDED
         save(item, actor)
+        request = RediscussionRequest.objects.select_for_update().filter(
+            agenda_item=item).first()
+        if request is not None:
+            request.status = RediscussionStatus.ANSWERED
+            request.answered_at = now
+            request.answered_by_decision = decision
+            save(request, actor, _("Nueva discusión resuelta por la Junta"))
         if item.appeal_id:
             appeal = item.appeal
             appeal.status = AppealStatus.RESOLVED
@@ -603,3 +650,209 @@ def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
     appeal.consejo_ruled_at = timezone.now()
     appeal.independent_study = independent_study
     return save(appeal, actor, _("Dictamen del Consejo"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Board pages: running a session, the agenda, papers, observations, re-discussion requests
+
+
+@transaction.atomic
+def session_open(*, actor, session):
+    """The session starts: decisions are recorded from now on."""
+    access.require(actor, "board.manage")
+    session = BoardSession.objects.select_for_update().get(pk=session.pk)
+    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.PAPERS_SENT):
+        raise DomainError(_("La sesión ya fue abierta."))
+    session.status = SessionStatus.IN_SESSION
+    session.opened_at = timezone.now()
+    return save(session, actor, _("Sesión abierta"))
+
+
+@transaction.atomic
+def session_close(*, actor, session):
+    """Close the session. Every item must be decided or deferred with its reason first, and no
+    decision may stay half-recorded."""
+    access.require(actor, "board.manage")
+    session = BoardSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.IN_SESSION:
+        raise DomainError(_("Sólo se cierra una sesión abierta."))
+    drafts = list(Decision.objects.filter(session=session, status=DecisionStatus.DRAFT)
+                  .values_list("number", flat=True))
+    if drafts:
+        raise DomainError(_("Hay acuerdos sin confirmar: %(list)s. Confírmelos o corríjalos antes "
+                            "de cerrar.") % {"list": ", ".join(drafts)})
+    pending = list(AgendaItem.objects.filter(session=session, status=AgendaItemStatus.PENDING)
+                   .select_related("case").order_by("position"))
+    if pending:
+        raise DomainError(_("Quedan puntos sin tratar: %(list)s. Resuélvalos o difiéralos con su "
+                            "motivo.") % {"list": ", ".join(i.case.file_number for i in pending)})
+    session.status = SessionStatus.CLOSED
+    session.closed_at = timezone.now()
+    return save(session, actor, _("Sesión concluida"))
+
+
+@transaction.atomic
+def agenda_item_move(*, actor, item, direction):
+    """Move an item one place up or down the agenda."""
+    access.require(actor, "board.manage")
+    if direction not in ("up", "down"):
+        raise DomainError(_("Dirección no válida."))
+    items = list(AgendaItem.objects.select_for_update().filter(session_id=item.session_id)
+                 .order_by("position", "pk"))
+    index = next((i for i, row in enumerate(items) if row.pk == item.pk), None)
+    if index is None:
+        raise DomainError(_("El punto no pertenece a la sesión."))
+    if items[index].session.status == SessionStatus.CLOSED:
+        raise DomainError(_("La sesión ya concluyó."))
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return items[index]
+    items[index], items[other] = items[other], items[index]
+    for position, row in enumerate(items, start=1):
+        if row.position != position:
+            row.position = position
+            save(row, actor, _("Orden del día reordenado"))
+    return item
+
+
+@transaction.atomic
+def agenda_item_presence_requested(*, actor, item, requested):
+    """Record whether the beneficiary asked to be present when their case is discussed."""
+    access.require(actor, "board.manage")
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != AgendaItemStatus.PENDING:
+        raise DomainError(_("El punto ya no está pendiente."))
+    item.beneficiary_requested_presence = bool(requested)
+    return save(item, actor, _("Solicitud de presencia registrada"))
+
+
+@transaction.atomic
+def rediscussion_request_record(*, actor, case, requested_by_name, reason, received_at=None):
+    """A request to discuss a case again; its answer is due within Clock.REDISCUSSION."""
+    access.require(actor, "board.manage")
+    if not (requested_by_name or "").strip() or not (reason or "").strip():
+        raise DomainError(_("Indique quién solicita la nueva discusión y por qué."))
+    received_at = received_at or timezone.now()
+    if received_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise DomainError(_("La fecha de recepción no puede estar en el futuro."))
+    return save(RediscussionRequest(
+        case=case, requested_by_name=requested_by_name.strip(), reason=reason.strip(),
+        received_at=received_at, due_at=clocks.due_at(Clock.REDISCUSSION, received_at),
+        recorded_by=actor,
+    ), actor, _("Solicitud de nueva discusión recibida"))
+
+
+@transaction.atomic
+def agenda_item_add_rediscussion(*, actor, session, request):
+    """Put an open re-discussion request on a session's agenda."""
+    access.require(actor, "board.manage")
+    request = RediscussionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RediscussionStatus.OPEN:
+        raise DomainError(_("La solicitud ya está en un orden del día o fue resuelta."))
+    item = agenda_item_add(actor=actor, session=session, case=request.case,
+                           kind=AgendaItemKind.REDISCUSSION)
+    request.status = RediscussionStatus.ON_AGENDA
+    request.agenda_item = item
+    save(request, actor, _("Nueva discusión en el orden del día"))
+    return item
+
+
+@transaction.atomic
+def observation_record(*, actor, item, text):
+    """A civil-society member's observation on an item, before the session starts."""
+    from cases.selectors import case_visible
+
+    from .selectors_board import board_membership
+
+    access.require(actor, "board.observe")
+    item = AgendaItem.objects.select_related("session").get(pk=item.pk)
+    rows = [row for row in board_membership(actor, item.session) if row.member.is_civil_society]
+    if not rows or not case_visible(actor, item.case_id):
+        raise DomainError(_("Sólo integrantes de la sociedad civil convocados a esta sesión "
+                            "registran observaciones."))
+    session = item.session
+    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.PAPERS_SENT) or \
+            session.scheduled_at <= timezone.now():
+        raise DomainError(_("Las observaciones se registran antes de que inicie la sesión."))
+    if item.status != AgendaItemStatus.PENDING:
+        raise DomainError(_("El punto ya no está pendiente."))
+    if not (text or "").strip():
+        raise DomainError(_("Escriba la observación."))
+    return save(Observation(agenda_item=item, member=rows[0].member, author=actor,
+                            text=text.strip(), recorded_at=timezone.now()),
+                actor, _("Observación registrada"))
+
+
+@transaction.atomic
+def session_papers_generate(*, actor, session):
+    """Render the session's packet (agenda and one redacted dossier per item) as one PDF, stored
+    under a name of its own with its SHA-256. Regenerated while unsent; frozen once sent."""
+    from .rendering import papers_render, pdf_store
+
+    access.require(actor, "board.manage")
+    session = BoardSession.objects.select_for_update().get(pk=session.pk)
+    if session.papers_sent_at:
+        raise DomainError(_("La carpeta ya se envió a la Junta: está congelada."))
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("La sesión ya concluyó."))
+    if not AgendaItem.objects.filter(session=session,
+                                     status=AgendaItemStatus.PENDING).exists():
+        raise DomainError(_("El orden del día no tiene puntos pendientes."))
+    pdf = papers_render(session)
+    name, digest = pdf_store(f"board-papers/sesion-{session.kind}-{session.number}", pdf)
+    session.papers_file.name = name
+    session.papers_sha256 = digest
+    session.papers_generated_at = timezone.now()
+    return save(session, actor, _("Carpeta de la sesión generada"))
+
+
+@transaction.atomic
+def session_papers_send(*, actor, session, at=None):
+    """Send the frozen packet to every member called to the session. Their access to the cases
+    on the agenda starts now (cases.selectors.board_case_ids). Lateness is kept, not hidden."""
+    access.require(actor, "board.manage")
+    session = BoardSession.objects.select_for_update().get(pk=session.pk)
+    if not session.papers_file:
+        raise DomainError(_("Genere primero la carpeta de la sesión."))
+    if session.papers_sent_at:
+        raise DomainError(_("La carpeta ya fue enviada."))
+    at = at or timezone.now()
+    session.papers_sent_at = at
+    if session.status == SessionStatus.SCHEDULED:
+        session.status = SessionStatus.PAPERS_SENT
+    save(session, actor, _("Carpeta enviada a la Junta"))
+    for row in Attendance.objects.select_for_update().filter(session=session,
+                                                             papers_sent_at__isnull=True):
+        row.papers_sent_at = at
+        save(row, actor, _("Carpeta enviada"))
+    return session
+
+
+DRAFT_FIELDS = ("resolution", "legal_basis", "text", "confirmed_risk_level", "votes_for",
+                "votes_against", "votes_abstaining", "dissent", "withdrawal_ground", "supersedes")
+
+
+@transaction.atomic
+def decision_draft_update(*, actor, decision, fields):
+    """Correct a decision still being recorded (votes, text...). Confirmed ones never change."""
+    access.require(actor, "board.decide")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise DomainError(_("El acuerdo ya fue confirmado: sólo cambia con un nuevo acuerdo."))
+    for name, value in fields.items():
+        if name not in DRAFT_FIELDS:
+            raise DomainError(_("Campo no editable: %(name)s") % {"name": name})
+        setattr(decision, name, value)
+    if not (decision.legal_basis or "").strip() or not (decision.text or "").strip():
+        raise DomainError(_("El acuerdo requiere fundamento y texto."))
+    return save(decision, actor, _("Acuerdo en registro corregido"))
+
+
+@transaction.atomic
+def decision_line_remove(*, actor, line):
+    access.require(actor, "board.decide")
+    line = DecisionLine.objects.select_related("decision").get(pk=line.pk)
+    if line.decision.status != DecisionStatus.DRAFT:
+        raise DomainError(_("El acuerdo ya fue confirmado: sólo cambia con un nuevo acuerdo."))
+    stamp(line, actor, _("Medida quitada del acuerdo en registro"))
+    line.delete()

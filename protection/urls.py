@@ -17,6 +17,7 @@ urlpatterns = [
     path("riesgo/", include("risk.urls")),
     path("medidas/", include("measures.urls")),
     path("avisos/", include("protection.notification_urls")),
+    path("verificar/", include("measures.urls_verify")),
     path("indicadores/", include("protection.reports.urls")),
     path("", views.home, name="home"),
 ]

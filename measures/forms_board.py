@@ -1,0 +1,162 @@
+"""Forms of the Board pages. They validate input shape only; the rules live in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import CasePerson
+from risk.models import RiskLevel
+
+from .models import (
+    Decision,
+    DecisionStatus,
+    GrantedMeasure,
+    ImplementingAuthority,
+    LineAction,
+    MeasureType,
+    Resolution,
+    SessionKind,
+    WithdrawalGround,
+)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _bootstrap(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+    return form
+
+
+class BoardForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class SessionScheduleForm(BoardForm):
+    kind = forms.ChoiceField(label=_("Tipo de sesión"), choices=SessionKind.choices)
+    scheduled_at = forms.DateTimeField(label=_("Fecha y hora"), widget=DateTimeLocalInput())
+    place = forms.CharField(label=_("Lugar"), max_length=200, required=False)
+
+
+class DeferForm(BoardForm):
+    reason = forms.CharField(label=_("Motivo del diferimiento"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+
+class PresenceForm(BoardForm):
+    requested = forms.BooleanField(label=_("La persona beneficiaria pidió estar presente"),
+                                   required=False)
+    attended = forms.BooleanField(label=_("La persona beneficiaria asistió"), required=False)
+    absence_waiver = forms.CharField(
+        label=_("Renuncia escrita a estar presente"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Transcriba o describa el escrito (fecha, firma, medio por el que llegó)."))
+
+
+class DecisionForm(BoardForm):
+    resolution = forms.ChoiceField(label=_("Resolución"), choices=Resolution.choices)
+    legal_basis = forms.CharField(label=_("Fundamento"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Texto del acuerdo"), widget=forms.Textarea(attrs={"rows": 4}))
+    confirmed_risk_level = forms.ModelChoiceField(
+        label=_("Nivel de riesgo que confirma la Junta"), required=False,
+        queryset=RiskLevel.objects.none())
+    votes_for = forms.IntegerField(label=_("Votos a favor"), min_value=0, max_value=99)
+    votes_against = forms.IntegerField(label=_("Votos en contra"), min_value=0, max_value=99,
+                                       initial=0)
+    votes_abstaining = forms.IntegerField(label=_("Abstenciones"), min_value=0, max_value=99,
+                                          initial=0)
+    dissent = forms.CharField(label=_("Votos particulares (disidencias)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    withdrawal_ground = forms.ChoiceField(
+        label=_("Causal de retiro (sólo para retiro de medidas)"), required=False,
+        choices=[("", "—"), *WithdrawalGround.choices])
+    supersedes = forms.ModelChoiceField(
+        label=_("Sustituye al acuerdo"), required=False, queryset=Decision.objects.none(),
+        help_text=_("Un acuerdo confirmado sólo cambia mediante un nuevo acuerdo que lo "
+                    "sustituye."))
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed_risk_level"].queryset = RiskLevel.objects.filter(
+            scale__active=True).order_by("rank")
+        if case is not None:
+            self.fields["supersedes"].queryset = Decision.objects.filter(
+                case=case, status=DecisionStatus.CONFIRMED).exclude(
+                superseded_by__status=DecisionStatus.CONFIRMED).order_by("-confirmed_at")
+
+
+class DecisionLineForm(BoardForm):
+    action = forms.ChoiceField(label=_("Acción"), choices=LineAction.choices)
+    measure_type = forms.ModelChoiceField(label=_("Medida"), required=False,
+                                          queryset=MeasureType.objects.filter(active=True))
+    covered = forms.ModelChoiceField(label=_("Persona cubierta"), required=False,
+                                     queryset=CasePerson.objects.none())
+    authority = forms.ModelChoiceField(label=_("Autoridad implementadora"), required=False,
+                                       queryset=ImplementingAuthority.objects.filter(active=True))
+    duration_months = forms.IntegerField(label=_("Duración (meses)"), required=False,
+                                         min_value=1, max_value=60)
+    details = forms.CharField(label=_("Especificaciones"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    target = forms.ModelChoiceField(label=_("Medida vigente (prorrogar o concluir)"),
+                                    required=False, queryset=GrantedMeasure.objects.none())
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["covered"].queryset = CasePerson.objects.filter(
+                case=case, to_date__isnull=True).select_related("person", "collective")
+            self.fields["target"].queryset = GrantedMeasure.objects.filter(
+                case=case, ended_at__isnull=True).select_related(
+                "measure_type", "covered__person", "covered__collective")
+        self.fields["covered"].label_from_instance = lambda cp: str(cp.party)
+
+
+class ObservationForm(BoardForm):
+    text = forms.CharField(label=_("Observación"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RediscussionForm(BoardForm):
+    file_number = forms.CharField(label=_("Número de expediente"), max_length=60)
+    requested_by_name = forms.CharField(label=_("Quién lo solicita"), max_length=200)
+    received_at = forms.DateTimeField(label=_("Recibida"), widget=DateTimeLocalInput())
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeliveryForm(BoardForm):
+    sent_at = forms.DateTimeField(label=_("Entregado"), widget=DateTimeLocalInput())
+    sent_via = forms.CharField(label=_("Medio"), max_length=120,
+                               help_text=_("Mensajería, correo institucional, en persona..."))
+
+
+class AcknowledgementForm(BoardForm):
+    acknowledged_at = forms.DateTimeField(label=_("Acuse recibido"), widget=DateTimeLocalInput())
+
+
+class ReissueForm(BoardForm):
+    reason = forms.CharField(label=_("Motivo de la nueva versión"), max_length=500)
+
+
+class VerifyCodeForm(BoardForm):
+    code = forms.CharField(label=_("Código de verificación"), max_length=16)
+
+
+class VerifyUploadForm(BoardForm):
+    file = forms.FileField(label=_("Archivo PDF del oficio"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("El archivo es demasiado grande (máximo 20 MB)."))
+        return upload

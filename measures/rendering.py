@@ -1,0 +1,426 @@
+"""PDF rendering of letters (oficios) and Board papers with WeasyPrint.
+
+- WeasyPrint reaches only the app's own static files (StaticOnlyFetcher): a template that points
+  at any other URL gets nothing, so rendering never calls out of the machine.
+- Files are immutable: each is stored under a name that contains its own SHA-256, never over an
+  existing file; a new version of a letter is a new row and a new file.
+- `letter_render_claimed` is what the Celery task runs. It claims the row with one conditional
+  UPDATE, so two workers (or a redelivered task after a worker restart) never render the same
+  letter twice, and a claim left by a dead worker expires after STALE_CLAIM.
+"""
+
+import base64
+import hashlib
+import logging
+import mimetypes
+import posixpath
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from io import BytesIO
+from urllib.parse import unquote, urlsplit
+
+import qrcode
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from protection import clocks
+from protection.history import save
+from protection.models import Clock
+from protection.redaction import measure_details_for
+
+from .models import (
+    Letter,
+    LetterStatus,
+    LineAction,
+    RecipientKind,
+)
+
+log = logging.getLogger(__name__)
+
+# The task's hard time limit is 120 s: a claim older than this belongs to a dead worker.
+STALE_CLAIM = timedelta(seconds=150)
+
+# Documents are rendered against this made-up origin; the fetcher maps its /static/ paths to the
+# app's static files and refuses everything else.
+RENDER_ORIGIN = "https://mecanismo.invalid"
+
+
+class FetchRefused(ValueError):
+    """The document asked for a resource outside the app's static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves the app's own static files (and inline data: URIs, which involve no fetching);
+    refuses every other URL — http(s) elsewhere, file://, ftp://, path traversal."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("https", "data"), allow_redirects=False, timeout=1)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        prefix = f"{RENDER_ORIGIN}/{settings.STATIC_URL.strip('/')}/"
+        if not url.startswith(prefix):
+            raise FetchRefused(f"refused: {url}")
+        parts = urlsplit(url)
+        relative = unquote(parts.path)[len(urlsplit(prefix).path) :]
+        normalised = posixpath.normpath(relative)
+        if normalised.startswith(("../", "/")) or normalised in ("..", "."):
+            raise FetchRefused(f"refused: {url}")
+        path = finders.find(normalised)
+        if not path:
+            raise FetchRefused(f"not a static file: {url}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def html_to_pdf(html):
+    """Render HTML to PDF bytes with the restricted fetcher."""
+    return HTML(string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=StaticOnlyFetcher()) \
+        .write_pdf()
+
+
+def pdf_store(prefix, data):
+    """Store `data` as `<prefix>-<sha256[:16]>.pdf` without ever overwriting. Returns
+    (stored name, full SHA-256 hex). Storing the same bytes twice reuses the existing file."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"{prefix}-{digest[:16]}.pdf"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            if hashlib.sha256(handle.read()).hexdigest() == digest:
+                return name, digest
+        name = f"{prefix}-{digest}.pdf"  # a 64-bit prefix collision: use the whole hash
+    stored = default_storage.save(name, ContentFile(data))
+    if stored != name and default_storage.exists(name):
+        # Another worker stored the same bytes at the same moment: keep one file.
+        default_storage.delete(stored)
+        stored = name
+    return stored, digest
+
+
+def file_sha256(field_file):
+    digest = hashlib.sha256()
+    with field_file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters
+
+
+def public_url(path):
+    base = getattr(settings, "PUBLIC_BASE_URL", "") or (
+        f"https://{settings.ALLOWED_HOSTS[0]}" if settings.ALLOWED_HOSTS else ""
+    )
+    return f"{base.rstrip('/')}{path}"
+
+
+def verification_url(code):
+    return public_url(reverse("verify:letter", args=[code]))
+
+
+def qr_data_uri(text):
+    image = qrcode.make(text, box_size=4, border=2)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@dataclass
+class LetterLine:
+    action: str
+    measure: str
+    covered: str
+    authority: str
+    authority_id: int
+    duration_months: int | None
+    details: str
+    implementation_due_at: datetime | None
+    review_due_at: datetime | None
+    ended_at: datetime | None
+
+
+def _party_name(party):
+    if party is None:
+        return ""
+    return party.person.full_name if party.person_id else party.collective.name
+
+
+def decision_letter_lines(decision):
+    """What the decision did to each measure, from its recorded lines (and, for a withdrawal of
+    everything, the measures it ended). The letters print exactly these."""
+    lines = []
+    ended_by_lines = set()
+    for line in decision.lines.select_related(
+        "measure_type",
+        "covered__person",
+        "covered__collective",
+        "authority",
+        "result",
+        "target__measure_type",
+        "target__authority",
+        "target__covered__person",
+        "target__covered__collective",
+    ).order_by("pk"):
+        if line.action == LineAction.GRANT:
+            result = line.result
+            lines.append(
+                LetterLine(
+                    action=_("Se otorga"),
+                    measure=line.measure_type.name,
+                    covered=_party_name(line.covered),
+                    authority=line.authority.name,
+                    authority_id=line.authority_id,
+                    duration_months=line.duration_months,
+                    details=measure_details_for(None, line.measure_type, line.details),
+                    implementation_due_at=result.implementation_due_at if result else None,
+                    review_due_at=result.review_due_at if result else None,
+                    ended_at=None,
+                )
+            )
+            continue
+        target = line.target
+        if line.action == LineAction.EXTEND:
+            lines.append(
+                LetterLine(
+                    action=_("Se prorroga"),
+                    measure=target.measure_type.name,
+                    covered=_party_name(target.covered),
+                    authority=target.authority.name,
+                    authority_id=target.authority_id,
+                    duration_months=line.duration_months,
+                    details=measure_details_for(None, target.measure_type, line.details),
+                    implementation_due_at=None,
+                    review_due_at=target.review_due_at,
+                    ended_at=None,
+                )
+            )
+        else:
+            ended_by_lines.add(target.pk)
+            lines.append(_ended_line(target, line.details))
+    for measure in decision.ended_measures.select_related(
+        "measure_type", "authority", "covered__person", "covered__collective"
+    ).order_by("pk"):
+        if measure.pk not in ended_by_lines:
+            lines.append(_ended_line(measure, ""))
+    return lines
+
+
+def _ended_line(measure, details):
+    return LetterLine(
+        action=_("Concluye"),
+        measure=measure.measure_type.name,
+        covered=_party_name(measure.covered),
+        authority=measure.authority.name,
+        authority_id=measure.authority_id,
+        duration_months=None,
+        details=measure_details_for(None, measure.measure_type, details),
+        implementation_due_at=None,
+        review_due_at=None,
+        ended_at=measure.ended_at,
+    )
+
+
+def _local_date(value):
+    if value is None:
+        return ""
+    # Spanish writes month names in lower case ("3 de mayo de 2026").
+    return date_format(timezone.localtime(value, clocks.mechanism_zone()),
+                       "j \\d\\e F \\d\\e Y").lower()
+
+
+def _local_datetime(value):
+    if value is None:
+        return ""
+    local = timezone.localtime(value, clocks.mechanism_zone())
+    return date_format(local, "j \\d\\e F \\d\\e Y, H:i").lower() + " h"
+
+
+def _clock_words(rule):
+    from protection.models import DurationUnit
+
+    unit = {
+        DurationUnit.HOURS: _("horas"),
+        DurationUnit.DAYS: _("días naturales"),
+        DurationUnit.MONTHS: _("meses"),
+    }[rule.unit]
+    return f"{rule.amount} {unit}"
+
+
+def letter_context(letter, *, issued_at):
+    decision = letter.decision
+    lines = decision_letter_lines(decision)
+    if letter.recipient_kind == RecipientKind.AUTHORITY:
+        lines = [ln for ln in lines if ln.authority_id == letter.recipient_authority_id]
+        authority = letter.recipient_authority
+        addressee = authority.addressee or _("Titular")
+        institution = authority.name
+    else:
+        addressee = _party_name(letter.recipient_party)
+        institution = ""
+    rules = clocks.rules()
+    session = decision.session
+    previous = letter.supersedes.order_by("-version").first()
+    return {
+        "letter": letter,
+        "decision": decision,
+        "session": session,
+        "session_date": _local_date(session.scheduled_at) if session else "",
+        "case": decision.case,
+        "lines": [
+            {
+                **ln.__dict__,
+                "implementation_due": _local_date(ln.implementation_due_at),
+                "review_due": _local_date(ln.review_due_at),
+                "ended": _local_date(ln.ended_at),
+            }
+            for ln in lines
+        ],
+        "addressee": addressee,
+        "institution": institution,
+        "is_authority": letter.recipient_kind == RecipientKind.AUTHORITY,
+        "mechanism_name": settings.MECHANISM_NAME,
+        "place": getattr(settings, "LETTER_PLACE", "Ciudad de México"),
+        "issued_date": _local_date(issued_at),
+        "confirmed_date": _local_date(decision.confirmed_at),
+        "notification_due": _local_datetime(decision.notification_due_at),
+        "notification_rule": _clock_words(rules[Clock.NOTIFICATION]),
+        "implementation_rule": _clock_words(rules[Clock.IMPLEMENTATION]),
+        "signatory_name": getattr(settings, "LETTER_SIGNATORY_NAME", ""),
+        "signatory_title": getattr(
+            settings, "LETTER_SIGNATORY_TITLE", _("Titular de la Coordinación Ejecutiva Nacional")
+        ),
+        "verification_url": verification_url(letter.verification_code),
+        "qr": qr_data_uri(verification_url(letter.verification_code)),
+        "previous": previous,
+    }
+
+
+def letter_pdf(letter, *, issued_at=None):
+    """The PDF bytes of `letter`, from the template version recorded on the row."""
+    issued_at = issued_at or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            f"letters/{letter.template_version}.html", letter_context(letter, issued_at=issued_at)
+        )
+    return html_to_pdf(html)
+
+
+def _letter_for_render(letter_id):
+    return Letter.objects.select_related(
+        "decision__session",
+        "decision__case",
+        "decision__confirmed_risk_level",
+        "decision__supersedes",
+        "recipient_party__person",
+        "recipient_party__collective",
+        "recipient_authority",
+    ).get(pk=letter_id)
+
+
+def letter_claim(letter_id, *, now=None):
+    """Claim a letter for rendering: one conditional UPDATE. Returns the claim time, or None if
+    the letter is done, superseded, or being rendered by someone else right now.
+    (A bare .update() writes no history row: a claim is bookkeeping, not a change of the letter;
+    the outcome is saved with history.)"""
+    now = now or timezone.now()
+    claimed = (
+        Letter.objects.filter(pk=letter_id, status__in=[LetterStatus.PENDING, LetterStatus.FAILED])
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return now if claimed else None
+
+
+def letter_render_claimed(letter_id):
+    """Render and store one letter if this worker can claim it. Safe to run any number of
+    times, concurrently or after a crash: returns "generated", "skipped" or "failed"."""
+    claimed_at = letter_claim(letter_id)
+    if claimed_at is None:
+        return "skipped"
+    try:
+        letter = _letter_for_render(letter_id)
+        pdf = letter_pdf(letter, issued_at=claimed_at)
+        safe_number = letter.number.replace("/", "-").replace(" ", "")
+        name, digest = pdf_store(f"letters/{safe_number}-v{letter.version}", pdf)
+        with transaction.atomic():
+            row = Letter.objects.select_for_update().get(pk=letter_id)
+            if row.claimed_at != claimed_at or row.status not in (
+                LetterStatus.PENDING,
+                LetterStatus.FAILED,
+            ):
+                # Our claim went stale and another worker took over, or the letter was superseded
+                # meanwhile. The stored file is content-addressed and harmless.
+                return "skipped"
+            row.file.name = name
+            row.content_sha256 = digest
+            row.status = LetterStatus.GENERATED
+            row.generated_at = timezone.now()
+            row.claimed_at = None
+            row.last_error = ""
+            save(row, None, _("Oficio generado"))
+        return "generated"
+    except (OperationalError, InterfaceError):
+        _release(letter_id, claimed_at, error=None)
+        raise  # transient: the task retries
+    except Exception as exc:
+        log.exception("letter %s failed to render", letter_id)
+        _release(letter_id, claimed_at, error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+
+
+def _release(letter_id, claimed_at, *, error):
+    try:
+        updates = {"claimed_at": None}
+        if error is not None:
+            updates.update(status=LetterStatus.FAILED, last_error=error[:2000])
+        Letter.objects.filter(pk=letter_id, claimed_at=claimed_at).update(**updates)
+    except (OperationalError, InterfaceError):
+        log.warning("could not release the claim on letter %s; it expires by itself", letter_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Board papers
+
+
+def papers_render(session):
+    """The session's packet: the agenda and one dossier per pending item, redacted for the Board
+    (viewer=None)."""
+    from .models import AgendaItemStatus, Attendance
+    from .selectors_board import agenda_items, dossier
+
+    items = [i for i in agenda_items(session) if i.status == AgendaItemStatus.PENDING]
+    members = list(
+        Attendance.objects.filter(session=session)
+        .select_related("member")
+        .order_by("member__seat", "member__name")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "board/papers.html",
+            {
+                "session": session,
+                "items": items,
+                "dossiers": [dossier(item, viewer=None) for item in items],
+                "members": members,
+                "mechanism_name": settings.MECHANISM_NAME,
+                "generated_at": timezone.now(),
+                "zone": clocks.mechanism_zone(),
+            },
+        )
+    return html_to_pdf(html)

@@ -1,0 +1,500 @@
+"""Reads for the Board pages: agendas, what may go on an agenda, dossiers, Board membership.
+
+Every read of a case for a Board member goes through cases.selectors (404 outside their scope);
+contact details and locations are redacted here, before any template or PDF sees them
+(protection/redaction.py).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import (
+    Aggression,
+    Case,
+    CasePerson,
+    CaseStatus,
+    Consent,
+    ConsentPurpose,
+    ExternalProtection,
+)
+from cases.selectors import case_get_for
+from protection.redaction import measure_details_for, redact_for
+from risk.models import RiskStudy, StudyKind, StudyStatus
+
+from .models import (
+    AgendaItem,
+    AgendaItemKind,
+    AgendaItemStatus,
+    Appeal,
+    AppealStatus,
+    AppealTrack,
+    Attendance,
+    BoardSession,
+    Decision,
+    DecisionStatus,
+    GrantedMeasure,
+    Letter,
+    LetterBatch,
+    LetterStatus,
+    Observation,
+    RediscussionRequest,
+    RediscussionStatus,
+    Seat,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Membership
+
+
+def board_membership(user, session):
+    """The attendance rows through which `user` belongs to `session` (empty if none)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Attendance.objects.filter(session=session, member__user=user).select_related("member")
+    )
+
+
+def sessions_for_member(user):
+    """Sessions the Board member was called to, newest first, with their own attendance row."""
+    return (
+        BoardSession.objects.filter(attendance__member__user=user)
+        .distinct()
+        .order_by("-scheduled_at")
+    )
+
+
+def member_session_get(user, pk):
+    """A session the user was called to; 404 otherwise."""
+    session = sessions_for_member(user).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def invitee_only(rows):
+    return bool(rows) and all(row.member.seat == Seat.INVITEE for row in rows)
+
+
+def board_item_get_for(user, pk):
+    """An agenda item whose dossier `user` (a Board member) may read, or 404.
+
+    The case must be in the user's scope (papers sent, session they belong to: case_get_for),
+    the item must be on a session they were called to, and a member who sits only as an invitee
+    reads it only with the beneficiary's recorded consent to invitees."""
+    item = (
+        AgendaItem.objects.select_related("session", "risk_study__resulting_level")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    rows = board_membership(user, item.session)
+    if not rows or not item.session.papers_sent_at:
+        raise Http404
+    case_get_for(user, item.case_id)  # raises Http404 outside the user's scope
+    if invitee_only(rows) and not invitee_consent(item.case_id):
+        raise Http404
+    return item, rows
+
+
+def invitee_consent(case_id):
+    return Consent.objects.filter(
+        case_id=case_id,
+        purpose=ConsentPurpose.BOARD_INVITEE,
+        given_at__isnull=False,
+        withdrawn_at__isnull=True,
+    ).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Agendas
+
+
+def agenda_items(session):
+    """The session's items in order, with what the agenda shows, in a fixed number of queries."""
+    items = list(
+        AgendaItem.objects.filter(session=session)
+        .select_related(
+            "case__current_risk_level",
+            "risk_study__resulting_level",
+            "appeal",
+            "decision",
+        )
+        .prefetch_related(
+            Prefetch(
+                "case__external_protections",
+                queryset=ExternalProtection.objects.filter(active=True).select_related(
+                    "risk_level_found"
+                ),
+                to_attr="active_external",
+            ),
+            Prefetch("observations", queryset=Observation.objects.select_related("member")),
+        )
+        .order_by("position", "pk")
+    )
+    for item in items:
+        item.contradictions = contradictions(item)
+    return items
+
+
+def study_level(item):
+    """The risk level the Board is asked to confirm: the item's study, else the case's."""
+    if item.risk_study_id and item.risk_study.resulting_level_id:
+        return item.risk_study.resulting_level
+    return item.case.current_risk_level
+
+
+def contradictions(item):
+    """Other bodies that found a higher risk than the study (DOMAIN.md §7)."""
+    level = study_level(item)
+    external = getattr(item.case, "active_external", None)
+    if external is None:
+        external = list(
+            item.case.external_protections.filter(active=True).select_related("risk_level_found")
+        )
+    if level is None:
+        return []
+    return [
+        ep for ep in external if ep.risk_level_found_id and ep.risk_level_found.rank > level.rank
+    ]
+
+
+def _pending_item(case_field="pk"):
+    return AgendaItem.objects.filter(case=OuterRef(case_field), status=AgendaItemStatus.PENDING)
+
+
+@dataclass
+class Candidate:
+    kind: str
+    case: Case
+    study: RiskStudy | None = None
+    appeal: Appeal | None = None
+    request: RediscussionRequest | None = None
+    note: str = ""
+    key: str = field(default="")
+
+    @property
+    def kind_label(self):
+        return AgendaItemKind(self.kind).label
+
+
+def agenda_candidates():
+    """What may go on an agenda: cases whose approved study awaits the Board (incorporations and
+    re-evaluations), ordinary-track appeals ready for the Board, open re-discussion requests.
+    None of them already pending on an agenda."""
+    approved = RiskStudy.objects.filter(
+        status=StudyStatus.APPROVED, kind__in=[StudyKind.INITIAL, StudyKind.REEVALUATION]
+    ).select_related("resulting_level").order_by("-approved_at")
+    cases = (
+        Case.objects.filter(status=CaseStatus.AWAITING_BOARD)
+        .exclude(Exists(_pending_item()))
+        .prefetch_related(Prefetch("risk_studies", queryset=approved, to_attr="approved_studies"))
+        .order_by("opened_at")
+    )
+    out = []
+    for case in cases:
+        study = case.approved_studies[0] if case.approved_studies else None
+        if study is None:
+            continue
+        kind = (
+            AgendaItemKind.REEVALUATION
+            if study.kind == StudyKind.REEVALUATION
+            else AgendaItemKind.INCORPORATION
+        )
+        out.append(Candidate(kind=kind, case=case, study=study, key=f"case-{case.pk}"))
+    appeals = (
+        Appeal.objects.filter(
+            track=AppealTrack.ORDINARY,
+            status__in=[AppealStatus.NEW_STUDY, AppealStatus.CONSEJO_RULED, AppealStatus.ON_AGENDA],
+        )
+        .exclude(
+            Exists(
+                AgendaItem.objects.filter(
+                    appeal=OuterRef("pk"),
+                    status__in=[AgendaItemStatus.PENDING, AgendaItemStatus.DECIDED],
+                )
+            )
+        )
+        .select_related("case", "new_study__resulting_level", "independent_study")
+        .order_by("filed_at")
+    )
+    for appeal in appeals:
+        out.append(
+            Candidate(
+                kind=AgendaItemKind.APPEAL,
+                case=appeal.case,
+                appeal=appeal,
+                study=appeal.new_study,
+                note=appeal.get_status_display(),
+                key=f"appeal-{appeal.pk}",
+            )
+        )
+    requests = (
+        RediscussionRequest.objects.filter(status=RediscussionStatus.OPEN)
+        .select_related("case")
+        .order_by("due_at")
+    )
+    for request in requests:
+        out.append(
+            Candidate(
+                kind=AgendaItemKind.REDISCUSSION,
+                case=request.case,
+                request=request,
+                note=request.requested_by_name,
+                key=f"rediscussion-{request.pk}",
+            )
+        )
+    return out
+
+
+def session_decisions(session):
+    return list(
+        Decision.objects.filter(session=session)
+        .select_related("case", "agenda_item")
+        .order_by("agenda_item__position", "pk")
+    )
+
+
+def session_letters(session):
+    """Current letters of the session's confirmed decisions."""
+    return list(
+        Letter.objects.filter(
+            decision__session=session, decision__status=DecisionStatus.CONFIRMED
+        )
+        .exclude(status=LetterStatus.SUPERSEDED)
+        .select_related(
+            "decision",
+            "recipient_authority",
+            "recipient_party__person",
+            "recipient_party__collective",
+        )
+        .order_by("decision__number", "recipient_kind", "pk")
+    )
+
+
+DONE_STATUSES = (LetterStatus.GENERATED, LetterStatus.SENT, LetterStatus.ACKNOWLEDGED)
+
+
+@dataclass
+class BatchProgress:
+    batch: LetterBatch
+    total: int
+    done: int
+    failed: int
+    superseded: int
+
+    @property
+    def pending(self):
+        return self.total - self.done - self.failed - self.superseded
+
+    @property
+    def finished(self):
+        return self.pending == 0
+
+    @property
+    def percent(self):
+        return int(100 * (self.done + self.superseded) / self.total) if self.total else 100
+
+
+def batch_progress(batch):
+    """Progress read from the letters themselves: one query, nothing to lose on a restart."""
+    counts = {LetterStatus(k): 0 for k in LetterStatus.values}
+    for status in Letter.objects.filter(pk__in=batch.letter_ids).values_list("status", flat=True):
+        counts[LetterStatus(status)] += 1
+    done = sum(counts[s] for s in DONE_STATUSES)
+    return BatchProgress(
+        batch=batch,
+        total=len(batch.letter_ids),
+        done=done,
+        failed=counts[LetterStatus.FAILED],
+        superseded=counts[LetterStatus.SUPERSEDED],
+    )
+
+
+def rediscussion_requests():
+    return RediscussionRequest.objects.select_related(
+        "case", "agenda_item__session", "answered_by_decision"
+    ).order_by("status", "due_at")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dossiers
+
+
+def implementation_state(measure, now=None):
+    """How a granted measure was implemented: on time, late, never (overdue or ended unkept),
+    or still within its 30 days."""
+    now = now or timezone.now()
+    if measure.implemented_at:
+        return "on_time" if measure.implemented_at <= measure.implementation_due_at else "late"
+    if measure.ended_at or measure.implementation_due_at < now:
+        return "never"
+    return "pending"
+
+
+IMPLEMENTATION_LABELS = {
+    "on_time": _("implementada a tiempo"),
+    "late": _("implementada con retraso"),
+    "never": _("nunca implementada"),
+    "pending": _("en plazo de implementación"),
+}
+
+
+def _party_row(viewer, party):
+    person, collective = party.person, party.collective
+    if person is not None:
+        return {
+            "name": person.full_name,
+            "role": party.get_role_display(),
+            "relationship": party.relationship,
+            "gender": person.get_gender_display(),
+            "profile": person.get_profile_type_display(),
+            "work": person.get_field_of_work_display(),
+            "organisation": person.organisation,
+            "indigenous": person.indigenous,
+            "ethnic_identity": person.ethnic_identity,
+            "languages": person.languages,
+            "place": ", ".join(filter(None, [person.municipality, str(person.state or "")])),
+            "rural": person.rural,
+            "phone": redact_for(viewer, "Person.phone", person.phone),
+            "email": redact_for(viewer, "Person.email", person.email),
+            "address": redact_for(viewer, "Person.home_address", person.home_address),
+            "safe_contact": redact_for(
+                viewer, "Person.safe_contact_notes", person.safe_contact_notes
+            ),
+        }
+    return {
+        "name": collective.name,
+        "role": party.get_role_display(),
+        "relationship": party.relationship,
+        "gender": "",
+        "profile": collective.get_profile_type_display(),
+        "work": collective.get_field_of_work_display(),
+        "organisation": collective.get_kind_display(),
+        "indigenous": False,
+        "ethnic_identity": "",
+        "languages": "",
+        "place": ", ".join(filter(None, [collective.municipality, str(collective.state or "")])),
+        "rural": collective.rural,
+        "phone": redact_for(viewer, "Collective.phone", collective.phone),
+        "email": redact_for(viewer, "Collective.email", collective.email),
+        "address": redact_for(viewer, "Collective.address", collective.address),
+        "safe_contact": "",
+    }
+
+
+def item_study(item):
+    if item.risk_study_id:
+        return item.risk_study
+    return (
+        RiskStudy.objects.filter(case_id=item.case_id, status=StudyStatus.APPROVED)
+        .select_related("resulting_level")
+        .order_by("-approved_at")
+        .first()
+    )
+
+
+def dossier(item, *, viewer):
+    """Everything a Board member reads about an agenda item, redacted for `viewer`
+    (None: the Board audience, as in the papers PDF)."""
+    from risk.services import study_score
+
+    now = timezone.now()
+    case = Case.objects.select_related("current_risk_level").get(pk=item.case_id)
+    parties = [
+        _party_row(viewer, party)
+        for party in CasePerson.objects.filter(case=case, to_date__isnull=True)
+        .select_related("person__state", "collective__state")
+        .order_by("role", "pk")
+    ]
+    study = item_study(item)
+    score = None
+    proposed = []
+    if study is not None:
+        score = study_score(study)
+        proposed = [
+            {
+                "measure": str(pm.measure_type),
+                "covered": str(pm.covered.party) if pm.covered_id else "",
+                "duration": pm.duration_months,
+                "context": pm.context_notes,
+            }
+            for pm in study.proposed_measures.select_related(
+                "measure_type", "covered__person", "covered__collective"
+            )
+        ]
+    measures = GrantedMeasure.objects.select_related(
+        "measure_type", "authority", "covered__person", "covered__collective"
+    ).order_by("granted_at")
+    decisions = []
+    for decision in (
+        Decision.objects.filter(case=case, status=DecisionStatus.CONFIRMED)
+        .select_related("session", "confirmed_risk_level")
+        .prefetch_related(Prefetch("granted_measures", queryset=measures))
+        .order_by("confirmed_at")
+    ):
+        rows = []
+        for measure in decision.granted_measures.all():
+            state = implementation_state(measure, now)
+            rows.append(
+                {
+                    "measure": str(measure.measure_type),
+                    "covered": str(measure.covered.party),
+                    "authority": str(measure.authority),
+                    "details": measure_details_for(viewer, measure.measure_type, measure.details),
+                    "due": measure.implementation_due_at,
+                    "implemented": measure.implemented_at,
+                    "ended": measure.ended_at,
+                    "state": state,
+                    "state_label": IMPLEMENTATION_LABELS[state],
+                }
+            )
+        decisions.append({"decision": decision, "measures": rows})
+    aggressions = [
+        {
+            "date": a.occurred_on,
+            "types": ", ".join(t.name for t in a.types.all()),
+            "aggressor": a.get_presumed_aggressor_display(),
+            "where": ", ".join(filter(None, [a.municipality, str(a.state)])),
+            "place": redact_for(viewer, "Aggression.place", a.place),
+            "reported_to": a.get_reported_to_display(),
+            "investigation": a.get_investigation_status_display(),
+            "description": a.description,
+        }
+        for a in Aggression.objects.filter(case=case)
+        .filter(Q(after_request=True) | Q(occurred_on__gte=case.opened_at.date()))
+        .select_related("state")
+        .prefetch_related("types")
+        .order_by("occurred_on")
+    ]
+    external = list(
+        ExternalProtection.objects.filter(case=case)
+        .select_related("risk_level_found")
+        .order_by("-granted_on")
+    )
+    level = study.resulting_level if study is not None and study.resulting_level_id else None
+    level = level or case.current_risk_level
+    higher = [
+        ep
+        for ep in external
+        if ep.active and level and ep.risk_level_found_id and ep.risk_level_found.rank > level.rank
+    ]
+    return {
+        "item": item,
+        "case": case,
+        "parties": parties,
+        "study": study,
+        "score": score,
+        "proposed": proposed,
+        "decisions": decisions,
+        "aggressions": aggressions,
+        "external": external,
+        "contradictions": higher,
+        "level": level,
+        "observations": list(item.observations.select_related("member").order_by("recorded_at")),
+    }
