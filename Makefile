@@ -146,6 +146,8 @@ deploy-check: venv
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/protection \
 	REDIS_URL=redis://127.0.0.1:6379/0 \
 	EMAIL_HOST=localhost \
+	FIELD_ENCRYPTION_KEYS="ci:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+	FIELD_HASH_KEY="$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # docker-compose.yml takes the app's env_file from PROTECTION_ENV_FILE (default .env) and
