@@ -98,19 +98,61 @@ VIEW_POLICY = {
     "security:break_glass": frozenset({Role.ADMINISTRATOR}),
     "security:audit_log": COORDINATION,
     "security:case_readers": COORDINATION,
+    # notifications and deadlines
+    "notifications:*": AUTHENTICATED,
+    "notifications:schedule": frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),
+    "notifications:flags": STAFF_ROLES,
+    # public letter verification (no personal data on those pages)
+    "verify:*": PUBLIC,
+    # cases
+    "cases:list": CASE_READERS,
+    "cases:detail": CASE_READERS,
+    "cases:request_new": roles_for("request.register"),
+    "cases:admissibility": roles_for("case.admissibility"),
+    "cases:aggression_add": roles_for("case.aggression"),
+    "cases:assign": roles_for("case.assign"),
+    "cases:consent_add": roles_for("case.consent"),
+    "cases:consent_give": roles_for("case.consent"),
+    "cases:consent_withdraw": roles_for("case.consent"),
+    "cases:external_add": roles_for("case.external_protection"),
+    "cases:immediate_assessment": roles_for("assessment.immediate"),
+    "cases:party_add": roles_for("case.edit_parties"),
+    "cases:person_edit": roles_for("case.edit_parties"),
+    "cases:urgent_issue": roles_for("urgent.issue"),
+    "cases:voluntary_exit": roles_for("case.voluntary_exit"),
+    # risk
+    "risk:study_detail": STAFF | {Role.CONSULTANT},
+    "risk:study_summary": STAFF,
+    "risk:study_open": roles_for("study.assign"),
+    "risk:study_edit": roles_for("study.edit"),
+    "risk:study_submit": roles_for("study.edit"),
+    "risk:study_approve": roles_for("study.approve"),
+    "risk:study_return": roles_for("study.approve"),
+    "risk:reevaluation_open": roles_for("reevaluation.open"),
+    # measures: follow-up
+    "measures:measure_detail": STAFF | {Role.CONSULTANT},
+    "measures:event_add": roles_for("measure.implementation"),
+    "measures:legal_hold_add": roles_for("legal_hold.record"),
+    "measures:legal_hold_lift": roles_for("legal_hold.record"),
+    # measures: the Board (coordination pages), its portal and letters
+    "measures:board_*": COORDINATION,
+    "measures:board_portal": BOARD_ROLES | COORDINATION,
+    "measures:board_portal_session": BOARD_ROLES | COORDINATION,
+    "measures:board_portal_item": BOARD_ROLES | COORDINATION,
+    "measures:board_papers_download": BOARD_ROLES | COORDINATION,
 }
 
 
 def view_rule(view_name):
-    """The rule for a URL name: exact entry first, then the longest matching "ns:*" entry."""
+    """The rule for a URL name: the exact entry, else the longest matching prefix entry
+    ("measures:board_*", then "measures:*")."""
     if view_name in VIEW_POLICY:
         return VIEW_POLICY[view_name]
-    namespace = view_name
-    while ":" in namespace:
-        namespace = namespace.rsplit(":", 1)[0]
-        if f"{namespace}:*" in VIEW_POLICY:
-            return VIEW_POLICY[f"{namespace}:*"]
-    return None
+    prefixes = [key[:-1] for key in VIEW_POLICY if key.endswith("*")]
+    matching = [p for p in prefixes if view_name.startswith(p)]
+    if not matching:
+        return None
+    return VIEW_POLICY[max(matching, key=len) + "*"]
 
 
 def view_allowed(user, view_name):

@@ -110,17 +110,6 @@ def _alert_coordinators(grant_id):
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    try:
-        from protection import notifications  # in-app alert when available
-    except ImportError:
-        notifications = None
-    if notifications is not None and hasattr(notifications, "notify_roles"):
-        notifications.notify_roles(
-            roles=[Role.COORDINATOR],
-            title=_("Acceso de emergencia de %(user)s") % {"user": grant.user.display_name},
-            body=grant.reason,
-            dedupe_key=f"break_glass:{grant.pk}",
-        )
     if coordinators:
         try:
             send_mail(
@@ -134,7 +123,7 @@ def _alert_coordinators(grant_id):
                 None,
                 coordinators,
             )
-        except Exception:  # the audit row and in-app alert stand even if SMTP is down
+        except Exception:  # the audit row stands even if SMTP is down
             log.exception("could not e-mail coordinators about break-glass %s", grant_id)
 
 

@@ -1,0 +1,86 @@
+"""Every URL pattern of the project against every role and the declared policy
+(protection.access.VIEW_POLICY). A new URL without a policy entry fails here."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from protection import access
+from protection.models import Role
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def walk(patterns, namespace="", prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, ns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
+
+
+ALL = sorted(set(walk(get_resolver().url_patterns)))
+APP = [(name, route) for name, route in ALL if not name.startswith("admin:")]
+
+
+def concrete(route):
+    """A URL for the route, with made-up identifiers (objects that do not exist)."""
+    route = route.lstrip("^").rstrip("$")
+    route = re.sub(r"<int:[^>]+>", "987654", route)
+    route = re.sub(r"<path:[^>]+>", "x/y", route)
+    route = re.sub(r"<[^>]+>", "x", route)
+    route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "x", route)  # admin regex routes
+    route = route.replace("\\", "")
+    return "/" + route
+
+
+def test_every_url_has_a_policy_entry():
+    missing = [name for name, _route in ALL if access.view_rule(name) is None]
+    assert missing == [], f"URLs without an entry in protection.access.VIEW_POLICY: {missing}"
+
+
+def test_policy_middleware_is_installed(settings):
+    assert "protection.security.policy.ViewPolicyMiddleware" in settings.MIDDLEWARE
+
+
+@pytest.fixture
+def users():
+    return {role: f.UserFactory(username=f"matrix_{role}", role=role) for role in Role}
+
+
+def test_every_role_against_every_url(client, users):
+    problems = []
+    for name, route in APP:
+        rule = access.view_rule(name)
+        url = concrete(route)
+        if rule != access.PUBLIC:
+            client.logout()
+            anonymous = client.get(url)
+            if anonymous.status_code != 302 or "/accounts/login/" not in anonymous["Location"]:
+                problems.append(f"anonymous {name}: {anonymous.status_code}")
+        for role, user in users.items():
+            client.force_login(user)
+            response = client.get(url)
+            denied_by_policy = response.get("X-Policy-Denied") == name
+            allowed = access.view_allowed(user, name) is True
+            if allowed and denied_by_policy:
+                problems.append(f"{role} refused {name} although the policy allows it")
+            if not allowed and (response.status_code != 403 or not denied_by_policy):
+                problems.append(f"{role} reached {name} ({response.status_code}) against policy")
+    assert problems == []
+
+
+def test_admin_is_for_administrators_only(client, users):
+    for role, user in users.items():
+        user.is_staff = True
+        user.save()
+        client.force_login(user)
+        status = client.get("/admin/").status_code
+        if role == Role.ADMINISTRATOR:
+            assert status == 200
+        else:
+            assert status == 403, role
