@@ -169,7 +169,10 @@ class PersonForm(StyledModelForm):
     class Meta:
         model = Person
         fields = PERSON_FIELDS
+        # Contact fields are stored encrypted as text; they are still one-line inputs.
         widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "home_address": textarea(2),
             "safe_contact_notes": textarea(2),
         }
@@ -213,7 +216,11 @@ class CollectiveForm(StyledModelForm):
             "email",
             "address",
         ]
-        widgets = {"address": textarea(2)}
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "address": textarea(2),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -304,16 +311,19 @@ class RequestForm(StyledForm):
     def clean(self):
         data = super().clean()
         if not data.get("petitioner_is_beneficiary") and not data.get("beneficiary_kind"):
-            self.add_error("beneficiary_kind", _("Indique si se protege a una persona o a un "
-                                                 "colectivo."))
+            self.add_error(
+                "beneficiary_kind", _("Indique si se protege a una persona o a un colectivo.")
+            )
         consent = data.get("consent_given")
         if consent is True and not (data.get("consent_evidence") or "").strip():
             self.add_error("consent_evidence", _("Indique la constancia del consentimiento."))
         if consent is False and not (data.get("consent_deferred_reason") or "").strip():
             self.add_error(
                 "consent_deferred_reason",
-                _("Sin consentimiento, registre la causa grave que impide recabarlo; si no la "
-                  "hay, la solicitud no puede tramitarse."),
+                _(
+                    "Sin consentimiento, registre la causa grave que impide recabarlo; si no la "
+                    "hay, la solicitud no puede tramitarse."
+                ),
             )
         return data
 
@@ -340,8 +350,10 @@ class AdmissibilityForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Elija de la lista los motivos que sustentan la decisión."),
         error_messages={
-            "invalid_choice": _("Ese motivo no corresponde a la decisión elegida: use motivos "
-                                "de admisión para admitir y de no admisión para rechazar."),
+            "invalid_choice": _(
+                "Ese motivo no corresponde a la decisión elegida: use motivos "
+                "de admisión para admitir y de no admisión para rechazar."
+            ),
         },
     )
     explanation = forms.CharField(
@@ -359,9 +371,13 @@ class AdmissibilityForm(StyledForm):
         self.fields["reasons"].show_kind = admitted is None
         if reasons_url:
             # htmx: choosing admit / reject swaps in the reasons that fit the choice.
-            self.fields["admitted"].widget.attrs.update({
-                "hx-get": reasons_url, "hx-target": "#reasons-block", "hx-trigger": "change",
-            })
+            self.fields["admitted"].widget.attrs.update(
+                {
+                    "hx-get": reasons_url,
+                    "hx-target": "#reasons-block",
+                    "hx-trigger": "change",
+                }
+            )
 
     @staticmethod
     def reasons_for(admitted):
@@ -378,8 +394,9 @@ class AdmissibilityForm(StyledForm):
 class PartyRoleForm(StyledForm):
     role = forms.ChoiceField(
         label=_("Papel en el expediente"),
-        choices=[(value, label) for value, label in CaseRole.choices
-                 if value != CaseRole.PETITIONER],
+        choices=[
+            (value, label) for value, label in CaseRole.choices if value != CaseRole.PETITIONER
+        ],
     )
     relationship = forms.CharField(
         label=_("Relación con la persona beneficiaria"),
@@ -409,15 +426,20 @@ class AggressionForm(StyledForm):
     state = forms.ModelChoiceField(label=_("Entidad"), queryset=State.objects.order_by("name"))
     municipality = forms.CharField(label=_("Municipio"), required=False, max_length=120)
     place = forms.CharField(label=_("Lugar"), required=False, max_length=200)
-    presumed_aggressor = forms.ChoiceField(label=_("Presunto agresor"),
-                                           choices=AggressorType.choices)
-    reported_to = forms.ChoiceField(label=_("Denunciada ante"), choices=Prosecutor.choices,
-                                    initial=Prosecutor.NONE)
-    complaint_reference = forms.CharField(label=_("Carpeta de investigación"), required=False,
-                                          max_length=80)
-    investigation_status = forms.ChoiceField(label=_("Estado de la investigación"),
-                                             choices=InvestigationStatus.choices,
-                                             initial=InvestigationStatus.UNKNOWN)
+    presumed_aggressor = forms.ChoiceField(
+        label=_("Presunto agresor"), choices=AggressorType.choices
+    )
+    reported_to = forms.ChoiceField(
+        label=_("Denunciada ante"), choices=Prosecutor.choices, initial=Prosecutor.NONE
+    )
+    complaint_reference = forms.CharField(
+        label=_("Carpeta de investigación"), required=False, max_length=80
+    )
+    investigation_status = forms.ChoiceField(
+        label=_("Estado de la investigación"),
+        choices=InvestigationStatus.choices,
+        initial=InvestigationStatus.UNKNOWN,
+    )
     description = forms.CharField(label=_("Descripción"), widget=textarea(4))
 
     def __init__(self, *args, case, **kwargs):
@@ -433,11 +455,15 @@ class AggressionForm(StyledForm):
 
 class ExternalProtectionForm(StyledForm):
     body = forms.ChoiceField(label=_("Organismo"), choices=ExternalBody.choices)
-    body_detail = forms.CharField(label=_("Detalle del organismo"), required=False,
-                                  max_length=200,
-                                  help_text=_("Por ejemplo, el nombre de la comisión estatal."))
-    reference = forms.CharField(label=_("Referencia"), required=False, max_length=80,
-                                help_text=_("Por ejemplo MC-123-24"))
+    body_detail = forms.CharField(
+        label=_("Detalle del organismo"),
+        required=False,
+        max_length=200,
+        help_text=_("Por ejemplo, el nombre de la comisión estatal."),
+    )
+    reference = forms.CharField(
+        label=_("Referencia"), required=False, max_length=80, help_text=_("Por ejemplo MC-123-24")
+    )
     granted_on = forms.DateField(label=_("Fecha de otorgamiento"), widget=DateInput)
     risk_level_found = forms.ModelChoiceField(
         label=_("Nivel de riesgo que determinó (en la escala del Mecanismo)"),
@@ -446,8 +472,9 @@ class ExternalProtectionForm(StyledForm):
         empty_label=_("— No lo determinó o no equivale —"),
         help_text=_("Sirve para advertir a la Junta si difiere del nivel que fije el Mecanismo."),
     )
-    risk_level_text = forms.CharField(label=_("Nivel de riesgo (como lo expresó el organismo)"),
-                                      required=False, max_length=120)
+    risk_level_text = forms.CharField(
+        label=_("Nivel de riesgo (como lo expresó el organismo)"), required=False, max_length=120
+    )
     active = forms.BooleanField(label=_("Vigente"), required=False, initial=True)
     notes = forms.CharField(label=_("Notas"), required=False, widget=textarea(3))
 
@@ -456,7 +483,8 @@ class ExternalProtectionForm(StyledForm):
 
         super().__init__(*args, **kwargs)
         self.fields["risk_level_found"].queryset = RiskLevel.objects.filter(
-            scale__active=True).order_by("rank")
+            scale__active=True
+        ).order_by("rank")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,31 +500,41 @@ class ConsentForm(StyledForm):
     purpose = forms.ChoiceField(
         label=_("Finalidad"),
         choices=ConsentPurpose.choices,
-        help_text=_("Acceso de un tercero (consultoría, contratista) o presencia de invitados en "
-                    "la Junta requieren consentimiento expreso de la persona."),
+        help_text=_(
+            "Acceso de un tercero (consultoría, contratista) o presencia de invitados en "
+            "la Junta requieren consentimiento expreso de la persona."
+        ),
     )
     person = PersonChoiceField(label=_("Quién consiente"), queryset=Person.objects.none())
     third_party_user = UserChoiceField(
         label=_("Tercero autorizado (usuario del sistema)"),
         queryset=User.objects.none(),
         required=False,
-        help_text=_("Si el tercero tiene usuario, podrá ver el expediente mientras el "
-                    "consentimiento esté vigente."),
+        help_text=_(
+            "Si el tercero tiene usuario, podrá ver el expediente mientras el "
+            "consentimiento esté vigente."
+        ),
     )
-    third_party_name = forms.CharField(label=_("Tercero autorizado (nombre)"), required=False,
-                                       max_length=200)
-    given_at = forms.DateTimeField(label=_("Otorgado el"), initial=now_minute,
-                                   widget=DateTimeLocalInput)
-    evidence = forms.CharField(label=_("Constancia"), widget=textarea(2),
-                               help_text=_("Escrito firmado, grabación, acta."))
+    third_party_name = forms.CharField(
+        label=_("Tercero autorizado (nombre)"), required=False, max_length=200
+    )
+    given_at = forms.DateTimeField(
+        label=_("Otorgado el"), initial=now_minute, widget=DateTimeLocalInput
+    )
+    evidence = forms.CharField(
+        label=_("Constancia"), widget=textarea(2), help_text=_("Escrito firmado, grabación, acta.")
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            case_roles__case=case, case_roles__to_date__isnull=True).distinct().order_by(
-            "given_names", "family_names")
+        self.fields["person"].queryset = (
+            Person.objects.filter(case_roles__case=case, case_roles__to_date__isnull=True)
+            .distinct()
+            .order_by("given_names", "family_names")
+        )
         self.fields["third_party_user"].queryset = User.objects.filter(
-            is_active=True, role=Role.CONSULTANT).order_by("first_name", "last_name", "username")
+            is_active=True, role=Role.CONSULTANT
+        ).order_by("first_name", "last_name", "username")
 
     def clean_given_at(self):
         value = self.cleaned_data["given_at"]
@@ -509,8 +547,9 @@ class ConsentForm(StyledForm):
         if data.get("purpose") == ConsentPurpose.THIRD_PARTY and not (
             data.get("third_party_user") or (data.get("third_party_name") or "").strip()
         ):
-            self.add_error("third_party_name",
-                           _("Nombre al tercero a quien se autoriza el acceso."))
+            self.add_error(
+                "third_party_name", _("Nombre al tercero a quien se autoriza el acceso.")
+            )
         return data
 
 
@@ -551,13 +590,19 @@ class UrgentMeasureForm(StyledForm):
         # Urgent measures (art. 32) first, then the rest of the catalogue.
         self.fields["measure_type"].queryset = (
             MeasureType.objects.filter(active=True)
-            .annotate(urgent_first=Sql(When(category=MeasureCategory.URGENT, then=Value(0)),
-                                       default=Value(1), output_field=IntegerField()))
+            .annotate(
+                urgent_first=Sql(
+                    When(category=MeasureCategory.URGENT, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
             .order_by("urgent_first", "category", "name")
         )
         self.fields["covered"].queryset = case_parties(case)
         self.fields["authority"].queryset = ImplementingAuthority.objects.filter(
-            active=True).order_by("level", "name")
+            active=True
+        ).order_by("level", "name")
 
 
 class BaseUrgentFormSet(forms.BaseFormSet):
@@ -570,16 +615,23 @@ class BaseUrgentFormSet(forms.BaseFormSet):
 
     @property
     def empty_form(self):
-        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
-                         empty_permitted=True, use_required_attribute=False, case=self.case,
-                         renderer=self.renderer)
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            case=self.case,
+            renderer=self.renderer,
+        )
         self.add_fields(form, None)
         return form
 
     def measures(self):
         return [
-            {key: form.cleaned_data[key]
-             for key in ("measure_type", "covered", "authority", "details")}
+            {
+                key: form.cleaned_data[key]
+                for key in ("measure_type", "covered", "authority", "details")
+            }
             for form in self.forms
             if form.cleaned_data and form.cleaned_data.get("measure_type")
         ]
@@ -594,12 +646,15 @@ class ImmediateAssessmentForm(StyledForm):
     findings = forms.CharField(
         label=_("Hallazgos"),
         widget=textarea(5),
-        help_text=_("Qué se verificó sobre el peligro: hechos, fuentes, condiciones de la "
-                    "persona y de su entorno."),
+        help_text=_(
+            "Qué se verificó sobre el peligro: hechos, fuentes, condiciones de la "
+            "persona y de su entorno."
+        ),
     )
     imminent_danger_confirmed = yes_no_field(_("¿Se confirma el peligro inminente?"))
-    recommended_measures = forms.CharField(label=_("Medidas urgentes recomendadas"),
-                                           required=False, widget=textarea(3))
+    recommended_measures = forms.CharField(
+        label=_("Medidas urgentes recomendadas"), required=False, widget=textarea(3)
+    )
 
 
 class OptionalImmediateAssessmentForm(ImmediateAssessmentForm):
@@ -615,12 +670,17 @@ class OptionalImmediateAssessmentForm(ImmediateAssessmentForm):
 
     def clean(self):
         data = super().clean()
-        if (data.get("findings") or "").strip() and data.get(
-                "imminent_danger_confirmed") in (None, ""):
-            self.add_error("imminent_danger_confirmed",
-                           _("Indique si se confirma el peligro inminente."))
-        if not (data.get("findings") or "").strip() and (
-                data.get("recommended_measures") or "").strip():
+        if (data.get("findings") or "").strip() and data.get("imminent_danger_confirmed") in (
+            None,
+            "",
+        ):
+            self.add_error(
+                "imminent_danger_confirmed", _("Indique si se confirma el peligro inminente.")
+            )
+        if (
+            not (data.get("findings") or "").strip()
+            and (data.get("recommended_measures") or "").strip()
+        ):
             self.add_error("findings", _("Describa los hallazgos del estudio."))
         return data
 
@@ -633,12 +693,16 @@ class VoluntaryExitForm(StyledForm):
     written_statement = forms.CharField(
         label=_("Escrito de la persona beneficiaria"),
         widget=textarea(5),
-        help_text=_("Transcriba o describa el escrito en que la persona pide salir del "
-                    "Mecanismo (art. 40), con su fecha."),
+        help_text=_(
+            "Transcriba o describa el escrito en que la persona pide salir del "
+            "Mecanismo (art. 40), con su fecha."
+        ),
     )
     confirm = forms.BooleanField(
-        label=_("Entiendo que todas las medidas vigentes del expediente concluyen y el "
-                "expediente se cierra."),
+        label=_(
+            "Entiendo que todas las medidas vigentes del expediente concluyen y el "
+            "expediente se cierra."
+        ),
     )
 
 

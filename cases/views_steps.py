@@ -71,15 +71,36 @@ def form_step(request, *, form, perform, success_message, success_url, template,
     return render(request, template, {**context, "form": form})
 
 
-def step_page(request, *, case, title, intro, form, perform, success_message,
-              submit_label=None, template="cases/steps/form_page.html", extra=None,
-              success_url=None):
+def step_page(
+    request,
+    *,
+    case,
+    title,
+    intro,
+    form,
+    perform,
+    success_message,
+    submit_label=None,
+    template="cases/steps/form_page.html",
+    extra=None,
+    success_url=None,
+):
     cancel_url = reverse("cases:detail", args=[case.pk])
     return form_step(
-        request, form=form, perform=perform, success_message=success_message,
-        success_url=success_url or cancel_url, template=template,
-        context={"case": case, "title": title, "intro": intro, "submit_label": submit_label,
-                 "cancel_url": cancel_url, **(extra or {})},
+        request,
+        form=form,
+        perform=perform,
+        success_message=success_message,
+        success_url=success_url or cancel_url,
+        template=template,
+        context={
+            "case": case,
+            "title": title,
+            "intro": intro,
+            "submit_label": submit_label,
+            "cancel_url": cancel_url,
+            **(extra or {}),
+        },
     )
 
 
@@ -89,8 +110,9 @@ def stale_changes_display(model, changes):
     rows = []
     for change in changes:
         field = by_label.get(change["field"])
-        rows.append({**change, "old": _display(field, change["old"]),
-                     "new": _display(field, change["new"])})
+        rows.append(
+            {**change, "old": _display(field, change["old"]), "new": _display(field, change["new"])}
+        )
     return rows
 
 
@@ -128,11 +150,17 @@ def request_new(request):
     if request.method == "POST":
         # Which party sections apply, read from the raw choices so that every section's errors
         # show in one pass even when the main form has errors of its own.
-        keys = ["petitioner_collective" if form["petitioner_kind"].value() == "collective"
-                else "petitioner"]
+        keys = [
+            "petitioner_collective"
+            if form["petitioner_kind"].value() == "collective"
+            else "petitioner"
+        ]
         if not form["petitioner_is_beneficiary"].value():
-            keys.append("beneficiary_collective"
-                        if form["beneficiary_kind"].value() == "collective" else "beneficiary")
+            keys.append(
+                "beneficiary_collective"
+                if form["beneficiary_kind"].value() == "collective"
+                else "beneficiary"
+            )
         valid = form.is_valid()
         parties_valid = all([parties[key].is_valid() for key in keys])
         if valid and parties_valid:
@@ -161,18 +189,30 @@ def request_new(request):
                 if cd["declares_imminent_danger"]:
                     messages.warning(
                         request,
-                        _("Solicitud registrada en el expediente %(file)s por la vía "
-                          "extraordinaria: emita las medidas urgentes antes de que venza el "
-                          "plazo.") % {"file": case.file_number},
+                        _(
+                            "Solicitud registrada en el expediente %(file)s por la vía "
+                            "extraordinaria: emita las medidas urgentes antes de que venza el "
+                            "plazo."
+                        )
+                        % {"file": case.file_number},
                     )
                 else:
-                    messages.success(request, _("Solicitud registrada en el expediente "
-                                                "%(file)s.") % {"file": case.file_number})
+                    messages.success(
+                        request,
+                        _("Solicitud registrada en el expediente %(file)s.")
+                        % {"file": case.file_number},
+                    )
                 return to_case(case)
-    return render(request, "cases/steps/request_new.html", {
-        "form": form, **parties, "title": _("Nueva solicitud de incorporación"),
-        "urgent_span": form.urgent_span,
-    })
+    return render(
+        request,
+        "cases/steps/request_new.html",
+        {
+            "form": form,
+            **parties,
+            "title": _("Nueva solicitud de incorporación"),
+            "urgent_span": form.urgent_span,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,16 +231,27 @@ def admissibility(request, pk):
     form = AdmissibilityForm(request.POST or None, reasons_url=reasons_url)
 
     def perform(cd):
-        services.case_admissibility_decide(actor=request.user, case=case,
-                                           admitted=cd["admitted"], reasons=cd["reasons"],
-                                           explanation=cd["explanation"])
+        services.case_admissibility_decide(
+            actor=request.user,
+            case=case,
+            admitted=cd["admitted"],
+            reasons=cd["reasons"],
+            explanation=cd["explanation"],
+        )
 
     return step_page(
-        request, case=case, title=_("Admisibilidad de la solicitud"),
-        intro=_("Admitir envía el expediente a evaluación de riesgo. No admitir lo concluye; "
-                "en ambos casos la decisión necesita motivos de la lista y fundamentación."),
-        form=form, perform=perform, success_message=_("Decisión de admisibilidad registrada."),
-        template="cases/steps/admissibility.html", submit_label=_("Registrar decisión"),
+        request,
+        case=case,
+        title=_("Admisibilidad de la solicitud"),
+        intro=_(
+            "Admitir envía el expediente a evaluación de riesgo. No admitir lo concluye; "
+            "en ambos casos la decisión necesita motivos de la lista y fundamentación."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Decisión de admisibilidad registrada."),
+        template="cases/steps/admissibility.html",
+        submit_label=_("Registrar decisión"),
     )
 
 
@@ -220,7 +271,9 @@ def party_add(request, pk):
         if person_ok and role_ok:
             try:
                 services.case_person_add(
-                    actor=request.user, case=case, party=person_form.save(commit=False),
+                    actor=request.user,
+                    case=case,
+                    party=person_form.save(commit=False),
                     role=role_form.cleaned_data["role"],
                     relationship=role_form.cleaned_data["relationship"],
                 )
@@ -229,11 +282,17 @@ def party_add(request, pk):
             else:
                 messages.success(request, _("Persona agregada al expediente."))
                 return to_case(case)
-    return render(request, "cases/steps/party_add.html", {
-        "case": case, "person_form": person_form, "role_form": role_form,
-        "title": _("Agregar persona cubierta"),
-        "cancel_url": reverse("cases:detail", args=[case.pk]),
-    })
+    return render(
+        request,
+        "cases/steps/party_add.html",
+        {
+            "case": case,
+            "person_form": person_form,
+            "role_form": role_form,
+            "title": _("Agregar persona cubierta"),
+            "cancel_url": reverse("cases:detail", args=[case.pk]),
+        },
+    )
 
 
 @login_required
@@ -248,8 +307,11 @@ def person_edit(request, pk, person_pk):
         form = PersonEditForm(request.POST, instance=person)
         if form.is_valid():
             try:
-                services.person_update(actor=request.user, person=form.instance,
-                                       expected_version=form.cleaned_data["version"])
+                services.person_update(
+                    actor=request.user,
+                    person=form.instance,
+                    expected_version=form.cleaned_data["version"],
+                )
             except StaleEdit as exc:
                 current = Person.objects.get(pk=person.pk)
                 changes = stale_changes_display(Person, exc.changes)
@@ -263,16 +325,24 @@ def person_edit(request, pk, person_pk):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("Datos de %(name)s actualizados.")
-                                 % {"name": person.full_name})
+                messages.success(
+                    request, _("Datos de %(name)s actualizados.") % {"name": person.full_name}
+                )
                 return to_case(case)
     else:
         form = PersonEditForm(instance=person)
-    return render(request, "cases/steps/person_edit.html", {
-        "case": case, "person": person, "form": form, "changes": changes,
-        "title": _("Editar datos de %(name)s") % {"name": person.full_name},
-        "cancel_url": reverse("cases:detail", args=[case.pk]),
-    })
+    return render(
+        request,
+        "cases/steps/person_edit.html",
+        {
+            "case": case,
+            "person": person,
+            "form": form,
+            "changes": changes,
+            "title": _("Editar datos de %(name)s") % {"name": person.full_name},
+            "cancel_url": reverse("cases:detail", args=[case.pk]),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,10 +359,16 @@ def aggression_add(request, pk):
         services.aggression_record(actor=request.user, case=case, **cd)
 
     return step_page(
-        request, case=case, title=_("Registrar agresión"),
-        intro=_("Las agresiones posteriores a la solicitud indican si la protección funciona: "
-                "regístrelas todas, con la denuncia y el estado de la investigación."),
-        form=form, perform=perform, success_message=_("Agresión registrada."),
+        request,
+        case=case,
+        title=_("Registrar agresión"),
+        intro=_(
+            "Las agresiones posteriores a la solicitud indican si la protección funciona: "
+            "regístrelas todas, con la denuncia y el estado de la investigación."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Agresión registrada."),
     )
 
 
@@ -306,11 +382,16 @@ def external_add(request, pk):
         services.external_protection_record(actor=request.user, case=case, **cd)
 
     return step_page(
-        request, case=case, title=_("Protección de otro organismo"),
-        intro=_("Medidas de la CNDH, comisiones estatales, la CIDH o la Corte IDH, con el nivel "
-                "de riesgo que ese organismo determinó."),
-        form=form, perform=perform, success_message=_("Protección de otro organismo "
-                                                      "registrada."),
+        request,
+        case=case,
+        title=_("Protección de otro organismo"),
+        intro=_(
+            "Medidas de la CNDH, comisiones estatales, la CIDH o la Corte IDH, con el nivel "
+            "de riesgo que ese organismo determinó."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Protección de otro organismo registrada."),
     )
 
 
@@ -319,8 +400,7 @@ def external_add(request, pk):
 
 
 def _consent_of(case, consent_pk):
-    return get_object_or_404(Consent.objects.select_related("person"), pk=consent_pk,
-                             case=case)
+    return get_object_or_404(Consent.objects.select_related("person"), pk=consent_pk, case=case)
 
 
 @login_required
@@ -333,10 +413,16 @@ def consent_add(request, pk):
         services.consent_record(actor=request.user, case=case, **cd)
 
     return step_page(
-        request, case=case, title=_("Registrar consentimiento"),
-        intro=_("Sin consentimiento vigente, nadie fuera del Mecanismo ve el expediente ni asiste "
-                "a su discusión en la Junta."),
-        form=form, perform=perform, success_message=_("Consentimiento registrado."),
+        request,
+        case=case,
+        title=_("Registrar consentimiento"),
+        intro=_(
+            "Sin consentimiento vigente, nadie fuera del Mecanismo ve el expediente ni asiste "
+            "a su discusión en la Junta."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Consentimiento registrado."),
     )
 
 
@@ -348,15 +434,20 @@ def consent_withdraw(request, pk, consent_pk):
     form = WithdrawConsentForm(request.POST or None)
 
     def perform(cd):
-        services.consent_withdraw(actor=request.user, consent=consent,
-                                  evidence=cd["evidence"])
+        services.consent_withdraw(actor=request.user, consent=consent, evidence=cd["evidence"])
 
     return step_page(
-        request, case=case, title=_("Revocar consentimiento"),
+        request,
+        case=case,
+        title=_("Revocar consentimiento"),
         intro=_("Consentimiento: %(purpose)s%(who)s. Al revocarlo, deja de valer desde ahora.")
-        % {"purpose": consent.get_purpose_display(),
-           "who": f" · {consent.person}" if consent.person else ""},
-        form=form, perform=perform, success_message=_("Consentimiento revocado."),
+        % {
+            "purpose": consent.get_purpose_display(),
+            "who": f" · {consent.person}" if consent.person else "",
+        },
+        form=form,
+        perform=perform,
+        success_message=_("Consentimiento revocado."),
         submit_label=_("Revocar"),
     )
 
@@ -369,14 +460,20 @@ def consent_give(request, pk, consent_pk):
     form = EvidenceForm(request.POST or None)
 
     def perform(cd):
-        services.consent_give_pending(actor=request.user, consent=consent,
-                                      evidence=cd["evidence"])
+        services.consent_give_pending(actor=request.user, consent=consent, evidence=cd["evidence"])
 
     return step_page(
-        request, case=case, title=_("Recabar consentimiento pendiente"),
-        intro=_("Se tramitó sin consentimiento por esta causa grave: «%(reason)s». Registre "
-                "ahora la constancia.") % {"reason": consent.deferred_reason or "—"},
-        form=form, perform=perform, success_message=_("Consentimiento registrado."),
+        request,
+        case=case,
+        title=_("Recabar consentimiento pendiente"),
+        intro=_(
+            "Se tramitó sin consentimiento por esta causa grave: «%(reason)s». Registre "
+            "ahora la constancia."
+        )
+        % {"reason": consent.deferred_reason or "—"},
+        form=form,
+        perform=perform,
+        success_message=_("Consentimiento registrado."),
     )
 
 
@@ -403,25 +500,38 @@ def urgent_issue(request, pk):
                     from measures.services import urgent_measures_issue
                     from risk.services import immediate_assessment_record
 
-                    created = urgent_measures_issue(actor=request.user, case=case,
-                                                    measures=formset.measures())
+                    created = urgent_measures_issue(
+                        actor=request.user, case=case, measures=formset.measures()
+                    )
                     if can_assess and assessment.wanted():
                         cd = assessment.cleaned_data
                         immediate_assessment_record(
-                            actor=request.user, case=case, findings=cd["findings"],
+                            actor=request.user,
+                            case=case,
+                            findings=cd["findings"],
                             imminent_danger_confirmed=cd["imminent_danger_confirmed"],
-                            recommended_measures=cd["recommended_measures"])
+                            recommended_measures=cd["recommended_measures"],
+                        )
             except DomainError as exc:
                 errors.append(exc.message)
             else:
-                messages.success(request, _("Se emitieron %(n)s medidas urgentes.")
-                                 % {"n": len(created)})
+                messages.success(
+                    request, _("Se emitieron %(n)s medidas urgentes.") % {"n": len(created)}
+                )
                 return to_case(case)
-    return render(request, "cases/steps/urgent_issue.html", {
-        "case": case, "formset": formset, "assessment": assessment, "can_assess": can_assess,
-        "errors": errors, "title": _("Emitir medidas urgentes"),
-        "cancel_url": reverse("cases:detail", args=[case.pk]),
-    })
+    return render(
+        request,
+        "cases/steps/urgent_issue.html",
+        {
+            "case": case,
+            "formset": formset,
+            "assessment": assessment,
+            "can_assess": can_assess,
+            "errors": errors,
+            "title": _("Emitir medidas urgentes"),
+            "cancel_url": reverse("cases:detail", args=[case.pk]),
+        },
+    )
 
 
 @login_required
@@ -436,10 +546,13 @@ def immediate_assessment(request, pk):
         immediate_assessment_record(actor=request.user, case=case, **cd)
 
     return step_page(
-        request, case=case, title=_("Estudio de evaluación de acción inmediata"),
+        request,
+        case=case,
+        title=_("Estudio de evaluación de acción inmediata"),
         intro=_("Se hace al mismo tiempo que las medidas urgentes (art. 26-III)."),
-        form=form, perform=perform, success_message=_("Estudio de acción inmediata "
-                                                      "registrado."),
+        form=form,
+        perform=perform,
+        success_message=_("Estudio de acción inmediata registrado."),
     )
 
 
@@ -454,15 +567,21 @@ def voluntary_exit(request, pk):
     form = VoluntaryExitForm(request.POST or None)
 
     def perform(cd):
-        services.case_voluntary_exit(actor=request.user, case=case,
-                                     written_statement=cd["written_statement"])
+        services.case_voluntary_exit(
+            actor=request.user, case=case, written_statement=cd["written_statement"]
+        )
 
     return step_page(
-        request, case=case, title=_("Salida voluntaria"),
-        intro=_("La persona beneficiaria puede dejar el Mecanismo en cualquier momento, por "
-                "escrito (art. 40). Todas sus medidas concluyen."),
-        form=form, perform=perform, success_message=_("Salida voluntaria registrada; el "
-                                                      "expediente quedó concluido."),
+        request,
+        case=case,
+        title=_("Salida voluntaria"),
+        intro=_(
+            "La persona beneficiaria puede dejar el Mecanismo en cualquier momento, por "
+            "escrito (art. 40). Todas sus medidas concluyen."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Salida voluntaria registrada; el expediente quedó concluido."),
         submit_label=_("Registrar salida voluntaria"),
     )
 
@@ -471,16 +590,21 @@ def voluntary_exit(request, pk):
 @require_http_methods(["GET", "POST"])
 def assign(request, pk):
     case = case_for(request, pk, "case.assign")
-    form = AssignForm(request.POST or None,
-                      initial={"officer": case.assigned_officer_id})
+    form = AssignForm(request.POST or None, initial={"officer": case.assigned_officer_id})
 
     def perform(cd):
         services.case_assign(actor=request.user, case=case, officer=cd["officer"])
 
     return step_page(
-        request, case=case, title=_("Asignar persona responsable"),
-        intro=_("La persona responsable recibe el expediente en su lista de trabajo; el "
-                "historial conserva quién lo tenía antes."),
-        form=form, perform=perform, success_message=_("Expediente asignado."),
+        request,
+        case=case,
+        title=_("Asignar persona responsable"),
+        intro=_(
+            "La persona responsable recibe el expediente en su lista de trabajo; el "
+            "historial conserva quién lo tenía antes."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Expediente asignado."),
         submit_label=_("Asignar"),
     )

@@ -28,24 +28,40 @@ class FaultChoiceField(forms.ModelChoiceField):
 
 class ImplementationEventForm(StyledForm):
     kind = forms.ChoiceField(label=_("Qué pasó"), choices=EventKind.choices)
-    occurred_at = forms.DateTimeField(label=_("Fecha y hora"), initial=now_minute,
-                                      widget=DateTimeLocalInput,
-                                      help_text=_("En su zona horaria."))
-    outcome = forms.ChoiceField(label=_("Resultado"), choices=EventOutcome.choices,
-                                initial=EventOutcome.NA, widget=forms.RadioSelect)
+    occurred_at = forms.DateTimeField(
+        label=_("Fecha y hora"),
+        initial=now_minute,
+        widget=DateTimeLocalInput,
+        help_text=_("En su zona horaria."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Resultado"),
+        choices=EventOutcome.choices,
+        initial=EventOutcome.NA,
+        widget=forms.RadioSelect,
+    )
     response_minutes = forms.IntegerField(
-        label=_("Tiempo de respuesta (minutos)"), required=False, min_value=0,
+        label=_("Tiempo de respuesta (minutos)"),
+        required=False,
+        min_value=0,
         help_text=_("En activaciones y fallas: cuánto tardó la respuesta."),
     )
     burden_amount = forms.DecimalField(
-        label=_("Monto a cargo de la persona (MXN)"), required=False, min_value=0,
-        max_digits=10, decimal_places=2,
+        label=_("Monto a cargo de la persona (MXN)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
         help_text=_("Si la medida le genera un gasto: recibos de luz, saldo, traslados."),
     )
-    resolves = FaultChoiceField(label=_("Falla que atiende"), queryset=None, required=False,
-                                empty_label=_("— Ninguna —"))
-    notes = forms.CharField(label=_("Notas"), widget=textarea(3),
-                            help_text=_("Qué se hizo, quién intervino, qué dijo la persona."))
+    resolves = FaultChoiceField(
+        label=_("Falla que atiende"), queryset=None, required=False, empty_label=_("— Ninguna —")
+    )
+    notes = forms.CharField(
+        label=_("Notas"),
+        widget=textarea(3),
+        help_text=_("Qué se hizo, quién intervino, qué dijo la persona."),
+    )
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,8 +73,9 @@ class ImplementationEventForm(StyledForm):
         if data.get("kind") == EventKind.BURDEN and data.get("burden_amount") is None:
             self.add_error("burden_amount", _("Indique el monto de la carga para la persona."))
         if data.get("resolves") is not None and data.get("kind") in FAULT_KINDS:
-            self.add_error("resolves", _("Una falla no atiende otra falla: registre una "
-                                         "reparación."))
+            self.add_error(
+                "resolves", _("Una falla no atiende otra falla: registre una reparación.")
+            )
         return data
 
 
@@ -67,17 +84,18 @@ class LegalHoldForm(StyledForm):
     reference = forms.CharField(label=_("Expediente judicial"), max_length=80)
     issued_on = forms.DateField(label=_("Fecha de la suspensión"), widget=DateInput)
     measure = forms.ModelChoiceField(
-        label=_("Medida (si la suspensión es sólo sobre una)"), queryset=None, required=False,
+        label=_("Medida (si la suspensión es sólo sobre una)"),
+        queryset=None,
+        required=False,
         empty_label=_("— Todas las medidas del expediente —"),
     )
     notes = forms.CharField(label=_("Notas"), required=False, widget=textarea(3))
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = (
-            GrantedMeasure.objects.filter(case=case, ended_at__isnull=True)
-            .select_related("measure_type", "covered__person", "covered__collective")
-        )
+        self.fields["measure"].queryset = GrantedMeasure.objects.filter(
+            case=case, ended_at__isnull=True
+        ).select_related("measure_type", "covered__person", "covered__collective")
 
     def clean_issued_on(self):
         value = self.cleaned_data["issued_on"]
@@ -87,6 +105,5 @@ class LegalHoldForm(StyledForm):
 
 
 class LegalHoldLiftForm(StyledForm):
-    lifted_on = forms.DateField(label=_("Fecha en que se levantó"), initial=today,
-                                widget=DateInput)
+    lifted_on = forms.DateField(label=_("Fecha en que se levantó"), initial=today, widget=DateInput)
     notes = forms.CharField(label=_("Resolución judicial que la levanta"), widget=textarea(3))

@@ -8,6 +8,9 @@ urlpatterns = [
     path("<int:pk>/", v.measure_detail, name="measure_detail"),
     path("<int:pk>/eventos/agregar/", v.event_add, name="event_add"),
     path("expedientes/<int:pk>/suspensiones/agregar/", v.legal_hold_add, name="legal_hold_add"),
-    path("expedientes/<int:pk>/suspensiones/<int:hold_pk>/levantar/", v.legal_hold_lift,
-         name="legal_hold_lift"),
+    path(
+        "expedientes/<int:pk>/suspensiones/<int:hold_pk>/levantar/",
+        v.legal_hold_lift,
+        name="legal_hold_lift",
+    ),
 ]

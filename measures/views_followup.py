@@ -21,8 +21,13 @@ from .models import EventKind, GrantedMeasure, LegalHold
 def _measure_for(request, pk, action):
     measure = get_object_or_404(
         GrantedMeasure.objects.select_related(
-            "measure_type", "covered__person", "covered__collective", "authority",
-            "responsible", "decision__session", "decision__confirmed_by",
+            "measure_type",
+            "covered__person",
+            "covered__collective",
+            "authority",
+            "responsible",
+            "decision__session",
+            "decision__confirmed_by",
         ),
         pk=pk,
     )
@@ -47,20 +52,24 @@ def measure_detail(request, pk):
     burden_total = sum((e.burden_amount or 0) for e in burdens)
     decision = measure.decision
     granting_line = getattr(measure, "granting_line", None) if decision else None
-    return render(request, "measures/followup/measure_detail.html", {
-        "measure": measure,
-        "case": measure.case,
-        "title": str(measure.measure_type),
-        "events": events,
-        "faults": faults,
-        "open_faults": sum(1 for f in faults if f["fix"] is None),
-        "burdens": burdens,
-        "burden_total": burden_total,
-        "decision": decision,
-        "granting_line": granting_line,
-        "holds": list(services.active_holds(measure.case, measure)),
-        "can_record": measure.is_open and access.can(request.user, "measure.implementation"),
-    })
+    return render(
+        request,
+        "measures/followup/measure_detail.html",
+        {
+            "measure": measure,
+            "case": measure.case,
+            "title": str(measure.measure_type),
+            "events": events,
+            "faults": faults,
+            "open_faults": sum(1 for f in faults if f["fix"] is None),
+            "burdens": burdens,
+            "burden_total": burden_total,
+            "decision": decision,
+            "granting_line": granting_line,
+            "holds": list(services.active_holds(measure.case, measure)),
+            "can_record": measure.is_open and access.can(request.user, "measure.implementation"),
+        },
+    )
 
 
 @login_required
@@ -73,12 +82,17 @@ def event_add(request, pk):
         services.implementation_event_record(actor=request.user, measure=measure, **cd)
 
     return step_page(
-        request, case=measure.case,
+        request,
+        case=measure.case,
         title=_("Registrar evento de implementación"),
-        intro=_("%(measure)s para %(who)s. Registre entregas, instalaciones, pruebas, "
-                "activaciones, fallas y reparaciones, visitas y lo que la persona opina o paga.")
+        intro=_(
+            "%(measure)s para %(who)s. Registre entregas, instalaciones, pruebas, "
+            "activaciones, fallas y reparaciones, visitas y lo que la persona opina o paga."
+        )
         % {"measure": measure.measure_type, "who": measure.covered.party},
-        form=form, perform=perform, success_message=_("Evento registrado."),
+        form=form,
+        perform=perform,
+        success_message=_("Evento registrado."),
         success_url=reverse("measures:measure_detail", args=[measure.pk]),
         extra={"cancel_url": reverse("measures:measure_detail", args=[measure.pk])},
         template="measures/followup/event_add.html",
@@ -95,10 +109,16 @@ def legal_hold_add(request, pk):
         services.legal_hold_record(actor=request.user, case=case, **cd)
 
     return step_page(
-        request, case=case, title=_("Registrar suspensión judicial"),
-        intro=_("Mientras la suspensión (amparo) esté vigente, la Junta no puede retirar las "
-                "medidas que cubre."),
-        form=form, perform=perform, success_message=_("Suspensión judicial registrada."),
+        request,
+        case=case,
+        title=_("Registrar suspensión judicial"),
+        intro=_(
+            "Mientras la suspensión (amparo) esté vigente, la Junta no puede retirar las "
+            "medidas que cubre."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Suspensión judicial registrada."),
     )
 
 
@@ -113,9 +133,13 @@ def legal_hold_lift(request, pk, hold_pk):
         services.legal_hold_lift(actor=request.user, hold=hold, **cd)
 
     return step_page(
-        request, case=case, title=_("Levantar suspensión judicial"),
+        request,
+        case=case,
+        title=_("Levantar suspensión judicial"),
         intro=_("%(court)s, expediente %(ref)s, del %(date)s.")
         % {"court": hold.court, "ref": hold.reference, "date": hold.issued_on},
-        form=form, perform=perform, success_message=_("Suspensión judicial levantada."),
+        form=form,
+        perform=perform,
+        success_message=_("Suspensión judicial levantada."),
         submit_label=_("Levantar suspensión"),
     )

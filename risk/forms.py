@@ -21,7 +21,8 @@ from .models import ReevaluationTrigger, RiskLevel, RiskStudy
 
 def analysts():
     return User.objects.filter(is_active=True, role=Role.ANALYST).order_by(
-        "first_name", "last_name", "username")
+        "first_name", "last_name", "username"
+    )
 
 
 class StudyOpenForm(StyledForm):
@@ -37,8 +38,9 @@ class StudyOpenForm(StyledForm):
 
 
 class ReevaluationOpenForm(StudyOpenForm):
-    trigger = forms.ChoiceField(label=_("Motivo"), choices=ReevaluationTrigger.choices,
-                                widget=forms.RadioSelect)
+    trigger = forms.ChoiceField(
+        label=_("Motivo"), choices=ReevaluationTrigger.choices, widget=forms.RadioSelect
+    )
     reason = forms.CharField(
         label=_("Motivo detallado"),
         widget=textarea(4),
@@ -83,19 +85,24 @@ class StudyForm(StyledModelForm):
             "level_justification": textarea(3),
         }
         help_texts = {
-            "narrative_context": _("La situación en la zona y en la labor de la persona: "
-                                   "conflicto, actores, antecedentes."),
-            "person_own_view": _("Con sus palabras: qué teme, de quién, qué medidas le "
-                                 "servirían y cuáles no."),
+            "narrative_context": _(
+                "La situación en la zona y en la labor de la persona: "
+                "conflicto, actores, antecedentes."
+            ),
+            "person_own_view": _(
+                "Con sus palabras: qué teme, de quién, qué medidas le servirían y cuáles no."
+            ),
             "routines": _("Trayectos, horarios y lugares habituales; qué es predecible."),
-            "level_justification": _("Obligatorio si el nivel que usted fija difiere del "
-                                     "sugerido por el puntaje."),
+            "level_justification": _(
+                "Obligatorio si el nivel que usted fija difiere del sugerido por el puntaje."
+            ),
         }
 
     def __init__(self, *args, factors, scores=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resulting_level"].queryset = RiskLevel.objects.filter(
-            scale__active=True).order_by("rank")
+            scale__active=True
+        ).order_by("rank")
         self.fields["resulting_level"].empty_label = _("— Sin fijar —")
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
@@ -104,15 +111,22 @@ class StudyForm(StyledModelForm):
         for factor in factors:
             score, reasoning = scores.get(factor.pk, (None, ""))
             choices = [("", _("— Sin calificar —"))] + [
-                (str(n), str(n)) for n in range(factor.max_score + 1)]
+                (str(n), str(n)) for n in range(factor.max_score + 1)
+            ]
             self.fields[f"score_{factor.pk}"] = forms.TypedChoiceField(
-                label=factor.name, choices=choices, coerce=int, empty_value=None,
-                required=False, initial="" if score is None else str(score),
+                label=factor.name,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial="" if score is None else str(score),
                 help_text=_("0 = nada, %(max)s = máximo.") % {"max": factor.max_score},
             )
             self.fields[f"why_{factor.pk}"] = forms.CharField(
-                label=_("Por qué (%(name)s)") % {"name": factor.name}, required=False,
-                widget=textarea(2), initial=reasoning,
+                label=_("Por qué (%(name)s)") % {"name": factor.name},
+                required=False,
+                widget=textarea(2),
+                initial=reasoning,
             )
 
     def factor_rows(self):
@@ -125,8 +139,9 @@ class StudyForm(StyledModelForm):
             score = data.get(f"score_{factor.pk}")
             why = (data.get(f"why_{factor.pk}") or "").strip()
             if score is None and why:
-                self.add_error(f"score_{factor.pk}",
-                               _("Elija un puntaje para guardar la explicación."))
+                self.add_error(
+                    f"score_{factor.pk}", _("Elija un puntaje para guardar la explicación.")
+                )
         return data
 
     def study_fields(self):
@@ -134,8 +149,10 @@ class StudyForm(StyledModelForm):
 
     def scores(self):
         return {
-            factor: (self.cleaned_data[f"score_{factor.pk}"],
-                     self.cleaned_data[f"why_{factor.pk}"].strip())
+            factor: (
+                self.cleaned_data[f"score_{factor.pk}"],
+                self.cleaned_data[f"why_{factor.pk}"].strip(),
+            )
             for factor in self.factors
         }
 
@@ -147,20 +164,35 @@ class MeasureTypeField(forms.ModelChoiceField):
 
 class ProposedMeasureForm(StyledForm):
     measure_type = MeasureTypeField(label=_("Medida"), queryset=MeasureType.objects.none())
-    covered = PartyChoiceField(label=_("Para"), queryset=CasePerson.objects.none(),
-                               required=False, empty_label=_("— Todo el colectivo o caso —"))
-    duration_months = forms.IntegerField(label=_("Duración (meses)"), min_value=1,
-                                         max_value=60, initial=12)
+    covered = PartyChoiceField(
+        label=_("Para"),
+        queryset=CasePerson.objects.none(),
+        required=False,
+        empty_label=_("— Todo el colectivo o caso —"),
+    )
+    duration_months = forms.IntegerField(
+        label=_("Duración (meses)"), min_value=1, max_value=60, initial=12
+    )
     context_notes = forms.CharField(
-        label=_("Adecuación al contexto"), required=False, widget=textarea(2),
+        label=_("Adecuación al contexto"),
+        required=False,
+        widget=textarea(2),
         help_text=_("Cómo se adapta a la persona: vecindario, costos, rutinas."),
     )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure_type"].queryset = MeasureType.objects.filter(
-            active=True).order_by("category", "name")
+        self.fields["measure_type"].queryset = MeasureType.objects.filter(active=True).order_by(
+            "category", "name"
+        )
         self.fields["covered"].queryset = case_parties(case)
+
+    def has_changed(self):
+        # A blank row keeps its default duration: it is empty unless something else was filled.
+        return any(
+            self[name].value() not in (None, "")
+            for name in ("measure_type", "covered", "context_notes")
+        )
 
 
 class BaseProposedFormSet(forms.BaseFormSet):
@@ -173,9 +205,14 @@ class BaseProposedFormSet(forms.BaseFormSet):
 
     @property
     def empty_form(self):
-        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
-                         empty_permitted=True, use_required_attribute=False, case=self.case,
-                         renderer=self.renderer)
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            case=self.case,
+            renderer=self.renderer,
+        )
         self.add_fields(form, None)
         return form
 
@@ -186,8 +223,12 @@ class BaseProposedFormSet(forms.BaseFormSet):
                 continue
             if form.cleaned_data.get("measure_type") is None:
                 continue
-            out.append({key: form.cleaned_data[key] for key in
-                        ("measure_type", "covered", "duration_months", "context_notes")})
+            out.append(
+                {
+                    key: form.cleaned_data[key]
+                    for key in ("measure_type", "covered", "duration_months", "context_notes")
+                }
+            )
         return out
 
 
@@ -198,8 +239,12 @@ ProposedMeasureFormSet = forms.formset_factory(
 
 def proposed_initial(study):
     return [
-        {"measure_type": pm.measure_type_id, "covered": pm.covered_id,
-         "duration_months": pm.duration_months, "context_notes": pm.context_notes}
+        {
+            "measure_type": pm.measure_type_id,
+            "covered": pm.covered_id,
+            "duration_months": pm.duration_months,
+            "context_notes": pm.context_notes,
+        }
         for pm in study.proposed_measures.order_by("pk")
     ]
 

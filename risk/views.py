@@ -32,8 +32,9 @@ from .models import RiskStudy, StudyStatus
 def _study_for(request, pk, action):
     """The study if its case is visible to the user (else 404) and the role allows `action`."""
     study = get_object_or_404(
-        RiskStudy.objects.select_related("analyst", "approved_by", "resulting_level",
-                                         "suggested_level"),
+        RiskStudy.objects.select_related(
+            "analyst", "approved_by", "resulting_level", "suggested_level"
+        ),
         pk=pk,
     )
     study.case = case_for(request, study.case_id, action)
@@ -45,8 +46,11 @@ def _scores(study):
 
 
 def _proposed(study):
-    return list(study.proposed_measures.select_related(
-        "measure_type", "covered__person", "covered__collective").order_by("pk"))
+    return list(
+        study.proposed_measures.select_related(
+            "measure_type", "covered__person", "covered__collective"
+        ).order_by("pk")
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,10 +68,16 @@ def study_open(request, pk):
         services.risk_study_open(actor=request.user, case=case, analyst=cd["analyst"])
 
     return step_page(
-        request, case=case, title=_("Abrir estudio de evaluación de riesgo"),
-        intro=_("El estudio fija el nivel de riesgo, quiénes son beneficiarias y las medidas "
-                "propuestas. El plazo legal corre desde la solicitud."),
-        form=form, perform=perform, success_message=_("Estudio de riesgo asignado."),
+        request,
+        case=case,
+        title=_("Abrir estudio de evaluación de riesgo"),
+        intro=_(
+            "El estudio fija el nivel de riesgo, quiénes son beneficiarias y las medidas "
+            "propuestas. El plazo legal corre desde la solicitud."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Estudio de riesgo asignado."),
         submit_label=_("Abrir estudio"),
     )
 
@@ -79,15 +89,25 @@ def reevaluation_open(request, pk):
     form = ReevaluationOpenForm(request.POST or None)
 
     def perform(cd):
-        services.reevaluation_open(actor=request.user, case=case, trigger=cd["trigger"],
-                                   reason=cd["reason"], analyst=cd["analyst"])
+        services.reevaluation_open(
+            actor=request.user,
+            case=case,
+            trigger=cd["trigger"],
+            reason=cd["reason"],
+            analyst=cd["analyst"],
+        )
 
     return step_page(
-        request, case=case, title=_("Abrir revaluación"),
-        intro=_("Periódica, a petición de la persona o por hechos nuevos. Las medidas vigentes "
-                "siguen mientras se hace el nuevo estudio."),
-        form=form, perform=perform, success_message=_("Revaluación abierta y estudio "
-                                                      "asignado."),
+        request,
+        case=case,
+        title=_("Abrir revaluación"),
+        intro=_(
+            "Periódica, a petición de la persona o por hechos nuevos. Las medidas vigentes "
+            "siguen mientras se hace el nuevo estudio."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Revaluación abierta y estudio asignado."),
         submit_label=_("Abrir revaluación"),
     )
 
@@ -111,8 +131,11 @@ def study_detail(request, pk, return_form=None):
         "problems": services.study_problems(study) if editable else [],
         "proposed": _proposed(study),
         "can_edit": editable and is_analyst and access.can(user, "study.edit"),
-        "can_decide": (study.status == StudyStatus.SUBMITTED and not is_analyst
-                       and access.can(user, "study.approve")),
+        "can_decide": (
+            study.status == StudyStatus.SUBMITTED
+            and not is_analyst
+            and access.can(user, "study.approve")
+        ),
         "return_form": return_form or ReturnForm(),
     }
     return render(request, "risk/study_detail.html", context)
@@ -122,8 +145,9 @@ def study_detail(request, pk, return_form=None):
 def study_summary(request, pk):
     """One page for the beneficiary, in plain words: no scores, no one else's private data."""
     study = _study_for(request, pk, "case.view")
-    beneficiary_ids = set(study.case.parties.filter(role=CaseRole.BENEFICIARY)
-                          .values_list("pk", flat=True))
+    beneficiary_ids = set(
+        study.case.parties.filter(role=CaseRole.BENEFICIARY).values_list("pk", flat=True)
+    )
     measures = []
     for pm in _proposed(study):
         if pm.covered_id is None:
@@ -134,22 +158,35 @@ def study_summary(request, pk):
             # A relative or colleague: named by their role only on a page that may be handed
             # over or photographed.
             for_whom = pm.covered.get_role_display()
-        measures.append({"name": pm.measure_type.name,
-                         "description": pm.measure_type.description,
-                         "for_whom": for_whom, "months": pm.duration_months,
-                         "context": pm.context_notes})
+        measures.append(
+            {
+                "name": pm.measure_type.name,
+                "description": pm.measure_type.description,
+                "for_whom": for_whom,
+                "months": pm.duration_months,
+                "context": pm.context_notes,
+            }
+        )
     appeal = clocks.rule(Clock.APPEAL_FILING)
-    beneficiaries = [cp.party for cp in study.case.parties.filter(role=CaseRole.BENEFICIARY)
-                     .select_related("person", "collective")]
-    return render(request, "risk/study_summary.html", {
-        "study": study,
-        "case": study.case,
-        "level": study.resulting_level,
-        "measures": measures,
-        "beneficiaries": beneficiaries,
-        "officer": study.case.assigned_officer,
-        "appeal_span": f"{appeal.amount} {DurationUnit(appeal.unit).label}",
-    })
+    beneficiaries = [
+        cp.party
+        for cp in study.case.parties.filter(role=CaseRole.BENEFICIARY).select_related(
+            "person", "collective"
+        )
+    ]
+    return render(
+        request,
+        "risk/study_summary.html",
+        {
+            "study": study,
+            "case": study.case,
+            "level": study.resulting_level,
+            "measures": measures,
+            "beneficiaries": beneficiaries,
+            "officer": study.case.assigned_officer,
+            "appeal_span": f"{appeal.amount} {DurationUnit(appeal.unit).label}",
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,9 +212,11 @@ def study_edit(request, pk):
         if form.is_valid() & formset.is_valid():
             try:
                 services.risk_study_save(
-                    actor=request.user, study=form.instance,
+                    actor=request.user,
+                    study=form.instance,
                     expected_version=form.cleaned_data["version"],
-                    fields=form.study_fields(), scores=form.scores(),
+                    fields=form.study_fields(),
+                    scores=form.scores(),
                     proposed_measures=formset.measures(),
                 )
             except StaleEdit as exc:
@@ -193,25 +232,30 @@ def study_edit(request, pk):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("Estudio guardado. Abajo está la explicación del "
-                                            "puntaje con lo guardado."))
+                messages.success(
+                    request,
+                    _("Estudio guardado. Abajo está la explicación del puntaje con lo guardado."),
+                )
                 return redirect(reverse("risk:study_edit", args=[study.pk]) + "#explicacion")
     else:
         form = StudyForm(instance=study, factors=factors, scores=_scores(study))
-        formset = ProposedMeasureFormSet(initial=proposed_initial(study), case=case,
-                                         prefix="pm")
+        formset = ProposedMeasureFormSet(initial=proposed_initial(study), case=case, prefix="pm")
     saved = RiskStudy.objects.get(pk=study.pk)
-    return render(request, "risk/study_edit.html", {
-        "study": study,
-        "case": case,
-        "form": form,
-        "formset": formset,
-        "changes": changes,
-        "result": services.study_score(saved),
-        "problems": services.study_problems(saved),
-        "title": _("Estudio de evaluación de riesgo"),
-        "cancel_url": reverse("risk:study_detail", args=[study.pk]),
-    })
+    return render(
+        request,
+        "risk/study_edit.html",
+        {
+            "study": study,
+            "case": case,
+            "form": form,
+            "formset": formset,
+            "changes": changes,
+            "result": services.study_score(saved),
+            "problems": services.study_problems(saved),
+            "title": _("Estudio de evaluación de riesgo"),
+            "cancel_url": reverse("risk:study_detail", args=[study.pk]),
+        },
+    )
 
 
 def _act(request, study, perform, success):
@@ -228,18 +272,24 @@ def _act(request, study, perform, success):
 @require_POST
 def study_submit(request, pk):
     study = _study_for(request, pk, "study.edit")
-    return _act(request, study,
-                lambda: services.risk_study_submit(actor=request.user, study=study),
-                _("Estudio enviado para aprobación."))
+    return _act(
+        request,
+        study,
+        lambda: services.risk_study_submit(actor=request.user, study=study),
+        _("Estudio enviado para aprobación."),
+    )
 
 
 @login_required
 @require_POST
 def study_approve(request, pk):
     study = _study_for(request, pk, "study.approve")
-    return _act(request, study,
-                lambda: services.risk_study_approve(actor=request.user, study=study),
-                _("Estudio aprobado: el expediente pasa a la Junta de Gobierno."))
+    return _act(
+        request,
+        study,
+        lambda: services.risk_study_approve(actor=request.user, study=study),
+        _("Estudio aprobado: el expediente pasa a la Junta de Gobierno."),
+    )
 
 
 @login_required
@@ -249,13 +299,14 @@ def study_return(request, pk):
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.risk_study_return(actor=request.user, study=study,
-                                       notes=form.cleaned_data["notes"])
+            services.risk_study_return(
+                actor=request.user, study=study, notes=form.cleaned_data["notes"]
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Estudio devuelto a la persona analista con sus "
-                                        "observaciones."))
+            messages.success(
+                request, _("Estudio devuelto a la persona analista con sus observaciones.")
+            )
             return to_case(study.case)
     return study_detail(request, pk, return_form=form)
-
