@@ -47,6 +47,8 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO; keep worker logs to what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # The task's hard time limit is 120 s: a claim older than this belongs to a dead worker.
 STALE_CLAIM = timedelta(seconds=150)

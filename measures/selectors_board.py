@@ -7,7 +7,7 @@ contact details and locations are redacted here, before any template or PDF sees
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -466,8 +466,7 @@ def dossier(item, *, viewer):
             "investigation": a.get_investigation_status_display(),
             "description": a.description,
         }
-        for a in Aggression.objects.filter(case=case)
-        .filter(Q(after_request=True) | Q(occurred_on__gte=case.opened_at.date()))
+        for a in Aggression.objects.filter(case=case, after_request=True)
         .select_related("state")
         .prefetch_related("types")
         .order_by("occurred_on")

@@ -448,7 +448,7 @@ def decision_confirm(*, actor, decision):
     implementation_due = clocks.due_at(Clock.IMPLEMENTATION, now,
                                        clock_rule=rules[Clock.IMPLEMENTATION])
 
-    for line in decision.lines.select_related("target"):
+    for line in decision.lines.select_related("target").order_by("pk"):
         if line.action == LineAction.GRANT:
             line.result = save(GrantedMeasure(
                 case=case, decision=decision, origin=MeasureOrigin.BOARD,
