@@ -1,0 +1,173 @@
+"""`manage.py seed_demo` on PostgreSQL: a complete, consistent demo dataset, loaded once."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAMES
+from cases.models import Case, CaseStatus, Consent, ConsentPurpose, ExternalBody
+from cases.selectors import case_list_for
+from measures import services as measure_services
+from measures.models import (
+    AgendaItem,
+    BoardSession,
+    Decision,
+    DecisionStatus,
+    EventKind,
+    GrantedMeasure,
+    ImplementationEvent,
+    LegalHold,
+    Letter,
+    SessionStatus,
+)
+from protection.models import Role, User
+from risk.models import RiskStudy, StudyStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    """Rows in every table, history tables included."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_seed_demo_loads_every_stage_once():
+    """One load (the dataset is big): the second run changes nothing, then everything a demo
+    must show is checked on the loaded data."""
+    first_output = seed()
+    loaded = row_counts()
+    assert loaded["cases.Case"] >= 35
+
+    second_output = seed()
+    assert row_counts() == loaded, "the second run must not create or delete anything"
+    assert "no se cambió nada" in second_output
+    assert "recepcion" in first_output and "recepcion" in second_output  # the users table
+
+    check_users()
+    check_stages_and_clocks()
+    check_board()
+    check_implementation_and_access()
+
+
+def check_users():
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    assert set(users) == set(DEMO_USERNAMES)
+    for username in DEMO_USERNAMES:
+        assert authenticate(username=username, password=DEMO_PASSWORD) == users[username]
+    assert {u.role for u in users.values()} == set(Role.values)
+    assert users["admin"].is_staff and users["admin"].is_superuser
+    assert not any(u.is_staff for name, u in users.items() if name != "admin")
+
+
+def check_stages_and_clocks():
+    now = timezone.now()
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    # The real failure: granted more than 30 days ago and never implemented.
+    overdue = GrantedMeasure.objects.filter(
+        implemented_at__isnull=True, ended_at__isnull=True, implementation_due_at__lt=now
+    )
+    assert set(overdue.values_list("measure_type__code", flat=True)) == {
+        "satellite_phone",
+        "armoured_vehicle",
+    }
+    assert all(m.granted_at < now - timedelta(days=30) for m in overdue)
+    assert (
+        LegalHold.objects.filter(lifted_on__isnull=True, case__status=CaseStatus.FOLLOW_UP).count()
+        == 1
+    )
+    # An urgent request received five hours ago with no urgent measures: its clock is overdue.
+    assert (
+        Case.objects.filter(
+            status=CaseStatus.RECEIVED,
+            procedure="extraordinary",
+            urgent_issued_at__isnull=True,
+            urgent_issue_due_at__lt=now,
+            next_deadline_at__lt=now,
+        ).count()
+        == 1
+    )
+    # Exactly one study is overdue; one waits for approval by someone else.
+    late = RiskStudy.objects.filter(due_at__lt=now).exclude(status=StudyStatus.APPROVED)
+    assert late.count() == 1
+    submitted = RiskStudy.objects.filter(status=StudyStatus.SUBMITTED)
+    assert submitted.exists() and not submitted.filter(approved_by__isnull=False).exists()
+    # Dates were moved consistently: clocks computed from the backdated start.
+    for measure in GrantedMeasure.objects.filter(origin="board").select_related("decision"):
+        assert measure.granted_at == measure.decision.confirmed_at
+        assert measure.implementation_due_at - measure.granted_at == timedelta(days=30)
+        if measure.implemented_at:
+            assert measure.implemented_at >= measure.granted_at
+    assert not ImplementationEvent.objects.filter(occurred_at__lt=F("measure__granted_at")).exists()
+    for case in Case.objects.all():
+        stored = case.next_deadline_at
+        assert case.recompute_next_deadline() == stored, case.file_number
+    # File numbers follow the calendar: the year in the number is the year of the request.
+    for case in Case.objects.all():
+        assert case.file_number.split("/")[1] == str(timezone.localtime(case.opened_at).year)
+
+
+def check_board():
+    now = timezone.now()
+    upcoming = BoardSession.objects.get(scheduled_at__gt=now)
+    assert upcoming.status == SessionStatus.SCHEDULED and upcoming.agenda_items.count() >= 3
+    for session in BoardSession.objects.filter(scheduled_at__lt=now):
+        assert session.status == SessionStatus.CLOSED and session.decisions.exists()
+        _present, _required, has_quorum, civil = measure_services.session_quorum(session)
+        assert has_quorum and civil >= 2
+    for decision in Decision.objects.select_related("session"):
+        assert decision.status == DecisionStatus.CONFIRMED
+        assert decision.confirmed_at.date() == decision.session.scheduled_at.date()
+        assert decision.number.split("/")[2] == str(timezone.localtime(decision.confirmed_at).year)
+    assert Letter.objects.count() > 20
+    assert not Letter.objects.exclude(status="pending").exists()  # the worker renders them
+    # What the Board must see: the IACHR found extraordinary risk, the study says ordinary.
+    item = AgendaItem.objects.get(
+        session=upcoming, case__external_protections__body=ExternalBody.IACHR
+    )
+    assert item.risk_study.resulting_level.code == "ordinary"
+    assert item.case.external_protections.get().risk_level_found.code == "extraordinary"
+
+
+def check_implementation_and_access():
+    kinds = set(ImplementationEvent.objects.values_list("kind", flat=True))
+    assert {
+        EventKind.FAILED_ACTIVATION,
+        EventKind.FAULT,
+        EventKind.REPAIR,
+        EventKind.BURDEN,
+        EventKind.DEVICE_TEST,
+    } <= kinds
+    failed = ImplementationEvent.objects.get(kind=EventKind.FAILED_ACTIVATION)
+    assert not failed.resolutions.exists()  # not yet repaired
+    # The consultant sees exactly the case whose beneficiary named them.
+    consultant = User.objects.get(username="consultor")
+    consent = Consent.objects.get(purpose=ConsentPurpose.THIRD_PARTY, third_party_user=consultant)
+    assert list(case_list_for(consultant)) == [consent.case]
+    board_user = User.objects.get(username="junta_gobierno")
+    assert board_user.board_memberships.get().seat == "segob"
+    assert case_list_for(board_user).exists()
+
+
+def test_seed_demo_failure_leaves_nothing(monkeypatch):
+    """A failure in the middle (here: closing the first Board session) rolls everything back."""
+    empty = row_counts()
+
+    def broken(**kwargs):
+        raise RuntimeError("simulated failure in the middle of the seed")
+
+    monkeypatch.setattr(measure_services, "session_close", broken)
+    with pytest.raises(RuntimeError):
+        seed()
+    assert row_counts() == empty
