@@ -38,12 +38,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import clocks
-from .models import Clock, EscalationLevel, OverdueFlag, PeriodicRun, SubjectType
+from .models import Clock, EscalationLevel, OverdueFlag, SubjectType
 
 # Clocks of the urgent (extraordinary) procedure: counted in hours, escalated within the hour.
 URGENT_CLOCKS = frozenset({Clock.URGENT_ISSUE, Clock.URGENT_IMPLEMENT, Clock.URGENT_APPEAL_RULING})
 
-SWEEP_LOCK = "deadlines_sweep"
+# Key of the PostgreSQL advisory lock that serialises the sweep and the escalation.
+SWEEP_LOCK = 0x50524F54  # "PROT"
 
 
 class SweepResult(NamedTuple):
@@ -146,6 +147,14 @@ class Watch:
         )
 
 
+def sweep_lock():
+    """Wait for any other sweep or escalation to finish (until the end of this transaction).
+    On SQLite, the embedded database, write transactions are serialised already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+
+
 def insert_select(model, fields, queryset, suffix=""):
     """INSERT INTO model (fields) <the queryset's SELECT> <suffix>; returns rows inserted.
 
@@ -173,7 +182,8 @@ def _subject(model_path, field):
         from django.apps import apps
 
         model = apps.get_model(model_path)
-        return Subquery(model._default_manager.filter(pk=OuterRef("subject_id")).values(field)[:1])
+        rows = model._default_manager.filter(pk=OuterRef("subject_id")).order_by()
+        return Subquery(rows.values(field)[:1])
 
     return done
 
@@ -417,7 +427,7 @@ def deadlines_sweep(now=None):
     now = now or timezone.now()
     with transaction.atomic():
         # Serialise sweeps (beat and a manual check_deadlines at the same moment).
-        PeriodicRun.objects.select_for_update().get_or_create(name=SWEEP_LOCK)
+        sweep_lock()
         rules = clocks.rules()
         raised = cleared = 0
         for watch in WATCHES:

@@ -30,11 +30,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .deadlines import (
-    SWEEP_LOCK,
     URGENT_CLOCKS,
     flag_subject_label,
     insert_select,
     subjects_attach,
+    sweep_lock,
 )
 from .models import (
     EmailStatus,
@@ -42,7 +42,6 @@ from .models import (
     Notification,
     NotificationKind,
     OverdueFlag,
-    PeriodicRun,
     Role,
     User,
 )
@@ -100,7 +99,7 @@ def escalations_run(now=None):
     now = now or timezone.now()
     with transaction.atomic():
         # The sweep's lock: no flag appears between the INSERT and the UPDATE below.
-        PeriodicRun.objects.select_for_update().get_or_create(name=SWEEP_LOCK)
+        sweep_lock()
         open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
 
         # 1. The responsible person.
@@ -167,7 +166,7 @@ def escalations_run(now=None):
             OverdueFlag.objects.filter(pk__in=to_coordinators.values("pk")).update(
                 escalation_level=EscalationLevel.COORDINATOR, escalated_at=now
             )
-        else:
+        elif to_coordinators.exists():
             log.warning("overdue flags to escalate but no active coordinator")
 
         urgent_recipients = list(
