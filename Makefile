@@ -174,5 +174,15 @@ lock:
 	mv requirements.lock.tmp requirements.lock; \
 	echo "Wrote requirements.lock ($$(grep -vc '^#' requirements.lock) packages)."
 
-bench: venv
-	BENCH_CASES=$(BENCH_CASES) $(PY) bench/run.py
+# The benchmark needs the runtime packages (letters are rendered) and wrk, the load generator.
+APT_BENCH_PKGS := wrk
+BENCH_ARGS ?=
+.PHONY: bench-deps
+
+bench-deps:
+	@$(call apt_ensure,$(APT_RUNTIME_PKGS) $(APT_BENCH_PKGS) $(EXTRA_APT_PKGS))
+
+# Prepares its own databases (protection_bench_<N> and protection_bench_1000) on the PostgreSQL of
+# DATABASE_URL (default: the local one), and uses Redis db 10 of REDIS_URL's server for Celery.
+bench: bench-deps venv
+	BENCH_CASES=$(BENCH_CASES) $(PY) bench/run.py $(BENCH_ARGS)
