@@ -1,0 +1,711 @@
+# ruff: noqa: S608 -- SQL text holds only model identifiers and integers; values are bound parameters.
+"""The indicators civil society asked for (DOMAIN.md §7), computed in the database.
+
+`compute(filters)` answers every figure of the indicators page with a fixed, small number of
+aggregate queries whatever the number of cases: no query per row and no loop over rows in Python.
+Each case is counted in the cohort of the period in which its first request was received
+(its "request date"); measures by the date they were granted; backlog trends at the end of each
+month (or year) of the period.
+
+Definitions (shown on the page too):
+- Time from the request (first ProtectionRequest.received_at) to each milestone: median and 90th
+  percentile (PostgreSQL percentile_cont; the same linear interpolation on SQLite) over the
+  cases that reached it.
+- Share within the legal deadline: milestones reached by the deadline, over those reached plus
+  those still missing after their deadline in open cases. Deadlines come from the clock rules
+  (protection.clocks): urgent measures 3 h from the request, risk study 10 days from the
+  request, notification 72 h from the Board decision, implementation 30 days from the grant.
+  The Board decision has no fixed legal deadline (next session), so it has no share.
+- Compliance per implementing authority and per state (of the covered person): on time
+  (implemented by its due date), late (implemented after it), never (past due, not implemented,
+  not ended before it fell due), pending (not yet due).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import (
+    AdmissibilityDecision,
+    AdmissibilityReason,
+    Aggression,
+    Case,
+    CasePerson,
+    CaseStatus,
+    Collective,
+    Person,
+    Procedure,
+    ProtectionRequest,
+    State,
+)
+from measures.models import (
+    Appeal,
+    AppealStatus,
+    Decision,
+    DecisionStatus,
+    GrantedMeasure,
+    ImplementingAuthority,
+    MeasureOrigin,
+)
+from protection import clocks
+from protection.models import Clock
+from risk.models import Reevaluation, RiskStudy, StudyStatus
+
+from . import sql as q
+from .filters import ReportFilters, filters_from_params, local_midnight
+
+# (key, label, legal clock of the step, which moment starts that clock)
+MILESTONES = [
+    ("urgent", gettext_lazy("Medidas urgentes emitidas"), Clock.URGENT_ISSUE, "req"),
+    ("study", gettext_lazy("Estudio de evaluación de riesgo aprobado"), Clock.RISK_STUDY, "req"),
+    ("decision", gettext_lazy("Acuerdo de la Junta confirmado"), None, None),
+    (
+        "notification",
+        gettext_lazy("Acuerdo comunicado a las autoridades"),
+        Clock.NOTIFICATION,
+        "decision",
+    ),
+    (
+        "implementation",
+        gettext_lazy("Primera medida de la Junta implementada"),
+        Clock.IMPLEMENTATION,
+        "board_grant",
+    ),
+]
+
+OVERDUE_CLOCKS = [
+    ("urgent_issue", Clock.URGENT_ISSUE),
+    ("urgent_implement", Clock.URGENT_IMPLEMENT),
+    ("risk_study", Clock.RISK_STUDY),
+    ("notification", Clock.NOTIFICATION),
+    ("implementation", Clock.IMPLEMENTATION),
+    ("reevaluation", Clock.REEVALUATION),
+    ("appeal", None),
+]
+
+STUDY_STATUSES = ("received", "urgent_protection", "risk_evaluation")
+FOLLOW_UP_STATUSES = ("follow_up", "reevaluation")
+
+
+@dataclass
+class Milestone:
+    key: str
+    label: str
+    clock: str | None
+    reached: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue_open: int = 0
+    median_seconds: float | None = None
+    p90_seconds: float | None = None
+
+    @property
+    def has_deadline(self):
+        return self.clock is not None
+
+    @property
+    def share_on_time(self):
+        """Reached on time over (reached + missing past the deadline); None if nothing to judge."""
+        denominator = self.reached + self.overdue_open
+        if not self.has_deadline or denominator == 0:
+            return None
+        return self.on_time / denominator
+
+    @property
+    def median_hours(self):
+        return None if self.median_seconds is None else self.median_seconds / 3600
+
+    @property
+    def p90_hours(self):
+        return None if self.p90_seconds is None else self.p90_seconds / 3600
+
+
+@dataclass
+class Indicators:
+    filters: ReportFilters
+    now: datetime
+    granularity: str = "month"
+    requests: dict = field(default_factory=dict)
+    requests_series: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)
+    milestones: list = field(default_factory=list)
+    overdue_now: list = field(default_factory=list)
+    backlog: dict = field(default_factory=dict)
+    aggressions_after: dict = field(default_factory=dict)
+    compliance_by_authority: list = field(default_factory=list)
+    compliance_by_state: list = field(default_factory=list)
+    compliance_total: dict = field(default_factory=dict)
+
+    def milestone(self, key):
+        return next(m for m in self.milestones if m.key == key)
+
+
+def _coerce(filters):
+    if filters is None:
+        return filters_from_params({})
+    if isinstance(filters, ReportFilters):
+        return filters
+    return filters_from_params(filters)
+
+
+def compute(filters=None, *, now=None, detail=True):
+    """Every indicator for `filters` (ReportFilters, or a query-string-like mapping such as
+    {"period": "year", "year": "2025", "gender": "woman"}). `detail=False` leaves out the
+    per-authority and per-state compliance tables (the Board's reduced view).
+
+    Queries: the clock rules, the reasons list, (for "all time") the first request date, then
+    three aggregates — cases, re-evaluations, measures — whatever the amount of data."""
+    filters = _coerce(filters)
+    now = now or timezone.now()
+    dialect = q.Dialect()
+    rules = clocks.rules()
+    reasons = list(
+        AdmissibilityReason.objects.order_by("name").values("id", "code", "name", "for_admission")
+    )
+    buckets, granularity = _buckets(filters, now)
+    params = _params(dialect, filters, now, buckets, reasons)
+    result = Indicators(filters=filters, now=now, granularity=granularity)
+    with transaction.atomic():
+        if dialect.postgres:
+            with connection.cursor() as cursor:
+                # The per-case aggregates hash about a row per case: keep them in memory.
+                # JIT compiling these wide aggregates costs more than it saves at this size.
+                cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+        _cases(result, dialect, rules, params, reasons)
+        _trends(result, dialect, params, buckets)
+        _compliance(result, dialect, params, detail=detail)
+    return result
+
+
+def _params(dialect, filters, now, buckets, reasons):
+    params = q.base_params(dialect, now=now, filters=filters)
+    params.update(
+        {
+            "study_approved": StudyStatus.APPROVED.value,
+            "decision_confirmed": DecisionStatus.CONFIRMED.value,
+            "origin_board": MeasureOrigin.BOARD.value,
+            "appeal_resolved": AppealStatus.RESOLVED.value,
+            "appeal_inadmissible": AppealStatus.INADMISSIBLE.value,
+            "extraordinary": Procedure.EXTRAORDINARY.value,
+            "closed": CaseStatus.CLOSED.value,
+            "true": True,
+            **{f"study_status_{i}": s for i, s in enumerate(STUDY_STATUSES)},
+            **{f"follow_status_{i}": s for i, s in enumerate(FOLLOW_UP_STATUSES)},
+        }
+    )
+    for i, b in enumerate(buckets):
+        params[f"b{i}s"] = dialect.tparam(b["start"])
+        params[f"b{i}e"] = dialect.tparam(b["end"])
+    for i, r in enumerate(reasons):
+        params[f"r{i}"] = r["id"]
+        params[f"r{i}_adm"] = bool(r["for_admission"])
+    return params
+
+
+# --- one row per case, then one aggregate ----------------------------------------------------
+
+
+def _first_requests_sql():
+    r = q.table(ProtectionRequest)
+    case = q.col(ProtectionRequest, "case")
+    return (
+        f"SELECT {case} AS case_id, MIN({q.col(ProtectionRequest, 'received_at')})"
+        f" AS req_at FROM {r} GROUP BY {case}"
+    )
+
+
+def _studies_sql():
+    case = q.col(RiskStudy, "case")
+    approved = q.col(RiskStudy, "approved_at")
+    return (
+        f"SELECT {case} AS case_id, MIN({approved}) AS study_at FROM {q.table(RiskStudy)}"
+        f" WHERE {q.col(RiskStudy, 'status')} = %(study_approved)s"
+        f" AND {approved} IS NOT NULL GROUP BY {case}"
+    )
+
+
+def _per_case_sql(dialect, rules, filters, reasons):
+    """The cohort: cases whose first request falls in the period and that match the party
+    filters, one row each, with comparable timestamps, deadlines and durations per milestone."""
+    ts, due, secs = dialect.ts, dialect.due, dialect.seconds_between
+    d_case, d_conf, d_notified = (
+        q.col(Decision, n) for n in ("case", "confirmed_at", "notified_at")
+    )
+    decisions = (
+        f"SELECT {d_case} AS case_id, MIN({d_conf}) AS dec_at,"
+        f" MIN({d_notified}) AS dec_notified_at,"
+        f" SUM(CASE WHEN {d_notified} IS NULL AND"
+        f" {ts(q.col(Decision, 'notification_due_at'))} < %(now)s THEN 1 ELSE 0 END)"
+        f" AS notify_overdue_n"
+        f" FROM {q.table(Decision)} WHERE {q.col(Decision, 'status')} = %(decision_confirmed)s"
+        f" AND {d_conf} IS NOT NULL GROUP BY {d_case}"
+    )
+    G = GrantedMeasure
+    g_case, g_impl = q.col(G, "case"), q.col(G, "implemented_at")
+    board = f"{q.col(G, 'origin')} = %(origin_board)s"
+    measures = (
+        f"SELECT {g_case} AS case_id,"
+        f" MIN(CASE WHEN {board} THEN {q.col(G, 'granted_at')} END) AS b_granted_at,"
+        f" MIN(CASE WHEN {board} THEN {g_impl} END) AS b_impl_at,"
+        f" MIN(CASE WHEN {board} THEN {q.col(G, 'notified_at')} END) AS b_notified_at,"
+        f" MIN({g_impl}) AS any_impl_at,"
+        f" SUM(CASE WHEN {g_impl} IS NULL AND {q.col(G, 'ended_at')} IS NULL"
+        f" AND {ts(q.col(G, 'implementation_due_at'))} < %(now)s THEN 1 ELSE 0 END)"
+        f" AS impl_overdue_n"
+        f" FROM {q.table(G)} GROUP BY {g_case}"
+    )
+    ag_case = q.col(Aggression, "case")
+    aggressions = (
+        f"SELECT {ag_case} AS case_id,"
+        f" MAX(CASE WHEN {q.col(Aggression, 'after_request')} = %(true)s THEN 1 ELSE 0 END)"
+        f" AS ag_after, MAX({q.col(Aggression, 'occurred_on')}) AS ag_last_on"
+        f" FROM {q.table(Aggression)} GROUP BY {ag_case}"
+    )
+    ap_case = q.col(Appeal, "case")
+    appeals = (
+        f"SELECT {ap_case} AS case_id, SUM(CASE WHEN"
+        f" ({ts(q.col(Appeal, 'ruling_due_at'))} < %(now)s"
+        f" AND {q.col(Appeal, 'ruled_at')} IS NULL)"
+        f" OR ({ts(q.col(Appeal, 'consejo_ruling_due_at'))} < %(now)s"
+        f" AND {q.col(Appeal, 'consejo_ruled_at')} IS NULL)"
+        f" THEN 1 ELSE 0 END) AS appeal_overdue_n"
+        f" FROM {q.table(Appeal)} WHERE {q.col(Appeal, 'status')} NOT IN"
+        f" (%(appeal_resolved)s, %(appeal_inadmissible)s) GROUP BY {ap_case}"
+    )
+    through = AdmissibilityDecision.reasons.through
+    t_dec = q.col(through, "admissibilitydecision")
+    t_reason = q.col(through, "admissibilityreason")
+    flags = "".join(
+        f", MAX(CASE WHEN {t_reason} = %(r{i})s THEN 1 ELSE 0 END) AS r{i}"
+        for i in range(len(reasons))
+    )
+    reason_flags = f"SELECT {t_dec} AS decision_id{flags} FROM {q.table(through)} GROUP BY {t_dec}"
+
+    def c(name):
+        return f"c.{q.col(Case, name)}"
+
+    anchors = {"req": "fr.req_at", "decision": "de.dec_at", "board_grant": "gm.b_granted_at"}
+    reached = {
+        "urgent": c("urgent_issued_at"),
+        "study": "st.study_at",
+        "decision": "de.dec_at",
+        "notification": "COALESCE(de.dec_notified_at, gm.b_notified_at)",
+        "implementation": "gm.b_impl_at",
+    }
+    milestone_cols = []
+    for key, _label, clock, anchor in MILESTONES:
+        at = reached[key]
+        deadline = due(anchors[anchor], rules[clock]) if clock else "NULL"
+        milestone_cols += [
+            f"{ts(at)} AS {key}_at",
+            f"{deadline} AS {key}_due",
+            f"{secs(at, 'fr.req_at')} AS {key}_secs",
+        ]
+    reason_cols = "".join(f", COALESCE(rf.r{i}, 0) AS r{i}" for i in range(len(reasons)))
+    return (
+        f"SELECT c.id AS id, {c('procedure')} AS procedure, {c('status')} AS status,"
+        f" {', '.join(milestone_cols)},"
+        f" {ts('de.dec_at')} AS dec_at, {ts('gm.b_granted_at')} AS b_granted_at,"
+        f" {ts(c('urgent_issue_due_at'))} AS urgent_issue_due_at,"
+        f" {ts(c('urgent_implemented_at'))} AS urgent_implemented_at,"
+        f" {ts(c('urgent_implement_due_at'))} AS urgent_implement_due_at,"
+        f" {ts(c('risk_study_due_at'))} AS risk_study_due_at,"
+        f" {ts(c('reevaluation_due_at'))} AS reevaluation_due_at,"
+        f" {ts(dialect.least('st.study_at', c('closed_at')))} AS study_leave_at,"
+        f" adm.{q.col(AdmissibilityDecision, 'admitted')} AS admitted{reason_cols},"
+        f" de.notify_overdue_n AS notify_overdue_n, gm.impl_overdue_n AS impl_overdue_n,"
+        f" ap.appeal_overdue_n AS appeal_overdue_n, ag.ag_after AS ag_after,"
+        f" CASE WHEN gm.any_impl_at IS NOT NULL THEN 1 ELSE 0 END AS has_impl,"
+        f" CASE WHEN gm.any_impl_at IS NOT NULL"
+        f" AND ag.ag_last_on >= {dialect.local_date('gm.any_impl_at')} THEN 1 ELSE 0 END"
+        f" AS ag_after_impl"
+        f" FROM {q.table(Case)} c JOIN ({_first_requests_sql()}) fr ON fr.case_id = c.id"
+        f" LEFT JOIN {q.table(AdmissibilityDecision)} adm"
+        f" ON adm.{q.col(AdmissibilityDecision, 'case')} = c.id"
+        f" LEFT JOIN ({reason_flags}) rf ON rf.decision_id = adm.id"
+        f" LEFT JOIN ({_studies_sql()}) st ON st.case_id = c.id"
+        f" LEFT JOIN ({decisions}) de ON de.case_id = c.id"
+        f" LEFT JOIN ({measures}) gm ON gm.case_id = c.id"
+        f" LEFT JOIN ({aggressions}) ag ON ag.case_id = c.id"
+        f" LEFT JOIN ({appeals}) ap ON ap.case_id = c.id"
+        f" WHERE {q.period_condition(dialect, 'fr.req_at', filters)}"
+        f" AND {q.party_condition('c.id', filters)}"
+        # Computed once per row, not once per aggregate that reads it.
+        f"{' OFFSET 0' if dialect.postgres else ''}"
+    )
+
+
+def _count(dialect, condition, name):
+    if dialect.postgres:
+        return f"COUNT(*) FILTER (WHERE {condition}) AS {name}"
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
+
+
+def _sum(condition, name):
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
+
+
+def _cases(result, dialect, rules, params, reasons):
+    """The cohort's figures in one aggregate over one row per case."""
+    open_case = "status <> %(closed)s"
+
+    def count(condition, name):
+        return _count(dialect, condition, name)
+
+    cols = [
+        "COUNT(*) AS received",
+        count("admitted", "admitted"),
+        count("NOT admitted", "rejected"),
+    ]
+    applies = {
+        "urgent": "procedure = %(extraordinary)s",
+        "study": "1 = 1",
+        "decision": "1 = 1",
+        "notification": "dec_at IS NOT NULL",
+        "implementation": "b_granted_at IS NOT NULL",
+    }
+    for key, _label, clock, _anchor in MILESTONES:
+        cols.append(count(f"{key}_at IS NOT NULL", f"{key}_reached"))
+        if clock:
+            cols.append(count(f"{key}_at IS NOT NULL AND {key}_at <= {key}_due", f"{key}_on_time"))
+            cols.append(
+                count(
+                    f"{key}_at IS NULL AND {applies[key]} AND {open_case} AND {key}_due < %(now)s",
+                    f"{key}_overdue_open",
+                )
+            )
+        if dialect.postgres:
+            cols.append(
+                f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {key}_secs) AS {key}_pct"
+            )
+    study_in = ", ".join(f"%(study_status_{i})s" for i in range(len(STUDY_STATUSES)))
+    follow_in = ", ".join(f"%(follow_status_{i})s" for i in range(len(FOLLOW_UP_STATUSES)))
+    cols += [
+        # Overdue now, per clock (the stored due dates the case pages and the sweep use).
+        count(
+            f"urgent_at IS NULL AND {open_case} AND urgent_issue_due_at < %(now)s",
+            "od_urgent_issue",
+        ),
+        count(
+            f"urgent_implemented_at IS NULL AND {open_case} AND urgent_implement_due_at < %(now)s",
+            "od_urgent_implement",
+        ),
+        count(f"status IN ({study_in}) AND risk_study_due_at < %(now)s", "od_risk_study"),
+        count(f"status IN ({follow_in}) AND reevaluation_due_at < %(now)s", "od_reevaluation"),
+        f"SUM(CASE WHEN {open_case} THEN notify_overdue_n ELSE 0 END) AS od_notification",
+        "SUM(impl_overdue_n) AS od_implementation",
+        "SUM(appeal_overdue_n) AS od_appeal",
+        # Aggressions after the request, and after the first measure was in place.
+        count("ag_after = 1", "ag_after_request"),
+        count("has_impl = 1", "with_implemented"),
+        count("ag_after_impl = 1", "ag_after_implementation"),
+    ]
+    for i in range(len(reasons)):
+        cols.append(count(f"r{i} = 1 AND admitted = %(r{i}_adm)s", f"reason{i}"))
+    per_case = _per_case_sql(dialect, rules, result.filters, reasons)
+    row = q.fetch_one(f"SELECT {', '.join(cols)} FROM ({per_case}) pc", params)
+    n = {k: int(v or 0) for k, v in row.items() if not k.endswith("_pct")}
+
+    result.requests = {
+        "received": n["received"],
+        "admitted": n["admitted"],
+        "rejected": n["rejected"],
+        "pending": n["received"] - n["admitted"] - n["rejected"],
+    }
+    if dialect.postgres:
+        pct = {key: row[f"{key}_pct"] or [None, None] for key, *_rest in MILESTONES}
+    else:
+        pct = _percentiles_portable(per_case, params)
+    for key, label, clock, _anchor in MILESTONES:
+        m = Milestone(key=key, label=str(label), clock=clock, reached=n[f"{key}_reached"])
+        if clock:
+            m.on_time = n[f"{key}_on_time"]
+            m.late = m.reached - m.on_time
+            m.overdue_open = n[f"{key}_overdue_open"]
+        p50, p90 = pct.get(key) or (None, None)
+        m.median_seconds, m.p90_seconds = _float(p50), _float(p90)
+        result.milestones.append(m)
+    labels = dict(Clock.choices)
+    result.overdue_now = [
+        {
+            "key": key,
+            "count": n[f"od_{key}"],
+            "label": labels[clock] if clock else _("Inconformidades (dictamen o resolución)"),
+        }
+        for key, clock in OVERDUE_CLOCKS
+    ]
+    result.aggressions_after = {
+        "cases": n["received"],
+        "after_request": n["ag_after_request"],
+        "with_implemented": n["with_implemented"],
+        "after_implementation": n["ag_after_implementation"],
+    }
+    result.reasons = sorted(
+        (
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "for_admission": bool(r["for_admission"]),
+                "count": n[f"reason{i}"],
+            }
+            for i, r in enumerate(reasons)
+            if n[f"reason{i}"]
+        ),
+        key=lambda r: (r["for_admission"], -r["count"], r["name"]),
+    )
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def _percentiles_portable(per_case, params):
+    """percentile_cont(0.5) and (0.9) for databases without it (SQLite): rank each milestone's
+    durations with window functions and interpolate linearly between the two ranks around
+    p·(n−1), as percentile_cont does. One query for all milestones."""
+    union = " UNION ALL ".join(
+        f"SELECT '{key}' AS k, {key}_secs AS v FROM ({per_case}) t{i} WHERE {key}_secs IS NOT NULL"
+        for i, (key, *_rest) in enumerate(MILESTONES)
+    )
+    ranked = (
+        f"SELECT k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) - 1 AS rn,"
+        f" COUNT(*) OVER (PARTITION BY k) AS n FROM ({union}) u"
+    )
+    picks = []
+    for p, tag in ((0.5, "p50"), (0.9, "p90")):
+        pos = f"({p} * (n - 1))"
+        lo = f"CAST({pos} AS INTEGER)"
+        picks += [
+            f"MAX(CASE WHEN rn = {lo} THEN v END) AS {tag}_lo",
+            f"MAX(CASE WHEN rn = {lo} + 1 THEN v END) AS {tag}_hi",
+            f"MAX({pos} - {lo}) AS {tag}_frac",
+        ]
+    rows = q.fetch_all(f"SELECT k, {', '.join(picks)} FROM ({ranked}) r GROUP BY k", params)
+    out = {}
+    for row in rows:  # one row per milestone: five at most
+        values = []
+        for tag in ("p50", "p90"):
+            lo, hi, frac = row[f"{tag}_lo"], row[f"{tag}_hi"], row[f"{tag}_frac"] or 0
+            values.append(lo if hi is None or not frac else lo + (hi - lo) * frac)
+        out[row["k"]] = values
+    return out
+
+
+# --- buckets (months or years) ---------------------------------------------------------------
+
+
+def _buckets(filters, now):
+    """The months (or years, for spans over three years) the series are shown for, each with
+    its start and end clipped to the period."""
+    zone = clocks.mechanism_zone()
+    today = timezone.localdate(now, zone)
+    first = filters.first_day
+    if first is None:
+        earliest = (
+            ProtectionRequest.objects.order_by("received_at")
+            .values_list("received_at", flat=True)
+            .first()
+        )
+        first = timezone.localdate(earliest, zone) if earliest else today
+    last = min(filters.last_day or today, max(today, first))
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    granularity = "month" if months <= 36 else "year"
+    buckets = []
+    if granularity == "month":
+        cursor = date(first.year, first.month, 1)
+        while cursor <= last:
+            nxt = cursor + relativedelta(months=1)
+            buckets.append(
+                {
+                    "key": cursor.strftime("%Y-%m"),
+                    "label": date_format(cursor, "M Y"),
+                    "start": local_midnight(cursor),
+                    "end": local_midnight(nxt),
+                }
+            )
+            cursor = nxt
+    else:
+        for year in range(first.year, last.year + 1):
+            buckets.append(
+                {
+                    "key": f"{year:04d}",
+                    "label": str(year),
+                    "start": local_midnight(date(year, 1, 1)),
+                    "end": local_midnight(date(year + 1, 1, 1)),
+                }
+            )
+    for b in buckets:
+        if filters.start is not None:
+            b["start"] = max(b["start"], filters.start)
+        if filters.end is not None:
+            b["end"] = min(b["end"], filters.end)
+    return buckets, granularity
+
+
+# --- series and backlog trends ----------------------------------------------------------------
+
+
+def _bucket_index(ts_expr, n):
+    """Which bucket a moment falls in: i for [end of bucket i-1, end of bucket i), n after the
+    last; NULL stays NULL. Most rows match the first branches, so the chain is cheap."""
+    branches = " ".join(f"WHEN {ts_expr} < %(b{i}e)s THEN {i}" for i in range(n))
+    return f"(CASE WHEN {ts_expr} IS NULL THEN NULL {branches} ELSE {n} END)"
+
+
+def _trends(result, dialect, params, buckets):
+    """Requests per bucket, and studies and re-evaluations waiting at the end of each bucket:
+    arrivals minus departures up to that moment. The database counts arrivals and departures
+    per bucket; the running total over the buckets (a few dozen numbers) is added up here."""
+    ts = dialect.ts
+    n = len(buckets)
+    filters = result.filters
+    closed = f"c.{q.col(Case, 'closed_at')}"
+    admitted = f"adm.{q.col(AdmissibilityDecision, 'admitted')}"
+    cases = (
+        f"SELECT {ts('fr.req_at')} AS arrive_at,"
+        f" {ts(dialect.least('st.study_at', closed))} AS leave_at,"
+        f" CASE WHEN {q.period_condition(dialect, 'fr.req_at', filters)} THEN 1 ELSE 0 END"
+        f" AS in_cohort, {admitted} AS admitted"
+        f" FROM {q.table(Case)} c JOIN ({_first_requests_sql()}) fr ON fr.case_id = c.id"
+        f" LEFT JOIN ({_studies_sql()}) st ON st.case_id = c.id"
+        f" LEFT JOIN {q.table(AdmissibilityDecision)} adm"
+        f" ON adm.{q.col(AdmissibilityDecision, 'case')} = c.id"
+        f" WHERE {q.party_condition('c.id', filters)}"
+    )
+    R = Reevaluation
+    reevaluations = (
+        f"SELECT {ts('re.' + q.col(R, 'requested_at'))} AS arrive_at,"
+        f" {ts(dialect.least('rs.' + q.col(RiskStudy, 'approved_at'), closed))} AS leave_at"
+        f" FROM {q.table(R)} re JOIN {q.table(Case)} c ON c.id = re.{q.col(R, 'case')}"
+        f" LEFT JOIN {q.table(RiskStudy)} rs ON rs.id = re.{q.col(R, 'study')}"
+        f" AND rs.{q.col(RiskStudy, 'status')} = %(study_approved)s"
+        f" WHERE {q.party_condition('c.id', filters)}"
+    )
+    arrive, leave = _bucket_index("arrive_at", n), _bucket_index("leave_at", n)
+    cohort = "in_cohort = 1"
+    sql = (
+        f"WITH cs AS ({cases}), rv AS ({reevaluations})"
+        f" SELECT 'study_in' AS k, {arrive} AS b, COUNT(*) AS n,"
+        f" {_count(dialect, cohort, 'received')},"
+        f" {_count(dialect, f'{cohort} AND admitted', 'admitted')},"
+        f" {_count(dialect, f'{cohort} AND NOT admitted', 'rejected')}"
+        f" FROM cs GROUP BY {arrive}"
+        f" UNION ALL SELECT 'study_out', {leave}, COUNT(*), 0, 0, 0 FROM cs"
+        f" WHERE leave_at IS NOT NULL GROUP BY {leave}"
+        f" UNION ALL SELECT 'reeval_in', {arrive}, COUNT(*), 0, 0, 0 FROM rv GROUP BY {arrive}"
+        f" UNION ALL SELECT 'reeval_out', {leave}, COUNT(*), 0, 0, 0 FROM rv"
+        f" WHERE leave_at IS NOT NULL GROUP BY {leave}"
+    )
+    rows = q.fetch_all(sql, params) if n else []
+    got = {(row["k"], row["b"]): row for row in rows}
+
+    def value(kind, i, column="n"):
+        row = got.get((kind, i))
+        return int(row[column] or 0) if row else 0
+
+    studies = reevals = 0
+    series, trend = [], []
+    for i, b in enumerate(buckets):  # a few dozen buckets at most
+        studies += value("study_in", i) - value("study_out", i)
+        reevals += value("reeval_in", i) - value("reeval_out", i)
+        series.append(
+            {
+                "key": b["key"],
+                "label": b["label"],
+                "received": value("study_in", i, "received"),
+                "admitted": value("study_in", i, "admitted"),
+                "rejected": value("study_in", i, "rejected"),
+            }
+        )
+        trend.append(
+            {"key": b["key"], "label": b["label"], "studies": studies, "reevaluations": reevals}
+        )
+    result.requests_series = series
+    result.backlog = {
+        "trend": trend,
+        "studies_now": trend[-1]["studies"] if trend else 0,
+        "reevaluations_now": trend[-1]["reevaluations"] if trend else 0,
+    }
+
+
+# --- compliance ------------------------------------------------------------------------------
+
+
+def _compliance(result, dialect, params, *, detail):
+    """Measures granted in the period by implementing authority and by the covered person's
+    state: one GROUP BY over both, rolled up here (a few hundred groups at most)."""
+    ts = dialect.ts
+    G = GrantedMeasure
+    impl, due, ended = (
+        f"gm.{q.col(G, 'implemented_at')}",
+        f"gm.{q.col(G, 'implementation_due_at')}",
+        f"gm.{q.col(G, 'ended_at')}",
+    )
+    never = f"{ts(due)} < %(now)s AND ({ended} IS NULL OR {ts(ended)} > {ts(due)})"
+    state = f"COALESCE(p.{q.col(Person, 'state')}, k.{q.col(Collective, 'state')})"
+    A = ImplementingAuthority
+    rows = q.fetch_all(
+        f"SELECT gm.{q.col(G, 'authority')} AS authority_id, {state} AS state_id,"
+        f" {_sum(f'{impl} IS NOT NULL AND {ts(impl)} <= {ts(due)}', 'on_time')},"
+        f" {_sum(f'{impl} IS NOT NULL AND {ts(impl)} > {ts(due)}', 'late')},"
+        f" {_sum(f'{impl} IS NULL AND {never}', 'never')},"
+        f" {_sum(f'{impl} IS NULL AND NOT ({never})', 'pending')}"
+        f" FROM {q.table(G)} gm"
+        f" JOIN {q.table(CasePerson)} cp ON cp.id = gm.{q.col(G, 'covered')}"
+        f" LEFT JOIN {q.table(Person)} p ON p.id = cp.{q.col(CasePerson, 'person')}"
+        f" LEFT JOIN {q.table(Collective)} k ON k.id = cp.{q.col(CasePerson, 'collective')}"
+        f" WHERE {q.period_condition(dialect, 'gm.' + q.col(G, 'granted_at'), result.filters)}"
+        f" AND {q.party_condition('gm.' + q.col(G, 'case'), result.filters)}"
+        f" GROUP BY gm.{q.col(G, 'authority')}, {state}",
+        params,
+    )
+    keys = ("on_time", "late", "never", "pending")
+    by_authority, by_state = {}, {}
+    for row in rows:  # groups, not measures
+        for target, key in ((by_authority, row["authority_id"]), (by_state, row["state_id"])):
+            acc = target.setdefault(key, dict.fromkeys(keys, 0))
+            for k in keys:
+                acc[k] += int(row[k] or 0)
+    total = {k: sum(acc[k] for acc in by_authority.values()) for k in keys}
+    result.compliance_total = _compliance_row(total, _("Total"))
+    if not detail:
+        return
+    authorities = A.objects.in_bulk(list(by_authority))
+    states = State.objects.in_bulk([k for k in by_state if k is not None])
+    result.compliance_by_authority = sorted(
+        (
+            _compliance_row(acc, str(authorities[pk]), level=authorities[pk].level)
+            for pk, acc in by_authority.items()
+        ),
+        key=lambda r: (-r["never"], -r["late"], r["label"]),
+    )
+    result.compliance_by_state = sorted(
+        (
+            _compliance_row(
+                acc,
+                states[pk].name if pk else _("Sin entidad registrada"),
+                code=states[pk].code if pk else "",
+            )
+            for pk, acc in by_state.items()
+        ),
+        key=lambda r: r["label"],
+    )
+
+
+def _compliance_row(row, label, **extra):
+    out = {k: int(row.get(k) or 0) for k in ("on_time", "late", "never", "pending")}
+    judged = out["on_time"] + out["late"] + out["never"]
+    out.update(
+        label=label,
+        total=judged + out["pending"],
+        judged=judged,
+        share_on_time=(out["on_time"] / judged) if judged else None,
+        **extra,
+    )
+    return out

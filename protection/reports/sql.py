@@ -1,0 +1,178 @@
+# ruff: noqa: S608 -- SQL text holds only model identifiers and integers; values are bound parameters.
+"""SQL building blocks shared by the indicator queries: table and column names from the models,
+the beneficiary filter, and the few expressions that differ between PostgreSQL and SQLite
+(time arithmetic in the mechanism's zone, elapsed seconds, percentiles).
+
+Values always travel as named parameters (%(name)s). The only things written into the SQL text
+are identifiers taken from model metadata and integers from the clock rules.
+"""
+
+from django.db import connection
+
+from cases.models import CasePerson, CaseRole, Collective, Person
+from protection import clocks
+from protection.models import DurationUnit
+
+
+def table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def col(model, field_name):
+    return connection.ops.quote_name(model._meta.get_field(field_name).column)
+
+
+class Dialect:
+    """Expressions written differently by PostgreSQL and SQLite."""
+
+    def __init__(self, vendor=None):
+        self.vendor = vendor or connection.vendor
+        self.postgres = self.vendor == "postgresql"
+        if self.vendor not in ("postgresql", "sqlite"):
+            raise NotImplementedError(f"Indicators support PostgreSQL and SQLite, not {vendor}")
+
+    def ts(self, expr):
+        """A timestamp in a comparable form: the value itself, or epoch seconds on SQLite."""
+        return expr if self.postgres else f"reports_epoch({expr})"
+
+    def tparam(self, value):
+        """A datetime parameter in the form `ts()` compares against."""
+        if value is None:
+            return None
+        return value if self.postgres else value.timestamp()
+
+    def seconds_between(self, later, earlier):
+        if self.postgres:
+            # date_part gives double precision (EXTRACT gives numeric, much slower to sort).
+            return f"date_part('epoch', {later} - {earlier})"
+        return f"(reports_epoch({later}) - reports_epoch({earlier}))"
+
+    def due(self, start, rule):
+        """`start` moved by a clock rule, as protection.clocks.shift does (comparable form).
+        Hours are elapsed time; days and months count on the wall clock of the mechanism's
+        zone, so a deadline keeps its local time across a daylight-saving change."""
+        amount = int(rule.amount)
+        unit = str(rule.unit)
+        if unit not in (DurationUnit.HOURS, DurationUnit.DAYS, DurationUnit.MONTHS):
+            raise ValueError(f"unknown clock unit {unit!r}")
+        if not self.postgres:
+            return f"reports_shift_epoch({start}, {amount}, '{unit}', %(zone)s)"
+        if unit == DurationUnit.HOURS:
+            return f"({start} + {amount} * INTERVAL '1 hour')"
+        step = "1 day" if unit == DurationUnit.DAYS else "1 month"
+        return (
+            f"((({start}) AT TIME ZONE %(zone)s + {amount} * INTERVAL '{step}')"
+            f" AT TIME ZONE %(zone)s)"
+        )
+
+    def local_key(self, expr, granularity):
+        """'YYYY-MM' (month) or 'YYYY' (year) of a timestamp on the mechanism's wall clock."""
+        if self.postgres:
+            fmt = "YYYY-MM" if granularity == "month" else "YYYY"
+            return f"to_char(({expr}) AT TIME ZONE %(zone)s, '{fmt}')"
+        fmt = "%%Y-%%m" if granularity == "month" else "%%Y"
+        return f"reports_local({expr}, %(zone)s, '{fmt}')"
+
+    def local_date_key(self, expr, granularity):
+        """The same key for a DATE column."""
+        if self.postgres:
+            fmt = "YYYY-MM" if granularity == "month" else "YYYY"
+            return f"to_char({expr}, '{fmt}')"
+        return f"substr({expr}, 1, {7 if granularity == 'month' else 4})"
+
+    def local_date(self, expr):
+        """The calendar date of a timestamp in the mechanism's zone (comparable with a DATE)."""
+        if self.postgres:
+            return f"CAST(({expr}) AT TIME ZONE %(zone)s AS DATE)"
+        return f"reports_local({expr}, %(zone)s, '%%Y-%%m-%%d')"
+
+    @staticmethod
+    def least(a, b):
+        """The earlier of two nullable values (NULL only when both are)."""
+        return (
+            f"(CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} "
+            f"WHEN {a} < {b} THEN {a} ELSE {b} END)"
+        )
+
+
+def base_params(dialect, *, now, filters):
+    return {
+        "zone": str(clocks.mechanism_zone().key),
+        "now": dialect.tparam(now),
+        "start": dialect.tparam(filters.start),
+        "end": dialect.tparam(filters.end),
+        "beneficiary": CaseRole.BENEFICIARY.value,
+        "f_state": filters.state_id,
+        "f_profile": filters.profile,
+        **{f"f_gender_{i}": g for i, g in enumerate(filters.genders)},
+    }
+
+
+def period_condition(dialect, expr, filters):
+    """`expr` (a timestamp) within the filter's period."""
+    parts = []
+    if filters.start is not None:
+        parts.append(f"{dialect.ts(expr)} >= %(start)s")
+    if filters.end is not None:
+        parts.append(f"{dialect.ts(expr)} < %(end)s")
+    return " AND ".join(parts) or "1 = 1"
+
+
+def date_period_condition(expr, filters, params):
+    """`expr` (a DATE column) within the filter's local dates."""
+    parts = []
+    if filters.first_day is not None:
+        params["first_day"] = filters.first_day
+        parts.append(f"{expr} >= %(first_day)s")
+    if filters.last_day is not None:
+        params["last_day"] = filters.last_day
+        parts.append(f"{expr} <= %(last_day)s")
+    return " AND ".join(parts) or "1 = 1"
+
+
+def party_condition(case_id_expr, filters):
+    """EXISTS: the case has a beneficiary (person or collective) matching every party filter
+    at once (the same beneficiary is, say, a woman journalist in Oaxaca)."""
+    if not filters.has_party_filter:
+        return "1 = 1"
+    cp, p, k = "rp_cp", "rp_p", "rp_k"
+    conds = [
+        f"{cp}.{col(CasePerson, 'case')} = {case_id_expr}",
+        f"{cp}.{col(CasePerson, 'role')} = %(beneficiary)s",
+    ]
+    person_id = f"{cp}.{col(CasePerson, 'person')}"
+    collective_id = f"{cp}.{col(CasePerson, 'collective')}"
+    if filters.state_id:
+        conds.append(
+            f"COALESCE({p}.{col(Person, 'state')}, {k}.{col(Collective, 'state')}) = %(f_state)s"
+        )
+    if filters.genders:
+        names = ", ".join(f"%(f_gender_{i})s" for i in range(len(filters.genders)))
+        conds.append(f"{p}.{col(Person, 'gender')} IN ({names})")
+    if filters.profile:
+        conds.append(
+            f"(CASE WHEN {person_id} IS NOT NULL THEN {p}.{col(Person, 'profile_type')}"
+            f" ELSE {k}.{col(Collective, 'profile_type')} END) = %(f_profile)s"
+        )
+    if filters.party_kind == "person":
+        conds.append(f"{person_id} IS NOT NULL")
+    elif filters.party_kind == "collective":
+        conds.append(f"{collective_id} IS NOT NULL")
+    return (
+        f"EXISTS (SELECT 1 FROM {table(CasePerson)} {cp}"
+        f" LEFT JOIN {table(Person)} {p} ON {p}.id = {person_id}"
+        f" LEFT JOIN {table(Collective)} {k} ON {k}.id = {collective_id}"
+        f" WHERE {' AND '.join(conds)})"
+    )
+
+
+def fetch_all(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def fetch_one(sql, params):
+    rows = fetch_all(sql, params)
+    return rows[0] if rows else {}
