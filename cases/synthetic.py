@@ -31,7 +31,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 
@@ -50,6 +50,7 @@ YEARS = 4  # requests spread over the four years before the reference date
 USERNAME_PREFIX = "syn."  # synthetic staff users; --reset deletes them
 MAX_CASES = 1_000_000  # per-case random streams are seeded with seed * 1_000_003 + index
 CASES_PER_SESSION = 30
+SESSION_HOURS = [10, 13, 16, 9, 11.5, 14.5, 17.5, 8, 12, 15, 18, 19]
 ITEMS_PER_CASE = 1.45  # Board agenda items per case over the window (measured), to size sessions
 CHUNK_CASES = 5_000  # cases simulated per chunk handed to the writer
 BULK_FROM_CASES = 2_000  # from this size on, PostgreSQL loads drop and re-create FKs and indexes
@@ -1673,31 +1674,27 @@ class Synth:
         30 cases on each agenda, on different working days."""
         per_month = self.n * ITEMS_PER_CASE / (12 * YEARS)
         k = max(1, round(per_month / CASES_PER_SESSION))
-        hours = [10, 13, 16, 9, 11.5, 14.5, 17.5, 8, 19]
+        first = self.ldate(self.start + 20 * D)
+        last = self.ldate(self.anchor + 45 * D)
+        days = [first + timedelta(days=k_) for k_ in range((last - first).days + 1)]
+        workdays = [d for d in days if d.weekday() < 5]
+        chosen = []
+        if k == 1:  # the Mexican rhythm: one ordinary session a month, mid-month
+            months = sorted({(d.year, d.month) for d in workdays})
+            for year, month in months:
+                candidates = [d for d in workdays if (d.year, d.month) == (year, month)]
+                chosen.append((min(candidates, key=lambda d: abs(d.day - 15)), 10))
+        else:  # evenly over the working days, several a day if need be
+            total = round(k * len(workdays) / (365.25 / 7 * 5 / 12))
+            per_day = {}
+            for j in range(total):
+                d = workdays[int(j * len(workdays) / total)]
+                per_day[d] = per_day.get(d, 0) + 1
+                chosen.append((d, SESSION_HOURS[(per_day[d] - 1) % len(SESSION_HOURS)]))
         slots = []
-        local_start = self.start.astimezone(self.zone)
-        end = (self.anchor + timedelta(days=45)).astimezone(self.zone)
-        year, month = local_start.year, local_start.month
-        while (year, month) <= (end.year, end.month):
-            days = []
-            d = date(year, month, 1)
-            while d.month == month:
-                if d.weekday() < 5 and d.day >= 3:
-                    days.append(d)
-                d += D
-            if k <= len(days):
-                chosen = [(days[int((j + 0.5) * len(days) / k)], hours[0]) for j in range(k)]
-            else:
-                chosen = [(dd, h) for h in hours for dd in days][:k]
-            for dd, h in sorted(chosen):
-                at = (
-                    datetime(dd.year, dd.month, dd.day, tzinfo=self.zone) + timedelta(hours=h)
-                ).astimezone(UTC)
-                if self.start + 20 * D <= at <= self.anchor + 45 * D:
-                    slots.append(at)
-            month += 1
-            if month == 13:
-                year, month = year + 1, 1
+        for d, h in sorted(chosen):
+            at = datetime(d.year, d.month, d.day, tzinfo=self.zone) + timedelta(hours=h)
+            slots.append(at.astimezone(UTC))
         self.slot_at = slots
         board_papers = self.rules[Clock.BOARD_PAPERS]
         self.slot_papers_due = [
@@ -2160,6 +2157,10 @@ BOARD_SEATS = [  # seat, role of its user account (None: no account), institutio
 ]
 
 
+DERIVED = ("next_deadline_at", "search_text")  # recomputed, not recorded as changes
+_UNSET = object()
+
+
 class _Stop(Exception):
     """The story reached the reference date."""
 
@@ -2177,6 +2178,8 @@ class CaseStory:
         self.search = [synth.file_numbers[i]]
         self.holds = []
         self.item_created = False
+        self.case_events = []
+        self.c_last = {}
 
     # small helpers -----------------------------------------------------------------------------
 
@@ -2185,9 +2188,13 @@ class CaseStory:
             raise _Stop
 
     def snap_case(self, at, user, reason, kind="~"):
-        c = self.c
-        c["next_deadline_at"] = self.s.next_deadline(c)
-        self.T["case"].snap(tuple(c[k] for k in self.s.T["case"].cols), at, user, kind, reason)
+        """Record what changed on the case since the last call, as of `at`. The history is
+        replayed in time order at the end (finish), because a few changes are known before
+        they happen (urgent measures in place after the case moved on)."""
+        c, last = self.c, self.c_last
+        changes = {k: v for k, v in c.items() if k not in DERIVED and last.get(k, _UNSET) != v}
+        self.c_last = dict(c)
+        self.case_events.append((at, len(self.case_events), changes, user, reason, kind))
 
     def set_officer(self, user_id):
         self.c["assigned_officer_id"] = user_id
@@ -2706,8 +2713,6 @@ class CaseStory:
             else:
                 last_impl = max(last_impl, plan)
             m["urgent"] = True
-        if not pending:
-            c["urgent_implemented_at"] = last_impl
         t = self.T["assessment"]
         t.add(
             (
@@ -2722,10 +2727,9 @@ class CaseStory:
             )
         )
         self.snap_case(issued, self.reception, "Medidas urgentes emitidas")
-        if c["urgent_implemented_at"]:
-            self.snap_case(
-                c["urgent_implemented_at"], self.reception, "Medidas urgentes implementadas"
-            )
+        if not pending:  # the last urgent measure in place stops the clock
+            c["urgent_implemented_at"] = last_impl
+            self.snap_case(last_impl, self.reception, "Medidas urgentes implementadas")
 
     def admissibility(self):
         s, r, c = self.s, self.r, self.c
@@ -3336,7 +3340,8 @@ class CaseStory:
                 trigger = "on_request"
             else:
                 trigger = "periodic"
-                delay = -20 + 60 * r.random() if r.random() < 0.85 else 60 + 240 * r.random()
+                # Mostly around the due date; a tail of late ones is the re-evaluation backlog.
+                delay = -30 + 45 * r.random() if r.random() < 0.9 else 15 + 180 * r.random() ** 2
                 opened = due + timedelta(days=delay)
             opened = max(opened, since + D)
             # Aggressions after the request (the indicator of whether protection works).
@@ -3542,9 +3547,15 @@ class CaseStory:
         s, c = self.s, self.c
         for m in self.measures:
             self.finish_measure(m)
+        t = s.T["case"]
+        state = {}
+        for at, _seq, changes, user, reason, kind in sorted(self.case_events, key=itemgetter(0, 1)):
+            state.update(changes)
+            state["next_deadline_at"] = s.next_deadline(state)
+            t.snap(tuple(state.get(k) for k in t.cols), at, user, kind, reason)
         c["next_deadline_at"] = s.next_deadline(c)
         c["search_text"] = normalize(" ".join(filter(None, self.search)))
-        s.T["case"].rows.append(tuple(c[k] for k in s.T["case"].cols))
+        t.rows.append(tuple(c[k] for k in t.cols))
 
     def finish_measure(self, m):
         """The measure's final row and its history: granted, notified, implemented, extended,
