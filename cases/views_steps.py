@@ -6,10 +6,11 @@ so a refused step saves nothing."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -111,9 +112,42 @@ def stale_changes_display(model, changes):
     for change in changes:
         field = by_label.get(change["field"])
         rows.append(
-            {**change, "old": _display(field, change["old"]), "new": _display(field, change["new"])}
+            {
+                **change,
+                "field": capfirst(change["field"]),
+                "old": _display(field, change["old"]),
+                "new": _display(field, change["new"]),
+            }
         )
     return rows
+
+
+def stale_form_data(post, form, model, changes, current_version):
+    """The data to re-render a refused (stale) form with: the user's input, the current version,
+    and, for each field the other person changed that this user left as it was, the other
+    person's new value, so that saving again overwrites only what this user chose to change.
+    Returns (data, names of the fields that now show the other person's value)."""
+    by_label = {str(f.verbose_name): f for f in model._meta.concrete_fields}
+    data = post.copy()
+    data["version"] = str(current_version)
+    taken = []
+    for change in changes:
+        field = by_label.get(change["field"])
+        if field is None or field.name not in form.fields:
+            continue
+        name = form.add_prefix(field.name)
+        old, new = change["old"], change["new"]
+        if isinstance(field, models.BooleanField):
+            if (name in post) == bool(old):
+                if new:
+                    data[name] = "on"
+                else:
+                    data.pop(name, None)
+                taken.append(field.name)
+        elif post.get(name, "") == ("" if old is None else str(old)):
+            data[name] = "" if new is None else str(new)
+            taken.append(field.name)
+    return data, taken
 
 
 def _display(field, value):
@@ -315,10 +349,11 @@ def person_edit(request, pk, person_pk):
             except StaleEdit as exc:
                 current = Person.objects.get(pk=person.pk)
                 changes = stale_changes_display(Person, exc.changes)
-                # Keep the user's input; carry the current version so that saving again is a
+                # Keep the user's input with the current version, so that saving again is a
                 # deliberate choice made after reading what changed.
-                data = request.POST.copy()
-                data["version"] = current.version
+                data, _taken = stale_form_data(
+                    request.POST, form, Person, exc.changes, current.version
+                )
                 form = PersonEditForm(data, instance=current)
                 form.is_valid()
                 form.add_error(None, exc.message)

@@ -1,5 +1,7 @@
 """Forms for following measures: implementation events and legal holds."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,15 @@ class ImplementationEventForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.measure = measure
         self.fields["resolves"].queryset = open_faults(measure)
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        # The input has minute precision: an event in the same minute as the grant is not
+        # before it (a measure issued at 10:30:40 and delivered "at 10:30").
+        granted = self.measure.granted_at
+        if granted and granted - timedelta(minutes=1) < value < granted:
+            value = granted
+        return value
 
     def clean(self):
         data = super().clean()

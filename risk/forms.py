@@ -114,7 +114,7 @@ class StudyForm(StyledModelForm):
                 (str(n), str(n)) for n in range(factor.max_score + 1)
             ]
             self.fields[f"score_{factor.pk}"] = forms.TypedChoiceField(
-                label=factor.name,
+                label=_("Puntaje"),
                 choices=choices,
                 coerce=int,
                 empty_value=None,
@@ -123,7 +123,7 @@ class StudyForm(StyledModelForm):
                 help_text=_("0 = nada, %(max)s = máximo.") % {"max": factor.max_score},
             )
             self.fields[f"why_{factor.pk}"] = forms.CharField(
-                label=_("Por qué (%(name)s)") % {"name": factor.name},
+                label=_("Por qué"),
                 required=False,
                 widget=textarea(2),
                 initial=reasoning,

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import CaseRole
-from cases.views_steps import case_for, stale_changes_display, step_page, to_case
+from cases.views_steps import (
+    case_for,
+    stale_changes_display,
+    stale_form_data,
+    step_page,
+    to_case,
+)
 from protection import access, clocks
 from protection.errors import DomainError, StaleEdit
 from protection.models import Clock, DurationUnit
@@ -223,8 +229,9 @@ def study_edit(request, pk):
                 current = RiskStudy.objects.get(pk=study.pk)
                 current.case = case
                 changes = stale_changes_display(RiskStudy, exc.changes)
-                data = request.POST.copy()
-                data["version"] = current.version
+                data, _taken = stale_form_data(
+                    request.POST, form, RiskStudy, exc.changes, current.version
+                )
                 form = StudyForm(data, instance=current, factors=factors)
                 form.is_valid()
                 form.add_error(None, exc.message)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.forms import PERSON_FIELDS
 from cases.models import (
     AdmissibilityReason,
     Aggression,
@@ -80,6 +81,20 @@ def person_data(prefix, **overrides):
     }
     data.update(overrides)
     return {f"{prefix}-{k}": v for k, v in data.items()}
+
+
+def as_opened(person, **changes):
+    """The person form's data as the page shows it for `person`, with `changes` typed in."""
+    data = {}
+    for name in PERSON_FIELDS:
+        value = getattr(person, "state_id" if name == "state" else name)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = "" if value is None else str(value)
+    data.update(changes)
+    return data
 
 
 def local_input(dt, zone="America/Mexico_City"):
@@ -452,10 +467,35 @@ def test_stale_person_edit_is_refused_with_the_changes(client, reception, coordi
     assert "+52 951 000 1111" in body and coordinator.display_name in body
     # The refused input is kept, with the current version, for a deliberate second save.
     assert 'value="+52 951 999 2222"' in body and 'name="version" value="2"' in body
+    assert 'value="Tehuantepec"' in body
     person.refresh_from_db()
     assert person.phone == "+52 951 000 1111"
     assert person.municipality == "Juchitán de Zaragoza"
     assert person.version == 2
+
+
+def test_stale_person_edit_takes_the_other_change_where_untouched(client, reception, coordinator):
+    case = wf.register(reception)
+    person = f.beneficiary_of(case).person
+    edit = url("cases:person_edit", case.pk, person.pk)
+    other = type(client)()
+    other.force_login(coordinator)
+    client.force_login(reception)
+    opened = as_opened(person, version="1")
+    assert other.post(edit, {**opened, "phone": "+52 951 000 1111"}).status_code == 302
+    # Opened at version 1, changed only the municipality.
+    refused = client.post(edit, {**opened, "municipality": "Tehuantepec"})
+    body = refused.content.decode()
+    assert 'value="+52 951 000 1111"' in body and 'value="Tehuantepec"' in body
+    # Saving again after reading the changes keeps both people's work.
+    data = {**opened, "phone": "+52 951 000 1111", "municipality": "Tehuantepec", "version": "2"}
+    assert client.post(edit, data).status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.municipality, person.version) == (
+        "+52 951 000 1111",
+        "Tehuantepec",
+        3,
+    )
 
 
 def test_person_edit_of_someone_not_on_the_case_is_404(client, reception):
