@@ -41,12 +41,22 @@ def with_list_relations(queryset):
     )
 
 
+# Late in the evening "today" is nearly over: the due list always looks this far ahead, so an
+# urgent clock that runs out after midnight is not hidden until the next day.
+DUE_MIN_LOOKAHEAD = timedelta(hours=12)
+
+
 def end_of_today(now=None):
     """Midnight ending today in the zone the page is shown in (the user's)."""
     now = now or timezone.now()
     zone = timezone.get_current_timezone()
     today = timezone.localtime(now, zone).date()
     return datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def due_horizon(now=None):
+    now = now or timezone.now()
+    return max(end_of_today(now), now + DUE_MIN_LOOKAHEAD)
 
 
 def _open_study_q(user):
@@ -139,13 +149,14 @@ def case_pending_clocks(case):
 
 
 def due_today(user, now=None, limit=100):
-    """What is due by the end of today or already overdue in my work, most urgent first:
+    """What is due by the end of today (at least the next 12 hours) or already overdue in my
+    work, most urgent first:
     the clocks of my cases, my open risk studies, and the notification and implementation of
     measures I follow (or that are on cases assigned to me). Three queries."""
     from measures.models import GrantedMeasure
     from risk.models import RiskStudy, StudyStatus
 
-    horizon = end_of_today(now)
+    horizon = due_horizon(now)
     scope = case_list_for(user)
     items = {}
 

@@ -40,6 +40,9 @@ class Entry:
     url: str = ""
     date_only: bool = False
     tone: str = "secondary"
+    # Breaks ties between facts recorded at the same instant (a delivery that also marks the
+    # measure notified and implemented): the higher comes first, newest-first.
+    order: int = 0
 
 
 def _url(name, *args):
@@ -530,6 +533,7 @@ def record_entries(case, records):
             add(
                 Entry(
                     at=m.notified_at,
+                    order=1,
                     kind="measure",
                     tone="primary",
                     url=link,
@@ -540,6 +544,7 @@ def record_entries(case, records):
             add(
                 Entry(
                     at=m.implemented_at,
+                    order=2,
                     kind="measure",
                     tone="success",
                     url=link,
@@ -550,6 +555,7 @@ def record_entries(case, records):
             add(
                 Entry(
                     at=m.ended_at,
+                    order=3,
                     kind="measure",
                     tone="secondary",
                     url=link,
@@ -651,5 +657,5 @@ def case_timeline(case, records, *, can_see_contact, limit=TIMELINE_LIMIT):
     entries += history_entries(
         case, records["parties"], can_see_contact=can_see_contact, limit=limit
     )
-    entries.sort(key=lambda e: e.at, reverse=True)
+    entries.sort(key=lambda e: (e.at, e.order), reverse=True)
     return entries[:limit], len(entries) > limit
