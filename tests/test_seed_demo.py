@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAMES
-from cases.models import Case, CaseStatus, Consent, ConsentPurpose, ExternalBody
+from cases.models import Aggression, Case, CaseStatus, Consent, ConsentPurpose, ExternalBody
 from cases.selectors import case_list_for
 from measures import services as measure_services
 from measures.models import (
@@ -110,6 +110,12 @@ def check_stages_and_clocks():
         if measure.implemented_at:
             assert measure.implemented_at >= measure.granted_at
     assert not ImplementationEvent.objects.filter(occurred_at__lt=F("measure__granted_at")).exists()
+    # Aggressions after the request (the indicator of whether protection works) exist; those
+    # narrated in the newest requests happened before them.
+    assert Aggression.objects.filter(after_request=True).count() >= 5
+    assert not Aggression.objects.filter(
+        after_request=True, case__opened_at__gt=now - timedelta(days=3)
+    ).exists()
     for case in Case.objects.all():
         stored = case.next_deadline_at
         assert case.recompute_next_deadline() == stored, case.file_number

@@ -18,7 +18,7 @@ production settings (the demo users share a published password).
 import heapq
 import itertools
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -406,6 +406,10 @@ class Seeder:
 
     def day(self, days):
         return self.today - timedelta(days=days)
+
+    def day_before(self, at):
+        """The local date before `at`: "last night", seen from a request received at `at`."""
+        return timezone.localdate(at, self.zone) - timedelta(days=1)
 
     def _backdate(self, target, **fields):
         """Move what a service stamped with the present to the date the story needs.
@@ -926,8 +930,10 @@ class Seeder:
         investigation=InvestigationStatus.UNKNOWN,
         actor=None,
     ):
+        """`days`: how many days ago it happened, or the date. The service counts an aggression
+        on the day of the request or later as after the request."""
         state, municipality, received_at = self._place[case.pk]
-        occurred = self.day(days)
+        occurred = days if isinstance(days, date) else self.day(days)
         after = occurred >= timezone.localdate(received_at, self.zone)
         aggression = case_services.aggression_record(
             actor=actor or (self.seguimiento if after else self.recepcion),
@@ -944,7 +950,9 @@ class Seeder:
             complaint_reference=complaint,
             investigation_status=investigation,
         )
-        recorded = max(received_at, self.ago(days - 1, 12)) if after else received_at
+        recorded = received_at
+        if after:
+            recorded = max(received_at, self.ago((self.today - occurred).days - 1, 12))
         self._backdate(aggression, recorded_at=min(recorded, self.now))
         return aggression
 
@@ -1459,7 +1467,7 @@ class Seeder:
         )
         self.aggression(
             case,
-            1,
+            self.day_before(at),
             ["threat", "surveillance"],
             AggressorType.ORGANISED_CRIME,
             "Hombres armados rodearon su domicilio y gritaron su nombre.",
@@ -1542,12 +1550,12 @@ class Seeder:
             [renata],
             urgent=True,
             facts="Dirige un refugio para mujeres víctimas de violencia. El expareja de una "
-            "usuaria, vinculado a una célula delictiva, disparó esta madrugada contra la "
+            "usuaria, vinculado a una célula delictiva, disparó anoche contra la "
             "fachada del refugio y amenazó con volver por ella.",
         )
         self.aggression(
             case,
-            0,
+            self.day_before(at),
             ["attempted_killing", "threat"],
             AggressorType.ORGANISED_CRIME,
             "Disparos contra la fachada del refugio y amenaza de muerte.",
@@ -1601,7 +1609,7 @@ class Seeder:
         )
         self.aggression(
             case,
-            3,
+            self.day_before(at),
             ["threat", "raid"],
             AggressorType.PRIVATE,
             "Domicilio rociado con gasolina y mensaje amenazante.",
@@ -1900,12 +1908,12 @@ class Seeder:
             rocio,
             [rocio],
             urgent=True,
-            facts="Documenta desapariciones en la región. Esta mañana encontró en su puerta una "
+            facts="Documenta desapariciones en la región. Anoche encontró en su puerta una "
             "cartulina con su nombre y la frase 'sigues tú'.",
         )
         self.aggression(
             case,
-            7,
+            self.day_before(at),
             ["threat"],
             AggressorType.ORGANISED_CRIME,
             "Cartulina con amenaza de muerte en la puerta de su casa.",
@@ -2146,8 +2154,7 @@ class Seeder:
             reference=f"MC-731-{pm.year % 100:02d}",
             granted_on=pm,
             risk_level_found=self.EXT,
-            risk_level_text="Situación de gravedad y urgencia con riesgo de daño irreparable "
-            "(art. 25 del Reglamento de la CIDH)",
+            risk_level_text="Riesgo extraordinario: gravedad, urgencia e irreparabilidad (art. 25 del Reglamento CIDH)",
             body_detail="Comisión Interamericana de Derechos Humanos",
             notes="Medidas cautelares vigentes a favor de las autoridades comunales y sus "
             "familias; el Estado informa cada seis meses.",
