@@ -26,6 +26,7 @@ from measures.models import (
     Letter,
     SessionStatus,
 )
+from protection import clocks
 from protection.models import Role, User
 from risk.models import RiskStudy, StudyStatus
 
@@ -119,13 +120,16 @@ def check_stages_and_clocks():
     for case in Case.objects.all():
         stored = case.next_deadline_at
         assert case.recompute_next_deadline() == stored, case.file_number
-    # File numbers follow the calendar: the year in the number is the year of the request.
+    # File numbers follow the mechanism's calendar: the year in the number is the year of
+    # the request.
+    zone = clocks.mechanism_zone()
     for case in Case.objects.all():
-        assert case.file_number.split("/")[1] == str(timezone.localtime(case.opened_at).year)
+        assert case.file_number.split("/")[1] == str(timezone.localtime(case.opened_at, zone).year)
 
 
 def check_board():
     now = timezone.now()
+    zone = clocks.mechanism_zone()
     upcoming = BoardSession.objects.get(scheduled_at__gt=now)
     assert upcoming.status == SessionStatus.SCHEDULED and upcoming.agenda_items.count() >= 3
     for session in BoardSession.objects.filter(scheduled_at__lt=now):
@@ -135,7 +139,9 @@ def check_board():
     for decision in Decision.objects.select_related("session"):
         assert decision.status == DecisionStatus.CONFIRMED
         assert decision.confirmed_at.date() == decision.session.scheduled_at.date()
-        assert decision.number.split("/")[2] == str(timezone.localtime(decision.confirmed_at).year)
+        assert decision.number.split("/")[2] == str(
+            timezone.localtime(decision.confirmed_at, zone).year
+        )
     assert Letter.objects.count() > 20
     assert not Letter.objects.exclude(status="pending").exists()  # the worker renders them
     # What the Board must see: the IACHR found extraordinary risk, the study says ordinary.
