@@ -3824,6 +3824,9 @@ def reset_data(out):
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Pending deferred checks (earlier work in this transaction) block TRUNCATE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute(
                 "TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(qn(t) for t in tables))
             )

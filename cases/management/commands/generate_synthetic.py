@@ -51,6 +51,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, cases, seed, as_of, reset, no_vacuum, **options):
+        if isinstance(as_of, str):  # call_command(as_of="...") skips the parser's type
+            as_of = _date(as_of)
         try:
             synthetic.generate(
                 cases=cases,
