@@ -178,6 +178,8 @@ def make_case(
     for spec in measures:
         origin = spec.get("origin", "board")
         granted_at = decision_at if origin == "board" else case.urgent_issued_at
+        if granted_at is None:
+            continue  # nothing was granted on this timeline
         impl = spec.get("implemented_after")
         ended = spec.get("ended_after")
         GrantedMeasure.objects.create(

@@ -1,0 +1,327 @@
+"""The public annual report: anonymised aggregates only, disaggregated with a gender perspective,
+every count under the threshold suppressed (and the totals that would give it away).
+
+People are counted by the beneficiaries on each case (a case with two beneficiaries counts two
+people); collectives are their own column, since a collective has no gender.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case as When_
+from django.db.models import CharField, Count, F, Min, Q, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import (
+    AdmissibilityDecision,
+    Aggression,
+    AggressorType,
+    Case,
+    CasePerson,
+    CaseRole,
+    Gender,
+    ProfileType,
+    State,
+)
+from measures.models import AuthorityLevel, GrantedMeasure, MeasureCategory
+
+from . import charts, indicators
+from .conf import small_count_threshold
+from .filters import make_filters
+from .suppression import show, suppress, suppress_list
+
+# The gender columns of every table. Trans women and men, non-binary people and other
+# identities are grouped so that their counts can be published at all; the grouping is
+# declared here so that another mechanism can change it in one place.
+GENDER_GROUPS = [
+    ("women", gettext_lazy("Mujeres"), (Gender.WOMAN,)),
+    ("men", gettext_lazy("Hombres"), (Gender.MAN,)),
+    (
+        "diverse",
+        gettext_lazy("Personas trans, no binarias y otras identidades"),
+        (Gender.TRANS_WOMAN, Gender.TRANS_MAN, Gender.NON_BINARY, Gender.OTHER),
+    ),
+    ("undisclosed", gettext_lazy("Prefiere no decir o sin dato"), (Gender.UNDISCLOSED, "")),
+    ("collective", gettext_lazy("Colectivos"), ()),
+]
+
+
+def gender_group(prefix):
+    """The gender column of a row reached through `prefix` (a CasePerson path)."""
+    p = f"{prefix}__" if prefix else ""
+    whens = [When(**{f"{p}collective__isnull": False}, then=Value("collective"))]
+    for key, _label, genders in GENDER_GROUPS:
+        if genders:
+            whens.append(When(**{f"{p}person__gender__in": list(genders)}, then=Value(key)))
+    return When_(*whens, default=Value("undisclosed"), output_field=CharField())
+
+
+def _matrix(rows, row_keys, col_key="group", row_key="row"):
+    col_keys = [key for key, _label, _g in GENDER_GROUPS]
+    counts = {(r[row_key], r[col_key]): r["n"] for r in rows}
+    return [[counts.get((rk, ck), 0) for ck in col_keys] for rk in row_keys]
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    threshold: int
+    generated_at: object = None
+    tables: list = field(default_factory=list)
+    state_table: object = None
+    state_map: str = ""
+    times: list = field(default_factory=list)
+    gender_labels: list = field(default_factory=list)
+
+
+def cohort_cases(filters):
+    """Cases whose first request was received in the year."""
+    return (
+        Case.objects.annotate(first_request=Min("requests__received_at"))
+        .filter(first_request__gte=filters.start, first_request__lt=filters.end)
+        .values("pk")
+    )
+
+
+def build(year, *, threshold=None, now=None):
+    threshold = small_count_threshold() if threshold is None else threshold
+    filters = make_filters("year", year=year)
+    report = AnnualReport(
+        year=year,
+        threshold=threshold,
+        generated_at=now or timezone.now(),
+        gender_labels=[str(label) for _k, label, _g in GENDER_GROUPS],
+    )
+    cols = report.gender_labels
+    beneficiaries = CasePerson.objects.filter(
+        role=CaseRole.BENEFICIARY, case__in=cohort_cases(filters)
+    )
+    profile = When_(
+        When(person__isnull=False, then=F("person__profile_type")),
+        default=F("collective__profile_type"),
+        output_field=CharField(),
+    )
+
+    # 1. People and collectives in the requests received, by profile.
+    rows = (
+        beneficiaries.annotate(row=profile, group=gender_group(""))
+        .values("row", "group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    profiles = [key for key, _label in ProfileType.choices]
+    report.tables.append(
+        suppress(
+            _("Personas y colectivos en las solicitudes recibidas, por perfil"),
+            [label for _k, label in ProfileType.choices],
+            cols,
+            _matrix(rows, profiles),
+            threshold=threshold,
+        )
+    )
+
+    # 2. What became of those requests.
+    outcome = When_(
+        When(case__admissibility__admitted=True, then=Value("admitted")),
+        When(case__admissibility__admitted=False, then=Value("rejected")),
+        default=Value("pending"),
+        output_field=CharField(),
+    )
+    rows = (
+        beneficiaries.annotate(row=outcome, group=gender_group(""))
+        .values("row", "group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    report.tables.append(
+        suppress(
+            _("Resultado de la admisibilidad, por personas y colectivos"),
+            [_("Admitidas"), _("No admitidas"), _("En trámite")],
+            cols,
+            _matrix(rows, ["admitted", "rejected", "pending"]),
+            threshold=threshold,
+        )
+    )
+
+    # 3. Reasons for not admitting (cases).
+    rejected = AdmissibilityDecision.objects.filter(case__in=cohort_cases(filters), admitted=False)
+    reason_rows = list(
+        rejected.filter(reasons__for_admission=False)
+        .values("reasons__name")
+        .annotate(n=Count("id"))
+        .order_by("reasons__name")
+    )
+    report.tables.append(
+        suppress_list(
+            _("Motivos de no admisión (expedientes; un expediente puede tener varios motivos)"),
+            [r["reasons__name"] for r in reason_rows],
+            [r["n"] for r in reason_rows],
+            threshold=threshold,
+            total_label=_("Expedientes"),
+        )
+    )
+
+    # 4. Measures granted in the year, by category and the covered person's gender.
+    measures = GrantedMeasure.objects.filter(
+        granted_at__gte=filters.start, granted_at__lt=filters.end
+    )
+    rows = (
+        measures.annotate(row=F("measure_type__category"), group=gender_group("covered"))
+        .values("row", "group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    categories = [key for key, _label in MeasureCategory.choices]
+    report.tables.append(
+        suppress(
+            _("Medidas otorgadas en el año, por categoría"),
+            [label for _k, label in MeasureCategory.choices],
+            cols,
+            _matrix(rows, categories),
+            threshold=threshold,
+        )
+    )
+
+    # 5–6. Aggressions in the year, by type and by presumed aggressor, by the victim's gender.
+    aggressions = Aggression.objects.filter(
+        occurred_on__gte=filters.first_day, occurred_on__lte=filters.last_day
+    )
+    rows = (
+        aggressions.filter(types__isnull=False)
+        .annotate(row=F("types__name"), group=gender_group("victim"))
+        .values("row", "group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    type_names = sorted({r["row"] for r in rows})
+    report.tables.append(
+        suppress(
+            _("Agresiones en el año por tipo (una agresión puede ser de varios tipos)"),
+            type_names,
+            cols,
+            _matrix(rows, type_names),
+            threshold=threshold,
+        )
+    )
+    rows = (
+        aggressions.annotate(row=F("presumed_aggressor"), group=gender_group("victim"))
+        .values("row", "group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    report.tables.append(
+        suppress(
+            _("Agresiones en el año por presunto agresor"),
+            [label for _k, label in AggressorType.choices],
+            cols,
+            _matrix(rows, [key for key, _label in AggressorType.choices]),
+            threshold=threshold,
+        )
+    )
+
+    # 7. Aggressions by state, with the tile map (hidden counts are not coloured either).
+    states = list(State.objects.order_by("name"))
+    by_state = dict(aggressions.values_list("state").annotate(n=Count("id")).order_by())
+    table = suppress_list(
+        _("Agresiones en el año por entidad federativa"),
+        [s.name for s in states],
+        [by_state.get(s.pk, 0) for s in states],
+        threshold=threshold,
+        total_label=_("Agresiones"),
+    )
+    report.state_table = table
+    visible = {
+        s.code: cell[0].value
+        for s, cell in zip(states, table.cells, strict=True)
+        if not cell[0].hidden
+    }
+    report.state_map = charts.state_grid(
+        _("Agresiones por entidad federativa, %(year)s") % {"year": year},
+        visible,
+        desc=_(
+            "Mapa de mosaicos de las 32 entidades; el color indica el número de agresiones. "
+            "Los valores menores a %(n)s no se publican."
+        )
+        % {"n": threshold},
+        names={s.code: s.name for s in states},
+        display={
+            s.code: cell[0].display
+            for s, cell in zip(states, table.cells, strict=True)
+            if cell[0].hidden
+        },
+    )
+
+    # 8. Implementation compliance by the authority's level.
+    rows = (
+        measures.values("authority__level")
+        .annotate(
+            on_time=Count("id", filter=Q(implemented_at__lte=F("implementation_due_at"))),
+            late=Count("id", filter=Q(implemented_at__gt=F("implementation_due_at"))),
+            never=Count(
+                "id",
+                filter=Q(
+                    implemented_at__isnull=True, implementation_due_at__lt=report.generated_at
+                ),
+            ),
+        )
+        .order_by()
+    )
+    by_level = {r["authority__level"]: r for r in rows}
+    levels = AuthorityLevel.choices
+    report.tables.append(
+        suppress(
+            _("Implementación de las medidas otorgadas en el año, por ámbito de la autoridad"),
+            [label for _k, label in levels],
+            [_("A tiempo"), _("Con retraso"), _("Nunca")],
+            [
+                [(by_level.get(k) or {}).get(c, 0) for c in ("on_time", "late", "never")]
+                for k, _l in levels
+            ],
+            threshold=threshold,
+        )
+    )
+
+    # 9. Median response times, by gender group (hidden below the threshold of cases).
+    for key, label, genders in GENDER_GROUPS:
+        group_filters = (
+            make_filters("year", year=year, genders=genders)
+            if genders
+            else make_filters("year", year=year, party_kind="collective")
+        )
+        if key == "undisclosed":
+            continue  # "no data" is not a group whose times mean anything
+        result = indicators.compute(group_filters, now=report.generated_at, detail=False)
+        report.times.append(
+            {
+                "label": str(label),
+                "milestones": [
+                    {
+                        "label": m.label,
+                        "reached": show(m.reached, threshold),
+                        "median_days": (
+                            m.median_seconds / 86400
+                            if m.median_seconds is not None and m.reached >= threshold
+                            else None
+                        ),
+                    }
+                    for m in result.milestones
+                ],
+            }
+        )
+    return report
+
+
+def render_html(report):
+    return render_to_string(
+        "reports/annual_report_pdf.html",
+        {"report": report, "mechanism_name": settings.MECHANISM_NAME},
+    )
+
+
+def render_pdf(report):
+    from weasyprint import HTML
+
+    return HTML(string=render_html(report), base_url=str(settings.BASE_DIR)).write_pdf()

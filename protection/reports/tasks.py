@@ -1,0 +1,31 @@
+"""Celery tasks of the reports app: thin, primary keys only, safe to run twice."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=3,
+    default_retry_delay=30,
+    time_limit=1800,
+    soft_time_limit=1700,
+)
+def export_build(self, job_id):
+    from .models import ExportJob, ExportStatus
+    from .services import export_job_run
+
+    try:
+        return export_job_run(job_id)
+    except OperationalError as exc:  # the database went away: try again later
+        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.PENDING)
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def exports_purge():
+    """Periodic (hourly): expire downloads and re-queue forgotten jobs."""
+    from .services import exports_purge_expired
+
+    return exports_purge_expired()
