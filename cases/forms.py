@@ -574,10 +574,15 @@ class UrgentTypeField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_category_display()})"
 
 
+class AuthorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
+
+
 class UrgentMeasureForm(StyledForm):
     measure_type = UrgentTypeField(label=_("Medida"), queryset=None)
     covered = PartyChoiceField(label=_("Para"), queryset=CasePerson.objects.none())
-    authority = forms.ModelChoiceField(label=_("Autoridad implementadora"), queryset=None)
+    authority = AuthorityChoiceField(label=_("Autoridad implementadora"), queryset=None)
     details = forms.CharField(label=_("Especificaciones"), required=False, widget=textarea(2))
 
     def __init__(self, *args, case, **kwargs):

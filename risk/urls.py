@@ -10,6 +10,7 @@ urlpatterns = [
     path("expedientes/<int:pk>/revaluacion/", views.reevaluation_open, name="reevaluation_open"),
     path("estudios/<int:pk>/", views.study_detail, name="study_detail"),
     path("estudios/<int:pk>/editar/", views.study_edit, name="study_edit"),
+    path("estudios/<int:pk>/vista-previa/", views.study_preview, name="study_preview"),
     path("estudios/<int:pk>/enviar/", views.study_submit, name="study_submit"),
     path("estudios/<int:pk>/aprobar/", views.study_approve, name="study_approve"),
     path("estudios/<int:pk>/devolver/", views.study_return, name="study_return"),

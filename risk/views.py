@@ -6,6 +6,7 @@ checks the role (403); the rules live in risk.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from protection import access, clocks
 from protection.errors import DomainError, StaleEdit
 from protection.models import Clock, DurationUnit
 
-from . import services
+from . import scoring, services
 from .forms import (
     ProposedMeasureFormSet,
     ReevaluationOpenForm,
@@ -263,6 +264,26 @@ def study_edit(request, pk):
             "cancel_url": reverse("risk:study_detail", args=[study.pk]),
         },
     )
+
+
+@login_required
+@require_POST
+def study_preview(request, pk):
+    """htmx: the explanation for the scores on the form right now, before saving."""
+    study = _study_for(request, pk, "study.edit")
+    if study.analyst_id != request.user.pk:
+        raise PermissionDenied(_("Sólo la persona analista asignada puede editar el estudio."))
+    factors = services.active_factors()
+    form = StudyForm(request.POST, instance=study, factors=factors)
+    form.is_valid()  # partial input is fine: only the scores that validated are used
+    data = form.cleaned_data
+    scores = {}
+    for factor in factors:
+        score = data.get(f"score_{factor.pk}")
+        if score is not None:
+            scores[factor.pk] = (score, (data.get(f"why_{factor.pk}") or "").strip())
+    result = scoring.compute(factors, scores, services.active_levels())
+    return render(request, "risk/_explanation_preview.html", {"result": result})
 
 
 def _act(request, study, perform, success):

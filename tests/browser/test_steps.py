@@ -137,6 +137,12 @@ def test_ordinary_request_through_admissibility_and_study(
     for factor in f.factors():
         work.select_option(f"#id_score_{factor.pk}", "3")
         work.fill(f"#id_why_{factor.pk}", f"Hechos del caso sobre {factor.name.lower()}.")
+    # htmx shows the explanation of the scores before anything is saved.
+    expect(work.locator("#live-preview")).to_contain_text("Vista previa (sin guardar)")
+    expect(work.locator("#live-preview")).to_contain_text(
+        "Capacidad de la persona agresora: 3 de 4"
+    )
+    assert not RiskStudy.objects.get(pk=study.pk).factor_scores.exists()
     work.select_option("#id_pm-0-measure_type", str(f.measure_type("panic_button").pk))
     work.select_option("#id_pm-0-covered", str(f.beneficiary_of(case).pk))
     work.fill("#id_pm-0-context_notes", "Sin costo para ella; con señal en su comunidad.")
@@ -156,6 +162,17 @@ def test_ordinary_request_through_admissibility_and_study(
     study.refresh_from_db()
     assert study.status == StudyStatus.SUBMITTED
     shot(work, "steps_study_submitted")
+
+    # The one-page summary for the beneficiary, as printed.
+    work.goto(f"{live_server.url}/riesgo/estudios/{study.pk}/resumen/")
+    summary = work.locator("article.summary")
+    expect(summary).to_contain_text("Extraordinario")
+    expect(summary).to_contain_text("Teme por su vida y la de sus hijas.")
+    expect(summary).not_to_contain_text("puntos posibles")
+    work.emulate_media(media="print")
+    expect(work.get_by_role("navigation", name="Navegación principal")).to_be_hidden()
+    expect(summary.get_by_role("heading", name="Su nivel de riesgo")).to_be_visible()
+    shot(work, "steps_study_summary_print")
     work.context.close()
 
 

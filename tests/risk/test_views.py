@@ -162,6 +162,26 @@ def test_study_edit_saves_and_explains(client, reception, analyst):
     assert "Lo que falta para poder enviar" not in body
 
 
+def test_study_preview_explains_unsaved_scores(client, reception, analyst, analyst2):
+    case = admitted_case(reception)
+    study = open_study(analyst, case)
+    factor = f.factors()[0]
+    data = study_post(study, scores={factor: (2, "Tiene armas largas.")})
+    preview = url("risk:study_preview", study.pk)
+    client.force_login(analyst)
+    response = client.post(preview, data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert "Vista previa (sin guardar)" in body
+    assert f"{factor.name}: 2 de {factor.max_score}" in body and "Tiene armas largas." in body
+    study.refresh_from_db()
+    assert study.version == 1 and not study.factor_scores.exists()
+    client.force_login(analyst2)  # not this study's analyst
+    assert client.post(preview, data).status_code == 403
+    client.force_login(reception)
+    assert client.post(preview, data).status_code == 403
+
+
 def test_study_edit_reasoning_without_score_is_refused(client, reception, analyst):
     case = admitted_case(reception)
     study = open_study(analyst, case)
