@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -5,6 +6,8 @@ from django.shortcuts import render
 
 from cases.home import home_context, urgent_clocks
 from protection.access import STAFF_ROLES
+
+URGENT_PANEL_REFRESH_SECONDS = 60
 
 
 def healthz(request):
@@ -14,12 +17,34 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def _urgent_panel_refreshes():
+    """How many automatic refreshes the urgent panel makes on its own. Every request renews the
+    idle session, so an unattended page must stop polling for the idle logout to happen: half
+    the idle time, then the panel pauses until the person acts."""
+    idle_minutes = settings.SESSION_COOKIE_AGE // URGENT_PANEL_REFRESH_SECONDS
+    return max(1, idle_minutes // 2)
+
+
+def _urgent_panel_context(user, refresh):
+    return {
+        "urgent_cases": urgent_clocks(user) if user.role in STAFF_ROLES else [],
+        "panel_refresh": refresh,
+        "panel_polls": refresh < _urgent_panel_refreshes(),
+        "panel_interval": URGENT_PANEL_REFRESH_SECONDS,
+    }
+
+
 @login_required
 def home(request):
     """Mi trabajo: what the user has to do, most urgent first (cases/home.py does the reading)."""
     user = request.user
     if request.GET.get("panel") == "urgent":
-        # The urgent-clock panel refreshes itself every minute (htmx).
-        cases = urgent_clocks(user) if user.role in STAFF_ROLES else []
-        return render(request, "cases/_urgent_panel.html", {"urgent_cases": cases})
-    return render(request, "home.html", home_context(user))
+        # The urgent-clock panel refreshes itself every minute (htmx), for a while.
+        try:
+            refresh = max(0, int(request.GET.get("refresh", "0")))
+        except ValueError:
+            refresh = 0
+        return render(request, "cases/_urgent_panel.html", _urgent_panel_context(user, refresh))
+    context = home_context(user)
+    context.update(_urgent_panel_context(user, 0))
+    return render(request, "home.html", context)

@@ -92,11 +92,17 @@ def test_anonymous_case_page_is_sent_to_login(client, reception):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_role_without_case_access_gets_403(client, administrator, reception):
+def test_administrator_without_break_glass_sees_no_case(client, administrator, reception):
+    """Every role may open the case pages (protection.access.VIEW_POLICY); what each sees is the
+    selectors' scope. Administrators see case content only under break-glass."""
     case = wf.register(reception)
     client.force_login(administrator)
-    assert client.get(LIST).status_code == 403
-    assert client.get(detail(case)).status_code == 403
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert listed(response) == [] and "No hay expedientes en su ámbito" in page_text(response)
+    assert client.get(detail(case)).status_code == 404
+    body = page_text(client.get(HOME))
+    assert case.file_number not in body
 
 
 def test_someone_elses_case_is_404(
@@ -174,6 +180,20 @@ def test_urgent_panel_refresh_returns_only_the_panel(client, reception):
     body = page_text(response)
     assert body.strip().startswith("<section") and "<html" not in body
     assert urgent.file_number in body
+    assert 'hx-trigger="every 60s"' in body and "refresh=1" in body
+
+
+def test_urgent_panel_stops_polling_so_idle_sessions_expire(client, reception, settings):
+    """Each refresh renews the idle session: after half the idle time without the person
+    acting, the panel stops refreshing itself."""
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    client.force_login(reception)
+    body = page_text(client.get(URGENT_PANEL + "&refresh=14"))
+    assert 'hx-trigger="every 60s"' in body and "refresh=15" in body
+    body = page_text(client.get(URGENT_PANEL + "&refresh=15"))
+    assert "hx-trigger" not in body and "en pausa" in body
+    assert f'href="{HOME}"' in body  # reloading is an action, and polling starts again
+    assert "hx-trigger" in page_text(client.get(URGENT_PANEL + "&refresh=nonsense"))
 
 
 def test_home_for_coordinator_shows_team_and_backlog(client, reception, coordinator, analyst):
