@@ -101,14 +101,24 @@ def manage(name, *args, log):
     subprocess.run(cmd, cwd=ROOT, env=django_env(name), check=True, stdout=sys.stderr)
 
 
-def prepare(cases, *, log):
+def prepare(cases, *, log, template=None):
     """Make sure protection_bench_<cases> exists, is migrated and holds `cases` synthetic cases.
-    Returns (database name, seconds spent generating or None when reused)."""
+    A new database is copied from `template` (an already migrated benchmark database) when given:
+    quicker than migrating from nothing. Returns (database name, seconds spent generating, or
+    None when the database was reused)."""
     name = database_name(cases)
     if not _exists(name):
-        log(f"creating database {name}")
         with _connect("postgres") as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            if template and _exists(template):
+                log(f"creating database {name} as a copy of {template}")
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(template)
+                    )
+                )
+            else:
+                log(f"creating database {name}")
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     manage(name, "migrate", "--noinput", "-v", "0", log=log)
     found = synthetic_cases(name)
     if found == cases and _comment(name) == _marker(cases):

@@ -356,7 +356,7 @@ def main():
     scales = [cases] if cases == SMALL or "small" in skip else [SMALL, cases]
     names = {}
     for scale in scales:
-        names[scale], generated = database.prepare(scale, log=log)
+        names[scale], generated = database.prepare(scale, log=log, template=names.get(SMALL))
         if generated is not None:
             figure(f"generate.{scale}", generated, "s (migrate excluded)")
             if scale == cases:

@@ -161,6 +161,12 @@ def pages(log=print):
         ("home_caseworker", reverse("home"), worker),
         ("board_dossier", reverse("measures:board_portal_item", args=[item_id]), board_user),
     ]
-    for name, path in report_urls():
+    reports = report_urls()
+    for name, path in reports:
         rows.append((f"reports_{name}".replace("-", "_"), path, coord))
+    indicators = dict(reports).get("indicators")
+    if indicators:
+        # The whole record (four years) rather than the default period; and the Board's version.
+        rows.append(("reports_indicators_all_time", f"{indicators}?period=all", coord))
+        rows.append(("reports_indicators_board", indicators, board_user))
     return rows
