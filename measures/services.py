@@ -56,8 +56,12 @@ def urgent_measures_issue(*, actor, case, measures, issued_at=None):
     access.require(actor, "urgent.issue")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.procedure != Procedure.EXTRAORDINARY:
-        raise DomainError(_("Las medidas urgentes sólo proceden en el procedimiento "
-                            "extraordinario (peligro inminente declarado)."))
+        raise DomainError(
+            _(
+                "Las medidas urgentes sólo proceden en el procedimiento "
+                "extraordinario (peligro inminente declarado)."
+            )
+        )
     if not measures:
         raise DomainError(_("Indique al menos una medida urgente."))
     lifecycle.transition(case, "urgent_measures_issue")
@@ -67,15 +71,28 @@ def urgent_measures_issue(*, actor, case, measures, issued_at=None):
     for item in measures:
         if item["covered"].case_id != case.pk:
             raise DomainError(_("La persona cubierta debe figurar en el expediente."))
-        created.append(save(GrantedMeasure(
-            case=case, origin=MeasureOrigin.URGENT, measure_type=item["measure_type"],
-            covered=item["covered"], authority=item["authority"],
-            details=item.get("details", ""), responsible=actor, granted_at=issued_at,
-            # URCRR implements directly: there is no separate notification step.
-            notified_at=issued_at, status=MeasureStatus.NOTIFIED,
-            implementation_due_at=clocks.due_at(Clock.URGENT_IMPLEMENT, issued_at,
-                                                clock_rule=implement_rule),
-        ), actor, _("Medida urgente emitida")))
+        created.append(
+            save(
+                GrantedMeasure(
+                    case=case,
+                    origin=MeasureOrigin.URGENT,
+                    measure_type=item["measure_type"],
+                    covered=item["covered"],
+                    authority=item["authority"],
+                    details=item.get("details", ""),
+                    responsible=actor,
+                    granted_at=issued_at,
+                    # URCRR implements directly: there is no separate notification step.
+                    notified_at=issued_at,
+                    status=MeasureStatus.NOTIFIED,
+                    implementation_due_at=clocks.due_at(
+                        Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule
+                    ),
+                ),
+                actor,
+                _("Medida urgente emitida"),
+            )
+        )
     case.urgent_issued_at = issued_at
     # The 9-hour clock runs from issue, but never later than the one tracked from the request.
     from_issue = clocks.due_at(Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule)
@@ -90,13 +107,27 @@ def urgent_measures_issue(*, actor, case, measures, issued_at=None):
 
 
 @transaction.atomic
-def implementation_event_record(*, actor, measure, kind, occurred_at, notes,
-                                outcome=EventOutcome.NA, response_minutes=None,
-                                burden_amount=None, resolves=None):
+def implementation_event_record(
+    *,
+    actor,
+    measure,
+    kind,
+    occurred_at,
+    notes,
+    outcome=EventOutcome.NA,
+    response_minutes=None,
+    burden_amount=None,
+    resolves=None,
+):
     """Record what happened to a granted measure. A successful delivery or installation marks it
     implemented; the last urgent measure in place stops the case's urgent clock."""
-    access.require(actor, "measure.implementation")
     measure = GrantedMeasure.objects.select_for_update().get(pk=measure.pk)
+    # Urgent measures are put in place by the reception unit itself (art. 26-II).
+    if not (
+        access.can(actor, "measure.implementation")
+        or (measure.origin == MeasureOrigin.URGENT and access.can(actor, "urgent.implement"))
+    ):
+        access.require(actor, "measure.implementation")
     if measure.ended_at:
         raise DomainError(_("La medida ya concluyó; no se registran más eventos."))
     if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
@@ -109,13 +140,25 @@ def implementation_event_record(*, actor, measure, kind, occurred_at, notes,
         raise DomainError(_("Indique la carga o el costo para la persona beneficiaria."))
     if resolves is not None and resolves.measure_id != measure.pk:
         raise DomainError(_("La falla atendida debe ser de la misma medida."))
-    event = save(ImplementationEvent(
-        measure=measure, kind=kind, occurred_at=occurred_at, outcome=outcome,
-        response_minutes=response_minutes, burden_amount=burden_amount, resolves=resolves,
-        notes=notes, recorded_by=actor,
-    ), actor)
-    if (kind in IMPLEMENTING_EVENTS and outcome != EventOutcome.FAILED
-            and measure.implemented_at is None):
+    event = save(
+        ImplementationEvent(
+            measure=measure,
+            kind=kind,
+            occurred_at=occurred_at,
+            outcome=outcome,
+            response_minutes=response_minutes,
+            burden_amount=burden_amount,
+            resolves=resolves,
+            notes=notes,
+            recorded_by=actor,
+        ),
+        actor,
+    )
+    if (
+        kind in IMPLEMENTING_EVENTS
+        and outcome != EventOutcome.FAILED
+        and measure.implemented_at is None
+    ):
         measure.implemented_at = occurred_at
         measure.status = MeasureStatus.IMPLEMENTED
         if measure.notified_at is None:
@@ -128,20 +171,31 @@ def implementation_event_record(*, actor, measure, kind, occurred_at, notes,
 
 def _urgent_implemented_check(actor, case_id):
     case = Case.objects.select_for_update().get(pk=case_id)
-    pending = GrantedMeasure.objects.filter(case=case, origin=MeasureOrigin.URGENT,
-                                            implemented_at__isnull=True, ended_at__isnull=True)
+    pending = GrantedMeasure.objects.filter(
+        case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=True, ended_at__isnull=True
+    )
     if case.urgent_implemented_at is None and not pending.exists():
-        case.urgent_implemented_at = GrantedMeasure.objects.filter(
-            case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=False
-        ).latest("implemented_at").implemented_at
+        case.urgent_implemented_at = (
+            GrantedMeasure.objects.filter(
+                case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=False
+            )
+            .latest("implemented_at")
+            .implemented_at
+        )
         case.recompute_next_deadline()
         save(case, actor, _("Medidas urgentes implementadas"))
 
 
 def measure_mark_implemented(*, actor, measure, at, notes):
     """Shortcut used by forms: a delivery event that worked."""
-    return implementation_event_record(actor=actor, measure=measure, kind=EventKind.DELIVERY,
-                                       occurred_at=at, outcome=EventOutcome.OK, notes=notes)
+    return implementation_event_record(
+        actor=actor,
+        measure=measure,
+        kind=EventKind.DELIVERY,
+        occurred_at=at,
+        outcome=EventOutcome.OK,
+        notes=notes,
+    )
 
 
 def _end_measure(actor, measure, reason, decision=None, at=None):
@@ -155,8 +209,9 @@ def _end_measure(actor, measure, reason, decision=None, at=None):
 def measures_end_all(*, actor, case, reason):
     """End every open measure of a case (voluntary exit, closure). Caller holds the transaction."""
     ended = []
-    for measure in GrantedMeasure.objects.select_for_update().filter(case=case,
-                                                                     ended_at__isnull=True):
+    for measure in GrantedMeasure.objects.select_for_update().filter(
+        case=case, ended_at__isnull=True
+    ):
         ended.append(_end_measure(actor, measure, reason))
     return ended
 
@@ -177,9 +232,19 @@ def legal_hold_record(*, actor, case, court, reference, issued_on, measure=None,
     access.require(actor, "legal_hold.record")
     if not court.strip() or not reference.strip():
         raise DomainError(_("Indique el juzgado y el número del expediente judicial."))
-    return save(LegalHold(case=case, measure=measure, court=court, reference=reference,
-                          issued_on=issued_on, notes=notes, recorded_by=actor), actor,
-                _("Suspensión judicial registrada"))
+    return save(
+        LegalHold(
+            case=case,
+            measure=measure,
+            court=court,
+            reference=reference,
+            issued_on=issued_on,
+            notes=notes,
+            recorded_by=actor,
+        ),
+        actor,
+        _("Suspensión judicial registrada"),
+    )
 
 
 @transaction.atomic
@@ -206,10 +271,17 @@ def session_schedule(*, actor, kind, scheduled_at, place=""):
         raise DomainError(_("La sesión debe programarse en el futuro."))
     last = BoardSession.objects.select_for_update().filter(kind=kind).order_by("-number").first()
     number = (last.number + 1) if last else 1
-    session = save(BoardSession(kind=kind, number=number, scheduled_at=scheduled_at, place=place,
-                                papers_due_at=clocks.due_before(Clock.BOARD_PAPERS,
-                                                                scheduled_at)),
-                   actor, _("Sesión programada"))
+    session = save(
+        BoardSession(
+            kind=kind,
+            number=number,
+            scheduled_at=scheduled_at,
+            place=place,
+            papers_due_at=clocks.due_before(Clock.BOARD_PAPERS, scheduled_at),
+        ),
+        actor,
+        _("Sesión programada"),
+    )
     # Every member in office is called; attendance is recorded at the session.
     for member in BoardMember.objects.filter(active=True):
         save(Attendance(session=session, member=member, present=False), actor)
@@ -232,30 +304,48 @@ def _seat_once_check(session, member):
     """A principal and their substitute never both count: one seat, one vote."""
     present = Attendance.objects.filter(session=session, present=True)
     if member.substitute_for_id and present.filter(member_id=member.substitute_for_id).exists():
-        raise DomainError(_("%(principal)s ya está presente: su suplente no ocupa el lugar.")
-                          % {"principal": member.substitute_for.name})
+        raise DomainError(
+            _("%(principal)s ya está presente: su suplente no ocupa el lugar.")
+            % {"principal": member.substitute_for.name}
+        )
     substitute = present.filter(member__substitute_for=member).select_related("member").first()
     if substitute is not None:
-        raise DomainError(_("Su suplente %(substitute)s ya ocupa el lugar en esta sesión; "
-                            "márquelo ausente primero.") % {"substitute": substitute.member.name})
+        raise DomainError(
+            _(
+                "Su suplente %(substitute)s ya ocupa el lugar en esta sesión; "
+                "márquelo ausente primero."
+            )
+            % {"substitute": substitute.member.name}
+        )
 
 
 @transaction.atomic
-def agenda_item_add(*, actor, session, case, kind, risk_study=None, appeal=None,
-                    beneficiary_requested_presence=None):
+def agenda_item_add(
+    *, actor, session, case, kind, risk_study=None, appeal=None, beneficiary_requested_presence=None
+):
     access.require(actor, "board.manage")
     if session.status == SessionStatus.CLOSED:
         raise DomainError(_("La sesión ya concluyó."))
-    if AgendaItem.objects.filter(session=session, case=case,
-                                 status=AgendaItemStatus.PENDING).exists():
+    if AgendaItem.objects.filter(
+        session=session, case=case, status=AgendaItemStatus.PENDING
+    ).exists():
         raise DomainError(_("El expediente ya está en el orden del día de esta sesión."))
     position = AgendaItem.objects.filter(session=session).count() + 1
     if beneficiary_requested_presence is None:
         beneficiary_requested_presence = case.beneficiary_requested_presence
-    item = save(AgendaItem(session=session, case=case, kind=kind, position=position,
-                           risk_study=risk_study, appeal=appeal,
-                           beneficiary_requested_presence=beneficiary_requested_presence),
-                actor, _("Agregado al orden del día"))
+    item = save(
+        AgendaItem(
+            session=session,
+            case=case,
+            kind=kind,
+            position=position,
+            risk_study=risk_study,
+            appeal=appeal,
+            beneficiary_requested_presence=beneficiary_requested_presence,
+        ),
+        actor,
+        _("Agregado al orden del día"),
+    )
     if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         appeal.status = AppealStatus.ON_AGENDA
@@ -303,8 +393,9 @@ def quorum_required():
 
 def session_quorum(session):
     """(present voting members, required, has quorum, civil-society members present)."""
-    present = list(Attendance.objects.filter(session=session, present=True)
-                   .select_related("member"))
+    present = list(
+        Attendance.objects.filter(session=session, present=True).select_related("member")
+    )
     voting = [a for a in present if a.member.votes]
     civil = [a for a in voting if a.member.is_civil_society]
     required = quorum_required()
@@ -316,9 +407,24 @@ def session_quorum(session):
 
 
 @transaction.atomic
-def decision_record(*, actor, case, resolution, legal_basis, text, agenda_item=None,
-                    confirmed_risk_level=None, votes_for=0, votes_against=0, votes_abstaining=0,
-                    dissent="", withdrawal_ground="", lines=(), supersedes=None, number=None):
+def decision_record(
+    *,
+    actor,
+    case,
+    resolution,
+    legal_basis,
+    text,
+    agenda_item=None,
+    confirmed_risk_level=None,
+    votes_for=0,
+    votes_against=0,
+    votes_abstaining=0,
+    dissent="",
+    withdrawal_ground="",
+    lines=(),
+    supersedes=None,
+    number=None,
+):
     """Record a draft decision during the session. `lines`: dicts with action, measure_type,
     covered, authority, duration_months, details, target."""
     from protection.numbering import number_next
@@ -331,28 +437,55 @@ def decision_record(*, actor, case, resolution, legal_basis, text, agenda_item=N
             raise DomainError(_("Este punto ya tiene un acuerdo registrado."))
     if not (legal_basis or "").strip() or not (text or "").strip():
         raise DomainError(_("El acuerdo requiere fundamento y texto."))
-    decision = save(Decision(
-        session=agenda_item.session if agenda_item else None, agenda_item=agenda_item,
-        case=case, number=number or number_next(key="decision"), resolution=resolution,
-        legal_basis=legal_basis, text=text, confirmed_risk_level=confirmed_risk_level,
-        votes_for=votes_for, votes_against=votes_against, votes_abstaining=votes_abstaining,
-        dissent=dissent, withdrawal_ground=withdrawal_ground, recorded_by=actor,
-        supersedes=supersedes,
-    ), actor, _("Acuerdo registrado"))
+    decision = save(
+        Decision(
+            session=agenda_item.session if agenda_item else None,
+            agenda_item=agenda_item,
+            case=case,
+            number=number or number_next(key="decision"),
+            resolution=resolution,
+            legal_basis=legal_basis,
+            text=text,
+            confirmed_risk_level=confirmed_risk_level,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            votes_abstaining=votes_abstaining,
+            dissent=dissent,
+            withdrawal_ground=withdrawal_ground,
+            recorded_by=actor,
+            supersedes=supersedes,
+        ),
+        actor,
+        _("Acuerdo registrado"),
+    )
     for line in lines:
         decision_line_add(actor=actor, decision=decision, **line)
     return decision
 
 
-def decision_line_add(*, actor, decision, action, measure_type=None, covered=None,
-                      authority=None, duration_months=None, details="", target=None):
+def decision_line_add(
+    *,
+    actor,
+    decision,
+    action,
+    measure_type=None,
+    covered=None,
+    authority=None,
+    duration_months=None,
+    details="",
+    target=None,
+):
     access.require(actor, "board.decide")
     if decision.status != DecisionStatus.DRAFT:
         raise DomainError(_("El acuerdo ya fue confirmado: sólo cambia con un nuevo acuerdo."))
     if action == LineAction.GRANT:
         if not (measure_type and covered and authority):
-            raise DomainError(_("Cada medida otorgada requiere tipo, persona cubierta y "
-                                "autoridad implementadora."))
+            raise DomainError(
+                _(
+                    "Cada medida otorgada requiere tipo, persona cubierta y "
+                    "autoridad implementadora."
+                )
+            )
         if covered.case_id != decision.case_id:
             raise DomainError(_("La persona cubierta debe figurar en el expediente."))
         if not duration_months:
@@ -362,10 +495,19 @@ def decision_line_add(*, actor, decision, action, measure_type=None, covered=Non
             raise DomainError(_("Seleccione una medida vigente de este expediente."))
         if action == LineAction.EXTEND and not duration_months:
             raise DomainError(_("Indique por cuántos meses se prorroga."))
-    return save(DecisionLine(decision=decision, action=action, measure_type=measure_type,
-                             covered=covered, authority=authority,
-                             duration_months=duration_months, details=details, target=target),
-                actor)
+    return save(
+        DecisionLine(
+            decision=decision,
+            action=action,
+            measure_type=measure_type,
+            covered=covered,
+            authority=authority,
+            duration_months=duration_months,
+            details=details,
+            target=target,
+        ),
+        actor,
+    )
 
 
 END_REASON = {
@@ -373,8 +515,13 @@ END_REASON = {
     Resolution.REDUCE: MeasureEndReason.REDUCED,
     Resolution.MODIFY: MeasureEndReason.REPLACED,
 }
-PROTECTIVE = (Resolution.ADMIT, Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND,
-              Resolution.REDUCE)
+PROTECTIVE = (
+    Resolution.ADMIT,
+    Resolution.GRANT,
+    Resolution.MODIFY,
+    Resolution.EXTEND,
+    Resolution.REDUCE,
+)
 
 
 def decision_problems(decision):
@@ -384,39 +531,57 @@ def decision_problems(decision):
     if decision.session_id:
         present, required, ok, civil = session_quorum(decision.session)
         if not ok:
-            problems.append(_("No hay quórum: %(present)s integrantes con voto presentes, se "
-                              "requieren %(required)s.") % {"present": present,
-                                                           "required": required})
+            problems.append(
+                _(
+                    "No hay quórum: %(present)s integrantes con voto presentes, se "
+                    "requieren %(required)s."
+                )
+                % {"present": present, "required": required}
+            )
         cast = decision.votes_for + decision.votes_against + decision.votes_abstaining
         if cast > present:
-            problems.append(_("Se registraron %(cast)s votos pero sólo hay %(present)s "
-                              "integrantes con voto presentes.") % {"cast": cast,
-                                                                   "present": present})
+            problems.append(
+                _(
+                    "Se registraron %(cast)s votos pero sólo hay %(present)s "
+                    "integrantes con voto presentes."
+                )
+                % {"cast": cast, "present": present}
+            )
         if decision.votes_for <= decision.votes_against:
             problems.append(_("El acuerdo no tiene mayoría de votos a favor."))
     if item is not None:
         if item.status != AgendaItemStatus.PENDING:
             problems.append(_("El punto del orden del día no está pendiente."))
-        if (item.beneficiary_requested_presence and not item.beneficiary_attended
-                and not item.absence_waiver.strip()):
-            problems.append(_("La persona beneficiaria pidió estar presente y no asistió: no "
-                              "puede resolverse sin su renuncia escrita."))
+        if (
+            item.beneficiary_requested_presence
+            and not item.beneficiary_attended
+            and not item.absence_waiver.strip()
+        ):
+            problems.append(
+                _(
+                    "La persona beneficiaria pidió estar presente y no asistió: no "
+                    "puede resolverse sin su renuncia escrita."
+                )
+            )
     lines = list(decision.lines.all())
     if decision.resolution == Resolution.WITHDRAW:
         if not decision.withdrawal_ground:
             problems.append(_("El retiro requiere una de las causales permitidas."))
     ending = [ln for ln in lines if ln.action == LineAction.END]
     if decision.resolution == Resolution.WITHDRAW and not ending:
-        ending_targets = list(GrantedMeasure.objects.filter(case=decision.case_id,
-                                                            ended_at__isnull=True))
+        ending_targets = list(
+            GrantedMeasure.objects.filter(case=decision.case_id, ended_at__isnull=True)
+        )
     else:
         ending_targets = [ln.target for ln in ending]
     for target in ending_targets:
         if active_holds(decision.case_id, target).exists():
-            problems.append(_("Una suspensión judicial vigente impide retirar «%(m)s».")
-                            % {"m": target})
-    if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not \
-            [ln for ln in lines if ln.action in (LineAction.GRANT, LineAction.EXTEND)]:
+            problems.append(
+                _("Una suspensión judicial vigente impide retirar «%(m)s».") % {"m": target}
+            )
+    if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not [
+        ln for ln in lines if ln.action in (LineAction.GRANT, LineAction.EXTEND)
+    ]:
         problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
     if decision.resolution in PROTECTIVE and decision.confirmed_risk_level_id is None:
         problems.append(_("Indique el nivel de riesgo que la Junta confirma."))
@@ -424,8 +589,11 @@ def decision_problems(decision):
         earlier = decision.supersedes
         if earlier.case_id != decision.case_id or earlier.status != DecisionStatus.CONFIRMED:
             problems.append(_("Sólo se sustituye un acuerdo confirmado del mismo expediente."))
-        elif Decision.objects.filter(supersedes=earlier, status=DecisionStatus.CONFIRMED) \
-                .exclude(pk=decision.pk).exists():
+        elif (
+            Decision.objects.filter(supersedes=earlier, status=DecisionStatus.CONFIRMED)
+            .exclude(pk=decision.pk)
+            .exists()
+        ):
             problems.append(_("El acuerdo %(n)s ya fue sustituido por otro.") % {"n": earlier})
     return problems
 
@@ -445,37 +613,60 @@ def decision_confirm(*, actor, decision):
     now = timezone.now()
     rules = clocks.rules()
     notification_due = clocks.due_at(Clock.NOTIFICATION, now, clock_rule=rules[Clock.NOTIFICATION])
-    implementation_due = clocks.due_at(Clock.IMPLEMENTATION, now,
-                                       clock_rule=rules[Clock.IMPLEMENTATION])
+    implementation_due = clocks.due_at(
+        Clock.IMPLEMENTATION, now, clock_rule=rules[Clock.IMPLEMENTATION]
+    )
 
     for line in decision.lines.select_related("target").order_by("pk"):
         if line.action == LineAction.GRANT:
-            line.result = save(GrantedMeasure(
-                case=case, decision=decision, origin=MeasureOrigin.BOARD,
-                measure_type=line.measure_type, covered=line.covered, authority=line.authority,
-                details=line.details, granted_at=now, duration_months=line.duration_months,
-                responsible=case.assigned_officer if case.assigned_officer and
-                case.assigned_officer.role == "follow_up" else None,
-                notification_due_at=notification_due, implementation_due_at=implementation_due,
-                review_due_at=clocks.shift(now, clocks.ClockRule(
-                    line.duration_months, "months", "", "")),
-            ), actor, _("Medida otorgada por la Junta"))
+            line.result = save(
+                GrantedMeasure(
+                    case=case,
+                    decision=decision,
+                    origin=MeasureOrigin.BOARD,
+                    measure_type=line.measure_type,
+                    covered=line.covered,
+                    authority=line.authority,
+                    details=line.details,
+                    granted_at=now,
+                    duration_months=line.duration_months,
+                    responsible=case.assigned_officer
+                    if case.assigned_officer and case.assigned_officer.role == "follow_up"
+                    else None,
+                    notification_due_at=notification_due,
+                    implementation_due_at=implementation_due,
+                    review_due_at=clocks.shift(
+                        now, clocks.ClockRule(line.duration_months, "months", "", "")
+                    ),
+                ),
+                actor,
+                _("Medida otorgada por la Junta"),
+            )
             save(line, actor)
         elif line.action == LineAction.EXTEND:
             target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
             base = max(filter(None, [target.review_due_at, now]))
-            target.review_due_at = clocks.shift(base, clocks.ClockRule(
-                line.duration_months, "months", "", ""))
+            target.review_due_at = clocks.shift(
+                base, clocks.ClockRule(line.duration_months, "months", "", "")
+            )
             target.duration_months = (target.duration_months or 0) + line.duration_months
             save(target, actor, _("Medida prorrogada"))
         else:
             target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
-            _end_measure(actor, target, END_REASON.get(decision.resolution,
-                                                       MeasureEndReason.REPLACED), decision, now)
-    if decision.resolution == Resolution.WITHDRAW and not decision.lines.filter(
-            action=LineAction.END).exists():
-        for target in GrantedMeasure.objects.select_for_update().filter(case=case,
-                                                                        ended_at__isnull=True):
+            _end_measure(
+                actor,
+                target,
+                END_REASON.get(decision.resolution, MeasureEndReason.REPLACED),
+                decision,
+                now,
+            )
+    if (
+        decision.resolution == Resolution.WITHDRAW
+        and not decision.lines.filter(action=LineAction.END).exists()
+    ):
+        for target in GrantedMeasure.objects.select_for_update().filter(
+            case=case, ended_at__isnull=True
+        ):
             _end_measure(actor, target, MeasureEndReason.WITHDRAWN, decision, now)
 
     _apply_to_case(actor, decision, case, now)
@@ -488,8 +679,7 @@ def decision_confirm(*, actor, decision):
         item = decision.agenda_item
         item.status = AgendaItemStatus.DECIDED
         save(item, actor)
-        request = RediscussionRequest.objects.select_for_update().filter(
-            agenda_item=item).first()
+        request = RediscussionRequest.objects.select_for_update().filter(agenda_item=item).first()
         if request is not None:
             request.status = RediscussionStatus.ANSWERED
             request.answered_at = now
@@ -522,9 +712,11 @@ def _apply_to_case(actor, decision, case, now):
     elif resolution == Resolution.WITHDRAW and not open_measures:
         lifecycle.transition(case, "board_end")
         case.closed_at = now
-        case.closure_reason = (ClosureReason.RISK_ENDED
-                               if decision.withdrawal_ground == WithdrawalGround.RISK_DECREASED
-                               else ClosureReason.WITHDRAWN)
+        case.closure_reason = (
+            ClosureReason.RISK_ENDED
+            if decision.withdrawal_ground == WithdrawalGround.RISK_DECREASED
+            else ClosureReason.WITHDRAWN
+        )
         case.closure_notes = decision.text
     elif resolution == Resolution.RULE_ON_APPEAL and case.status != CaseStatus.AWAITING_BOARD:
         pass  # a ruling that changes no measure leaves the case where it is
@@ -552,7 +744,8 @@ def decision_mark_notified(*, actor, decision, at=None):
     decision.notified_at = decision.notified_at or at
     save(decision, actor, _("Acuerdo comunicado"))
     for measure in GrantedMeasure.objects.select_for_update().filter(
-            decision=decision, notified_at__isnull=True, ended_at__isnull=True):
+        decision=decision, notified_at__isnull=True, ended_at__isnull=True
+    ):
         measure.notified_at = at
         if measure.status == MeasureStatus.GRANTED:
             measure.status = MeasureStatus.NOTIFIED
@@ -565,8 +758,16 @@ def decision_mark_notified(*, actor, decision, at=None):
 
 
 @transaction.atomic
-def appeal_file(*, actor, case, track, grounds, against_decision=None,
-                against_implementation=False, filed_at=None):
+def appeal_file(
+    *,
+    actor,
+    case,
+    track,
+    grounds,
+    against_decision=None,
+    against_implementation=False,
+    filed_at=None,
+):
     """File an appeal. Out of time, it is recorded as inadmissible with the reason (never lost).
     The ordinary track orders a new risk study (art. 58); the urgent track gives the CEN 12 h."""
     access.require(actor, "appeal.record")
@@ -576,17 +777,25 @@ def appeal_file(*, actor, case, track, grounds, against_decision=None,
         raise DomainError(_("Indique el acuerdo impugnado o que se impugna la implementación."))
     filed_at = filed_at or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
-    filing_clock = Clock.URGENT_APPEAL_FILING if track == AppealTrack.URGENT else \
-        Clock.APPEAL_FILING
+    filing_clock = (
+        Clock.URGENT_APPEAL_FILING if track == AppealTrack.URGENT else Clock.APPEAL_FILING
+    )
     deadline = None
     if against_decision is not None:
         start = against_decision.notified_at or against_decision.confirmed_at
         deadline = clocks.due_at(filing_clock, start) if start else None
     elif track == AppealTrack.URGENT and case.urgent_issued_at:
         deadline = clocks.due_at(filing_clock, case.urgent_issued_at)
-    appeal = Appeal(case=case, track=track, against_decision=against_decision,
-                    against_implementation=against_implementation, filed_at=filed_at,
-                    filing_deadline_at=deadline, grounds=grounds, recorded_by=actor)
+    appeal = Appeal(
+        case=case,
+        track=track,
+        against_decision=against_decision,
+        against_implementation=against_implementation,
+        filed_at=filed_at,
+        filing_deadline_at=deadline,
+        grounds=grounds,
+        recorded_by=actor,
+    )
     if deadline and filed_at > deadline and not against_implementation:
         appeal.status = AppealStatus.INADMISSIBLE
         appeal.ruling = _("Presentada fuera del plazo legal.")
@@ -627,10 +836,13 @@ def appeal_request_independent_study(*, actor, appeal):
     """The Board asks the Consejo for an independent study; the Consejo rules in 15 days."""
     access.require(actor, "board.manage")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.track != AppealTrack.ORDINARY or appeal.status not in (AppealStatus.FILED,
-                                                                     AppealStatus.NEW_STUDY):
-        raise DomainError(_("El estudio independiente procede en la vía ordinaria, tras el "
-                            "nuevo estudio."))
+    if appeal.track != AppealTrack.ORDINARY or appeal.status not in (
+        AppealStatus.FILED,
+        AppealStatus.NEW_STUDY,
+    ):
+        raise DomainError(
+            _("El estudio independiente procede en la vía ordinaria, tras el nuevo estudio.")
+        )
     now = timezone.now()
     appeal.status = AppealStatus.INDEPENDENT_STUDY
     appeal.consejo_ruling_due_at = clocks.due_at(Clock.APPEAL_CONSEJO_RULING, now)
@@ -676,16 +888,26 @@ def session_close(*, actor, session):
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.IN_SESSION:
         raise DomainError(_("Sólo se cierra una sesión abierta."))
-    drafts = list(Decision.objects.filter(session=session, status=DecisionStatus.DRAFT)
-                  .values_list("number", flat=True))
+    drafts = list(
+        Decision.objects.filter(session=session, status=DecisionStatus.DRAFT).values_list(
+            "number", flat=True
+        )
+    )
     if drafts:
-        raise DomainError(_("Hay acuerdos sin confirmar: %(list)s. Confírmelos o corríjalos antes "
-                            "de cerrar.") % {"list": ", ".join(drafts)})
-    pending = list(AgendaItem.objects.filter(session=session, status=AgendaItemStatus.PENDING)
-                   .select_related("case").order_by("position"))
+        raise DomainError(
+            _("Hay acuerdos sin confirmar: %(list)s. Confírmelos o corríjalos antes de cerrar.")
+            % {"list": ", ".join(drafts)}
+        )
+    pending = list(
+        AgendaItem.objects.filter(session=session, status=AgendaItemStatus.PENDING)
+        .select_related("case")
+        .order_by("position")
+    )
     if pending:
-        raise DomainError(_("Quedan puntos sin tratar: %(list)s. Resuélvalos o difiéralos con su "
-                            "motivo.") % {"list": ", ".join(i.case.file_number for i in pending)})
+        raise DomainError(
+            _("Quedan puntos sin tratar: %(list)s. Resuélvalos o difiéralos con su motivo.")
+            % {"list": ", ".join(i.case.file_number for i in pending)}
+        )
     session.status = SessionStatus.CLOSED
     session.closed_at = timezone.now()
     return save(session, actor, _("Sesión concluida"))
@@ -697,8 +919,11 @@ def agenda_item_move(*, actor, item, direction):
     access.require(actor, "board.manage")
     if direction not in ("up", "down"):
         raise DomainError(_("Dirección no válida."))
-    items = list(AgendaItem.objects.select_for_update().filter(session_id=item.session_id)
-                 .order_by("position", "pk"))
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(session_id=item.session_id)
+        .order_by("position", "pk")
+    )
     index = next((i for i, row in enumerate(items) if row.pk == item.pk), None)
     if index is None:
         raise DomainError(_("El punto no pertenece a la sesión."))
@@ -735,11 +960,18 @@ def rediscussion_request_record(*, actor, case, requested_by_name, reason, recei
     received_at = received_at or timezone.now()
     if received_at > timezone.now() + timezone.timedelta(minutes=5):
         raise DomainError(_("La fecha de recepción no puede estar en el futuro."))
-    return save(RediscussionRequest(
-        case=case, requested_by_name=requested_by_name.strip(), reason=reason.strip(),
-        received_at=received_at, due_at=clocks.due_at(Clock.REDISCUSSION, received_at),
-        recorded_by=actor,
-    ), actor, _("Solicitud de nueva discusión recibida"))
+    return save(
+        RediscussionRequest(
+            case=case,
+            requested_by_name=requested_by_name.strip(),
+            reason=reason.strip(),
+            received_at=received_at,
+            due_at=clocks.due_at(Clock.REDISCUSSION, received_at),
+            recorded_by=actor,
+        ),
+        actor,
+        _("Solicitud de nueva discusión recibida"),
+    )
 
 
 @transaction.atomic
@@ -749,8 +981,9 @@ def agenda_item_add_rediscussion(*, actor, session, request):
     request = RediscussionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RediscussionStatus.OPEN:
         raise DomainError(_("La solicitud ya está en un orden del día o fue resuelta."))
-    item = agenda_item_add(actor=actor, session=session, case=request.case,
-                           kind=AgendaItemKind.REDISCUSSION)
+    item = agenda_item_add(
+        actor=actor, session=session, case=request.case, kind=AgendaItemKind.REDISCUSSION
+    )
     request.status = RediscussionStatus.ON_AGENDA
     request.agenda_item = item
     save(request, actor, _("Nueva discusión en el orden del día"))
@@ -768,19 +1001,33 @@ def observation_record(*, actor, item, text):
     item = AgendaItem.objects.select_related("session").get(pk=item.pk)
     rows = [row for row in board_membership(actor, item.session) if row.member.is_civil_society]
     if not rows or not case_visible(actor, item.case_id):
-        raise DomainError(_("Sólo integrantes de la sociedad civil convocados a esta sesión "
-                            "registran observaciones."))
+        raise DomainError(
+            _(
+                "Sólo integrantes de la sociedad civil convocados a esta sesión "
+                "registran observaciones."
+            )
+        )
     session = item.session
-    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.PAPERS_SENT) or \
-            session.scheduled_at <= timezone.now():
+    if (
+        session.status not in (SessionStatus.SCHEDULED, SessionStatus.PAPERS_SENT)
+        or session.scheduled_at <= timezone.now()
+    ):
         raise DomainError(_("Las observaciones se registran antes de que inicie la sesión."))
     if item.status != AgendaItemStatus.PENDING:
         raise DomainError(_("El punto ya no está pendiente."))
     if not (text or "").strip():
         raise DomainError(_("Escriba la observación."))
-    return save(Observation(agenda_item=item, member=rows[0].member, author=actor,
-                            text=text.strip(), recorded_at=timezone.now()),
-                actor, _("Observación registrada"))
+    return save(
+        Observation(
+            agenda_item=item,
+            member=rows[0].member,
+            author=actor,
+            text=text.strip(),
+            recorded_at=timezone.now(),
+        ),
+        actor,
+        _("Observación registrada"),
+    )
 
 
 @transaction.atomic
@@ -795,8 +1042,7 @@ def session_papers_generate(*, actor, session):
         raise DomainError(_("La carpeta ya se envió a la Junta: está congelada."))
     if session.status == SessionStatus.CLOSED:
         raise DomainError(_("La sesión ya concluyó."))
-    if not AgendaItem.objects.filter(session=session,
-                                     status=AgendaItemStatus.PENDING).exists():
+    if not AgendaItem.objects.filter(session=session, status=AgendaItemStatus.PENDING).exists():
         raise DomainError(_("El orden del día no tiene puntos pendientes."))
     pdf = papers_render(session)
     name, digest = pdf_store(f"board-papers/sesion-{session.kind}-{session.number}", pdf)
@@ -821,15 +1067,26 @@ def session_papers_send(*, actor, session, at=None):
     if session.status == SessionStatus.SCHEDULED:
         session.status = SessionStatus.PAPERS_SENT
     save(session, actor, _("Carpeta enviada a la Junta"))
-    for row in Attendance.objects.select_for_update().filter(session=session,
-                                                             papers_sent_at__isnull=True):
+    for row in Attendance.objects.select_for_update().filter(
+        session=session, papers_sent_at__isnull=True
+    ):
         row.papers_sent_at = at
         save(row, actor, _("Carpeta enviada"))
     return session
 
 
-DRAFT_FIELDS = ("resolution", "legal_basis", "text", "confirmed_risk_level", "votes_for",
-                "votes_against", "votes_abstaining", "dissent", "withdrawal_ground", "supersedes")
+DRAFT_FIELDS = (
+    "resolution",
+    "legal_basis",
+    "text",
+    "confirmed_risk_level",
+    "votes_for",
+    "votes_against",
+    "votes_abstaining",
+    "dissent",
+    "withdrawal_ground",
+    "supersedes",
+)
 
 
 @transaction.atomic

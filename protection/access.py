@@ -125,6 +125,7 @@ VIEW_POLICY = {
     "risk:study_summary": STAFF,
     "risk:study_open": roles_for("study.assign"),
     "risk:study_edit": roles_for("study.edit"),
+    "risk:study_preview": roles_for("study.edit"),
     "risk:study_submit": roles_for("study.edit"),
     "risk:study_approve": roles_for("study.approve"),
     "risk:study_return": roles_for("study.approve"),

@@ -64,12 +64,14 @@ def _study_create(*, actor, case, analyst, kind):
     if analyst.role != "analyst":
         raise DomainError(_("El estudio debe asignarse a una persona analista de riesgo."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status not in (CaseStatus.RISK_EVALUATION, CaseStatus.REEVALUATION):
+    appeal_study = kind in (StudyKind.APPEAL, StudyKind.INDEPENDENT)
+    if not appeal_study and case.status not in (CaseStatus.RISK_EVALUATION,
+                                                CaseStatus.REEVALUATION):
         raise DomainError(
             _("Sólo puede abrirse un estudio cuando el expediente está en evaluación o "
               "revaluación (ahora: «%(status)s»).") % {"status": case.get_status_display()})
-    if case.risk_studies.filter(status__in=[StudyStatus.DRAFT, StudyStatus.SUBMITTED,
-                                            StudyStatus.RETURNED]).exists():
+    if case.risk_studies.filter(kind=kind, status__in=[StudyStatus.DRAFT, StudyStatus.SUBMITTED,
+                                                       StudyStatus.RETURNED]).exists():
         raise DomainError(_("Ya hay un estudio en curso para este expediente."))
     now = timezone.now()
     if kind == StudyKind.INITIAL and case.risk_study_due_at:
@@ -79,8 +81,25 @@ def _study_create(*, actor, case, analyst, kind):
         case.risk_study_due_at = due
         case.recompute_next_deadline()
         save(case, actor)
-    return save(RiskStudy(case=case, kind=kind, analyst=analyst, requested_at=now, due_at=due),
-                actor, _("Estudio asignado"))
+    study = save(RiskStudy(case=case, kind=kind, analyst=analyst, requested_at=now, due_at=due),
+                 actor, _("Estudio asignado"))
+    if kind in (StudyKind.APPEAL, StudyKind.INDEPENDENT):
+        _link_to_appeal(actor, case, study)
+    return study
+
+
+def _link_to_appeal(actor, case, study):
+    """The new (art. 58) or independent study belongs to the open appeal it answers."""
+    from measures.models import Appeal, AppealStatus
+
+    field, status = (("new_study", AppealStatus.NEW_STUDY) if study.kind == StudyKind.APPEAL
+                     else ("independent_study", AppealStatus.INDEPENDENT_STUDY))
+    appeal = (Appeal.objects.select_for_update()
+              .filter(case=case, status=status, **{f"{field}__isnull": True})
+              .order_by("-filed_at").first())
+    if appeal is not None:
+        setattr(appeal, field, study)
+        save(appeal, actor, _("Estudio vinculado a la inconformidad"))
 
 
 EDITABLE_FIELDS = ("narrative_context", "differential_considerations", "person_own_view",
@@ -206,7 +225,7 @@ def risk_study_approve(*, actor, study):
     study.approved_by = actor
     study.approved_at = timezone.now()
     save(study, actor, _("Estudio aprobado"))
-    if study.kind in (StudyKind.INITIAL, StudyKind.REEVALUATION):
+    if case.status in (CaseStatus.RISK_EVALUATION, CaseStatus.REEVALUATION):
         lifecycle.transition(case, "study_approve")
     case.current_risk_level = study.resulting_level
     case.recompute_next_deadline()

@@ -142,3 +142,59 @@ def test_voluntary_exit_ends_measures(reception, analyst, analyst2, coordinator,
     assert case.status == CaseStatus.CLOSED
     assert case.closure_reason == ClosureReason.VOLUNTARY_EXIT
     assert not case.granted_measures.filter(ended_at__isnull=True).exists()
+
+
+def test_appeal_against_denial_reopens_the_case_with_a_new_study(reception, analyst, analyst2,
+                                                                 coordinator, authority):
+    from measures.models import Appeal, AppealStatus, AppealTrack
+
+    case = wf.register(reception)
+    wf.admit(reception, case)
+    wf.complete_study(analyst, analyst2, case)
+    session = wf.board_with_quorum(coordinator)
+    item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
+                                            kind="incorporation")
+    denial = measure_services.decision_record(
+        actor=coordinator, case=case, agenda_item=item, resolution=Resolution.DENY,
+        legal_basis="Art. 29", text="Se niega la incorporación.", votes_for=5)
+    measure_services.decision_confirm(actor=coordinator, decision=denial)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.closure_reason == ClosureReason.DENIED
+
+    appeal = measure_services.appeal_file(actor=reception, case=case,
+                                          track=AppealTrack.ORDINARY, against_decision=denial,
+                                          grounds="No se valoró la amenaza del 3 de mayo.")
+    case.refresh_from_db()
+    assert appeal.status == AppealStatus.NEW_STUDY
+    assert case.status == CaseStatus.RISK_EVALUATION and case.closed_at is None
+    study = risk_services.risk_study_open(actor=coordinator, case=case, analyst=analyst,
+                                          kind="appeal")
+    assert Appeal.objects.get(pk=appeal.pk).new_study == study
+
+
+def test_appeal_out_of_time_is_recorded_as_inadmissible(reception, coordinator, analyst,
+                                                        analyst2, authority):
+    from measures.models import AppealStatus, AppealTrack
+
+    case = wf.register(reception)
+    wf.admit(reception, case)
+    wf.complete_study(analyst, analyst2, case)
+    decision = wf.grant(coordinator, case, authority)
+    late = decision.confirmed_at + timedelta(days=31)
+    appeal = measure_services.appeal_file(actor=reception, case=case,
+                                          track=AppealTrack.ORDINARY, against_decision=decision,
+                                          grounds="Inconforme.", filed_at=late)
+    assert appeal.status == AppealStatus.INADMISSIBLE and appeal.pk
+
+
+def test_reception_records_delivery_of_urgent_measures(reception, authority):
+    case = wf.register(reception, urgent=True)
+    issued = measure_services.urgent_measures_issue(
+        actor=reception, case=case,
+        measures=[{"measure_type": f.measure_type("escorts"), "covered": f.beneficiary_of(case),
+                   "authority": authority}])
+    measure_services.implementation_event_record(
+        actor=reception, measure=issued[0], kind=EventKind.DELIVERY, occurred_at=timezone.now(),
+        outcome=EventOutcome.OK, notes="Escoltas en el domicilio.")
+    case.refresh_from_db()
+    assert case.urgent_implemented_at is not None

@@ -131,3 +131,13 @@ def break_glass_active(user):
     if user is None or not user.is_authenticated or user.role != Role.ADMINISTRATOR:
         return False
     return BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).exists()
+
+
+def demo_totp_device(user):
+    """A confirmed TOTP device named "demo" for a demo user (seed_demo only). Its key is random;
+    the login page lists it with the current code while DEMO_MODE is on."""
+    if settings.OTP_REQUIRED and not settings.DEMO_MODE and not settings.DEBUG:
+        raise PermissionDenied(_("Los dispositivos de demostración sólo existen en la demo."))
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"confirmed": True})
+    return device

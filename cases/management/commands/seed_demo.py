@@ -23,6 +23,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+
+from protection.security.services import demo_totp_device
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -533,6 +535,9 @@ class Seeder:
             )
             user.password = password
             save(user, None, _("Usuario de demostración"))
+            # Two-factor login is on in the embedded run too: each demo user gets a TOTP device
+            # whose key and current code the login page shows (DEMO_MODE only).
+            demo_totp_device(user)
             setattr(self, username, user)
 
     def _board_members(self):
