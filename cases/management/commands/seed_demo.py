@@ -23,8 +23,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-
-from protection.security.services import demo_totp_device
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -78,6 +76,7 @@ from protection import clocks
 from protection.history import save
 from protection.models import Clock, DurationUnit, Role, User
 from protection.numbering import number_next
+from protection.security.services import demo_totp_device
 from risk import services as risk_services
 from risk.models import ReevaluationTrigger, RiskFactor, RiskLevel, RiskStudy, StudyKind
 
