@@ -95,7 +95,9 @@ def _unquote(text: str) -> str:
 
 
 def _quote(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
+    )
     parts = escaped.split("\n")
     if len(parts) == 1:
         return f'"{escaped}"'
@@ -275,7 +277,9 @@ def fill_es_mx(entries: list[Entry]) -> None:
             entry.msgstr = entry.msgid
         else:
             count = max(2, len(entry.msgstr_plural))
-            entry.msgstr_plural = {i: entry.msgid if i == 0 else entry.msgid_plural for i in range(count)}
+            entry.msgstr_plural = {
+                i: entry.msgid if i == 0 else entry.msgid_plural for i in range(count)
+            }
 
 
 def load_dictionary(path: Path = EN_DICTIONARY) -> dict[str, str | list[str]]:
@@ -335,7 +339,9 @@ def rewrite(path: Path, entries: list[Entry]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--no-make", action="store_true", help="skip makemessages")
     parser.add_argument("--no-compile", action="store_true", help="skip compilemessages")
     parser.add_argument("--unused", action="store_true", help="list dictionary keys no entry uses")
@@ -357,10 +363,21 @@ def main(argv: list[str] | None = None) -> int:
         for locale in LANGUAGES:
             run(["msgfmt", "--check", "-o", os.devnull, str(po_path(locale))])
     if not options.no_compile:
-        run([project_python(), "manage.py", "compilemessages", "--verbosity=0", "--ignore=.venv", "--ignore=var"])
+        run(
+            [
+                project_python(),
+                "manage.py",
+                "compilemessages",
+                "--verbosity=0",
+                "--ignore=.venv",
+                "--ignore=var",
+            ]
+        )
 
     used = {entry.key for entry in en_entries if entry.msgid}
-    print(f"es_MX: {len(used)} entries filled; en: {len(used) - len(missing)} translated, {len(missing)} missing")
+    print(
+        f"es_MX: {len(used)} entries filled; en: {len(used) - len(missing)} translated, {len(missing)} missing"
+    )
     if options.unused:
         for key in sorted(set(dictionary) - used):
             print(f"unused dictionary key: {key!r}")
