@@ -133,7 +133,7 @@ def _hide(value, threshold):
     return value
 
 
-def _shorten(text, limit=30):
+def _shorten(text, limit=26):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

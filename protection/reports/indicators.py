@@ -211,22 +211,39 @@ def _params(dialect, filters, now, buckets, reasons):
 # --- one row per case, then one aggregate ----------------------------------------------------
 
 
-def _first_requests_sql():
+def _candidates_sql(dialect, filters):
+    """Cases with a request inside the period (an index range on received_at): a superset of
+    the cohort that keeps the per-case aggregates small when the period is. None for all time.
+    """
+    if filters.start is None and filters.end is None:
+        return None
+    received = q.col(ProtectionRequest, "received_at")
+    return (
+        f"SELECT {q.col(ProtectionRequest, 'case')} FROM {q.table(ProtectionRequest)}"
+        f" WHERE {q.period_condition(dialect, received, filters)}"
+    )
+
+
+def _restrict(case_column, candidates, joiner="WHERE"):
+    return f" {joiner} {case_column} IN ({candidates})" if candidates else ""
+
+
+def _first_requests_sql(candidates=None):
     r = q.table(ProtectionRequest)
     case = q.col(ProtectionRequest, "case")
     return (
         f"SELECT {case} AS case_id, MIN({q.col(ProtectionRequest, 'received_at')})"
-        f" AS req_at FROM {r} GROUP BY {case}"
+        f" AS req_at FROM {r}{_restrict(case, candidates)} GROUP BY {case}"
     )
 
 
-def _studies_sql():
+def _studies_sql(candidates=None):
     case = q.col(RiskStudy, "case")
     approved = q.col(RiskStudy, "approved_at")
     return (
         f"SELECT {case} AS case_id, MIN({approved}) AS study_at FROM {q.table(RiskStudy)}"
         f" WHERE {q.col(RiskStudy, 'status')} = %(study_approved)s"
-        f" AND {approved} IS NOT NULL GROUP BY {case}"
+        f" AND {approved} IS NOT NULL{_restrict(case, candidates, 'AND')} GROUP BY {case}"
     )
 
 
@@ -234,6 +251,7 @@ def _per_case_sql(dialect, rules, filters, reasons):
     """The cohort: cases whose first request falls in the period and that match the party
     filters, one row each, with comparable timestamps, deadlines and durations per milestone."""
     ts, due, secs = dialect.ts, dialect.due, dialect.seconds_between
+    candidates = _candidates_sql(dialect, filters)
     d_case, d_conf, d_notified = (
         q.col(Decision, n) for n in ("case", "confirmed_at", "notified_at")
     )
@@ -244,6 +262,7 @@ def _per_case_sql(dialect, rules, filters, reasons):
         f" {ts(q.col(Decision, 'notification_due_at'))} < %(now)s THEN 1 ELSE 0 END)"
         f" AS notify_overdue_n"
         f" FROM {q.table(Decision)} WHERE {q.col(Decision, 'status')} = %(decision_confirmed)s"
+        f"{_restrict(d_case, candidates, 'AND')}"
         f" AND {d_conf} IS NOT NULL GROUP BY {d_case}"
     )
     G = GrantedMeasure
@@ -258,14 +277,14 @@ def _per_case_sql(dialect, rules, filters, reasons):
         f" SUM(CASE WHEN {g_impl} IS NULL AND {q.col(G, 'ended_at')} IS NULL"
         f" AND {ts(q.col(G, 'implementation_due_at'))} < %(now)s THEN 1 ELSE 0 END)"
         f" AS impl_overdue_n"
-        f" FROM {q.table(G)} GROUP BY {g_case}"
+        f" FROM {q.table(G)}{_restrict(g_case, candidates)} GROUP BY {g_case}"
     )
     ag_case = q.col(Aggression, "case")
     aggressions = (
         f"SELECT {ag_case} AS case_id,"
         f" MAX(CASE WHEN {q.col(Aggression, 'after_request')} = %(true)s THEN 1 ELSE 0 END)"
         f" AS ag_after, MAX({q.col(Aggression, 'occurred_on')}) AS ag_last_on"
-        f" FROM {q.table(Aggression)} GROUP BY {ag_case}"
+        f" FROM {q.table(Aggression)}{_restrict(ag_case, candidates)} GROUP BY {ag_case}"
     )
     ap_case = q.col(Appeal, "case")
     appeals = (
@@ -276,7 +295,8 @@ def _per_case_sql(dialect, rules, filters, reasons):
         f" AND {q.col(Appeal, 'consejo_ruled_at')} IS NULL)"
         f" THEN 1 ELSE 0 END) AS appeal_overdue_n"
         f" FROM {q.table(Appeal)} WHERE {q.col(Appeal, 'status')} NOT IN"
-        f" (%(appeal_resolved)s, %(appeal_inadmissible)s) GROUP BY {ap_case}"
+        f" (%(appeal_resolved)s, %(appeal_inadmissible)s){_restrict(ap_case, candidates, 'AND')}"
+        f" GROUP BY {ap_case}"
     )
     through = AdmissibilityDecision.reasons.through
     t_dec = q.col(through, "admissibilitydecision")
@@ -285,7 +305,16 @@ def _per_case_sql(dialect, rules, filters, reasons):
         f", MAX(CASE WHEN {t_reason} = %(r{i})s THEN 1 ELSE 0 END) AS r{i}"
         for i in range(len(reasons))
     )
-    reason_flags = f"SELECT {t_dec} AS decision_id{flags} FROM {q.table(through)} GROUP BY {t_dec}"
+    decisions_in = (
+        f"SELECT id FROM {q.table(AdmissibilityDecision)}"
+        f" WHERE {q.col(AdmissibilityDecision, 'case')} IN ({candidates})"
+        if candidates
+        else None
+    )
+    reason_flags = (
+        f"SELECT {t_dec} AS decision_id{flags} FROM {q.table(through)}"
+        f"{_restrict(t_dec, decisions_in)} GROUP BY {t_dec}"
+    )
 
     def c(name):
         return f"c.{q.col(Case, name)}"
@@ -325,11 +354,12 @@ def _per_case_sql(dialect, rules, filters, reasons):
         f" CASE WHEN gm.any_impl_at IS NOT NULL"
         f" AND ag.ag_last_on >= {dialect.local_date('gm.any_impl_at')} THEN 1 ELSE 0 END"
         f" AS ag_after_impl"
-        f" FROM {q.table(Case)} c JOIN ({_first_requests_sql()}) fr ON fr.case_id = c.id"
+        f" FROM {q.table(Case)} c"
+        f" JOIN ({_first_requests_sql(candidates)}) fr ON fr.case_id = c.id"
         f" LEFT JOIN {q.table(AdmissibilityDecision)} adm"
         f" ON adm.{q.col(AdmissibilityDecision, 'case')} = c.id"
         f" LEFT JOIN ({reason_flags}) rf ON rf.decision_id = adm.id"
-        f" LEFT JOIN ({_studies_sql()}) st ON st.case_id = c.id"
+        f" LEFT JOIN ({_studies_sql(candidates)}) st ON st.case_id = c.id"
         f" LEFT JOIN ({decisions}) de ON de.case_id = c.id"
         f" LEFT JOIN ({measures}) gm ON gm.case_id = c.id"
         f" LEFT JOIN ({aggressions}) ag ON ag.case_id = c.id"

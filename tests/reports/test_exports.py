@@ -307,7 +307,7 @@ def test_background_export_is_written_to_the_audit_log(client, people, cases, ba
     assert audit.AuditEntry.objects.filter(action="export", object_id=str(job.pk)).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_claim_a_job_once(people):
     job = ExportJob.objects.create(
         requested_by=people["coordinator"],
