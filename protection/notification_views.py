@@ -102,7 +102,8 @@ def flag_list(request):
 
 
 def _may_see_schedule(user):
-    return user.is_superuser or user.is_staff or user.role == Role.ADMINISTRATOR
+    # As declared in protection.access.VIEW_POLICY: system administrators and the coordination.
+    return user.is_superuser or user.is_staff or user.role in (Role.ADMINISTRATOR, Role.COORDINATOR)
 
 
 def schedule_words(schedule):
@@ -123,7 +124,9 @@ def schedule_words(schedule):
 def schedule(request):
     """The periodic jobs (protection/schedules.py) with their last run, for administrators."""
     if not _may_see_schedule(request.user):
-        raise PermissionDenied(_("Sólo la administración del sistema ve la programación."))
+        raise PermissionDenied(
+            _("Sólo la administración del sistema y la Coordinación ven la programación.")
+        )
     runs = {run.name: run for run in PeriodicRun.objects.filter(name__in=[j.name for j in JOBS])}
     rows = [
         {"job": job, "when": schedule_words(job.schedule), "run": runs.get(job.name)}

@@ -10,6 +10,8 @@ and the work waits as a row (Letter, Notification) for the periodic sweeper.
 """
 
 import logging
+import smtplib
+import socket
 import threading
 import time
 from pathlib import Path
@@ -22,8 +24,15 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-# Worth retrying: the database or the mail server did not answer (SMTPException is an OSError).
-TRANSIENT = (OperationalError, InterfaceError, OSError)
+# Worth retrying: the database, the network or the mail server did not answer.
+TRANSIENT = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPException,
+)
 
 RELIABLE = {
     "bind": True,
