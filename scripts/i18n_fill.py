@@ -338,6 +338,17 @@ def rewrite(path: Path, entries: list[Entry]) -> None:
         run(["msgcat", "--add-location=file", "-o", str(path), str(path)])
 
 
+_DATE_LINE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.M)
+
+
+def keep_if_only_dates_changed(path: Path, before: str | None) -> None:
+    """makemessages stamps a new date on every run: keep the old file when nothing else changed."""
+    if before is not None and _DATE_LINE.sub(
+        "", path.read_text(encoding="utf-8")
+    ) == _DATE_LINE.sub("", before):
+        path.write_text(before, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -347,17 +358,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unused", action="store_true", help="list dictionary keys no entry uses")
     options = parser.parse_args(argv)
 
+    before = {
+        locale: po_path(locale).read_text(encoding="utf-8") if po_path(locale).exists() else None
+        for locale in LANGUAGES
+    }
     if not options.no_make:
         run([project_python(), "manage.py", *makemessages_args(), "--verbosity=0"])
 
     es_entries = parse_po(po_path("es_MX").read_text(encoding="utf-8"))
     fill_es_mx(es_entries)
     rewrite(po_path("es_MX"), es_entries)
+    keep_if_only_dates_changed(po_path("es_MX"), before["es_MX"])
 
     dictionary = load_dictionary()
     en_entries = parse_po(po_path("en").read_text(encoding="utf-8"))
     missing = fill_en(en_entries, dictionary)
     rewrite(po_path("en"), en_entries)
+    keep_if_only_dates_changed(po_path("en"), before["en"])
 
     if shutil.which("msgfmt"):
         for locale in LANGUAGES:
