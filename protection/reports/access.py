@@ -31,3 +31,29 @@ def require(user, action):
     """For views: a user of the wrong role gets 403."""
     if not can(user, action):
         raise PermissionDenied(action)
+
+
+# Which roles may open each page (URL name), for protection.access.VIEW_POLICY and its
+# middleware. They belong in that table; until they are written there, ReportsConfig.ready()
+# adds the ones it lacks (an entry written there wins).
+VIEW_POLICY = {
+    "reports:indicators": REPORT_POLICY["reports.indicators"]
+    | REPORT_POLICY["reports.indicators_board"],
+    "reports:aggressions": REPORT_POLICY["reports.aggressions"],
+    "reports:annual": REPORT_POLICY["reports.annual"],
+    "reports:annual_pdf": REPORT_POLICY["reports.annual"],
+    "reports:exports": REPORT_POLICY["reports.export"],
+    "reports:export": REPORT_POLICY["reports.export"],
+    "reports:export_job": REPORT_POLICY["reports.export"],
+    "reports:export_download": REPORT_POLICY["reports.export"],
+}
+
+
+def register_view_policy():
+    from protection import access as project_access
+
+    table = getattr(project_access, "VIEW_POLICY", None)
+    if table is None:
+        return
+    for name, roles in VIEW_POLICY.items():
+        table.setdefault(name, roles)

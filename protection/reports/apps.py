@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import sqlite_functions
+        from . import access, sqlite_functions
 
         sqlite_functions.connect_signal()
+        access.register_view_policy()
