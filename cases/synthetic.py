@@ -8,14 +8,19 @@ their lines, granted measures with implementation events, letters (rows only, no
 appeals, re-evaluations, and simple-history rows for all of it.
 
 How it stays fast (100,000 cases in minutes on two cores):
-- every case is simulated in memory first, from its request to the reference date ("as of"), one
-  random stream per case; rows are plain tuples with primary keys allocated up front;
-- on PostgreSQL every table is loaded with COPY (psycopg 3 `cursor.copy()`), all in ONE
-  transaction, so a failed run leaves nothing behind. Secondary indexes of the big tables are
-  dropped inside that transaction and rebuilt after their COPY (a rollback restores them);
-  foreign keys stay on and are checked at the end of each COPY;
+- each case is simulated from its request to the reference date ("as of") with its own random
+  stream; rows are plain tuples with primary keys allocated up front. Cases are simulated in
+  chunks; a writer thread loads one chunk while the next is simulated;
+- on PostgreSQL every table is loaded with binary COPY (psycopg 3 `cursor.copy()`), all in ONE
+  transaction, so a failed run leaves nothing behind. For large runs the loaded tables' foreign
+  keys and the big tables' secondary indexes are dropped inside that transaction and re-created
+  at the end (one set-based check per foreign key, one sort per index); tables emptied in the
+  same transaction are loaded with COPY FREEZE, so no VACUUM is needed afterwards;
 - history rows are written in bulk next to the rows: a "+" row per record, plus "~" rows for the
-  changes of cases and granted measures, with the date and the person who acted.
+  changes of cases, granted measures, sessions and attendance, each with its date and the person
+  who acted. Case history is replayed in time order.
+- decisions, letters, agenda items and sessions are kept until every case is simulated, then
+  numbered (per year, in the order issued) and positioned, and written last.
 Other databases (SQLite) work through executemany, for small N only.
 
 Same seed and same reference date give the same data. Times are aware UTC; clocks come from the
@@ -51,7 +56,7 @@ USERNAME_PREFIX = "syn."  # synthetic staff users; --reset deletes them
 MAX_CASES = 1_000_000  # per-case random streams are seeded with seed * 1_000_003 + index
 CASES_PER_SESSION = 30
 SESSION_HOURS = [10, 13, 16, 9, 11.5, 14.5, 17.5, 8, 12, 15, 18, 19]
-ITEMS_PER_CASE = 1.45  # Board agenda items per case over the window (measured), to size sessions
+ITEMS_PER_CASE = 1.65  # Board agenda items per case over the window (measured), to size sessions
 CHUNK_CASES = 5_000  # cases simulated per chunk handed to the writer
 BULK_FROM_CASES = 2_000  # from this size on, PostgreSQL loads drop and re-create FKs and indexes
 INDEX_DEFER_ROWS = 50_000  # tables expected to get more rows have their indexes built at the end
@@ -1107,6 +1112,7 @@ class Synth:
         self.m = apps.get_model
         self._deadline_case = self.m("cases", "Case")()
         self._load_reference()
+        self._derived_person_fields()
         self._define_tables()
 
     # reference data and tables ----------------------------------------------------------------
@@ -1176,6 +1182,23 @@ class Synth:
             TEMPLATE_VERSION = "oficio"
         self.template_version = TEMPLATE_VERSION
 
+    def _derived_person_fields(self):
+        """Columns Person.save() derives from others (keyed hashes of the encrypted contact
+        channels, for exact search): computed the same way here, since COPY skips save()."""
+        names = {f.attname for f in self.m("cases", "Person")._meta.concrete_fields}
+        self.person_derived_cols = ""
+        self._blind_index = None
+        if {"phone_index", "email_index"} <= names:
+            from protection.security.crypto import blind_index
+
+            self._blind_index = blind_index
+            self.person_derived_cols = " phone_index email_index"
+
+    def person_derived(self, phone, email):
+        if self._blind_index is None:
+            return ()
+        return self._blind_index(phone), self._blind_index(email)
+
     def _define_tables(self):
         m = self.m
         T = {}
@@ -1228,7 +1251,7 @@ class Synth:
             "id version given_names family_names preferred_name gender birth_year indigenous "
             "ethnic_identity languages needs_interpreter disability profile_type "
             "field_of_work organisation state_id municipality rural phone email home_address "
-            "safe_contact_notes created_at",
+            "safe_contact_notes created_at" + self.person_derived_cols,
             hist_date="created_at",
             hist_reason="Registro en solicitud",
         )
@@ -1702,6 +1725,7 @@ class Synth:
             for at in slots
         ]
         self.slot_items = [[] for _ in slots]
+        self.slot_capacity = 0 if k == 1 else CASES_PER_SESSION * 3 // 2
         self.slot_attendance = []
         for j, _at in enumerate(slots):
             r = random.Random(self.seed * 7919 + j)  # noqa: S311 - synthetic data, not secrets
@@ -1717,8 +1741,14 @@ class Synth:
 
     def _slot_for(self, ready):
         """The first session whose papers are due after the case is ready (one day to prepare
-        them); None when it is beyond the known schedule."""
+        them) and whose agenda is not full; None when it is beyond the known schedule. A
+        monthly Board takes every case that is ready; a Board that meets several times a week
+        spreads them (otherwise the first session after each weekend would take them all)."""
         j = bisect.bisect_left(self.slot_papers_due, ready + D)
+        cap = self.slot_capacity
+        if cap:
+            while j < len(self.slot_at) and len(self.slot_items[j]) >= cap:
+                j += 1
         return j if j < len(self.slot_at) else None
 
     # derived values ----------------------------------------------------------------------------
@@ -2301,6 +2331,7 @@ class CaseStory:
                 address,
                 notes,
                 at,
+                *self.s.person_derived(phone, email),
             ),
             user=user,
         )
