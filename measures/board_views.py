@@ -131,11 +131,7 @@ def sessions(request):
 
 def _session_context(session, request):
     present, required, has_quorum, civil = services.session_quorum(session)
-    attendance = list(
-        Attendance.objects.filter(session=session)
-        .select_related("member__substitute_for")
-        .order_by("member__seat", "member__substitute_for_id", "member__name")
-    )
+    attendance = sel.attendance_in_seat_order(session)
     latest_batch = LetterBatch.objects.filter(session=session).first()
     return {
         "session": session,
@@ -171,12 +167,17 @@ def session_detail(request, pk):
 @require_POST
 def attendance(request, pk, member_pk):
     session = get_object_or_404(BoardSession, pk=pk)
-    row = get_object_or_404(Attendance.objects.select_related("member"), session=session,
-                            member_id=member_pk)
+    row = get_object_or_404(
+        Attendance.objects.select_related("member"), session=session, member_id=member_pk
+    )
     error = None
     try:
-        services.attendance_record(actor=request.user, session=session, member=row.member,
-                                   present=request.POST.get("present") == "1")
+        services.attendance_record(
+            actor=request.user,
+            session=session,
+            member=row.member,
+            present=request.POST.get("present") == "1",
+        )
     except DomainError as exc:
         error = str(exc)
     if request.htmx:
@@ -232,17 +233,28 @@ def agenda_add(request, pk):
             )
             if candidate is None:
                 raise DomainError(_("El expediente ya no espera una decisión de la Junta."))
-            services.agenda_item_add(actor=request.user, session=session, case=candidate.case,
-                                     kind=candidate.kind, risk_study=candidate.study)
+            services.agenda_item_add(
+                actor=request.user,
+                session=session,
+                case=candidate.case,
+                kind=candidate.kind,
+                risk_study=candidate.study,
+            )
         elif kind == "appeal":
             appeal = get_object_or_404(Appeal, pk=object_id)
-            services.agenda_item_add(actor=request.user, session=session, case=appeal.case,
-                                     kind="appeal", appeal=appeal,
-                                     risk_study=appeal.independent_study or appeal.new_study)
+            services.agenda_item_add(
+                actor=request.user,
+                session=session,
+                case=appeal.case,
+                kind="appeal",
+                appeal=appeal,
+                risk_study=appeal.independent_study or appeal.new_study,
+            )
         elif kind == "rediscussion":
             request_row = get_object_or_404(RediscussionRequest, pk=object_id)
-            services.agenda_item_add_rediscussion(actor=request.user, session=session,
-                                                  request=request_row)
+            services.agenda_item_add_rediscussion(
+                actor=request.user, session=session, request=request_row
+            )
         else:
             raise Http404
         messages.success(request, _("Agregado al orden del día."))
@@ -257,14 +269,21 @@ def item_move(request, pk):
     item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=pk)
     error = None
     try:
-        services.agenda_item_move(actor=request.user, item=item,
-                                  direction=request.POST.get("direction", ""))
+        services.agenda_item_move(
+            actor=request.user, item=item, direction=request.POST.get("direction", "")
+        )
     except DomainError as exc:
         error = str(exc)
     if request.htmx:
-        return render(request, "board/_agenda.html",
-                      {"session": item.session, "items": sel.agenda_items(item.session),
-                       "agenda_error": error})
+        return render(
+            request,
+            "board/_agenda.html",
+            {
+                "session": item.session,
+                "items": sel.agenda_items(item.session),
+                "agenda_error": error,
+            },
+        )
     if error:
         messages.error(request, error)
     return redirect(_session_url(item.session_id, "orden-del-dia"))
@@ -277,8 +296,9 @@ def item_defer(request, pk):
     form = DeferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_defer(actor=request.user, item=item,
-                                       reason=form.cleaned_data["reason"])
+            services.agenda_item_defer(
+                actor=request.user, item=item, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -325,11 +345,15 @@ def item_presence(request, pk):
         data = form.cleaned_data
         try:
             if data["requested"] != item.beneficiary_requested_presence:
-                services.agenda_item_presence_requested(actor=request.user, item=item,
-                                                        requested=data["requested"])
-            services.agenda_item_presence(actor=request.user, item=item,
-                                          attended=data["attended"],
-                                          absence_waiver=data["absence_waiver"].strip())
+                services.agenda_item_presence_requested(
+                    actor=request.user, item=item, requested=data["requested"]
+                )
+            services.agenda_item_presence(
+                actor=request.user,
+                item=item,
+                attended=data["attended"],
+                absence_waiver=data["absence_waiver"].strip(),
+            )
             messages.success(request, _("Presencia de la persona beneficiaria registrada."))
         except DomainError as exc:
             _error(request, exc)
@@ -354,8 +378,10 @@ def decision_record(request, pk):
         "votes_for": present,
         "votes_against": 0,
         "votes_abstaining": 0,
-        "legal_basis": _("Artículos 8, 29, 32 y 33 de la Ley para la Protección de Personas "
-                         "Defensoras de Derechos Humanos y Periodistas"),
+        "legal_basis": _(
+            "Artículos 8, 29, 32 y 33 de la Ley para la Protección de Personas "
+            "Defensoras de Derechos Humanos y Periodistas"
+        ),
     }
     form = DecisionForm(request.POST or None, case=item.case, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -369,8 +395,11 @@ def decision_record(request, pk):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Acuerdo %(n)s en registro: agregue sus medidas y "
-                                            "confírmelo.") % {"n": decision.number})
+                messages.success(
+                    request,
+                    _("Acuerdo %(n)s en registro: agregue sus medidas y confírmelo.")
+                    % {"n": decision.number},
+                )
                 return redirect("measures:board_decision", pk=decision.pk)
     return render(request, "board/decision_form.html", {"item": item, "form": form})
 
@@ -378,8 +407,13 @@ def decision_record(request, pk):
 def _decision_get(pk):
     return get_object_or_404(
         Decision.objects.select_related(
-            "case", "session", "agenda_item__session", "confirmed_risk_level", "supersedes",
-            "recorded_by", "confirmed_by",
+            "case",
+            "session",
+            "agenda_item__session",
+            "confirmed_risk_level",
+            "supersedes",
+            "recorded_by",
+            "confirmed_by",
         ),
         pk=pk,
     )
@@ -390,10 +424,17 @@ def decision_detail(request, pk):
     decision = _decision_get(pk)
     case_get_for(request.user, decision.case_id)
     lines = list(
-        DecisionLine.objects.filter(decision=decision).select_related(
-            "measure_type", "covered__person", "covered__collective", "authority",
-            "target__measure_type", "target__authority", "result",
-        ).order_by("pk")
+        DecisionLine.objects.filter(decision=decision)
+        .select_related(
+            "measure_type",
+            "covered__person",
+            "covered__collective",
+            "authority",
+            "target__measure_type",
+            "target__authority",
+            "result",
+        )
+        .order_by("pk")
     )
     context = {"decision": decision, "lines": lines}
     if decision.status == DecisionStatus.DRAFT:
@@ -401,33 +442,38 @@ def decision_detail(request, pk):
             problems=services.decision_problems(decision),
             form=DecisionForm(
                 case=decision.case,
-                initial={
-                    name: getattr(decision, name) for name in services.DRAFT_FIELDS
-                },
+                initial={name: getattr(decision, name) for name in services.DRAFT_FIELDS},
             ),
             line_form=DecisionLineForm(case=decision.case),
             proposed=sel.dossier(decision.agenda_item, viewer=request.user)["proposed"]
-            if decision.agenda_item_id else [],
+            if decision.agenda_item_id
+            else [],
         )
     else:
         now = timezone.localtime().replace(second=0, microsecond=0)
         letters = list(
-            Letter.objects.filter(decision=decision).select_related(
-                "recipient_authority", "recipient_party__person",
-                "recipient_party__collective", "superseded_by",
-            ).order_by("recipient_kind", "pk", "version")
+            Letter.objects.filter(decision=decision)
+            .select_related(
+                "recipient_authority",
+                "recipient_party__person",
+                "recipient_party__collective",
+                "superseded_by",
+            )
+            .order_by("recipient_kind", "pk", "version")
         )
         for letter in letters:
             # One prefix per letter: the page holds a form per letter, ids must stay unique.
             prefix = _letter_prefix(letter.pk)
             letter.delivery_form = DeliveryForm(prefix=prefix, initial={"sent_at": now})
-            letter.ack_form = AcknowledgementForm(prefix=prefix,
-                                                  initial={"acknowledged_at": now})
+            letter.ack_form = AcknowledgementForm(prefix=prefix, initial={"acknowledged_at": now})
             letter.reissue_form = ReissueForm(prefix=prefix)
         context.update(
             letters=letters,
-            measures=list(decision.granted_measures.select_related(
-                "measure_type", "authority", "covered__person", "covered__collective")),
+            measures=list(
+                decision.granted_measures.select_related(
+                    "measure_type", "authority", "covered__person", "covered__collective"
+                )
+            ),
             superseded_by=decision.superseded_by.filter(status=DecisionStatus.CONFIRMED).first(),
         )
     return render(request, "board/decision.html", context)
@@ -440,14 +486,18 @@ def decision_edit(request, pk):
     form = DecisionForm(request.POST, case=decision.case)
     if form.is_valid():
         try:
-            services.decision_draft_update(actor=request.user, decision=decision,
-                                           fields=form.cleaned_data)
+            services.decision_draft_update(
+                actor=request.user, decision=decision, fields=form.cleaned_data
+            )
             messages.success(request, _("Acuerdo corregido."))
         except DomainError as exc:
             _error(request, exc)
     else:
-        messages.error(request, _("Revise los datos del acuerdo: %(e)s")
-                       % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
+        messages.error(
+            request,
+            _("Revise los datos del acuerdo: %(e)s")
+            % {"e": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
+        )
     return redirect("measures:board_decision", pk=decision.pk)
 
 
@@ -458,14 +508,16 @@ def decision_line_add(request, pk):
     form = DecisionLineForm(request.POST, case=decision.case)
     if form.is_valid():
         try:
-            services.decision_line_add(actor=request.user, decision=decision,
-                                       **form.cleaned_data)
+            services.decision_line_add(actor=request.user, decision=decision, **form.cleaned_data)
             messages.success(request, _("Medida agregada al acuerdo."))
         except DomainError as exc:
             _error(request, exc)
     else:
-        messages.error(request, _("Revise la medida: %(e)s")
-                       % {"e": "; ".join(" ".join(v) for v in form.errors.values())})
+        messages.error(
+            request,
+            _("Revise la medida: %(e)s")
+            % {"e": "; ".join(" ".join(v) for v in form.errors.values())},
+        )
     return redirect(reverse("measures:board_decision", args=[decision.pk]) + "#medidas")
 
 
@@ -490,8 +542,11 @@ def decision_confirm(request, pk):
     except DomainError as exc:
         _error(request, exc)
     else:
-        messages.success(request, _("Acuerdo %(n)s confirmado: sus oficios se generan en segundo "
-                                    "plano.") % {"n": decision.number})
+        messages.success(
+            request,
+            _("Acuerdo %(n)s confirmado: sus oficios se generan en segundo plano.")
+            % {"n": decision.number},
+        )
     return redirect("measures:board_decision", pk=decision.pk)
 
 
@@ -521,10 +576,11 @@ def papers_send(request, pk):
         _error(request, exc)
     else:
         if session.papers_sent_late:
-            messages.warning(request, _("Carpeta enviada fuera del plazo legal (debía enviarse "
-                                        "antes de %(due)s).")
-                             % {"due": timezone.localtime(session.papers_due_at)
-                                .strftime("%Y-%m-%d %H:%M")})
+            messages.warning(
+                request,
+                _("Carpeta enviada fuera del plazo legal (debía enviarse antes de %(due)s).")
+                % {"due": timezone.localtime(session.papers_due_at).strftime("%Y-%m-%d %H:%M")},
+            )
         else:
             messages.success(request, _("Carpeta enviada a la Junta en plazo."))
     return redirect(_session_url(pk, "carpeta"))
@@ -543,8 +599,11 @@ def papers_download(request, pk):
         raise PermissionDenied
     if not session.papers_file:
         raise Http404
-    return FileResponse(session.papers_file.open("rb"), content_type="application/pdf",
-                        filename=f"carpeta-sesion-{session.kind}-{session.number}.pdf")
+    return FileResponse(
+        session.papers_file.open("rb"),
+        content_type="application/pdf",
+        filename=f"carpeta-sesion-{session.kind}-{session.number}.pdf",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,8 +647,11 @@ def letter_download(request, pk):
     case_get_for(request.user, letter.decision.case_id)
     if not letter.file:
         raise Http404
-    return FileResponse(letter.file.open("rb"), content_type="application/pdf",
-                        filename=f"oficio-{letter.number.replace('/', '-')}.pdf")
+    return FileResponse(
+        letter.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"oficio-{letter.number.replace('/', '-')}.pdf",
+    )
 
 
 def _back_to_decision(letter):
@@ -603,10 +665,12 @@ def letter_deliver(request, pk):
     form = DeliveryForm(request.POST, prefix=_letter_prefix(letter.pk))
     if form.is_valid():
         try:
-            letter_services.letter_record_delivery(actor=request.user, letter=letter,
-                                                   **form.cleaned_data)
-            messages.success(request, _("Entrega del oficio %(n)s registrada.")
-                             % {"n": letter.number})
+            letter_services.letter_record_delivery(
+                actor=request.user, letter=letter, **form.cleaned_data
+            )
+            messages.success(
+                request, _("Entrega del oficio %(n)s registrada.") % {"n": letter.number}
+            )
         except DomainError as exc:
             _error(request, exc)
     else:
@@ -621,10 +685,12 @@ def letter_acknowledge(request, pk):
     form = AcknowledgementForm(request.POST, prefix=_letter_prefix(letter.pk))
     if form.is_valid():
         try:
-            letter_services.letter_record_acknowledgement(actor=request.user, letter=letter,
-                                                          **form.cleaned_data)
-            messages.success(request, _("Acuse del oficio %(n)s registrado.")
-                             % {"n": letter.number})
+            letter_services.letter_record_acknowledgement(
+                actor=request.user, letter=letter, **form.cleaned_data
+            )
+            messages.success(
+                request, _("Acuse del oficio %(n)s registrado.") % {"n": letter.number}
+            )
         except DomainError as exc:
             _error(request, exc)
     else:
@@ -639,10 +705,12 @@ def letter_reissue(request, pk):
     form = ReissueForm(request.POST, prefix=_letter_prefix(letter.pk))
     if form.is_valid():
         try:
-            new = letter_services.letter_reissue(actor=request.user, letter=letter,
-                                                 reason=form.cleaned_data["reason"])
-            messages.success(request, _("Nueva versión %(v)s del oficio en generación.")
-                             % {"v": new.version})
+            new = letter_services.letter_reissue(
+                actor=request.user, letter=letter, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("Nueva versión %(v)s del oficio en generación.") % {"v": new.version}
+            )
         except DomainError as exc:
             _error(request, exc)
     else:
@@ -675,22 +743,28 @@ def rediscussions(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        case = case_list_for(request.user).filter(
-            file_number__iexact=data["file_number"].strip()
-        ).first()
+        case = (
+            case_list_for(request.user)
+            .filter(file_number__iexact=data["file_number"].strip())
+            .first()
+        )
         if case is None:
             form.add_error("file_number", _("No existe un expediente con ese número."))
         else:
             try:
                 services.rediscussion_request_record(
-                    actor=request.user, case=case, requested_by_name=data["requested_by_name"],
-                    reason=data["reason"], received_at=data["received_at"],
+                    actor=request.user,
+                    case=case,
+                    requested_by_name=data["requested_by_name"],
+                    reason=data["reason"],
+                    received_at=data["received_at"],
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Solicitud registrada; vence su respuesta en el "
-                                            "plazo configurado."))
+                messages.success(
+                    request, _("Solicitud registrada; vence su respuesta en el plazo configurado.")
+                )
                 return redirect("measures:board_rediscussions")
     return render(
         request,
@@ -711,10 +785,18 @@ def portal(request):
         request,
         "board/portal.html",
         {
-            "upcoming": [s for s in rows if s.status != SessionStatus.CLOSED
-                         and s.scheduled_at >= now - timezone.timedelta(hours=12)],
-            "past": [s for s in rows if s.status == SessionStatus.CLOSED
-                     or s.scheduled_at < now - timezone.timedelta(hours=12)],
+            "upcoming": [
+                s
+                for s in rows
+                if s.status != SessionStatus.CLOSED
+                and s.scheduled_at >= now - timezone.timedelta(hours=12)
+            ],
+            "past": [
+                s
+                for s in rows
+                if s.status == SessionStatus.CLOSED
+                or s.scheduled_at < now - timezone.timedelta(hours=12)
+            ],
         },
     )
 
@@ -729,8 +811,11 @@ def portal_session(request, pk):
         if sel.invitee_only(rows):
             allowed = set(
                 Case.objects.filter(pk__in=[i.case_id for i in items])
-                .filter(consents__purpose="board_invitee", consents__given_at__isnull=False,
-                        consents__withdrawn_at__isnull=True)
+                .filter(
+                    consents__purpose="board_invitee",
+                    consents__given_at__isnull=False,
+                    consents__withdrawn_at__isnull=True,
+                )
                 .values_list("pk", flat=True)
             )
             items = [i for i in items if i.case_id in allowed]
@@ -758,19 +843,25 @@ def portal_item(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.observation_record(actor=request.user, item=item,
-                                            text=form.cleaned_data["text"])
+                services.observation_record(
+                    actor=request.user, item=item, text=form.cleaned_data["text"]
+                )
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Observación registrada."))
-                return redirect(reverse("measures:board_portal_item", args=[item.pk])
-                                + "#observaciones")
+                return redirect(
+                    reverse("measures:board_portal_item", args=[item.pk]) + "#observaciones"
+                )
     return render(
         request,
         "board/portal_item.html",
-        {"item": item, "session": item.session, "dossier": sel.dossier(item, viewer=request.user),
-         "form": form},
+        {
+            "item": item,
+            "session": item.session,
+            "dossier": sel.dossier(item, viewer=request.user),
+            "form": form,
+        },
     )
 
 
@@ -789,8 +880,9 @@ def verify_index(request):
 def verify_letter(request, code):
     letter = letter_services.letter_for_code(code)
     if letter is None:
-        return render(request, "letters/verify.html", {"letter": None, "code": code[:16]},
-                      status=404)
+        return render(
+            request, "letters/verify.html", {"letter": None, "code": code[:16]}, status=404
+        )
     upload_form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match = None
     if request.method == "POST" and upload_form.is_valid():

@@ -51,18 +51,22 @@ class SessionScheduleForm(BoardForm):
 
 
 class DeferForm(BoardForm):
-    reason = forms.CharField(label=_("Motivo del diferimiento"), widget=forms.Textarea(
-        attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Motivo del diferimiento"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PresenceForm(BoardForm):
-    requested = forms.BooleanField(label=_("La persona beneficiaria pidió estar presente"),
-                                   required=False)
+    requested = forms.BooleanField(
+        label=_("La persona beneficiaria pidió estar presente"), required=False
+    )
     attended = forms.BooleanField(label=_("La persona beneficiaria asistió"), required=False)
     absence_waiver = forms.CharField(
-        label=_("Renuncia escrita a estar presente"), required=False,
+        label=_("Renuncia escrita a estar presente"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Transcriba o describa el escrito (fecha, firma, medio por el que llegó)."))
+        help_text=_("Transcriba o describa el escrito (fecha, firma, medio por el que llegó)."),
+    )
 
 
 class DecisionForm(BoardForm):
@@ -70,56 +74,83 @@ class DecisionForm(BoardForm):
     legal_basis = forms.CharField(label=_("Fundamento"), widget=forms.Textarea(attrs={"rows": 2}))
     text = forms.CharField(label=_("Texto del acuerdo"), widget=forms.Textarea(attrs={"rows": 4}))
     confirmed_risk_level = forms.ModelChoiceField(
-        label=_("Nivel de riesgo que confirma la Junta"), required=False,
-        queryset=RiskLevel.objects.none())
+        label=_("Nivel de riesgo que confirma la Junta"),
+        required=False,
+        queryset=RiskLevel.objects.none(),
+    )
     votes_for = forms.IntegerField(label=_("Votos a favor"), min_value=0, max_value=99)
-    votes_against = forms.IntegerField(label=_("Votos en contra"), min_value=0, max_value=99,
-                                       initial=0)
-    votes_abstaining = forms.IntegerField(label=_("Abstenciones"), min_value=0, max_value=99,
-                                          initial=0)
-    dissent = forms.CharField(label=_("Votos particulares (disidencias)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    votes_against = forms.IntegerField(
+        label=_("Votos en contra"), min_value=0, max_value=99, initial=0
+    )
+    votes_abstaining = forms.IntegerField(
+        label=_("Abstenciones"), min_value=0, max_value=99, initial=0
+    )
+    dissent = forms.CharField(
+        label=_("Votos particulares (disidencias)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     withdrawal_ground = forms.ChoiceField(
-        label=_("Causal de retiro (sólo para retiro de medidas)"), required=False,
-        choices=[("", "—"), *WithdrawalGround.choices])
+        label=_("Causal de retiro (sólo para retiro de medidas)"),
+        required=False,
+        choices=[("", "—"), *WithdrawalGround.choices],
+    )
     supersedes = forms.ModelChoiceField(
-        label=_("Sustituye al acuerdo"), required=False, queryset=Decision.objects.none(),
-        help_text=_("Un acuerdo confirmado sólo cambia mediante un nuevo acuerdo que lo "
-                    "sustituye."))
+        label=_("Sustituye al acuerdo"),
+        required=False,
+        queryset=Decision.objects.none(),
+        help_text=_(
+            "Un acuerdo confirmado sólo cambia mediante un nuevo acuerdo que lo sustituye."
+        ),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirmed_risk_level"].queryset = RiskLevel.objects.filter(
-            scale__active=True).order_by("rank")
+            scale__active=True
+        ).order_by("rank")
         if case is not None:
-            self.fields["supersedes"].queryset = Decision.objects.filter(
-                case=case, status=DecisionStatus.CONFIRMED).exclude(
-                superseded_by__status=DecisionStatus.CONFIRMED).order_by("-confirmed_at")
+            self.fields["supersedes"].queryset = (
+                Decision.objects.filter(case=case, status=DecisionStatus.CONFIRMED)
+                .exclude(superseded_by__status=DecisionStatus.CONFIRMED)
+                .order_by("-confirmed_at")
+            )
 
 
 class DecisionLineForm(BoardForm):
     action = forms.ChoiceField(label=_("Acción"), choices=LineAction.choices)
-    measure_type = forms.ModelChoiceField(label=_("Medida"), required=False,
-                                          queryset=MeasureType.objects.filter(active=True))
-    covered = forms.ModelChoiceField(label=_("Persona cubierta"), required=False,
-                                     queryset=CasePerson.objects.none())
-    authority = forms.ModelChoiceField(label=_("Autoridad implementadora"), required=False,
-                                       queryset=ImplementingAuthority.objects.filter(active=True))
-    duration_months = forms.IntegerField(label=_("Duración (meses)"), required=False,
-                                         min_value=1, max_value=60)
-    details = forms.CharField(label=_("Especificaciones"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
-    target = forms.ModelChoiceField(label=_("Medida vigente (prorrogar o concluir)"),
-                                    required=False, queryset=GrantedMeasure.objects.none())
+    measure_type = forms.ModelChoiceField(
+        label=_("Medida"), required=False, queryset=MeasureType.objects.filter(active=True)
+    )
+    covered = forms.ModelChoiceField(
+        label=_("Persona cubierta"), required=False, queryset=CasePerson.objects.none()
+    )
+    authority = forms.ModelChoiceField(
+        label=_("Autoridad implementadora"),
+        required=False,
+        queryset=ImplementingAuthority.objects.filter(active=True),
+    )
+    duration_months = forms.IntegerField(
+        label=_("Duración (meses)"), required=False, min_value=1, max_value=60
+    )
+    details = forms.CharField(
+        label=_("Especificaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    target = forms.ModelChoiceField(
+        label=_("Medida vigente (prorrogar o concluir)"),
+        required=False,
+        queryset=GrantedMeasure.objects.none(),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
             self.fields["covered"].queryset = CasePerson.objects.filter(
-                case=case, to_date__isnull=True).select_related("person", "collective")
+                case=case, to_date__isnull=True
+            ).select_related("person", "collective")
             self.fields["target"].queryset = GrantedMeasure.objects.filter(
-                case=case, ended_at__isnull=True).select_related(
-                "measure_type", "covered__person", "covered__collective")
+                case=case, ended_at__isnull=True
+            ).select_related("measure_type", "covered__person", "covered__collective")
         self.fields["covered"].label_from_instance = lambda cp: str(cp.party)
 
 
@@ -136,8 +167,11 @@ class RediscussionForm(BoardForm):
 
 class DeliveryForm(BoardForm):
     sent_at = forms.DateTimeField(label=_("Entregado"), widget=DateTimeLocalInput())
-    sent_via = forms.CharField(label=_("Medio"), max_length=120,
-                               help_text=_("Mensajería, correo institucional, en persona..."))
+    sent_via = forms.CharField(
+        label=_("Medio"),
+        max_length=120,
+        help_text=_("Mensajería, correo institucional, en persona..."),
+    )
 
 
 class AcknowledgementForm(BoardForm):

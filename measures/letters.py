@@ -40,8 +40,11 @@ def decision_authorities(decision):
 
 
 def decision_beneficiaries(decision):
-    return list(decision.case.parties.filter(role=CaseRole.BENEFICIARY, to_date__isnull=True)
-                .select_related("person", "collective").order_by("pk"))
+    return list(
+        decision.case.parties.filter(role=CaseRole.BENEFICIARY, to_date__isnull=True)
+        .select_related("person", "collective")
+        .order_by("pk")
+    )
 
 
 def letters_plan(*, actor, decision):
@@ -55,12 +58,14 @@ def letters_plan(*, actor, decision):
     created = []
     for party in decision_beneficiaries(decision):
         if party.pk not in have_parties:
-            created.append(_letter_new(actor, decision, RecipientKind.BENEFICIARY,
-                                       recipient_party=party))
+            created.append(
+                _letter_new(actor, decision, RecipientKind.BENEFICIARY, recipient_party=party)
+            )
     for authority in decision_authorities(decision):
         if authority.pk not in have_authorities:
-            created.append(_letter_new(actor, decision, RecipientKind.AUTHORITY,
-                                       recipient_authority=authority))
+            created.append(
+                _letter_new(actor, decision, RecipientKind.AUTHORITY, recipient_authority=authority)
+            )
     if decision.supersedes_id:
         _link_superseded(actor, decision.supersedes, created)
     if created:
@@ -77,28 +82,43 @@ def _enqueue_on_commit(ids):
 def _link_superseded(actor, earlier, new_letters):
     """Point each superseded letter of the earlier decision at the new letter to the same
     recipient, so its verification page names what replaced it."""
-    by_recipient = {(ln.recipient_kind, ln.recipient_party_id, ln.recipient_authority_id): ln
-                    for ln in new_letters}
+    by_recipient = {
+        (ln.recipient_kind, ln.recipient_party_id, ln.recipient_authority_id): ln
+        for ln in new_letters
+    }
     for old in Letter.objects.select_for_update().filter(
-            decision=earlier, status=LetterStatus.SUPERSEDED, superseded_by__isnull=True):
+        decision=earlier, status=LetterStatus.SUPERSEDED, superseded_by__isnull=True
+    ):
         replacement = by_recipient.get(
-            (old.recipient_kind, old.recipient_party_id, old.recipient_authority_id))
+            (old.recipient_kind, old.recipient_party_id, old.recipient_authority_id)
+        )
         if replacement is not None:
             old.superseded_by = replacement
             save(old, actor, _("Sustituido por el oficio %(n)s") % {"n": replacement.number})
 
 
 def _letter_new(actor, decision, kind, **recipient):
-    return save(Letter(decision=decision, recipient_kind=kind,
-                       number=number_next(key="letter"), template_version=TEMPLATE_VERSION,
-                       verification_code=verification_code_new(), **recipient),
-                actor, _("Oficio planeado"))
+    return save(
+        Letter(
+            decision=decision,
+            recipient_kind=kind,
+            number=number_next(key="letter"),
+            template_version=TEMPLATE_VERSION,
+            verification_code=verification_code_new(),
+            **recipient,
+        ),
+        actor,
+        _("Oficio planeado"),
+    )
 
 
 def letters_supersede_for(*, actor, decision):
     """A new decision on the same matter marks the earlier decision's letters superseded."""
-    for letter in Letter.objects.select_for_update().filter(decision=decision).exclude(
-            status=LetterStatus.SUPERSEDED):
+    for letter in (
+        Letter.objects.select_for_update()
+        .filter(decision=decision)
+        .exclude(status=LetterStatus.SUPERSEDED)
+    ):
         letter.status = LetterStatus.SUPERSEDED
         save(letter, actor, _("Sustituido por un nuevo acuerdo"))
 
@@ -109,26 +129,38 @@ def letters_supersede_for(*, actor, decision):
 
 @transaction.atomic
 def letters_generate_for_session(*, actor, session):
-    """"Generate all letters of this session": plan any missing letter of each confirmed decision,
+    """ "Generate all letters of this session": plan any missing letter of each confirmed decision,
     record which letters the request covers (for the progress bar) and queue those not yet
     rendered. Queuing happens after commit; claiming makes a duplicate queue entry harmless."""
     from .models import LetterBatch
 
     access.require(actor, "letter.generate")
-    decisions = list(Decision.objects.filter(session=session, status=DecisionStatus.CONFIRMED)
-                     .order_by("pk"))
+    decisions = list(
+        Decision.objects.filter(session=session, status=DecisionStatus.CONFIRMED).order_by("pk")
+    )
     if not decisions:
         raise DomainError(_("La sesión no tiene acuerdos confirmados."))
     for decision in decisions:
         letters_plan(actor=actor, decision=decision)
-    letters = list(Letter.objects.filter(decision__in=decisions)
-                   .exclude(status=LetterStatus.SUPERSEDED).order_by("pk")
-                   .values_list("pk", "status"))
-    batch = LetterBatch.objects.create(session=session, requested_by=actor,
-                                       requested_at=timezone.now(),
-                                       letter_ids=[pk for pk, _status in letters])
-    to_render = [pk for pk, status in letters
-                 if status in (LetterStatus.PENDING, LetterStatus.FAILED)]
+    letters = list(
+        Letter.objects.filter(decision__in=decisions)
+        .exclude(status=LetterStatus.SUPERSEDED)
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    batch = save(
+        LetterBatch(
+            session=session,
+            requested_by=actor,
+            requested_at=timezone.now(),
+            letter_ids=[pk for pk, _status in letters],
+        ),
+        actor,
+        _("Generación de oficios solicitada"),
+    )
+    to_render = [
+        pk for pk, status in letters if status in (LetterStatus.PENDING, LetterStatus.FAILED)
+    ]
     if to_render:
         _enqueue_on_commit(to_render)
     return batch
@@ -159,13 +191,21 @@ def letter_reissue(*, actor, letter, reason):
     if letter.decision.superseded_by.filter(status=DecisionStatus.CONFIRMED).exists():
         raise DomainError(_("El acuerdo fue sustituido: sus oficios ya no se reemiten."))
     root = letter.number.split("-V")[0]
-    new = save(Letter(
-        decision=letter.decision, recipient_kind=letter.recipient_kind,
-        recipient_party=letter.recipient_party, recipient_authority=letter.recipient_authority,
-        number=f"{root}-V{letter.version + 1}", version=letter.version + 1,
-        template_version=TEMPLATE_VERSION, verification_code=verification_code_new(),
-        reissue_reason=reason.strip(),
-    ), actor, _("Nueva versión del oficio"))
+    new = save(
+        Letter(
+            decision=letter.decision,
+            recipient_kind=letter.recipient_kind,
+            recipient_party=letter.recipient_party,
+            recipient_authority=letter.recipient_authority,
+            number=f"{root}-V{letter.version + 1}",
+            version=letter.version + 1,
+            template_version=TEMPLATE_VERSION,
+            verification_code=verification_code_new(),
+            reissue_reason=reason.strip(),
+        ),
+        actor,
+        _("Nueva versión del oficio"),
+    )
     letter.status = LetterStatus.SUPERSEDED
     letter.superseded_by = new
     save(letter, actor, _("Sustituido por la versión %(v)s") % {"v": new.version})
@@ -182,15 +222,15 @@ def letter_record_delivery(*, actor, letter, sent_at, sent_via):
     access.require(actor, "letter.deliver")
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != LetterStatus.GENERATED:
-        raise DomainError(_("Sólo se entrega un oficio generado y vigente que no se haya "
-                            "entregado."))
+        raise DomainError(
+            _("Sólo se entrega un oficio generado y vigente que no se haya entregado.")
+        )
     if not (sent_via or "").strip():
         raise DomainError(_("Indique el medio de envío."))
     if sent_at > timezone.now() + timedelta(minutes=5):
         raise DomainError(_("La fecha de envío no puede estar en el futuro."))
     if letter.generated_at and sent_at < letter.generated_at - timedelta(minutes=5):
-        raise DomainError(_("La fecha de envío no puede ser anterior a la generación del "
-                            "oficio."))
+        raise DomainError(_("La fecha de envío no puede ser anterior a la generación del oficio."))
     letter.sent_at = sent_at
     letter.sent_via = sent_via.strip()
     letter.status = LetterStatus.SENT
@@ -229,10 +269,12 @@ def letter_for_code(code):
     code = (code or "").strip().upper()
     if not code or len(code) > 16:
         return None
-    return (Letter.objects.select_related("decision", "superseded_by")
-            .filter(verification_code=code).first())
+    return (
+        Letter.objects.select_related("decision", "superseded_by")
+        .filter(verification_code=code)
+        .first()
+    )
 
 
 def letter_is_current(letter):
-    return letter.status not in (LetterStatus.SUPERSEDED, LetterStatus.PENDING,
-                                 LetterStatus.FAILED)
+    return letter.status not in (LetterStatus.SUPERSEDED, LetterStatus.PENDING, LetterStatus.FAILED)

@@ -25,7 +25,8 @@ class MeasureType(models.Model):
     legal_basis = models.CharField(_("fundamento"), max_length=80, blank=True)
     description = models.TextField(_("descripción"), blank=True)
     is_device = models.BooleanField(
-        _("es un equipo que se prueba"), default=False,
+        _("es un equipo que se prueba"),
+        default=False,
         help_text=_("Botón de pánico, teléfono, cámaras, alarmas: se registran pruebas y fallas."),
     )
     active = models.BooleanField(_("en el catálogo"), default=True)
@@ -51,14 +52,18 @@ class ImplementingAuthority(models.Model):
     name = models.CharField(_("nombre"), max_length=200)
     short_name = models.CharField(_("siglas"), max_length=40, blank=True)
     level = models.CharField(_("ámbito"), max_length=12, choices=AuthorityLevel.choices)
-    state = models.ForeignKey("cases.State", verbose_name=_("entidad"), on_delete=models.PROTECT,
-                              null=True, blank=True)
-    subcontractor_of = models.ForeignKey(
-        "self", verbose_name=_("subcontratista de"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="subcontractors",
+    state = models.ForeignKey(
+        "cases.State", verbose_name=_("entidad"), on_delete=models.PROTECT, null=True, blank=True
     )
-    addressee = models.CharField(_("titular (destinatario de oficios)"), max_length=200,
-                                 blank=True)
+    subcontractor_of = models.ForeignKey(
+        "self",
+        verbose_name=_("subcontratista de"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subcontractors",
+    )
+    addressee = models.CharField(_("titular (destinatario de oficios)"), max_length=200, blank=True)
     address = models.TextField(_("domicilio para oficios"), blank=True)
     email = models.EmailField(_("correo institucional"), blank=True)
     active = models.BooleanField(_("activa"), default=True)
@@ -90,14 +95,15 @@ class BoardSession(Versioned):
     number = models.PositiveIntegerField(_("número"))
     scheduled_at = models.DateTimeField(_("fecha y hora"))
     place = models.CharField(_("lugar"), max_length=200, blank=True)
-    status = models.CharField(_("estado"), max_length=12, choices=SessionStatus.choices,
-                              default=SessionStatus.SCHEDULED)
+    status = models.CharField(
+        _("estado"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
     papers_due_at = models.DateTimeField(_("envío de documentos vence"))
     papers_sent_at = models.DateTimeField(_("documentos enviados"), null=True, blank=True)
-    papers_file = models.FileField(_("carpeta de la sesión (PDF)"), upload_to="board-papers/",
-                                   blank=True)
-    papers_sha256 = models.CharField(_("huella SHA-256 de la carpeta"), max_length=64,
-                                     blank=True)
+    papers_file = models.FileField(
+        _("carpeta de la sesión (PDF)"), upload_to="board-papers/", blank=True
+    )
+    papers_sha256 = models.CharField(_("huella SHA-256 de la carpeta"), max_length=64, blank=True)
     papers_generated_at = models.DateTimeField(_("carpeta generada"), null=True, blank=True)
     opened_at = models.DateTimeField(_("abierta"), null=True, blank=True)
     closed_at = models.DateTimeField(_("cerrada"), null=True, blank=True)
@@ -139,12 +145,22 @@ class BoardMember(models.Model):
     name = models.CharField(_("nombre"), max_length=200)
     seat = models.CharField(_("lugar en la Junta"), max_length=16, choices=Seat.choices)
     institution = models.CharField(_("institución"), max_length=200)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
-                             on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="board_memberships")
-    substitute_for = models.ForeignKey("self", verbose_name=_("suplente de"),
-                                       on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="substitutes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="board_memberships",
+    )
+    substitute_for = models.ForeignKey(
+        "self",
+        verbose_name=_("suplente de"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substitutes",
+    )
     gender = models.CharField(_("género"), max_length=16, blank=True)
     active = models.BooleanField(_("en funciones"), default=True)
     history = HistoricalRecords()
@@ -167,10 +183,15 @@ class BoardMember(models.Model):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(BoardSession, verbose_name=_("sesión"), on_delete=models.PROTECT,
-                                related_name="attendance")
-    member = models.ForeignKey(BoardMember, verbose_name=_("integrante"),
-                               on_delete=models.PROTECT, related_name="attendance")
+    session = models.ForeignKey(
+        BoardSession, verbose_name=_("sesión"), on_delete=models.PROTECT, related_name="attendance"
+    )
+    member = models.ForeignKey(
+        BoardMember,
+        verbose_name=_("integrante"),
+        on_delete=models.PROTECT,
+        related_name="attendance",
+    )
     present = models.BooleanField(_("presente"), default=False)
     papers_sent_at = models.DateTimeField(_("documentos enviados"), null=True, blank=True)
     history = HistoricalRecords()
@@ -202,25 +223,44 @@ class AgendaItemStatus(models.TextChoices):
 
 
 class AgendaItem(models.Model):
-    session = models.ForeignKey(BoardSession, verbose_name=_("sesión"), on_delete=models.PROTECT,
-                                related_name="agenda_items")
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="agenda_items")
+    session = models.ForeignKey(
+        BoardSession,
+        verbose_name=_("sesión"),
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
     kind = models.CharField(_("asunto"), max_length=16, choices=AgendaItemKind.choices)
     position = models.PositiveSmallIntegerField(_("orden"), default=0)
-    status = models.CharField(_("estado"), max_length=10, choices=AgendaItemStatus.choices,
-                              default=AgendaItemStatus.PENDING)
-    risk_study = models.ForeignKey("risk.RiskStudy", verbose_name=_("estudio de riesgo"),
-                                   on_delete=models.PROTECT, null=True, blank=True)
-    appeal = models.ForeignKey("Appeal", verbose_name=_("inconformidad"),
-                               on_delete=models.PROTECT, null=True, blank=True)
+    status = models.CharField(
+        _("estado"),
+        max_length=10,
+        choices=AgendaItemStatus.choices,
+        default=AgendaItemStatus.PENDING,
+    )
+    risk_study = models.ForeignKey(
+        "risk.RiskStudy",
+        verbose_name=_("estudio de riesgo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    appeal = models.ForeignKey(
+        "Appeal", verbose_name=_("inconformidad"), on_delete=models.PROTECT, null=True, blank=True
+    )
     deferred_reason = models.TextField(_("motivo del diferimiento"), blank=True)
     beneficiary_requested_presence = models.BooleanField(
-        _("la persona beneficiaria pidió estar presente"), default=False)
-    beneficiary_attended = models.BooleanField(_("la persona beneficiaria asistió"),
-                                               default=False)
+        _("la persona beneficiaria pidió estar presente"), default=False
+    )
+    beneficiary_attended = models.BooleanField(_("la persona beneficiaria asistió"), default=False)
     absence_waiver = models.TextField(
-        _("renuncia escrita a estar presente"), blank=True,
+        _("renuncia escrita a estar presente"),
+        blank=True,
         help_text=_("Sin ella no puede resolverse en su ausencia si pidió estar presente."),
     )
     history = HistoricalRecords()
@@ -268,40 +308,75 @@ class DecisionStatus(models.TextChoices):
 class Decision(models.Model):
     """An acuerdo of the Board. After confirmation it changes only by a new decision."""
 
-    session = models.ForeignKey(BoardSession, verbose_name=_("sesión"), on_delete=models.PROTECT,
-                                null=True, blank=True, related_name="decisions")
-    agenda_item = models.OneToOneField(AgendaItem, verbose_name=_("punto"),
-                                       on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="decision")
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="decisions")
+    session = models.ForeignKey(
+        BoardSession,
+        verbose_name=_("sesión"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("punto"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
     number = models.CharField(_("número de acuerdo"), max_length=60, unique=True)
     resolution = models.CharField(_("resolución"), max_length=16, choices=Resolution.choices)
     legal_basis = models.TextField(_("fundamento"))
-    confirmed_risk_level = models.ForeignKey("risk.RiskLevel",
-                                             verbose_name=_("nivel de riesgo confirmado"),
-                                             on_delete=models.PROTECT, null=True, blank=True,
-                                             related_name="+")
+    confirmed_risk_level = models.ForeignKey(
+        "risk.RiskLevel",
+        verbose_name=_("nivel de riesgo confirmado"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     votes_for = models.PositiveSmallIntegerField(_("votos a favor"), default=0)
     votes_against = models.PositiveSmallIntegerField(_("votos en contra"), default=0)
     votes_abstaining = models.PositiveSmallIntegerField(_("abstenciones"), default=0)
     dissent = models.TextField(_("votos particulares"), blank=True)
-    withdrawal_ground = models.CharField(_("causal de retiro"), max_length=16,
-                                         choices=WithdrawalGround.choices, blank=True)
+    withdrawal_ground = models.CharField(
+        _("causal de retiro"), max_length=16, choices=WithdrawalGround.choices, blank=True
+    )
     text = models.TextField(_("texto del acuerdo"))
-    status = models.CharField(_("estado"), max_length=10, choices=DecisionStatus.choices,
-                              default=DecisionStatus.DRAFT)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
-                                    on_delete=models.PROTECT, related_name="+")
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmó"),
-                                     on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    status = models.CharField(
+        _("estado"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmó"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     confirmed_at = models.DateTimeField(_("confirmado"), null=True, blank=True)
     notification_due_at = models.DateTimeField(_("comunicación vence"), null=True, blank=True)
     notified_at = models.DateTimeField(_("comunicado a autoridades"), null=True, blank=True)
-    supersedes = models.ForeignKey("self", verbose_name=_("sustituye a"),
-                                   on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="superseded_by")
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("sustituye a"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -310,8 +385,11 @@ class Decision(models.Model):
         ordering = ["-confirmed_at"]
         indexes = [
             models.Index(fields=["case", "status"]),
-            models.Index(fields=["notification_due_at"], condition=Q(notified_at__isnull=True),
-                         name="decision_notify_pending"),
+            models.Index(
+                fields=["notification_due_at"],
+                condition=Q(notified_at__isnull=True),
+                name="decision_notify_pending",
+            ),
         ]
 
     def __str__(self):
@@ -343,40 +421,70 @@ class MeasureEndReason(models.TextChoices):
 class GrantedMeasure(Versioned):
     """A promise: one measure for one covered person, tracked until kept and ended."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="granted_measures")
-    decision = models.ForeignKey(Decision, verbose_name=_("acuerdo"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="granted_measures")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="granted_measures",
+    )
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("acuerdo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="granted_measures",
+    )
     origin = models.CharField(_("origen"), max_length=8, choices=MeasureOrigin.choices)
-    measure_type = models.ForeignKey(MeasureType, verbose_name=_("medida"),
-                                     on_delete=models.PROTECT)
-    covered = models.ForeignKey("cases.CasePerson", verbose_name=_("persona cubierta"),
-                                on_delete=models.PROTECT, related_name="granted_measures")
-    authority = models.ForeignKey(ImplementingAuthority, verbose_name=_("autoridad"),
-                                  on_delete=models.PROTECT, related_name="granted_measures")
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL,
-                                    verbose_name=_("persona de seguimiento"),
-                                    on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="followed_measures")
+    measure_type = models.ForeignKey(
+        MeasureType, verbose_name=_("medida"), on_delete=models.PROTECT
+    )
+    covered = models.ForeignKey(
+        "cases.CasePerson",
+        verbose_name=_("persona cubierta"),
+        on_delete=models.PROTECT,
+        related_name="granted_measures",
+    )
+    authority = models.ForeignKey(
+        ImplementingAuthority,
+        verbose_name=_("autoridad"),
+        on_delete=models.PROTECT,
+        related_name="granted_measures",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona de seguimiento"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_measures",
+    )
     details = models.TextField(_("especificaciones"), blank=True)
-    status = models.CharField(_("estado"), max_length=12, choices=MeasureStatus.choices,
-                              default=MeasureStatus.GRANTED)
+    status = models.CharField(
+        _("estado"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.GRANTED
+    )
     granted_at = models.DateTimeField(_("otorgada"))
-    duration_months = models.PositiveSmallIntegerField(_("duración (meses)"), null=True,
-                                                       blank=True)
+    duration_months = models.PositiveSmallIntegerField(_("duración (meses)"), null=True, blank=True)
     notification_due_at = models.DateTimeField(_("comunicación vence"), null=True, blank=True)
     notified_at = models.DateTimeField(_("comunicada"), null=True, blank=True)
     implementation_due_at = models.DateTimeField(_("implementación vence"))
     implemented_at = models.DateTimeField(_("implementada"), null=True, blank=True)
     review_due_at = models.DateTimeField(_("revisión"), null=True, blank=True)
     ended_at = models.DateTimeField(_("concluida"), null=True, blank=True)
-    end_reason = models.CharField(_("motivo de conclusión"), max_length=16,
-                                  choices=MeasureEndReason.choices, blank=True)
-    ended_by_decision = models.ForeignKey(Decision, verbose_name=_("concluida por acuerdo"),
-                                          on_delete=models.PROTECT, null=True, blank=True,
-                                          related_name="ended_measures")
-    monthly_cost = models.DecimalField(_("costo mensual (MXN)"), max_digits=12, decimal_places=2,
-                                       null=True, blank=True)
+    end_reason = models.CharField(
+        _("motivo de conclusión"), max_length=16, choices=MeasureEndReason.choices, blank=True
+    )
+    ended_by_decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("concluida por acuerdo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_measures",
+    )
+    monthly_cost = models.DecimalField(
+        _("costo mensual (MXN)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -388,12 +496,16 @@ class GrantedMeasure(Versioned):
             models.Index(fields=["authority", "status"]),
             models.Index(fields=["responsible", "status"]),
             # The sweep: open promises past their date.
-            models.Index(fields=["implementation_due_at"],
-                         condition=Q(implemented_at__isnull=True, ended_at__isnull=True),
-                         name="measure_impl_pending"),
-            models.Index(fields=["notification_due_at"],
-                         condition=Q(notified_at__isnull=True, ended_at__isnull=True),
-                         name="measure_notify_pending"),
+            models.Index(
+                fields=["implementation_due_at"],
+                condition=Q(implemented_at__isnull=True, ended_at__isnull=True),
+                name="measure_impl_pending",
+            ),
+            models.Index(
+                fields=["notification_due_at"],
+                condition=Q(notified_at__isnull=True, ended_at__isnull=True),
+                name="measure_notify_pending",
+            ),
         ]
 
     def __str__(self):
@@ -429,22 +541,39 @@ class EventOutcome(models.TextChoices):
 
 
 class ImplementationEvent(models.Model):
-    measure = models.ForeignKey(GrantedMeasure, verbose_name=_("medida"),
-                                on_delete=models.PROTECT, related_name="events")
+    measure = models.ForeignKey(
+        GrantedMeasure, verbose_name=_("medida"), on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField(_("tipo"), max_length=20, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("fecha y hora"))
-    outcome = models.CharField(_("resultado"), max_length=8, choices=EventOutcome.choices,
-                               default=EventOutcome.NA)
-    response_minutes = models.PositiveIntegerField(_("tiempo de respuesta (minutos)"),
-                                                   null=True, blank=True)
-    burden_amount = models.DecimalField(_("monto a cargo de la persona (MXN)"), max_digits=10,
-                                        decimal_places=2, null=True, blank=True)
-    resolves = models.ForeignKey("self", verbose_name=_("atiende la falla"),
-                                 on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="resolutions")
+    outcome = models.CharField(
+        _("resultado"), max_length=8, choices=EventOutcome.choices, default=EventOutcome.NA
+    )
+    response_minutes = models.PositiveIntegerField(
+        _("tiempo de respuesta (minutos)"), null=True, blank=True
+    )
+    burden_amount = models.DecimalField(
+        _("monto a cargo de la persona (MXN)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    resolves = models.ForeignKey(
+        "self",
+        verbose_name=_("atiende la falla"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolutions",
+    )
     notes = models.TextField(_("notas"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -461,18 +590,31 @@ class ImplementationEvent(models.Model):
 class LegalHold(models.Model):
     """A court injunction (amparo / suspensión) that forbids withdrawing protection."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="legal_holds")
-    measure = models.ForeignKey(GrantedMeasure, verbose_name=_("medida (si es sólo una)"),
-                                on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="legal_holds")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="legal_holds",
+    )
+    measure = models.ForeignKey(
+        GrantedMeasure,
+        verbose_name=_("medida (si es sólo una)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_holds",
+    )
     court = models.CharField(_("juzgado"), max_length=200)
     reference = models.CharField(_("expediente judicial"), max_length=80)
     issued_on = models.DateField(_("fecha de la suspensión"))
     lifted_on = models.DateField(_("fecha en que se levantó"), null=True, blank=True)
     notes = models.TextField(_("notas"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -504,43 +646,66 @@ class AppealStatus(models.TextChoices):
 
 
 class Appeal(models.Model):
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="appeals")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="appeals"
+    )
     track = models.CharField(_("vía"), max_length=10, choices=AppealTrack.choices)
-    against_decision = models.ForeignKey(Decision, verbose_name=_("acuerdo impugnado"),
-                                         on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="appeals")
-    against_implementation = models.BooleanField(_("por deficiente implementación"),
-                                                 default=False)
+    against_decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("acuerdo impugnado"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+    )
+    against_implementation = models.BooleanField(_("por deficiente implementación"), default=False)
     filed_at = models.DateTimeField(_("presentada"))
     filing_deadline_at = models.DateTimeField(_("plazo para presentarla"), null=True, blank=True)
     grounds = models.TextField(_("agravios"))
-    status = models.CharField(_("estado"), max_length=20, choices=AppealStatus.choices,
-                              default=AppealStatus.FILED)
-    new_study = models.ForeignKey("risk.RiskStudy", verbose_name=_("nuevo estudio"),
-                                  on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
-    independent_study = models.ForeignKey("risk.RiskStudy", verbose_name=_("estudio independiente"),
-                                          on_delete=models.PROTECT, null=True, blank=True,
-                                          related_name="+")
-    consejo_ruling_due_at = models.DateTimeField(_("dictamen del Consejo vence"), null=True,
-                                                 blank=True)
+    status = models.CharField(
+        _("estado"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.FILED
+    )
+    new_study = models.ForeignKey(
+        "risk.RiskStudy",
+        verbose_name=_("nuevo estudio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    independent_study = models.ForeignKey(
+        "risk.RiskStudy",
+        verbose_name=_("estudio independiente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consejo_ruling_due_at = models.DateTimeField(
+        _("dictamen del Consejo vence"), null=True, blank=True
+    )
     consejo_ruling = models.TextField(_("dictamen del Consejo"), blank=True)
     consejo_ruled_at = models.DateTimeField(_("fecha del dictamen"), null=True, blank=True)
     ruling_due_at = models.DateTimeField(_("resolución vence"), null=True, blank=True)
     ruled_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
     ruling = models.TextField(_("resolución"), blank=True)
     upheld = models.BooleanField(_("fundada"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("inconformidad")
         verbose_name_plural = _("inconformidades")
         ordering = ["-filed_at"]
-        indexes = [models.Index(fields=["status", "ruling_due_at"]),
-                   models.Index(fields=["status", "consejo_ruling_due_at"])]
+        indexes = [
+            models.Index(fields=["status", "ruling_due_at"]),
+            models.Index(fields=["status", "consejo_ruling_due_at"]),
+        ]
 
     def __str__(self):
         return f"{self.case} · {self.get_track_display()} · {self.filed_at:%Y-%m-%d}"
@@ -563,32 +728,49 @@ class LetterStatus(models.TextChoices):
 class Letter(models.Model):
     """An oficio generated from a confirmed decision, never typed. Files are immutable."""
 
-    decision = models.ForeignKey(Decision, verbose_name=_("acuerdo"), on_delete=models.PROTECT,
-                                 related_name="letters")
-    recipient_kind = models.CharField(_("destinatario"), max_length=12,
-                                      choices=RecipientKind.choices)
-    recipient_party = models.ForeignKey("cases.CasePerson", verbose_name=_("persona"),
-                                        on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="letters")
-    recipient_authority = models.ForeignKey(ImplementingAuthority, verbose_name=_("autoridad"),
-                                            on_delete=models.PROTECT, null=True, blank=True,
-                                            related_name="letters")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("acuerdo"), on_delete=models.PROTECT, related_name="letters"
+    )
+    recipient_kind = models.CharField(
+        _("destinatario"), max_length=12, choices=RecipientKind.choices
+    )
+    recipient_party = models.ForeignKey(
+        "cases.CasePerson",
+        verbose_name=_("persona"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
+    recipient_authority = models.ForeignKey(
+        ImplementingAuthority,
+        verbose_name=_("autoridad"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
     number = models.CharField(_("número de oficio"), max_length=60, unique=True)
     version = models.PositiveSmallIntegerField(_("versión"), default=1)
     template_version = models.CharField(_("versión de la plantilla"), max_length=20)
-    status = models.CharField(_("estado"), max_length=14, choices=LetterStatus.choices,
-                              default=LetterStatus.PENDING)
-    verification_code = models.CharField(_("código de verificación"), max_length=16,
-                                         unique=True)
+    status = models.CharField(
+        _("estado"), max_length=14, choices=LetterStatus.choices, default=LetterStatus.PENDING
+    )
+    verification_code = models.CharField(_("código de verificación"), max_length=16, unique=True)
     content_sha256 = models.CharField(_("huella SHA-256"), max_length=64, blank=True)
     file = models.FileField(_("archivo PDF"), upload_to="letters/", blank=True)
     generated_at = models.DateTimeField(_("generado"), null=True, blank=True)
     sent_at = models.DateTimeField(_("enviado"), null=True, blank=True)
     sent_via = models.CharField(_("medio de envío"), max_length=120, blank=True)
     acknowledged_at = models.DateTimeField(_("acuse"), null=True, blank=True)
-    superseded_by = models.ForeignKey("self", verbose_name=_("sustituido por"),
-                                      on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="supersedes")
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("sustituido por"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+    )
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     claimed_at = models.DateTimeField(_("en proceso desde"), null=True, blank=True)
     last_error = models.TextField(_("último error"), blank=True)
@@ -599,8 +781,10 @@ class Letter(models.Model):
         verbose_name = _("oficio")
         verbose_name_plural = _("oficios")
         ordering = ["-generated_at"]
-        indexes = [models.Index(fields=["status", "claimed_at"]),
-                   models.Index(fields=["decision", "recipient_kind"])]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["decision", "recipient_kind"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(recipient_party__isnull=False) | Q(recipient_authority__isnull=False),
@@ -622,24 +806,45 @@ class DecisionLine(models.Model):
     """One measure the decision grants, extends or ends. Confirmation applies the lines; letters
     list them. Recorded while the decision is a draft, frozen afterwards."""
 
-    decision = models.ForeignKey(Decision, verbose_name=_("acuerdo"), on_delete=models.PROTECT,
-                                 related_name="lines")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("acuerdo"), on_delete=models.PROTECT, related_name="lines"
+    )
     action = models.CharField(_("acción"), max_length=8, choices=LineAction.choices)
-    measure_type = models.ForeignKey(MeasureType, verbose_name=_("medida"),
-                                     on_delete=models.PROTECT, null=True, blank=True)
-    covered = models.ForeignKey("cases.CasePerson", verbose_name=_("persona cubierta"),
-                                on_delete=models.PROTECT, null=True, blank=True)
-    authority = models.ForeignKey(ImplementingAuthority, verbose_name=_("autoridad"),
-                                  on_delete=models.PROTECT, null=True, blank=True)
-    duration_months = models.PositiveSmallIntegerField(_("duración (meses)"), null=True,
-                                                       blank=True)
+    measure_type = models.ForeignKey(
+        MeasureType, verbose_name=_("medida"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    covered = models.ForeignKey(
+        "cases.CasePerson",
+        verbose_name=_("persona cubierta"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    authority = models.ForeignKey(
+        ImplementingAuthority,
+        verbose_name=_("autoridad"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    duration_months = models.PositiveSmallIntegerField(_("duración (meses)"), null=True, blank=True)
     details = models.TextField(_("especificaciones"), blank=True)
-    target = models.ForeignKey(GrantedMeasure, verbose_name=_("medida vigente"),
-                               on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="decision_lines")
-    result = models.OneToOneField(GrantedMeasure, verbose_name=_("medida resultante"),
-                                  on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="granting_line")
+    target = models.ForeignKey(
+        GrantedMeasure,
+        verbose_name=_("medida vigente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision_lines",
+    )
+    result = models.OneToOneField(
+        GrantedMeasure,
+        verbose_name=_("medida resultante"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="granting_line",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -647,8 +852,12 @@ class DecisionLine(models.Model):
         verbose_name_plural = _("medidas del acuerdo")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(action="grant") & Q(measure_type__isnull=False)
-                           & Q(covered__isnull=False) & Q(authority__isnull=False))
+                condition=(
+                    Q(action="grant")
+                    & Q(measure_type__isnull=False)
+                    & Q(covered__isnull=False)
+                    & Q(authority__isnull=False)
+                )
                 | (~Q(action="grant") & Q(target__isnull=False)),
                 name="decision_line_complete",
             )
@@ -662,12 +871,21 @@ class Observation(models.Model):
     """A civil-society Board member's written observation on an agenda item, recorded before the
     session so that it reaches the Board with the papers' discussion."""
 
-    agenda_item = models.ForeignKey(AgendaItem, verbose_name=_("punto"),
-                                    on_delete=models.PROTECT, related_name="observations")
-    member = models.ForeignKey(BoardMember, verbose_name=_("integrante"),
-                               on_delete=models.PROTECT, related_name="observations")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
-                               on_delete=models.PROTECT, related_name="+")
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("punto"), on_delete=models.PROTECT, related_name="observations"
+    )
+    member = models.ForeignKey(
+        BoardMember,
+        verbose_name=_("integrante"),
+        on_delete=models.PROTECT,
+        related_name="observations",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     text = models.TextField(_("observación"))
     recorded_at = models.DateTimeField(_("registrada"))
     history = HistoricalRecords()
@@ -692,23 +910,45 @@ class RediscussionRequest(models.Model):
     """A request that the Board discuss a case again. Tracked with its own clock so that it can
     never be silently ignored (DOMAIN.md §7)."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="rediscussion_requests")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="rediscussion_requests",
+    )
     requested_by_name = models.CharField(_("quién lo solicita"), max_length=200)
     received_at = models.DateTimeField(_("recibida"))
     reason = models.TextField(_("motivo"))
     due_at = models.DateTimeField(_("respuesta vence"))
-    status = models.CharField(_("estado"), max_length=10, choices=RediscussionStatus.choices,
-                              default=RediscussionStatus.OPEN)
-    agenda_item = models.OneToOneField(AgendaItem, verbose_name=_("punto"),
-                                       on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="rediscussion_request")
+    status = models.CharField(
+        _("estado"),
+        max_length=10,
+        choices=RediscussionStatus.choices,
+        default=RediscussionStatus.OPEN,
+    )
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("punto"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rediscussion_request",
+    )
     answered_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
-    answered_by_decision = models.ForeignKey(Decision, verbose_name=_("acuerdo"),
-                                             on_delete=models.PROTECT, null=True, blank=True,
-                                             related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registró"),
-                                    on_delete=models.PROTECT, related_name="+")
+    answered_by_decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("acuerdo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -722,15 +962,24 @@ class RediscussionRequest(models.Model):
 
 
 class LetterBatch(models.Model):
-    """"Generate all letters of this session": which letters the request covered, so progress can
+    """ "Generate all letters of this session": which letters the request covered, so progress can
     be shown from the letters' own status (a restarted worker changes nothing here)."""
 
-    session = models.ForeignKey(BoardSession, verbose_name=_("sesión"), on_delete=models.PROTECT,
-                                related_name="letter_batches")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("solicitó"),
-                                     on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        BoardSession,
+        verbose_name=_("sesión"),
+        on_delete=models.PROTECT,
+        related_name="letter_batches",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("solicitó"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_at = models.DateTimeField(_("solicitado"))
     letter_ids = models.JSONField(_("oficios"), default=list)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("generación de oficios")

@@ -91,8 +91,9 @@ class StaticOnlyFetcher(URLFetcher):
 
 def html_to_pdf(html):
     """Render HTML to PDF bytes with the restricted fetcher."""
-    return HTML(string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=StaticOnlyFetcher()) \
-        .write_pdf()
+    return HTML(
+        string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=StaticOnlyFetcher()
+    ).write_pdf()
 
 
 def pdf_store(prefix, data):
@@ -242,8 +243,9 @@ def _local_date(value):
     if value is None:
         return ""
     # Spanish writes month names in lower case ("3 de mayo de 2026").
-    return date_format(timezone.localtime(value, clocks.mechanism_zone()),
-                       "j \\d\\e F \\d\\e Y").lower()
+    return date_format(
+        timezone.localtime(value, clocks.mechanism_zone()), "j \\d\\e F \\d\\e Y"
+    ).lower()
 
 
 def _local_datetime(value):
@@ -403,15 +405,11 @@ def _release(letter_id, claimed_at, *, error):
 def papers_render(session):
     """The session's packet: the agenda and one dossier per pending item, redacted for the Board
     (viewer=None)."""
-    from .models import AgendaItemStatus, Attendance
-    from .selectors_board import agenda_items, dossier
+    from .models import AgendaItemStatus
+    from .selectors_board import agenda_items, attendance_in_seat_order, dossier
 
     items = [i for i in agenda_items(session) if i.status == AgendaItemStatus.PENDING]
-    members = list(
-        Attendance.objects.filter(session=session)
-        .select_related("member")
-        .order_by("member__seat", "member__name")
-    )
+    members = attendance_in_seat_order(session)
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "board/papers.html",

@@ -59,6 +59,13 @@ def board_membership(user, session):
     )
 
 
+def attendance_in_seat_order(session):
+    """Who was called, in the order of the law: SEGOB (chair) first, invitees last."""
+    seats = list(Seat.values)
+    rows = Attendance.objects.filter(session=session).select_related("member__substitute_for")
+    return sorted(rows, key=lambda a: (seats.index(a.member.seat), a.member.name))
+
+
 def sessions_for_member(user):
     """Sessions the Board member was called to, newest first, with their own attendance row."""
     return (
@@ -187,9 +194,13 @@ def agenda_candidates():
     """What may go on an agenda: cases whose approved study awaits the Board (incorporations and
     re-evaluations), ordinary-track appeals ready for the Board, open re-discussion requests.
     None of them already pending on an agenda."""
-    approved = RiskStudy.objects.filter(
-        status=StudyStatus.APPROVED, kind__in=[StudyKind.INITIAL, StudyKind.REEVALUATION]
-    ).select_related("resulting_level").order_by("-approved_at")
+    approved = (
+        RiskStudy.objects.filter(
+            status=StudyStatus.APPROVED, kind__in=[StudyKind.INITIAL, StudyKind.REEVALUATION]
+        )
+        .select_related("resulting_level")
+        .order_by("-approved_at")
+    )
     cases = (
         Case.objects.filter(status=CaseStatus.AWAITING_BOARD)
         .exclude(Exists(_pending_item()))
@@ -263,9 +274,7 @@ def session_decisions(session):
 def session_letters(session):
     """Current letters of the session's confirmed decisions."""
     return list(
-        Letter.objects.filter(
-            decision__session=session, decision__status=DecisionStatus.CONFIRMED
-        )
+        Letter.objects.filter(decision__session=session, decision__status=DecisionStatus.CONFIRMED)
         .exclude(status=LetterStatus.SUPERSEDED)
         .select_related(
             "decision",

@@ -13,8 +13,17 @@ from risk.models import RiskStudy
 from .. import factories as f
 from .. import workflows as wf
 
-SEATS = [Seat.SEGOB, Seat.FGR, Seat.SSPC, Seat.SRE, Seat.CNDH, Seat.COUNCIL_HR,
-         Seat.COUNCIL_HR, Seat.COUNCIL_PRESS, Seat.COUNCIL_PRESS]
+SEATS = [
+    Seat.SEGOB,
+    Seat.FGR,
+    Seat.SSPC,
+    Seat.SRE,
+    Seat.CNDH,
+    Seat.COUNCIL_HR,
+    Seat.COUNCIL_HR,
+    Seat.COUNCIL_PRESS,
+    Seat.COUNCIL_PRESS,
+]
 
 # What a Board member must never read (the factories' PersonFactory values look like these).
 SECRET_PHONE = "+52 951 777 0101"
@@ -25,8 +34,11 @@ SECRET_SAFE_HOUSE = "Casa de protección en Calle Oculta 5, Tlaxiaco"
 
 def awaiting_board_case(reception, analyst, approver, *, person=None):
     person = person or f.PersonFactory.build(
-        phone=SECRET_PHONE, email=SECRET_EMAIL, home_address=SECRET_ADDRESS,
-        safe_contact_notes="Llamar sólo por Signal a su hermana.")
+        phone=SECRET_PHONE,
+        email=SECRET_EMAIL,
+        home_address=SECRET_ADDRESS,
+        safe_contact_notes="Llamar sólo por Signal a su hermana.",
+    )
     case = wf.register(reception, person=person)
     wf.admit(reception, case)
     wf.complete_study(analyst, approver, case)
@@ -38,12 +50,17 @@ def board(coordinator, *, scheduled_at=None, users=None):
     """A session with the nine voting seats; `users` maps a seat index to the user linked to that
     member. Nobody is marked present yet."""
     users = users or {}
-    members = [BoardMember.objects.create(name=f"Integrante {i}", seat=seat,
-                                          institution=f"Institución {seat}",
-                                          user=users.get(i))
-               for i, seat in enumerate(SEATS)]
-    session = ms.session_schedule(actor=coordinator, kind=SessionKind.ORDINARY,
-                                  scheduled_at=scheduled_at or timezone.now() + timedelta(days=7))
+    members = [
+        BoardMember.objects.create(
+            name=f"Integrante {i}", seat=seat, institution=f"Institución {seat}", user=users.get(i)
+        )
+        for i, seat in enumerate(SEATS)
+    ]
+    session = ms.session_schedule(
+        actor=coordinator,
+        kind=SessionKind.ORDINARY,
+        scheduled_at=scheduled_at or timezone.now() + timedelta(days=7),
+    )
     return session, members
 
 
@@ -57,27 +74,58 @@ def mark_present(coordinator, session, members, *, count=5, civil=2):
 
 def item_for(coordinator, session, case, **kwargs):
     study = RiskStudy.objects.filter(case=case, status="approved").first()
-    return ms.agenda_item_add(actor=coordinator, session=session, case=case,
-                              kind="incorporation", risk_study=study, **kwargs)
+    return ms.agenda_item_add(
+        actor=coordinator,
+        session=session,
+        case=case,
+        kind="incorporation",
+        risk_study=study,
+        **kwargs,
+    )
 
 
 def grant_lines(case, authority, *, code="panic_button", months=12, details=""):
-    return [{"action": "grant", "measure_type": f.measure_type(code),
-             "covered": f.beneficiary_of(case), "authority": authority,
-             "duration_months": months, "details": details}]
+    return [
+        {
+            "action": "grant",
+            "measure_type": f.measure_type(code),
+            "covered": f.beneficiary_of(case),
+            "authority": authority,
+            "duration_months": months,
+            "details": details,
+        }
+    ]
 
 
-def record(coordinator, case, item, lines, *, resolution=Resolution.GRANT, votes_for=5,
-           supersedes=None, **kwargs):
+def record(
+    coordinator,
+    case,
+    item,
+    lines,
+    *,
+    resolution=Resolution.GRANT,
+    votes_for=5,
+    supersedes=None,
+    **kwargs,
+):
     return ms.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution=resolution,
-        legal_basis="Arts. 8, 29 y 33 de la Ley", text="Se incorporan y otorgan medidas.",
-        confirmed_risk_level=f.level("extraordinary"), votes_for=votes_for, lines=lines,
-        supersedes=supersedes, **kwargs)
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution=resolution,
+        legal_basis="Arts. 8, 29 y 33 de la Ley",
+        text="Se incorporan y otorgan medidas.",
+        confirmed_risk_level=f.level("extraordinary"),
+        votes_for=votes_for,
+        lines=lines,
+        supersedes=supersedes,
+        **kwargs,
+    )
 
 
-def confirmed_decision(coordinator, reception, analyst, approver, authorities, *, lines=None,
-                       case=None):
+def confirmed_decision(
+    coordinator, reception, analyst, approver, authorities, *, lines=None, case=None
+):
     """A case decided at a session with quorum; `authorities` each get one granted measure."""
     case = case or awaiting_board_case(reception, analyst, approver)
     session, members = board(coordinator)
@@ -101,5 +149,6 @@ def confirm_case_party(case):
 
 
 def add_party(coordinator, case, person):
-    return case_services.case_person_add(actor=coordinator, case=case, party=person,
-                                         role="relative", relationship="hija")
+    return case_services.case_person_add(
+        actor=coordinator, case=case, party=person, role="relative", relationship="hija"
+    )

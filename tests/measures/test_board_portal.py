@@ -32,8 +32,7 @@ from .board_fixtures import (
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = (SECRET_PHONE, SECRET_EMAIL, SECRET_ADDRESS, SECRET_SAFE_HOUSE,
-           "Llamar sólo por Signal")
+SECRETS = (SECRET_PHONE, SECRET_EMAIL, SECRET_ADDRESS, SECRET_SAFE_HOUSE, "Llamar sólo por Signal")
 
 
 def assert_no_secrets(text):
@@ -66,8 +65,8 @@ def decided_before(reception, analyst, analyst2, coordinator, follow_up):
     implemented late, one never."""
     authority = f.AuthorityFactory()
     decision = confirmed_decision(
-        coordinator, reception, analyst, analyst2, [authority],
-        lines=None)
+        coordinator, reception, analyst, analyst2, [authority], lines=None
+    )
     case = decision.case
     measure = decision.granted_measures.get()
     # A second decision adds a safe house whose location must never reach the Board.
@@ -76,31 +75,61 @@ def decided_before(reception, analyst, analyst2, coordinator, follow_up):
     item = ms.agenda_item_add(actor=coordinator, session=session, case=case, kind="reevaluation")
     ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
     second = ms.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution="extend",
-        legal_basis="Art. 33", text="Se amplían medidas.",
-        confirmed_risk_level=f.level("extraordinary"), votes_for=5,
-        lines=[{"action": "grant", "measure_type": f.measure_type("safe_house"),
-                "covered": f.beneficiary_of(case), "authority": authority,
-                "duration_months": 3, "details": SECRET_SAFE_HOUSE}])
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution="extend",
+        legal_basis="Art. 33",
+        text="Se amplían medidas.",
+        confirmed_risk_level=f.level("extraordinary"),
+        votes_for=5,
+        lines=[
+            {
+                "action": "grant",
+                "measure_type": f.measure_type("safe_house"),
+                "covered": f.beneficiary_of(case),
+                "authority": authority,
+                "duration_months": 3,
+                "details": SECRET_SAFE_HOUSE,
+            }
+        ],
+    )
     ms.decision_confirm(actor=coordinator, decision=second)
     # First measure implemented after its due date: "late".
     type(measure).objects.filter(pk=measure.pk).update(
         granted_at=timezone.now() - timedelta(days=60),
-        implementation_due_at=timezone.now() - timedelta(days=30))
-    ms.implementation_event_record(actor=follow_up, measure=measure, kind=EventKind.DELIVERY,
-                                   occurred_at=timezone.now() - timedelta(days=1),
-                                   outcome=EventOutcome.OK, notes="Entregado tarde.")
+        implementation_due_at=timezone.now() - timedelta(days=30),
+    )
+    ms.implementation_event_record(
+        actor=follow_up,
+        measure=measure,
+        kind=EventKind.DELIVERY,
+        occurred_at=timezone.now() - timedelta(days=1),
+        outcome=EventOutcome.OK,
+        notes="Entregado tarde.",
+    )
     safe_house = second.granted_measures.get()
     type(safe_house).objects.filter(pk=safe_house.pk).update(
-        implementation_due_at=timezone.now() - timedelta(days=2))
+        implementation_due_at=timezone.now() - timedelta(days=2)
+    )
     case_services.aggression_record(
-        actor=coordinator, case=case, occurred_on=timezone.localdate(),
-        state=case.parties.first().person.state, types=[f.aggression_type("threat")],
-        presumed_aggressor="organised_crime", description="Amenaza por mensaje de texto.",
-        place=SECRET_ADDRESS)
+        actor=coordinator,
+        case=case,
+        occurred_on=timezone.localdate(),
+        state=case.parties.first().person.state,
+        types=[f.aggression_type("threat")],
+        presumed_aggressor="organised_crime",
+        description="Amenaza por mensaje de texto.",
+        place=SECRET_ADDRESS,
+    )
     case_services.external_protection_record(
-        actor=coordinator, case=case, body="iachr", granted_on=timezone.localdate(),
-        reference="MC-555-25", risk_level_found=f.level("extraordinary"))
+        actor=coordinator,
+        case=case,
+        body="iachr",
+        granted_on=timezone.localdate(),
+        reference="MC-555-25",
+        risk_level_found=f.level("extraordinary"),
+    )
     return case
 
 
@@ -109,9 +138,16 @@ def decided_before(reception, analyst, analyst2, coordinator, follow_up):
 
 
 def test_redaction_helper_declares_its_fields(coordinator, civil_member):
-    assert {"Person.phone", "Person.email", "Person.home_address",
-            "Person.safe_contact_notes", "Collective.phone", "Collective.email",
-            "Collective.address", "SafeHouse.details"} <= SENSITIVE_FIELDS
+    assert {
+        "Person.phone",
+        "Person.email",
+        "Person.home_address",
+        "Person.safe_contact_notes",
+        "Collective.phone",
+        "Collective.email",
+        "Collective.address",
+        "SafeHouse.details",
+    } <= SENSITIVE_FIELDS
     assert redact_for(coordinator, "Person.phone", SECRET_PHONE) == SECRET_PHONE
     assert redact_for(civil_member, "Person.phone", SECRET_PHONE) == REDACTED
     assert redact_for(None, "Collective.address", "Calle 1") == REDACTED
@@ -124,7 +160,8 @@ def test_redaction_helper_declares_its_fields(coordinator, civil_member):
 
 
 def test_member_reads_dossier_only_for_cases_on_their_agendas(
-        client, reception, analyst, analyst2, coordinator, civil_member, gov_member):
+    client, reception, analyst, analyst2, coordinator, civil_member, gov_member
+):
     on_agenda = awaiting_board_case(reception, analyst, analyst2)
     elsewhere = awaiting_board_case(reception, analyst, analyst2)
     _session, _members, item = session_with_papers(coordinator, on_agenda, {5: civil_member})
@@ -133,41 +170,54 @@ def test_member_reads_dossier_only_for_cases_on_their_agendas(
     other_session, _m, other_item = session_with_papers(coordinator, elsewhere, {0: gov_member})
     client.force_login(civil_member)
     assert client.get(reverse("measures:board_portal_item", args=[item.pk])).status_code == 200
-    assert client.get(reverse("measures:board_portal_item",
-                              args=[other_item.pk])).status_code == 404
-    assert client.get(reverse("measures:board_portal_session",
-                              args=[other_session.pk])).status_code == 404
-    assert client.get(reverse("measures:board_papers_download",
-                              args=[other_session.pk])).status_code == 404
+    assert (
+        client.get(reverse("measures:board_portal_item", args=[other_item.pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("measures:board_portal_session", args=[other_session.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("measures:board_papers_download", args=[other_session.pk])).status_code
+        == 404
+    )
     assert client.get(reverse("measures:board_portal_item", args=[999999])).status_code == 404
 
 
-def test_no_dossier_before_papers_are_sent(client, reception, analyst, analyst2, coordinator,
-                                           civil_member):
+def test_no_dossier_before_papers_are_sent(
+    client, reception, analyst, analyst2, coordinator, civil_member
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members = board(coordinator, users={5: civil_member})
     item = item_for(coordinator, session, case)
     client.force_login(civil_member)
-    html = client.get(reverse("measures:board_portal_session", args=[session.pk])) \
-        .content.decode()
+    html = client.get(reverse("measures:board_portal_session", args=[session.pk])).content.decode()
     assert "aún no se ha enviado" in html and case.file_number not in html
     assert client.get(reverse("measures:board_portal_item", args=[item.pk])).status_code == 404
-    assert client.get(reverse("measures:board_papers_download",
-                              args=[session.pk])).status_code == 404
+    assert (
+        client.get(reverse("measures:board_papers_download", args=[session.pk])).status_code == 404
+    )
 
 
 def test_invitee_reads_a_case_only_with_the_beneficiary_consent(
-        client, reception, analyst, analyst2, coordinator):
+    client, reception, analyst, analyst2, coordinator
+):
     invitee_user = board_user("onu_t", Role.BOARD_GOVERNMENT)
-    BoardMember.objects.create(name="OACNUDH", seat=Seat.INVITEE, institution="ONU-DH",
-                               user=invitee_user)
+    BoardMember.objects.create(
+        name="OACNUDH", seat=Seat.INVITEE, institution="ONU-DH", user=invitee_user
+    )
     case = awaiting_board_case(reception, analyst, analyst2)
     _session, _members, item = session_with_papers(coordinator, case, {})
     client.force_login(invitee_user)
     url = reverse("measures:board_portal_item", args=[item.pk])
     assert client.get(url).status_code == 404
-    Consent.objects.create(case=case, purpose="board_invitee", given_at=timezone.now(),
-                           evidence="Escrito firmado.", recorded_by=coordinator)
+    Consent.objects.create(
+        case=case,
+        purpose="board_invitee",
+        given_at=timezone.now(),
+        evidence="Escrito firmado.",
+        recorded_by=coordinator,
+    )
     assert client.get(url).status_code == 200
 
 
@@ -180,8 +230,9 @@ def test_portal_refuses_staff_and_anonymous(client, coordinator, analyst):
         assert client.get(url).status_code == 403
 
 
-def test_board_member_cannot_use_coordination_pages(client, reception, analyst, analyst2,
-                                                    coordinator, civil_member):
+def test_board_member_cannot_use_coordination_pages(
+    client, reception, analyst, analyst2, coordinator, civil_member
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members, item = session_with_papers(coordinator, case, {5: civil_member})
     client.force_login(civil_member)
@@ -194,7 +245,8 @@ def test_board_member_cannot_use_coordination_pages(client, reception, analyst, 
 
 
 def test_dossier_explains_the_study_and_implementation_and_redacts_contacts(
-        client, coordinator, civil_member, decided_before):
+    client, coordinator, civil_member, decided_before
+):
     case = decided_before
     session, members, item = session_with_papers(coordinator, case, {5: civil_member})
     client.force_login(civil_member)
@@ -214,15 +266,17 @@ def test_dossier_explains_the_study_and_implementation_and_redacts_contacts(
 
 
 def test_coordinator_sees_contact_details_in_the_same_dossier(
-        client, coordinator, civil_member, decided_before):
+    client, coordinator, civil_member, decided_before
+):
     _session, _members, item = session_with_papers(coordinator, decided_before, {5: civil_member})
     client.force_login(coordinator)
     html = client.get(reverse("measures:board_item", args=[item.pk])).content.decode()
     assert SECRET_PHONE in html and SECRET_SAFE_HOUSE in html
 
 
-def test_papers_pdf_is_redacted_and_holds_every_item(client, reception, analyst, analyst2,
-                                                     coordinator, civil_member, decided_before):
+def test_papers_pdf_is_redacted_and_holds_every_item(
+    client, reception, analyst, analyst2, coordinator, civil_member, decided_before
+):
     other = awaiting_board_case(reception, analyst, analyst2)
     session, members = board(coordinator, users={5: civil_member})
     item_for(coordinator, session, decided_before)
@@ -244,10 +298,12 @@ def test_papers_pdf_is_redacted_and_holds_every_item(client, reception, analyst,
 
 
 def test_civil_member_records_an_observation_before_the_session(
-        client, reception, analyst, analyst2, coordinator, civil_member, gov_member):
+    client, reception, analyst, analyst2, coordinator, civil_member, gov_member
+):
     case = awaiting_board_case(reception, analyst, analyst2)
-    _session, _members, item = session_with_papers(coordinator, case,
-                                                   {5: civil_member, 0: gov_member})
+    _session, _members, item = session_with_papers(
+        coordinator, case, {5: civil_member, 0: gov_member}
+    )
     url = reverse("measures:board_portal_item", args=[item.pk])
     client.force_login(civil_member)
     response = client.post(url, {"text": "Falta considerar el contexto de la comunidad."})
@@ -265,8 +321,9 @@ def test_civil_member_records_an_observation_before_the_session(
         ms.observation_record(actor=gov_member, item=item, text="Otra")
 
 
-def test_no_observations_once_the_session_started(reception, analyst, analyst2, coordinator,
-                                                  civil_member):
+def test_no_observations_once_the_session_started(
+    reception, analyst, analyst2, coordinator, civil_member
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members, item = session_with_papers(coordinator, case, {5: civil_member})
     ms.session_open(actor=coordinator, session=session)
@@ -274,9 +331,9 @@ def test_no_observations_once_the_session_started(reception, analyst, analyst2, 
         ms.observation_record(actor=civil_member, item=item, text="Tarde.")
 
 
-def test_portal_lists_upcoming_and_past_sessions(client, reception, analyst, analyst2,
-                                                 coordinator, civil_member,
-                                                 django_assert_max_num_queries):
+def test_portal_lists_upcoming_and_past_sessions(
+    client, reception, analyst, analyst2, coordinator, civil_member, django_assert_max_num_queries
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members, _item = session_with_papers(coordinator, case, {5: civil_member})
     client.force_login(civil_member)

@@ -45,8 +45,11 @@ def test_quorum_needs_half_of_voting_seats_plus_one(coordinator):
     mark_present(coordinator, session, members, count=4, civil=1)
     present, required, ok, civil = ms.session_quorum(session)
     assert (present, required, ok, civil) == (4, 5, False, 1)
-    gov = next(m for m in members if not m.is_civil_society
-               and not Attendance.objects.get(session=session, member=m).present)
+    gov = next(
+        m
+        for m in members
+        if not m.is_civil_society and not Attendance.objects.get(session=session, member=m).present
+    )
     ms.attendance_record(actor=coordinator, session=session, member=gov, present=True)
     assert ms.session_quorum(session)[:3] == (5, 5, True)
 
@@ -62,22 +65,22 @@ def test_invitees_do_not_count_for_quorum(coordinator):
 def test_substitute_and_principal_never_both_count(coordinator):
     session, members = board(coordinator)
     principal = members[1]
-    substitute = BoardMember.objects.create(name="Suplente FGR", seat=principal.seat,
-                                            institution="FGR", substitute_for=principal)
+    substitute = BoardMember.objects.create(
+        name="Suplente FGR", seat=principal.seat, institution="FGR", substitute_for=principal
+    )
     ms.attendance_record(actor=coordinator, session=session, member=principal, present=True)
     with pytest.raises(DomainError, match="suplente"):
-        ms.attendance_record(actor=coordinator, session=session, member=substitute,
-                             present=True)
+        ms.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
     ms.attendance_record(actor=coordinator, session=session, member=principal, present=False)
     ms.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
     assert ms.session_quorum(session)[0] == 1
     with pytest.raises(DomainError, match="suplente"):
-        ms.attendance_record(actor=coordinator, session=session, member=principal,
-                             present=True)
+        ms.attendance_record(actor=coordinator, session=session, member=principal, present=True)
 
 
 def test_decision_without_quorum_is_refused_with_a_clear_message(
-        reception, analyst, analyst2, coordinator, authority):
+    reception, analyst, analyst2, coordinator, authority
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, members = board(coordinator)
     mark_present(coordinator, session, members, count=3, civil=1)
@@ -95,7 +98,8 @@ def test_decision_without_quorum_is_refused_with_a_clear_message(
 
 
 def test_absent_beneficiary_who_asked_to_be_present_blocks_the_decision(
-        reception, analyst, analyst2, coordinator, authority):
+    reception, analyst, analyst2, coordinator, authority
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
@@ -105,8 +109,12 @@ def test_absent_beneficiary_who_asked_to_be_present_blocks_the_decision(
     with pytest.raises(DomainError, match="renuncia escrita"):
         ms.decision_confirm(actor=coordinator, decision=decision)
     # A written waiver lets the Board decide in their absence.
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=False,
-                            absence_waiver="Escrito firmado del 2 de marzo: no asistirá.")
+    ms.agenda_item_presence(
+        actor=coordinator,
+        item=item,
+        attended=False,
+        absence_waiver="Escrito firmado del 2 de marzo: no asistirá.",
+    )
     decision.refresh_from_db()
     ms.decision_confirm(actor=coordinator, decision=decision)
     item.refresh_from_db()
@@ -127,8 +135,7 @@ def test_presence_request_recorded_per_item(reception, analyst, analyst2, coordi
 # Agenda: candidates, order, deferral, contradictions, re-discussion
 
 
-def test_candidates_list_cases_awaiting_the_board_once(reception, analyst, analyst2,
-                                                       coordinator):
+def test_candidates_list_cases_awaiting_the_board_once(reception, analyst, analyst2, coordinator):
     from measures.selectors_board import agenda_candidates
 
     case = awaiting_board_case(reception, analyst, analyst2)
@@ -157,8 +164,11 @@ def test_agenda_items_move_up_and_down(reception, analyst, analyst2, coordinator
     assert order == [cases[2].pk, cases[0].pk, cases[1].pk]
     # the first item cannot go further up; nothing changes
     ms.agenda_item_move(actor=coordinator, item=items[2], direction="up")
-    assert list(session.agenda_items.order_by("position").values_list("position", flat=True)) \
-        == [1, 2, 3]
+    assert list(session.agenda_items.order_by("position").values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
 
 
 def test_defer_needs_a_reason_and_a_pending_item(reception, analyst, analyst2, coordinator):
@@ -172,8 +182,9 @@ def test_defer_needs_a_reason_and_a_pending_item(reception, analyst, analyst2, c
         ms.agenda_item_defer(actor=coordinator, item=item, reason="Otra vez.")
 
 
-def test_contradiction_when_another_body_found_higher_risk(reception, analyst, analyst2,
-                                                           coordinator):
+def test_contradiction_when_another_body_found_higher_risk(
+    reception, analyst, analyst2, coordinator
+):
     from measures.selectors_board import agenda_items
 
     case = awaiting_board_case(reception, analyst, analyst2)
@@ -185,15 +196,21 @@ def test_contradiction_when_another_body_found_higher_risk(reception, analyst, a
     item = item_for(coordinator, session, case)
     assert agenda_items(session)[0].contradictions == []
     case_services.external_protection_record(
-        actor=coordinator, case=case, body="iachr", granted_on=timezone.localdate(),
-        reference="MC-123-24", risk_level_found=f.level("extraordinary"))
+        actor=coordinator,
+        case=case,
+        body="iachr",
+        granted_on=timezone.localdate(),
+        reference="MC-123-24",
+        risk_level_found=f.level("extraordinary"),
+    )
     [row] = agenda_items(session)
     assert [ep.reference for ep in row.contradictions] == ["MC-123-24"]
     assert row.pk == item.pk
 
 
 def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
-        reception, analyst, analyst2, coordinator, authority):
+    reception, analyst, analyst2, coordinator, authority
+):
     from measures.selectors_board import agenda_candidates
     from tests import workflows as wf
 
@@ -201,8 +218,12 @@ def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
     wf.grant(coordinator, case, authority)
     received = timezone.now() - timedelta(days=2)
     request = ms.rediscussion_request_record(
-        actor=coordinator, case=case, requested_by_name="Colectivo de Abogadas",
-        reason="No se discutió con la beneficiaria presente.", received_at=received)
+        actor=coordinator,
+        case=case,
+        requested_by_name="Colectivo de Abogadas",
+        reason="No se discutió con la beneficiaria presente.",
+        received_at=received,
+    )
     assert request.due_at - received >= timedelta(days=29)
     assert f"rediscussion-{request.pk}" in [c.key for c in agenda_candidates()]
     session, members = board(coordinator)
@@ -213,10 +234,16 @@ def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
     ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
     measure = case.granted_measures.get()
     decision = ms.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution="extend",
-        legal_basis="Art. 29", text="Se prorrogan las medidas.",
-        confirmed_risk_level=f.level("extraordinary"), votes_for=5,
-        lines=[{"action": "extend", "target": measure, "duration_months": 6}])
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution="extend",
+        legal_basis="Art. 29",
+        text="Se prorrogan las medidas.",
+        confirmed_risk_level=f.level("extraordinary"),
+        votes_for=5,
+        lines=[{"action": "extend", "target": measure, "duration_months": 6}],
+    )
     ms.decision_confirm(actor=coordinator, decision=decision)
     request.refresh_from_db()
     assert request.status == RediscussionStatus.ANSWERED
@@ -225,9 +252,9 @@ def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
 
 def test_deferred_rediscussion_returns_to_the_queue(reception, analyst, analyst2, coordinator):
     case = awaiting_board_case(reception, analyst, analyst2)
-    request = ms.rediscussion_request_record(actor=coordinator, case=case,
-                                             requested_by_name="La beneficiaria",
-                                             reason="Hechos nuevos.")
+    request = ms.rediscussion_request_record(
+        actor=coordinator, case=case, requested_by_name="La beneficiaria", reason="Hechos nuevos."
+    )
     session, _members = board(coordinator)
     item = ms.agenda_item_add_rediscussion(actor=coordinator, session=session, request=request)
     ms.agenda_item_defer(actor=coordinator, item=item, reason="Sin tiempo en la sesión.")
@@ -239,8 +266,9 @@ def test_deferred_rediscussion_returns_to_the_queue(reception, analyst, analyst2
 # Papers and Board access
 
 
-def test_papers_frozen_once_sent_and_late_packets_flagged(reception, analyst, analyst2,
-                                                          coordinator):
+def test_papers_frozen_once_sent_and_late_packets_flagged(
+    reception, analyst, analyst2, coordinator
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     # Scheduled 3 days ahead: the 5-day papers deadline has already passed.
     session, _members = board(coordinator, scheduled_at=timezone.now() + timedelta(days=3))
@@ -274,8 +302,7 @@ def test_papers_sent_in_time_are_not_flagged(reception, analyst, analyst2, coord
     assert session.papers_sent_late is False
 
 
-def test_board_member_access_starts_when_papers_are_sent(reception, analyst, analyst2,
-                                                         coordinator):
+def test_board_member_access_starts_when_papers_are_sent(reception, analyst, analyst2, coordinator):
     member_user = board_user("consejera_t")
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members = board(coordinator, users={5: member_user})
@@ -299,8 +326,9 @@ def test_session_close_refuses_pending_items(reception, analyst, analyst2, coord
     session = ms.session_close(actor=coordinator, session=session)
     assert session.status == SessionStatus.CLOSED
     with pytest.raises(DomainError):
-        ms.attendance_record(actor=coordinator, session=session,
-                             member=BoardMember.objects.first(), present=True)
+        ms.attendance_record(
+            actor=coordinator, session=session, member=BoardMember.objects.first(), present=True
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,16 +337,27 @@ def test_session_close_refuses_pending_items(reception, analyst, analyst2, coord
 
 def test_pages_require_login(client, coordinator):
     session, _members = board(coordinator)
-    for url in [reverse("measures:board_sessions"),
-                reverse("measures:board_session", args=[session.pk]),
-                reverse("measures:board_rediscussions"),
-                reverse("measures:board_portal")]:
+    for url in [
+        reverse("measures:board_sessions"),
+        reverse("measures:board_session", args=[session.pk]),
+        reverse("measures:board_rediscussions"),
+        reverse("measures:board_portal"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("role", [Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP,
-                                  Role.BOARD_GOVERNMENT, Role.BOARD_CIVIL, Role.CONSULTANT])
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.RECEPTION,
+        Role.ANALYST,
+        Role.FOLLOW_UP,
+        Role.BOARD_GOVERNMENT,
+        Role.BOARD_CIVIL,
+        Role.CONSULTANT,
+    ],
+)
 def test_coordination_pages_refuse_other_roles(client, coordinator, role):
     session, _members = board(coordinator)
     client.force_login(f.UserFactory(username=f"otro_{role}", role=role))
@@ -331,28 +370,37 @@ def test_coordination_pages_refuse_other_roles(client, coordinator, role):
 def test_schedule_a_session_through_the_page(client, coordinator):
     client.force_login(coordinator)
     when = timezone.localtime(timezone.now() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("measures:board_sessions"),
-                           {"kind": "ordinary", "scheduled_at": when, "place": "Sala 1"})
+    response = client.post(
+        reverse("measures:board_sessions"),
+        {"kind": "ordinary", "scheduled_at": when, "place": "Sala 1"},
+    )
     assert response.status_code == 302
     response = client.get(response["Location"])
     assert "1ª Sesión Ordinaria" in response.content.decode()
     # a date in the past is refused with the service's message, not a 500
     past = timezone.localtime(timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("measures:board_sessions"),
-                           {"kind": "ordinary", "scheduled_at": past})
+    response = client.post(
+        reverse("measures:board_sessions"), {"kind": "ordinary", "scheduled_at": past}
+    )
     assert response.status_code == 200
     assert "en el futuro" in response.content.decode()
 
 
 def test_session_page_shows_quorum_civil_warning_and_contradiction(
-        client, reception, analyst, analyst2, coordinator):
+    client, reception, analyst, analyst2, coordinator
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     study = case.risk_studies.get()
     study.resulting_level = f.level("ordinary")
     study.save()
     case_services.external_protection_record(
-        actor=coordinator, case=case, body="iachr", granted_on=timezone.localdate(),
-        reference="MC-77-25", risk_level_found=f.level("extraordinary"))
+        actor=coordinator,
+        case=case,
+        body="iachr",
+        granted_on=timezone.localdate(),
+        reference="MC-77-25",
+        risk_level_found=f.level("extraordinary"),
+    )
     session, members = board(coordinator)
     mark_present(coordinator, session, members, count=5, civil=0)
     item_for(coordinator, session, case)
@@ -374,34 +422,44 @@ def test_attendance_toggle_by_htmx_returns_the_fragment(client, coordinator):
     assert Attendance.objects.get(session=session, member=members[0]).present
 
 
-def test_agenda_add_move_and_defer_through_the_pages(client, reception, analyst, analyst2,
-                                                     coordinator):
+def test_agenda_add_move_and_defer_through_the_pages(
+    client, reception, analyst, analyst2, coordinator
+):
     cases = [awaiting_board_case(reception, analyst, analyst2) for _ in range(2)]
     session, _members = board(coordinator)
     client.force_login(coordinator)
     for case in cases:
-        response = client.post(reverse("measures:board_agenda_add", args=[session.pk]),
-                               {"candidate": f"case-{case.pk}"})
+        response = client.post(
+            reverse("measures:board_agenda_add", args=[session.pk]),
+            {"candidate": f"case-{case.pk}"},
+        )
         assert response.status_code == 302
     items = list(session.agenda_items.order_by("position"))
     assert [i.case_id for i in items] == [c.pk for c in cases]
-    response = client.post(reverse("measures:board_item_move", args=[items[1].pk]),
-                           {"direction": "up"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("measures:board_item_move", args=[items[1].pk]),
+        {"direction": "up"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200 and 'id="orden-del-dia"' in response.content.decode()
-    assert list(session.agenda_items.order_by("position").values_list("case_id", flat=True)) \
-        == [cases[1].pk, cases[0].pk]
-    response = client.post(reverse("measures:board_item_defer", args=[items[0].pk]),
-                           {"reason": ""})
+    assert list(session.agenda_items.order_by("position").values_list("case_id", flat=True)) == [
+        cases[1].pk,
+        cases[0].pk,
+    ]
+    response = client.post(reverse("measures:board_item_defer", args=[items[0].pk]), {"reason": ""})
     assert response.status_code == 200  # the form again, with the field error
-    response = client.post(reverse("measures:board_item_defer", args=[items[0].pk]),
-                           {"reason": "Falta el estudio independiente."})
+    response = client.post(
+        reverse("measures:board_item_defer", args=[items[0].pk]),
+        {"reason": "Falta el estudio independiente."},
+    )
     assert response.status_code == 302
     items[0].refresh_from_db()
     assert items[0].status == AgendaItemStatus.DEFERRED
 
 
-def test_sessions_list_query_count_does_not_grow(client, coordinator,
-                                                 django_assert_max_num_queries):
+def test_sessions_list_query_count_does_not_grow(
+    client, coordinator, django_assert_max_num_queries
+):
     client.force_login(coordinator)
     for days in range(10, 16):
         board(coordinator, scheduled_at=timezone.now() + timedelta(days=days))
@@ -411,7 +469,8 @@ def test_sessions_list_query_count_does_not_grow(client, coordinator,
 
 
 def test_session_page_query_count_does_not_grow_with_items(
-        client, reception, analyst, analyst2, coordinator, django_assert_max_num_queries):
+    client, reception, analyst, analyst2, coordinator, django_assert_max_num_queries
+):
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
     for _ in range(4):
@@ -431,13 +490,20 @@ def test_rediscussion_page_records_a_request(client, reception, analyst, analyst
     client.force_login(coordinator)
     # The form reads local time in the user's zone (the mechanism's by default).
     when = timezone.localtime(timezone.now(), mechanism_zone()).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("measures:board_rediscussions"), {
-        "file_number": case.file_number, "requested_by_name": "Red de Periodistas",
-        "received_at": when, "reason": "Hechos nuevos tras la sesión."})
+    response = client.post(
+        reverse("measures:board_rediscussions"),
+        {
+            "file_number": case.file_number,
+            "requested_by_name": "Red de Periodistas",
+            "received_at": when,
+            "reason": "Hechos nuevos tras la sesión.",
+        },
+    )
     assert response.status_code == 302
     html = client.get(reverse("measures:board_rediscussions")).content.decode()
     assert "Red de Periodistas" in html and case.file_number in html
-    response = client.post(reverse("measures:board_rediscussions"), {
-        "file_number": "NO-EXISTE", "requested_by_name": "X", "received_at": when,
-        "reason": "Y"})
+    response = client.post(
+        reverse("measures:board_rediscussions"),
+        {"file_number": "NO-EXISTE", "requested_by_name": "X", "received_at": when, "reason": "Y"},
+    )
     assert "No existe un expediente" in response.content.decode()

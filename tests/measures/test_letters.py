@@ -27,7 +27,7 @@ from measures.models import (
     Resolution,
 )
 from measures.selectors_board import batch_progress
-from measures.tasks import letter_render, letters_requeue_stuck
+from measures.tasks import letter_render
 from protection.errors import DomainError
 from protection.models import Role
 
@@ -63,8 +63,10 @@ def mx_date(value):
 
 @pytest.fixture
 def two_authorities(db):
-    return [f.AuthorityFactory(name="Secretaría de Seguridad Pública de Oaxaca"),
-            f.AuthorityFactory(name="Empresa de Monitoreo Integral")]
+    return [
+        f.AuthorityFactory(name="Secretaría de Seguridad Pública de Oaxaca"),
+        f.AuthorityFactory(name="Empresa de Monitoreo Integral"),
+    ]
 
 
 @pytest.fixture
@@ -77,12 +79,14 @@ def decision(reception, analyst, analyst2, coordinator, two_authorities):
 
 
 def test_beneficiary_letter_lists_exactly_the_decision_measures_and_deadlines(
-        decision, two_authorities):
+    decision, two_authorities
+):
     render_all(decision)
     letter = Letter.objects.get(decision=decision, recipient_kind=RecipientKind.BENEFICIARY)
     text = pdf_text(letter)
-    measures = list(decision.granted_measures.select_related("measure_type", "authority")
-                    .order_by("pk"))
+    measures = list(
+        decision.granted_measures.select_related("measure_type", "authority").order_by("pk")
+    )
     assert text.count("Se otorga:") == len(measures) == 2
     for measure in measures:
         assert f"Se otorga: {measure.measure_type.name}" in text
@@ -109,8 +113,9 @@ def test_authority_letter_lists_only_that_authority_measures(decision, two_autho
     assert "Le solicito informar" in text
 
 
-def test_letters_come_only_from_confirmed_decisions(reception, analyst, analyst2, coordinator,
-                                                    authority):
+def test_letters_come_only_from_confirmed_decisions(
+    reception, analyst, analyst2, coordinator, authority
+):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
@@ -125,9 +130,14 @@ def test_letters_come_only_from_confirmed_decisions(reception, analyst, analyst2
 def test_safe_house_location_never_printed(reception, analyst, analyst2, coordinator, authority):
     case = awaiting_board_case(reception, analyst, analyst2)
     decision = confirmed_decision(
-        coordinator, reception, analyst, analyst2, [authority], case=case,
-        lines=grant_lines(case, authority, code="safe_house", months=3,
-                          details=SECRET_SAFE_HOUSE))
+        coordinator,
+        reception,
+        analyst,
+        analyst2,
+        [authority],
+        case=case,
+        lines=grant_lines(case, authority, code="safe_house", months=3, details=SECRET_SAFE_HOUSE),
+    )
     render_all(decision)
     for letter in Letter.objects.filter(decision=decision):
         text = pdf_text(letter)
@@ -150,8 +160,11 @@ def test_stored_file_matches_its_hash_and_is_never_overwritten(decision):
     # Running again (a duplicate queue entry) does nothing.
     assert rendering.letter_render_claimed(letter.pk) == "skipped"
     letter.refresh_from_db()
-    assert (letter.file.name, letter.content_sha256, letter.generated_at) == \
-        (first_name, first_hash, first_at)
+    assert (letter.file.name, letter.content_sha256, letter.generated_at) == (
+        first_name,
+        first_hash,
+        first_at,
+    )
     # Storing the same bytes again reuses the file; never a second copy, never an overwrite.
     with letter.file.open("rb") as handle:
         data = handle.read()
@@ -168,8 +181,12 @@ def test_public_verification_page_shows_no_personal_data(client, decision, two_a
     assert "auténtico y vigente" in html
     assert letter.number in html and decision.number in html and letter.content_sha256 in html
     assert "Persona beneficiaria" in html
-    for private in (beneficiary.given_names, beneficiary.family_names,
-                    decision.case.file_number, two_authorities[0].name):
+    for private in (
+        beneficiary.given_names,
+        beneficiary.family_names,
+        decision.case.file_number,
+        two_authorities[0].name,
+    ):
         assert private not in html
     response = client.get(reverse("verify:letter", args=["NOEXISTE22"]))
     assert response.status_code == 404 and "no es auténtico" in response.content.decode()
@@ -184,17 +201,20 @@ def test_uploaded_pdf_is_checked_against_the_hash(client, decision):
     with letter.file.open("rb") as handle:
         original = handle.read()
     url = reverse("verify:letter", args=[letter.verification_code])
-    response = client.post(url, {"file": SimpleUploadedFile("oficio.pdf", original,
-                                                            "application/pdf")})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("oficio.pdf", original, "application/pdf")}
+    )
     assert "idéntico al oficio emitido" in response.content.decode()
     tampered = original[:200] + bytes([original[200] ^ 1]) + original[201:]  # one bit
-    response = client.post(url, {"file": SimpleUploadedFile("oficio.pdf", tampered,
-                                                            "application/pdf")})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("oficio.pdf", tampered, "application/pdf")}
+    )
     assert "NO coincide" in response.content.decode()
 
 
-def test_superseding_decision_shows_letters_as_superseded(client, reception, analyst, analyst2,
-                                                          coordinator, authority):
+def test_superseding_decision_shows_letters_as_superseded(
+    client, reception, analyst, analyst2, coordinator, authority
+):
     first = confirmed_decision(coordinator, reception, analyst, analyst2, [authority])
     render_all(first)
     old = Letter.objects.get(decision=first, recipient_kind=RecipientKind.AUTHORITY)
@@ -202,10 +222,17 @@ def test_superseding_decision_shows_letters_as_superseded(client, reception, ana
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, first.case)
     ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    second = record(coordinator, first.case, item,
-                    [{"action": "end", "target": first.granted_measures.get()},
-                     *grant_lines(first.case, authority, code="cameras")],
-                    resolution=Resolution.MODIFY, supersedes=first)
+    second = record(
+        coordinator,
+        first.case,
+        item,
+        [
+            {"action": "end", "target": first.granted_measures.get()},
+            *grant_lines(first.case, authority, code="cameras"),
+        ],
+        resolution=Resolution.MODIFY,
+        supersedes=first,
+    )
     ms.decision_confirm(actor=coordinator, decision=second)
     render_all(second)
     old.refresh_from_db()
@@ -224,8 +251,9 @@ def test_reissue_creates_a_new_version_and_keeps_the_old_one(decision, coordinat
     old = Letter.objects.filter(decision=decision, recipient_kind=RecipientKind.AUTHORITY).first()
     with pytest.raises(DomainError, match="por qué"):
         letter_services.letter_reissue(actor=coordinator, letter=old, reason=" ")
-    new = letter_services.letter_reissue(actor=coordinator, letter=old,
-                                         reason="El original se extravió en mensajería.")
+    new = letter_services.letter_reissue(
+        actor=coordinator, letter=old, reason="El original se extravió en mensajería."
+    )
     assert new.version == 2 and new.number == f"{old.number}-V2"
     assert new.verification_code != old.verification_code
     old.refresh_from_db()
@@ -246,32 +274,44 @@ def test_reissue_creates_a_new_version_and_keeps_the_old_one(decision, coordinat
 
 def test_delivering_every_authority_letter_notifies_the_decision(decision, coordinator):
     render_all(decision)
-    authority_letters = list(Letter.objects.filter(decision=decision,
-                                                   recipient_kind=RecipientKind.AUTHORITY))
-    beneficiary_letter = Letter.objects.get(decision=decision,
-                                            recipient_kind=RecipientKind.BENEFICIARY)
+    authority_letters = list(
+        Letter.objects.filter(decision=decision, recipient_kind=RecipientKind.AUTHORITY)
+    )
+    beneficiary_letter = Letter.objects.get(
+        decision=decision, recipient_kind=RecipientKind.BENEFICIARY
+    )
     sent = timezone.now() - timedelta(minutes=2)
-    letter_services.letter_record_delivery(actor=coordinator, letter=beneficiary_letter,
-                                           sent_at=sent, sent_via="En persona")
-    letter_services.letter_record_delivery(actor=coordinator, letter=authority_letters[0],
-                                           sent_at=sent, sent_via="Correo institucional")
+    letter_services.letter_record_delivery(
+        actor=coordinator, letter=beneficiary_letter, sent_at=sent, sent_via="En persona"
+    )
+    letter_services.letter_record_delivery(
+        actor=coordinator,
+        letter=authority_letters[0],
+        sent_at=sent,
+        sent_via="Correo institucional",
+    )
     decision.refresh_from_db()
     assert decision.notified_at is None
     last = timezone.now() - timedelta(minutes=1)
-    letter_services.letter_record_delivery(actor=coordinator, letter=authority_letters[1],
-                                           sent_at=last, sent_via="Mensajería")
+    letter_services.letter_record_delivery(
+        actor=coordinator, letter=authority_letters[1], sent_at=last, sent_via="Mensajería"
+    )
     decision.refresh_from_db()
     assert decision.notified_at == last
-    assert set(decision.granted_measures.values_list("status", flat=True)) == \
-        {MeasureStatus.NOTIFIED}
+    assert set(decision.granted_measures.values_list("status", flat=True)) == {
+        MeasureStatus.NOTIFIED
+    }
     with pytest.raises(DomainError):
-        letter_services.letter_record_delivery(actor=coordinator, letter=authority_letters[1],
-                                               sent_at=last, sent_via="Otra vez")
+        letter_services.letter_record_delivery(
+            actor=coordinator, letter=authority_letters[1], sent_at=last, sent_via="Otra vez"
+        )
     with pytest.raises(DomainError, match="anterior al envío"):
         letter_services.letter_record_acknowledgement(
-            actor=coordinator, letter=authority_letters[1], acknowledged_at=last - timedelta(1))
-    letter_services.letter_record_acknowledgement(actor=coordinator, letter=authority_letters[1],
-                                                  acknowledged_at=timezone.now())
+            actor=coordinator, letter=authority_letters[1], acknowledged_at=last - timedelta(1)
+        )
+    letter_services.letter_record_acknowledgement(
+        actor=coordinator, letter=authority_letters[1], acknowledged_at=timezone.now()
+    )
     authority_letters[1].refresh_from_db()
     assert authority_letters[1].status == LetterStatus.ACKNOWLEDGED
 
@@ -279,8 +319,9 @@ def test_delivering_every_authority_letter_notifies_the_decision(decision, coord
 def test_undelivered_letters_cannot_be_sent_before_they_exist(decision, coordinator):
     letter = Letter.objects.filter(decision=decision).first()
     with pytest.raises(DomainError, match="generado"):
-        letter_services.letter_record_delivery(actor=coordinator, letter=letter,
-                                               sent_at=timezone.now(), sent_via="Mensajería")
+        letter_services.letter_record_delivery(
+            actor=coordinator, letter=letter, sent_at=timezone.now(), sent_via="Mensajería"
+        )
 
 
 def test_delivery_pages(client, decision, coordinator):
@@ -290,10 +331,13 @@ def test_delivery_pages(client, decision, coordinator):
     page = client.get(reverse("measures:board_decision", args=[decision.pk])).content.decode()
     assert letter.number in page and "vence en" in page  # the 72-hour clock, still running
     prefix = f"oficio{letter.pk}"
-    when = timezone.localtime(timezone.now() - timedelta(minutes=2),
-                              rendering.clocks.mechanism_zone()).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("measures:board_letter_deliver", args=[letter.pk]),
-                           {f"{prefix}-sent_at": when, f"{prefix}-sent_via": "Mensajería"})
+    when = timezone.localtime(
+        timezone.now() - timedelta(minutes=2), rendering.clocks.mechanism_zone()
+    ).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("measures:board_letter_deliver", args=[letter.pk]),
+        {f"{prefix}-sent_at": when, f"{prefix}-sent_via": "Mensajería"},
+    )
     assert response.status_code == 302
     letter.refresh_from_db()
     assert letter.status == LetterStatus.SENT and letter.sent_via == "Mensajería"
@@ -323,7 +367,8 @@ def test_a_claim_by_a_live_worker_is_respected_and_a_dead_one_expires(decision):
     assert rendering.letter_render_claimed(letter.pk) == "skipped"
     # The worker died: after STALE_CLAIM another worker takes the letter over.
     Letter.objects.filter(pk=letter.pk).update(
-        claimed_at=timezone.now() - rendering.STALE_CLAIM - timedelta(seconds=1))
+        claimed_at=timezone.now() - rendering.STALE_CLAIM - timedelta(seconds=1)
+    )
     assert rendering.letter_render_claimed(letter.pk) == "generated"
     letter.refresh_from_db()
     assert letter.claimed_at is None and letter.attempts == 1
@@ -350,13 +395,13 @@ def test_generate_all_letters_of_a_session_survives_a_restart(decision, coordina
     # A worker renders one letter, starts another and is killed mid-render.
     rendering.letter_render_claimed(letters[0].pk)
     Letter.objects.filter(pk=letters[1].pk).update(
-        claimed_at=timezone.now() - rendering.STALE_CLAIM - timedelta(seconds=5), attempts=1)
+        claimed_at=timezone.now() - rendering.STALE_CLAIM - timedelta(seconds=5), attempts=1
+    )
     progress = batch_progress(batch)
     assert (progress.done, progress.pending) == (1, 2)
-    # After the restart the sweeper and the redelivered tasks run everything again.
-    assert letters_requeue_stuck.apply().get() == 2
-    for letter in letters:
-        letter_render.apply(args=[letter.pk])
+    # After the restart every task is delivered again (acks_late), the finished one included.
+    results = [letter_render.apply(args=[letter.pk]).get() for letter in letters]
+    assert results == ["skipped", "generated", "generated"]
     progress = batch_progress(batch)
     assert progress.finished and progress.done == 3 and progress.percent == 100
     for letter in Letter.objects.filter(decision=decision):
@@ -376,8 +421,9 @@ def test_generate_all_needs_a_confirmed_decision(coordinator):
 
 
 def test_progress_fragment_polls_until_finished(client, decision, coordinator):
-    batch = letter_services.letters_generate_for_session(actor=coordinator,
-                                                         session=decision.session)
+    batch = letter_services.letters_generate_for_session(
+        actor=coordinator, session=decision.session
+    )
     client.force_login(coordinator)
     url = reverse("measures:board_letters_progress", args=[batch.pk])
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -390,8 +436,9 @@ def test_progress_fragment_polls_until_finished(client, decision, coordinator):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_at_once_render_a_letter_once(reception, analyst, analyst2, coordinator,
-                                                  authority):
+def test_two_workers_at_once_render_a_letter_once(
+    reception, analyst, analyst2, coordinator, authority
+):
     decision = confirmed_decision(coordinator, reception, analyst, analyst2, [authority])
     assert decision.status == DecisionStatus.CONFIRMED
     letter = Letter.objects.filter(decision=decision).first()
@@ -435,13 +482,15 @@ def test_fetcher_serves_only_the_app_static_files():
     fetcher = rendering.StaticOnlyFetcher()
     css = fetcher.fetch(f"{rendering.RENDER_ORIGIN}/static/measures/letters/oficio-2026.1.css")
     assert b"@page" in css.read()
-    for url in ("https://example.org/logo.png",
-                "http://127.0.0.1:9/static/css/app.css",
-                "file:///etc/passwd",
-                f"{rendering.RENDER_ORIGIN}/static/../../../../etc/passwd",
-                f"{rendering.RENDER_ORIGIN}/static/%2e%2e/%2e%2e/etc/passwd",
-                f"{rendering.RENDER_ORIGIN}/media/letters/x.pdf",
-                f"{rendering.RENDER_ORIGIN}/static/no/such/file.css"):
+    for url in (
+        "https://example.org/logo.png",
+        "http://127.0.0.1:9/static/css/app.css",
+        "file:///etc/passwd",
+        f"{rendering.RENDER_ORIGIN}/static/../../../../etc/passwd",
+        f"{rendering.RENDER_ORIGIN}/static/%2e%2e/%2e%2e/etc/passwd",
+        f"{rendering.RENDER_ORIGIN}/media/letters/x.pdf",
+        f"{rendering.RENDER_ORIGIN}/static/no/such/file.css",
+    ):
         with pytest.raises(rendering.FetchRefused):
             fetcher.fetch(url)
 
@@ -452,9 +501,11 @@ def test_rendering_never_reaches_an_external_url():
     thread.start()
     try:
         port = server.server_address[1]
-        html = (f'<html><body><img src="http://127.0.0.1:{port}/tracker.png">'
-                f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
-                "<p>Hola</p></body></html>")
+        html = (
+            f'<html><body><img src="http://127.0.0.1:{port}/tracker.png">'
+            f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
+            "<p>Hola</p></body></html>"
+        )
         pdf = rendering.html_to_pdf(html)
     finally:
         server.shutdown()
