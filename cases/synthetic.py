@@ -58,7 +58,7 @@ CASES_PER_SESSION = 30
 SESSION_HOURS = [10, 13, 16, 9, 11.5, 14.5, 17.5, 8, 12, 15, 18, 19]
 ITEMS_PER_CASE = 1.65  # Board agenda items per case over the window (measured), to size sessions
 CHUNK_CASES = 5_000  # cases simulated per chunk handed to the writer
-BULK_FROM_CASES = 2_000  # from this size on, PostgreSQL loads drop and re-create FKs and indexes
+BULK_FROM_CASES = 500  # from this size on, PostgreSQL loads drop and re-create FKs and indexes
 INDEX_DEFER_ROWS = 50_000  # tables expected to get more rows have their indexes built at the end
 H = timedelta(hours=1)
 D = timedelta(days=1)
@@ -3988,6 +3988,9 @@ def generate(*, cases, seed=1, as_of=None, reset=False, vacuum=True, bulk=None, 
             step = time.monotonic()
             synth._update_series()
             timings.append(("number series", time.monotonic() - step))
+            step = time.monotonic()
+        # Leaving the block commits (and checks the deferred foreign keys of a small load).
+        timings.append(("commit", time.monotonic() - step))
     finally:
         if gc_was_enabled:
             gc.enable()
