@@ -293,7 +293,7 @@ def build(year, *, threshold=None, now=None):
         )
         if key == "undisclosed":
             continue  # "no data" is not a group whose times mean anything
-        result = indicators.compute(group_filters, now=report.generated_at, detail=False)
+        result = indicators.compute(group_filters, now=report.generated_at, summary_only=True)
         report.times.append(
             {
                 "label": str(label),

@@ -154,10 +154,11 @@ def _coerce(filters):
     return filters_from_params(filters)
 
 
-def compute(filters=None, *, now=None, detail=True):
+def compute(filters=None, *, now=None, detail=True, summary_only=False):
     """Every indicator for `filters` (ReportFilters, or a query-string-like mapping such as
     {"period": "year", "year": "2025", "gender": "woman"}). `detail=False` leaves out the
-    per-authority and per-state compliance tables (the Board's reduced view).
+    per-authority and per-state compliance tables (the Board's reduced view); `summary_only`
+    leaves out the trends and compliance (the annual report's times by group need no more).
 
     Queries: the clock rules, the reasons list, (for "all time") the first request date, then
     three aggregates — cases, re-evaluations, measures — whatever the amount of data."""
@@ -178,8 +179,9 @@ def compute(filters=None, *, now=None, detail=True):
                 # JIT compiling these wide aggregates costs more than it saves at this size.
                 cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         _cases(result, dialect, rules, params, reasons)
-        _trends(result, dialect, params, buckets)
-        _compliance(result, dialect, params, detail=detail)
+        if not summary_only:
+            _trends(result, dialect, params, buckets)
+            _compliance(result, dialect, params, detail=detail)
     return result
 
 
@@ -388,6 +390,12 @@ def _cases(result, dialect, rules, params, reasons):
     def count(condition, name):
         return _count(dialect, condition, name)
 
+    received_at = q.col(ProtectionRequest, "received_at")
+    all_requests = (
+        f"(SELECT COUNT(*) FROM {q.table(ProtectionRequest)} pr"
+        f" WHERE {q.period_condition(dialect, 'pr.' + received_at, result.filters)}"
+        f" AND {q.party_condition('pr.' + q.col(ProtectionRequest, 'case'), result.filters)})"
+    )
     cols = [
         "COUNT(*) AS received",
         count("admitted", "admitted"),
@@ -439,7 +447,13 @@ def _cases(result, dialect, rules, params, reasons):
     for i in range(len(reasons)):
         cols.append(count(f"r{i} = 1 AND admitted = %(r{i}_adm)s", f"reason{i}"))
     per_case = _per_case_sql(dialect, rules, result.filters, reasons)
-    row = q.fetch_one(f"SELECT {', '.join(cols)} FROM ({per_case}) pc", params)
+    # Every request in the period, also those added to a case opened before (outside the
+    # aggregate, so that it counts even when no case was opened in the period).
+    row = q.fetch_one(
+        f"SELECT agg.*, {all_requests} AS all_requests"
+        f" FROM (SELECT {', '.join(cols)} FROM ({per_case}) pc) agg",
+        params,
+    )
     n = {k: int(v or 0) for k, v in row.items() if not k.endswith("_pct")}
 
     result.requests = {
@@ -447,6 +461,7 @@ def _cases(result, dialect, rules, params, reasons):
         "admitted": n["admitted"],
         "rejected": n["rejected"],
         "pending": n["received"] - n["admitted"] - n["rejected"],
+        "all_requests": n["all_requests"],
     }
     if dialect.postgres:
         pct = {key: row[f"{key}_pct"] or [None, None] for key, *_rest in MILESTONES}

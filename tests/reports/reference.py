@@ -107,8 +107,13 @@ def compute(filters, now):
     by_month = Counter()
     zone = clocks.mechanism_zone()
     cohort = []
+    out["all_requests"] = 0
     for case in _all_cases():
         t = timeline(case)
+        if t is not None and case_matches(case, filters):
+            out["all_requests"] += sum(
+                1 for r in case.requests.all() if in_period(r.received_at, filters)
+            )
         if t is None or not in_period(t["req_at"], filters) or not case_matches(case, filters):
             continue
         cohort.append(case)

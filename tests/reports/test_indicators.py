@@ -106,7 +106,13 @@ def year_2025():
 
 def test_requests_admitted_rejected_and_reasons(known):
     result = indicators.compute(year_2025(), now=NOW)
-    assert result.requests == {"received": 6, "admitted": 5, "rejected": 1, "pending": 0}
+    assert result.requests == {
+        "received": 6,
+        "admitted": 5,
+        "rejected": 1,
+        "pending": 0,
+        "all_requests": 6,
+    }
     reasons = {r["code"]: r["count"] for r in result.reasons}
     assert reasons == {
         "consent_given": 3,
@@ -209,11 +215,17 @@ def test_filters_by_gender_state_profile_and_kind(known):
     collective = indicators.compute(
         make_filters("year", year=2025, party_kind="collective"), now=NOW
     )
-    assert collective.requests == {"received": 1, "admitted": 1, "rejected": 0, "pending": 0}
+    assert collective.requests["received"] == 1 and collective.requests["admitted"] == 1
     journalists = indicators.compute(make_filters("year", year=2025, profile="journalist"), now=NOW)
     assert journalists.requests["received"] == 1
     everything = indicators.compute(make_filters("all"), now=NOW)
     assert everything.requests["received"] == 7
+
+
+def test_later_requests_count_even_without_new_cases(actor):
+    make_case(actor=actor, received_at=local(2024, 12, 1), extra_requests=[45 * D, 50 * D])
+    result = indicators.compute(make_filters("year", year=2025), now=NOW)
+    assert result.requests["received"] == 0 and result.requests["all_requests"] == 2
 
 
 def test_deadline_follows_the_configured_clock(known):
@@ -370,6 +382,7 @@ def test_every_indicator_matches_the_independent_computation(random_world, spec)
     assert result.requests["received"] == expected["received"]
     assert result.requests["admitted"] == expected["admitted"]
     assert result.requests["rejected"] == expected["rejected"]
+    assert result.requests["all_requests"] == expected["all_requests"]
     assert {r["code"]: r["count"] for r in result.reasons} == dict(expected["reasons"])
     assert {r["key"]: r["received"] for r in result.requests_series if r["received"]} == dict(
         expected["by_month"]
