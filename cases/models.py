@@ -255,6 +255,11 @@ class Case(Versioned):
                          name="case_study_due_open"),
             models.Index(fields=["reevaluation_due_at"], condition=~Q(status="closed"),
                          name="case_reeval_due_open"),
+            models.Index(fields=["urgent_issue_due_at"], condition=Q(urgent_issued_at__isnull=True),
+                         name="case_urgent_issue_pending"),
+            models.Index(fields=["urgent_implement_due_at"],
+                         condition=Q(urgent_implemented_at__isnull=True),
+                         name="case_urgent_impl_pending"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -70,7 +70,8 @@ def shift(start, clock_rule, *, sign=1, zone=None):
         raise ValueError("Clock arithmetic needs an aware datetime")
     amount = clock_rule.amount * sign
     if clock_rule.unit == DurationUnit.HOURS:
-        return (start + timedelta(hours=amount)).astimezone(UTC)
+        # Elapsed time: add in UTC (aware arithmetic in a local zone would add wall-clock hours).
+        return start.astimezone(UTC) + timedelta(hours=amount)
     zone = zone or mechanism_zone()
     local = start.astimezone(zone).replace(tzinfo=None)  # wall clock
     if clock_rule.unit == DurationUnit.DAYS:

@@ -1,7 +1,8 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
 
 
 class TimezoneMiddleware:
@@ -19,3 +20,18 @@ class TimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Spanish (es-MX) unless the user picked another language with the switch in the header.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; staff machines are often
+    set to English while the mechanism works in Spanish, so only the explicit choice counts.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = dict(settings.LANGUAGES)
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

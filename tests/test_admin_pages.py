@@ -72,8 +72,13 @@ from protection.models import (
     Clock,
     ClockDefinition,
     DurationUnit,
+    Notification,
+    NotificationKind,
     NumberSeries,
+    OverdueFlag,
+    PeriodicRun,
     Role,
+    SubjectType,
     User,
 )
 from risk.models import (
@@ -282,11 +287,18 @@ def build_world(tag):
         defaults={"amount": 10, "unit": DurationUnit.DAYS, "responsible_role": Role.COORDINATOR},
     )
     clock.save()  # a row seeded by migration has no history record yet
+    flag = OverdueFlag.objects.create(
+        clock=Clock.RISK_STUDY, subject_type=SubjectType.CASE, subject_id=case.pk, case=case,
+        due_at=now, raised_at=now, responsible=user, responsible_role=Role.ANALYST)
+    notification = Notification.objects.create(recipient=user, flag=flag,
+                                               kind=NotificationKind.OVERDUE, created_at=now)
+    run = PeriodicRun.objects.create(name=f"test-run-{tag}")
     rows = [
         user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
+        flag, notification, run,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 

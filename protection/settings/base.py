@@ -44,7 +44,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "protection.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -252,3 +252,13 @@ MECHANISM_NAME = env(
 # access to a case after its decision.
 BOARD_VOTING_SEATS = env.int("BOARD_VOTING_SEATS", default=9)
 BOARD_ACCESS_DAYS_AFTER_DECISION = env.int("BOARD_ACCESS_DAYS_AFTER_DECISION", default=30)
+
+# Deadlines and the outbox (protection/deadlines.py, notifications.py, tasks.py).
+DEADLINES_ESCALATE_AFTER_HOURS = env.int("DEADLINES_ESCALATE_AFTER_HOURS", default=48)
+DEADLINES_URGENT_ESCALATE_AFTER_MINUTES = env.int(
+    "DEADLINES_URGENT_ESCALATE_AFTER_MINUTES", default=30)
+OUTBOX_STUCK_MINUTES = env.int("OUTBOX_STUCK_MINUTES", default=10)
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600)
+LETTER_MAX_ATTEMPTS = env.int("LETTER_MAX_ATTEMPTS", default=5)
+# Absolute address of the site, for links in e-mails and QR codes on letters.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
