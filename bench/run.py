@@ -12,6 +12,7 @@ Environment (all optional):
     BENCH_LETTERS        letters for the per-letter comparison (default 20)
     BENCH_CELERY_LETTERS letters for the one- vs two-worker comparison (default 200)
     BENCH_SKIP           comma-separated phases to skip: load, celery, letters, sweep, small
+    BENCH_REGENERATE     1: generate the databases again even if they hold the N cases already
     DATABASE_URL         the PostgreSQL server (its database name is ignored: the benchmark uses
                          protection_bench_<N>)
     REDIS_URL            the Redis server; the benchmark's Celery queue is in db BENCH_REDIS_DB
@@ -346,6 +347,7 @@ def main():
     cases = int(os.environ.get("BENCH_CASES", "100000"))
     iterations = os.environ.get("BENCH_ITERATIONS", "30")
     skip = set(filter(None, os.environ.get("BENCH_SKIP", "").split(",")))
+    regenerate = os.environ.get("BENCH_REGENERATE") == "1"
     targets = Targets()
     log_dir = ROOT / "var" / "bench"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -356,7 +358,10 @@ def main():
     scales = [cases] if cases == SMALL or "small" in skip else [SMALL, cases]
     names = {}
     for scale in scales:
-        names[scale], generated = database.prepare(scale, log=log, template=names.get(SMALL))
+        names[scale], generated = database.prepare(
+            scale, log=log, template=names.get(SMALL), force=regenerate
+        )
+        figure(f"db.{scale}.made_by", database.made_by(names[scale]))
         if generated is not None:
             figure(f"generate.{scale}", generated, "s (migrate excluded)")
             if scale == cases:
