@@ -44,6 +44,7 @@ from .models import (
     LetterStatus,
     LineAction,
     RecipientKind,
+    Resolution,
 )
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,11 @@ def verification_url(code):
 
 
 def qr_data_uri(text):
-    image = qrcode.make(text, box_size=4, border=2)
+    # A fixed mask pattern skips qrcode's trial of all eight (most of its time); any mask scans.
+    code = qrcode.QRCode(box_size=4, border=2, mask_pattern=0)
+    code.add_data(text)
+    code.make(fit=True)
+    image = code.make_image()
     buffer = BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -216,11 +221,13 @@ def decision_letter_lines(decision):
         else:
             ended_by_lines.add(target.pk)
             lines.append(_ended_line(target, line.details))
-    for measure in decision.ended_measures.select_related(
-        "measure_type", "authority", "covered__person", "covered__collective"
-    ).order_by("pk"):
-        if measure.pk not in ended_by_lines:
-            lines.append(_ended_line(measure, ""))
+    if decision.resolution == Resolution.WITHDRAW:
+        # Only a withdrawal ends measures without naming them in lines (decision_confirm).
+        for measure in decision.ended_measures.select_related(
+            "measure_type", "authority", "covered__person", "covered__collective"
+        ).order_by("pk"):
+            if measure.pk not in ended_by_lines:
+                lines.append(_ended_line(measure, ""))
     return lines
 
 
@@ -279,7 +286,8 @@ def letter_context(letter, *, issued_at):
         institution = ""
     rules = clocks.rules()
     session = decision.session
-    previous = letter.supersedes.order_by("-version").first()
+    previous = letter.supersedes.order_by("-version").first() if letter.version > 1 else None
+    url = verification_url(letter.verification_code)
     return {
         "letter": letter,
         "decision": decision,
@@ -309,8 +317,8 @@ def letter_context(letter, *, issued_at):
         "signatory_title": getattr(
             settings, "LETTER_SIGNATORY_TITLE", _("Titular de la Coordinación Ejecutiva Nacional")
         ),
-        "verification_url": verification_url(letter.verification_code),
-        "qr": qr_data_uri(verification_url(letter.verification_code)),
+        "verification_url": url,
+        "qr": qr_data_uri(url),
         "previous": previous,
     }
 

@@ -507,3 +507,82 @@ def test_rediscussion_page_records_a_request(client, reception, analyst, analyst
         {"file_number": "NO-EXISTE", "requested_by_name": "X", "received_at": when, "reason": "Y"},
     )
     assert "No existe un expediente" in response.content.decode()
+
+
+def test_appeal_goes_on_the_agenda_and_is_resolved_by_the_decision(
+    client, reception, analyst, analyst2, coordinator, authority
+):
+    from measures.models import AppealStatus
+    from measures.selectors_board import agenda_candidates
+    from tests import workflows as wf
+
+    case = awaiting_board_case(reception, analyst, analyst2)
+    decision = wf.grant(coordinator, case, authority)
+    appeal = ms.appeal_file(
+        actor=coordinator,
+        case=case,
+        track="ordinary",
+        grounds="El botón de pánico no es adecuado en una zona sin señal.",
+        against_decision=decision,
+    )
+    assert appeal.status == AppealStatus.NEW_STUDY
+    assert f"appeal-{appeal.pk}" in [c.key for c in agenda_candidates()]
+    session, members = board(coordinator)
+    mark_present(coordinator, session, members)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("measures:board_agenda_add", args=[session.pk]),
+        {"candidate": f"appeal-{appeal.pk}"},
+    )
+    assert response.status_code == 302
+    item = session.agenda_items.get()
+    appeal.refresh_from_db()
+    assert item.kind == AgendaItemKind.APPEAL and item.appeal == appeal
+    assert appeal.status == AppealStatus.ON_AGENDA
+    assert f"appeal-{appeal.pk}" not in [c.key for c in agenda_candidates()]
+    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    ruling = ms.decision_record(
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution="rule_on_appeal",
+        legal_basis="Arts. 55 a 58",
+        text="Se declara infundada la inconformidad.",
+        votes_for=5,
+    )
+    ms.decision_confirm(actor=coordinator, decision=ruling)
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.RESOLVED and appeal.upheld is False
+
+
+def test_approved_reevaluation_is_offered_as_a_reevaluation_item(
+    reception, analyst, analyst2, coordinator, follow_up, authority
+):
+    from measures.selectors_board import agenda_candidates
+    from risk import services as risk_services
+    from tests import workflows as wf
+
+    case = awaiting_board_case(reception, analyst, analyst2)
+    wf.grant(coordinator, case, authority)
+    risk_services.reevaluation_open(
+        actor=follow_up, case=case, trigger="new_facts", reason="Nuevas amenazas.", analyst=analyst
+    )
+    study = case.risk_studies.get(kind="reevaluation")
+    study = risk_services.risk_study_save(
+        actor=analyst,
+        study=study,
+        expected_version=study.version,
+        fields={
+            "narrative_context": "Nuevas amenazas tras una publicación.",
+            "differential_considerations": "Mujer indígena.",
+            "person_own_view": "Tiene miedo.",
+            "proposed_duration_months": 6,
+            "proposed_measures_notes": "Mantener las medidas.",
+            "resulting_level": f.level("extraordinary"),
+        },
+        scores={factor: (3, "Se mantiene.") for factor in f.factors()},
+    )
+    risk_services.risk_study_submit(actor=analyst, study=study)
+    risk_services.risk_study_approve(actor=analyst2, study=study)
+    [candidate] = [c for c in agenda_candidates() if c.case == case]
+    assert candidate.kind == AgendaItemKind.REEVALUATION and candidate.study == study
