@@ -64,7 +64,7 @@ def bar_chart(title, rows, *, desc="", series=None, unit="", hide_below=0):
         y = legend_height + index * ROW_HEIGHT
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
+                '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>',
                 LABEL_WIDTH - 6,
                 y + 15,
                 _shorten(str(label)),
@@ -133,7 +133,7 @@ def _hide(value, threshold):
     return value
 
 
-def _shorten(text, limit=26):
+def _shorten(text, limit=25):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
