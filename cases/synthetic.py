@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from cases.search import normalize
 from protection import clocks
+from protection.history import save
 from protection.models import Clock, NumberSeries, Role
 
 # Constants of the model world -------------------------------------------------------------------
@@ -2154,9 +2155,15 @@ class Synth:
             )
         return hmodel, cols, hrows, len(rows)
 
-    def _update_series(self):
-        """Let real numbering continue after the synthetic numbers of the current year."""
+    def _update_series(self, *, after_reset):
+        """Let real numbering continue after the synthetic numbers of the reference year (a
+        later year starts from 1 anyway). After --reset nothing else is numbered this year;
+        otherwise the series never goes back. Saved with history, by the synthetic
+        administrator."""
         year = self.ldate(self.anchor).year
+        admin = apps.get_model("protection", "User").objects.get(
+            pk=self.users[Role.ADMINISTRATOR][0]
+        )
         for key, per_year in (
             ("case", self.case_numbers_per_year),
             ("decision", self.decision_numbers_per_year),
@@ -2166,8 +2173,11 @@ class Synth:
             if series.year > year:
                 continue
             used = per_year.get(year, 0)
-            last = max(used, series.last_number if series.year == year else 0)
-            NumberSeries.objects.filter(pk=series.pk).update(year=year, last_number=last)
+            if not after_reset and series.year == year:
+                used = max(used, series.last_number)
+            if (series.year, series.last_number) != (year, used):
+                series.year, series.last_number = year, used
+                save(series, admin, "Numeración tras cargar datos sintéticos")
 
 
 BOARD_SEATS = [  # seat, role of its user account (None: no account), institution
@@ -3986,7 +3996,7 @@ def generate(*, cases, seed=1, as_of=None, reset=False, vacuum=True, bulk=None, 
             timings.append(("  of which simulation (main thread)", synth.simulate_seconds))
             writer.finish(synth.models(), timings)
             step = time.monotonic()
-            synth._update_series()
+            synth._update_series(after_reset=bool(found))
             timings.append(("number series", time.monotonic() - step))
             step = time.monotonic()
         # Leaving the block commits (and checks the deferred foreign keys of a small load).
