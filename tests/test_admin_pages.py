@@ -59,11 +59,14 @@ from measures.models import (
     ImplementingAuthority,
     LegalHold,
     Letter,
+    LetterBatch,
     LineAction,
     MeasureCategory,
     MeasureOrigin,
     MeasureType,
+    Observation,
     RecipientKind,
+    RediscussionRequest,
     Resolution,
     Seat,
     SessionKind,
@@ -293,12 +296,19 @@ def build_world(tag):
     notification = Notification.objects.create(recipient=user, flag=flag,
                                                kind=NotificationKind.OVERDUE, created_at=now)
     run = PeriodicRun.objects.create(name=f"test-run-{tag}")
+    observation = Observation.objects.create(agenda_item=item, member=member, author=user,
+                                             text="Observación de prueba", recorded_at=now)
+    rediscussion = RediscussionRequest.objects.create(
+        case=case, requested_by_name="Beneficiaria", received_at=now, reason="Hechos nuevos",
+        due_at=now, recorded_by=user)
+    batch = LetterBatch.objects.create(session=session, requested_by=user, requested_at=now,
+                                       letter_ids=[letter.pk])
     rows = [
         user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
-        flag, notification, run,
+        flag, notification, run, observation, rediscussion, batch,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 
