@@ -5,7 +5,7 @@ with a TransitionNotAllowed whose message says why, before anything is saved.
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from protection.errors import TransitionNotAllowed
 
@@ -17,24 +17,24 @@ ACTIVE = (S.RECEIVED, S.URGENT_PROTECTION, S.RISK_EVALUATION, S.AWAITING_BOARD, 
 # step -> (statuses it may start from, status it leads to, what it is called)
 TRANSITIONS = {
     "urgent_measures_issue": ((S.RECEIVED,), S.URGENT_PROTECTION,
-                              _l("emitir medidas urgentes")),
+                              gettext_lazy("emitir medidas urgentes")),
     "admit": ((S.RECEIVED, S.URGENT_PROTECTION), S.RISK_EVALUATION,
-              _l("admitir y enviar a evaluación de riesgo")),
-    "reject": ((S.RECEIVED, S.URGENT_PROTECTION), S.CLOSED, _l("no admitir la solicitud")),
+              gettext_lazy("admitir y enviar a evaluación de riesgo")),
+    "reject": ((S.RECEIVED, S.URGENT_PROTECTION), S.CLOSED, gettext_lazy("no admitir la solicitud")),
     "study_approve": ((S.RISK_EVALUATION, S.REEVALUATION), S.AWAITING_BOARD,
-                      _l("aprobar el estudio de riesgo y turnar a la Junta")),
+                      gettext_lazy("aprobar el estudio de riesgo y turnar a la Junta")),
     "board_protect": ((S.AWAITING_BOARD, S.FOLLOW_UP, S.REEVALUATION), S.FOLLOW_UP,
-                      _l("otorgar o ajustar medidas por acuerdo de la Junta")),
-    "board_deny": ((S.AWAITING_BOARD,), S.CLOSED, _l("negar la incorporación")),
+                      gettext_lazy("otorgar o ajustar medidas por acuerdo de la Junta")),
+    "board_deny": ((S.AWAITING_BOARD,), S.CLOSED, gettext_lazy("negar la incorporación")),
     "board_end": ((S.AWAITING_BOARD, S.FOLLOW_UP, S.REEVALUATION), S.CLOSED,
-                  _l("retirar o concluir las medidas")),
+                  gettext_lazy("retirar o concluir las medidas")),
     "board_return": ((S.AWAITING_BOARD,), S.RISK_EVALUATION,
-                     _l("devolver a evaluación de riesgo")),
-    "reevaluation_open": ((S.FOLLOW_UP,), S.REEVALUATION, _l("abrir una revaluación")),
+                     gettext_lazy("devolver a evaluación de riesgo")),
+    "reevaluation_open": ((S.FOLLOW_UP,), S.REEVALUATION, gettext_lazy("abrir una revaluación")),
     "appeal_reopen": ((S.CLOSED,), S.RISK_EVALUATION,
-                      _l("reabrir por inconformidad (nuevo estudio)")),
-    "voluntary_exit": (ACTIVE, S.CLOSED, _l("salida voluntaria")),
-    "close": ((S.FOLLOW_UP,), S.CLOSED, _l("concluir el expediente")),
+                      gettext_lazy("reabrir por inconformidad (nuevo estudio)")),
+    "voluntary_exit": (ACTIVE, S.CLOSED, gettext_lazy("salida voluntaria")),
+    "close": ((S.FOLLOW_UP,), S.CLOSED, gettext_lazy("concluir el expediente")),
 }
 
 

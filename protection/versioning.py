@@ -2,13 +2,13 @@
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from .errors import StaleEdit
 
 
 class Versioned(models.Model):
-    version = models.PositiveIntegerField(_l("versión"), default=1, editable=False)
+    version = models.PositiveIntegerField(gettext_lazy("versión"), default=1, editable=False)
 
     class Meta:
         abstract = True
