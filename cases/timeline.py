@@ -256,7 +256,9 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
     names = _related_names(model, diffs)
     entries = []
     for record, _older, changes in diffs:
-        reason = record.history_change_reason or ""
+        # Reasons are stored as written by the services (Spanish, the source language); shown
+        # through the catalogue so an English reader sees them in English.
+        reason = _(record.history_change_reason) if record.history_change_reason else ""
         actor = _name(record.history_user)
         if record.history_type == "+":
             entries.append(
