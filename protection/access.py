@@ -45,6 +45,19 @@ POLICY = {
     "appeal.record": frozenset({Role.COORDINATOR, Role.RECEPTION}),
     "letter.generate": frozenset({Role.COORDINATOR}),
     "letter.deliver": frozenset({Role.COORDINATOR}),
+    "board.portal": BOARD_ROLES,
+    "audit.view": frozenset({Role.COORDINATOR}),
+    "security.break_glass": frozenset({Role.ADMINISTRATOR}),
+    "admin.site": frozenset({Role.ADMINISTRATOR}),
+    # Indicators and reports (protection/reports): full indicators with per-authority and
+    # per-state detail; the Board's reduced version (aggregates, small counts hidden); UPSA's
+    # monthly aggression monitoring and the public annual report; exports of the lists a user
+    # can already see (administrators' break-glass is for one case, not bulk exports).
+    "reports.indicators": frozenset({Role.COORDINATOR}),
+    "reports.indicators_board": BOARD_ROLES,
+    "reports.aggressions": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
+    "reports.annual": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
+    "reports.export": STAFF_ROLES | BOARD_ROLES | {Role.CONSULTANT},
 }
 
 
@@ -87,7 +100,7 @@ VIEW_POLICY = {
     "logout": AUTHENTICATED,
     "set_language": PUBLIC,
     "home": AUTHENTICATED,
-    "admin:*": frozenset({Role.ADMINISTRATOR}),
+    "admin:*": roles_for("admin.site"),
     "admin:login": PUBLIC,
     "admin:logout": AUTHENTICATED,
     "admin:jsi18n": AUTHENTICATED,
@@ -95,9 +108,9 @@ VIEW_POLICY = {
     "security:otp": AUTHENTICATED,
     "security:otp_setup": AUTHENTICATED,
     "security:recovery_codes": AUTHENTICATED,
-    "security:break_glass": frozenset({Role.ADMINISTRATOR}),
-    "security:audit_log": COORDINATION,
-    "security:case_readers": COORDINATION,
+    "security:break_glass": roles_for("security.break_glass"),
+    "security:audit_log": roles_for("audit.view"),
+    "security:case_readers": roles_for("audit.view"),
     # notifications and deadlines
     "notifications:*": AUTHENTICATED,
     "notifications:schedule": frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),
@@ -137,10 +150,19 @@ VIEW_POLICY = {
     "measures:legal_hold_lift": roles_for("legal_hold.record"),
     # measures: the Board (coordination pages), its portal and letters
     "measures:board_*": COORDINATION,
-    "measures:board_portal": BOARD_ROLES | COORDINATION,
-    "measures:board_portal_session": BOARD_ROLES | COORDINATION,
-    "measures:board_portal_item": BOARD_ROLES | COORDINATION,
+    "measures:board_portal": roles_for("board.portal"),
+    "measures:board_portal_session": roles_for("board.portal"),
+    "measures:board_portal_item": roles_for("board.portal"),
     "measures:board_papers_download": BOARD_ROLES | COORDINATION,
+    # indicators, reports, exports
+    "reports:indicators": roles_for("reports.indicators") | roles_for("reports.indicators_board"),
+    "reports:aggressions": roles_for("reports.aggressions"),
+    "reports:annual": roles_for("reports.annual"),
+    "reports:annual_pdf": roles_for("reports.annual"),
+    "reports:exports": roles_for("reports.export"),
+    "reports:export": roles_for("reports.export"),
+    "reports:export_job": roles_for("reports.export"),
+    "reports:export_download": roles_for("reports.export"),
 }
 
 

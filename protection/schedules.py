@@ -61,6 +61,16 @@ JOBS = (
         ),
         expires=6 * 60 * 60,
     ),
+    Job(
+        "exports-purge",
+        "protection.reports.tasks.exports_purge",
+        timedelta(hours=1),
+        _(
+            "Borra los archivos de exportación vencidos y vuelve a encolar las exportaciones "
+            "en segundo plano que quedaron detenidas."
+        ),
+        expires=50 * 60,
+    ),
 )
 
 BEAT_SCHEDULE = {

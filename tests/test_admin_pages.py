@@ -84,6 +84,7 @@ from protection.models import (
     SubjectType,
     User,
 )
+from protection.reports.models import ExportJob
 from risk.models import (
     FactorGroup,
     FactorScore,
@@ -303,12 +304,14 @@ def build_world(tag):
         due_at=now, recorded_by=user)
     batch = LetterBatch.objects.create(session=session, requested_by=user, requested_at=now,
                                        letter_ids=[letter.pk])
+    export = ExportJob.objects.create(requested_by=user, requested_role=user.role, kind="cases",
+                                      file_format="csv", mode="immediate")
     rows = [
         user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
-        flag, notification, run, observation, rediscussion, batch,
+        flag, notification, run, observation, rediscussion, batch, export,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 

@@ -9,7 +9,6 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import access, sqlite_functions
+        from . import sqlite_functions
 
         sqlite_functions.connect_signal()
-        access.register_view_policy()

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "protection.security.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "protection.security.middleware.SessionSecurityMiddleware",
+    # Every URL's roles as declared in protection.access.VIEW_POLICY (fail closed).
+    "protection.security.policy.ViewPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -262,3 +264,17 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=6
 LETTER_MAX_ATTEMPTS = env.int("LETTER_MAX_ATTEMPTS", default=5)
 # Absolute address of the site, for links in e-mails and QR codes on letters.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Reports: small counts suppressed in public figures; exports built in the background above this
+# many rows; hours a finished export can be downloaded.
+REPORT_SMALL_COUNT_THRESHOLD = env.int("REPORT_SMALL_COUNT_THRESHOLD", default=5)
+REPORT_EXPORT_SYNC_MAX_ROWS = env.int("REPORT_EXPORT_SYNC_MAX_ROWS", default=5000)
+REPORT_EXPORT_EXPIRY_HOURS = env.int("REPORT_EXPORT_EXPIRY_HOURS", default=24)
+
+# Official letters: place, signatory and the public address printed in the QR code.
+LETTER_PLACE = env("LETTER_PLACE", default="Ciudad de México")
+LETTER_SIGNATORY_NAME = env("LETTER_SIGNATORY_NAME", default="")
+LETTER_SIGNATORY_TITLE = env(
+    "LETTER_SIGNATORY_TITLE", default="Titular de la Coordinación Ejecutiva Nacional"
+)
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=SITE_URL)
