@@ -66,9 +66,7 @@ class Person(Versioned):
     gender = models.CharField(_("género"), max_length=16, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("año de nacimiento"), null=True, blank=True)
     indigenous = models.BooleanField(_("se identifica como indígena"), default=False)
-    ethnic_identity = models.CharField(
-        _("identidad étnica o pueblo"), max_length=120, blank=True
-    )
+    ethnic_identity = models.CharField(_("identidad étnica o pueblo"), max_length=120, blank=True)
     languages = models.CharField(_("lenguas"), max_length=200, blank=True)
     needs_interpreter = models.BooleanField(_("requiere intérprete"), default=False)
     disability = models.CharField(_("discapacidad"), max_length=200, blank=True)
@@ -87,8 +85,7 @@ class Person(Versioned):
     # Contact channels and address: the most sensitive fields, encrypted at rest (AES-GCM) and
     # redacted by role. Exact search goes through the keyed-hash indexes below.
     phone = EncryptedTextField(_("teléfono"), blank=True)
-    email = EncryptedTextField(_("correo electrónico"), blank=True,
-                               validators=[validate_email])
+    email = EncryptedTextField(_("correo electrónico"), blank=True, validators=[validate_email])
     home_address = EncryptedTextField(_("domicilio"), blank=True)
     safe_contact_notes = EncryptedTextField(_("forma segura de contacto"), blank=True)
     phone_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
@@ -186,8 +183,11 @@ class ClosureReason(models.TextChoices):
 
 
 # The risk-study clock runs from the request until the study is approved (art. 27).
-STUDY_CLOCK_STATUSES = (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION,
-                        CaseStatus.RISK_EVALUATION)
+STUDY_CLOCK_STATUSES = (
+    CaseStatus.RECEIVED,
+    CaseStatus.URGENT_PROTECTION,
+    CaseStatus.RISK_EVALUATION,
+)
 
 
 class Case(Versioned):
@@ -249,17 +249,26 @@ class Case(Versioned):
             models.Index(fields=["assigned_officer", "status"]),
             models.Index(fields=["next_deadline_at"]),
             models.Index(fields=["-opened_at"]),
-            models.Index(fields=["risk_study_due_at"],
-                         condition=Q(status__in=["received", "urgent_protection",
-                                                 "risk_evaluation"]),
-                         name="case_study_due_open"),
-            models.Index(fields=["reevaluation_due_at"], condition=~Q(status="closed"),
-                         name="case_reeval_due_open"),
-            models.Index(fields=["urgent_issue_due_at"], condition=Q(urgent_issued_at__isnull=True),
-                         name="case_urgent_issue_pending"),
-            models.Index(fields=["urgent_implement_due_at"],
-                         condition=Q(urgent_implemented_at__isnull=True),
-                         name="case_urgent_impl_pending"),
+            models.Index(
+                fields=["risk_study_due_at"],
+                condition=Q(status__in=["received", "urgent_protection", "risk_evaluation"]),
+                name="case_study_due_open",
+            ),
+            models.Index(
+                fields=["reevaluation_due_at"],
+                condition=~Q(status="closed"),
+                name="case_reeval_due_open",
+            ),
+            models.Index(
+                fields=["urgent_issue_due_at"],
+                condition=Q(urgent_issued_at__isnull=True),
+                name="case_urgent_issue_pending",
+            ),
+            models.Index(
+                fields=["urgent_implement_due_at"],
+                condition=Q(urgent_implemented_at__isnull=True),
+                name="case_urgent_impl_pending",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -287,8 +296,8 @@ class Case(Versioned):
         if self.status in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION):
             if self.reevaluation_due_at:
                 pending.append(self.reevaluation_due_at)
-        self.next_deadline_at = None if self.status == CaseStatus.CLOSED else min(
-            pending, default=None
+        self.next_deadline_at = (
+            None if self.status == CaseStatus.CLOSED else min(pending, default=None)
         )
         return self.next_deadline_at
 
@@ -377,19 +386,28 @@ class CasePerson(models.Model):
         Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="parties"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("persona"), on_delete=models.PROTECT, null=True, blank=True,
+        Person,
+        verbose_name=_("persona"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="case_roles",
     )
     collective = models.ForeignKey(
-        Collective, verbose_name=_("colectivo"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="case_roles",
+        Collective,
+        verbose_name=_("colectivo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_roles",
     )
     role = models.CharField(_("papel"), max_length=16, choices=CaseRole.choices)
     relationship = models.CharField(_("relación con la beneficiaria"), max_length=120, blank=True)
     from_date = models.DateField(_("desde"))
     to_date = models.DateField(_("hasta"), null=True, blank=True)
-    added_by_risk_study = models.BooleanField(_("incorporada por el estudio de riesgo"),
-                                              default=False)
+    added_by_risk_study = models.BooleanField(
+        _("incorporada por el estudio de riesgo"), default=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -427,8 +445,12 @@ class Consent(models.Model):
         Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="consents"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("quien consiente"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="consents",
+        Person,
+        verbose_name=_("quien consiente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
     )
     purpose = models.CharField(_("finalidad"), max_length=16, choices=ConsentPurpose.choices)
     third_party_user = models.ForeignKey(
@@ -444,12 +466,16 @@ class Consent(models.Model):
     deferred_reason = models.TextField(
         _("causa grave que impide recabarlo"),
         blank=True,
-        help_text=_("Sólo si no pudo obtenerse al recibir la solicitud; se recaba en cuanto sea posible."),
+        help_text=_(
+            "Sólo si no pudo obtenerse al recibir la solicitud; se recaba en cuanto sea posible."
+        ),
     )
     withdrawn_at = models.DateTimeField(_("revocado"), null=True, blank=True)
     evidence = models.TextField(_("constancia"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registró"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     history = HistoricalRecords()
@@ -457,8 +483,10 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("consentimiento")
         verbose_name_plural = _("consentimientos")
-        indexes = [models.Index(fields=["case", "purpose"]),
-                   models.Index(fields=["third_party_user", "withdrawn_at"])]
+        indexes = [
+            models.Index(fields=["case", "purpose"]),
+            models.Index(fields=["third_party_user", "withdrawn_at"]),
+        ]
 
     def __str__(self):
         return f"{self.case} · {self.get_purpose_display()}"
@@ -512,8 +540,12 @@ class Aggression(models.Model):
         Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="aggressions"
     )
     victim = models.ForeignKey(
-        CasePerson, verbose_name=_("persona agredida"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="aggressions",
+        CasePerson,
+        verbose_name=_("persona agredida"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aggressions",
     )
     occurred_on = models.DateField(_("fecha"))
     state = models.ForeignKey(State, verbose_name=_("entidad"), on_delete=models.PROTECT)
@@ -526,17 +558,21 @@ class Aggression(models.Model):
     reported_to = models.CharField(
         _("denunciada ante"), max_length=10, choices=Prosecutor.choices, default=Prosecutor.NONE
     )
-    complaint_reference = models.CharField(_("carpeta de investigación"), max_length=80,
-                                           blank=True)
+    complaint_reference = models.CharField(_("carpeta de investigación"), max_length=80, blank=True)
     investigation_status = models.CharField(
-        _("estado de la investigación"), max_length=10, choices=InvestigationStatus.choices,
+        _("estado de la investigación"),
+        max_length=10,
+        choices=InvestigationStatus.choices,
         default=InvestigationStatus.UNKNOWN,
     )
     description = models.TextField(_("descripción"))
-    after_request = models.BooleanField(_("posterior a la solicitud"), default=False,
-                                        editable=False)
+    after_request = models.BooleanField(
+        _("posterior a la solicitud"), default=False, editable=False
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registró"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("registrada"), auto_now_add=True)
@@ -546,8 +582,10 @@ class Aggression(models.Model):
         verbose_name = _("agresión")
         verbose_name_plural = _("agresiones")
         ordering = ["-occurred_on"]
-        indexes = [models.Index(fields=["case", "occurred_on"]),
-                   models.Index(fields=["state", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["case", "occurred_on"]),
+            models.Index(fields=["state", "occurred_on"]),
+        ]
 
     def __str__(self):
         return f"{self.case} · {self.occurred_on}"
@@ -566,20 +604,28 @@ class ExternalProtection(models.Model):
     """Protection already granted by another body, with the risk level that body found."""
 
     case = models.ForeignKey(
-        Case, verbose_name=_("expediente"), on_delete=models.PROTECT,
+        Case,
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
         related_name="external_protections",
     )
     body = models.CharField(_("organismo"), max_length=20, choices=ExternalBody.choices)
     body_detail = models.CharField(_("detalle del organismo"), max_length=200, blank=True)
-    reference = models.CharField(_("referencia"), max_length=80, blank=True,
-                                 help_text=_("Por ejemplo MC-123-24"))
+    reference = models.CharField(
+        _("referencia"), max_length=80, blank=True, help_text=_("Por ejemplo MC-123-24")
+    )
     granted_on = models.DateField(_("fecha"))
     risk_level_found = models.ForeignKey(
-        "risk.RiskLevel", verbose_name=_("nivel de riesgo que determinó"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "risk.RiskLevel",
+        verbose_name=_("nivel de riesgo que determinó"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    risk_level_text = models.CharField(_("nivel de riesgo (texto del organismo)"),
-                                       max_length=120, blank=True)
+    risk_level_text = models.CharField(
+        _("nivel de riesgo (texto del organismo)"), max_length=120, blank=True
+    )
     active = models.BooleanField(_("vigente"), default=True)
     notes = models.TextField(_("notas"), blank=True)
     history = HistoricalRecords()
@@ -612,14 +658,18 @@ class AdmissibilityReason(models.Model):
 
 class AdmissibilityDecision(models.Model):
     case = models.OneToOneField(
-        Case, verbose_name=_("expediente"), on_delete=models.PROTECT,
+        Case,
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
         related_name="admissibility",
     )
     admitted = models.BooleanField(_("admitida"))
     reasons = models.ManyToManyField(AdmissibilityReason, verbose_name=_("motivos"))
     explanation = models.TextField(_("fundamentación"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decidió"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decidió"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("fecha"))

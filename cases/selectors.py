@@ -43,15 +43,17 @@ def case_scope(user):
             | Q(status__in=stages)
             | Q(Exists(RiskStudy.objects.filter(case=OuterRef("pk"), analyst=user)))
             | Q(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), responsible=user)))
-            | Q(Exists(ProtectionRequest.objects.filter(case=OuterRef("pk"),
-                                                        registered_by=user)))
+            | Q(Exists(ProtectionRequest.objects.filter(case=OuterRef("pk"), registered_by=user)))
         )
     if role in (Role.BOARD_GOVERNMENT, Role.BOARD_CIVIL):
         return Q(pk__in=board_case_ids(user))
     if role == Role.CONSULTANT:
         consent = Consent.objects.filter(
-            case=OuterRef("pk"), purpose=ConsentPurpose.THIRD_PARTY, third_party_user=user,
-            given_at__isnull=False, withdrawn_at__isnull=True,
+            case=OuterRef("pk"),
+            purpose=ConsentPurpose.THIRD_PARTY,
+            third_party_user=user,
+            given_at__isnull=False,
+            withdrawn_at__isnull=True,
         )
         return Q(Exists(consent))
     if role == Role.ADMINISTRATOR:

@@ -14,7 +14,6 @@ from protection.numbering import number_next
 from protection.versioning import save_versioned
 
 from . import lifecycle
-from .search import case_search_refresh, cases_for_person_refresh
 from .models import (
     AdmissibilityDecision,
     Aggression,
@@ -30,6 +29,7 @@ from .models import (
     Procedure,
     ProtectionRequest,
 )
+from .search import case_search_refresh, cases_for_person_refresh
 
 
 def _party_kwargs(party):
@@ -81,8 +81,10 @@ def request_register(
         raise DomainError(_("Narre los hechos que motivan la solicitud."))
     if not consent_given and not (consent_deferred_reason or "").strip():
         raise DomainError(
-            _("Sin el consentimiento de la persona potencialmente beneficiaria sólo puede "
-              "tramitarse si se registra la causa grave que lo impide.")
+            _(
+                "Sin el consentimiento de la persona potencialmente beneficiaria sólo puede "
+                "tramitarse si se registra la causa grave que lo impide."
+            )
         )
 
     procedure = Procedure.EXTRAORDINARY if declares_imminent_danger else Procedure.ORDINARY
@@ -107,13 +109,17 @@ def request_register(
     if procedure == Procedure.EXTRAORDINARY and case.urgent_issued_at is None:
         case.procedure = Procedure.EXTRAORDINARY
         case.urgent_issue_due_at = clocks.due_at(
-            Clock.URGENT_ISSUE, received_at, clock_rule=rules[Clock.URGENT_ISSUE])
+            Clock.URGENT_ISSUE, received_at, clock_rule=rules[Clock.URGENT_ISSUE]
+        )
         case.urgent_implement_due_at = clocks.due_at(
-            Clock.URGENT_IMPLEMENT, case.urgent_issue_due_at,
-            clock_rule=rules[Clock.URGENT_IMPLEMENT])
+            Clock.URGENT_IMPLEMENT,
+            case.urgent_issue_due_at,
+            clock_rule=rules[Clock.URGENT_IMPLEMENT],
+        )
     if case.risk_study_due_at is None:
         case.risk_study_due_at = clocks.due_at(
-            Clock.RISK_STUDY, received_at, clock_rule=rules[Clock.RISK_STUDY])
+            Clock.RISK_STUDY, received_at, clock_rule=rules[Clock.RISK_STUDY]
+        )
     case.recompute_next_deadline()
     save(case, actor, _("Solicitud registrada"))
 
@@ -141,8 +147,11 @@ def request_register(
         parties.append((petitioner, CaseRole.PETITIONER))
     for party, role in parties:
         kwargs = _party_kwargs(party)
-        key = (party.pk if "person" in kwargs else None,
-               party.pk if "collective" in kwargs else None, role)
+        key = (
+            party.pk if "person" in kwargs else None,
+            party.pk if "collective" in kwargs else None,
+            role,
+        )
         if key in existing:
             continue
         save(CasePerson(case=case, role=role, from_date=today, **kwargs), actor)
@@ -184,19 +193,26 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
         raise DomainError(_("Seleccione al menos un motivo de la lista."))
     if any(r.for_admission != admitted for r in reasons):
         raise DomainError(
-            _("Los motivos elegidos no corresponden a la decisión: use motivos de admisión "
-              "para admitir y de no admisión para rechazar.")
+            _(
+                "Los motivos elegidos no corresponden a la decisión: use motivos de admisión "
+                "para admitir y de no admisión para rechazar."
+            )
         )
     if not (explanation or "").strip():
         raise DomainError(_("Explique por escrito la decisión de admisibilidad."))
     if hasattr(case, "admissibility"):
         raise DomainError(_("La admisibilidad de este expediente ya fue decidida."))
-    if admitted and not case.consents.filter(
-        purpose=ConsentPurpose.PROCESSING, given_at__isnull=False, withdrawn_at__isnull=True
-    ).exists():
+    if (
+        admitted
+        and not case.consents.filter(
+            purpose=ConsentPurpose.PROCESSING, given_at__isnull=False, withdrawn_at__isnull=True
+        ).exists()
+    ):
         raise DomainError(
-            _("No puede admitirse sin el consentimiento de la persona beneficiaria: "
-              "regístrelo primero.")
+            _(
+                "No puede admitirse sin el consentimiento de la persona beneficiaria: "
+                "regístrelo primero."
+            )
         )
     now = timezone.now()
     lifecycle.transition(case, "admit" if admitted else "reject")
@@ -207,8 +223,9 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
     case.recompute_next_deadline()
     save(case, actor, _("Admitida") if admitted else _("No admitida"))
     decision = save(
-        AdmissibilityDecision(case=case, admitted=admitted, explanation=explanation,
-                              decided_by=actor, decided_at=now),
+        AdmissibilityDecision(
+            case=case, admitted=admitted, explanation=explanation, decided_by=actor, decided_at=now
+        ),
         actor,
     )
     decision.reasons.set(reasons)
@@ -216,21 +233,29 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
 
 
 @transaction.atomic
-def case_person_add(*, actor, case, party, role, relationship="", from_date=None,
-                    added_by_risk_study=False):
+def case_person_add(
+    *, actor, case, party, role, relationship="", from_date=None, added_by_risk_study=False
+):
     access.require(actor, "case.edit_parties")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_active:
         raise DomainError(_("No se pueden agregar personas a un expediente concluido."))
     _save_party(party, actor)
-    if CasePerson.objects.filter(case=case, role=role, to_date__isnull=True,
-                                 **_party_kwargs(party)).exists():
+    if CasePerson.objects.filter(
+        case=case, role=role, to_date__isnull=True, **_party_kwargs(party)
+    ).exists():
         raise DomainError(_("Esta persona ya figura en el expediente con ese papel."))
     case_person = save(
-        CasePerson(case=case, role=role, relationship=relationship,
-                   from_date=from_date or timezone.localdate(),
-                   added_by_risk_study=added_by_risk_study, **_party_kwargs(party)),
-        actor, _("Persona agregada"),
+        CasePerson(
+            case=case,
+            role=role,
+            relationship=relationship,
+            from_date=from_date or timezone.localdate(),
+            added_by_risk_study=added_by_risk_study,
+            **_party_kwargs(party),
+        ),
+        actor,
+        _("Persona agregada"),
     )
     case_search_refresh(case)
     return case_person
@@ -244,7 +269,8 @@ def case_person_end(*, actor, case_person, to_date=None):
         raise DomainError(_("Esta persona ya no figura en el expediente."))
     if cp.granted_measures.filter(ended_at__isnull=True).exists():
         raise DomainError(
-            _("La persona tiene medidas vigentes: la Junta debe concluirlas primero."))
+            _("La persona tiene medidas vigentes: la Junta debe concluirlas primero.")
+        )
     cp.to_date = to_date or timezone.localdate()
     return save(cp, actor)
 
@@ -260,18 +286,35 @@ def person_update(*, actor, person, expected_version):
 
 
 @transaction.atomic
-def consent_record(*, actor, case, purpose, person=None, given_at=None, third_party_user=None,
-                   third_party_name="", evidence=""):
+def consent_record(
+    *,
+    actor,
+    case,
+    purpose,
+    person=None,
+    given_at=None,
+    third_party_user=None,
+    third_party_name="",
+    evidence="",
+):
     access.require(actor, "case.consent")
     if purpose == ConsentPurpose.THIRD_PARTY and not (third_party_user or third_party_name):
         raise DomainError(_("Nombre al tercero a quien se autoriza el acceso."))
     if not (evidence or "").strip():
         raise DomainError(_("Indique la constancia del consentimiento (escrito, grabación, acta)."))
     return save(
-        Consent(case=case, person=person, purpose=purpose, given_at=given_at or timezone.now(),
-                third_party_user=third_party_user, third_party_name=third_party_name,
-                evidence=evidence, recorded_by=actor),
-        actor, _("Consentimiento otorgado"),
+        Consent(
+            case=case,
+            person=person,
+            purpose=purpose,
+            given_at=given_at or timezone.now(),
+            third_party_user=third_party_user,
+            third_party_name=third_party_name,
+            evidence=evidence,
+            recorded_by=actor,
+        ),
+        actor,
+        _("Consentimiento otorgado"),
     )
 
 
@@ -300,9 +343,22 @@ def consent_withdraw(*, actor, consent, evidence=""):
 
 
 @transaction.atomic
-def aggression_record(*, actor, case, occurred_on, state, types, presumed_aggressor,
-                      description, victim=None, municipality="", place="", reported_to="none",
-                      complaint_reference="", investigation_status="unknown"):
+def aggression_record(
+    *,
+    actor,
+    case,
+    occurred_on,
+    state,
+    types,
+    presumed_aggressor,
+    description,
+    victim=None,
+    municipality="",
+    place="",
+    reported_to="none",
+    complaint_reference="",
+    investigation_status="unknown",
+):
     access.require(actor, "case.aggression")
     types = list(types)
     if not types:
@@ -313,13 +369,24 @@ def aggression_record(*, actor, case, occurred_on, state, types, presumed_aggres
         raise DomainError(_("La persona agredida debe figurar en este expediente."))
     first_request = case.requests.order_by("received_at").first()
     after = bool(first_request) and occurred_on >= timezone.localdate(
-        first_request.received_at, clocks.mechanism_zone())
+        first_request.received_at, clocks.mechanism_zone()
+    )
     aggression = save(
-        Aggression(case=case, victim=victim, occurred_on=occurred_on, state=state,
-                   municipality=municipality, place=place, presumed_aggressor=presumed_aggressor,
-                   reported_to=reported_to, complaint_reference=complaint_reference,
-                   investigation_status=investigation_status, description=description,
-                   after_request=after, recorded_by=actor),
+        Aggression(
+            case=case,
+            victim=victim,
+            occurred_on=occurred_on,
+            state=state,
+            municipality=municipality,
+            place=place,
+            presumed_aggressor=presumed_aggressor,
+            reported_to=reported_to,
+            complaint_reference=complaint_reference,
+            investigation_status=investigation_status,
+            description=description,
+            after_request=after,
+            recorded_by=actor,
+        ),
         actor,
     )
     aggression.types.set(types)
@@ -327,13 +394,32 @@ def aggression_record(*, actor, case, occurred_on, state, types, presumed_aggres
 
 
 @transaction.atomic
-def external_protection_record(*, actor, case, body, granted_on, reference="", body_detail="",
-                               risk_level_found=None, risk_level_text="", active=True, notes=""):
+def external_protection_record(
+    *,
+    actor,
+    case,
+    body,
+    granted_on,
+    reference="",
+    body_detail="",
+    risk_level_found=None,
+    risk_level_text="",
+    active=True,
+    notes="",
+):
     access.require(actor, "case.external_protection")
     return save(
-        ExternalProtection(case=case, body=body, body_detail=body_detail, reference=reference,
-                           granted_on=granted_on, risk_level_found=risk_level_found,
-                           risk_level_text=risk_level_text, active=active, notes=notes),
+        ExternalProtection(
+            case=case,
+            body=body,
+            body_detail=body_detail,
+            reference=reference,
+            granted_on=granted_on,
+            risk_level_found=risk_level_found,
+            risk_level_text=risk_level_text,
+            active=active,
+            notes=notes,
+        ),
         actor,
     )
 
@@ -364,7 +450,8 @@ def case_close(*, actor, case, reason, notes):
     lifecycle.check(case, "close")
     if case.granted_measures.filter(ended_at__isnull=True).exists():
         raise DomainError(
-            _("El expediente tiene medidas vigentes; la Junta debe concluirlas antes de cerrar."))
+            _("El expediente tiene medidas vigentes; la Junta debe concluirlas antes de cerrar.")
+        )
     if not (notes or "").strip():
         raise DomainError(_("Explique el motivo de la conclusión."))
     lifecycle.transition(case, "close")

@@ -20,13 +20,14 @@ POLICY = {
     "request.register": frozenset({Role.RECEPTION, Role.COORDINATOR}),
     "case.assign": frozenset({Role.COORDINATOR}),
     "case.admissibility": frozenset({Role.RECEPTION, Role.COORDINATOR}),
-    "case.edit_parties": frozenset({Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP,
-                                    Role.COORDINATOR}),
+    "case.edit_parties": frozenset(
+        {Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}
+    ),
     "case.consent": frozenset({Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}),
-    "case.aggression": frozenset({Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP,
-                                  Role.COORDINATOR}),
-    "case.external_protection": frozenset({Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP,
-                                           Role.COORDINATOR}),
+    "case.aggression": frozenset({Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}),
+    "case.external_protection": frozenset(
+        {Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}
+    ),
     "case.close": frozenset({Role.COORDINATOR}),
     "case.voluntary_exit": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
     "urgent.issue": frozenset({Role.RECEPTION, Role.COORDINATOR}),

@@ -7,12 +7,12 @@ records that point at them stay whole.
 """
 
 from django import forms
-from django.http import Http404
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -173,7 +173,6 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
 
     def get_queryset(self, request):
         from cases.selectors import case_list_for
-
         from protection.models import Role
         from protection.security.services import break_glass_active
 
@@ -186,8 +185,9 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
         if path == "pk":
             return queryset.filter(pk__in=visible)
         if "__" in path:  # reached through a many-valued relation: avoid duplicate rows
-            return queryset.filter(pk__in=self.model._default_manager.filter(
-                **{f"{path}__in": visible}).values("pk"))
+            return queryset.filter(
+                pk__in=self.model._default_manager.filter(**{f"{path}__in": visible}).values("pk")
+            )
         return queryset.filter(**{f"{path}__in": visible})
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

@@ -13,8 +13,9 @@ class TimezoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        zone = (getattr(user, "time_zone", "") if user and user.is_authenticated else "") or \
-            settings.DISPLAY_TIME_ZONE
+        zone = (
+            getattr(user, "time_zone", "") if user and user.is_authenticated else ""
+        ) or settings.DISPLAY_TIME_ZONE
         timezone.activate(ZoneInfo(zone))
         try:
             return self.get_response(request)

@@ -16,12 +16,21 @@ def load(apps):
     for clock, rule in DEFAULT_RULES.items():
         ClockDefinition.objects.get_or_create(
             clock=clock.value,
-            defaults={"amount": rule.amount, "unit": str(rule.unit),
-                      "responsible_role": str(rule.responsible_role),
-                      "legal_basis": rule.legal_basis},
+            defaults={
+                "amount": rule.amount,
+                "unit": str(rule.unit),
+                "responsible_role": str(rule.responsible_role),
+                "legal_basis": rule.legal_basis,
+            },
         )
     for key, name, pattern, prefix in NUMBER_SERIES:
         NumberSeries.objects.get_or_create(
-            key=key, defaults={"name": name, "pattern": pattern, "prefix": prefix,
-                               "year": 2026, "last_number": 0},
+            key=key,
+            defaults={
+                "name": name,
+                "pattern": pattern,
+                "prefix": prefix,
+                "year": 2026,
+                "last_number": 0,
+            },
         )

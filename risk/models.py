@@ -22,8 +22,9 @@ class RiskScale(models.Model):
         verbose_name = _("escala de riesgo")
         verbose_name_plural = _("escalas de riesgo")
         constraints = [
-            models.UniqueConstraint(fields=["active"], condition=Q(active=True),
-                                    name="one_active_risk_scale")
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_risk_scale"
+            )
         ]
 
     def __str__(self):
@@ -31,13 +32,17 @@ class RiskScale(models.Model):
 
 
 class RiskLevel(models.Model):
-    scale = models.ForeignKey(RiskScale, verbose_name=_("escala"), on_delete=models.PROTECT,
-                              related_name="levels")
+    scale = models.ForeignKey(
+        RiskScale, verbose_name=_("escala"), on_delete=models.PROTECT, related_name="levels"
+    )
     code = models.SlugField(_("clave"), max_length=40)
     name = models.CharField(_("nombre"), max_length=80)
     rank = models.PositiveSmallIntegerField(_("orden (mayor = más riesgo)"))
     min_score = models.DecimalField(
-        _("puntaje mínimo sugerido"), max_digits=5, decimal_places=2, default=0,
+        _("puntaje mínimo sugerido"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
         help_text=_("Desde este puntaje ponderado (0 a 100) el estudio sugiere este nivel."),
     )
     description = models.TextField(_("descripción"), blank=True)
@@ -72,7 +77,8 @@ class RiskFactor(models.Model):
     weight = models.PositiveSmallIntegerField(_("peso"), default=1)
     max_score = models.PositiveSmallIntegerField(_("puntaje máximo"), default=4)
     reduces_risk = models.BooleanField(
-        _("reduce el riesgo"), default=False,
+        _("reduce el riesgo"),
+        default=False,
         help_text=_("Marcado para capacidades: un puntaje alto resta en lugar de sumar."),
     )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
@@ -91,10 +97,18 @@ class RiskFactor(models.Model):
 class ImmediateActionAssessment(models.Model):
     """Estudio de Evaluación de Acción Inmediata, done with the urgent measures (art. 26-III)."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="immediate_assessments")
-    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("realizó"),
-                                     on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="immediate_assessments",
+    )
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("realizó"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     performed_at = models.DateTimeField(_("fecha"))
     findings = models.TextField(_("hallazgos"))
     imminent_danger_confirmed = models.BooleanField(_("se confirma peligro inminente"))
@@ -126,46 +140,78 @@ class StudyStatus(models.TextChoices):
 class RiskStudy(Versioned):
     """Estudio de Evaluación de Riesgo: level, beneficiaries, proposed measures (art. 27)."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="risk_studies")
-    kind = models.CharField(_("tipo"), max_length=16, choices=StudyKind.choices,
-                            default=StudyKind.INITIAL)
-    status = models.CharField(_("estado"), max_length=12, choices=StudyStatus.choices,
-                              default=StudyStatus.DRAFT)
-    analyst = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("analista"),
-                                on_delete=models.PROTECT, related_name="risk_studies")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="risk_studies",
+    )
+    kind = models.CharField(
+        _("tipo"), max_length=16, choices=StudyKind.choices, default=StudyKind.INITIAL
+    )
+    status = models.CharField(
+        _("estado"), max_length=12, choices=StudyStatus.choices, default=StudyStatus.DRAFT
+    )
+    analyst = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("analista"),
+        on_delete=models.PROTECT,
+        related_name="risk_studies",
+    )
     requested_at = models.DateTimeField(_("solicitado"))
     due_at = models.DateTimeField(_("vence"))
     narrative_context = models.TextField(_("contexto (narrativa)"), blank=True)
     differential_considerations = models.TextField(
-        _("enfoque diferencial"), blank=True,
-        help_text=_("Género, identidad étnica o indígena, lengua, ruralidad, discapacidad, "
-                    "tipo de labor."),
+        _("enfoque diferencial"),
+        blank=True,
+        help_text=_(
+            "Género, identidad étnica o indígena, lengua, ruralidad, discapacidad, tipo de labor."
+        ),
     )
     person_own_view = models.TextField(_("lo que la persona dice de su riesgo"), blank=True)
     routines = models.TextField(_("rutinas y desplazamientos"), blank=True)
     proposed_duration_months = models.PositiveSmallIntegerField(
-        _("duración propuesta (meses)"), null=True, blank=True,
+        _("duración propuesta (meses)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    proposed_measures_notes = models.TextField(_("justificación de las medidas propuestas"),
-                                               blank=True)
-    weighted_score = models.DecimalField(_("puntaje ponderado (0 a 100)"), max_digits=5,
-                                         decimal_places=2, null=True, blank=True)
-    suggested_level = models.ForeignKey(RiskLevel, verbose_name=_("nivel sugerido por puntaje"),
-                                        on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="+")
-    resulting_level = models.ForeignKey(RiskLevel, verbose_name=_("nivel de riesgo resultante"),
-                                        on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="+")
+    proposed_measures_notes = models.TextField(
+        _("justificación de las medidas propuestas"), blank=True
+    )
+    weighted_score = models.DecimalField(
+        _("puntaje ponderado (0 a 100)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    suggested_level = models.ForeignKey(
+        RiskLevel,
+        verbose_name=_("nivel sugerido por puntaje"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resulting_level = models.ForeignKey(
+        RiskLevel,
+        verbose_name=_("nivel de riesgo resultante"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     level_justification = models.TextField(
-        _("razones del nivel"), blank=True,
+        _("razones del nivel"),
+        blank=True,
         help_text=_("Obligatorio si el nivel difiere del sugerido por el puntaje."),
     )
     submitted_at = models.DateTimeField(_("enviado"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("aprobó"),
-                                    on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aprobó"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("aprobado"), null=True, blank=True)
     return_notes = models.TextField(_("observaciones de devolución"), blank=True)
     history = HistoricalRecords()
@@ -191,8 +237,9 @@ class RiskStudy(Versioned):
 
 
 class FactorScore(models.Model):
-    study = models.ForeignKey(RiskStudy, verbose_name=_("estudio"), on_delete=models.CASCADE,
-                              related_name="factor_scores")
+    study = models.ForeignKey(
+        RiskStudy, verbose_name=_("estudio"), on_delete=models.CASCADE, related_name="factor_scores"
+    )
     factor = models.ForeignKey(RiskFactor, verbose_name=_("factor"), on_delete=models.PROTECT)
     score = models.PositiveSmallIntegerField(_("puntaje"))
     reasoning = models.TextField(_("por qué"))
@@ -210,15 +257,22 @@ class FactorScore(models.Model):
 
 
 class ProposedMeasure(models.Model):
-    study = models.ForeignKey(RiskStudy, verbose_name=_("estudio"), on_delete=models.CASCADE,
-                              related_name="proposed_measures")
-    measure_type = models.ForeignKey("measures.MeasureType", verbose_name=_("medida"),
-                                     on_delete=models.PROTECT)
-    covered = models.ForeignKey("cases.CasePerson", verbose_name=_("para"),
-                                on_delete=models.PROTECT, null=True, blank=True)
+    study = models.ForeignKey(
+        RiskStudy,
+        verbose_name=_("estudio"),
+        on_delete=models.CASCADE,
+        related_name="proposed_measures",
+    )
+    measure_type = models.ForeignKey(
+        "measures.MeasureType", verbose_name=_("medida"), on_delete=models.PROTECT
+    )
+    covered = models.ForeignKey(
+        "cases.CasePerson", verbose_name=_("para"), on_delete=models.PROTECT, null=True, blank=True
+    )
     duration_months = models.PositiveSmallIntegerField(_("duración (meses)"), default=12)
     context_notes = models.TextField(
-        _("adecuación al contexto"), blank=True,
+        _("adecuación al contexto"),
+        blank=True,
         help_text=_("Cómo se adapta la medida a la persona: vecindario, costos, rutinas."),
     )
     history = HistoricalRecords()
@@ -238,15 +292,29 @@ class ReevaluationTrigger(models.TextChoices):
 
 
 class Reevaluation(models.Model):
-    case = models.ForeignKey("cases.Case", verbose_name=_("expediente"),
-                             on_delete=models.PROTECT, related_name="reevaluations")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="reevaluations",
+    )
     trigger = models.CharField(_("motivo"), max_length=12, choices=ReevaluationTrigger.choices)
     requested_at = models.DateTimeField(_("solicitada"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("solicitó"),
-                                     on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("solicitó"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reason = models.TextField(_("motivo detallado"))
-    study = models.OneToOneField(RiskStudy, verbose_name=_("estudio"), on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="reevaluation")
+    study = models.OneToOneField(
+        RiskStudy,
+        verbose_name=_("estudio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reevaluation",
+    )
     history = HistoricalRecords()
 
     class Meta:

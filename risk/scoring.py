@@ -45,8 +45,16 @@ def compute(factors, scores, levels):
         factor_possible = Decimal(factor.weight * factor.max_score)
         if score is None:
             missing.append(factor)
-            lines.append(FactorLine(factor, None, "", Decimal(0), factor_possible,
-                                    _("%(name)s: sin calificar.") % {"name": factor.name}))
+            lines.append(
+                FactorLine(
+                    factor,
+                    None,
+                    "",
+                    Decimal(0),
+                    factor_possible,
+                    _("%(name)s: sin calificar.") % {"name": factor.name},
+                )
+            )
             if not factor.reduces_risk:
                 possible += factor_possible
             continue
@@ -56,17 +64,28 @@ def compute(factors, scores, levels):
             sentence = _(
                 "%(name)s: %(score)s de %(max)s (peso %(weight)s). Es una capacidad de "
                 "protección: resta %(points)s puntos a la mitad, es decir %(half)s."
-            ) % {"name": factor.name, "score": score, "max": factor.max_score,
-                 "weight": factor.weight, "points": points,
-                 "half": (points * PROTECTIVE_FACTOR).normalize()}
+            ) % {
+                "name": factor.name,
+                "score": score,
+                "max": factor.max_score,
+                "weight": factor.weight,
+                "points": points,
+                "half": (points * PROTECTIVE_FACTOR).normalize(),
+            }
         else:
             aggravating += points
             possible += factor_possible
             sentence = _(
                 "%(name)s: %(score)s de %(max)s (peso %(weight)s), suma %(points)s de "
                 "%(possible)s puntos posibles."
-            ) % {"name": factor.name, "score": score, "max": factor.max_score,
-                 "weight": factor.weight, "points": points, "possible": factor_possible}
+            ) % {
+                "name": factor.name,
+                "score": score,
+                "max": factor.max_score,
+                "weight": factor.weight,
+                "points": points,
+                "possible": factor_possible,
+            }
         if reasoning:
             sentence += " " + _("Por qué: %(why)s") % {"why": reasoning}
         lines.append(FactorLine(factor, score, reasoning, points, factor_possible, sentence))
@@ -81,7 +100,11 @@ def compute(factors, scores, levels):
         "Factores de riesgo: %(agg)s de %(possible)s puntos; capacidades de protección restan "
         "%(prot)s. Resultado: %(score)s de 100. Con este puntaje el método sugiere el nivel "
         "«%(level)s»."
-    ) % {"agg": aggravating, "possible": possible,
-         "prot": (protective * PROTECTIVE_FACTOR).normalize(), "score": weighted,
-         "level": suggested.name if suggested else "—"}
+    ) % {
+        "agg": aggravating,
+        "possible": possible,
+        "prot": (protective * PROTECTIVE_FACTOR).normalize(),
+        "score": weighted,
+        "level": suggested.name if suggested else "—",
+    }
     return ScoreResult(weighted, suggested, lines, summary, missing)

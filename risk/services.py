@@ -35,8 +35,9 @@ def active_levels():
 
 
 @transaction.atomic
-def immediate_assessment_record(*, actor, case, findings, imminent_danger_confirmed,
-                                recommended_measures=""):
+def immediate_assessment_record(
+    *, actor, case, findings, imminent_danger_confirmed, recommended_measures=""
+):
     """Art. 26-III: done at the same time as the urgent measures."""
     access.require(actor, "assessment.immediate")
     if not (findings or "").strip():
@@ -44,10 +45,14 @@ def immediate_assessment_record(*, actor, case, findings, imminent_danger_confir
     if not case.is_active:
         raise DomainError(_("El expediente está concluido."))
     return save(
-        ImmediateActionAssessment(case=case, performed_by=actor, performed_at=timezone.now(),
-                                  findings=findings,
-                                  imminent_danger_confirmed=imminent_danger_confirmed,
-                                  recommended_measures=recommended_measures),
+        ImmediateActionAssessment(
+            case=case,
+            performed_by=actor,
+            performed_at=timezone.now(),
+            findings=findings,
+            imminent_danger_confirmed=imminent_danger_confirmed,
+            recommended_measures=recommended_measures,
+        ),
         actor,
     )
 
@@ -65,13 +70,20 @@ def _study_create(*, actor, case, analyst, kind):
         raise DomainError(_("El estudio debe asignarse a una persona analista de riesgo."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     appeal_study = kind in (StudyKind.APPEAL, StudyKind.INDEPENDENT)
-    if not appeal_study and case.status not in (CaseStatus.RISK_EVALUATION,
-                                                CaseStatus.REEVALUATION):
+    if not appeal_study and case.status not in (
+        CaseStatus.RISK_EVALUATION,
+        CaseStatus.REEVALUATION,
+    ):
         raise DomainError(
-            _("Sólo puede abrirse un estudio cuando el expediente está en evaluación o "
-              "revaluación (ahora: «%(status)s»).") % {"status": case.get_status_display()})
-    if case.risk_studies.filter(kind=kind, status__in=[StudyStatus.DRAFT, StudyStatus.SUBMITTED,
-                                                       StudyStatus.RETURNED]).exists():
+            _(
+                "Sólo puede abrirse un estudio cuando el expediente está en evaluación o "
+                "revaluación (ahora: «%(status)s»)."
+            )
+            % {"status": case.get_status_display()}
+        )
+    if case.risk_studies.filter(
+        kind=kind, status__in=[StudyStatus.DRAFT, StudyStatus.SUBMITTED, StudyStatus.RETURNED]
+    ).exists():
         raise DomainError(_("Ya hay un estudio en curso para este expediente."))
     now = timezone.now()
     if kind == StudyKind.INITIAL and case.risk_study_due_at:
@@ -81,8 +93,11 @@ def _study_create(*, actor, case, analyst, kind):
         case.risk_study_due_at = due
         case.recompute_next_deadline()
         save(case, actor)
-    study = save(RiskStudy(case=case, kind=kind, analyst=analyst, requested_at=now, due_at=due),
-                 actor, _("Estudio asignado"))
+    study = save(
+        RiskStudy(case=case, kind=kind, analyst=analyst, requested_at=now, due_at=due),
+        actor,
+        _("Estudio asignado"),
+    )
     if kind in (StudyKind.APPEAL, StudyKind.INDEPENDENT):
         _link_to_appeal(actor, case, study)
     return study
@@ -92,24 +107,36 @@ def _link_to_appeal(actor, case, study):
     """The new (art. 58) or independent study belongs to the open appeal it answers."""
     from measures.models import Appeal, AppealStatus
 
-    field, status = (("new_study", AppealStatus.NEW_STUDY) if study.kind == StudyKind.APPEAL
-                     else ("independent_study", AppealStatus.INDEPENDENT_STUDY))
-    appeal = (Appeal.objects.select_for_update()
-              .filter(case=case, status=status, **{f"{field}__isnull": True})
-              .order_by("-filed_at").first())
+    field, status = (
+        ("new_study", AppealStatus.NEW_STUDY)
+        if study.kind == StudyKind.APPEAL
+        else ("independent_study", AppealStatus.INDEPENDENT_STUDY)
+    )
+    appeal = (
+        Appeal.objects.select_for_update()
+        .filter(case=case, status=status, **{f"{field}__isnull": True})
+        .order_by("-filed_at")
+        .first()
+    )
     if appeal is not None:
         setattr(appeal, field, study)
         save(appeal, actor, _("Estudio vinculado a la inconformidad"))
 
 
-EDITABLE_FIELDS = ("narrative_context", "differential_considerations", "person_own_view",
-                   "routines", "proposed_duration_months", "proposed_measures_notes",
-                   "resulting_level", "level_justification")
+EDITABLE_FIELDS = (
+    "narrative_context",
+    "differential_considerations",
+    "person_own_view",
+    "routines",
+    "proposed_duration_months",
+    "proposed_measures_notes",
+    "resulting_level",
+    "level_justification",
+)
 
 
 @transaction.atomic
-def risk_study_save(*, actor, study, expected_version, fields, scores=None,
-                    proposed_measures=None):
+def risk_study_save(*, actor, study, expected_version, fields, scores=None, proposed_measures=None):
     """Save the analyst's work on a draft or returned study.
 
     `scores`: {factor: (score, reasoning)}; `proposed_measures`: list of dicts with
@@ -132,9 +159,11 @@ def risk_study_save(*, actor, study, expected_version, fields, scores=None,
             if not 0 <= score <= factor.max_score:
                 raise DomainError(
                     _("El puntaje de «%(factor)s» debe estar entre 0 y %(max)s.")
-                    % {"factor": factor.name, "max": factor.max_score})
+                    % {"factor": factor.name, "max": factor.max_score}
+                )
             row = FactorScore.objects.filter(study=study, factor=factor).first() or FactorScore(
-                study=study, factor=factor)
+                study=study, factor=factor
+            )
             row.score, row.reasoning = score, reasoning or ""
             save(row, actor)
     if proposed_measures is not None:
@@ -172,8 +201,11 @@ def study_problems(study):
             problems.append(_("Explique por qué calificó así «%(f)s».") % {"f": line.factor.name})
     if study.resulting_level_id is None:
         problems.append(_("Indique el nivel de riesgo resultante."))
-    elif (result.suggested_level and study.resulting_level_id != result.suggested_level.pk
-          and not study.level_justification.strip()):
+    elif (
+        result.suggested_level
+        and study.resulting_level_id != result.suggested_level.pk
+        and not study.level_justification.strip()
+    ):
         problems.append(_("El nivel difiere del sugerido por el puntaje: explique por qué."))
     if not study.proposed_duration_months:
         problems.append(_("Indique la duración propuesta de las medidas."))
@@ -242,8 +274,16 @@ def reevaluation_open(*, actor, case, trigger, reason, analyst):
     case = Case.objects.select_for_update().get(pk=case.pk)
     lifecycle.transition(case, "reevaluation_open")
     save(case, actor, _("Revaluación abierta"))
-    reevaluation = save(Reevaluation(case=case, trigger=trigger, requested_at=timezone.now(),
-                                     requested_by=actor, reason=reason), actor)
+    reevaluation = save(
+        Reevaluation(
+            case=case,
+            trigger=trigger,
+            requested_at=timezone.now(),
+            requested_by=actor,
+            reason=reason,
+        ),
+        actor,
+    )
     study = _study_create(actor=actor, case=case, analyst=analyst, kind=StudyKind.REEVALUATION)
     reevaluation.study = study
     return save(reevaluation, actor)

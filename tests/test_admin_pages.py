@@ -103,8 +103,10 @@ pytestmark = pytest.mark.django_db
 PROJECT_APPS = ("protection", "cases", "risk", "measures")
 THIRD_PARTY = {"axes", "otp_static", "otp_totp", "otp_hotp", "otp_email"}
 # Third-party admins (django-axes, django-otp) are theirs to test; ours are all covered.
-REGISTERED = sorted((m for m in admin.site._registry if m._meta.app_label not in THIRD_PARTY),
-                    key=lambda model: model._meta.label)
+REGISTERED = sorted(
+    (m for m in admin.site._registry if m._meta.app_label not in THIRD_PARTY),
+    key=lambda model: model._meta.label,
+)
 # The project's own models (Django's auth.Group is registered too, without history).
 PROJECT_REGISTERED = [m for m in REGISTERED if m._meta.app_label in PROJECT_APPS]
 
@@ -292,20 +294,40 @@ def build_world(tag):
     )
     clock.save()  # a row seeded by migration has no history record yet
     flag = OverdueFlag.objects.create(
-        clock=Clock.RISK_STUDY, subject_type=SubjectType.CASE, subject_id=case.pk, case=case,
-        due_at=now, raised_at=now, responsible=user, responsible_role=Role.ANALYST)
-    notification = Notification.objects.create(recipient=user, flag=flag,
-                                               kind=NotificationKind.OVERDUE, created_at=now)
+        clock=Clock.RISK_STUDY,
+        subject_type=SubjectType.CASE,
+        subject_id=case.pk,
+        case=case,
+        due_at=now,
+        raised_at=now,
+        responsible=user,
+        responsible_role=Role.ANALYST,
+    )
+    notification = Notification.objects.create(
+        recipient=user, flag=flag, kind=NotificationKind.OVERDUE, created_at=now
+    )
     run = PeriodicRun.objects.create(name=f"test-run-{tag}")
-    observation = Observation.objects.create(agenda_item=item, member=member, author=user,
-                                             text="Observación de prueba", recorded_at=now)
+    observation = Observation.objects.create(
+        agenda_item=item, member=member, author=user, text="Observación de prueba", recorded_at=now
+    )
     rediscussion = RediscussionRequest.objects.create(
-        case=case, requested_by_name="Beneficiaria", received_at=now, reason="Hechos nuevos",
-        due_at=now, recorded_by=user)
-    batch = LetterBatch.objects.create(session=session, requested_by=user, requested_at=now,
-                                       letter_ids=[letter.pk])
-    export = ExportJob.objects.create(requested_by=user, requested_role=user.role, kind="cases",
-                                      file_format="csv", mode="immediate")
+        case=case,
+        requested_by_name="Beneficiaria",
+        received_at=now,
+        reason="Hechos nuevos",
+        due_at=now,
+        recorded_by=user,
+    )
+    batch = LetterBatch.objects.create(
+        session=session, requested_by=user, requested_at=now, letter_ids=[letter.pk]
+    )
+    export = ExportJob.objects.create(
+        requested_by=user,
+        requested_role=user.role,
+        kind="cases",
+        file_format="csv",
+        mode="immediate",
+    )
     rows = [
         user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
@@ -342,9 +364,13 @@ def admin_user(db, django_user_model):
     from protection.security.models import BreakGlass
 
     user = django_user_model.objects.create_superuser(
-        "admin", "admin@example.org", "Contrasena-Admin-2026", role=Role.ADMINISTRATOR)
-    BreakGlass.objects.create(user=user, reason="Pruebas de la administración",
-                              expires_at=timezone.now() + datetime.timedelta(hours=1))
+        "admin", "admin@example.org", "Contrasena-Admin-2026", role=Role.ADMINISTRATOR
+    )
+    BreakGlass.objects.create(
+        user=user,
+        reason="Pruebas de la administración",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
     return user
 
 
@@ -616,7 +642,8 @@ def test_revert_through_history_is_checked_against_the_current_version(admin_cli
 
 def test_administrator_without_break_glass_sees_no_case_content(client, django_user_model, world):
     plain_admin = django_user_model.objects.create_superuser(
-        "admin2", "admin2@example.org", "Contrasena-Admin-2026", role=Role.ADMINISTRATOR)
+        "admin2", "admin2@example.org", "Contrasena-Admin-2026", role=Role.ADMINISTRATOR
+    )
     client.force_login(plain_admin)
     case = one_of(Case, world)
     assert client.get(admin_url(Case, "change", case.pk)).status_code == 404

@@ -26,8 +26,9 @@ from . import workflows as wf
 pytestmark = pytest.mark.django_db
 
 
-def test_ordinary_case_from_request_to_closure(reception, analyst, analyst2, coordinator,
-                                               follow_up, authority):
+def test_ordinary_case_from_request_to_closure(
+    reception, analyst, analyst2, coordinator, follow_up, authority
+):
     case = wf.register(reception)
     assert case.status == CaseStatus.RECEIVED
     assert case.file_number.startswith("MPPDDHP/")
@@ -60,39 +61,58 @@ def test_ordinary_case_from_request_to_closure(reception, analyst, analyst2, coo
     assert measure.status == MeasureStatus.NOTIFIED
 
     measure_services.implementation_event_record(
-        actor=follow_up, measure=measure, kind=EventKind.DELIVERY,
-        occurred_at=timezone.now(), outcome=EventOutcome.OK, notes="Entregado y probado.")
+        actor=follow_up,
+        measure=measure,
+        kind=EventKind.DELIVERY,
+        occurred_at=timezone.now(),
+        outcome=EventOutcome.OK,
+        notes="Entregado y probado.",
+    )
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.IMPLEMENTED and measure.implemented_at
 
     # periodic re-evaluation finds lower risk; the Board withdraws the measures
-    risk_services.reevaluation_open(actor=follow_up, case=case, trigger="periodic",
-                                    reason="Cumple 12 meses.", analyst=analyst)
+    risk_services.reevaluation_open(
+        actor=follow_up, case=case, trigger="periodic", reason="Cumple 12 meses.", analyst=analyst
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.REEVALUATION
     study = case.risk_studies.get(kind="reevaluation")
     study = risk_services.risk_study_save(
-        actor=analyst, study=study, expected_version=study.version,
-        fields={"narrative_context": "El conflicto se resolvió.",
-                "differential_considerations": "Mujer indígena.",
-                "person_own_view": "Se siente segura.", "proposed_duration_months": 1,
-                "proposed_measures_notes": "No se proponen medidas.",
-                "resulting_level": f.level("ordinary"),
-                "level_justification": "El grupo agresor fue desarticulado."},
-        scores={factor: (1, "Bajó") for factor in f.factors()})
+        actor=analyst,
+        study=study,
+        expected_version=study.version,
+        fields={
+            "narrative_context": "El conflicto se resolvió.",
+            "differential_considerations": "Mujer indígena.",
+            "person_own_view": "Se siente segura.",
+            "proposed_duration_months": 1,
+            "proposed_measures_notes": "No se proponen medidas.",
+            "resulting_level": f.level("ordinary"),
+            "level_justification": "El grupo agresor fue desarticulado.",
+        },
+        scores={factor: (1, "Bajó") for factor in f.factors()},
+    )
     risk_services.risk_study_submit(actor=analyst, study=study)
     risk_services.risk_study_approve(actor=coordinator, study=study)
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_BOARD
 
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
-                                            kind="reevaluation")
+    item = measure_services.agenda_item_add(
+        actor=coordinator, session=session, case=case, kind="reevaluation"
+    )
     withdrawal = measure_services.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution=Resolution.WITHDRAW,
-        legal_basis="Arts. 21-III y 39", text="Concluyen las medidas por menor riesgo.",
-        confirmed_risk_level=f.level("ordinary"), votes_for=5,
-        withdrawal_ground=WithdrawalGround.RISK_DECREASED)
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution=Resolution.WITHDRAW,
+        legal_basis="Arts. 21-III y 39",
+        text="Concluyen las medidas por menor riesgo.",
+        confirmed_risk_level=f.level("ordinary"),
+        votes_for=5,
+        withdrawal_ground=WithdrawalGround.RISK_DECREASED,
+    )
     measure_services.decision_confirm(actor=coordinator, decision=withdrawal)
     case.refresh_from_db()
     measure.refresh_from_db()
@@ -113,67 +133,95 @@ def test_urgent_route_clocks_and_implementation(reception, follow_up, authority)
     assert case.next_deadline_at == case.urgent_issue_due_at
 
     issued = measure_services.urgent_measures_issue(
-        actor=reception, case=case,
-        measures=[{"measure_type": f.measure_type("escorts"), "covered": f.beneficiary_of(case),
-                   "authority": authority}])
+        actor=reception,
+        case=case,
+        measures=[
+            {
+                "measure_type": f.measure_type("escorts"),
+                "covered": f.beneficiary_of(case),
+                "authority": authority,
+            }
+        ],
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.URGENT_PROTECTION
     assert case.urgent_issued_at is not None
     assert case.next_deadline_at == case.urgent_implement_due_at
     measure_services.implementation_event_record(
-        actor=follow_up, measure=issued[0], kind=EventKind.DELIVERY, occurred_at=timezone.now(),
-        outcome=EventOutcome.OK, notes="Escoltas asignados.")
+        actor=follow_up,
+        measure=issued[0],
+        kind=EventKind.DELIVERY,
+        occurred_at=timezone.now(),
+        outcome=EventOutcome.OK,
+        notes="Escoltas asignados.",
+    )
     case.refresh_from_db()
     assert case.urgent_implemented_at is not None
     assert case.next_deadline_at == case.risk_study_due_at
 
 
-def test_voluntary_exit_ends_measures(reception, analyst, analyst2, coordinator, follow_up,
-                                      authority):
+def test_voluntary_exit_ends_measures(
+    reception, analyst, analyst2, coordinator, follow_up, authority
+):
     case = wf.register(reception)
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     wf.grant(coordinator, case, authority)
     with pytest.raises(DomainError):
         case_services.case_voluntary_exit(actor=follow_up, case=case, written_statement=" ")
-    case_services.case_voluntary_exit(actor=follow_up, case=case,
-                                      written_statement="Escrito firmado del 3 de mayo.")
+    case_services.case_voluntary_exit(
+        actor=follow_up, case=case, written_statement="Escrito firmado del 3 de mayo."
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     assert case.closure_reason == ClosureReason.VOLUNTARY_EXIT
     assert not case.granted_measures.filter(ended_at__isnull=True).exists()
 
 
-def test_appeal_against_denial_reopens_the_case_with_a_new_study(reception, analyst, analyst2,
-                                                                 coordinator, authority):
+def test_appeal_against_denial_reopens_the_case_with_a_new_study(
+    reception, analyst, analyst2, coordinator, authority
+):
     from measures.models import Appeal, AppealStatus, AppealTrack
 
     case = wf.register(reception)
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
-                                            kind="incorporation")
+    item = measure_services.agenda_item_add(
+        actor=coordinator, session=session, case=case, kind="incorporation"
+    )
     denial = measure_services.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution=Resolution.DENY,
-        legal_basis="Art. 29", text="Se niega la incorporación.", votes_for=5)
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution=Resolution.DENY,
+        legal_basis="Art. 29",
+        text="Se niega la incorporación.",
+        votes_for=5,
+    )
     measure_services.decision_confirm(actor=coordinator, decision=denial)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closure_reason == ClosureReason.DENIED
 
-    appeal = measure_services.appeal_file(actor=reception, case=case,
-                                          track=AppealTrack.ORDINARY, against_decision=denial,
-                                          grounds="No se valoró la amenaza del 3 de mayo.")
+    appeal = measure_services.appeal_file(
+        actor=reception,
+        case=case,
+        track=AppealTrack.ORDINARY,
+        against_decision=denial,
+        grounds="No se valoró la amenaza del 3 de mayo.",
+    )
     case.refresh_from_db()
     assert appeal.status == AppealStatus.NEW_STUDY
     assert case.status == CaseStatus.RISK_EVALUATION and case.closed_at is None
-    study = risk_services.risk_study_open(actor=coordinator, case=case, analyst=analyst,
-                                          kind="appeal")
+    study = risk_services.risk_study_open(
+        actor=coordinator, case=case, analyst=analyst, kind="appeal"
+    )
     assert Appeal.objects.get(pk=appeal.pk).new_study == study
 
 
-def test_appeal_out_of_time_is_recorded_as_inadmissible(reception, coordinator, analyst,
-                                                        analyst2, authority):
+def test_appeal_out_of_time_is_recorded_as_inadmissible(
+    reception, coordinator, analyst, analyst2, authority
+):
     from measures.models import AppealStatus, AppealTrack
 
     case = wf.register(reception)
@@ -181,20 +229,37 @@ def test_appeal_out_of_time_is_recorded_as_inadmissible(reception, coordinator, 
     wf.complete_study(analyst, analyst2, case)
     decision = wf.grant(coordinator, case, authority)
     late = decision.confirmed_at + timedelta(days=31)
-    appeal = measure_services.appeal_file(actor=reception, case=case,
-                                          track=AppealTrack.ORDINARY, against_decision=decision,
-                                          grounds="Inconforme.", filed_at=late)
+    appeal = measure_services.appeal_file(
+        actor=reception,
+        case=case,
+        track=AppealTrack.ORDINARY,
+        against_decision=decision,
+        grounds="Inconforme.",
+        filed_at=late,
+    )
     assert appeal.status == AppealStatus.INADMISSIBLE and appeal.pk
 
 
 def test_reception_records_delivery_of_urgent_measures(reception, authority):
     case = wf.register(reception, urgent=True)
     issued = measure_services.urgent_measures_issue(
-        actor=reception, case=case,
-        measures=[{"measure_type": f.measure_type("escorts"), "covered": f.beneficiary_of(case),
-                   "authority": authority}])
+        actor=reception,
+        case=case,
+        measures=[
+            {
+                "measure_type": f.measure_type("escorts"),
+                "covered": f.beneficiary_of(case),
+                "authority": authority,
+            }
+        ],
+    )
     measure_services.implementation_event_record(
-        actor=reception, measure=issued[0], kind=EventKind.DELIVERY, occurred_at=timezone.now(),
-        outcome=EventOutcome.OK, notes="Escoltas en el domicilio.")
+        actor=reception,
+        measure=issued[0],
+        kind=EventKind.DELIVERY,
+        occurred_at=timezone.now(),
+        outcome=EventOutcome.OK,
+        notes="Escoltas en el domicilio.",
+    )
     case.refresh_from_db()
     assert case.urgent_implemented_at is not None

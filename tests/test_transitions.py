@@ -51,11 +51,15 @@ def test_admissibility_needs_reasons_of_the_right_kind_and_an_explanation(recept
     case = wf.register(reception)
     before = _snapshot(case)
     rejection_reasons = AdmissibilityReason.objects.filter(for_admission=False)
-    for reasons, explanation in [([], "x"), (rejection_reasons, "x"),
-                                 (AdmissibilityReason.objects.filter(for_admission=True), " ")]:
+    for reasons, explanation in [
+        ([], "x"),
+        (rejection_reasons, "x"),
+        (AdmissibilityReason.objects.filter(for_admission=True), " "),
+    ]:
         with pytest.raises(DomainError):
-            case_services.case_admissibility_decide(actor=reception, case=case, admitted=True,
-                                                    reasons=reasons, explanation=explanation)
+            case_services.case_admissibility_decide(
+                actor=reception, case=case, admitted=True, reasons=reasons, explanation=explanation
+            )
     assert _snapshot(case) == before
 
 
@@ -69,9 +73,16 @@ def test_urgent_measures_only_on_the_extraordinary_route(reception, authority):
     before = _snapshot(case)
     with pytest.raises(DomainError):
         measure_services.urgent_measures_issue(
-            actor=reception, case=case,
-            measures=[{"measure_type": f.measure_type("escorts"),
-                       "covered": f.beneficiary_of(case), "authority": authority}])
+            actor=reception,
+            case=case,
+            measures=[
+                {
+                    "measure_type": f.measure_type("escorts"),
+                    "covered": f.beneficiary_of(case),
+                    "authority": authority,
+                }
+            ],
+        )
     assert _snapshot(case) == before and not case.granted_measures.exists()
 
 
@@ -79,9 +90,15 @@ def test_request_without_consent_needs_the_serious_cause(reception):
     person = f.PersonFactory.build()
     with pytest.raises(DomainError):
         case_services.request_register(
-            actor=reception, received_at=timezone.now(), channel="phone", petitioner=person,
-            beneficiaries=[person], declares_imminent_danger=False, facts="Amenazas.",
-            consent_given=False)
+            actor=reception,
+            received_at=timezone.now(),
+            channel="phone",
+            petitioner=person,
+            beneficiaries=[person],
+            declares_imminent_danger=False,
+            facts="Amenazas.",
+            consent_given=False,
+        )
     assert not Case.objects.exists()
 
 
@@ -105,51 +122,77 @@ def test_incomplete_study_cannot_be_submitted(reception, analyst):
     assert study.status == "draft"
 
 
-def test_decision_without_quorum_is_refused(reception, analyst, analyst2, coordinator,
-                                            authority):
+def test_decision_without_quorum_is_refused(reception, analyst, analyst2, coordinator, authority):
     case = wf.register(reception)
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     session = wf.board_with_quorum(coordinator, present=3, civil=1)
-    item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
-                                            kind="incorporation")
+    item = measure_services.agenda_item_add(
+        actor=coordinator, session=session, case=case, kind="incorporation"
+    )
     measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
     decision = measure_services.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution=Resolution.GRANT,
-        legal_basis="Art. 29", text="Se otorgan.", confirmed_risk_level=f.level("ordinary"),
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution=Resolution.GRANT,
+        legal_basis="Art. 29",
+        text="Se otorgan.",
+        confirmed_risk_level=f.level("ordinary"),
         votes_for=3,
-        lines=[{"action": "grant", "measure_type": f.measure_type("panic_button"),
-                "covered": f.beneficiary_of(case), "authority": authority,
-                "duration_months": 12}])
+        lines=[
+            {
+                "action": "grant",
+                "measure_type": f.measure_type("panic_button"),
+                "covered": f.beneficiary_of(case),
+                "authority": authority,
+                "duration_months": 12,
+            }
+        ],
+    )
     with pytest.raises(DomainError, match="quórum"):
         measure_services.decision_confirm(actor=coordinator, decision=decision)
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DRAFT and not case.granted_measures.exists()
 
 
-def test_absent_beneficiary_who_asked_to_attend_blocks_the_decision(reception, analyst,
-                                                                     analyst2, coordinator,
-                                                                     authority):
+def test_absent_beneficiary_who_asked_to_attend_blocks_the_decision(
+    reception, analyst, analyst2, coordinator, authority
+):
     case = wf.register(reception)
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
-                                            kind="incorporation",
-                                            beneficiary_requested_presence=True)
+    item = measure_services.agenda_item_add(
+        actor=coordinator,
+        session=session,
+        case=case,
+        kind="incorporation",
+        beneficiary_requested_presence=True,
+    )
     decision = measure_services.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution=Resolution.DENY,
-        legal_basis="Art. 29", text="Se niega.", votes_for=5)
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution=Resolution.DENY,
+        legal_basis="Art. 29",
+        text="Se niega.",
+        votes_for=5,
+    )
     with pytest.raises(DomainError, match="presente"):
         measure_services.decision_confirm(actor=coordinator, decision=decision)
-    measure_services.agenda_item_presence(actor=coordinator, item=item, attended=False,
-                                          absence_waiver="Renuncia firmada el 2 de mayo.")
+    measure_services.agenda_item_presence(
+        actor=coordinator,
+        item=item,
+        attended=False,
+        absence_waiver="Renuncia firmada el 2 de mayo.",
+    )
     measure_services.decision_confirm(actor=coordinator, decision=decision)
 
 
-def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(reception, analyst,
-                                                                     analyst2, coordinator,
-                                                                     authority):
+def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(
+    reception, analyst, analyst2, coordinator, authority
+):
     case = wf.register(reception)
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
@@ -157,20 +200,32 @@ def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(reception, 
 
     def withdrawal(ground):
         session = wf.board_with_quorum(coordinator)
-        item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
-                                                kind="withdrawal")
+        item = measure_services.agenda_item_add(
+            actor=coordinator, session=session, case=case, kind="withdrawal"
+        )
         measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
         return measure_services.decision_record(
-            actor=coordinator, case=case, agenda_item=item, resolution=Resolution.WITHDRAW,
-            legal_basis="Art. 37", text="Se retiran.", votes_for=5,
-            confirmed_risk_level=f.level("ordinary"), withdrawal_ground=ground)
+            actor=coordinator,
+            case=case,
+            agenda_item=item,
+            resolution=Resolution.WITHDRAW,
+            legal_basis="Art. 37",
+            text="Se retiran.",
+            votes_for=5,
+            confirmed_risk_level=f.level("ordinary"),
+            withdrawal_ground=ground,
+        )
 
     no_ground = withdrawal("")
     with pytest.raises(DomainError, match="causal"):
         measure_services.decision_confirm(actor=coordinator, decision=no_ground)
-    measure_services.legal_hold_record(actor=coordinator, case=case, court="Juzgado 3o",
-                                       reference="Amparo 123/2026",
-                                       issued_on=timezone.localdate() - timedelta(days=1))
+    measure_services.legal_hold_record(
+        actor=coordinator,
+        case=case,
+        court="Juzgado 3o",
+        reference="Amparo 123/2026",
+        issued_on=timezone.localdate() - timedelta(days=1),
+    )
     held = withdrawal(WithdrawalGround.ABANDON)
     with pytest.raises(DomainError, match="suspensión judicial"):
         measure_services.decision_confirm(actor=coordinator, decision=held)
@@ -179,8 +234,9 @@ def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(reception, 
     assert case.status == CaseStatus.FOLLOW_UP
 
 
-def test_confirmed_decision_changes_only_by_a_new_decision(reception, analyst, analyst2,
-                                                           coordinator, authority):
+def test_confirmed_decision_changes_only_by_a_new_decision(
+    reception, analyst, analyst2, coordinator, authority
+):
     case = wf.register(reception)
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
@@ -188,13 +244,15 @@ def test_confirmed_decision_changes_only_by_a_new_decision(reception, analyst, a
     with pytest.raises(DomainError):
         measure_services.decision_confirm(actor=coordinator, decision=decision)
     with pytest.raises(DomainError):
-        measure_services.decision_line_add(actor=coordinator, decision=decision, action="end",
-                                           target=case.granted_measures.get())
+        measure_services.decision_line_add(
+            actor=coordinator, decision=decision, action="end", target=case.granted_measures.get()
+        )
     assert Decision.objects.get(pk=decision.pk).lines.count() == 1
 
 
-def test_closing_with_open_measures_is_refused(reception, analyst, analyst2, coordinator,
-                                               authority):
+def test_closing_with_open_measures_is_refused(
+    reception, analyst, analyst2, coordinator, authority
+):
     case = wf.register(reception)
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)

@@ -37,7 +37,9 @@ def register(actor, *, urgent=False, received_at=None, person=None):
 
 def admit(actor, case):
     return case_services.case_admissibility_decide(
-        actor=actor, case=case, admitted=True,
+        actor=actor,
+        case=case,
+        admitted=True,
         reasons=AdmissibilityReason.objects.filter(for_admission=True),
         explanation="Defensora comunitaria; amenazas vinculadas a su labor.",
     )
@@ -48,7 +50,9 @@ def complete_study(analyst, approver, case):
     beneficiary = f.beneficiary_of(case)
     scores = {factor: (3, f"Motivo del puntaje de {factor.code}") for factor in f.factors()}
     study = risk_services.risk_study_save(
-        actor=analyst, study=study, expected_version=study.version,
+        actor=analyst,
+        study=study,
+        expected_version=study.version,
         fields={
             "narrative_context": "Conflicto agrario con un grupo armado en la región.",
             "differential_considerations": "Mujer indígena zapoteca en zona rural.",
@@ -57,9 +61,14 @@ def complete_study(analyst, approver, case):
             "resulting_level": f.level("extraordinary"),
         },
         scores=scores,
-        proposed_measures=[{"measure_type": f.measure_type("panic_button"),
-                            "covered": beneficiary, "duration_months": 12,
-                            "context_notes": "Sin costo para la beneficiaria."}],
+        proposed_measures=[
+            {
+                "measure_type": f.measure_type("panic_button"),
+                "covered": beneficiary,
+                "duration_months": 12,
+                "context_notes": "Sin costo para la beneficiaria.",
+            }
+        ],
     )
     risk_services.risk_study_submit(actor=analyst, study=study)
     return risk_services.risk_study_approve(actor=approver, study=study)
@@ -67,33 +76,62 @@ def complete_study(analyst, approver, case):
 
 def board_with_quorum(coordinator, *, present=5, civil=2):
     session = measure_services.session_schedule(
-        actor=coordinator, kind=SessionKind.ORDINARY,
-        scheduled_at=timezone.now() + timedelta(days=7))
-    seats = [Seat.SEGOB, Seat.FGR, Seat.SSPC, Seat.SRE, Seat.CNDH, Seat.COUNCIL_HR,
-             Seat.COUNCIL_HR, Seat.COUNCIL_PRESS, Seat.COUNCIL_PRESS]
-    members = [BoardMember.objects.create(name=f"Integrante {i}", seat=seat, institution=seat)
-               for i, seat in enumerate(seats)]
+        actor=coordinator,
+        kind=SessionKind.ORDINARY,
+        scheduled_at=timezone.now() + timedelta(days=7),
+    )
+    seats = [
+        Seat.SEGOB,
+        Seat.FGR,
+        Seat.SSPC,
+        Seat.SRE,
+        Seat.CNDH,
+        Seat.COUNCIL_HR,
+        Seat.COUNCIL_HR,
+        Seat.COUNCIL_PRESS,
+        Seat.COUNCIL_PRESS,
+    ]
+    members = [
+        BoardMember.objects.create(name=f"Integrante {i}", seat=seat, institution=seat)
+        for i, seat in enumerate(seats)
+    ]
     civil_members = [m for m in members if m.is_civil_society][:civil]
     gov_members = [m for m in members if not m.is_civil_society][: max(present - civil, 0)]
     for member in members:
-        measure_services.attendance_record(actor=coordinator, session=session, member=member,
-                                           present=member in civil_members + gov_members)
+        measure_services.attendance_record(
+            actor=coordinator,
+            session=session,
+            member=member,
+            present=member in civil_members + gov_members,
+        )
     return session
 
 
 def grant(coordinator, case, authority, *, session=None, beneficiary_attended=True):
     session = session or board_with_quorum(coordinator)
     study = RiskStudy.objects.filter(case=case, status="approved").first()
-    item = measure_services.agenda_item_add(actor=coordinator, session=session, case=case,
-                                            kind="incorporation", risk_study=study)
+    item = measure_services.agenda_item_add(
+        actor=coordinator, session=session, case=case, kind="incorporation", risk_study=study
+    )
     if beneficiary_attended:
         measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
     decision = measure_services.decision_record(
-        actor=coordinator, case=case, agenda_item=item, resolution=Resolution.GRANT,
-        legal_basis="Arts. 8, 29 y 33 de la Ley", text="Se incorpora y se otorgan medidas.",
-        confirmed_risk_level=f.level("extraordinary"), votes_for=5,
-        lines=[{"action": "grant", "measure_type": f.measure_type("panic_button"),
-                "covered": f.beneficiary_of(case), "authority": authority,
-                "duration_months": 12}],
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution=Resolution.GRANT,
+        legal_basis="Arts. 8, 29 y 33 de la Ley",
+        text="Se incorpora y se otorgan medidas.",
+        confirmed_risk_level=f.level("extraordinary"),
+        votes_for=5,
+        lines=[
+            {
+                "action": "grant",
+                "measure_type": f.measure_type("panic_button"),
+                "covered": f.beneficiary_of(case),
+                "authority": authority,
+                "duration_months": 12,
+            }
+        ],
     )
     return measure_services.decision_confirm(actor=coordinator, decision=decision)

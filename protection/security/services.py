@@ -139,5 +139,6 @@ def demo_totp_device(user):
     if settings.OTP_REQUIRED and not settings.DEMO_MODE and not settings.DEBUG:
         raise PermissionDenied(_("Los dispositivos de demostración sólo existen en la demo."))
     device, _created = TOTPDevice.objects.get_or_create(
-        user=user, name="demo", defaults={"confirmed": True})
+        user=user, name="demo", defaults={"confirmed": True}
+    )
     return device

@@ -92,9 +92,7 @@ TEMPLATES = [
 # DATABASE_URL selects PostgreSQL (postgres://...) or anything else Django supports;
 # the embedded default is SQLite in var/.
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'protection.sqlite3'}"
-    )
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'protection.sqlite3'}")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -258,7 +256,8 @@ BOARD_ACCESS_DAYS_AFTER_DECISION = env.int("BOARD_ACCESS_DAYS_AFTER_DECISION", d
 # Deadlines and the outbox (protection/deadlines.py, notifications.py, tasks.py).
 DEADLINES_ESCALATE_AFTER_HOURS = env.int("DEADLINES_ESCALATE_AFTER_HOURS", default=48)
 DEADLINES_URGENT_ESCALATE_AFTER_MINUTES = env.int(
-    "DEADLINES_URGENT_ESCALATE_AFTER_MINUTES", default=30)
+    "DEADLINES_URGENT_ESCALATE_AFTER_MINUTES", default=30
+)
 OUTBOX_STUCK_MINUTES = env.int("OUTBOX_STUCK_MINUTES", default=10)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600)
 LETTER_MAX_ATTEMPTS = env.int("LETTER_MAX_ATTEMPTS", default=5)

@@ -55,14 +55,25 @@ def clock(due, done=None):
     local = timezone.localtime(due)
     title = local.strftime("%Y-%m-%d %H:%M %Z")
     if state == "done":
-        return format_html('<span class="clock-ok" title="{}">{}</span>', title,
-                           _("cumplido a tiempo"))
+        return format_html(
+            '<span class="clock-ok" title="{}">{}</span>', title, _("cumplido a tiempo")
+        )
     if state == "done_late":
-        return format_html('<span class="clock-overdue" title="{}">{}</span>', title,
-                           _("cumplido con %(late)s de retraso") % {"late": _span(done - due)})
+        return format_html(
+            '<span class="clock-overdue" title="{}">{}</span>',
+            title,
+            _("cumplido con %(late)s de retraso") % {"late": _span(done - due)},
+        )
     if state == "overdue":
-        return format_html('<span class="clock-overdue" title="{}">{}</span>', title,
-                           _("vencido hace %(t)s") % {"t": _span(now - due)})
+        return format_html(
+            '<span class="clock-overdue" title="{}">{}</span>',
+            title,
+            _("vencido hace %(t)s") % {"t": _span(now - due)},
+        )
     css = "clock-soon" if state == "soon" else "clock-ok"
-    return format_html('<span class="{}" title="{}">{}</span>', css, title,
-                       _("vence en %(t)s") % {"t": _span(due - now)})
+    return format_html(
+        '<span class="{}" title="{}">{}</span>',
+        css,
+        title,
+        _("vence en %(t)s") % {"t": _span(due - now)},
+    )
