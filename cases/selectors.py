@@ -66,19 +66,35 @@ def case_scope(user):
 
 def board_case_ids(user):
     """Cases on agendas of sessions the Board member belongs to, from when the papers were sent
-    until the configured time after the decision."""
-    from measures.models import AgendaItem
+    until the configured time after the decision. Invitees (voice, no vote) see a case only
+    with the beneficiary's recorded consent for Board invitees (art. 8-V)."""
+    from measures.models import AgendaItem, Attendance, Seat
 
     window = timedelta(days=settings.BOARD_ACCESS_DAYS_AFTER_DECISION)
     now = timezone.now()
-    items = AgendaItem.objects.filter(
-        session__attendance__member__user=user,
-        session__papers_sent_at__isnull=False,
-        session__papers_sent_at__lte=now,
-    ).filter(
-        Q(decision__isnull=True)
-        | Q(decision__confirmed_at__isnull=True)
-        | Q(decision__confirmed_at__gte=now - window)
+    memberships = Attendance.objects.filter(member__user=user)
+    as_member = memberships.exclude(member__seat=Seat.INVITEE).values("session_id")
+    as_invitee = memberships.filter(member__seat=Seat.INVITEE).values("session_id")
+    invitee_consent = Consent.objects.filter(
+        case=OuterRef("case_id"),
+        purpose=ConsentPurpose.BOARD_INVITEE,
+        given_at__isnull=False,
+        withdrawn_at__isnull=True,
+    )
+    items = (
+        AgendaItem.objects.filter(
+            session__papers_sent_at__isnull=False,
+            session__papers_sent_at__lte=now,
+        )
+        .filter(
+            Q(session_id__in=as_member)
+            | (Q(session_id__in=as_invitee) & Q(Exists(invitee_consent)))
+        )
+        .filter(
+            Q(decision__isnull=True)
+            | Q(decision__confirmed_at__isnull=True)
+            | Q(decision__confirmed_at__gte=now - window)
+        )
     )
     return items.values("case_id")
 

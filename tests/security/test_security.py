@@ -255,3 +255,35 @@ def test_key_rotation_reencrypts_every_row(reception, settings):
         assert Person.objects.get(pk=person.pk).phone == person.phone
     finally:
         crypto.reset_key_cache()
+
+
+def test_board_invitee_sees_a_case_only_with_the_beneficiarys_consent(
+    client, reception, analyst, analyst2, coordinator
+):
+    from measures import services as measure_services
+    from measures.models import BoardMember, Seat
+
+    case = wf.register(reception)
+    wf.admit(reception, case)
+    wf.complete_study(analyst, analyst2, case)
+    invitee_user = f.UserFactory(username="onu_t", role=Role.BOARD_GOVERNMENT)
+    BoardMember.objects.create(
+        name="ONU-DH", seat=Seat.INVITEE, institution="OACNUDH", user=invitee_user
+    )
+    session = wf.board_with_quorum(coordinator)
+    measure_services.agenda_item_add(
+        actor=coordinator, session=session, case=case, kind="incorporation"
+    )
+    session.papers_sent_at = timezone.now()
+    session.save()
+    client.force_login(invitee_user)
+    url = reverse("cases:detail", args=[case.pk])
+    assert client.get(url).status_code == 404
+    case_services.consent_record(
+        actor=coordinator,
+        case=case,
+        purpose=ConsentPurpose.BOARD_INVITEE,
+        third_party_name="Invitados permanentes de la Junta",
+        evidence="Escrito de la beneficiaria.",
+    )
+    assert client.get(url).status_code == 200
