@@ -12,7 +12,7 @@ def normalize(text):
 
 def case_search_text(case):
     parts = [case.file_number]
-    for party in case.parties.select_related("person", "collective"):
+    for party in case.parties.select_related("person", "collective").order_by("pk"):
         if party.person_id:
             p = party.person
             parts += [p.given_names, p.family_names, p.preferred_name, p.organisation]

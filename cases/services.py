@@ -217,6 +217,10 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
     now = timezone.now()
     lifecycle.transition(case, "admit" if admitted else "reject")
     if not admitted:
+        from measures.services import measures_end_all
+
+        # Urgent measures issued while admissibility was pending end with the request.
+        measures_end_all(actor=actor, case=case, reason="case_closed")
         case.closed_at = now
         case.closure_reason = ClosureReason.INADMISSIBLE
         case.closure_notes = explanation

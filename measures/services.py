@@ -568,7 +568,9 @@ def decision_problems(decision):
         if not decision.withdrawal_ground:
             problems.append(_("El retiro requiere una de las causales permitidas."))
     ending = [ln for ln in lines if ln.action == LineAction.END]
-    if decision.resolution == Resolution.WITHDRAW and not ending:
+    if decision.resolution == Resolution.DENY or (
+        decision.resolution == Resolution.WITHDRAW and not ending
+    ):
         ending_targets = list(
             GrantedMeasure.objects.filter(case=decision.case_id, ended_at__isnull=True)
         )
@@ -660,10 +662,11 @@ def decision_confirm(*, actor, decision):
                 decision,
                 now,
             )
-    if (
+    ends_everything = decision.resolution == Resolution.DENY or (
         decision.resolution == Resolution.WITHDRAW
         and not decision.lines.filter(action=LineAction.END).exists()
-    ):
+    )
+    if ends_everything:  # a denial also ends urgent measures issued while the case waited
         for target in GrantedMeasure.objects.select_for_update().filter(
             case=case, ended_at__isnull=True
         ):

@@ -263,3 +263,53 @@ def test_reception_records_delivery_of_urgent_measures(reception, authority):
     )
     case.refresh_from_db()
     assert case.urgent_implemented_at is not None
+
+
+def test_denial_and_rejection_end_urgent_measures(
+    reception, coordinator, analyst, analyst2, authority
+):
+    from cases.models import AdmissibilityReason
+
+    def urgent_case():
+        case = wf.register(reception, urgent=True)
+        measure_services.urgent_measures_issue(
+            actor=reception,
+            case=case,
+            measures=[
+                {
+                    "measure_type": f.measure_type("escorts"),
+                    "covered": f.beneficiary_of(case),
+                    "authority": authority,
+                }
+            ],
+        )
+        return case
+
+    rejected = urgent_case()
+    case_services.case_admissibility_decide(
+        actor=reception,
+        case=rejected,
+        admitted=False,
+        reasons=AdmissibilityReason.objects.filter(code="risk_not_linked_to_work"),
+        explanation="El riesgo no deriva de su labor periodística.",
+    )
+    assert not rejected.granted_measures.filter(ended_at__isnull=True).exists()
+
+    denied = urgent_case()
+    wf.admit(reception, denied)
+    wf.complete_study(analyst, analyst2, denied)
+    session = wf.board_with_quorum(coordinator)
+    item = measure_services.agenda_item_add(
+        actor=coordinator, session=session, case=denied, kind="incorporation"
+    )
+    decision = measure_services.decision_record(
+        actor=coordinator,
+        case=denied,
+        agenda_item=item,
+        resolution=Resolution.DENY,
+        legal_basis="Art. 29",
+        text="Se niega la incorporación.",
+        votes_for=5,
+    )
+    measure_services.decision_confirm(actor=coordinator, decision=decision)
+    assert not denied.granted_measures.filter(ended_at__isnull=True).exists()
