@@ -1,3 +1,4 @@
+
 """Following granted measures: the measure page (clocks, implementation timeline, faults and
 repairs, burdens, the decision it came from), recording implementation events, legal holds.
 
@@ -5,6 +6,7 @@ Each page finds the case through cases.selectors (404 if the user may not see it
 role (403); the rules live in measures.services."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from protection import access
 
 from . import services
 from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
-from .models import EventKind, GrantedMeasure, LegalHold
+from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin
 
 
 def _measure_for(request, pk, action):
@@ -67,15 +69,24 @@ def measure_detail(request, pk):
             "decision": decision,
             "granting_line": granting_line,
             "holds": list(services.active_holds(measure.case, measure)),
-            "can_record": measure.is_open and access.can(request.user, "measure.implementation"),
+            "can_record": measure.is_open and _can_record(request.user, measure),
         },
+    )
+
+
+def _can_record(user, measure):
+    # Urgent measures are put in place by the reception unit itself (art. 26-II).
+    return access.can(user, "measure.implementation") or (
+        measure.origin == MeasureOrigin.URGENT and access.can(user, "urgent.implement")
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_add(request, pk):
-    measure = _measure_for(request, pk, "measure.implementation")
+    measure = _measure_for(request, pk, "case.view")
+    if not _can_record(request.user, measure):
+        raise PermissionDenied
     form = ImplementationEventForm(request.POST or None, measure=measure)
 
     def perform(cd):

@@ -146,7 +146,7 @@ VIEW_POLICY = {
     "risk:reevaluation_open": roles_for("reevaluation.open"),
     # measures: follow-up
     "measures:measure_detail": STAFF | {Role.CONSULTANT},
-    "measures:event_add": roles_for("measure.implementation"),
+    "measures:event_add": roles_for("measure.implementation") | roles_for("urgent.implement"),
     "measures:legal_hold_add": roles_for("legal_hold.record"),
     "measures:legal_hold_lift": roles_for("legal_hold.record"),
     # measures: the Board (coordination pages), its portal and letters

@@ -139,9 +139,9 @@ def test_measure_page_access(client, granted, reception2, board_gov):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     client.force_login(reception2)  # not their case, and the case is with follow-up
     assert client.get(page).status_code == 404
-    client.force_login(board_gov)  # no agenda of theirs holds this case now
-    assert client.get(page).status_code == 404
-    assert client.get(url("measures:measure_detail", 999999)).status_code == 404
+    client.force_login(board_gov)  # Board members read measures in their dossiers only
+    assert client.get(page).status_code == 403  # role refused before scope (VIEW_POLICY)
+    assert client.get(url("measures:measure_detail", 999999)).status_code == 403
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def test_legal_hold_access(client, granted, analyst, reception2, coordinator):
     client.force_login(analyst)
     assert client.get(add).status_code == 403
     client.force_login(reception2)
-    assert client.get(add).status_code == 404
+    assert client.get(add).status_code == 403  # role refused before scope (VIEW_POLICY)
     hold = measure_services.legal_hold_record(
         actor=coordinator, case=case, court="Juzgado", reference="A-1", issued_on=mx_today()
     )

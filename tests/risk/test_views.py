@@ -234,8 +234,8 @@ def test_study_edit_access(client, reception, reception2, analyst, analyst2, fol
     assert client.get(edit).status_code == 302 and "login" in client.get(edit)["Location"]
     client.force_login(reception)  # registered it, so sees it; not an analyst
     assert client.get(edit).status_code == 403
-    client.force_login(follow_up)  # UPSA does not see a case in risk evaluation
-    assert client.get(edit).status_code == 404
+    client.force_login(follow_up)  # UPSA does not edit studies
+    assert client.get(edit).status_code == 403  # role refused before scope (VIEW_POLICY)
     client.force_login(analyst2)  # an analyst, but not this study's
     response = client.get(edit)
     assert response.status_code == 302
@@ -321,7 +321,9 @@ def test_study_actions_need_post_and_role(client, reception, analyst, follow_up)
     assert client.post(url("risk:study_approve", study.pk)).status_code == 403
     assert client.post(url("risk:study_submit", study.pk)).status_code == 403
     client.force_login(follow_up)
-    assert client.post(url("risk:study_approve", study.pk)).status_code == 404
+    assert (
+        client.post(url("risk:study_approve", study.pk)).status_code == 403
+    )  # role refused before scope (VIEW_POLICY)
     assert client.get(url("risk:study_detail", study.pk)).status_code == 404
     study.refresh_from_db()
     assert study.status == StudyStatus.DRAFT
@@ -396,7 +398,9 @@ def test_reevaluation_open(
     client.force_login(reception)  # registered the request, so sees it; may not re-evaluate
     assert client.get(url("risk:reevaluation_open", case.pk)).status_code == 403
     client.force_login(reception2)
-    assert client.get(url("risk:reevaluation_open", case.pk)).status_code == 404
+    assert (
+        client.get(url("risk:reevaluation_open", case.pk)).status_code == 403
+    )  # role refused before scope (VIEW_POLICY)
     client.force_login(follow_up)
     response = client.post(
         url("risk:reevaluation_open", case.pk),
