@@ -34,6 +34,7 @@ from bench import targets  # noqa: E402
 
 LARGE_TABLE_ROWS = 10_000
 WARMUP = 3
+SLOW_PAGE_SECONDS = 1.0  # pages slower than this get --slow-iterations timed requests
 
 
 def log(message):
@@ -67,11 +68,16 @@ def _client_for(user, clients):
     return clients[user.pk]
 
 
-def measure_page(client, path, iterations):
+def measure_page(client, path, iterations, slow_iterations):
+    warm = []
     for _ in range(WARMUP):
+        started = time.perf_counter()
         response = client.get(path)
+        warm.append(time.perf_counter() - started)
         if response.status_code != 200:
             return {"error": f"HTTP {response.status_code} for {path}"}
+    if min(warm) > SLOW_PAGE_SECONDS:
+        iterations = min(iterations, slow_iterations)
     seconds = []
     cpu = []
     size = 0
@@ -158,7 +164,7 @@ def explain_seq_scans(sqls, sizes):
     return found
 
 
-def run_pages(iterations, explain):
+def run_pages(iterations, slow_iterations, explain):
     rows = targets.pages(log)
     clients = {}
     sizes = table_rows() if explain else {}
@@ -166,7 +172,7 @@ def run_pages(iterations, explain):
     for name, path, user in rows:
         log(f"page {name}: {path} as {user.username}")
         client = _client_for(user, clients)
-        result = measure_page(client, path, iterations)
+        result = measure_page(client, path, iterations, slow_iterations)
         result.update(name=name, path=path, user=user.username, role=user.role)
         if explain and "sql" in result:
             result["seq_scans"] = explain_seq_scans(result["sql"], sizes)
@@ -255,7 +261,7 @@ def main(argv=None):
         parts = set(args.parts.split(","))
         result = {"cases": targets.Case.objects.count()}
         if "pages" in parts:
-            result["pages"] = run_pages(args.iterations, "explain" in parts)
+            result["pages"] = run_pages(args.iterations, args.slow_iterations, "explain" in parts)
         if "indicators" in parts:
             log("indicators compute()")
             result["indicators"] = run_indicators(args.slow_iterations)

@@ -191,10 +191,20 @@ def run(
         "bench.wsgi_trivial:application", trivial_env, workers, log_dir / "gunicorn-trivial.log"
     )
     results = {}
+    baseline = None
     try:
         app.wait_ready()
         trivial.wait_ready()
         log(f"gunicorn: app on {app.url}, trivial view on {trivial.url}, {workers} workers each")
+        status = check(trivial.url + "/", None)
+        if status == 200:
+            log(f"wrk trivial ({seconds} s)")
+            warm_up(trivial.url + "/", None, seconds=warmup, workers=workers)
+            baseline = wrk(
+                trivial.url + "/", None, seconds=seconds, threads=threads, connections=connections
+            )
+        else:
+            baseline = {"error": f"HTTP {status}; see {trivial.log_path}"}
         for page in pages:
             cookie = f"{cookie_name}={cookies[page['user']]}"
             url = app.url + page["path"]
@@ -207,14 +217,6 @@ def run(
             results[page["name"]] = wrk(
                 url, cookie, seconds=seconds, threads=threads, connections=connections
             )
-        status = check(trivial.url + "/", None)
-        if status != 200:
-            raise RuntimeError(f"trivial view answered HTTP {status}")
-        log(f"wrk trivial ({seconds} s)")
-        warm_up(trivial.url + "/", None, seconds=warmup, workers=workers)
-        baseline = wrk(
-            trivial.url + "/", None, seconds=seconds, threads=threads, connections=connections
-        )
         rss = app.worker_peak_rss_kb()
     finally:
         app.stop()
@@ -263,6 +265,17 @@ class CeleryWorker:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"celery worker not ready in {timeout} s; see {self.log_path}")
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the worker and its pool children."""
+        total = 0.0
+        for pid in [self.process.pid, *children(self.process.pid)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def peak_rss_kb(self):
         """(the main process, its pool children) peak RSS in kB."""

@@ -9,7 +9,7 @@ Environment (all optional):
     BENCH_ITERATIONS     timed requests per page in-process (default 30, after 3 warm-ups)
     BENCH_LOAD_SECONDS   wrk duration per page (default 10; 2 s of warm-up before each)
     BENCH_WEB_WORKERS    gunicorn sync workers (default: CPUs + 1)
-    BENCH_LETTERS        letters for the per-letter comparison (default 20)
+    BENCH_LETTERS        letters for the per-letter comparison (default 40)
     BENCH_CELERY_LETTERS letters for the one- vs two-worker comparison (default 200)
     BENCH_SKIP           comma-separated phases to skip: load, celery, letters, sweep, small
     BENCH_REGENERATE     1: generate the databases again even if they hold the N cases already
@@ -118,6 +118,8 @@ def print_pages(big, small, targets, cases):
         figure(f"{key}.p50", page["p50_ms"], "ms")
         figure(f"{key}.p95", page["p95_ms"], "ms")
         figure(f"{key}.python_cpu_p50", page["cpu_p50_ms"], "ms")
+        if page["n"] < int(os.environ.get("BENCH_ITERATIONS", "30")):
+            figure(f"{key}.timed_requests", page["n"], "requests (slow page)")
         figure(f"{key}.queries", page["queries"], "queries")
         if page["queries_again"] != page["queries"]:
             figure(f"{key}.queries_next_request", page["queries_again"], "queries")
@@ -141,11 +143,17 @@ def print_pages(big, small, targets, cases):
                 page["p95_ms"] < INDICATORS_MS,
                 f"{page['p95_ms']:.0f} ms",
             )
+    printed = {}
     for page in big.get("pages", []):
         for scan in page.get("seq_scans", []):
             tables = ", ".join(f"{t} ({rows:,} rows)" for t, rows in scan["tables"])
-            figure(f"seqscan.{page['name']}.query{scan['query']}", tables)
-            comment("SQL: " + scan["sql"][:1500])
+            label = f"seqscan.{page['name']}.query{scan['query']}"
+            figure(label, tables)
+            if scan["sql"] in printed:
+                comment(f"same query and plan as {printed[scan['sql']]}")
+                continue
+            printed[scan["sql"]] = label
+            comment("SQL: " + scan["sql"][:1500] + (" ..." if len(scan["sql"]) > 1500 else ""))
             for line in scan["plan"]:
                 comment(line)
 
@@ -260,7 +268,11 @@ def phase_load(name, media, log_dir, targets):
         f"gunicorn {workers} sync workers; wrk 2 threads, 8 connections, "
         f"{seconds} s per page, loopback",
     )
-    figure("load.trivial_view.throughput", baseline["rps"], "req/s")
+    if "error" in baseline:
+        figure("load.trivial_view.error", baseline["error"])
+        targets.check("trivial view answers 200", False, baseline["error"])
+    else:
+        figure("load.trivial_view.throughput", baseline["rps"], "req/s")
     for page in sessions["pages"]:
         r = results.get(page["name"])
         key = f"load.{page['name']}"
@@ -272,7 +284,8 @@ def phase_load(name, media, log_dir, targets):
         figure(f"{key}.throughput", r["rps"], "req/s")
         figure(f"{key}.latency_p50", r["p50_ms"], "ms")
         figure(f"{key}.latency_p99", r["p99_ms"], "ms")
-        figure(f"{key}.ratio_to_trivial", r["rps"] / baseline["rps"], "x")
+        if "rps" in baseline:
+            figure(f"{key}.ratio_to_trivial", r["rps"] / baseline["rps"], "x")
         if r["non200"] or r["errors"]:
             figure(f"{key}.bad_responses", r["non200"] + r["errors"], "responses")
             targets.check(
@@ -305,7 +318,9 @@ def phase_celery(name, media, log_dir, targets):
                 log(f"{n} celery worker(s) ready; warm-up letters")
                 letters_cli(name, media, "run", str(state), "warmup", capture=True)
                 log(f"{n} celery worker(s): {count} letters")
+                cpu_before = sum(w.cpu_seconds() for w in workers)
                 result = letters_cli(name, media, "run", str(state), "timed", capture=True)
+                cpu = sum(w.cpu_seconds() for w in workers) - cpu_before
                 for w in workers:
                     main_kb, kids = w.peak_rss_kb()
                     peaks += [kb for kb in [main_kb, *kids] if kb]
@@ -316,6 +331,7 @@ def phase_celery(name, media, log_dir, targets):
             label = "one_worker" if n == 1 else "two_workers"
             figure(f"celery.{label}.time", result["seconds"], f"s for {result['letters']} letters")
             figure(f"celery.{label}.rate", rates[n], "letters/s")
+            figure(f"celery.{label}.worker_cpu_per_letter", 1000 * cpu / result["letters"], "ms")
             if result["failed"]:
                 figure(f"celery.{label}.failed", result["failed"], "letters")
     finally:
@@ -323,6 +339,7 @@ def phase_celery(name, media, log_dir, targets):
         load.purge_queue(env)
     speedup = rates[2] / rates[1]
     figure("celery.speedup_two_workers", speedup, "x")
+    figure("host.load_average_now", os.getloadavg()[0], "(1 min)")
     targets.check(
         f"2 Celery workers >= {WORKER_SPEEDUP}x one",
         speedup >= WORKER_SPEEDUP,
@@ -393,7 +410,7 @@ def main():
                 "--iterations",
                 iterations,
                 "--letters",
-                os.environ.get("BENCH_LETTERS", "20"),
+                os.environ.get("BENCH_LETTERS", "40"),
             )
         big = results[cases]
         small = results.get(SMALL) if cases != SMALL else None
