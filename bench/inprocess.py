@@ -98,6 +98,7 @@ def measure_page(client, path, iterations, slow_iterations):
         "status": response.status_code,
         "bytes": size,
         "queries": len(ctx.captured_queries),
+        "sql_ms": sum(float(q["time"]) for q in ctx.captured_queries) * 1000,
         "queries_again": len(again.captured_queries),
         "sql": [q["sql"] for q in ctx.captured_queries],
     }
@@ -162,6 +163,16 @@ def explain_seq_scans(sqls, sizes):
                 {"query": index, "tables": scans, "sql": sql, "plan": plan_text(plan), "json": plan}
             )
     return found
+
+
+def postgres_settings():
+    """The server settings that change the plans and timings most (JIT above all)."""
+    out = {}
+    with connection.cursor() as cursor:
+        for name in ("server_version", "jit", "work_mem", "shared_buffers", "max_parallel_workers"):
+            cursor.execute(f"SHOW {name}")
+            out[name] = cursor.fetchone()[0]
+    return out
 
 
 def run_pages(iterations, slow_iterations, explain):
@@ -259,7 +270,7 @@ def main(argv=None):
         result = make_sessions()
     else:
         parts = set(args.parts.split(","))
-        result = {"cases": targets.Case.objects.count()}
+        result = {"cases": targets.Case.objects.count(), "postgres": postgres_settings()}
         if "pages" in parts:
             result["pages"] = run_pages(args.iterations, args.slow_iterations, "explain" in parts)
         if "indicators" in parts:

@@ -120,6 +120,7 @@ def print_pages(big, small, targets, cases):
         figure(f"{key}.python_cpu_p50", page["cpu_p50_ms"], "ms")
         if page["n"] < int(os.environ.get("BENCH_ITERATIONS", "30")):
             figure(f"{key}.timed_requests", page["n"], "requests (slow page)")
+        figure(f"{key}.sql_time", page["sql_ms"], "ms (one request)")
         figure(f"{key}.queries", page["queries"], "queries")
         if page["queries_again"] != page["queries"]:
             figure(f"{key}.queries_next_request", page["queries_again"], "queries")
@@ -131,7 +132,7 @@ def print_pages(big, small, targets, cases):
                 other["queries"] == page["queries"],
                 f"{other['queries']} vs {page['queries']}",
             )
-        if name.startswith("case_list") or name == "case_page":
+        if name.startswith(("case_list", "case_page")):
             targets.check(
                 f"{name} p95 < {PAGE_P95_MS} ms",
                 page["p95_ms"] < PAGE_P95_MS,
@@ -415,6 +416,8 @@ def main():
         big = results[cases]
         small = results.get(SMALL) if cases != SMALL else None
         figure("db.cases", big["cases"], "cases")
+        for setting, value in big.get("postgres", {}).items():
+            figure(f"db.postgres.{setting}", value)
         if small:
             figure("db.cases_small", small["cases"], "cases")
         print_pages(big, small, targets, cases)

@@ -3,7 +3,8 @@ scale, so the 1,000-case and the N-case query counts compare like with like.
 
 - coordinator: the first synthetic coordinator (sees every case);
 - caseworker: the follow-up officer (UPSA) with the most open assigned cases;
-- case page: the case with the most granted measures (the heaviest page), ties by lowest id;
+- case page: the case with the most granted measures (the heaviest page), ties by lowest id; and
+  a case at the 90th percentile of granted measures per case (a busy, ordinary case);
 - Board dossier: an agenda item a Board member may read today (papers sent, session they belong
   to, decision not older than the access window), on the case with the most granted measures.
   If the data has none (the reference date moved), the next scheduled session's papers are
@@ -61,6 +62,23 @@ def heaviest_case():
     if case is None:
         raise NoTarget("no case")
     return case["pk"]
+
+
+def typical_heavy_case():
+    """A case at the 90th percentile of granted measures per case (the lowest id among those):
+    a busy case, but not the single heaviest of the whole database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH n AS (SELECT case_id, count(*) AS k FROM measures_grantedmeasure "
+            "GROUP BY case_id), p AS (SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY k) "
+            "AS k FROM n) SELECT min(n.case_id) FROM n, p WHERE n.k = p.k"
+        )
+        row = cursor.fetchone()
+    if not row or row[0] is None:
+        raise NoTarget("no case with granted measures")
+    return row[0]
 
 
 def _readable_items(now):
@@ -157,6 +175,7 @@ def pages(log=print):
         ("case_list_search", f"{case_list}?q={SEARCH_WORD}", coord),
         ("case_list_caseworker", case_list, worker),
         ("case_page", reverse("cases:detail", args=[heaviest_case()]), coord),
+        ("case_page_p90", reverse("cases:detail", args=[typical_heavy_case()]), coord),
         ("home_coordinator", reverse("home"), coord),
         ("home_caseworker", reverse("home"), worker),
         ("board_dossier", reverse("measures:board_portal_item", args=[item_id]), board_user),
