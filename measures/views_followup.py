@@ -1,4 +1,3 @@
-
 """Following granted measures: the measure page (clocks, implementation timeline, faults and
 repairs, burdens, the decision it came from), recording implementation events, legal holds.
 
