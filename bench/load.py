@@ -163,11 +163,12 @@ def wrk(url, cookie, *, seconds, threads, connections):
     }
 
 
-def warm_up(url, cookie, *, seconds, workers):
+def warm_up(url, cookie, *, seconds, workers, settle=0.0):
     """Warm every worker up (imports, templates, connections) with one connection per worker,
-    then let the requests wrk abandoned at its end finish, so the timed run starts idle."""
+    then let the requests wrk abandoned at its end finish (at least `settle` seconds), so the
+    timed run starts with idle workers."""
     result = wrk(url, cookie, seconds=seconds, threads=1, connections=workers)
-    time.sleep(min(30.0, result["p99_ms"] / 1000 + 0.5))
+    time.sleep(min(30.0, max(settle, result["p99_ms"] / 1000 + 0.5)))
 
 
 def run(
@@ -212,10 +213,11 @@ def run(
             if status != 200:
                 results[page["name"]] = {"error": f"HTTP {status} before the load"}
                 continue
-            log(f"wrk {page['name']} ({seconds} s)")
-            warm_up(url, cookie, seconds=warmup, workers=workers)
+            duration = page.get("seconds", seconds)
+            log(f"wrk {page['name']} ({duration} s)")
+            warm_up(url, cookie, seconds=warmup, workers=workers, settle=page.get("settle", 0))
             results[page["name"]] = wrk(
-                url, cookie, seconds=seconds, threads=threads, connections=connections
+                url, cookie, seconds=duration, threads=threads, connections=connections
             )
         rss = app.worker_peak_rss_kb()
     finally:
