@@ -495,6 +495,7 @@ class GrantedMeasure(Versioned):
             models.Index(fields=["case", "status"]),
             models.Index(fields=["authority", "status"]),
             models.Index(fields=["responsible", "status"]),
+            models.Index(fields=["granted_at"], name="measure_granted_at"),
             # The sweep: open promises past their date.
             models.Index(
                 fields=["implementation_due_at"],

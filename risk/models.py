@@ -224,6 +224,8 @@ class RiskStudy(Versioned):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["analyst", "status"]),
             models.Index(fields=["case", "-requested_at"]),
+            # Open studies by due date (home page backlog, deadline sweep).
+            models.Index(fields=["due_at"], condition=~Q(status="approved"), name="study_open_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -96,6 +96,10 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles the scoped case queries for longer than they run (the benchmark
+# measured 400 ms of compilation for a 45 ms count): off for the application's connections.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Worker, beat and web share the file: wait for locks instead of failing at once.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
