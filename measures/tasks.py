@@ -12,11 +12,10 @@ def letters_enqueue(letter_ids):
     """Queue rendering of planned letters. If the broker is down the rows stay pending and the
     periodic sweeper (protection.tasks.letters_requeue_stuck) queues them later: nothing is
     lost. A letter queued twice is rendered once (measures.rendering claims the row)."""
+    from protection.tasks import enqueue  # the one broker-aware enqueue (stops at first failure)
+
     for letter_id in letter_ids:
-        try:
-            letter_render.delay(letter_id)
-        except Exception:  # broker unavailable: the sweeper will pick the row up
-            log.warning("broker unavailable; letter %s left pending for the sweeper", letter_id)
+        enqueue(letter_render, letter_id)
 
 
 @shared_task(
