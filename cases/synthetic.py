@@ -3888,11 +3888,15 @@ def _truncate_if_empty():
     tables truncated (none otherwise)."""
     tables = [m._meta.db_table for m in _data_models()]
     with connection.cursor() as cursor:
+        # Every table that references them, directly or through another referencing table
+        # (a notification references an overdue flag that references a case): TRUNCATE needs
+        # them all in the same statement, and each must be empty too.
         cursor.execute(
-            "SELECT DISTINCT cl.relname FROM pg_constraint co "
-            "JOIN pg_class cl ON cl.oid = co.conrelid "
-            "WHERE co.contype = 'f' AND co.confrelid IN "
-            "(SELECT oid FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r')",
+            "WITH RECURSIVE refs(oid) AS ("
+            " SELECT oid FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'"
+            " UNION SELECT co.conrelid FROM pg_constraint co JOIN refs ON co.confrelid = refs.oid"
+            " WHERE co.contype = 'f')"
+            " SELECT cl.relname FROM refs JOIN pg_class cl ON cl.oid = refs.oid",
             [tables],
         )
         referencing = sorted({row[0] for row in cursor.fetchall()} - set(tables))

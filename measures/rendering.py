@@ -14,9 +14,11 @@ import hashlib
 import logging
 import mimetypes
 import posixpath
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import BytesIO
+from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import qrcode
@@ -31,15 +33,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from PIL import Image
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from cases.models import CasePerson
 from protection import clocks
 from protection.history import save
 from protection.models import Clock
 from protection.redaction import measure_details_for
 
 from .models import (
+    GrantedMeasure,
     Letter,
     LetterStatus,
     LineAction,
@@ -81,20 +86,44 @@ class StaticOnlyFetcher(URLFetcher):
         normalised = posixpath.normpath(relative)
         if normalised.startswith(("../", "/")) or normalised in ("..", "."):
             raise FetchRefused(f"refused: {url}")
-        path = finders.find(normalised)
+        body, content_type = _static_file(normalised)
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+# Static files do not change while a process runs (collectstatic happens at deploy, before the
+# workers start): each is looked up and read once per process. With DEBUG, every render
+# reads the file again, so that an edited stylesheet shows at once.
+_STATIC_CACHE = {}
+
+
+def _static_file(relative):
+    cached = None if settings.DEBUG else _STATIC_CACHE.get(relative)
+    if cached is None:
+        path = finders.find(relative)
         if not path:
-            raise FetchRefused(f"not a static file: {url}")
+            raise FetchRefused(f"not a static file: {relative}")
         with open(path, "rb") as handle:
             body = handle.read()
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        cached = (body, mimetypes.guess_type(path)[0] or "application/octet-stream")
+        _STATIC_CACHE[relative] = cached
+    return cached
+
+
+_fetchers = threading.local()
+
+
+def _fetcher():
+    """One fetcher per thread (building one sets up urllib's handlers each time; a fetcher keeps
+    per-request state, so threads do not share one)."""
+    fetcher = getattr(_fetchers, "fetcher", None)
+    if fetcher is None:
+        fetcher = _fetchers.fetcher = StaticOnlyFetcher()
+    return fetcher
 
 
 def html_to_pdf(html):
     """Render HTML to PDF bytes with the restricted fetcher."""
-    return HTML(
-        string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=StaticOnlyFetcher()
-    ).write_pdf()
+    return HTML(string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=_fetcher()).write_pdf()
 
 
 def pdf_store(prefix, data):
@@ -138,12 +167,21 @@ def verification_url(code):
     return public_url(reverse("verify:letter", args=[code]))
 
 
+QR_BOX = 4  # pixels per module
+
+
 def qr_data_uri(text):
     # A fixed mask pattern skips qrcode's trial of all eight (most of its time); any mask scans.
-    code = qrcode.QRCode(box_size=4, border=2, mask_pattern=0)
+    code = qrcode.QRCode(border=2, mask_pattern=0)
     code.add_data(text)
     code.make(fit=True)
-    image = code.make_image()
+    # One pixel per module, then scaled up: qrcode's own image drawing paints every module as
+    # a rectangle, several times slower than the rest of the letter's context.
+    matrix = code.get_matrix()
+    size = len(matrix)
+    image = Image.new("1", (size, size), 1)
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    image = image.resize((size * QR_BOX, size * QR_BOX), Image.NEAREST)
     buffer = BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -169,64 +207,100 @@ def _party_name(party):
     return party.person.full_name if party.person_id else party.collective.name
 
 
+# Letters print names only: the rows below read the columns they print, never the people's
+# encrypted contact fields, and build no model instances (a decision has a dozen lines).
+_PARTY_COLUMNS = ("person__given_names", "person__family_names", "collective__name")
+_LINE_COLUMNS = (
+    "action",
+    "details",
+    "duration_months",
+    "authority_id",
+    "target_id",
+    "measure_type__name",
+    "measure_type__code",
+    "authority__name",
+    *(f"covered__{c}" for c in _PARTY_COLUMNS),
+    "result__implementation_due_at",
+    "result__review_due_at",
+)
+_MEASURE_COLUMNS = (
+    "pk",
+    "authority_id",
+    "review_due_at",
+    "ended_at",
+    "measure_type__name",
+    "measure_type__code",
+    "authority__name",
+    *(f"covered__{c}" for c in _PARTY_COLUMNS),
+)
+
+
+def _row_party_name(row):
+    given = row["covered__person__given_names"]
+    if given is not None:
+        return f"{given} {row['covered__person__family_names']}".strip()
+    return row["covered__collective__name"] or ""
+
+
+def _row_details(row, details):
+    return measure_details_for(None, SimpleNamespace(code=row["measure_type__code"]), details)
+
+
 def decision_letter_lines(decision):
     """What the decision did to each measure, from its recorded lines (and, for a withdrawal of
     everything, the measures it ended). The letters print exactly these."""
     lines = []
     ended_by_lines = set()
-    for line in decision.lines.select_related(
-        "measure_type",
-        "covered__person",
-        "covered__collective",
-        "authority",
-        "result",
-        "target__measure_type",
-        "target__authority",
-        "target__covered__person",
-        "target__covered__collective",
-    ).order_by("pk"):
-        if line.action == LineAction.GRANT:
-            result = line.result
+    rows = list(decision.lines.order_by("pk").values(*_LINE_COLUMNS))
+    target_ids = {r["target_id"] for r in rows if r["action"] != LineAction.GRANT}
+    targets = (
+        {
+            m["pk"]: m
+            for m in GrantedMeasure.objects.filter(pk__in=target_ids).values(*_MEASURE_COLUMNS)
+        }
+        if target_ids
+        else {}
+    )
+    for row in rows:
+        if row["action"] == LineAction.GRANT:
             lines.append(
                 LetterLine(
                     action=_("Se otorga"),
-                    measure=line.measure_type.name,
-                    covered=_party_name(line.covered),
-                    authority=line.authority.name,
-                    authority_id=line.authority_id,
-                    duration_months=line.duration_months,
-                    details=measure_details_for(None, line.measure_type, line.details),
-                    implementation_due_at=result.implementation_due_at if result else None,
-                    review_due_at=result.review_due_at if result else None,
+                    measure=row["measure_type__name"],
+                    covered=_row_party_name(row),
+                    authority=row["authority__name"],
+                    authority_id=row["authority_id"],
+                    duration_months=row["duration_months"],
+                    details=_row_details(row, row["details"]),
+                    implementation_due_at=row["result__implementation_due_at"],
+                    review_due_at=row["result__review_due_at"],
                     ended_at=None,
                 )
             )
             continue
-        target = line.target
-        if line.action == LineAction.EXTEND:
+        target = targets[row["target_id"]]
+        if row["action"] == LineAction.EXTEND:
             lines.append(
                 LetterLine(
                     action=_("Se prorroga"),
-                    measure=target.measure_type.name,
-                    covered=_party_name(target.covered),
-                    authority=target.authority.name,
-                    authority_id=target.authority_id,
-                    duration_months=line.duration_months,
-                    details=measure_details_for(None, target.measure_type, line.details),
+                    measure=target["measure_type__name"],
+                    covered=_row_party_name(target),
+                    authority=target["authority__name"],
+                    authority_id=target["authority_id"],
+                    duration_months=row["duration_months"],
+                    details=_row_details(target, row["details"]),
                     implementation_due_at=None,
-                    review_due_at=target.review_due_at,
+                    review_due_at=target["review_due_at"],
                     ended_at=None,
                 )
             )
         else:
-            ended_by_lines.add(target.pk)
-            lines.append(_ended_line(target, line.details))
+            ended_by_lines.add(target["pk"])
+            lines.append(_ended_line(target, row["details"]))
     if decision.resolution == Resolution.WITHDRAW:
         # Only a withdrawal ends measures without naming them in lines (decision_confirm).
-        for measure in decision.ended_measures.select_related(
-            "measure_type", "authority", "covered__person", "covered__collective"
-        ).order_by("pk"):
-            if measure.pk not in ended_by_lines:
+        for measure in decision.ended_measures.order_by("pk").values(*_MEASURE_COLUMNS):
+            if measure["pk"] not in ended_by_lines:
                 lines.append(_ended_line(measure, ""))
     return lines
 
@@ -234,15 +308,15 @@ def decision_letter_lines(decision):
 def _ended_line(measure, details):
     return LetterLine(
         action=_("Concluye"),
-        measure=measure.measure_type.name,
-        covered=_party_name(measure.covered),
-        authority=measure.authority.name,
-        authority_id=measure.authority_id,
+        measure=measure["measure_type__name"],
+        covered=_row_party_name(measure),
+        authority=measure["authority__name"],
+        authority_id=measure["authority_id"],
         duration_months=None,
-        details=measure_details_for(None, measure.measure_type, details),
+        details=_row_details(measure, details),
         implementation_due_at=None,
         review_due_at=None,
-        ended_at=measure.ended_at,
+        ended_at=measure["ended_at"],
     )
 
 
@@ -334,15 +408,22 @@ def letter_pdf(letter, *, issued_at=None):
 
 
 def _letter_for_render(letter_id):
-    return Letter.objects.select_related(
+    """The letter with what its template prints, in joins of a few tables each (see
+    decision_letter_lines); the superseded decision is read by primary key when there is one."""
+    letter = Letter.objects.select_related(
         "decision__session",
         "decision__case",
         "decision__confirmed_risk_level",
-        "decision__supersedes",
-        "recipient_party__person",
-        "recipient_party__collective",
         "recipient_authority",
     ).get(pk=letter_id)
+    if letter.recipient_party_id:
+        # The name only (see _PARTY_COLUMNS): contact fields stay encrypted and unread.
+        letter.recipient_party = (
+            CasePerson.objects.select_related("person", "collective")
+            .only("person_id", "collective_id", *_PARTY_COLUMNS)
+            .get(pk=letter.recipient_party_id)
+        )
+    return letter
 
 
 def letter_claim(letter_id, *, now=None):
