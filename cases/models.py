@@ -4,7 +4,8 @@ protection (DOMAIN.md §3)."""
 from django.conf import settings
 from django.core.validators import validate_email
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -115,6 +116,7 @@ class Person(Versioned):
         self.phone_index = blind_index(self.phone)
         self.email_index = blind_index(self.email)
         super().save(*args, **kwargs)
+        sync_party_attributes(person=self)
 
 
 class CollectiveKind(models.TextChoices):
@@ -153,6 +155,10 @@ class Collective(Versioned):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        sync_party_attributes(collective=self)
 
 
 class Procedure(models.TextChoices):
@@ -408,12 +414,30 @@ class CasePerson(models.Model):
     added_by_risk_study = models.BooleanField(
         _("incorporada por el estudio de riesgo"), default=False
     )
+    # Copied from the person or collective (kept by their save() and sync_party_attributes()):
+    # the case list filters current beneficiaries by these through one indexed table instead
+    # of joining every person of every case.
+    party_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    party_gender = models.CharField(max_length=16, blank=True, editable=False)
+    party_profile = models.CharField(max_length=16, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("persona en el expediente")
         verbose_name_plural = _("personas en el expediente")
-        indexes = [models.Index(fields=["case", "role"])]
+        indexes = [
+            models.Index(fields=["case", "role"]),
+            *(
+                models.Index(
+                    fields=[field, "case"],
+                    condition=Q(role="beneficiary", to_date__isnull=True),
+                    name=f"current_beneficiary_{field[6:]}",
+                )
+                for field in ("party_state", "party_gender", "party_profile")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(person__isnull=False) & Q(collective__isnull=True))
@@ -425,6 +449,21 @@ class CasePerson(models.Model):
     def __str__(self):
         return f"{self.party} · {self.get_role_display()}"
 
+    def save(self, *args, **kwargs):
+        party = self.person if self.person_id else self.collective
+        if party is not None:
+            self.party_state_id = party.state_id
+            self.party_gender = getattr(party, "gender", "") or ""
+            self.party_profile = party.profile_type or ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "party_state",
+                    "party_gender",
+                    "party_profile",
+                }
+        super().save(*args, **kwargs)
+
     @property
     def party(self):
         return self.person or self.collective
@@ -432,6 +471,36 @@ class CasePerson(models.Model):
     @property
     def is_current(self):
         return self.to_date is None
+
+
+def sync_party_attributes(person=None, collective=None):
+    """Copy state, gender and profile from people and collectives to their case roles: for
+    one person or collective (after it is saved), or for everyone (after bulk loads, which
+    skip save()). Queryset updates: derived copies, not changes anyone made to the case."""
+    if person is not None:
+        return CasePerson.objects.filter(person=person).update(
+            party_state=person.state_id,
+            party_gender=person.gender or "",
+            party_profile=person.profile_type or "",
+        )
+    if collective is not None:
+        return CasePerson.objects.filter(collective=collective).update(
+            party_state=collective.state_id,
+            party_gender="",
+            party_profile=collective.profile_type or "",
+        )
+    people = Person.objects.filter(pk=OuterRef("person_id"))
+    collectives = Collective.objects.filter(pk=OuterRef("collective_id"))
+    n = CasePerson.objects.filter(person__isnull=False).update(
+        party_state=Subquery(people.values("state")[:1]),
+        party_gender=Coalesce(Subquery(people.values("gender")[:1]), Value("")),
+        party_profile=Coalesce(Subquery(people.values("profile_type")[:1]), Value("")),
+    )
+    return n + CasePerson.objects.filter(collective__isnull=False).update(
+        party_state=Subquery(collectives.values("state")[:1]),
+        party_gender="",
+        party_profile=Coalesce(Subquery(collectives.values("profile_type")[:1]), Value("")),
+    )
 
 
 class ConsentPurpose(models.TextChoices):

@@ -580,11 +580,11 @@ INSTALLED = {"cameras", "locks", "lighting", "alarms", "home_security_other", "m
 # (code, probability at the higher risk levels, probability at the lower ones)
 MEASURE_PROFILE = [
     ("panic_button", 0.9, 0.7),
-    ("mobile_phone", 0.7, 0.45),
-    ("patrols", 0.75, 0.45),
-    ("cameras", 0.65, 0.35),
-    ("locks", 0.5, 0.3),
-    ("lighting", 0.45, 0.25),
+    ("mobile_phone", 0.75, 0.5),
+    ("patrols", 0.8, 0.5),
+    ("cameras", 0.7, 0.4),
+    ("locks", 0.55, 0.35),
+    ("lighting", 0.5, 0.3),
     ("alarms", 0.35, 0.1),
     ("escorts", 0.15, 0.0),
     ("bulletproof_vest", 0.15, 0.02),
@@ -1407,7 +1407,7 @@ class Synth:
             "id version case_id decision_id origin measure_type_id covered_id authority_id "
             "responsible_id details status granted_at duration_months notification_due_at "
             "notified_at implementation_due_at implemented_at review_due_at ended_at "
-            "end_reason ended_by_decision_id monthly_cost",
+            "end_reason ended_by_decision_id monthly_cost state_id",
             explicit_history=True,
         )
         table(
@@ -3254,6 +3254,8 @@ class CaseStory:
             "end_reason": "",
             "ended_by_decision_id": None,
             "monthly_cost": Decimal(cost).quantize(Decimal("0.01")) if cost else None,
+            # Everyone on a synthetic case lives in the case's state (see person()).
+            "state_id": self.state[1],
         }
         self.measures.append(m)
         return m
@@ -3692,6 +3694,7 @@ class CaseStory:
             state["end_reason"],
             state["ended_by_decision_id"],
             m["monthly_cost"],
+            m["state_id"],
         )
 
     def events(self, m, mt, implemented, horizon):
@@ -4003,6 +4006,12 @@ def generate(*, cases, seed=1, as_of=None, reset=False, vacuum=True, bulk=None, 
             synth._update_series(after_reset=bool(found))
             timings.append(("number series", time.monotonic() - step))
             step = time.monotonic()
+            # Loaded without model signals: the indicators' per-case facts in one pass.
+            from protection.reports.facts import rebuild as rebuild_case_facts
+
+            rebuild_case_facts()
+            timings.append(("case facts (indicators)", time.monotonic() - step))
+            step = time.monotonic()
         # Leaving the block commits (and checks the deferred foreign keys of a small load).
         timings.append(("commit", time.monotonic() - step))
     finally:
@@ -4023,6 +4032,9 @@ def generate(*, cases, seed=1, as_of=None, reset=False, vacuum=True, bulk=None, 
                 table = model._meta.db_table
                 command = "ANALYZE" if table in frozen else "VACUUM (ANALYZE)"
                 cursor.execute(f'{command} "{table}"')
+            from protection.reports.models import CaseFacts
+
+            cursor.execute(f'VACUUM (ANALYZE) "{CaseFacts._meta.db_table}"')
         timings.append(("analyze" if frozen else "vacuum analyze", time.monotonic() - step))
     total = time.monotonic() - started
     out("Steps:")

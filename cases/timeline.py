@@ -91,12 +91,13 @@ def case_records(case):
     )
 
     party = ("person", "collective")
-    return {
-        "parties": list(
-            CasePerson.objects.filter(case=case)
-            .select_related("person", "person__state", "collective", "collective__state")
-            .order_by("to_date", "role", "pk")
-        ),
+    parties = list(
+        CasePerson.objects.filter(case=case)
+        .select_related("person", "person__state", "collective", "collective__state")
+        .order_by("to_date", "role", "pk")
+    )
+    records = {
+        "parties": parties,
         "requests": list(
             ProtectionRequest.objects.filter(case=case)
             .select_related("petitioner_person", "petitioner_collective", "registered_by")
@@ -145,11 +146,9 @@ def case_records(case):
             .prefetch_related(
                 Prefetch(
                     "lines",
+                    # Targets and covered parties are attached from the lists below.
                     queryset=DecisionLine.objects.select_related(
-                        "measure_type",
-                        "authority",
-                        "target__measure_type",
-                        *(f"covered__{p}" for p in party),
+                        "measure_type", "authority"
                     ).order_by("pk"),
                 )
             )
@@ -157,23 +156,17 @@ def case_records(case):
         ),
         "measures": list(
             GrantedMeasure.objects.filter(case=case)
-            .select_related(
-                "measure_type",
-                "authority",
-                "responsible",
-                "decision",
-                *(f"covered__{p}" for p in party),
-            )
+            .select_related("measure_type", "authority", "responsible")
             .order_by(models.F("ended_at").desc(nulls_first=True), "-granted_at", "-pk")
         ),
         "events": list(
             ImplementationEvent.objects.filter(measure__case=case)
-            .select_related("measure__measure_type", "recorded_by")
+            .select_related("recorded_by")
             .order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT]
         ),
         "holds": list(
             LegalHold.objects.filter(case=case)
-            .select_related("measure__measure_type", "recorded_by")
+            .select_related("recorded_by")
             .order_by("-issued_on", "-pk")
         ),
         "appeals": list(
@@ -183,12 +176,42 @@ def case_records(case):
         ),
         "letters": list(
             Letter.objects.filter(decision__case=case)
-            .select_related(
-                "decision", "recipient_authority", *(f"recipient_party__{p}" for p in party)
-            )
+            .select_related("recipient_authority")
             .order_by(models.F("generated_at").desc(nulls_first=True), "-pk")
         ),
     }
+    _link_within_case(records)
+    return records
+
+
+def _link_within_case(records):
+    """Point the records at the case's own parties, measures and decisions, already loaded
+    above, instead of loading each again for every row that names one (a case with fifty
+    measures has hundreds of events, lines and letters). A reference outside the lists (none is
+    expected) stays lazy and still resolves."""
+    parties = {p.pk: p for p in records["parties"]}
+    measures = {m.pk: m for m in records["measures"]}
+    decisions = {d.pk: d for d in records["decisions"]}
+
+    def link(obj, field, table):
+        target = table.get(getattr(obj, f"{field}_id"))
+        if target is not None:
+            setattr(obj, field, target)
+
+    for m in records["measures"]:
+        link(m, "covered", parties)
+        link(m, "decision", decisions)
+    for d in records["decisions"]:
+        for line in d.lines.all():
+            link(line, "covered", parties)
+            link(line, "target", measures)
+    for ev in records["events"]:
+        link(ev, "measure", measures)
+    for h in records["holds"]:
+        link(h, "measure", measures)
+    for letter in records["letters"]:
+        link(letter, "decision", decisions)
+        link(letter, "recipient_party", parties)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ implementation events, legal holds, appeals and letters (DOMAIN.md §2, §4, §5
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -485,6 +486,17 @@ class GrantedMeasure(Versioned):
     monthly_cost = models.DecimalField(
         _("costo mensual (MXN)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # Where the covered person (or collective) lived when the measure was granted: what the
+    # compliance figures per state count by, without joining every measure to its person.
+    state = models.ForeignKey(
+        "cases.State",
+        verbose_name=_("entidad federativa (al otorgarse)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -511,6 +523,19 @@ class GrantedMeasure(Versioned):
 
     def __str__(self):
         return f"{self.measure_type} · {self.covered}"
+
+    def save(self, *args, **kwargs):
+        if self.state_id is None and self.covered_id is not None:
+            from cases.models import CasePerson
+
+            self.state_id = (
+                CasePerson.objects.filter(pk=self.covered_id)
+                .values_list(Coalesce("person__state", "collective__state"), flat=True)
+                .first()
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "state"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

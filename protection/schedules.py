@@ -71,6 +71,17 @@ JOBS = (
         ),
         expires=50 * 60,
     ),
+    Job(
+        "case-facts-rebuild",
+        "protection.reports.tasks.facts_rebuild",
+        crontab(hour=9, minute=30),
+        _(
+            "Recalcula desde los registros las fechas clave de cada expediente que usan los "
+            "indicadores (09:30 UTC, 03:30 en la Ciudad de México); se actualizan también al "
+            "momento con cada cambio."
+        ),
+        expires=6 * 60 * 60,
+    ),
 )
 
 BEAT_SCHEDULE = {

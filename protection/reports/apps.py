@@ -12,3 +12,7 @@ class ReportsConfig(AppConfig):
         from . import sqlite_functions
 
         sqlite_functions.connect_signal()
+
+        from . import facts
+
+        facts.connect_signals()

@@ -34,12 +34,8 @@ from django.utils.translation import gettext_lazy
 from cases.models import (
     AdmissibilityDecision,
     AdmissibilityReason,
-    Aggression,
     Case,
-    CasePerson,
     CaseStatus,
-    Collective,
-    Person,
     Procedure,
     ProtectionRequest,
     State,
@@ -59,6 +55,7 @@ from risk.models import Reevaluation, RiskStudy, StudyStatus
 
 from . import sql as q
 from .filters import ReportFilters, filters_from_params, local_midnight
+from .models import CaseFacts
 
 # (key, label, legal clock of the step, which moment starts that clock)
 MILESTONES = [
@@ -178,10 +175,15 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
                 # The per-case aggregates hash about a row per case: keep them in memory.
                 # JIT compiling these wide aggregates costs more than it saves at this size.
                 cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
-        _cases(result, dialect, rules, params, reasons)
-        if not summary_only:
-            _trends(result, dialect, params, buckets)
-            _compliance(result, dialect, params, detail=detail)
+            dialect.use_local_session_zone(params["zone"])
+        try:
+            _cases(result, dialect, rules, params, reasons)
+            if not summary_only:
+                _trends(result, dialect, params, buckets)
+                _compliance(result, dialect, params, detail=detail)
+        finally:
+            # Inside an outer transaction the setting would outlive this block.
+            dialect.restore_session_zone()
     return result
 
 
@@ -213,121 +215,45 @@ def _params(dialect, filters, now, buckets, reasons):
 # --- one row per case, then one aggregate ----------------------------------------------------
 
 
-def _candidates_sql(dialect, filters):
-    """Cases with a request inside the period (an index range on received_at): a superset of
-    the cohort that keeps the per-case aggregates small when the period is. None for all time.
-    """
-    if filters.start is None and filters.end is None:
-        return None
-    received = q.col(ProtectionRequest, "received_at")
+def _facts(column):
+    return f"f.{q.col(CaseFacts, column)}"
+
+
+def _cohort_where(dialect, filters, case_id="c.id"):
+    """The cohort, over cases `c` joined to their facts `f` (see _facts_join): cases with a
+    request whose first request falls in the period (CaseFacts.req_at, indexed) and that match
+    the party filters."""
+    req_at = _facts("req_at")
     return (
-        f"SELECT {q.col(ProtectionRequest, 'case')} FROM {q.table(ProtectionRequest)}"
-        f" WHERE {q.period_condition(dialect, received, filters)}"
+        f"{req_at} IS NOT NULL AND {q.period_condition(dialect, req_at, filters)}"
+        f" AND {q.party_condition(case_id, filters)}"
     )
 
 
-def _restrict(case_column, candidates, joiner="WHERE"):
-    return f" {joiner} {case_column} IN ({candidates})" if candidates else ""
+def _facts_join(case_id="c.id"):
+    return f" JOIN {q.table(CaseFacts)} f ON f.{q.col(CaseFacts, 'case')} = {case_id}"
 
 
-def _first_requests_sql(candidates=None):
-    r = q.table(ProtectionRequest)
-    case = q.col(ProtectionRequest, "case")
-    return (
-        f"SELECT {case} AS case_id, MIN({q.col(ProtectionRequest, 'received_at')})"
-        f" AS req_at FROM {r}{_restrict(case, candidates)} GROUP BY {case}"
-    )
-
-
-def _studies_sql(candidates=None):
-    case = q.col(RiskStudy, "case")
-    approved = q.col(RiskStudy, "approved_at")
-    return (
-        f"SELECT {case} AS case_id, MIN({approved}) AS study_at FROM {q.table(RiskStudy)}"
-        f" WHERE {q.col(RiskStudy, 'status')} = %(study_approved)s"
-        f" AND {approved} IS NOT NULL{_restrict(case, candidates, 'AND')} GROUP BY {case}"
-    )
-
-
-def _per_case_sql(dialect, rules, filters, reasons):
-    """The cohort: cases whose first request falls in the period and that match the party
-    filters, one row each, with comparable timestamps, deadlines and durations per milestone."""
+def _per_case_sql(dialect, rules, filters):
+    """The cohort, one row per case, with comparable timestamps, deadlines and durations per
+    milestone (the milestones' dates are stored per case in CaseFacts)."""
     ts, due, secs = dialect.ts, dialect.due, dialect.seconds_between
-    candidates = _candidates_sql(dialect, filters)
-    d_case, d_conf, d_notified = (
-        q.col(Decision, n) for n in ("case", "confirmed_at", "notified_at")
-    )
-    decisions = (
-        f"SELECT {d_case} AS case_id, MIN({d_conf}) AS dec_at,"
-        f" MIN({d_notified}) AS dec_notified_at,"
-        f" SUM(CASE WHEN {d_notified} IS NULL AND"
-        f" {ts(q.col(Decision, 'notification_due_at'))} < %(now)s THEN 1 ELSE 0 END)"
-        f" AS notify_overdue_n"
-        f" FROM {q.table(Decision)} WHERE {q.col(Decision, 'status')} = %(decision_confirmed)s"
-        f"{_restrict(d_case, candidates, 'AND')}"
-        f" AND {d_conf} IS NOT NULL GROUP BY {d_case}"
-    )
-    G = GrantedMeasure
-    g_case, g_impl = q.col(G, "case"), q.col(G, "implemented_at")
-    board = f"{q.col(G, 'origin')} = %(origin_board)s"
-    measures = (
-        f"SELECT {g_case} AS case_id,"
-        f" MIN(CASE WHEN {board} THEN {q.col(G, 'granted_at')} END) AS b_granted_at,"
-        f" MIN(CASE WHEN {board} THEN {g_impl} END) AS b_impl_at,"
-        f" MIN(CASE WHEN {board} THEN {q.col(G, 'notified_at')} END) AS b_notified_at,"
-        f" MIN({g_impl}) AS any_impl_at,"
-        f" SUM(CASE WHEN {g_impl} IS NULL AND {q.col(G, 'ended_at')} IS NULL"
-        f" AND {ts(q.col(G, 'implementation_due_at'))} < %(now)s THEN 1 ELSE 0 END)"
-        f" AS impl_overdue_n"
-        f" FROM {q.table(G)}{_restrict(g_case, candidates)} GROUP BY {g_case}"
-    )
-    ag_case = q.col(Aggression, "case")
-    aggressions = (
-        f"SELECT {ag_case} AS case_id,"
-        f" MAX(CASE WHEN {q.col(Aggression, 'after_request')} = %(true)s THEN 1 ELSE 0 END)"
-        f" AS ag_after, MAX({q.col(Aggression, 'occurred_on')}) AS ag_last_on"
-        f" FROM {q.table(Aggression)}{_restrict(ag_case, candidates)} GROUP BY {ag_case}"
-    )
-    ap_case = q.col(Appeal, "case")
-    appeals = (
-        f"SELECT {ap_case} AS case_id, SUM(CASE WHEN"
-        f" ({ts(q.col(Appeal, 'ruling_due_at'))} < %(now)s"
-        f" AND {q.col(Appeal, 'ruled_at')} IS NULL)"
-        f" OR ({ts(q.col(Appeal, 'consejo_ruling_due_at'))} < %(now)s"
-        f" AND {q.col(Appeal, 'consejo_ruled_at')} IS NULL)"
-        f" THEN 1 ELSE 0 END) AS appeal_overdue_n"
-        f" FROM {q.table(Appeal)} WHERE {q.col(Appeal, 'status')} NOT IN"
-        f" (%(appeal_resolved)s, %(appeal_inadmissible)s){_restrict(ap_case, candidates, 'AND')}"
-        f" GROUP BY {ap_case}"
-    )
-    through = AdmissibilityDecision.reasons.through
-    t_dec = q.col(through, "admissibilitydecision")
-    t_reason = q.col(through, "admissibilityreason")
-    flags = "".join(
-        f", MAX(CASE WHEN {t_reason} = %(r{i})s THEN 1 ELSE 0 END) AS r{i}"
-        for i in range(len(reasons))
-    )
-    decisions_in = (
-        f"SELECT id FROM {q.table(AdmissibilityDecision)}"
-        f" WHERE {q.col(AdmissibilityDecision, 'case')} IN ({candidates})"
-        if candidates
-        else None
-    )
-    reason_flags = (
-        f"SELECT {t_dec} AS decision_id{flags} FROM {q.table(through)}"
-        f"{_restrict(t_dec, decisions_in)} GROUP BY {t_dec}"
-    )
 
     def c(name):
         return f"c.{q.col(Case, name)}"
 
-    anchors = {"req": "fr.req_at", "decision": "de.dec_at", "board_grant": "gm.b_granted_at"}
+    req_at = _facts("req_at")
+    anchors = {
+        "req": req_at,
+        "decision": _facts("dec_at"),
+        "board_grant": _facts("board_granted_at"),
+    }
     reached = {
         "urgent": c("urgent_issued_at"),
-        "study": "st.study_at",
-        "decision": "de.dec_at",
-        "notification": "COALESCE(de.dec_notified_at, gm.b_notified_at)",
-        "implementation": "gm.b_impl_at",
+        "study": _facts("study_at"),
+        "decision": _facts("dec_at"),
+        "notification": f"COALESCE({_facts('dec_notified_at')}, {_facts('board_notified_at')})",
+        "implementation": _facts("board_implemented_at"),
     }
     milestone_cols = []
     for key, _label, clock, anchor in MILESTONES:
@@ -336,41 +262,71 @@ def _per_case_sql(dialect, rules, filters, reasons):
         milestone_cols += [
             f"{ts(at)} AS {key}_at",
             f"{deadline} AS {key}_due",
-            f"{secs(at, 'fr.req_at')} AS {key}_secs",
+            f"{secs(at, req_at)} AS {key}_secs",
         ]
-    reason_cols = "".join(f", COALESCE(rf.r{i}, 0) AS r{i}" for i in range(len(reasons)))
+    any_impl = _facts("any_implemented_at")
     return (
         f"SELECT c.id AS id, {c('procedure')} AS procedure, {c('status')} AS status,"
         f" {', '.join(milestone_cols)},"
-        f" {ts('de.dec_at')} AS dec_at, {ts('gm.b_granted_at')} AS b_granted_at,"
+        f" {ts(_facts('dec_at'))} AS dec_at, {ts(_facts('board_granted_at'))} AS b_granted_at,"
         f" {ts(c('urgent_issue_due_at'))} AS urgent_issue_due_at,"
         f" {ts(c('urgent_implemented_at'))} AS urgent_implemented_at,"
         f" {ts(c('urgent_implement_due_at'))} AS urgent_implement_due_at,"
         f" {ts(c('risk_study_due_at'))} AS risk_study_due_at,"
         f" {ts(c('reevaluation_due_at'))} AS reevaluation_due_at,"
-        f" {ts(dialect.least('st.study_at', c('closed_at')))} AS study_leave_at,"
-        f" adm.{q.col(AdmissibilityDecision, 'admitted')} AS admitted{reason_cols},"
-        f" de.notify_overdue_n AS notify_overdue_n, gm.impl_overdue_n AS impl_overdue_n,"
-        f" ap.appeal_overdue_n AS appeal_overdue_n, ag.ag_after AS ag_after,"
-        f" CASE WHEN gm.any_impl_at IS NOT NULL THEN 1 ELSE 0 END AS has_impl,"
-        f" CASE WHEN gm.any_impl_at IS NOT NULL"
-        f" AND ag.ag_last_on >= {dialect.local_date('gm.any_impl_at')} THEN 1 ELSE 0 END"
+        f" {_facts('admitted')} AS admitted,"
+        f" CASE WHEN {_facts('aggression_after_request')} = %(true)s THEN 1 ELSE 0 END"
+        " AS ag_after,"
+        f" CASE WHEN {any_impl} IS NOT NULL THEN 1 ELSE 0 END AS has_impl,"
+        f" CASE WHEN {any_impl} IS NOT NULL"
+        f" AND {_facts('last_aggression_on')} >= {dialect.local_date(any_impl)} THEN 1 ELSE 0 END"
         f" AS ag_after_impl"
-        f" FROM {q.table(Case)} c"
-        f" JOIN ({_first_requests_sql(candidates)}) fr ON fr.case_id = c.id"
-        f" LEFT JOIN {q.table(AdmissibilityDecision)} adm"
-        f" ON adm.{q.col(AdmissibilityDecision, 'case')} = c.id"
-        f" LEFT JOIN ({reason_flags}) rf ON rf.decision_id = adm.id"
-        f" LEFT JOIN ({_studies_sql(candidates)}) st ON st.case_id = c.id"
-        f" LEFT JOIN ({decisions}) de ON de.case_id = c.id"
-        f" LEFT JOIN ({measures}) gm ON gm.case_id = c.id"
-        f" LEFT JOIN ({aggressions}) ag ON ag.case_id = c.id"
-        f" LEFT JOIN ({appeals}) ap ON ap.case_id = c.id"
-        f" WHERE {q.period_condition(dialect, 'fr.req_at', filters)}"
-        f" AND {q.party_condition('c.id', filters)}"
+        f" FROM {q.table(Case)} c{_facts_join()}"
+        f" WHERE {_cohort_where(dialect, filters)}"
         # Computed once per row, not once per aggregate that reads it.
         f"{' OFFSET 0' if dialect.postgres else ''}"
     )
+
+
+def _overdue_sql(dialect, filters):
+    """Scalar subqueries: decisions not notified, measures not implemented and appeals not
+    ruled on past their deadlines, in the cohort's cases (decisions: open cases only). Each
+    starts from the few overdue rows (partial indexes of the deadline sweep)."""
+    ts = dialect.ts
+    cohort = _cohort_where(dialect, filters)
+    D, G, A = Decision, GrantedMeasure, Appeal
+
+    def count(model, alias, condition):
+        return (
+            f"(SELECT COUNT(*) FROM {q.table(model)} {alias}"
+            f" JOIN {q.table(Case)} c ON c.id = {alias}.{q.col(model, 'case')}{_facts_join()}"
+            f" WHERE {cohort} AND {condition})"
+        )
+
+    notification = count(
+        D,
+        "d",
+        f"c.{q.col(Case, 'status')} <> %(closed)s"
+        f" AND d.{q.col(D, 'status')} = %(decision_confirmed)s"
+        f" AND d.{q.col(D, 'confirmed_at')} IS NOT NULL AND d.{q.col(D, 'notified_at')} IS NULL"
+        f" AND {ts('d.' + q.col(D, 'notification_due_at'))} < %(now)s",
+    )
+    implementation = count(
+        G,
+        "g",
+        f"g.{q.col(G, 'implemented_at')} IS NULL AND g.{q.col(G, 'ended_at')} IS NULL"
+        f" AND {ts('g.' + q.col(G, 'implementation_due_at'))} < %(now)s",
+    )
+    appeals = count(
+        A,
+        "ap",
+        f"ap.{q.col(A, 'status')} NOT IN (%(appeal_resolved)s, %(appeal_inadmissible)s)"
+        f" AND (({ts('ap.' + q.col(A, 'ruling_due_at'))} < %(now)s"
+        f" AND ap.{q.col(A, 'ruled_at')} IS NULL)"
+        f" OR ({ts('ap.' + q.col(A, 'consejo_ruling_due_at'))} < %(now)s"
+        f" AND ap.{q.col(A, 'consejo_ruled_at')} IS NULL))",
+    )
+    return notification, implementation, appeals
 
 
 def _count(dialect, condition, name):
@@ -436,21 +392,18 @@ def _cases(result, dialect, rules, params, reasons):
         ),
         count(f"status IN ({study_in}) AND risk_study_due_at < %(now)s", "od_risk_study"),
         count(f"status IN ({follow_in}) AND reevaluation_due_at < %(now)s", "od_reevaluation"),
-        f"SUM(CASE WHEN {open_case} THEN notify_overdue_n ELSE 0 END) AS od_notification",
-        "SUM(impl_overdue_n) AS od_implementation",
-        "SUM(appeal_overdue_n) AS od_appeal",
         # Aggressions after the request, and after the first measure was in place.
         count("ag_after = 1", "ag_after_request"),
         count("has_impl = 1", "with_implemented"),
         count("ag_after_impl = 1", "ag_after_implementation"),
     ]
-    for i in range(len(reasons)):
-        cols.append(count(f"r{i} = 1 AND admitted = %(r{i}_adm)s", f"reason{i}"))
-    per_case = _per_case_sql(dialect, rules, result.filters, reasons)
+    per_case = _per_case_sql(dialect, rules, result.filters)
     # Every request in the period, also those added to a case opened before (outside the
     # aggregate, so that it counts even when no case was opened in the period).
+    notification, implementation, appeals = _overdue_sql(dialect, result.filters)
     row = q.fetch_one(
-        f"SELECT agg.*, {all_requests} AS all_requests"
+        f"SELECT agg.*, {all_requests} AS all_requests, {notification} AS od_notification,"
+        f" {implementation} AS od_implementation, {appeals} AS od_appeal"
         f" FROM (SELECT {', '.join(cols)} FROM ({per_case}) pc) agg",
         params,
     )
@@ -491,19 +444,41 @@ def _cases(result, dialect, rules, params, reasons):
         "with_implemented": n["with_implemented"],
         "after_implementation": n["ag_after_implementation"],
     }
+    by_reason = _reason_counts(dialect, result.filters, params)
     result.reasons = sorted(
         (
             {
                 "code": r["code"],
                 "name": r["name"],
                 "for_admission": bool(r["for_admission"]),
-                "count": n[f"reason{i}"],
+                "count": by_reason.get(r["id"], 0),
             }
-            for i, r in enumerate(reasons)
-            if n[f"reason{i}"]
+            for r in reasons
+            if by_reason.get(r["id"])
         ),
         key=lambda r: (r["for_admission"], -r["count"], r["name"]),
     )
+
+
+def _reason_counts(dialect, filters, params):
+    """{reason id: cohort cases whose admissibility decision gave that reason}, counting a
+    reason for admission only when the case was admitted and one for rejection only when it
+    was rejected."""
+    through = AdmissibilityDecision.reasons.through
+    t_dec = q.col(through, "admissibilitydecision")
+    t_reason = q.col(through, "admissibilityreason")
+    AD, AR = AdmissibilityDecision, AdmissibilityReason
+    rows = q.fetch_all(
+        f"SELECT t.{t_reason} AS reason_id, COUNT(*) AS n FROM {q.table(through)} t"
+        f" JOIN {q.table(AD)} adm ON adm.id = t.{t_dec}"
+        f" JOIN {q.table(AR)} r ON r.id = t.{t_reason}"
+        f"{_facts_join('adm.' + q.col(AD, 'case'))}"
+        f" WHERE adm.{q.col(AD, 'admitted')} = r.{q.col(AR, 'for_admission')}"
+        f" AND {_cohort_where(dialect, filters, case_id='f.' + q.col(CaseFacts, 'case'))}"
+        f" GROUP BY t.{t_reason}",
+        params,
+    )
+    return {row["reason_id"]: int(row["n"]) for row in rows}
 
 
 def _float(value):
@@ -610,27 +585,25 @@ def _trends(result, dialect, params, buckets):
     ts = dialect.ts
     n = len(buckets)
     filters = result.filters
-    closed = f"c.{q.col(Case, 'closed_at')}"
-    admitted = f"adm.{q.col(AdmissibilityDecision, 'admitted')}"
+    closed, admitted = _facts("closed_at"), _facts("admitted")
+    req_at, study_at = _facts("req_at"), _facts("study_at")
+    fcase = f"f.{q.col(CaseFacts, 'case')}"
     cases = (
-        f"SELECT {ts('fr.req_at')} AS arrive_at,"
-        f" {ts(dialect.least('st.study_at', closed))} AS leave_at,"
-        f" CASE WHEN {q.period_condition(dialect, 'fr.req_at', filters)} THEN 1 ELSE 0 END"
+        f"SELECT {ts(req_at)} AS arrive_at,"
+        f" {ts(dialect.least(study_at, closed))} AS leave_at,"
+        f" CASE WHEN {q.period_condition(dialect, req_at, filters)} THEN 1 ELSE 0 END"
         f" AS in_cohort, {admitted} AS admitted"
-        f" FROM {q.table(Case)} c JOIN ({_first_requests_sql()}) fr ON fr.case_id = c.id"
-        f" LEFT JOIN ({_studies_sql()}) st ON st.case_id = c.id"
-        f" LEFT JOIN {q.table(AdmissibilityDecision)} adm"
-        f" ON adm.{q.col(AdmissibilityDecision, 'case')} = c.id"
-        f" WHERE {q.party_condition('c.id', filters)}"
+        f" FROM {q.table(CaseFacts)} f"
+        f" WHERE {req_at} IS NOT NULL AND {q.party_condition(fcase, filters)}"
     )
     R = Reevaluation
     reevaluations = (
         f"SELECT {ts('re.' + q.col(R, 'requested_at'))} AS arrive_at,"
         f" {ts(dialect.least('rs.' + q.col(RiskStudy, 'approved_at'), closed))} AS leave_at"
-        f" FROM {q.table(R)} re JOIN {q.table(Case)} c ON c.id = re.{q.col(R, 'case')}"
+        f" FROM {q.table(R)} re{_facts_join('re.' + q.col(R, 'case'))}"
         f" LEFT JOIN {q.table(RiskStudy)} rs ON rs.id = re.{q.col(R, 'study')}"
         f" AND rs.{q.col(RiskStudy, 'status')} = %(study_approved)s"
-        f" WHERE {q.party_condition('c.id', filters)}"
+        f" WHERE {q.party_condition(fcase, filters)}"
     )
     arrive, leave = _bucket_index("arrive_at", n), _bucket_index("leave_at", n)
     cohort = "in_cohort = 1"
@@ -684,7 +657,7 @@ def _trends(result, dialect, params, buckets):
 
 def _compliance(result, dialect, params, *, detail):
     """Measures granted in the period by implementing authority and by the covered person's
-    state: one GROUP BY over both, rolled up here (a few hundred groups at most)."""
+    state when the measure was granted (GrantedMeasure.state): one GROUP BY over both, rolled up here (a few hundred groups at most)."""
     ts = dialect.ts
     G = GrantedMeasure
     impl, due, ended = (
@@ -693,7 +666,7 @@ def _compliance(result, dialect, params, *, detail):
         f"gm.{q.col(G, 'ended_at')}",
     )
     never = f"{ts(due)} < %(now)s AND ({ended} IS NULL OR {ts(ended)} > {ts(due)})"
-    state = f"COALESCE(p.{q.col(Person, 'state')}, k.{q.col(Collective, 'state')})"
+    state = f"gm.{q.col(G, 'state')}"
     A = ImplementingAuthority
     rows = q.fetch_all(
         f"SELECT gm.{q.col(G, 'authority')} AS authority_id, {state} AS state_id,"
@@ -702,9 +675,6 @@ def _compliance(result, dialect, params, *, detail):
         f" {_sum(f'{impl} IS NULL AND {never}', 'never')},"
         f" {_sum(f'{impl} IS NULL AND NOT ({never})', 'pending')}"
         f" FROM {q.table(G)} gm"
-        f" JOIN {q.table(CasePerson)} cp ON cp.id = gm.{q.col(G, 'covered')}"
-        f" LEFT JOIN {q.table(Person)} p ON p.id = cp.{q.col(CasePerson, 'person')}"
-        f" LEFT JOIN {q.table(Collective)} k ON k.id = cp.{q.col(CasePerson, 'collective')}"
         f" WHERE {q.period_condition(dialect, 'gm.' + q.col(G, 'granted_at'), result.filters)}"
         f" AND {q.party_condition('gm.' + q.col(G, 'case'), result.filters)}"
         f" GROUP BY gm.{q.col(G, 'authority')}, {state}",

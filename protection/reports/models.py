@@ -96,3 +96,42 @@ class ExportJob(models.Model):
     def filename(self):
         stamp = timezone.localtime(self.created_at).strftime("%Y%m%d-%H%M")
         return f"{self.kind}-{stamp}.{self.file_format}"
+
+
+class CaseFacts(models.Model):
+    """One row per case: the dates of its milestones, kept by protection.reports.facts whenever
+    a request, study, decision, granted measure or aggression of the case is saved. The
+    indicators read these instead of aggregating every request, decision and measure of every
+    case on each page view. Nothing here is entered by anyone: `rebuild_case_facts` (and the
+    nightly job) compute the whole table again from the records."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="facts"
+    )
+    # First request received (the case's request date: its cohort).
+    req_at = models.DateTimeField(null=True)
+    # First approved risk study.
+    study_at = models.DateTimeField(null=True)
+    # First confirmed Board decision, and the first notification of one.
+    dec_at = models.DateTimeField(null=True)
+    dec_notified_at = models.DateTimeField(null=True)
+    # Measures granted by the Board: first granted, implemented and notified.
+    board_granted_at = models.DateTimeField(null=True)
+    board_implemented_at = models.DateTimeField(null=True)
+    board_notified_at = models.DateTimeField(null=True)
+    # First measure implemented, whatever its origin (urgent or Board).
+    any_implemented_at = models.DateTimeField(null=True)
+    # The admissibility decision (None while pending) and when the case was closed.
+    admitted = models.BooleanField(null=True)
+    closed_at = models.DateTimeField(null=True)
+    # Any aggression reported after the request; the date of the latest aggression.
+    aggression_after_request = models.BooleanField(default=False)
+    last_aggression_on = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("hitos del expediente (indicadores)")
+        verbose_name_plural = _("hitos de los expedientes (indicadores)")
+        indexes = [models.Index(fields=["req_at"], name="casefacts_req_at")]
+
+    def __str__(self):
+        return f"{self.case_id}"

@@ -28,6 +28,9 @@ class Dialect:
     def __init__(self, vendor=None):
         self.vendor = vendor or connection.vendor
         self.postgres = self.vendor == "postgresql"
+        # True once use_local_session_zone() has set the transaction's TimeZone to the
+        # mechanism's zone: day and month arithmetic then follow its wall clock by themselves.
+        self.session_zone = False
         if self.vendor not in ("postgresql", "sqlite"):
             raise NotImplementedError(f"Indicators support PostgreSQL and SQLite, not {vendor}")
 
@@ -60,6 +63,10 @@ class Dialect:
         if unit == DurationUnit.HOURS:
             return f"({start} + {amount} * INTERVAL '1 hour')"
         step = "1 day" if unit == DurationUnit.DAYS else "1 month"
+        if self.session_zone:
+            # timestamptz + days/months counts on the session zone's wall clock: the same
+            # result as the two conversions below, at half the cost per row.
+            return f"({start} + {amount} * INTERVAL '{step}')"
         return (
             f"((({start}) AT TIME ZONE %(zone)s + {amount} * INTERVAL '{step}')"
             f" AT TIME ZONE %(zone)s)"
@@ -82,9 +89,29 @@ class Dialect:
 
     def local_date(self, expr):
         """The calendar date of a timestamp in the mechanism's zone (comparable with a DATE)."""
+        if self.session_zone:
+            return f"CAST(({expr}) AS DATE)"
         if self.postgres:
             return f"CAST(({expr}) AT TIME ZONE %(zone)s AS DATE)"
         return f"reports_local({expr}, %(zone)s, '%%Y-%%m-%%d')"
+
+    def use_local_session_zone(self, zone_name):
+        """Inside a transaction on PostgreSQL: set its TimeZone to the mechanism's zone (until
+        the transaction ends) so that due() and local_date() need no explicit conversions.
+        Timestamps read back are the same instants, only shown with the zone's offset."""
+        if not self.postgres:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [zone_name])
+        self.session_zone = True
+
+    def restore_session_zone(self):
+        if self.session_zone:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('TimeZone', %s, true)", [connection.timezone_name]
+                )
+            self.session_zone = False
 
     @staticmethod
     def least(a, b):

@@ -29,3 +29,11 @@ def exports_purge():
     from .services import exports_purge_expired
 
     return exports_purge_expired()
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
+def facts_rebuild():
+    """Periodic (nightly): recompute every case's milestone dates (protection.reports.facts)."""
+    from .facts import rebuild
+
+    return rebuild()

@@ -1,0 +1,161 @@
+# ruff: noqa: S608 -- SQL text holds only model identifiers and placeholders.
+"""Each case's milestone dates (CaseFacts), kept up to date as the records change.
+
+The indicators need, for every case, the date of its first request, first approved study, first
+confirmed decision, first notification, first Board measure granted, implemented and notified,
+and its aggressions. Aggregating those from every request, study, decision, measure and
+aggression on each page view reads millions of rows; instead one row per case holds them:
+
+- `refresh(case_ids)` recomputes the rows of those cases (one DELETE and one INSERT ... SELECT).
+  Saving or deleting a case, its admissibility decision, a request, study, decision, granted
+  measure or aggression refreshes the case at once, inside the same transaction (signals connected in ReportsConfig.ready()).
+- `rebuild()` recomputes the whole table set-based. Bulk writers that skip model signals
+  (queryset .update(), COPY: seed_demo's backdating, generate_synthetic) call it when they
+  finish; the nightly job `reports_facts_rebuild` and `manage.py rebuild_case_facts` run it too,
+  so a row can never stay wrong for more than a day even after a manual database edit.
+"""
+
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+
+from cases.models import AdmissibilityDecision, Aggression, Case, ProtectionRequest
+from measures.models import Decision, DecisionStatus, GrantedMeasure, MeasureOrigin
+from risk.models import RiskStudy, StudyStatus
+
+from . import sql as q
+from .models import CaseFacts
+
+COLUMNS = (
+    "case_id",
+    "req_at",
+    "study_at",
+    "dec_at",
+    "dec_notified_at",
+    "board_granted_at",
+    "board_implemented_at",
+    "board_notified_at",
+    "any_implemented_at",
+    "aggression_after_request",
+    "last_aggression_on",
+    "admitted",
+    "closed_at",
+)
+
+# The models whose rows feed the facts (the case itself for its closing date).
+SOURCES = (
+    Case,
+    AdmissibilityDecision,
+    ProtectionRequest,
+    RiskStudy,
+    Decision,
+    GrantedMeasure,
+    Aggression,
+)
+
+
+def _select_sql(restrict):
+    """One row per case (restricted to `restrict`, an SQL list of case ids, when given)."""
+
+    def only(column, joiner="WHERE"):
+        return f" {joiner} {column} IN ({restrict})" if restrict else ""
+
+    pr_case = q.col(ProtectionRequest, "case")
+    rs_case, d_case = q.col(RiskStudy, "case"), q.col(Decision, "case")
+    G = GrantedMeasure
+    g_case, ag_case = q.col(G, "case"), q.col(Aggression, "case")
+    board = f"{q.col(G, 'origin')} = %(origin_board)s"
+    d_conf = q.col(Decision, "confirmed_at")
+    approved = q.col(RiskStudy, "approved_at")
+    after = q.col(Aggression, "after_request")
+    return (
+        "SELECT c.id, fr.req_at, st.study_at, de.dec_at, de.dec_notified_at,"
+        " gm.b_granted_at, gm.b_impl_at, gm.b_notified_at, gm.any_impl_at,"
+        " COALESCE(ag.ag_after, %(false)s), ag.ag_last_on,"
+        f" adm.{q.col(AdmissibilityDecision, 'admitted')}, c.{q.col(Case, 'closed_at')}"
+        f" FROM {q.table(Case)} c"
+        f" LEFT JOIN (SELECT {pr_case} AS case_id,"
+        f" MIN({q.col(ProtectionRequest, 'received_at')}) AS req_at"
+        f" FROM {q.table(ProtectionRequest)}{only(pr_case)} GROUP BY {pr_case}) fr"
+        " ON fr.case_id = c.id"
+        f" LEFT JOIN (SELECT {rs_case} AS case_id, MIN({approved}) AS study_at"
+        f" FROM {q.table(RiskStudy)} WHERE {q.col(RiskStudy, 'status')} = %(study_approved)s"
+        f" AND {approved} IS NOT NULL{only(rs_case, 'AND')} GROUP BY {rs_case}) st"
+        " ON st.case_id = c.id"
+        f" LEFT JOIN (SELECT {d_case} AS case_id, MIN({d_conf}) AS dec_at,"
+        f" MIN({q.col(Decision, 'notified_at')}) AS dec_notified_at"
+        f" FROM {q.table(Decision)} WHERE {q.col(Decision, 'status')} = %(decision_confirmed)s"
+        f" AND {d_conf} IS NOT NULL{only(d_case, 'AND')} GROUP BY {d_case}) de"
+        " ON de.case_id = c.id"
+        f" LEFT JOIN (SELECT {g_case} AS case_id,"
+        f" MIN(CASE WHEN {board} THEN {q.col(G, 'granted_at')} END) AS b_granted_at,"
+        f" MIN(CASE WHEN {board} THEN {q.col(G, 'implemented_at')} END) AS b_impl_at,"
+        f" MIN(CASE WHEN {board} THEN {q.col(G, 'notified_at')} END) AS b_notified_at,"
+        f" MIN({q.col(G, 'implemented_at')}) AS any_impl_at"
+        f" FROM {q.table(G)}{only(g_case)} GROUP BY {g_case}) gm ON gm.case_id = c.id"
+        f" LEFT JOIN (SELECT {ag_case} AS case_id,"
+        f" MAX(CASE WHEN {after} = %(true)s THEN 1 ELSE 0 END) = 1 AS ag_after,"
+        f" MAX({q.col(Aggression, 'occurred_on')}) AS ag_last_on"
+        f" FROM {q.table(Aggression)}{only(ag_case)} GROUP BY {ag_case}) ag"
+        " ON ag.case_id = c.id"
+        f" LEFT JOIN {q.table(AdmissibilityDecision)} adm"
+        f" ON adm.{q.col(AdmissibilityDecision, 'case')} = c.id"
+        f"{only('c.id')}"
+    )
+
+
+def _params(case_ids=()):
+    params = {
+        "origin_board": MeasureOrigin.BOARD.value,
+        "study_approved": StudyStatus.APPROVED.value,
+        "decision_confirmed": DecisionStatus.CONFIRMED.value,
+        "true": True,
+        "false": False,
+    }
+    params.update({f"c{i}": pk for i, pk in enumerate(case_ids)})
+    return params
+
+
+def _write(restrict, params):
+    table = q.table(CaseFacts)
+    columns = ", ".join(q.col(CaseFacts, "case" if c == "case_id" else c) for c in COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if restrict:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {q.col(CaseFacts, 'case')} IN ({restrict})", params
+            )
+        else:
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) {_select_sql(restrict)}", params)
+        return cursor.rowcount
+
+
+def refresh(case_ids):
+    """Recompute the facts of these cases (ids; duplicates and None ignored)."""
+    ids = sorted({pk for pk in case_ids if pk is not None})
+    if not ids:
+        return 0
+    restrict = ", ".join(f"%(c{i})s" for i in range(len(ids)))
+    return _write(restrict, _params(ids))
+
+
+def rebuild():
+    """Recompute every case's facts. Returns the number of rows written."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        return _write(None, _params())
+
+
+def _changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return  # fixtures being loaded: rebuild afterwards
+    refresh([instance.pk if sender is Case else instance.case_id])
+
+
+def connect_signals():
+    for model in SOURCES:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"case_facts_save_{model.__name__}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"case_facts_delete_{model.__name__}"
+        )

@@ -1,0 +1,99 @@
+"""The per-case milestone dates the indicators read (protection.reports.facts): kept up to date
+by every save, equal to a full recomputation, and rebuilt after writes that skip signals."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case, CaseStatus
+from measures.models import GrantedMeasure
+from protection.reports import facts
+from protection.reports.models import CaseFacts
+from tests import factories as f
+
+from .builders import make_case
+
+pytestmark = pytest.mark.django_db
+
+H = timedelta(hours=1)
+D = timedelta(days=1)
+FIELDS = [c for c in facts.COLUMNS if c != "case_id"]
+
+
+def snapshot():
+    return {
+        row["case_id"]: row for row in CaseFacts.objects.order_by("case").values(*facts.COLUMNS)
+    }
+
+
+@pytest.fixture
+def actor(db):
+    return f.UserFactory(username="coord_facts", role="coordinator")
+
+
+@pytest.fixture
+def cases(actor):
+    authority = f.AuthorityFactory()
+    full = make_case(
+        actor=actor,
+        received_at=datetime(2025, 2, 3, 16, tzinfo=UTC),
+        extraordinary=True,
+        urgent_after=H,
+        urgent_implemented_after=5 * H,
+        admitted=True,
+        study_after=8 * D,
+        decision_after=20 * D,
+        notified_after=24 * H,
+        measures=[{"authority": authority, "implemented_after": 10 * D}],
+        aggressions=[{"after": 70 * D}],
+    )
+    pending = make_case(actor=actor, received_at=datetime(2025, 3, 1, 16, tzinfo=UTC))
+    return full, pending
+
+
+def test_saves_keep_the_facts_equal_to_a_full_recomputation(cases):
+    full, pending = cases
+    kept = snapshot()
+    assert set(kept) == {full.pk, pending.pk}
+    row = kept[full.pk]
+    assert row["req_at"] == datetime(2025, 2, 3, 16, tzinfo=UTC)
+    assert row["study_at"] == row["req_at"] + 8 * D
+    assert row["admitted"] is True
+    assert row["board_granted_at"] is not None
+    assert row["board_implemented_at"] is not None
+    assert row["aggression_after_request"] is True
+    assert kept[pending.pk]["study_at"] is None
+    assert kept[pending.pk]["board_granted_at"] is None
+
+    assert facts.rebuild() == 2
+    assert snapshot() == kept
+
+
+def test_a_bulk_update_is_caught_by_the_rebuild_command(cases):
+    full, _pending = cases
+    later = datetime(2025, 4, 1, 16, tzinfo=UTC)
+    # .update() sends no signal: the facts keep the old date until rebuilt.
+    GrantedMeasure.objects.filter(case=full).update(implemented_at=later)
+    assert CaseFacts.objects.get(case=full).board_implemented_at != later
+    call_command("rebuild_case_facts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert CaseFacts.objects.get(case=full).board_implemented_at == later
+
+
+def test_closing_a_case_and_deleting_a_record_refresh_its_facts(cases):
+    full, _pending = cases
+    case = Case.objects.get(pk=full.pk)
+    case.status = CaseStatus.CLOSED
+    case.closed_at = datetime(2025, 9, 1, 16, tzinfo=UTC)
+    case.save()
+    assert CaseFacts.objects.get(case=full).closed_at == case.closed_at
+    measure = GrantedMeasure.objects.filter(case=full).first()
+    measure.delete()
+    assert CaseFacts.objects.get(case=full).board_granted_at is None
+
+
+def test_a_granted_measure_records_the_state_of_the_covered_person(cases):
+    full, _pending = cases
+    measure = GrantedMeasure.objects.filter(case=full).select_related("covered__person").first()
+    assert measure.state_id is not None
+    assert measure.state_id == measure.covered.person.state_id
