@@ -6,7 +6,7 @@ number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,7 @@ from protection.access import STAFF_ROLES
 from protection.models import Role, User
 
 from .models import STUDY_CLOCK_STATUSES, CaseStatus, Procedure
-from .selectors import case_list_for
+from .selectors import case_list_for, in_case_scope
 
 # Re-evaluations show on the coordinator's backlog this long before they fall due.
 REEVALUATION_LOOKAHEAD = timedelta(days=30)
@@ -59,33 +59,28 @@ def due_horizon(now=None):
     return max(end_of_today(now), now + DUE_MIN_LOOKAHEAD)
 
 
-def _open_study_q(user):
+def my_cases_q(user):
+    """Cases that are mine: assigned to me, with my open risk study, or with a measure I follow.
+    One list of case ids from three indexed look-ups (an OR of EXISTS conditions would test every
+    case of the mechanism to find the few that are mine)."""
+    from measures.models import GrantedMeasure
     from risk.models import RiskStudy, StudyStatus
 
-    return Q(
-        Exists(
-            RiskStudy.objects.filter(case=OuterRef("pk"), analyst=user).exclude(
-                status=StudyStatus.APPROVED
-            )
+    from .models import Case
+
+    mine = (
+        Case.objects.filter(assigned_officer=user)
+        .values("pk")
+        .union(
+            RiskStudy.objects.filter(analyst=user)
+            .exclude(status=StudyStatus.APPROVED)
+            .values("case_id"),
+            GrantedMeasure.objects.filter(responsible=user, ended_at__isnull=True).values(
+                "case_id"
+            ),
         )
     )
-
-
-def _my_measure_q(user):
-    from measures.models import GrantedMeasure
-
-    return Q(
-        Exists(
-            GrantedMeasure.objects.filter(
-                case=OuterRef("pk"), responsible=user, ended_at__isnull=True
-            )
-        )
-    )
-
-
-def my_cases_q(user):
-    """Cases that are mine: assigned to me, with my open risk study, or with a measure I follow."""
-    return Q(assigned_officer=user) | _open_study_q(user) | _my_measure_q(user)
+    return Q(pk__in=mine)
 
 
 def my_cases(user, limit=LIST_LIMIT):
@@ -96,7 +91,7 @@ def my_cases(user, limit=LIST_LIMIT):
             F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk"
         )[:limit]
     )
-    total = len(rows) if len(rows) < limit else qs.count()
+    total = qs.count()  # always: the page makes the same queries whatever the numbers
     return rows, total
 
 
@@ -104,7 +99,7 @@ def visible_cases(user, limit=LIST_LIMIT):
     """(rows, total): the active cases in the user's scope (Board members, consultants)."""
     qs = case_list_for(user).exclude(status=CaseStatus.CLOSED)
     rows = list(with_list_relations(qs).order_by("-opened_at", "-pk")[:limit])
-    total = len(rows) if len(rows) < limit else qs.count()
+    total = qs.count()  # always: the page makes the same queries whatever the numbers
     return rows, total
 
 
@@ -152,7 +147,7 @@ def due_today(user, now=None, limit=100):
     """What is due by the end of today (at least the next 12 hours) or already overdue in my
     work, most urgent first:
     the clocks of my cases, my open risk studies, and the notification and implementation of
-    measures I follow (or that are on cases assigned to me). Three queries."""
+    measures I follow (or that are on cases assigned to me). Four queries."""
     from measures.models import GrantedMeasure
     from risk.models import RiskStudy, StudyStatus
 
@@ -188,7 +183,7 @@ def due_today(user, now=None, limit=100):
                 )
 
     studies = (
-        RiskStudy.objects.filter(case__in=scope.values("pk"), analyst=user, due_at__lt=horizon)
+        RiskStudy.objects.filter(in_case_scope(user), analyst=user, due_at__lt=horizon)
         .exclude(status=StudyStatus.APPROVED)
         .select_related("case")
         .order_by("due_at")[:limit]
@@ -204,16 +199,24 @@ def due_today(user, now=None, limit=100):
             url_arg=study.pk,
         )
 
-    measures = (
-        GrantedMeasure.objects.filter(case__in=scope.values("pk"), ended_at__isnull=True)
-        .filter(Q(responsible=user) | Q(case__assigned_officer=user))
+    pending = (
+        GrantedMeasure.objects.filter(in_case_scope(user), ended_at__isnull=True)
         .filter(
             Q(notified_at__isnull=True, notification_due_at__lt=horizon)
             | Q(implemented_at__isnull=True, implementation_due_at__lt=horizon)
         )
         .select_related("case", "measure_type")
-        .order_by("implementation_due_at")[:limit]
+        .order_by("implementation_due_at")
     )
+    # Measures I follow, and measures on cases assigned to me: one indexed query each (an OR
+    # of the two would read every overdue measure of the mechanism to keep mine).
+    measures = {
+        m.pk: m
+        for m in [
+            *pending.filter(responsible=user)[:limit],
+            *pending.filter(case__assigned_officer=user)[:limit],
+        ]
+    }.values()
     for m in measures:
         if m.notified_at is None and m.notification_due_at and m.notification_due_at < horizon:
             items[(m.case_id, f"notify-{m.pk}", m.notification_due_at)] = DueItem(
@@ -305,7 +308,7 @@ def team_load(user, now=None):
             rows[row["assigned_officer"]].overdue_cases = row["late"]
 
     for row in (
-        RiskStudy.objects.filter(case__in=scope.values("pk"))
+        RiskStudy.objects.filter(in_case_scope(user))
         .exclude(status=StudyStatus.APPROVED)
         .order_by()
         .values("analyst")
@@ -317,7 +320,7 @@ def team_load(user, now=None):
 
     for row in (
         GrantedMeasure.objects.filter(
-            case__in=scope.values("pk"),
+            in_case_scope(user),
             ended_at__isnull=True,
             implemented_at__isnull=True,
             responsible__isnull=False,
@@ -348,12 +351,11 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
 
     now = now or timezone.now()
     scope = case_list_for(user)
-    scope_ids = scope.values("pk")
     sections = []
 
     def add(key, title, qs, order):
         rows = list(qs.order_by(*order)[:limit])
-        count = len(rows) if len(rows) < limit else qs.count()
+        count = qs.count()  # always, so the page makes the same queries whatever the numbers
         sections.append(BacklogSection(key=key, title=str(title), count=count, rows=rows))
 
     add(
@@ -367,7 +369,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
     add(
         "studies",
         _("Estudios de riesgo vencidos sin aprobar"),
-        RiskStudy.objects.filter(case__in=scope_ids, due_at__lt=now)
+        RiskStudy.objects.filter(in_case_scope(user), due_at__lt=now)
         .exclude(status=StudyStatus.APPROVED)
         .select_related("case", "analyst"),
         ["due_at", "pk"],
@@ -376,7 +378,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         "not_notified",
         _("Medidas otorgadas no comunicadas en plazo"),
         GrantedMeasure.objects.filter(
-            case__in=scope_ids,
+            in_case_scope(user),
             ended_at__isnull=True,
             notified_at__isnull=True,
             notification_due_at__lt=now,
@@ -387,7 +389,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         "not_implemented",
         _("Medidas no implementadas en plazo"),
         GrantedMeasure.objects.filter(
-            case__in=scope_ids,
+            in_case_scope(user),
             ended_at__isnull=True,
             implemented_at__isnull=True,
             implementation_due_at__lt=now,

@@ -103,6 +103,15 @@ def case_list_for(user):
     return Case.objects.filter(case_scope(user))
 
 
+def in_case_scope(user, field="case"):
+    """A Q object on a model with a foreign key to Case (`field`): rows of cases `user` may
+    see. Empty (no condition, no subquery over every case) when the scope is every case."""
+    scope = case_scope(user)
+    if not scope:
+        return Q()
+    return Q(**{f"{field}__in": Case.objects.filter(scope).values("pk")})
+
+
 def case_get_for(user, pk):
     """The case if `user` may see it; Http404 otherwise (same as a case that does not exist).
     Every call is noted in the read log, found or not."""

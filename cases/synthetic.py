@@ -4006,11 +4006,15 @@ def generate(*, cases, seed=1, as_of=None, reset=False, vacuum=True, bulk=None, 
             synth._update_series(after_reset=bool(found))
             timings.append(("number series", time.monotonic() - step))
             step = time.monotonic()
-            # Loaded without model signals: the indicators' per-case facts in one pass.
+            # Loaded without save() or signals: the beneficiaries' attributes the list filters
+            # read, and the indicators' per-case facts, each in one pass.
             from protection.reports.facts import rebuild as rebuild_case_facts
 
+            from .models import sync_party_attributes
+
+            sync_party_attributes()
             rebuild_case_facts()
-            timings.append(("case facts (indicators)", time.monotonic() - step))
+            timings.append(("party attributes, case facts", time.monotonic() - step))
             step = time.monotonic()
         # Leaving the block commits (and checks the deferred foreign keys of a small load).
         timings.append(("commit", time.monotonic() - step))

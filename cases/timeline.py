@@ -21,7 +21,10 @@ from django.utils.translation import gettext as _
 
 from protection import clocks
 
-TIMELINE_LIMIT = 200
+# The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
+# back to the first request (cases:timeline).
+TIMELINE_PAGE = 50
+TIMELINE_LIMIT = TIMELINE_PAGE
 
 # Contact channels and address: only roles that work the case see their values in the history.
 SENSITIVE_PERSON_FIELDS = frozenset({"phone", "email", "home_address", "safe_contact_notes"})
@@ -67,7 +70,7 @@ def _party_name(case_person):
     return str(case_person.person or case_person.collective)
 
 
-def case_records(case):
+def case_records(case, *, events_limit=TIMELINE_LIMIT):
     """Every record the case page and the timeline show, one query per source (plus one per
     many-to-many prefetch). Lists, so templates do not query again."""
     from measures.models import (
@@ -162,7 +165,7 @@ def case_records(case):
         "events": list(
             ImplementationEvent.objects.filter(measure__case=case)
             .select_related("recorded_by")
-            .order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT]
+            .order_by("-occurred_at", "-pk")[:events_limit]
         ),
         "holds": list(
             LegalHold.objects.filter(case=case)

@@ -7,4 +7,5 @@ from . import views
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/historial/", views.case_timeline_more, name="timeline"),
 ]

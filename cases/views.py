@@ -15,7 +15,7 @@ from .home import with_list_relations
 from .lifecycle import allowed_steps
 from .models import CaseStatus, Procedure
 from .selectors import case_get_for, case_list_for
-from .timeline import case_records, case_timeline
+from .timeline import TIMELINE_PAGE, case_records, case_timeline
 
 PAGE_SIZE = 50
 
@@ -135,9 +135,11 @@ def case_detail(request, pk):
     user = request.user
     _require_case_view(user)
     case = case_get_for(user, pk)
-    records = case_records(case)
+    records = case_records(case, events_limit=TIMELINE_PAGE)
     can_see_contact = access.can(user, "case.edit_parties")
-    timeline, truncated = case_timeline(case, records, can_see_contact=can_see_contact)
+    timeline, truncated = case_timeline(
+        case, records, can_see_contact=can_see_contact, limit=TIMELINE_PAGE
+    )
 
     level_rank = case.current_risk_level.rank if case.current_risk_level_id else None
     for ext in records["external"]:
@@ -154,6 +156,7 @@ def case_detail(request, pk):
         "past_parties": [p for p in parties if p.to_date is not None],
         "timeline": timeline,
         "timeline_truncated": truncated,
+        "timeline_next": len(timeline) if truncated else None,
         "actions": case_actions(user, case, records),
         "sections": SECTIONS,
         "can_see_contact": can_see_contact,
@@ -164,3 +167,29 @@ def case_detail(request, pk):
         "ended_measures": [m for m in records["measures"] if m.ended_at is not None],
     }
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+def case_timeline_more(request, pk):
+    """Older timeline entries: `desde` entries are already shown; the next TIMELINE_PAGE come
+    as list items for htmx to append, or as a page of their own without JavaScript."""
+    user = request.user
+    _require_case_view(user)
+    case = case_get_for(user, pk)
+    try:
+        offset = max(0, int(request.GET.get("desde", TIMELINE_PAGE)))
+    except ValueError:
+        offset = TIMELINE_PAGE
+    limit = offset + TIMELINE_PAGE
+    records = case_records(case, events_limit=limit)
+    timeline, truncated = case_timeline(
+        case, records, can_see_contact=access.can(user, "case.edit_parties"), limit=limit
+    )
+    context = {
+        "case": case,
+        "timeline": timeline[offset:],
+        "timeline_start": offset + 1,
+        "timeline_next": limit if truncated else None,
+    }
+    template = "cases/_timeline_more.html" if request.htmx else "cases/timeline_page.html"
+    return render(request, template, context)

@@ -519,6 +519,12 @@ class GrantedMeasure(Versioned):
                 condition=Q(notified_at__isnull=True, ended_at__isnull=True),
                 name="measure_notify_pending",
             ),
+            # The coordinators' team load: pending measures per follow-up officer.
+            models.Index(
+                fields=["responsible", "implementation_due_at"],
+                condition=Q(implemented_at__isnull=True, ended_at__isnull=True),
+                name="measure_pending_by_officer",
+            ),
         ]
 
     def __str__(self):

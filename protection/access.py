@@ -121,6 +121,7 @@ VIEW_POLICY = {
     # cases
     "cases:list": CASE_READERS,
     "cases:detail": CASE_READERS,
+    "cases:timeline": CASE_READERS,
     "cases:request_new": roles_for("request.register"),
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 from .schedules import BEAT_SCHEDULE
 
@@ -20,3 +21,12 @@ app.conf.task_publish_retry_policy = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+
+
+@worker_process_init.connect
+def _freeze_startup_objects(**kwargs):
+    """As the web workers do (protection.wsgi): what is loaded at start stays out of the
+    garbage collector's full collections."""
+    import gc
+
+    gc.freeze()

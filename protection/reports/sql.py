@@ -9,7 +9,7 @@ are identifiers taken from model metadata and integers from the clock rules.
 
 from django.db import connection
 
-from cases.models import CasePerson, CaseRole, Collective, Person
+from cases.models import CasePerson, CaseRole
 from protection import clocks
 from protection.models import DurationUnit
 
@@ -159,38 +159,27 @@ def date_period_condition(expr, filters, params):
 
 def party_condition(case_id_expr, filters):
     """EXISTS: the case has a beneficiary (person or collective) matching every party filter
-    at once (the same beneficiary is, say, a woman journalist in Oaxaca)."""
+    at once (the same beneficiary is, say, a woman journalist in Oaxaca). Reads the state,
+    gender and profile copied onto each case role (CasePerson.party_*), so no join."""
     if not filters.has_party_filter:
         return "1 = 1"
-    cp, p, k = "rp_cp", "rp_p", "rp_k"
+    cp = "rp_cp"
     conds = [
         f"{cp}.{col(CasePerson, 'case')} = {case_id_expr}",
         f"{cp}.{col(CasePerson, 'role')} = %(beneficiary)s",
     ]
-    person_id = f"{cp}.{col(CasePerson, 'person')}"
-    collective_id = f"{cp}.{col(CasePerson, 'collective')}"
     if filters.state_id:
-        conds.append(
-            f"COALESCE({p}.{col(Person, 'state')}, {k}.{col(Collective, 'state')}) = %(f_state)s"
-        )
+        conds.append(f"{cp}.{col(CasePerson, 'party_state')} = %(f_state)s")
     if filters.genders:
         names = ", ".join(f"%(f_gender_{i})s" for i in range(len(filters.genders)))
-        conds.append(f"{p}.{col(Person, 'gender')} IN ({names})")
+        conds.append(f"{cp}.{col(CasePerson, 'party_gender')} IN ({names})")
     if filters.profile:
-        conds.append(
-            f"(CASE WHEN {person_id} IS NOT NULL THEN {p}.{col(Person, 'profile_type')}"
-            f" ELSE {k}.{col(Collective, 'profile_type')} END) = %(f_profile)s"
-        )
+        conds.append(f"{cp}.{col(CasePerson, 'party_profile')} = %(f_profile)s")
     if filters.party_kind == "person":
-        conds.append(f"{person_id} IS NOT NULL")
+        conds.append(f"{cp}.{col(CasePerson, 'person')} IS NOT NULL")
     elif filters.party_kind == "collective":
-        conds.append(f"{collective_id} IS NOT NULL")
-    return (
-        f"EXISTS (SELECT 1 FROM {table(CasePerson)} {cp}"
-        f" LEFT JOIN {table(Person)} {p} ON {p}.id = {person_id}"
-        f" LEFT JOIN {table(Collective)} {k} ON {k}.id = {collective_id}"
-        f" WHERE {' AND '.join(conds)})"
-    )
+        conds.append(f"{cp}.{col(CasePerson, 'collective')} IS NOT NULL")
+    return f"EXISTS (SELECT 1 FROM {table(CasePerson)} {cp} WHERE {' AND '.join(conds)})"
 
 
 def fetch_all(sql, params):
