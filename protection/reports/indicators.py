@@ -293,13 +293,15 @@ def _overdue_sql(dialect, filters):
     ruled on past their deadlines, in the cohort's cases (decisions: open cases only). Each
     starts from the few overdue rows (partial indexes of the deadline sweep)."""
     ts = dialect.ts
-    cohort = _cohort_where(dialect, filters)
     D, G, A = Decision, GrantedMeasure, Appeal
 
-    def count(model, alias, condition):
+    def count(model, alias, condition, *, with_case=False):
+        case_id = f"{alias}.{q.col(model, 'case')}"
+        # The case row only when the condition reads it (its status).
+        case = f" JOIN {q.table(Case)} c ON c.id = {case_id}" if with_case else ""
+        cohort = _cohort_where(dialect, filters, case_id=case_id)
         return (
-            f"(SELECT COUNT(*) FROM {q.table(model)} {alias}"
-            f" JOIN {q.table(Case)} c ON c.id = {alias}.{q.col(model, 'case')}{_facts_join()}"
+            f"(SELECT COUNT(*) FROM {q.table(model)} {alias}{case}{_facts_join(case_id)}"
             f" WHERE {cohort} AND {condition})"
         )
 
@@ -310,6 +312,7 @@ def _overdue_sql(dialect, filters):
         f" AND d.{q.col(D, 'status')} = %(decision_confirmed)s"
         f" AND d.{q.col(D, 'confirmed_at')} IS NOT NULL AND d.{q.col(D, 'notified_at')} IS NULL"
         f" AND {ts('d.' + q.col(D, 'notification_due_at'))} < %(now)s",
+        with_case=True,
     )
     implementation = count(
         G,
@@ -332,10 +335,6 @@ def _overdue_sql(dialect, filters):
 def _count(dialect, condition, name):
     if dialect.postgres:
         return f"COUNT(*) FILTER (WHERE {condition}) AS {name}"
-    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
-
-
-def _sum(condition, name):
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
 
 
@@ -670,10 +669,10 @@ def _compliance(result, dialect, params, *, detail):
     A = ImplementingAuthority
     rows = q.fetch_all(
         f"SELECT gm.{q.col(G, 'authority')} AS authority_id, {state} AS state_id,"
-        f" {_sum(f'{impl} IS NOT NULL AND {ts(impl)} <= {ts(due)}', 'on_time')},"
-        f" {_sum(f'{impl} IS NOT NULL AND {ts(impl)} > {ts(due)}', 'late')},"
-        f" {_sum(f'{impl} IS NULL AND {never}', 'never')},"
-        f" {_sum(f'{impl} IS NULL AND NOT ({never})', 'pending')}"
+        f" {_count(dialect, f'{impl} IS NOT NULL AND {ts(impl)} <= {ts(due)}', 'on_time')},"
+        f" {_count(dialect, f'{impl} IS NOT NULL AND {ts(impl)} > {ts(due)}', 'late')},"
+        f" {_count(dialect, f'{impl} IS NULL AND {never}', 'never')},"
+        f" {_count(dialect, f'{impl} IS NULL AND NOT ({never})', 'pending')}"
         f" FROM {q.table(G)} gm"
         f" WHERE {q.period_condition(dialect, 'gm.' + q.col(G, 'granted_at'), result.filters)}"
         f" AND {q.party_condition('gm.' + q.col(G, 'case'), result.filters)}"
