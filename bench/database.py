@@ -156,3 +156,24 @@ def prepare(cases, *, log, template=None, force=False):
             )
         )
     return name, seconds
+
+
+def wait_for_autovacuum(name, *, log, timeout=300):
+    """Wait until PostgreSQL runs no autovacuum on `name` (after a fresh load it analyses and
+    vacuums the new tables for a while): measuring during that measures the vacuum. Gives up
+    after `timeout` seconds and says so. Returns the seconds waited."""
+    started = time.monotonic()
+    quiet = 0
+    with _connect("postgres") as conn:
+        while time.monotonic() - started < timeout:
+            busy = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+                " AND datname = %s",
+                [name],
+            ).fetchone()[0]
+            quiet = 0 if busy else quiet + 1
+            if quiet >= 3:  # three checks in a row, two seconds apart
+                return time.monotonic() - started
+            time.sleep(2)
+    log(f"autovacuum still running on {name} after {timeout} s: measuring anyway")
+    return time.monotonic() - started

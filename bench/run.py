@@ -405,6 +405,10 @@ def main():
                     f"{generated:.0f} s",
                 )
 
+    for scale in scales:
+        waited = database.wait_for_autovacuum(names[scale], log=log)
+        if waited > 10:
+            log(f"waited {waited:.0f} s for autovacuum on {names[scale]}")
     try:
         results = {}
         for scale in scales:

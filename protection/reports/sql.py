@@ -7,7 +7,7 @@ Values always travel as named parameters (%(name)s). The only things written int
 are identifiers taken from model metadata and integers from the clock rules.
 """
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from cases.models import CasePerson, CaseRole
 from protection import clocks
@@ -106,12 +106,18 @@ class Dialect:
         self.session_zone = True
 
     def restore_session_zone(self):
-        if self.session_zone:
+        if not self.session_zone:
+            return
+        self.session_zone = False
+        try:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('TimeZone', %s, true)", [connection.timezone_name]
                 )
-            self.session_zone = False
+        except DatabaseError:
+            # A query failed: the transaction is aborted, and its rollback (or the savepoint's)
+            # undoes the setting anyway. Let the original error through.
+            pass
 
     @staticmethod
     def least(a, b):

@@ -100,6 +100,8 @@ def test_every_periodic_job_is_in_the_one_schedule_celery_beat_reads():
 
     assert app.conf.beat_schedule == BEAT_SCHEDULE
     assert set(BEAT_SCHEDULE) == {job.name for job in JOBS}
+    # What a worker does when it starts: import every app's tasks module (autodiscovery).
+    app.loader.import_default_modules()
     registered = set(app.tasks)
     for entry in BEAT_SCHEDULE.values():
         assert entry["task"] in registered

@@ -486,3 +486,18 @@ def test_compute_accepts_query_string_parameters(known):
 
 def test_now_defaults_to_the_current_time(known):
     assert indicators.compute(make_filters("all")).now <= timezone.now()
+
+
+def test_the_computation_leaves_the_connection_time_zone_as_it_found_it(actor):
+    """compute() counts days on the mechanism's wall clock by setting the transaction's time
+    zone; inside an outer transaction (a request, a test) it must put it back."""
+    make_case(actor=actor, received_at=local(2025, 1, 5), admitted=True, study_after=5 * D)
+
+    def zone():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW TimeZone")
+            return cursor.fetchone()[0]
+
+    before = zone()
+    indicators.compute(make_filters("all"), now=NOW)
+    assert zone() == before == connection.timezone_name
