@@ -68,16 +68,19 @@ def my_cases_q(user):
 
     from .models import Case
 
+    # order_by(): no ORDER BY inside the UNION (SQLite refuses it; it means nothing there).
     mine = (
         Case.objects.filter(assigned_officer=user)
+        .order_by()
         .values("pk")
         .union(
             RiskStudy.objects.filter(analyst=user)
             .exclude(status=StudyStatus.APPROVED)
+            .order_by()
             .values("case_id"),
-            GrantedMeasure.objects.filter(responsible=user, ended_at__isnull=True).values(
-                "case_id"
-            ),
+            GrantedMeasure.objects.filter(responsible=user, ended_at__isnull=True)
+            .order_by()
+            .values("case_id"),
         )
     )
     return Q(pk__in=mine)

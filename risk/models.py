@@ -228,9 +228,7 @@ class RiskStudy(Versioned):
             models.Index(fields=["due_at"], condition=~Q(status="approved"), name="study_open_due"),
             # The indicators' backlog of re-evaluations: when each one's study was approved, read
             # from this narrow index instead of the wide table.
-            models.Index(
-                fields=["id"], include=["status", "approved_at"], name="study_approval_cover"
-            ),
+            models.Index(fields=["id", "status", "approved_at"], name="study_approval_cover"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='riskstudy',
-            index=models.Index(fields=['id'], include=('status', 'approved_at'), name='study_approval_cover'),
+            index=models.Index(fields=['id', 'status', 'approved_at'], name='study_approval_cover'),
         ),
     ]
