@@ -1,0 +1,65 @@
+"""Open the main pages as every demo user and fail on any server error.
+
+Run against a database loaded with `manage.py seed_demo`, with whatever settings the
+environment names (tests/test_embedded_mode.py runs it on the embedded SQLite default, the
+database `make run` uses, which the PostgreSQL test suite never touches):
+
+    DJANGO_SETTINGS_MODULE=protection.settings.local python scripts/smoke_pages.py
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "protection.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from cases.management.commands.seed_demo import DEMO_USERNAMES  # noqa: E402
+from cases.models import Case, State  # noqa: E402
+from protection.models import User  # noqa: E402
+
+
+def main():
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.OTP_REQUIRED = False
+    case = Case.objects.order_by("pk").first()
+    state = State.objects.order_by("pk").first()
+    listing = reverse("cases:list")
+    indicators = reverse("reports:indicators")
+    paths = [
+        reverse("home"),
+        listing,
+        f"{listing}?q=maria&state={state.pk}&gender=woman&profile=journalist&sort=-opened_at",
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:timeline", args=[case.pk]) + "?desde=5",
+        f"{indicators}?period=all",
+        f"{indicators}?period=year&gender=woman&state={state.pk}",
+        reverse("reports:aggressions"),
+        reverse("reports:annual"),
+        reverse("measures:board_portal"),
+    ]
+    failures, pages = [], 0
+    for user in User.objects.filter(username__in=DEMO_USERNAMES).order_by("username"):
+        client = Client()
+        client.force_login(user)
+        for path in paths:
+            status = client.get(path).status_code
+            pages += 1
+            if status >= 500:
+                failures.append(f"{user.username} {path}: HTTP {status}")
+    print(f"{pages} pages opened, {len(failures)} server errors")
+    for failure in failures:
+        print(f"  {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
