@@ -6,7 +6,8 @@ confirmed decision, first notification, first Board measure granted, implemented
 and its aggressions. Aggregating those from every request, study, decision, measure and
 aggression on each page view reads millions of rows; instead one row per case holds them:
 
-- `refresh(case_ids)` recomputes the rows of those cases (one DELETE and one INSERT ... SELECT).
+- `refresh(case_ids)` recomputes the rows of those cases (one INSERT ... SELECT ... ON CONFLICT
+  DO UPDATE).
   Saving or deleting a case, its admissibility decision, a request, study, decision, granted
   measure or aggression refreshes the case at once, inside the same transaction (signals connected in ReportsConfig.ready()).
 - `rebuild()` recomputes the whole table set-based. Bulk writers that skip model signals
@@ -117,15 +118,24 @@ def _params(case_ids=()):
 
 def _write(restrict, params):
     table = q.table(CaseFacts)
-    columns = ", ".join(q.col(CaseFacts, "case" if c == "case_id" else c) for c in COLUMNS)
+    names = [q.col(CaseFacts, "case" if c == "case_id" else c) for c in COLUMNS]
+    columns = ", ".join(names)
     with transaction.atomic(), connection.cursor() as cursor:
-        if restrict:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {q.col(CaseFacts, 'case')} IN ({restrict})", params
-            )
-        else:
+        if not restrict:
             cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(f"INSERT INTO {table} ({columns}) {_select_sql(restrict)}", params)
+            cursor.execute(f"INSERT INTO {table} ({columns}) {_select_sql(None)}", params)
+            return cursor.rowcount
+        # An upsert, not DELETE then INSERT: two transactions saving records of the same case
+        # at once would otherwise collide on the primary key and one of them would fail. (The
+        # later one writes what its own statement saw; the nightly rebuild evens out the rare
+        # case where that missed the other's change.) The SELECT ends in a WHERE, which SQLite
+        # needs before ON CONFLICT.
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names[1:])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {_select_sql(restrict)}"
+            f" ON CONFLICT ({names[0]}) DO UPDATE SET {updates}",
+            params,
+        )
         return cursor.rowcount
 
 

@@ -97,3 +97,47 @@ def test_a_granted_measure_records_the_state_of_the_covered_person(cases):
     measure = GrantedMeasure.objects.filter(case=full).select_related("covered__person").first()
     assert measure.state_id is not None
     assert measure.state_id == measure.covered.person.state_id
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_transactions_refreshing_the_same_case_both_commit():
+    """A follow-up officer records an event while a coordinator edits the same case: both
+    refresh its facts; the second waits for the first instead of failing on the key."""
+    import threading
+
+    from django.db import connection, transaction
+
+    actor = f.UserFactory(username="coord_race", role="coordinator")
+    case = make_case(actor=actor, received_at=datetime(2025, 2, 3, 16, tzinfo=UTC))
+    first_wrote, errors = threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                facts.refresh([case.pk])
+                first_wrote.set()
+                # Hold the row until the second transaction is waiting for it.
+                threading.Event().wait(1.0)
+        except Exception as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+        finally:
+            first_wrote.set()
+            connection.close()
+
+    def second():
+        first_wrote.wait(5)
+        try:
+            with transaction.atomic():
+                facts.refresh([case.pk])
+        except Exception as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert errors == []
+    assert CaseFacts.objects.filter(case=case).count() == 1
