@@ -37,7 +37,8 @@ def database_name(cases):
 
 
 def generator_version():
-    """A fingerprint of the generator's code: a database made by another version is remade."""
+    """A fingerprint of the generator's code, recorded on the database: a database made by
+    another version is reused with a note (BENCH_REGENERATE=1 makes it again)."""
     digest = hashlib.sha256()
     for path in ("cases/synthetic.py", "cases/management/commands/generate_synthetic.py"):
         digest.update((ROOT / path).read_bytes())

@@ -296,9 +296,12 @@ def phase_load(name, media, log_dir, targets, in_process):
             continue
         if page["seconds"] != seconds:
             figure(f"{key}.load_seconds", page["seconds"], "s (slow page: longer run)")
-        figure(f"{key}.throughput", r["rps"], "req/s")
         if not r["requests"]:
+            # No latency or throughput to print: zeros would read as measurements.
             figure(f"{key}.no_request_completed", page["seconds"], "s")
+            targets.check(f"{page['name']} under load completes requests", False, "none")
+            continue
+        figure(f"{key}.throughput", r["rps"], "req/s")
         figure(f"{key}.latency_p50", r["p50_ms"], "ms")
         figure(f"{key}.latency_p99", r["p99_ms"], "ms")
         if "rps" in baseline:
@@ -428,8 +431,6 @@ def main():
                 ",".join(parts),
                 "--iterations",
                 iterations,
-                "--letters",
-                os.environ.get("BENCH_LETTERS", "40"),
             )
         if "letters" not in skip:
             # In a process of its own, as a Celery worker renders letters: not after the pages,

@@ -6,8 +6,9 @@ court holds, appeals and every recorded change (django-simple-history: who, when
 in one place.
 
 Reads run one query per source (`case_records`), whatever the number of rows; the merge is a sort
-in Python. Each source is capped at the newest TIMELINE_LIMIT rows, and so is the result: the
-newest TIMELINE_LIMIT entries overall are always among them.
+in Python. The sources that grow without bound (events, history) are capped at the newest
+`limit` rows, and so is the result: the newest `limit` entries overall are always among them.
+The case page asks for TIMELINE_PAGE; each "Ver entradas anteriores" asks for one page more.
 """
 
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from protection import clocks
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
 # back to the first request (cases:timeline).
 TIMELINE_PAGE = 50
-TIMELINE_LIMIT = TIMELINE_PAGE
 
 # Contact channels and address: only roles that work the case see their values in the history.
 SENSITIVE_PERSON_FIELDS = frozenset({"phone", "email", "home_address", "safe_contact_notes"})
@@ -70,7 +70,7 @@ def _party_name(case_person):
     return str(case_person.person or case_person.collective)
 
 
-def case_records(case, *, events_limit=TIMELINE_LIMIT):
+def case_records(case, *, events_limit=TIMELINE_PAGE):
     """Every record the case page and the timeline show, one query per source (plus one per
     many-to-many prefetch). Lists, so templates do not query again."""
     from measures.models import (
@@ -336,7 +336,7 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
     return entries
 
 
-def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_LIMIT):
+def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
     """Changes to the case and to the people on it, from django-simple-history. Two queries for
     the records, plus one per related model named in the changes."""
     from .models import Case, Person
@@ -679,7 +679,7 @@ def record_entries(case, records):
     return entries
 
 
-def case_timeline(case, records, *, can_see_contact, limit=TIMELINE_LIMIT):
+def case_timeline(case, records, *, can_see_contact, limit=TIMELINE_PAGE):
     """(entries newest first, truncated?)."""
     entries = record_entries(case, records)
     entries += history_entries(

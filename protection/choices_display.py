@@ -11,15 +11,13 @@ alone.
 from functools import partialmethod
 
 from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 
 def _display(self, *, field, table):
     value = getattr(self, field.attname)
-    try:
-        label = table.get(value, value)
-    except TypeError:  # an unhashable value: Django shows it as it is
-        label = value
-    return force_str(label, strings_only=True)
+    # make_hashable, as Django's own version: a list or dict value is looked up, not refused.
+    return force_str(table.get(make_hashable(value), value), strings_only=True)
 
 
 def install(models):
@@ -31,5 +29,5 @@ def install(models):
             name = f"get_{field.name}_display"
             if not isinstance(model.__dict__.get(name), partialmethod):
                 continue  # defined by the model itself, or not generated here
-            table = dict(field.flatchoices)
+            table = dict(make_hashable(field.flatchoices))
             setattr(model, name, partialmethod(_display, field=field, table=table))

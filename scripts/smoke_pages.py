@@ -46,16 +46,24 @@ def main():
         reverse("reports:annual"),
         reverse("measures:board_portal"),
     ]
-    failures, pages = [], 0
-    for user in User.objects.filter(username__in=DEMO_USERNAMES).order_by("username"):
+    users = list(User.objects.filter(username__in=DEMO_USERNAMES).order_by("username"))
+    failures, pages, shown = [], 0, 0
+    if len(users) != len(DEMO_USERNAMES):
+        failures.append(f"{len(users)} of {len(DEMO_USERNAMES)} demo users found: run seed_demo")
+    for user in users:
         client = Client()
         client.force_login(user)
         for path in paths:
             status = client.get(path).status_code
             pages += 1
+            shown += status == 200
             if status >= 500:
                 failures.append(f"{user.username} {path}: HTTP {status}")
-    print(f"{pages} pages opened, {len(failures)} server errors")
+            elif path == paths[0] and status != 200:
+                # Every role has a home page: a redirect there (to a login or 2FA step) would
+                # mean the other pages were never reached.
+                failures.append(f"{user.username} {path}: HTTP {status}, not shown")
+    print(f"{pages} pages opened, {shown} shown, {len(failures)} problems")
     for failure in failures:
         print(f"  {failure}")
     return 1 if failures else 0

@@ -293,6 +293,7 @@ def test_denial_and_rejection_end_urgent_measures(
         reasons=AdmissibilityReason.objects.filter(code="risk_not_linked_to_work"),
         explanation="El riesgo no deriva de su labor periodística.",
     )
+    assert rejected.granted_measures.count() == 1
     assert not rejected.granted_measures.filter(ended_at__isnull=True).exists()
 
     denied = urgent_case()
@@ -312,4 +313,5 @@ def test_denial_and_rejection_end_urgent_measures(
         votes_for=5,
     )
     measure_services.decision_confirm(actor=coordinator, decision=decision)
+    assert denied.granted_measures.count() == 1
     assert not denied.granted_measures.filter(ended_at__isnull=True).exists()

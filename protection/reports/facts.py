@@ -12,7 +12,7 @@ aggression on each page view reads millions of rows; instead one row per case ho
   measure or aggression refreshes the case at once, inside the same transaction (signals connected in ReportsConfig.ready()).
 - `rebuild()` recomputes the whole table set-based. Bulk writers that skip model signals
   (queryset .update(), COPY: seed_demo's backdating, generate_synthetic) call it when they
-  finish; the nightly job `reports_facts_rebuild` and `manage.py rebuild_case_facts` run it too,
+  finish; the nightly job `case-facts-rebuild` and `manage.py rebuild_case_facts` run it too,
   so a row can never stay wrong for more than a day even after a manual database edit.
 """
 

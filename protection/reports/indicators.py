@@ -206,9 +206,6 @@ def _params(dialect, filters, now, buckets, reasons):
     for i, b in enumerate(buckets):
         params[f"b{i}s"] = dialect.tparam(b["start"])
         params[f"b{i}e"] = dialect.tparam(b["end"])
-    for i, r in enumerate(reasons):
-        params[f"r{i}"] = r["id"]
-        params[f"r{i}_adm"] = bool(r["for_admission"])
     return params
 
 

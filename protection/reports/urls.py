@@ -10,6 +10,6 @@ urlpatterns = [
     path("informe-anual/<int:year>.pdf", views.annual_pdf, name="annual_pdf"),
     path("exportaciones/", views.export_list, name="exports"),
     path("exportar/<str:kind>.<str:file_format>", views.export, name="export"),
-    path("exportaciones/<str:pk>/", views.export_job, name="export_job"),
-    path("exportaciones/<str:pk>/descargar/", views.export_download, name="export_download"),
+    path("exportaciones/<uuid:pk>/", views.export_job, name="export_job"),
+    path("exportaciones/<uuid:pk>/descargar/", views.export_download, name="export_download"),
 ]

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from cases.models import Case, CaseStatus
 from measures.models import GrantedMeasure, MeasureStatus
+from protection import choices_display
 
 
 def test_labels_follow_the_active_language_and_unknown_values_show_as_they_are():
@@ -31,7 +32,9 @@ def test_every_choice_field_gives_what_django_gives():
             if field.choices and not callable(field.choices):
                 method = model.__dict__.get(f"get_{field.name}_display")
                 if method is not None:
+                    # Ours, not the one Django generated.
                     assert isinstance(method, partialmethod)
+                    assert method.func is choices_display._display
                     obj = model()
                     for value, _label in field.flatchoices:
                         setattr(obj, field.attname, value)

@@ -104,20 +104,35 @@ def test_two_transactions_refreshing_the_same_case_both_commit():
     """A follow-up officer records an event while a coordinator edits the same case: both
     refresh its facts; the second waits for the first instead of failing on the key."""
     import threading
+    import time
 
     from django.db import connection, transaction
 
     actor = f.UserFactory(username="coord_race", role="coordinator")
     case = make_case(actor=actor, received_at=datetime(2025, 2, 3, 16, tzinfo=UTC))
-    first_wrote, errors = threading.Event(), []
+    first_wrote, errors, waited = threading.Event(), [], []
+
+    def second_is_waiting_for_a_lock():
+        with connection.cursor() as cursor:
+            # Activity is read once per transaction unless the snapshot is cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%%casefacts%%'"
+            )
+            return cursor.fetchone()[0] > 0
 
     def first():
         try:
             with transaction.atomic():
                 facts.refresh([case.pk])
                 first_wrote.set()
-                # Hold the row until the second transaction is waiting for it.
-                threading.Event().wait(1.0)
+                # Hold the row until the second transaction is blocked on it.
+                for _ in range(200):
+                    if second_is_waiting_for_a_lock():
+                        waited.append(True)
+                        break
+                    time.sleep(0.02)
         except Exception as exc:  # noqa: BLE001 -- reported below
             errors.append(exc)
         finally:
@@ -139,5 +154,7 @@ def test_two_transactions_refreshing_the_same_case_both_commit():
         t.start()
     for t in threads:
         t.join(10)
+    assert not any(t.is_alive() for t in threads)
+    assert waited, "the second transaction never waited for the first: nothing was tested"
     assert errors == []
     assert CaseFacts.objects.filter(case=case).count() == 1

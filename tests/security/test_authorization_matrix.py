@@ -31,6 +31,7 @@ def concrete(route):
     """A URL for the route, with made-up identifiers (objects that do not exist)."""
     route = route.lstrip("^").rstrip("$")
     route = re.sub(r"<int:[^>]+>", "987654", route)
+    route = re.sub(r"<uuid:[^>]+>", "00000000-0000-4000-8000-000000000000", route)
     route = re.sub(r"<path:[^>]+>", "x/y", route)
     route = re.sub(r"<[^>]+>", "x", route)
     route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "x", route)  # admin regex routes
