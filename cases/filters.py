@@ -135,9 +135,9 @@ class CaseFilter(django_filters.FilterSet):
             "opened_at": _("Fecha de apertura"),
             "status": _("Etapa"),
             # django-filter would build "(descendente)" once at import, in one language.
-            "-next_deadline_at": _("Próximo plazo (descendente)"),
+            "-deadline": _("Próximo plazo (descendente)"),
             "-file_number": _("Número de expediente (descendente)"),
-            "-opened_at": _("Fecha de apertura (descendente)"),
+            "-opened": _("Fecha de apertura (descendente)"),
             "-status": _("Etapa (descendente)"),
         },
         empty_label=_("Más urgentes primero"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from .selectors import case_get_for, case_list_for
 from .timeline import TIMELINE_PAGE, case_records, case_timeline
 
 PAGE_SIZE = 50
+TIMELINE_MAX = 100_000
 
 
 def _require_case_view(user):
@@ -155,7 +157,6 @@ def case_detail(request, pk):
         "current_parties": [p for p in parties if p.to_date is None],
         "past_parties": [p for p in parties if p.to_date is not None],
         "timeline": timeline,
-        "timeline_truncated": truncated,
         "timeline_next": len(timeline) if truncated else None,
         "actions": case_actions(user, case, records),
         "sections": SECTIONS,
@@ -180,6 +181,9 @@ def case_timeline_more(request, pk):
         offset = max(0, int(request.GET.get("desde", TIMELINE_PAGE)))
     except ValueError:
         offset = TIMELINE_PAGE
+    # No case has this many entries; a larger number is not a page of this timeline.
+    if offset > TIMELINE_MAX:
+        raise Http404
     limit = offset + TIMELINE_PAGE
     records = case_records(case, events_limit=limit)
     timeline, truncated = case_timeline(

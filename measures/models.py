@@ -4,7 +4,6 @@ implementation events, legal holds, appeals and letters (DOMAIN.md §2, §4, §5
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -531,16 +530,9 @@ class GrantedMeasure(Versioned):
         return f"{self.measure_type} · {self.covered}"
 
     def save(self, *args, **kwargs):
-        if self.state_id is None and self.covered_id is not None:
-            from cases.models import CasePerson
-
-            self.state_id = (
-                CasePerson.objects.filter(pk=self.covered_id)
-                .values_list(Coalesce("person__state", "collective__state"), flat=True)
-                .first()
-            )
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "state"}
+        if self._state.adding and self.state_id is None and self.covered_id is not None:
+            # The covered party's state, as copied onto its case role (CasePerson.party_state).
+            self.state_id = self.covered.party_state_id
         super().save(*args, **kwargs)
 
     @property

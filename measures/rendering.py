@@ -49,7 +49,6 @@ from .models import (
     LetterStatus,
     LineAction,
     RecipientKind,
-    Resolution,
 )
 
 log = logging.getLogger(__name__)
@@ -297,11 +296,11 @@ def decision_letter_lines(decision):
         else:
             ended_by_lines.add(target["pk"])
             lines.append(_ended_line(target, row["details"]))
-    if decision.resolution == Resolution.WITHDRAW:
-        # Only a withdrawal ends measures without naming them in lines (decision_confirm).
-        for measure in decision.ended_measures.order_by("pk").values(*_MEASURE_COLUMNS):
-            if measure["pk"] not in ended_by_lines:
-                lines.append(_ended_line(measure, ""))
+    # A withdrawal or a denial ends measures without naming them in lines (decision_confirm):
+    # every measure the decision ended is printed, once.
+    for measure in decision.ended_measures.order_by("pk").values(*_MEASURE_COLUMNS):
+        if measure["pk"] not in ended_by_lines:
+            lines.append(_ended_line(measure, ""))
     return lines
 
 

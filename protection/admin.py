@@ -152,6 +152,7 @@ CASE_PATHS = {
     "measures.decisionline": "decision__case",
     "measures.implementationevent": "measure__case",
     "measures.letter": "decision__case",
+    "measures.observation": "agenda_item__case",
 }
 
 

@@ -315,3 +315,8 @@ def test_denial_and_rejection_end_urgent_measures(
     measure_services.decision_confirm(actor=coordinator, decision=decision)
     assert denied.granted_measures.count() == 1
     assert not denied.granted_measures.filter(ended_at__isnull=True).exists()
+    # The denial's letters say which urgent measure it ended.
+    from measures.rendering import decision_letter_lines
+
+    ended = [line for line in decision_letter_lines(decision) if line.ended_at]
+    assert [line.measure for line in ended] == [denied.granted_measures.get().measure_type.name]

@@ -662,5 +662,6 @@ def test_timeline_pages_back_to_the_first_request(
     assert "<html" in page and "Visita número 1" in page and "Visita número 2" not in page
     # Bad input falls back to the first older page; scope applies as on the case page.
     assert client.get(f"{more}?desde=abc").status_code == 200
+    assert client.get(f"{more}?desde=10000000000000000000").status_code == 404
     client.force_login(f.UserFactory(role=Role.CONSULTANT))
     assert client.get(more).status_code == 404
