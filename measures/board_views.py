@@ -22,8 +22,8 @@ from protection import access
 from protection.errors import DomainError
 
 from . import letters as letter_services
+from . import lifecycle, services
 from . import selectors_board as sel
-from . import services
 from .forms_board import (
     AcknowledgementForm,
     DecisionForm,
@@ -130,7 +130,7 @@ def sessions(request):
 
 
 def _session_context(session, request):
-    present, required, has_quorum, civil = services.session_quorum(session)
+    present, required, has_quorum, civil = lifecycle.session_quorum(session)
     attendance = sel.attendance_in_seat_order(session)
     latest_batch = LetterBatch.objects.filter(session=session).first()
     return {
@@ -371,7 +371,7 @@ def decision_record(request, pk):
     existing = Decision.objects.filter(agenda_item=item).first()
     if existing is not None:
         return redirect("measures:board_decision", pk=existing.pk)
-    present, _required, _ok, _civil = services.session_quorum(item.session)
+    present, _required, _ok, _civil = lifecycle.session_quorum(item.session)
     initial = {
         "resolution": "grant",
         "confirmed_risk_level": sel.study_level(item),
@@ -439,7 +439,7 @@ def decision_detail(request, pk):
     context = {"decision": decision, "lines": lines}
     if decision.status == DecisionStatus.DRAFT:
         context.update(
-            problems=services.decision_problems(decision),
+            problems=lifecycle.decision_problems(decision),
             form=DecisionForm(
                 case=decision.case,
                 initial={name: getattr(decision, name) for name in services.DRAFT_FIELDS},

@@ -1,19 +1,26 @@
 """Services for measures and the Board: urgent measures, implementation, legal holds, sessions,
 agendas, decisions and their effects, appeals. Letters are in measures/letters.py."""
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import lifecycle
-from cases.models import Case, CaseStatus, ClosureReason, Procedure
+from cases.lifecycle import CASE
+from cases.models import Case, CaseStatus, ClosureReason
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock
 
+from .lifecycle import (
+    AGENDA_ITEM,
+    APPEAL,
+    DECISION,
+    MEASURE,
+    REDISCUSSION,
+    SESSION,
+    may_record_implementation,
+)
 from .models import (
     IMPLEMENTING_EVENTS,
     AgendaItem,
@@ -36,10 +43,8 @@ from .models import (
     LineAction,
     MeasureEndReason,
     MeasureOrigin,
-    MeasureStatus,
     Observation,
     RediscussionRequest,
-    RediscussionStatus,
     Resolution,
     SessionStatus,
     WithdrawalGround,
@@ -53,52 +58,48 @@ from .models import (
 def urgent_measures_issue(*, actor, case, measures, issued_at=None):
     """Art. 26: URCRR issues urgent measures (≤ 3 h from the request); each must be in place
     ≤ 9 h after issue. `measures`: dicts with measure_type, covered, authority, details."""
-    access.require(actor, "urgent.issue")
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.procedure != Procedure.EXTRAORDINARY:
-        raise DomainError(
-            _(
-                "Las medidas urgentes sólo proceden en el procedimiento "
-                "extraordinario (peligro inminente declarado)."
-            )
-        )
+    CASE.check(case, "urgent_measures_issue", user=actor)
     if not measures:
         raise DomainError(_("Indique al menos una medida urgente."))
-    lifecycle.transition(case, "urgent_measures_issue")
     issued_at = issued_at or timezone.now()
     implement_rule = clocks.rule(Clock.URGENT_IMPLEMENT)
     created = []
     for item in measures:
         if item["covered"].case_id != case.pk:
             raise DomainError(_("La persona cubierta debe figurar en el expediente."))
-        created.append(
-            save(
-                GrantedMeasure(
-                    case=case,
-                    origin=MeasureOrigin.URGENT,
-                    measure_type=item["measure_type"],
-                    covered=item["covered"],
-                    authority=item["authority"],
-                    details=item.get("details", ""),
-                    responsible=actor,
-                    granted_at=issued_at,
-                    # URCRR implements directly: there is no separate notification step.
-                    notified_at=issued_at,
-                    status=MeasureStatus.NOTIFIED,
-                    implementation_due_at=clocks.due_at(
-                        Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule
-                    ),
-                ),
-                actor,
-                _("Medida urgente emitida"),
-            )
+        measure = GrantedMeasure(
+            case=case,
+            origin=MeasureOrigin.URGENT,
+            measure_type=item["measure_type"],
+            covered=item["covered"],
+            authority=item["authority"],
+            details=item.get("details", ""),
+            responsible=actor,
+            granted_at=issued_at,
+            implementation_due_at=clocks.due_at(
+                Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule
+            ),
         )
-    case.urgent_issued_at = issued_at
+        # URCRR implements directly: the measure is communicated as it is issued.
+        MEASURE.transition(
+            measure,
+            "notify",
+            actor=actor,
+            reason=_("Medida urgente emitida"),
+            notified_at=issued_at,
+        )
+        created.append(measure)
     # The 9-hour clock runs from issue, but never later than the one tracked from the request.
     from_issue = clocks.due_at(Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule)
-    case.urgent_implement_due_at = min(filter(None, [case.urgent_implement_due_at, from_issue]))
-    case.recompute_next_deadline()
-    save(case, actor, _("Medidas urgentes emitidas"))
+    CASE.transition(
+        case,
+        "urgent_measures_issue",
+        actor=actor,
+        reason=_("Medidas urgentes emitidas"),
+        urgent_issued_at=issued_at,
+        urgent_implement_due_at=min(filter(None, [case.urgent_implement_due_at, from_issue])),
+    )
     return created
 
 
@@ -122,11 +123,7 @@ def implementation_event_record(
     """Record what happened to a granted measure. A successful delivery or installation marks it
     implemented; the last urgent measure in place stops the case's urgent clock."""
     measure = GrantedMeasure.objects.select_for_update().get(pk=measure.pk)
-    # Urgent measures are put in place by the reception unit itself (art. 26-II).
-    if not (
-        access.can(actor, "measure.implementation")
-        or (measure.origin == MeasureOrigin.URGENT and access.can(actor, "urgent.implement"))
-    ):
+    if not may_record_implementation(actor, measure):
         access.require(actor, "measure.implementation")
     if measure.ended_at:
         raise DomainError(_("La medida ya concluyó; no se registran más eventos."))
@@ -159,11 +156,14 @@ def implementation_event_record(
         and outcome != EventOutcome.FAILED
         and measure.implemented_at is None
     ):
-        measure.implemented_at = occurred_at
-        measure.status = MeasureStatus.IMPLEMENTED
-        if measure.notified_at is None:
-            measure.notified_at = occurred_at
-        save(measure, actor, _("Medida implementada"))
+        MEASURE.transition(
+            measure,
+            "implement",
+            actor=actor,
+            reason=_("Medida implementada"),
+            implemented_at=occurred_at,
+            notified_at=measure.notified_at or occurred_at,
+        )
         if measure.origin == MeasureOrigin.URGENT:
             _urgent_implemented_check(actor, measure.case_id)
     return event
@@ -175,15 +175,19 @@ def _urgent_implemented_check(actor, case_id):
         case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=True, ended_at__isnull=True
     )
     if case.urgent_implemented_at is None and not pending.exists():
-        case.urgent_implemented_at = (
+        last = (
             GrantedMeasure.objects.filter(
                 case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=False
             )
             .latest("implemented_at")
             .implemented_at
         )
-        case.recompute_next_deadline()
-        save(case, actor, _("Medidas urgentes implementadas"))
+        CASE.update(
+            case,
+            actor=actor,
+            reason=_("Medidas urgentes implementadas"),
+            urgent_implemented_at=last,
+        )
 
 
 def measure_mark_implemented(*, actor, measure, at, notes):
@@ -198,33 +202,39 @@ def measure_mark_implemented(*, actor, measure, at, notes):
     )
 
 
-def _end_measure(actor, measure, reason, decision=None, at=None):
-    measure.ended_at = at or timezone.now()
-    measure.end_reason = reason
-    measure.status = MeasureStatus.ENDED
-    measure.ended_by_decision = decision
-    return save(measure, actor, _("Medida concluida"))
+def _end_measure(actor, measure, step, reason, decision=None, at=None):
+    return MEASURE.transition(
+        measure,
+        step,
+        actor=actor,
+        reason=_("Medida concluida"),
+        ended_at=at or timezone.now(),
+        end_reason=reason,
+        ended_by_decision=decision,
+    )
 
 
-def measures_end_all(*, actor, case, reason):
-    """End every open measure of a case (voluntary exit, closure). Caller holds the transaction."""
-    ended = []
-    for measure in GrantedMeasure.objects.select_for_update().filter(
-        case=case, ended_at__isnull=True
-    ):
-        ended.append(_end_measure(actor, measure, reason))
-    return ended
+# How a case step ends the measures still open: (measure step, end reason).
+CASE_STEP_ENDS = {
+    "voluntary_exit": ("voluntary_exit", MeasureEndReason.VOLUNTARY_EXIT),
+    "reject": ("request_rejected", MeasureEndReason.CASE_CLOSED),
+}
+
+
+def measures_end_all(*, actor, case, case_step):
+    """End every open measure of a case as part of a case step (voluntary exit, rejection of
+    the request). Caller holds the transaction."""
+    step, reason = CASE_STEP_ENDS[case_step]
+    return [
+        _end_measure(actor, measure, step, reason)
+        for measure in GrantedMeasure.objects.select_for_update().filter(
+            case=case, ended_at__isnull=True
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Legal holds
-
-
-def active_holds(case, measure=None):
-    holds = LegalHold.objects.filter(case=case, lifted_on__isnull=True)
-    if measure is not None:
-        holds = holds.filter(Q(measure__isnull=True) | Q(measure=measure))
-    return holds
 
 
 @transaction.atomic
@@ -348,30 +358,31 @@ def agenda_item_add(
     )
     if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-        appeal.status = AppealStatus.ON_AGENDA
-        save(appeal, actor, _("Inconformidad en el orden del día"))
+        APPEAL.transition(
+            appeal, "put_on_agenda", actor=actor, reason=_("Inconformidad en el orden del día")
+        )
     return item
 
 
 @transaction.atomic
 def agenda_item_defer(*, actor, item, reason):
-    access.require(actor, "board.manage")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != AgendaItemStatus.PENDING:
-        raise DomainError(_("Sólo se difiere un punto pendiente."))
-    if Decision.objects.filter(agenda_item=item).exists():
-        raise DomainError(_("El punto ya tiene un acuerdo registrado; no puede diferirse."))
+    AGENDA_ITEM.check(item, "defer", user=actor)
     if not (reason or "").strip():
         raise DomainError(_("Indique el motivo del diferimiento."))
-    item.status = AgendaItemStatus.DEFERRED
-    item.deferred_reason = reason
     # A deferred re-discussion request goes back to the queue for the next session.
     request = RediscussionRequest.objects.select_for_update().filter(agenda_item=item).first()
     if request is not None:
-        request.status = RediscussionStatus.OPEN
-        request.agenda_item = None
-        save(request, actor, _("Punto diferido: vuelve a la lista de solicitudes"))
-    return save(item, actor, _("Punto diferido"))
+        REDISCUSSION.transition(
+            request,
+            "unschedule",
+            actor=actor,
+            reason=_("Punto diferido: vuelve a la lista de solicitudes"),
+            agenda_item=None,
+        )
+    return AGENDA_ITEM.transition(
+        item, "defer", actor=actor, reason=_("Punto diferido"), deferred_reason=reason
+    )
 
 
 @transaction.atomic
@@ -381,25 +392,6 @@ def agenda_item_presence(*, actor, item, attended, absence_waiver=""):
     item.beneficiary_attended = attended
     item.absence_waiver = absence_waiver
     return save(item, actor)
-
-
-def voting_seats():
-    return settings.BOARD_VOTING_SEATS
-
-
-def quorum_required():
-    return voting_seats() // 2 + 1
-
-
-def session_quorum(session):
-    """(present voting members, required, has quorum, civil-society members present)."""
-    present = list(
-        Attendance.objects.filter(session=session, present=True).select_related("member")
-    )
-    voting = [a for a in present if a.member.votes]
-    civil = [a for a in voting if a.member.is_civil_society]
-    required = quorum_required()
-    return len(voting), required, len(voting) >= required, len(civil)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -515,113 +507,33 @@ END_REASON = {
     Resolution.REDUCE: MeasureEndReason.REDUCED,
     Resolution.MODIFY: MeasureEndReason.REPLACED,
 }
-PROTECTIVE = (
-    Resolution.ADMIT,
-    Resolution.GRANT,
-    Resolution.MODIFY,
-    Resolution.EXTEND,
-    Resolution.REDUCE,
-)
-
-
-def decision_problems(decision):
-    """Rules a decision must meet before confirmation, as user-facing sentences."""
-    problems = []
-    item = decision.agenda_item
-    if decision.session_id:
-        present, required, ok, civil = session_quorum(decision.session)
-        if not ok:
-            problems.append(
-                _(
-                    "No hay quórum: %(present)s integrantes con voto presentes, se "
-                    "requieren %(required)s."
-                )
-                % {"present": present, "required": required}
-            )
-        cast = decision.votes_for + decision.votes_against + decision.votes_abstaining
-        if cast > present:
-            problems.append(
-                _(
-                    "Se registraron %(cast)s votos pero sólo hay %(present)s "
-                    "integrantes con voto presentes."
-                )
-                % {"cast": cast, "present": present}
-            )
-        if decision.votes_for <= decision.votes_against:
-            problems.append(_("El acuerdo no tiene mayoría de votos a favor."))
-    if item is not None:
-        if item.status != AgendaItemStatus.PENDING:
-            problems.append(_("El punto del orden del día no está pendiente."))
-        if (
-            item.beneficiary_requested_presence
-            and not item.beneficiary_attended
-            and not item.absence_waiver.strip()
-        ):
-            problems.append(
-                _(
-                    "La persona beneficiaria pidió estar presente y no asistió: no "
-                    "puede resolverse sin su renuncia escrita."
-                )
-            )
-    lines = list(decision.lines.all())
-    if decision.resolution == Resolution.WITHDRAW:
-        if not decision.withdrawal_ground:
-            problems.append(_("El retiro requiere una de las causales permitidas."))
-    ending = [ln for ln in lines if ln.action == LineAction.END]
-    if decision.resolution == Resolution.DENY or (
-        decision.resolution == Resolution.WITHDRAW and not ending
-    ):
-        ending_targets = list(
-            GrantedMeasure.objects.filter(case=decision.case_id, ended_at__isnull=True)
-        )
-    else:
-        ending_targets = [ln.target for ln in ending]
-    for target in ending_targets:
-        if active_holds(decision.case_id, target).exists():
-            problems.append(
-                _("Una suspensión judicial vigente impide retirar «%(m)s».") % {"m": target}
-            )
-    if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not [
-        ln for ln in lines if ln.action in (LineAction.GRANT, LineAction.EXTEND)
-    ]:
-        problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
-    if decision.resolution in PROTECTIVE and decision.confirmed_risk_level_id is None:
-        problems.append(_("Indique el nivel de riesgo que la Junta confirma."))
-    if decision.supersedes_id:
-        earlier = decision.supersedes
-        if earlier.case_id != decision.case_id or earlier.status != DecisionStatus.CONFIRMED:
-            problems.append(_("Sólo se sustituye un acuerdo confirmado del mismo expediente."))
-        elif (
-            Decision.objects.filter(supersedes=earlier, status=DecisionStatus.CONFIRMED)
-            .exclude(pk=decision.pk)
-            .exists()
-        ):
-            problems.append(_("El acuerdo %(n)s ya fue sustituido por otro.") % {"n": earlier})
-    return problems
 
 
 @transaction.atomic
 def decision_confirm(*, actor, decision):
     """Confirm a recorded decision and apply it: grant, extend or end measures, move the case,
     start the notification (72 h), implementation (30 days) and re-evaluation clocks."""
-    access.require(actor, "board.decide")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.DRAFT:
-        raise DomainError(_("El acuerdo ya fue confirmado: sólo cambia con un nuevo acuerdo."))
-    problems = decision_problems(decision)
-    if problems:
-        raise DomainError(" ".join(problems))
     case = Case.objects.select_for_update().get(pk=decision.case_id)
     now = timezone.now()
     rules = clocks.rules()
     notification_due = clocks.due_at(Clock.NOTIFICATION, now, clock_rule=rules[Clock.NOTIFICATION])
+    DECISION.transition(
+        decision,
+        "confirm",
+        actor=actor,
+        reason=_("Acuerdo confirmado"),
+        confirmed_by=actor,
+        confirmed_at=now,
+        notification_due_at=notification_due,
+    )
     implementation_due = clocks.due_at(
         Clock.IMPLEMENTATION, now, clock_rule=rules[Clock.IMPLEMENTATION]
     )
 
     for line in decision.lines.select_related("target").order_by("pk"):
         if line.action == LineAction.GRANT:
-            line.result = save(
+            line.result = save(  # a new measure starts in its initial state (granted)
                 GrantedMeasure(
                     case=case,
                     decision=decision,
@@ -658,6 +570,7 @@ def decision_confirm(*, actor, decision):
             _end_measure(
                 actor,
                 target,
+                "board_end",
                 END_REASON.get(decision.resolution, MeasureEndReason.REPLACED),
                 decision,
                 now,
@@ -670,31 +583,33 @@ def decision_confirm(*, actor, decision):
         for target in GrantedMeasure.objects.select_for_update().filter(
             case=case, ended_at__isnull=True
         ):
-            _end_measure(actor, target, MeasureEndReason.WITHDRAWN, decision, now)
+            _end_measure(actor, target, "board_end", MeasureEndReason.WITHDRAWN, decision, now)
 
     _apply_to_case(actor, decision, case, now)
-    decision.status = DecisionStatus.CONFIRMED
-    decision.confirmed_by = actor
-    decision.confirmed_at = now
-    decision.notification_due_at = notification_due
-    save(decision, actor, _("Acuerdo confirmado"))
     if decision.agenda_item_id:
-        item = decision.agenda_item
-        item.status = AgendaItemStatus.DECIDED
-        save(item, actor)
+        item = AgendaItem.objects.select_for_update().get(pk=decision.agenda_item_id)
+        AGENDA_ITEM.transition(item, "decide", actor=actor)
         request = RediscussionRequest.objects.select_for_update().filter(agenda_item=item).first()
         if request is not None:
-            request.status = RediscussionStatus.ANSWERED
-            request.answered_at = now
-            request.answered_by_decision = decision
-            save(request, actor, _("Nueva discusión resuelta por la Junta"))
+            REDISCUSSION.transition(
+                request,
+                "answer",
+                actor=actor,
+                reason=_("Nueva discusión resuelta por la Junta"),
+                answered_at=now,
+                answered_by_decision=decision,
+            )
         if item.appeal_id:
-            appeal = item.appeal
-            appeal.status = AppealStatus.RESOLVED
-            appeal.ruled_at = now
-            appeal.ruling = decision.text
-            appeal.upheld = decision.lines.filter(action=LineAction.GRANT).exists()
-            save(appeal, actor, _("Inconformidad resuelta por la Junta"))
+            appeal = Appeal.objects.select_for_update().get(pk=item.appeal_id)
+            APPEAL.transition(
+                appeal,
+                "board_resolve",
+                actor=actor,
+                reason=_("Inconformidad resuelta por la Junta"),
+                ruled_at=now,
+                ruling=decision.text,
+                upheld=decision.lines.filter(action=LineAction.GRANT).exists(),
+            )
     if decision.supersedes_id:
         from .letters import letters_supersede_for
 
@@ -708,32 +623,34 @@ def decision_confirm(*, actor, decision):
 def _apply_to_case(actor, decision, case, now):
     open_measures = GrantedMeasure.objects.filter(case=case, ended_at__isnull=True).exists()
     resolution = decision.resolution
-    if resolution == Resolution.DENY:
-        lifecycle.transition(case, "board_deny")
-        case.closed_at, case.closure_reason = now, ClosureReason.DENIED
-        case.closure_notes = decision.text
-    elif resolution == Resolution.WITHDRAW and not open_measures:
-        lifecycle.transition(case, "board_end")
-        case.closed_at = now
-        case.closure_reason = (
-            ClosureReason.RISK_ENDED
-            if decision.withdrawal_ground == WithdrawalGround.RISK_DECREASED
-            else ClosureReason.WITHDRAWN
-        )
-        case.closure_notes = decision.text
-    elif resolution == Resolution.RULE_ON_APPEAL and case.status != CaseStatus.AWAITING_BOARD:
-        pass  # a ruling that changes no measure leaves the case where it is
-    elif resolution == Resolution.RULE_ON_APPEAL and not open_measures:
-        lifecycle.transition(case, "board_deny")
-        case.closed_at, case.closure_reason = now, ClosureReason.DENIED
-        case.closure_notes = decision.text
-    else:
-        lifecycle.transition(case, "board_protect")
-        case.reevaluation_due_at = clocks.due_at(Clock.REEVALUATION, now)
+    reason = _("Acuerdo %(n)s aplicado") % {"n": decision.number}
+    changes = {}
     if decision.confirmed_risk_level_id:
-        case.current_risk_level_id = decision.confirmed_risk_level_id
-    case.recompute_next_deadline()
-    save(case, actor, _("Acuerdo %(n)s aplicado") % {"n": decision.number})
+        changes["current_risk_level_id"] = decision.confirmed_risk_level_id
+    closing = {"closed_at": now, "closure_notes": decision.text}
+    if resolution == Resolution.DENY or (
+        resolution == Resolution.RULE_ON_APPEAL
+        and case.status == CaseStatus.AWAITING_BOARD
+        and not open_measures
+    ):
+        step = "board_deny"
+        changes.update(closing, closure_reason=ClosureReason.DENIED)
+    elif resolution == Resolution.WITHDRAW and not open_measures:
+        step = "board_end"
+        changes.update(
+            closing,
+            closure_reason=ClosureReason.RISK_ENDED
+            if decision.withdrawal_ground == WithdrawalGround.RISK_DECREASED
+            else ClosureReason.WITHDRAWN,
+        )
+    elif resolution == Resolution.RULE_ON_APPEAL and case.status != CaseStatus.AWAITING_BOARD:
+        # A ruling that changes no measure leaves the case where it is.
+        CASE.update(case, actor=actor, reason=reason, **changes)
+        return
+    else:
+        step = "board_protect"
+        changes["reevaluation_due_at"] = clocks.due_at(Clock.REEVALUATION, now)
+    CASE.transition(case, step, actor=actor, reason=reason, **changes)
 
 
 @transaction.atomic
@@ -749,10 +666,12 @@ def decision_mark_notified(*, actor, decision, at=None):
     for measure in GrantedMeasure.objects.select_for_update().filter(
         decision=decision, notified_at__isnull=True, ended_at__isnull=True
     ):
-        measure.notified_at = at
-        if measure.status == MeasureStatus.GRANTED:
-            measure.status = MeasureStatus.NOTIFIED
-        save(measure, actor, _("Medida comunicada"))
+        if MEASURE.allows(measure, "notify"):
+            MEASURE.transition(
+                measure, "notify", actor=actor, reason=_("Medida comunicada"), notified_at=at
+            )
+        else:  # implemented before the letter was delivered: only the date is recorded
+            MEASURE.update(measure, actor=actor, reason=_("Medida comunicada"), notified_at=at)
     return decision
 
 
@@ -800,71 +719,78 @@ def appeal_file(
         recorded_by=actor,
     )
     if deadline and filed_at > deadline and not against_implementation:
-        appeal.status = AppealStatus.INADMISSIBLE
-        appeal.ruling = _("Presentada fuera del plazo legal.")
-        appeal.ruled_at = timezone.now()
-        return save(appeal, actor, _("Inconformidad fuera de plazo"))
+        return APPEAL.transition(
+            appeal,
+            "reject_late",
+            actor=actor,
+            reason=_("Inconformidad fuera de plazo"),
+            ruling=_("Presentada fuera del plazo legal."),
+            ruled_at=timezone.now(),
+        )
     if track == AppealTrack.URGENT:
         appeal.ruling_due_at = clocks.due_at(Clock.URGENT_APPEAL_RULING, filed_at)
-    else:
-        appeal.status = AppealStatus.NEW_STUDY
-        if case.status == CaseStatus.CLOSED:
-            lifecycle.transition(case, "appeal_reopen")
-            case.closed_at = None
-            case.closure_reason = ""
-            case.risk_study_due_at = clocks.due_at(Clock.RISK_STUDY, filed_at)
-            case.recompute_next_deadline()
-            save(case, actor, _("Reabierto por inconformidad"))
-    return save(appeal, actor, _("Inconformidad presentada"))
+        return save(appeal, actor, _("Inconformidad presentada"))
+    if CASE.allows(case, "appeal_reopen"):
+        CASE.transition(
+            case,
+            "appeal_reopen",
+            actor=actor,
+            reason=_("Reabierto por inconformidad"),
+            closed_at=None,
+            closure_reason="",
+            risk_study_due_at=clocks.due_at(Clock.RISK_STUDY, filed_at),
+        )
+    return APPEAL.transition(
+        appeal, "order_new_study", actor=actor, reason=_("Inconformidad presentada")
+    )
 
 
 @transaction.atomic
 def appeal_rule_urgent(*, actor, appeal, upheld, ruling):
     """Art. 62: the CEN rules on an urgent-track appeal within 12 hours."""
-    access.require(actor, "board.decide")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.track != AppealTrack.URGENT or appeal.status != AppealStatus.FILED:
-        raise DomainError(_("Sólo se resuelve así una inconformidad urgente presentada."))
+    APPEAL.check(appeal, "rule_urgent", user=actor)
     if not (ruling or "").strip():
         raise DomainError(_("Escriba la resolución."))
-    appeal.status = AppealStatus.RESOLVED
-    appeal.upheld = upheld
-    appeal.ruling = ruling
-    appeal.ruled_at = timezone.now()
-    return save(appeal, actor, _("Inconformidad urgente resuelta"))
+    return APPEAL.transition(
+        appeal,
+        "rule_urgent",
+        actor=actor,
+        reason=_("Inconformidad urgente resuelta"),
+        upheld=upheld,
+        ruling=ruling,
+        ruled_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def appeal_request_independent_study(*, actor, appeal):
     """The Board asks the Consejo for an independent study; the Consejo rules in 15 days."""
-    access.require(actor, "board.manage")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.track != AppealTrack.ORDINARY or appeal.status not in (
-        AppealStatus.FILED,
-        AppealStatus.NEW_STUDY,
-    ):
-        raise DomainError(
-            _("El estudio independiente procede en la vía ordinaria, tras el nuevo estudio.")
-        )
-    now = timezone.now()
-    appeal.status = AppealStatus.INDEPENDENT_STUDY
-    appeal.consejo_ruling_due_at = clocks.due_at(Clock.APPEAL_CONSEJO_RULING, now)
-    return save(appeal, actor, _("Estudio independiente solicitado"))
+    return APPEAL.transition(
+        appeal,
+        "request_independent_study",
+        actor=actor,
+        reason=_("Estudio independiente solicitado"),
+        consejo_ruling_due_at=clocks.due_at(Clock.APPEAL_CONSEJO_RULING, timezone.now()),
+    )
 
 
 @transaction.atomic
 def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
-    access.require(actor, "board.manage")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.status != AppealStatus.INDEPENDENT_STUDY:
-        raise DomainError(_("El Consejo dictamina después del estudio independiente."))
+    APPEAL.check(appeal, "consejo_rule", user=actor)
     if not (ruling or "").strip():
         raise DomainError(_("Escriba el dictamen del Consejo."))
-    appeal.status = AppealStatus.CONSEJO_RULED
-    appeal.consejo_ruling = ruling
-    appeal.consejo_ruled_at = timezone.now()
-    appeal.independent_study = independent_study
-    return save(appeal, actor, _("Dictamen del Consejo"))
+    return APPEAL.transition(
+        appeal,
+        "consejo_rule",
+        actor=actor,
+        reason=_("Dictamen del Consejo"),
+        consejo_ruling=ruling,
+        consejo_ruled_at=timezone.now(),
+        independent_study=independent_study,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -874,46 +800,20 @@ def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
 @transaction.atomic
 def session_open(*, actor, session):
     """The session starts: decisions are recorded from now on."""
-    access.require(actor, "board.manage")
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
-    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.PAPERS_SENT):
-        raise DomainError(_("La sesión ya fue abierta."))
-    session.status = SessionStatus.IN_SESSION
-    session.opened_at = timezone.now()
-    return save(session, actor, _("Sesión abierta"))
+    return SESSION.transition(
+        session, "open", actor=actor, reason=_("Sesión abierta"), opened_at=timezone.now()
+    )
 
 
 @transaction.atomic
 def session_close(*, actor, session):
     """Close the session. Every item must be decided or deferred with its reason first, and no
     decision may stay half-recorded."""
-    access.require(actor, "board.manage")
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
-    if session.status != SessionStatus.IN_SESSION:
-        raise DomainError(_("Sólo se cierra una sesión abierta."))
-    drafts = list(
-        Decision.objects.filter(session=session, status=DecisionStatus.DRAFT).values_list(
-            "number", flat=True
-        )
+    return SESSION.transition(
+        session, "close", actor=actor, reason=_("Sesión concluida"), closed_at=timezone.now()
     )
-    if drafts:
-        raise DomainError(
-            _("Hay acuerdos sin confirmar: %(list)s. Confírmelos o corríjalos antes de cerrar.")
-            % {"list": ", ".join(drafts)}
-        )
-    pending = list(
-        AgendaItem.objects.filter(session=session, status=AgendaItemStatus.PENDING)
-        .select_related("case")
-        .order_by("position")
-    )
-    if pending:
-        raise DomainError(
-            _("Quedan puntos sin tratar: %(list)s. Resuélvalos o difiéralos con su motivo.")
-            % {"list": ", ".join(i.case.file_number for i in pending)}
-        )
-    session.status = SessionStatus.CLOSED
-    session.closed_at = timezone.now()
-    return save(session, actor, _("Sesión concluida"))
 
 
 @transaction.atomic
@@ -980,16 +880,18 @@ def rediscussion_request_record(*, actor, case, requested_by_name, reason, recei
 @transaction.atomic
 def agenda_item_add_rediscussion(*, actor, session, request):
     """Put an open re-discussion request on a session's agenda."""
-    access.require(actor, "board.manage")
     request = RediscussionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RediscussionStatus.OPEN:
-        raise DomainError(_("La solicitud ya está en un orden del día o fue resuelta."))
+    REDISCUSSION.check(request, "schedule", user=actor)
     item = agenda_item_add(
         actor=actor, session=session, case=request.case, kind=AgendaItemKind.REDISCUSSION
     )
-    request.status = RediscussionStatus.ON_AGENDA
-    request.agenda_item = item
-    save(request, actor, _("Nueva discusión en el orden del día"))
+    REDISCUSSION.transition(
+        request,
+        "schedule",
+        actor=actor,
+        reason=_("Nueva discusión en el orden del día"),
+        agenda_item=item,
+    )
     return item
 
 
@@ -1066,10 +968,18 @@ def session_papers_send(*, actor, session, at=None):
     if session.papers_sent_at:
         raise DomainError(_("La carpeta ya fue enviada."))
     at = at or timezone.now()
-    session.papers_sent_at = at
-    if session.status == SessionStatus.SCHEDULED:
-        session.status = SessionStatus.PAPERS_SENT
-    save(session, actor, _("Carpeta enviada a la Junta"))
+    if SESSION.allows(session, "papers_send"):
+        SESSION.transition(
+            session,
+            "papers_send",
+            actor=actor,
+            reason=_("Carpeta enviada a la Junta"),
+            papers_sent_at=at,
+        )
+    else:  # sent late, once the session had opened: the date is kept, the state stays
+        SESSION.update(
+            session, actor=actor, reason=_("Carpeta enviada a la Junta"), papers_sent_at=at
+        )
     for row in Attendance.objects.select_for_update().filter(
         session=session, papers_sent_at__isnull=True
     ):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cases.views_steps import case_for, step_page
 from protection import access
 
-from . import services
+from . import lifecycle, services
 from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
 from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin
 
@@ -67,7 +67,7 @@ def measure_detail(request, pk):
             "burden_total": burden_total,
             "decision": decision,
             "granting_line": granting_line,
-            "holds": list(services.active_holds(measure.case, measure)),
+            "holds": list(lifecycle.active_holds(measure.case_id, measure)),
             "can_record": measure.is_open and _can_record(request.user, measure),
         },
     )
