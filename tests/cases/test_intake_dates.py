@@ -1,7 +1,7 @@
 """Intake survives back-dated and implausible dates: file numbers never repeat, a series never
 goes back, absurd dates and birth years are refused with a clear message (issue 14 §6)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -51,9 +51,7 @@ def test_back_dated_request_in_the_browser_registers_and_later_ones_still_work(c
 
 
 @pytest.mark.parametrize("typed", ["0001-01-01T00:00", "2012-06-24T23:00"])
-def test_a_date_before_the_mechanism_existed_is_refused_next_to_the_field(
-    client, reception, typed
-):
+def test_a_date_before_the_mechanism_existed_is_refused_next_to_the_field(client, reception, typed):
     client.force_login(reception)
     response = client.post(url("cases:request_new"), request_data(**{"req-received_at": typed}))
     assert response.status_code == 200
@@ -68,14 +66,14 @@ def test_a_date_before_the_mechanism_existed_is_refused_next_to_the_field(
 
 
 def test_the_service_refuses_dates_before_the_start_and_in_the_future(reception, settings):
-    settings.MECHANISM_START_DATE = datetime(2015, 1, 1).date()
+    settings.MECHANISM_START_DATE = date(2015, 1, 1)
     with pytest.raises(DomainError, match="anterior al inicio del Mecanismo"):
         wf.register(reception, received_at=datetime(2014, 12, 31, 12, tzinfo=mechanism_zone()))
     with pytest.raises(DomainError, match="futuro"):
         wf.register(reception, received_at=timezone.now() + timedelta(days=1))
     assert not Case.objects.exists()
     # The start date is a setting: the same date is accepted once the mechanism says so.
-    settings.MECHANISM_START_DATE = datetime(2014, 1, 1).date()
+    settings.MECHANISM_START_DATE = date(2014, 1, 1)
     case = wf.register(reception, received_at=datetime(2014, 12, 31, 12, tzinfo=mechanism_zone()))
     assert case.pk
 

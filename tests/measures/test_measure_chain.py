@@ -67,9 +67,7 @@ def test_the_measure_page_shows_every_decision_and_stops_the_clock_when_it_ends(
     assert "no corre" in clock and "vence en" not in clock and "vencido" not in clock
 
 
-def test_urgent_measure_ended_by_voluntary_exit_names_who_recorded_it(
-    client, reception, follow_up
-):
+def test_urgent_measure_ended_by_voluntary_exit_names_who_recorded_it(client, reception, follow_up):
     case = wf.register(reception, urgent=True)
     measure_services.urgent_measures_issue(
         actor=reception,
