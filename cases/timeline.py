@@ -675,6 +675,20 @@ def record_entries(case, records):
                     title=_("Inconformidad resuelta: %(s)s") % {"s": ap.get_status_display()},
                 )
             )
+
+    # Documents: the case page puts in only those the reader may see (documents.selectors).
+    for doc in records.get("documents", ()):
+        add(
+            Entry(
+                at=doc.uploaded_at,
+                kind="document",
+                tone="secondary",
+                title=_("Documento agregado: %(c)s") % {"c": doc.category},
+                detail=f"{doc.original_name} · {doc.description[:120]}",
+                actor=_name(doc.uploaded_by),
+                url=_url("documents:detail", doc.pk),
+            )
+        )
     return entries
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("seguridad/", include("protection.security.urls")),
     path("admin/", admin.site.urls),
     path("casos/", include("cases.urls")),
+    path("documentos/", include("cases.documents.urls")),
     path("riesgo/", include("risk.urls")),
     path("medidas/", include("measures.urls")),
     path("avisos/", include("protection.notification_urls")),
