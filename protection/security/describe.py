@@ -35,6 +35,13 @@ PAGES = {
     "cases:person_edit": _("Datos de una persona del expediente %(case)s"),
     "cases:urgent_issue": _("Medidas urgentes del expediente %(case)s"),
     "cases:voluntary_exit": _("Salida voluntaria del expediente %(case)s"),
+    # case documents
+    "documents:detail": _("Documento del expediente %(case)s"),
+    "documents:file": _("Archivo de un documento del expediente %(case)s"),
+    "documents:original": _("Original de un documento del expediente %(case)s"),
+    "documents:upload": _("Carga de un documento al expediente %(case)s"),
+    "documents:replace": _("Sustitución de un documento del expediente %(case)s"),
+    "documents:withdraw": _("Retiro de un documento del expediente %(case)s"),
     # risk
     "risk:study_detail": _("Estudio de riesgo del expediente %(case)s"),
     "risk:study_summary": _("Resumen del estudio de riesgo del expediente %(case)s"),
@@ -91,6 +98,7 @@ PAGES = {
 # Area of a URL name (its longest matching prefix) for pages without their own phrase.
 AREAS = {
     "cases:": _("Expedientes"),
+    "documents:": _("Documentos de expedientes"),
     "risk:": _("Evaluación de riesgo"),
     "measures:board_portal": _("Portal de la Junta"),
     "measures:board_": _("Junta de Gobierno"),
