@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 VENV=${VENV:-.venv}
+# The demo's login page lists the demo users' codes: on for this run only (make run sets it too).
+export DEMO_MODE=${DEMO_MODE:-true}
 ADDR=${RUNSERVER_ADDR:-127.0.0.1:8000}
 LOG_DIR=var/log
 mkdir -p "$LOG_DIR" var/broker var/mail

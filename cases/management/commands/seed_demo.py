@@ -318,6 +318,16 @@ class Command(BaseCommand):
                     "los usuarios de demostración comparten una contraseña pública."
                 )
             )
+        if settings.OTP_REQUIRED and not settings.DEMO_MODE:
+            # Demo users log in with the codes the login page shows, and it shows them only in
+            # demo mode: `make run` turns it on explicitly; no settings module does by default.
+            raise CommandError(
+                _(
+                    "Los usuarios de demostración necesitan DEMO_MODE=true (la página de "
+                    "entrada muestra sus códigos). Use `make run`, que lo activa, o defina "
+                    "DEMO_MODE=true, u OTP_REQUIRED=false."
+                )
+            )
         existing = set(
             User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
         )
