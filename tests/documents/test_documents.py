@@ -544,3 +544,21 @@ def test_board_cannot_upload_through_the_service(reception):
             board_user("junta2_t", Role.BOARD_GOVERNMENT), case, [upload("a.pdf", pdf_bytes())]
         )
     assert not Document.objects.exists()
+
+
+def test_streams_through_backends_that_read_instead_of_iterating():
+    """A storage that read()s the content (as S3 uploads do) gets the same ciphertext stream."""
+    from django.core.files.storage import InMemoryStorage
+
+    class ReadingStorage(InMemoryStorage):
+        def _save(self, name, content):
+            parts = []
+            while piece := content.read(7000):  # odd sizes: pieces straddle chunks
+                parts.append(piece)
+            return super()._save(name, ContentFile(b"".join(parts)))
+
+    memory = ReadingStorage()
+    data = b"informe " * 70_000
+    name, key, sha, size = storage.store_encrypted(io.BytesIO(data), storage=memory)
+    assert size == len(data) and sha == hashlib.sha256(data).hexdigest()
+    assert storage.read_decrypted(name, key, storage=memory) == data
