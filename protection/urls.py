@@ -23,5 +23,9 @@ urlpatterns = [
     path("", views.home, name="home"),
 ]
 
+handler403 = "protection.views.permission_denied"
+handler404 = "protection.views.page_not_found"
+handler500 = "protection.views.server_error"
+
 admin.site.site_header = settings.MECHANISM_NAME
 admin.site.site_title = "Mecanismo de Protección"

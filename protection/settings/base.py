@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -279,6 +280,10 @@ MECHANISM_NAME = env(
     "MECHANISM_NAME",
     default="Mecanismo para la Protección de Personas Defensoras de Derechos Humanos y Periodistas",
 )
+
+# The day the mechanism started receiving requests (Mexico: the Law of 25 June 2012). A request
+# dated earlier is refused as implausible, like one dated in the future.
+MECHANISM_START_DATE = date.fromisoformat(env("MECHANISM_START_DATE", default="2012-06-25"))
 
 # The Governing Board: voting seats (quorum is half plus one) and how long Board members keep
 # access to a case after its decision.
