@@ -77,7 +77,11 @@ def _render_all(form_class, renderer, **kwargs):
 @pytest.mark.parametrize("bound", [False, True], ids=["unbound", "bound"])
 @pytest.mark.parametrize("language", ["es-mx", "en"])
 def test_every_widget_renders_as_django_does(bound, language):
-    kwargs = {"data": DATA} if bound else {"initial": {"when": dt.datetime(2026, 12, 5, 10, 0)}}
+    kwargs = (
+        {"data": DATA}
+        if bound
+        else {"initial": {"when": dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)}}
+    )
     with override(language):
         fast = _render_all(Everything, FastDjangoTemplates(), **kwargs)
         stock = _render_all(Everything, DjangoTemplates(), **kwargs)
