@@ -128,3 +128,19 @@ def test_an_overridden_template_is_not_bypassed(tmp_path):
     field = forms.ChoiceField(choices=CHOICES[:2])
     assert field.widget.render("x", "1", renderer=renderer) == "<custom-select/>"
     assert field.widget.render("x", "1", renderer=FastDjangoTemplates()).startswith("<select")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pk", [1, 7, 12345, 2_147_483_647])
+def test_case_url_is_the_reversed_url(pk):
+    from django.urls import reverse, set_script_prefix
+
+    from protection.templatetags.protection_tags import case_url
+
+    assert case_url(pk) == reverse("cases:detail", args=[pk])
+    set_script_prefix("/mecanismo/")
+    try:
+        assert case_url(pk) == reverse("cases:detail", args=[pk])
+        assert case_url(pk).startswith("/mecanismo/")
+    finally:
+        set_script_prefix("/")
