@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from protection import access
 
+from .documents.records import kind_for
+from .documents.selectors import document_list_for, documents_by_record
 from .filters import CaseFilter
 from .home import with_list_relations
 from .lifecycle import allowed_steps
@@ -61,6 +63,7 @@ SECTIONS = (
     ("suspensiones", _("Suspensiones judiciales")),
     ("inconformidades", _("Inconformidades")),
     ("oficios", _("Oficios")),
+    ("documentos", _("Documentos")),
     ("historial", _("Historial")),
 )
 
@@ -138,6 +141,7 @@ def case_detail(request, pk):
     _require_case_view(user)
     case = case_get_for(user, pk)
     records = case_records(case, events_limit=TIMELINE_PAGE)
+    records["documents"] = _documents(user, case)
     can_see_contact = access.can(user, "case.edit_parties")
     timeline, truncated = case_timeline(
         case, records, can_see_contact=can_see_contact, limit=TIMELINE_PAGE
@@ -166,8 +170,20 @@ def case_detail(request, pk):
         "case_clocks": case_clocks(case, records),
         "open_measures": [m for m in records["measures"] if m.ended_at is None],
         "ended_measures": [m for m in records["measures"] if m.ended_at is not None],
+        "documents": records["documents"],
+        "docs_by_record": documents_by_record(records["documents"]),
+        "may_upload_documents": access.can(user, "document.upload"),
     }
     return render(request, "cases/detail.html", context)
+
+
+def _documents(user, case):
+    """The case's documents this user may see (one query), each with its record's kind."""
+    documents = list(document_list_for(user, case))
+    for document in documents:
+        kind = kind_for(document.record_kind)
+        document.record_label = kind.label if kind else _("El expediente en general")
+    return documents
 
 
 @login_required
@@ -186,6 +202,7 @@ def case_timeline_more(request, pk):
         raise Http404
     limit = offset + TIMELINE_PAGE
     records = case_records(case, events_limit=limit)
+    records["documents"] = _documents(user, case)
     timeline, truncated = case_timeline(
         case, records, can_see_contact=access.can(user, "case.edit_parties"), limit=limit
     )

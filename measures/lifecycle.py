@@ -10,10 +10,12 @@ issued as an urgent measure.
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from protection import access
+from protection import access, clocks
 from protection.transitions import StateMachine, Step
 
 from .models import (
@@ -37,6 +39,8 @@ from .models import (
     RediscussionStatus,
     Resolution,
     SessionStatus,
+    SessionWaiver,
+    SessionWaiverKind,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -62,9 +66,22 @@ def active_holds(case_id, measure=None):
     return holds
 
 
+def _hold_label(hold):
+    """The hold as a person can look it up: court, amparo number and date."""
+    return _("%(court)s, expediente %(reference)s, del %(date)s") % {
+        "court": hold.court,
+        "reference": hold.reference,
+        "date": date_format(hold.issued_on, "SHORT_DATE_FORMAT"),
+    }
+
+
 def _no_hold(measure, user):
-    if active_holds(measure.case_id, measure).exists():
-        return [_("Una suspensión judicial vigente impide retirar «%(m)s».") % {"m": measure}]
+    holds = list(active_holds(measure.case_id, measure).order_by("issued_on", "pk"))
+    if holds:
+        return [
+            _("Una suspensión judicial vigente impide retirar «%(m)s»: %(holds)s.")
+            % {"m": measure, "holds": "; ".join(_hold_label(hold) for hold in holds)}
+        ]
     return []
 
 
@@ -147,6 +164,56 @@ def _close_conditions(session, user):
     return problems
 
 
+# A session may go ahead early, without its papers or without civil society only with the
+# coordinator's recorded reason (SessionWaiver), never on a mere warning.
+
+
+def session_waivers_needed(session, *, civil_present=None, now=None):
+    """The exceptions `session` needs a reason for now: before its scheduled date (on the
+    mechanism's calendar), papers never sent and — once attendance is known
+    (`civil_present` not None) — no civil-society member present."""
+    now = now or timezone.now()
+    zone = clocks.mechanism_zone()
+    needed = []
+    if timezone.localdate(now, zone) < timezone.localdate(session.scheduled_at, zone):
+        needed.append(SessionWaiverKind.EARLY)
+    if session.papers_sent_at is None:
+        needed.append(SessionWaiverKind.NO_PAPERS)
+    if civil_present == 0:
+        needed.append(SessionWaiverKind.NO_CIVIL_SOCIETY)
+    return needed
+
+
+def session_waivers_missing(session, *, civil_present=None, now=None):
+    needed = session_waivers_needed(session, civil_present=civil_present, now=now)
+    if not needed:
+        return []
+    have = set(SessionWaiver.objects.filter(session=session).values_list("kind", flat=True))
+    return [kind for kind in needed if kind not in have]
+
+
+def session_waiver_prompt(session, kind):
+    """What the coordinator must explain, as a sentence."""
+    if kind == SessionWaiverKind.EARLY:
+        return _(
+            "La sesión está programada para el %(date)s: registre el motivo para sesionar y "
+            "decidir antes de esa fecha."
+        ) % {"date": date_format(timezone.localtime(session.scheduled_at), "SHORT_DATE_FORMAT")}
+    if kind == SessionWaiverKind.NO_PAPERS:
+        return _(
+            "La carpeta de la sesión no se envió a las personas integrantes: registre el motivo "
+            "para sesionar sin ella."
+        )
+    return _(
+        "Ningún integrante de la sociedad civil (Consejo Consultivo) está presente: registre el "
+        "motivo para decidir así."
+    )
+
+
+def _open_conditions(session, user):
+    return [session_waiver_prompt(session, kind) for kind in session_waivers_missing(session)]
+
+
 SESSION = StateMachine(
     BoardSession,
     states=SessionStatus,
@@ -165,6 +232,7 @@ SESSION = StateMachine(
             SessionStatus.IN_SESSION,
             gettext_lazy("abrir la sesión"),
             policy="board.manage",
+            guard=_open_conditions,
         ),
         Step(
             "close",
@@ -248,6 +316,8 @@ def decision_problems(decision):
     item = decision.agenda_item
     if decision.session_id:
         present, required, ok, civil = session_quorum(decision.session)
+        for kind in session_waivers_missing(decision.session, civil_present=civil):
+            problems.append(session_waiver_prompt(decision.session, kind))
         if not ok:
             problems.append(
                 _(

@@ -20,6 +20,7 @@ from .lifecycle import (
     REDISCUSSION,
     SESSION,
     may_record_implementation,
+    session_waivers_missing,
 )
 from .models import (
     IMPLEMENTING_EVENTS,
@@ -47,6 +48,8 @@ from .models import (
     RediscussionRequest,
     Resolution,
     SessionStatus,
+    SessionWaiver,
+    SessionWaiverKind,
     WithdrawalGround,
 )
 
@@ -797,10 +800,46 @@ def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
 # Board pages: running a session, the agenda, papers, observations, re-discussion requests
 
 
+def _waiver_save(actor, session, kind, reason):
+    if kind not in SessionWaiverKind.values:
+        raise DomainError(_("Excepción desconocida."))
+    if not (reason or "").strip():
+        raise DomainError(_("Escriba el motivo."))
+    if SessionWaiver.objects.filter(session=session, kind=kind).exists():
+        raise DomainError(_("Ya consta un motivo para esta excepción de la sesión."))
+    return save(
+        SessionWaiver(
+            session=session,
+            kind=kind,
+            reason=reason.strip(),
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        ),
+        actor,
+        _("Motivo de excepción registrado"),
+    )
+
+
 @transaction.atomic
-def session_open(*, actor, session):
-    """The session starts: decisions are recorded from now on."""
+def session_waiver_record(*, actor, session, kind, reason):
+    """Record the reason for one exception (say, deciding with no civil society present)."""
+    access.require(actor, "board.manage")
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("La sesión ya concluyó."))
+    return _waiver_save(actor, session, kind, reason)
+
+
+@transaction.atomic
+def session_open(*, actor, session, reasons=None):
+    """The session starts: decisions are recorded from now on. Before its scheduled date or
+    without its papers sent, only with the reason for each (`reasons`: {kind: text}); the
+    step's condition (measures.lifecycle) refuses while a reason is missing."""
+    session = BoardSession.objects.select_for_update().get(pk=session.pk)
+    SESSION.check(session, "open", user=actor, conditions=False)
+    for kind, reason in (reasons or {}).items():
+        if kind in session_waivers_missing(session) and (reason or "").strip():
+            _waiver_save(actor, session, kind, reason)
     return SESSION.transition(
         session, "open", actor=actor, reason=_("Sesión abierta"), opened_at=timezone.now()
     )

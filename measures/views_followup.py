@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.documents.selectors import document_list_for, documents_by_record
 from cases.views_steps import case_for, step_page
 from protection import access
 
 from . import lifecycle, services
 from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
 from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin
+from .selectors_board import measure_decision_chain
 
 
 def _measure_for(request, pk, action):
@@ -29,6 +31,7 @@ def _measure_for(request, pk, action):
             "responsible",
             "decision__session",
             "decision__confirmed_by",
+            "ended_by_decision__confirmed_by",
         ),
         pk=pk,
     )
@@ -68,7 +71,16 @@ def measure_detail(request, pk):
             "decision": decision,
             "granting_line": granting_line,
             "holds": list(lifecycle.active_holds(measure.case_id, measure)),
+            "chain": measure_decision_chain(measure),
+            "can_open_decisions": access.can(request.user, "board.decide"),
             "can_record": measure.is_open and _can_record(request.user, measure),
+            # Proof of implementation (delivery receipts, photos of installed cameras).
+            "docs_by_record": documents_by_record(
+                document_list_for(request.user, measure.case).filter(
+                    record_kind="implementation_event", record_id__in=[e.pk for e in events]
+                )
+            ),
+            "may_upload_documents": access.can(request.user, "document.upload"),
         },
     )
 

@@ -49,6 +49,9 @@ POLICY = {
     "board.portal": BOARD_ROLES,
     "audit.view": frozenset({Role.COORDINATOR}),
     "security.break_glass": frozenset({Role.ADMINISTRATOR}),
+    # A lost phone: the Coordination or the administration clears the second factor (reason,
+    # security log, e-mail to the person).
+    "security.two_factor_reset": frozenset({Role.COORDINATOR, Role.ADMINISTRATOR}),
     "admin.site": frozenset({Role.ADMINISTRATOR}),
     # Indicators and reports (protection/reports): full indicators with per-authority and
     # per-state detail; the Board's reduced version (aggregates, small counts hidden); UPSA's
@@ -59,6 +62,12 @@ POLICY = {
     "reports.aggressions": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
     "reports.annual": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
     "reports.export": STAFF_ROLES | BOARD_ROLES | {Role.CONSULTANT},
+    # Case documents (cases/documents): staff attach, replace and withdraw; the original of
+    # an image (with its metadata) is opened with a stated reason, administrators only under
+    # break-glass (record scope).
+    "document.upload": STAFF_ROLES,
+    "document.withdraw": STAFF_ROLES,
+    "document.original": STAFF_ROLES | {Role.ADMINISTRATOR},
 }
 
 
@@ -109,6 +118,10 @@ VIEW_POLICY = {
     "security:otp": AUTHENTICATED,
     "security:otp_setup": AUTHENTICATED,
     "security:recovery_codes": AUTHENTICATED,
+    "security:account": AUTHENTICATED,
+    "security:device_remove": AUTHENTICATED,
+    "security:users": roles_for("security.two_factor_reset"),
+    "security:two_factor_reset": roles_for("security.two_factor_reset"),
     "security:break_glass": roles_for("security.break_glass"),
     "security:audit_log": roles_for("audit.view"),
     "security:case_readers": roles_for("audit.view"),
@@ -156,6 +169,13 @@ VIEW_POLICY = {
     "measures:board_portal_session": roles_for("board.portal"),
     "measures:board_portal_item": roles_for("board.portal"),
     "measures:board_papers_download": BOARD_ROLES | COORDINATION,
+    # case documents: who sees one is who sees its case, narrowed (cases/documents/selectors)
+    "documents:detail": CASE_READERS,
+    "documents:file": CASE_READERS,
+    "documents:upload": roles_for("document.upload"),
+    "documents:replace": roles_for("document.upload"),
+    "documents:withdraw": roles_for("document.withdraw"),
+    "documents:original": roles_for("document.original"),
     # indicators, reports, exports
     "reports:indicators": roles_for("reports.indicators") | roles_for("reports.indicators_board"),
     "reports:aggressions": roles_for("reports.aggressions"),

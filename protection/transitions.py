@@ -157,8 +157,10 @@ class StateMachine:
     def allows(self, obj, step_name, *, user=None, conditions=True):
         return self.refusal(obj, step_name, user=user, conditions=conditions) is None
 
-    def check(self, obj, step_name, *, user=None):
-        """Raise the right domain error if the step is refused; return its target state."""
+    def check(self, obj, step_name, *, user=None, conditions=True):
+        """Raise the right domain error if the step is refused; return its target state.
+        `conditions=False` checks role and state only (a service that first records what the
+        conditions need, such as a waiver's reason, then takes the step)."""
         step = self.step(step_name)
         if user is not None and not self._policy_allows(step, user, obj):
             raise PermissionDenied(
@@ -167,7 +169,7 @@ class StateMachine:
         refused = self._state_refusal(obj, step)
         if refused:
             raise TransitionNotAllowed(refused)
-        problems = self.problems(obj, step_name, user=user)
+        problems = self.problems(obj, step_name, user=user) if conditions else []
         if problems:
             raise DomainError(" ".join(str(p) for p in problems))
         return step.target

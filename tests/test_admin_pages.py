@@ -70,6 +70,8 @@ from measures.models import (
     Resolution,
     Seat,
     SessionKind,
+    SessionWaiver,
+    SessionWaiverKind,
 )
 from protection.models import (
     Clock,
@@ -223,6 +225,13 @@ def build_world(tag):
         name=f"Integrante {tag}", seat=Seat.SEGOB, institution="SEGOB", user=user
     )
     attendance = Attendance.objects.create(session=session, member=member, present=True)
+    waiver = SessionWaiver.objects.create(
+        session=session,
+        kind=SessionWaiverKind.EARLY,
+        reason="Sesión adelantada.",
+        recorded_by=user,
+        recorded_at=now,
+    )
     appeal = Appeal.objects.create(
         case=case, track=AppealTrack.ORDINARY, filed_at=now, grounds="Agravios.", recorded_by=user
     )
@@ -328,12 +337,33 @@ def build_world(tag):
         file_format="csv",
         mode="immediate",
     )
+    from cases.documents.models import Document, DocumentCategory, StoredFile
+
+    stored = StoredFile.objects.create(
+        storage_name=f"documents/test/{tag}.bin",
+        wrapped_key="a2V5",
+        size=3,
+        sha256="0" * 64,
+        mime_type="application/pdf",
+    )
+    document = Document.objects.create(
+        case=case,
+        category=DocumentCategory.objects.first(),
+        description="Escrito de prueba",
+        original_name=f"escrito-{tag}.pdf",
+        safe_name=f"escrito-{tag}.pdf",
+        kind="pdf",
+        display_file=stored,
+        original_file=stored,
+        uploaded_by=user,
+        uploaded_at=now,
+    )
     rows = [
-        user, state, person, collective, scale, level, case, request, party, consent,
+        document, user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
-        flag, notification, run, observation, rediscussion, batch, export,
+        flag, notification, run, observation, rediscussion, batch, export, waiver,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 
