@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ClockDefinition, NumberSeries, Role, User
+from .text_limits import limit_text_field
 from .versioning import Versioned
 
 
@@ -103,6 +104,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
         super().__init__(model, admin_site)
         if issubclass(model, Versioned) and self.form is forms.ModelForm:
             self.form = VersionedAdminForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Free text has the same limits here as in the application's forms.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return limit_text_field(field) if field is not None else None
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -63,7 +63,7 @@ def seal_search(query):
     return redacted, text, crypto.blind_index(text)
 
 
-def record(
+def _build(
     *,
     request=None,
     user=None,
@@ -79,7 +79,7 @@ def record(
     user = user if user is not None else getattr(request, "user", None)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     query, search_text, search_index = seal_search(str(query))
-    return AuditEntry.objects.create(
+    return AuditEntry(
         user=user if authenticated else None,
         username=(user.get_username() if authenticated else "")[:150],
         role=(getattr(user, "role", "") if authenticated else "")[:32],
@@ -98,6 +98,33 @@ def record(
         status_code=status_code,
         reason=reason,
     )
+
+
+def record(**kwargs):
+    """Write one audit row (see _build for the arguments)."""
+    entry = _build(**kwargs)
+    entry.save()
+    return entry
+
+
+_COPIED = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+
+
+def record_for_cases(case_ids, **kwargs):
+    """One row per case (bulk): an export names every case whose data it carried, so each
+    case's "who has seen this" page shows it. With no case, one row without a case."""
+    template = _build(**kwargs)
+    case_ids = list(dict.fromkeys(case_ids))
+    if not case_ids:
+        template.save()
+        return 1
+    rows = []
+    for case_id in case_ids:
+        row = AuditEntry(**{f.attname: getattr(template, f.attname) for f in _COPIED})
+        row.case_id = case_id
+        rows.append(row)
+    AuditEntry.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _outcome(status):

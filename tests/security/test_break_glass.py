@@ -184,3 +184,17 @@ def test_admin_changes_are_logged_against_the_case(client, administrator, two_ca
         user=administrator, action=AuditAction.ADMIN_CHANGE, case_id=named.pk
     ).exists()
     assert Case.objects.get(pk=named.pk).status == named.status
+
+
+def test_an_export_is_on_the_who_has_seen_this_page_of_every_case_it_carries(
+    client, coordinator, two_cases
+):
+    first, second = two_cases
+    client.force_login(coordinator)
+    response = client.post(reverse("reports:export", args=["cases", "csv"]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    for case in (first, second):
+        entry = AuditEntry.objects.get(action=AuditAction.EXPORT, case_id=case.pk)
+        assert entry.user == coordinator and entry.target == "reports.cases"
+    page = client.get(reverse("security:case_readers", args=[second.pk]))
+    assert any(e.action == AuditAction.EXPORT for e in page.context["page"].object_list)
