@@ -26,14 +26,17 @@ def _params(querydict):
     return {key: values for key, values in querydict.lists()}
 
 
-def audit_export(job, *, request=None):
-    """An entry in the security audit log, when that log is installed (protection.security)."""
+def audit_export(job, *, qs=None, request=None):
+    """Entries in the security audit log, one per case the file carries (`qs`), so that each
+    case's "who has seen this" page shows the export."""
     try:
         from protection.security import audit
         from protection.security.models import AuditAction
     except ImportError:
         return
-    audit.record(
+    case_ids = exports.case_ids(job.kind, qs) if qs is not None else []
+    audit.record_for_cases(
+        case_ids,
         request=request,
         user=job.requested_by,
         action=AuditAction.EXPORT,
@@ -79,6 +82,7 @@ def export_start(*, actor, kind, file_format, params):
         claimed_at=now,
         finished_at=now,
     )
+    audit_export(job, qs=qs)
     buffer.seek(0)
     return job, buffer.read()
 
@@ -175,7 +179,7 @@ def export_job_run(job_id):
         expires_at=now + timedelta(hours=export_expiry_hours()),
     )
     job.refresh_from_db()
-    audit_export(job)
+    audit_export(job, qs=qs)
     return True
 
 

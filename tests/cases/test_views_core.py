@@ -23,11 +23,12 @@ HOME = reverse("home")
 LIST = reverse("cases:list")
 URGENT_PANEL = HOME + "?panel=urgent"
 
-# Query budgets: fixed numbers that must hold whatever the number of rows.
-LIST_BUDGET = 13
-DETAIL_BUDGET = 33
+# Query budgets: fixed numbers that must hold whatever the number of rows. (+1 for a
+# coordinator: the open break-glass accesses shown as a banner, issue 19 §2.)
+LIST_BUDGET = 14
+DETAIL_BUDGET = 34
 # The home page counts every section whatever its length, so the number never depends on the data.
-HOME_BUDGET = 32
+HOME_BUDGET = 33
 
 
 def detail(case):
