@@ -2402,7 +2402,7 @@ class Seeder:
         self.notify(decision, at)
         at = yield self.ago(6, 12)
         appeal = measure_services.appeal_file(
-            actor=self.recepcion,
+            actor=self.coordinacion,
             case=case,
             track=AppealTrack.ORDINARY,
             against_decision=Decision.objects.get(pk=decision.pk),
@@ -2976,7 +2976,7 @@ class Seeder:
         )
         at = yield self.ago(20, 12)
         appeal = measure_services.appeal_file(
-            actor=self.recepcion,
+            actor=self.coordinacion,
             case=case,
             track=AppealTrack.ORDINARY,
             against_implementation=True,
