@@ -5,9 +5,13 @@ the procedure live in cases/services.py (a DomainError from a service is shown a
 wiring used by templates/includes/form_field.html. risk/forms.py and measures/forms.py use them too.
 """
 
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from protection import clocks
@@ -307,6 +311,20 @@ class RequestForm(StyledForm):
             "con el estudio de acción inmediata. Si responde «No», sigue el procedimiento "
             "ordinario con estudio de evaluación de riesgo."
         ) % {"span": span}
+
+    def clean_received_at(self):
+        """An implausible date is refused next to the field: in the future, or before the
+        mechanism existed (settings.MECHANISM_START_DATE) — a mistyped year, such as 0001."""
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("La fecha de recepción no puede estar en el futuro."))
+        start = settings.MECHANISM_START_DATE
+        if timezone.localdate(received_at, clocks.mechanism_zone()) < start:
+            raise forms.ValidationError(
+                _("La fecha es anterior al inicio del Mecanismo (%(start)s): revise el año.")
+                % {"start": date_format(start, "SHORT_DATE_FORMAT")}
+            )
+        return received_at
 
     def clean(self):
         data = super().clean()

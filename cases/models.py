@@ -2,10 +2,12 @@
 protection (DOMAIN.md §3)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,12 +62,28 @@ class FieldOfWork(models.TextChoices):
     OTHER = "other", _("Otra")
 
 
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def validate_birth_year(value):
+    """A plausible year of birth: from 1900 to the current year."""
+    this_year = timezone.localdate().year
+    if value is not None and not EARLIEST_BIRTH_YEAR <= value <= this_year:
+        raise ValidationError(
+            _("El año de nacimiento debe estar entre %(first)s y %(last)s."),
+            code="birth_year",
+            params={"first": EARLIEST_BIRTH_YEAR, "last": this_year},
+        )
+
+
 class Person(Versioned):
     given_names = models.CharField(_("nombre(s)"), max_length=120)
     family_names = models.CharField(_("apellidos"), max_length=120, blank=True)
     preferred_name = models.CharField(_("nombre de preferencia"), max_length=120, blank=True)
     gender = models.CharField(_("género"), max_length=16, choices=Gender.choices)
-    birth_year = models.PositiveSmallIntegerField(_("año de nacimiento"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("año de nacimiento"), null=True, blank=True, validators=[validate_birth_year]
+    )
     indigenous = models.BooleanField(_("se identifica como indígena"), default=False)
     ethnic_identity = models.CharField(_("identidad étnica o pueblo"), max_length=120, blank=True)
     languages = models.CharField(_("lenguas"), max_length=200, blank=True)

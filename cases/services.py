@@ -2,8 +2,11 @@
 other bodies' protection, voluntary exit and closure. Each checks permission, changes state and
 records history in one transaction; side effects run after commit."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from measures.models import GrantedMeasure
@@ -30,6 +33,7 @@ from .models import (
     Person,
     Procedure,
     ProtectionRequest,
+    validate_birth_year,
 )
 from .search import case_search_refresh, cases_for_person_refresh
 
@@ -42,7 +46,17 @@ def _party_kwargs(party):
     raise DomainError(_("Una parte del expediente debe ser una persona o un colectivo."))
 
 
+def _check_person(party):
+    """Refuse an implausible year of birth with a clear message (any caller, not only forms)."""
+    if isinstance(party, Person) and party.birth_year is not None:
+        try:
+            validate_birth_year(party.birth_year)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages)) from None
+
+
 def _save_party(party, actor):
+    _check_person(party)
     if party.pk is None:
         save(party, actor, _("Registro en solicitud"))
     return party
@@ -77,6 +91,19 @@ def request_register(
     now = timezone.now()
     if received_at > now + timezone.timedelta(minutes=5):
         raise DomainError(_("La fecha de recepción no puede estar en el futuro."))
+    start = settings.MECHANISM_START_DATE
+    received_on = timezone.localdate(received_at, clocks.mechanism_zone())
+    if received_on < start:
+        raise DomainError(
+            _(
+                "La fecha de recepción (%(date)s) es anterior al inicio del Mecanismo "
+                "(%(start)s): revise el año."
+            )
+            % {
+                "date": date_format(received_on, "SHORT_DATE_FORMAT"),
+                "start": date_format(start, "SHORT_DATE_FORMAT"),
+            }
+        )
     if not beneficiaries:
         raise DomainError(_("Indique al menos una persona o colectivo beneficiario."))
     if not facts or not facts.strip():
@@ -100,7 +127,13 @@ def request_register(
             raise DomainError(_("El expediente está concluido; registre una nueva solicitud."))
     else:
         case = Case(
-            file_number=number_next(key="case", at=received_at),
+            # The series never goes back: a back-dated request is numbered in the series'
+            # current year, and a number already on a file is never issued again.
+            file_number=number_next(
+                key="case",
+                at=received_at,
+                taken=lambda number: Case.objects.filter(file_number=number).exists(),
+            ),
             procedure=procedure,
             opened_at=received_at,
             assigned_officer=assigned_officer or actor,
@@ -314,6 +347,7 @@ def case_person_end(*, actor, case_person, to_date=None):
 def person_update(*, actor, person, expected_version):
     """Save edits to a person's record unless someone else saved it since it was opened."""
     access.require(actor, "case.edit_parties")
+    _check_person(person)
     stamp(person, actor, _("Datos actualizados"))
     save_versioned(person, expected_version=expected_version)
     cases_for_person_refresh(person)

@@ -326,13 +326,12 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
         for change in changes:
             f = model._meta.get_field(change.field)
             hide = change.field in SENSITIVE_PERSON_FIELDS and not can_see_contact
-            rows.append(
-                {
-                    "field": str(f.verbose_name),
-                    "old": _display(change.old, f, names, hide),
-                    "new": _display(change.new, f, names, hide),
-                }
-            )
+            old, new = _display(change.old, f, names, hide), _display(change.new, f, names, hide)
+            if old == new and not hide:
+                # A clock recomputed to the same minute (a decision that moves nothing): to a
+                # reader nothing changed, so no "05/12/2027 → 05/12/2027" line.
+                continue
+            rows.append({"field": str(f.verbose_name), "old": old, "new": new})
         if not rows and not reason:
             continue  # only derived fields moved
         entries.append(
@@ -726,6 +725,20 @@ def record_entries(case, records):
                     title=_("Inconformidad resuelta: %(s)s") % {"s": ap.get_status_display()},
                 )
             )
+
+    # Documents: the case page puts in only those the reader may see (documents.selectors).
+    for doc in records.get("documents", ()):
+        add(
+            Entry(
+                at=doc.uploaded_at,
+                kind="document",
+                tone="secondary",
+                title=_("Documento agregado: %(c)s") % {"c": doc.category},
+                detail=f"{doc.original_name} · {doc.description[:120]}",
+                actor=_name(doc.uploaded_by),
+                url=_url("documents:detail", doc.pk),
+            )
+        )
     return entries
 
 

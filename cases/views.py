@@ -13,6 +13,8 @@ from measures import appeal_lifecycle
 from measures.models import AgendaItemStatus
 from protection import access
 
+from .documents.records import kind_for
+from .documents.selectors import document_list_for, documents_by_record
 from .filters import CaseFilter
 from .home import with_list_relations
 from .lifecycle import allowed_steps
@@ -64,6 +66,7 @@ SECTIONS = (
     ("inconformidades", _("Inconformidades")),
     ("nueva-discusion", _("Nueva discusión")),
     ("oficios", _("Oficios")),
+    ("documentos", _("Documentos")),
     ("historial", _("Historial")),
 )
 
@@ -151,6 +154,7 @@ def case_detail(request, pk):
     _require_case_view(user)
     case = case_get_for(user, pk)
     records = case_records(case, events_limit=TIMELINE_PAGE)
+    records["documents"] = _documents(user, case)
     can_see_contact = access.can(user, "case.edit_parties")
     timeline, truncated = case_timeline(
         case, records, can_see_contact=can_see_contact, limit=TIMELINE_PAGE
@@ -184,8 +188,20 @@ def case_detail(request, pk):
         ],
         "open_measures": [m for m in records["measures"] if m.ended_at is None],
         "ended_measures": [m for m in records["measures"] if m.ended_at is not None],
+        "documents": records["documents"],
+        "docs_by_record": documents_by_record(records["documents"]),
+        "may_upload_documents": access.can(user, "document.upload"),
     }
     return render(request, "cases/detail.html", context)
+
+
+def _documents(user, case):
+    """The case's documents this user may see (one query), each with its record's kind."""
+    documents = list(document_list_for(user, case))
+    for document in documents:
+        kind = kind_for(document.record_kind)
+        document.record_label = kind.label if kind else _("El expediente en general")
+    return documents
 
 
 @login_required
@@ -204,6 +220,7 @@ def case_timeline_more(request, pk):
         raise Http404
     limit = offset + TIMELINE_PAGE
     records = case_records(case, events_limit=limit)
+    records["documents"] = _documents(user, case)
     timeline, truncated = case_timeline(
         case, records, can_see_contact=access.can(user, "case.edit_parties"), limit=limit
     )

@@ -39,7 +39,7 @@ from .forms import (
     WithdrawConsentForm,
 )
 from .models import CasePerson, Consent, Person
-from .selectors import case_get_for
+from .selectors import case_get_for, case_visible
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers (risk/views.py and measures/views_followup.py use them too)
@@ -57,12 +57,26 @@ def case_for(request, pk, action):
     return case
 
 
-def to_case(case):
+def to_case(case, request=None):
+    """Back to the case page after a step — unless the step moved the case out of the user's
+    scope (an analyst approving a study sends the case to the Board; reception admitting a
+    request sends it to risk evaluation): then to "Mi trabajo" with a note, never to a 404."""
+    if request is not None and not case_visible(request.user, case.pk):
+        messages.info(
+            request,
+            _(
+                "El expediente %(number)s pasó a otra unidad y ya no está entre los que usted "
+                "consulta."
+            )
+            % {"number": case.file_number},
+        )
+        return redirect("home")
     return redirect("cases:detail", pk=case.pk)
 
 
 def form_step(request, *, form, perform, success_message, success_url, template, context):
-    """Validate `form`, call `perform(cleaned_data)`; on a DomainError show it above the form."""
+    """Validate `form`, call `perform(cleaned_data)`; on a DomainError show it above the form.
+    `success_url` may be a callable, evaluated after the step (its result may depend on it)."""
     if request.method == "POST" and form.is_valid():
         try:
             perform(form.cleaned_data)
@@ -70,7 +84,7 @@ def form_step(request, *, form, perform, success_message, success_url, template,
             form.add_error(None, exc.message)
         else:
             messages.success(request, success_message)
-            return redirect(success_url)
+            return redirect(success_url() if callable(success_url) else success_url)
     return render(request, template, {**context, "form": form})
 
 
@@ -94,7 +108,7 @@ def step_page(
         form=form,
         perform=perform,
         success_message=success_message,
-        success_url=success_url or cancel_url,
+        success_url=success_url or (lambda: to_case(case, request).url),
         template=template,
         context={
             "case": case,
@@ -238,7 +252,7 @@ def request_new(request):
                         _("Solicitud registrada en el expediente %(file)s.")
                         % {"file": case.file_number},
                     )
-                return to_case(case)
+                return to_case(case, request)
     return render(
         request,
         "cases/steps/request_new.html",
@@ -317,7 +331,7 @@ def party_add(request, pk):
                 role_form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Persona agregada al expediente."))
-                return to_case(case)
+                return to_case(case, request)
     return render(
         request,
         "cases/steps/party_add.html",
@@ -365,7 +379,7 @@ def person_edit(request, pk, person_pk):
                 messages.success(
                     request, _("Datos de %(name)s actualizados.") % {"name": person.full_name}
                 )
-                return to_case(case)
+                return to_case(case, request)
     else:
         form = PersonEditForm(instance=person)
     return render(
@@ -555,7 +569,7 @@ def urgent_issue(request, pk):
                 messages.success(
                     request, _("Se emitieron %(n)s medidas urgentes.") % {"n": len(created)}
                 )
-                return to_case(case)
+                return to_case(case, request)
     return render(
         request,
         "cases/steps/urgent_issue.html",

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import AuthorityChoiceField
 from cases.models import CasePerson
 from risk.models import RiskLevel
 
@@ -126,10 +127,11 @@ class DecisionLineForm(BoardForm):
     covered = forms.ModelChoiceField(
         label=_("Persona cubierta"), required=False, queryset=CasePerson.objects.none()
     )
-    authority = forms.ModelChoiceField(
+    # Full names (with the acronym): "BEB" or "TPI" alone says nothing to most readers.
+    authority = AuthorityChoiceField(
         label=_("Autoridad implementadora"),
         required=False,
-        queryset=ImplementingAuthority.objects.filter(active=True),
+        queryset=ImplementingAuthority.objects.filter(active=True).order_by("level", "name"),
     )
     duration_months = forms.IntegerField(
         label=_("Duración (meses)"), required=False, min_value=1, max_value=60

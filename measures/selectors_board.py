@@ -35,11 +35,13 @@ from .models import (
     Attendance,
     BoardSession,
     Decision,
+    DecisionLine,
     DecisionStatus,
     GrantedMeasure,
     Letter,
     LetterBatch,
     LetterStatus,
+    LineAction,
     Observation,
     RediscussionRequest,
     RediscussionStatus,
@@ -516,3 +518,115 @@ def dossier(item, *, viewer):
         "level": level,
         "observations": list(item.observations.select_related("member").order_by("recorded_at")),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# A measure's chain of decisions
+
+
+@dataclass
+class ChainLink:
+    """One step in a granted measure's life: what happened, by which decision, who, when."""
+
+    at: object
+    what: str
+    by: object = None  # the user who confirmed the decision or recorded the step
+    decision: object = None
+    detail: str = ""
+    related: list = field(default_factory=list)  # measures granted in its place
+
+
+def measure_decision_chain(measure):
+    """Granting, extensions, reductions, modifications and the end of `measure`, oldest first:
+    the decision (number, resolution) with who confirmed it and when, or — for urgent measures
+    and ends that no decision made (voluntary exit, closure) — who recorded it. A few queries,
+    whatever the number of links."""
+    links = []
+    if measure.decision_id:
+        decision = measure.decision
+        links.append(
+            ChainLink(
+                at=decision.confirmed_at or measure.granted_at,
+                what=_("Otorgada: %(resolution)s")
+                % {"resolution": decision.get_resolution_display()},
+                by=decision.confirmed_by,
+                decision=decision,
+            )
+        )
+    else:
+        created = (
+            GrantedMeasure.history.filter(id=measure.pk, history_type="+")
+            .select_related("history_user")
+            .first()
+        )
+        links.append(
+            ChainLink(
+                at=measure.granted_at,
+                what=_("Emitida como medida urgente (procedimiento extraordinario)"),
+                by=created.history_user if created else None,
+            )
+        )
+    lines = list(
+        DecisionLine.objects.filter(target=measure, decision__status=DecisionStatus.CONFIRMED)
+        .select_related("decision__confirmed_by")
+        .order_by("decision__confirmed_at", "pk")
+    )
+    ended_by_line = False
+    for line in lines:
+        decision = line.decision
+        if line.action == LineAction.EXTEND:
+            what = _("Prorrogada: %(resolution)s") % {
+                "resolution": decision.get_resolution_display()
+            }
+            detail = (
+                _("%(n)s meses más") % {"n": line.duration_months} if line.duration_months else ""
+            )
+            related = []
+        else:
+            ended_by_line = True
+            what = _("Concluida: %(resolution)s") % {
+                "resolution": decision.get_resolution_display()
+            }
+            detail = measure.get_end_reason_display() if measure.ended_at else ""
+            related = [
+                ln.result
+                for ln in decision.lines.filter(
+                    action=LineAction.GRANT, covered_id=measure.covered_id, result__isnull=False
+                ).select_related("result__measure_type")
+            ]
+        links.append(
+            ChainLink(
+                at=decision.confirmed_at,
+                what=what,
+                by=decision.confirmed_by,
+                decision=decision,
+                detail=detail or line.details,
+                related=related,
+            )
+        )
+    if measure.ended_at and not ended_by_line:
+        decision = measure.ended_by_decision
+        if decision is not None:
+            by = decision.confirmed_by
+            what = _("Concluida: %(resolution)s") % {
+                "resolution": decision.get_resolution_display()
+            }
+        else:
+            ended = (
+                GrantedMeasure.history.filter(id=measure.pk, ended_at__isnull=False)
+                .select_related("history_user")
+                .order_by("history_date")
+                .first()
+            )
+            by = ended.history_user if ended else None
+            what = _("Concluida")
+        links.append(
+            ChainLink(
+                at=measure.ended_at,
+                what=what,
+                by=by,
+                decision=decision,
+                detail=measure.get_end_reason_display(),
+            )
+        )
+    return links

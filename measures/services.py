@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases import lifecycle
@@ -226,6 +227,15 @@ def active_holds(case, measure=None):
     if measure is not None:
         holds = holds.filter(Q(measure__isnull=True) | Q(measure=measure))
     return holds
+
+
+def _hold_label(hold):
+    """The hold as a person can look it up: court, amparo number and date."""
+    return _("%(court)s, expediente %(reference)s, del %(date)s") % {
+        "court": hold.court,
+        "reference": hold.reference,
+        "date": date_format(hold.issued_on, "SHORT_DATE_FORMAT"),
+    }
 
 
 @transaction.atomic
@@ -601,9 +611,11 @@ def decision_problems(decision):
     else:
         ending_targets = [ln.target for ln in ending]
     for target in ending_targets:
-        if active_holds(decision.case_id, target).exists():
+        holds = list(active_holds(decision.case_id, target).order_by("issued_on", "pk"))
+        if holds:
             problems.append(
-                _("Una suspensión judicial vigente impide retirar «%(m)s».") % {"m": target}
+                _("Una suspensión judicial vigente impide retirar «%(m)s»: %(holds)s.")
+                % {"m": target, "holds": "; ".join(_hold_label(hold) for hold in holds)}
             )
     if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not [
         ln for ln in lines if ln.action in (*GRANTING, LineAction.EXTEND)

@@ -17,6 +17,7 @@ from protection import access
 from . import services
 from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
 from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin
+from .selectors_board import measure_decision_chain
 
 
 def _measure_for(request, pk, action):
@@ -29,6 +30,7 @@ def _measure_for(request, pk, action):
             "responsible",
             "decision__session",
             "decision__confirmed_by",
+            "ended_by_decision__confirmed_by",
         ),
         pk=pk,
     )
@@ -68,6 +70,8 @@ def measure_detail(request, pk):
             "decision": decision,
             "granting_line": granting_line,
             "holds": list(services.active_holds(measure.case, measure)),
+            "chain": measure_decision_chain(measure),
+            "can_open_decisions": access.can(request.user, "board.decide"),
             "can_record": measure.is_open and _can_record(request.user, measure),
         },
     )

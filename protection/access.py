@@ -64,6 +64,12 @@ POLICY = {
     "reports.aggressions": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
     "reports.annual": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
     "reports.export": STAFF_ROLES | BOARD_ROLES | {Role.CONSULTANT},
+    # Case documents (cases/documents): staff attach, replace and withdraw; the original of
+    # an image (with its metadata) is opened with a stated reason, administrators only under
+    # break-glass (record scope).
+    "document.upload": STAFF_ROLES,
+    "document.withdraw": STAFF_ROLES,
+    "document.original": STAFF_ROLES | {Role.ADMINISTRATOR},
 }
 
 
@@ -172,6 +178,13 @@ VIEW_POLICY = {
     "measures:board_portal_session": roles_for("board.portal"),
     "measures:board_portal_item": roles_for("board.portal"),
     "measures:board_papers_download": BOARD_ROLES | COORDINATION,
+    # case documents: who sees one is who sees its case, narrowed (cases/documents/selectors)
+    "documents:detail": CASE_READERS,
+    "documents:file": CASE_READERS,
+    "documents:upload": roles_for("document.upload"),
+    "documents:replace": roles_for("document.upload"),
+    "documents:withdraw": roles_for("document.withdraw"),
+    "documents:original": roles_for("document.original"),
     # indicators, reports, exports
     "reports:indicators": roles_for("reports.indicators") | roles_for("reports.indicators_board"),
     "reports:aggressions": roles_for("reports.aggressions"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("seguridad/", include("protection.security.urls")),
     path("admin/", admin.site.urls),
     path("casos/", include("cases.urls")),
+    path("documentos/", include("cases.documents.urls")),
     path("riesgo/", include("risk.urls")),
     path("medidas/", include("measures.urls")),
     path("avisos/", include("protection.notification_urls")),
@@ -21,6 +22,10 @@ urlpatterns = [
     path("indicadores/", include("protection.reports.urls")),
     path("", views.home, name="home"),
 ]
+
+handler403 = "protection.views.permission_denied"
+handler404 = "protection.views.page_not_found"
+handler500 = "protection.views.server_error"
 
 admin.site.site_header = settings.MECHANISM_NAME
 admin.site.site_title = "Mecanismo de Protección"

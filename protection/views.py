@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
+from django.views.decorators.csrf import requires_csrf_token
 
 from cases.home import home_context, urgent_clocks
 from protection.access import STAFF_ROLES
@@ -48,3 +51,24 @@ def home(request):
     context = home_context(user)
     context.update(_urgent_panel_context(user, 0))
     return render(request, "home.html", context)
+
+
+# The app's own error pages in every mode (settings.DEBUG off, the default everywhere except a
+# developer's opt-in): never Django's debug page with its URL patterns and settings.
+
+
+@requires_csrf_token
+def page_not_found(request, exception):
+    return defaults.page_not_found(request, exception, template_name="404.html")
+
+
+@requires_csrf_token
+def permission_denied(request, exception):
+    return defaults.permission_denied(request, exception, template_name="403.html")
+
+
+@requires_csrf_token
+def server_error(request):
+    """Rendered without the request's context: whatever failed (the database, a context
+    processor) must not fail this page too."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

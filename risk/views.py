@@ -293,7 +293,7 @@ def _act(request, study, perform, success):
         messages.error(request, exc.message)
         return redirect("risk:study_detail", pk=study.pk)
     messages.success(request, success)
-    return to_case(study.case)
+    return to_case(study.case, request)
 
 
 @login_required
@@ -336,5 +336,5 @@ def study_return(request, pk):
             messages.success(
                 request, _("Estudio devuelto a la persona analista con sus observaciones.")
             )
-            return to_case(study.case)
+            return to_case(study.case, request)
     return study_detail(request, pk, return_form=form)

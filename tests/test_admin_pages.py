@@ -328,8 +328,29 @@ def build_world(tag):
         file_format="csv",
         mode="immediate",
     )
+    from cases.documents.models import Document, DocumentCategory, StoredFile
+
+    stored = StoredFile.objects.create(
+        storage_name=f"documents/test/{tag}.bin",
+        wrapped_key="a2V5",
+        size=3,
+        sha256="0" * 64,
+        mime_type="application/pdf",
+    )
+    document = Document.objects.create(
+        case=case,
+        category=DocumentCategory.objects.first(),
+        description="Escrito de prueba",
+        original_name=f"escrito-{tag}.pdf",
+        safe_name=f"escrito-{tag}.pdf",
+        kind="pdf",
+        display_file=stored,
+        original_file=stored,
+        uploaded_by=user,
+        uploaded_at=now,
+    )
     rows = [
-        user, state, person, collective, scale, level, case, request, party, consent,
+        document, user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,

@@ -3,8 +3,14 @@ on PostgreSQL, never touches: migrate, load the demo, open the main pages as eve
 (An ORDER BY inside a UNION once broke the home page there and nowhere else.)"""
 
 import os
+import re
+import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,3 +38,65 @@ def test_demo_on_sqlite_serves_every_main_page_without_a_server_error(tmp_path):
     run("manage.py", "seed_demo")
     out = run("scripts/smoke_pages.py")
     assert " 0 problems" in out and " 0 shown" not in out
+    served_like_make_run(env)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def web_command(addr):
+    """The web server command of scripts/run-embedded.sh (its default branch, not the
+    developers' DEV_SERVER=1), with the address filled in: what `make run` starts."""
+    script = (ROOT / "scripts" / "run-embedded.sh").read_text()
+    line = re.search(r'start "\$web" "" env DJANGO_DEBUG=0 (.+?)\n(?!\t\t)', script, re.S)
+    assert line, "run-embedded.sh no longer starts gunicorn by default"
+    words = shlex.split(line.group(1).replace("\\\n", " "))
+    venv_bin = str(Path(sys.executable).parent)
+    return [w.replace("$VENV/bin", venv_bin).replace("$ADDR", addr).replace('"', "") for w in words]
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def served_like_make_run(env):
+    """gunicorn, DEBUG off: static files served, a missing page is the app's Spanish 404 (not
+    Django's debug page listing URL patterns)."""
+    addr = f"127.0.0.1:{free_port()}"
+    command = web_command(addr)
+    assert Path(command[0]).name == "gunicorn"
+    server = subprocess.Popen(  # noqa: S603
+        command,
+        cwd=ROOT,
+        env={**env, "DJANGO_DEBUG": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://{addr}"
+        status = None
+        for _ in range(120):
+            try:
+                status, _body = get(f"{base}/healthz/")
+                break
+            except (ConnectionError, urllib.error.URLError):
+                time.sleep(0.5)
+        assert status == 200
+        status, body = get(f"{base}/accounts/login/")
+        assert status == 200 and "Mecanismo de Protección" in body
+        css = re.search(r'href="(/static/[^"]+\.css)"', body).group(1)
+        assert get(base + css)[0] == 200  # WhiteNoise serves static files without DEBUG
+        status, body = get(f"{base}/casos/no-existe/")
+        assert status == 404
+        assert "No encontrado" in body and "URLconf" not in body and "DEBUG" not in body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

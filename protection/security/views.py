@@ -24,6 +24,7 @@ from protection.errors import DomainError
 from protection.models import Role
 
 from . import services
+from .describe import role_label, with_plain_words
 from .forms import AuditFilterForm, BreakGlassForm, TokenForm
 from .models import AuditEntry
 
@@ -143,12 +144,15 @@ def case_readers(request, pk):
     case = case_get_for(request.user, pk)
     entries = AuditEntry.objects.filter(case_id=case.pk).order_by("-at", "-id")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    summary = (
+    summary = list(
         AuditEntry.objects.filter(case_id=case.pk)
         .values("username", "role")
         .order_by("username")
         .annotate(reads=Count("id"), last=Max("at"))
     )
+    for row in summary:
+        row["role_label"] = role_label(row["role"])
+    page.object_list = with_plain_words(page.object_list)
     return render(
         request, "security/case_readers.html", {"case": case, "page": page, "summary": summary}
     )
@@ -177,6 +181,7 @@ def audit_log(request):
         if data["date_to"]:
             entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, zone))
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page.object_list = with_plain_words(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

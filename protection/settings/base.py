@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "protection",
     "protection.security",
     "cases",
+    "cases.documents",
     "risk",
     "measures",
     "protection.reports",
@@ -196,7 +198,34 @@ MEDIA_URL = "media/"  # never served publicly: files go through access-checked v
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Case documents, encrypted file by file (cases/documents/storage.py). A local folder by
+    # default (a named volume in compose); any Django storage by configuration, e.g. an
+    # S3-compatible store: DOCUMENTS_STORAGE_BACKEND=storages.backends.s3.S3Storage and
+    # DOCUMENTS_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}' (needs
+    # django-storages[s3] installed; credentials from the usual AWS_* variables).
+    "documents": {
+        "BACKEND": env(
+            "DOCUMENTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json(
+            "DOCUMENTS_STORAGE_OPTIONS",
+            default={"location": env("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents"))},
+        ),
+    },
 }
+
+# Case documents: limits per file and per upload, and the guards against "bombs".
+DOCUMENTS_MAX_FILE_BYTES = env.int("DOCUMENTS_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+DOCUMENTS_MAX_FILES_PER_UPLOAD = env.int("DOCUMENTS_MAX_FILES_PER_UPLOAD", default=20)
+DOCUMENTS_MAX_IMAGE_PIXELS = env.int("DOCUMENTS_MAX_IMAGE_PIXELS", default=60_000_000)
+DOCUMENTS_ZIP_MAX_RATIO = env.int("DOCUMENTS_ZIP_MAX_RATIO", default=100)
+DOCUMENTS_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "DOCUMENTS_ZIP_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+DOCUMENTS_ZIP_MAX_ENTRIES = env.int("DOCUMENTS_ZIP_MAX_ENTRIES", default=2000)
+# Django refuses requests with more files than this before any view runs.
+DATA_UPLOAD_MAX_NUMBER_FILES = DOCUMENTS_MAX_FILES_PER_UPLOAD + 5
 
 # Celery: one home (protection/celery.py); settings here with the CELERY_ prefix.
 REDIS_URL = env("REDIS_URL", default="")
@@ -251,6 +280,10 @@ MECHANISM_NAME = env(
     "MECHANISM_NAME",
     default="Mecanismo para la Protección de Personas Defensoras de Derechos Humanos y Periodistas",
 )
+
+# The day the mechanism started receiving requests (Mexico: the Law of 25 June 2012). A request
+# dated earlier is refused as implausible, like one dated in the future.
+MECHANISM_START_DATE = date.fromisoformat(env("MECHANISM_START_DATE", default="2012-06-25"))
 
 # The Governing Board: voting seats (quorum is half plus one) and how long Board members keep
 # access to a case after its decision.

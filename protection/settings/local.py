@@ -1,10 +1,17 @@
-"""The embedded default: SQLite in var/, Celery on the filesystem transport, mail to files."""
+"""The embedded default: SQLite in var/, Celery on the filesystem transport, mail to files.
+
+DEBUG is off here too: `make run` serves the app behind gunicorn, as production does, and every
+error is the app's own Spanish page. A developer who wants Django's debug page and development
+server opts in with DEV_SERVER=1 (scripts/run-embedded.sh), which sets DJANGO_DEBUG=1."""
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
-WHITENOISE_USE_FINDERS = True  # runserver and tests serve static files without collectstatic
+# Static files straight from static/ (no collectstatic step), with or without DEBUG; re-read on
+# change only while developing.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 for sub in ("broker/queue", "broker/processed", "mail", "media", "staticfiles", "log"):
     (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,10 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "test-documents")},
+    },
 }
 # WhiteNoise warns about a missing STATIC_ROOT; tests serve static files through finders.
 WHITENOISE_USE_FINDERS = True

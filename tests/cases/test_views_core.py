@@ -25,7 +25,9 @@ URGENT_PANEL = HOME + "?panel=urgent"
 
 # Query budgets: fixed numbers that must hold whatever the number of rows.
 LIST_BUDGET = 13
-DETAIL_BUDGET = 33
+# Case page: +2 for re-discussion requests and modification proposals, +1 for the follow-up
+# officer shown in the header when the case has one.
+DETAIL_BUDGET = 35
 # The home page counts every section whatever its length, so the number never depends on the data.
 HOME_BUDGET = 40
 

@@ -125,8 +125,11 @@ def test_withdrawal_needs_a_ground_and_respects_legal_holds(
         reference="Amparo 123/2026",
         issued_on=timezone.localdate(),
     )
-    with pytest.raises(DomainError, match="suspensión judicial"):
+    with pytest.raises(DomainError, match="suspensión judicial") as refused:
         ms.decision_confirm(actor=coordinator, decision=decision)
+    # The refusal names the hold, so the coordinator can look it up.
+    assert "Juzgado Tercero de Distrito" in str(refused.value)
+    assert "Amparo 123/2026" in str(refused.value)
     assert GrantedMeasure.objects.filter(case=case, ended_at__isnull=True).count() == 1
     ms.legal_hold_lift(
         actor=follow_up, hold=hold, lifted_on=timezone.localdate(), notes="Se negó el amparo."

@@ -283,7 +283,13 @@ def test_submit_then_approve_by_someone_else(client, reception, analyst, analyst
     client.force_login(analyst2)
     assert "Aprobar y turnar" in client.get(url("risk:study_detail", study.pk)).content.decode()
     response = client.post(url("risk:study_approve", study.pk))
-    assert response["Location"] == url("cases:detail", case.pk)
+    # The case went to the Board, out of the approver's scope: she lands on her own page with a
+    # note, not on a case page that would answer 404 for her.
+    assert response["Location"] == url("home")
+    landing = client.get(response["Location"])
+    assert landing.status_code == 200
+    assert any(case.file_number in m and "otra unidad" in m for m in texts(landing))
+    assert client.get(url("cases:detail", case.pk)).status_code == 404
     study.refresh_from_db()
     case.refresh_from_db()
     assert study.status == StudyStatus.APPROVED and study.approved_by == analyst2

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_party_attributes'),
+        ('cases', '0010_birth_year_plausible'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "cases.documents"
+    label = "documents"
+    verbose_name = _("Documentos del expediente")
+
+    def ready(self):
+        from . import validation
+
+        validation.configure_image_libraries()

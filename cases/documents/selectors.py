@@ -1,0 +1,112 @@
+"""Reads of documents, scoped to the user. Who sees a document is who sees its case, narrowed:
+Board members only documents marked for the Board, a consultant or contractor only documents
+its consent covers (marked for third parties), and withdrawn or replaced versions only staff.
+A document outside the user's scope is a 404, the same as one that does not exist; every
+lookup is noted in the read log against the document's case."""
+
+from django.db.models import Q
+from django.http import Http404
+
+from protection import access
+from protection.models import Role
+from protection.security.audit import note_case
+
+from ..selectors import case_list_for
+from .models import Document, DocumentStatus
+
+STAFF_ROLES = access.STAFF_ROLES | {Role.ADMINISTRATOR}
+
+
+def _narrowing(user):
+    """Extra condition on top of case scope, by role."""
+    if user.role in access.BOARD_ROLES:
+        return Q(for_board=True, status=DocumentStatus.ACTIVE)
+    if user.role == Role.CONSULTANT:
+        return Q(for_third_parties=True, status=DocumentStatus.ACTIVE)
+    if user.role in STAFF_ROLES:
+        return Q()
+    return Q(pk__in=[])
+
+
+def sees_earlier_versions(user):
+    return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def document_list_for(user, case, *, include_inactive=False):
+    """Documents of `case` (already fetched through case_get_for) the user may see, newest
+    first. Active only unless `include_inactive` (staff)."""
+    if not user.is_authenticated:
+        return Document.objects.none()
+    qs = Document.objects.filter(case=case).filter(_narrowing(user))
+    if not (include_inactive and sees_earlier_versions(user)):
+        qs = qs.filter(status=DocumentStatus.ACTIVE)
+    return qs.select_related("category", "uploaded_by", "display_file").order_by(
+        "-uploaded_at", "-pk"
+    )
+
+
+def document_get_for(user, pk):
+    """The document if the user may see it (its case in scope, narrowed by role); Http404
+    otherwise. Noted in the read log under the document's case."""
+    try:
+        document_id = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not user.is_authenticated:
+        raise Http404
+    case_id = Document.objects.filter(pk=document_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise Http404
+    note_case(case_id)
+    qs = Document.objects.filter(pk=document_id, case__in=case_list_for(user).values("pk"))
+    qs = qs.filter(_narrowing(user))
+    if not sees_earlier_versions(user):
+        qs = qs.filter(status=DocumentStatus.ACTIVE)
+    document = qs.select_related(
+        "case",
+        "category",
+        "uploaded_by",
+        "withdrawn_by",
+        "display_file",
+        "original_file",
+        "replaces",
+    ).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def document_versions(document):
+    """Every version of the document, newest first (the chain of replacements both ways)."""
+    chain = [document]
+    earlier = document.replaces
+    while earlier is not None:
+        chain.append(earlier)
+        earlier = earlier.replaces
+    later = Document.objects.filter(replaces=document).first()
+    while later is not None:
+        chain.insert(0, later)
+        later = Document.objects.filter(replaces=later).first()
+    return chain
+
+
+def documents_by_record(documents):
+    """{(record_kind, record_id): [documents]} for showing documents beside their records."""
+    grouped = {}
+    for document in documents:
+        if document.record_kind:
+            grouped.setdefault((document.record_kind, document.record_id), []).append(document)
+    return grouped
+
+
+def document_readers(document, *, limit=100):
+    """Read-log entries for this document (views, downloads, original copies)."""
+    from protection.security.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            case_id=document.case_id,
+            target__startswith="documents:",
+            object_id=f"pk={document.pk}",
+        ).order_by("-at", "-id")[:limit]
+    )
