@@ -116,6 +116,9 @@ migrate: venv
 seed-demo: venv
 	$(MANAGE) seed_demo
 
+# The demo users log in with the codes the login page lists, which it does only with
+# DEMO_MODE on: `make run` (and the seeding it runs) turns it on explicitly; nothing else does.
+run seed-demo: export DEMO_MODE = true
 run: system-deps venv compilemessages migrate seed-demo
 	exec env VENV=$(VENV) bash scripts/run-embedded.sh
 

@@ -11,7 +11,8 @@ Environment (all optional):
     BENCH_WEB_WORKERS    gunicorn sync workers (default: CPUs + 1)
     BENCH_LETTERS        letters for the per-letter comparison (default 40)
     BENCH_CELERY_LETTERS letters for the one- vs two-worker comparison (default 200)
-    BENCH_SKIP           comma-separated phases to skip: load, celery, letters, sweep, small
+    BENCH_SKIP           comma-separated phases to skip: load, celery, letters, sweep, small,
+                         documents (runnable alone: .venv/bin/python bench/documents.py)
     BENCH_REGENERATE     1: generate the databases again even if they hold the N cases already
     DATABASE_URL         the PostgreSQL server (its database name is ignored: the benchmark uses
                          protection_bench_<N>)
@@ -369,6 +370,35 @@ def phase_celery(name, media, log_dir, targets):
         figure("memory.celery_worker_peak_rss", max(peaks) / 1024, "MB")
 
 
+def phase_documents(targets):
+    """Issue 15: a 25 MB document upload, in processes of its own (bench/documents.py)."""
+    from bench import documents
+
+    result = json.loads(
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "documents.py"), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    for line in documents.lines(result):
+        print(line, flush=True)
+    targets.check(
+        f"document encrypt+store <= {documents.RATIO_TARGET} x plain write",
+        result["ratio"] <= documents.RATIO_TARGET,
+        f"{result['ratio']:.2f} x",
+    )
+    targets.check(
+        f"document upload peak memory < {documents.MEMORY_TARGET_MB} MB above idle",
+        result["peak_above_idle_mb"] < documents.MEMORY_TARGET_MB,
+        f"{result['peak_above_idle_mb']:.1f} MB",
+    )
+
+
 def run_phase(label, targets, fn, *args):
     started = time.monotonic()
     try:
@@ -458,6 +488,8 @@ def main():
         print_indicators(big, targets)
         print_sweep(big, small, targets)
         print_letters(big, targets)
+        if "documents" not in skip:
+            run_phase("documents", targets, phase_documents, targets)
 
         if "load" not in skip:
             run_phase("load", targets, phase_load, names[cases], media, log_dir, targets, big)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.documents.selectors import board_documents
 from cases.models import (
     Aggression,
     Case,
@@ -517,6 +518,7 @@ def dossier(item, *, viewer):
         "contradictions": higher,
         "level": level,
         "observations": list(item.observations.select_related("member").order_by("recorded_at")),
+        "documents": board_documents(case),
     }
 
 

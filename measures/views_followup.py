@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.documents.selectors import document_list_for, documents_by_record
 from cases.views_steps import case_for, step_page
 from protection import access
 
@@ -73,6 +74,13 @@ def measure_detail(request, pk):
             "chain": measure_decision_chain(measure),
             "can_open_decisions": access.can(request.user, "board.decide"),
             "can_record": measure.is_open and _can_record(request.user, measure),
+            # Proof of implementation (delivery receipts, photos of installed cameras).
+            "docs_by_record": documents_by_record(
+                document_list_for(request.user, measure.case).filter(
+                    record_kind="implementation_event", record_id__in=[e.pk for e in events]
+                )
+            ),
+            "may_upload_documents": access.can(request.user, "document.upload"),
         },
     )
 

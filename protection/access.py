@@ -54,6 +54,9 @@ POLICY = {
     "board.portal": BOARD_ROLES,
     "audit.view": frozenset({Role.COORDINATOR}),
     "security.break_glass": frozenset({Role.ADMINISTRATOR}),
+    # A lost phone: the Coordination or the administration clears the second factor (reason,
+    # security log, e-mail to the person).
+    "security.two_factor_reset": frozenset({Role.COORDINATOR, Role.ADMINISTRATOR}),
     "admin.site": frozenset({Role.ADMINISTRATOR}),
     # Indicators and reports (protection/reports): full indicators with per-authority and
     # per-state detail; the Board's reduced version (aggregates, small counts hidden); UPSA's
@@ -120,6 +123,10 @@ VIEW_POLICY = {
     "security:otp": AUTHENTICATED,
     "security:otp_setup": AUTHENTICATED,
     "security:recovery_codes": AUTHENTICATED,
+    "security:account": AUTHENTICATED,
+    "security:device_remove": AUTHENTICATED,
+    "security:users": roles_for("security.two_factor_reset"),
+    "security:two_factor_reset": roles_for("security.two_factor_reset"),
     "security:break_glass": roles_for("security.break_glass"),
     "security:audit_log": roles_for("audit.view"),
     "security:case_readers": roles_for("audit.view"),

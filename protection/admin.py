@@ -13,6 +13,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -221,7 +223,9 @@ class UserAdmin(NoDeleteAdmin, HistoryAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Mecanismo"), {"fields": ("role", "unit", "institution", "time_zone")}),
+        (_("Segundo factor"), {"fields": ("second_factor",)}),
     )
+    readonly_fields = ("second_factor",)
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (
@@ -247,6 +251,21 @@ class UserAdmin(NoDeleteAdmin, HistoryAdmin, BaseUserAdmin):
     @admin.display(description=_("nombre"), ordering="last_name")
     def full_name(self, obj):
         return obj.get_full_name()
+
+    @admin.display(description=_("segundo factor"))
+    def second_factor(self, obj):
+        # A lost phone is reset on the security page (reason, log, e-mail), not by editing here.
+        from protection.security.services import has_second_factor
+
+        if obj.pk is None:
+            return "—"
+        state = _("activo") if has_second_factor(obj) else _("sin dar de alta")
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            state,
+            reverse("security:two_factor_reset", args=[obj.pk]),
+            _("Restablecer segundo factor"),
+        )
 
 
 @admin.register(NumberSeries)

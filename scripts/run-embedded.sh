@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 VENV=${VENV:-.venv}
+# The demo's login page lists the demo users' codes: on for this run only (make run sets it too).
+export DEMO_MODE=${DEMO_MODE:-true}
 ADDR=${RUNSERVER_ADDR:-127.0.0.1:8000}
 DEV_SERVER=${DEV_SERVER:-0}
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-protection.settings.local}

@@ -25,6 +25,7 @@ def test_demo_on_sqlite_serves_every_main_page_without_a_server_error(tmp_path):
         # Letters queued by the demo go nowhere: not into the developer's own var/ broker.
         "CELERY_BROKER_URL": "memory://",
         "REDIS_URL": "",
+        "DEMO_MODE": "true",  # as `make run` sets it
     }
 
     def run(*args):
@@ -100,3 +101,25 @@ def served_like_make_run(env):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_local_settings_do_not_turn_on_the_demo_codes_by_default():
+    """The login page lists demo users' codes only when DEMO_MODE is set explicitly (make run)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEMO_MODE",)}
+    for module in ("local", "base", "test"):
+        done = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from django.conf import settings; "
+                "print(settings.DEMO_MODE)",
+            ],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": f"protection.settings.{module}"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.stdout.strip() == "False", (module, done.stdout, done.stderr[-2000:])
+    makefile = (ROOT / "Makefile").read_text()
+    assert "run seed-demo: export DEMO_MODE = true" in makefile

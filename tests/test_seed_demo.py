@@ -60,6 +60,35 @@ def test_seed_demo_loads_every_stage_once():
     check_stages_and_clocks()
     check_board()
     check_implementation_and_access()
+    check_documents()
+
+
+def check_documents():
+    """Three fictional documents on the amparo case, through the real services: the signed
+    request, a photograph whose visible copy lost its GPS position, and the court order
+    marked for the Board."""
+    import io as _io
+
+    from PIL import Image
+
+    from cases.documents import storage
+    from cases.documents.models import Document
+
+    documents = {d.record_kind: d for d in Document.objects.select_related("display_file")}
+    assert set(documents) == {"request", "aggression", "legal_hold"}
+    assert len({d.case_id for d in documents.values()}) == 1
+    photo = documents["aggression"]
+    assert photo.metadata_removed and photo.has_separate_original
+    original = storage.read_decrypted(
+        photo.original_file.storage_name, storage.unwrap(photo.original_file.wrapped_key)
+    )
+    assert Image.open(_io.BytesIO(original)).getexif().get_ifd(0x8825)  # kept as evidence
+    shown = storage.read_decrypted(
+        photo.display_file.storage_name, storage.unwrap(photo.display_file.wrapped_key)
+    )
+    assert not Image.open(_io.BytesIO(shown)).getexif().get_ifd(0x8825)
+    assert documents["legal_hold"].for_board and not documents["request"].for_board
+    assert all(d.uploaded_at < timezone.now() - timedelta(days=1) for d in documents.values())
 
 
 def check_users():

@@ -110,3 +110,13 @@ def document_readers(document, *, limit=100):
             object_id=f"pk={document.pk}",
         ).order_by("-at", "-id")[:limit]
     )
+
+
+def board_documents(case):
+    """The documents marked for the Board's dossier of `case` (active only). The dossier's
+    audience is already the Board's; opening one goes through document_get_for again."""
+    return list(
+        Document.objects.filter(case=case, for_board=True, status=DocumentStatus.ACTIVE)
+        .select_related("category", "display_file")
+        .order_by("uploaded_at", "pk")
+    )

@@ -32,6 +32,18 @@ class BreakGlassForm(forms.Form):
     )
 
 
+class ResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo del restablecimiento"),
+        min_length=20,
+        max_length=2000,
+        help_text=_(
+            "Por ejemplo: la persona reportó el robo de su teléfono por llamada del 3 de mayo."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
 class AuditFilterForm(forms.Form):
     user = forms.ModelChoiceField(
         label=_("Usuario"), queryset=User.objects.order_by("username"), required=False

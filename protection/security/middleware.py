@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 
 from .signals import SESSION_STARTED_KEY
 
-# Views a logged-in but not yet verified user may reach.
+# All a session that passed only the password may reach: the code page (which is also where a
+# person with no second factor yet enrols their first one), logging out, the language switch
+# and the public pages. Everything else, enrolment of another device included, redirects to
+# the code page (tests/security/test_two_factor.py walks every URL).
 OTP_EXEMPT_VIEWS = {
     "login",
     "logout",
     "set_language",
     "healthz",
     "security:otp",
-    "security:otp_setup",
     "javascript-catalog",
 }
 OTP_EXEMPT_NAMESPACES = {"verify"}

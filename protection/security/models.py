@@ -29,6 +29,11 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Inicio de sesión fallido")
     LOGOUT = "logout", _("Cierre de sesión")
     ADMIN_VIEW = "admin_view", _("Consulta en administración")
+    OTP_ENROLLED = "otp_enrol", _("Alta de un autenticador")
+    OTP_REMOVED = "otp_remove", _("Baja de un autenticador")
+    OTP_RESET = "otp_reset", _("Restablecimiento del segundo factor")
+    RECOVERY_USED = "recovery_used", _("Uso de un código de recuperación")
+    RECOVERY_RENEWED = "recovery_renew", _("Renovación de los códigos de recuperación")
 
 
 class AuditOutcome(models.TextChoices):

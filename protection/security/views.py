@@ -3,6 +3,7 @@
 import base64
 import io
 from datetime import datetime, time
+from functools import wraps
 
 import qrcode
 import qrcode.image.svg
@@ -12,21 +13,24 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
-from django.shortcuts import redirect, render
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.selectors import case_get_for
 from protection.errors import DomainError
-from protection.models import Role
+from protection.models import Role, User
 
 from . import services
 from .describe import role_label, with_plain_words
-from .forms import AuditFilterForm, BreakGlassForm, TokenForm
-from .models import AuditEntry
+from .forms import AuditFilterForm, BreakGlassForm, ResetForm, TokenForm
+from .models import AuditAction, AuditEntry
 
 
 def _next(request):
@@ -36,17 +40,41 @@ def _next(request):
     return "/"
 
 
+def _to_code_page(request):
+    return redirect(f"{reverse('security:otp')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def verified_session_required(view):
+    """Changes to a person's second factor need a session that passed it (when they hold one):
+    a password alone never adds, removes or renews anything."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if services.has_second_factor(request.user) and not request.user.is_verified():
+            messages.info(
+                request,
+                _("Confirme primero su identidad con su código para cambiar su seguridad."),
+            )
+            return _to_code_page(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @login_required
 def otp(request):
-    """Second factor: verify with the confirmed device, or enrol one first."""
+    """Second factor: verify with an authenticator or a recovery code; a person who holds
+    neither yet enrols their first authenticator here."""
     if request.user.is_verified():
         return redirect(_next(request))
-    device = services.totp_device_for(request.user)
-    if device is None:
-        return otp_setup(request)
+    if not services.has_second_factor(request.user):
+        return _enrol(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        matched = services.otp_verify(user=request.user, token=form.cleaned_data["token"])
+        matched = services.otp_verify(
+            user=request.user, token=form.cleaned_data["token"], request=request
+        )
         if matched is not None:
             otp_login(request, matched)
             return redirect(_next(request))
@@ -61,23 +89,37 @@ def _qr_svg(uri):
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-@login_required
+@verified_session_required
 def otp_setup(request):
-    if services.totp_device_for(request.user) is not None and request.user.is_verified():
-        return redirect(_next(request))
-    device = services.totp_device_for(request.user, confirmed=False)
-    if device is None or request.method == "GET":
-        device = services.totp_enrol_start(user=request.user)
+    """Add an authenticator: the first one, or another one from a verified session."""
+    return _enrol(request)
+
+
+def _enrol(request):
+    user = request.user
+    additional = services.has_second_factor(user)
+    device = services.totp_device_for(user, confirmed=False)
+    try:
+        if device is None or request.method == "GET":
+            device = services.totp_enrol_start(user=user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _to_code_page(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.totp_enrol_confirm(
-                user=request.user, device=device, token=form.cleaned_data["token"]
+                user=user, device=device, token=form.cleaned_data["token"], request=request
             )
         except DomainError as error:
             form.add_error("token", error.message)
         else:
+            # The person just proved they hold the new device: it verifies the session from
+            # now on, so the old one can be removed without losing the verification.
             otp_login(request, device)
+            if codes is None:
+                messages.success(request, _("Se agregó el nuevo autenticador."))
+                return redirect("security:account")
             return render(
                 request, "security/recovery_codes.html", {"codes": codes, "next": _next(request)}
             )
@@ -90,16 +132,123 @@ def otp_setup(request):
             "secret": secret,
             "qr": _qr_svg(device.config_url),
             "next": _next(request),
+            "additional": additional,
         },
     )
 
 
-@login_required
+@verified_session_required
 def recovery_codes(request):
     if request.method != "POST":
         return render(request, "security/recovery_codes_confirm.html")
-    codes = services.recovery_codes_renew(user=request.user)
-    return render(request, "security/recovery_codes.html", {"codes": codes, "next": "/"})
+    try:
+        codes = services.recovery_codes_renew(user=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("security:account")
+    return render(
+        request,
+        "security/recovery_codes.html",
+        {"codes": codes, "next": reverse("security:account")},
+    )
+
+
+@verified_session_required
+def account(request):
+    """The person's own second factor: authenticators, recovery codes left, recent events."""
+    user = request.user
+    events = AuditEntry.objects.filter(
+        action__in=SECURITY_EVENTS, object_id=f"user={user.pk}"
+    ).order_by("-at", "-id")[:20]
+    return render(
+        request,
+        "security/account.html",
+        {
+            "devices": services.totp_devices_for(user),
+            "codes_left": services.recovery_codes_left(user),
+            "events": events,
+        },
+    )
+
+
+@verified_session_required
+@require_POST
+def device_remove(request, pk):
+    device = get_object_or_404(TOTPDevice, pk=pk, user=request.user, confirmed=True)
+    try:
+        services.totp_device_remove(actor=request.user, device=device, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Se quitó el autenticador."))
+    return redirect("security:account")
+
+
+SECURITY_EVENTS = (
+    AuditAction.OTP_ENROLLED,
+    AuditAction.OTP_REMOVED,
+    AuditAction.OTP_RESET,
+    AuditAction.RECOVERY_USED,
+    AuditAction.RECOVERY_RENEWED,
+)
+
+
+def _require_reset_role(user):
+    if user.role not in services.TWO_FACTOR_RESET_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+def users(request):
+    """People's second-factor state, for the Coordination and the administration (a lost
+    phone is reset from here)."""
+    _require_reset_role(request.user)
+    people = (
+        User.objects.filter(is_active=True)
+        .annotate(
+            authenticators=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
+            codes_left=Count("staticdevice__token_set", distinct=True),
+        )
+        .order_by("username")
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "security/users.html", {"page": page})
+
+
+@login_required
+def two_factor_reset(request, pk):
+    _require_reset_role(request.user)
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    form = ResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.two_factor_reset(
+                actor=request.user,
+                user=person,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Se restableció el segundo factor de %(user)s. Se le avisó por correo; en "
+                    "su próximo inicio de sesión dará de alta un autenticador nuevo."
+                )
+                % {"user": person.display_name},
+            )
+            return redirect("security:users")
+    return render(
+        request,
+        "security/two_factor_reset.html",
+        {
+            "form": form,
+            "person": person,
+            "has_second_factor": services.has_second_factor(person),
+        },
+    )
 
 
 @login_required

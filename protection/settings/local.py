@@ -8,7 +8,8 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-DEMO_MODE = env.bool("DEMO_MODE", default=True)
+# Demo codes on the login page only when asked for explicitly (`make run` sets DEMO_MODE=true
+# as it loads the demo data); base.py's default, off, holds here too.
 # Static files straight from static/ (no collectstatic step), with or without DEBUG; re-read on
 # change only while developing.
 WHITENOISE_USE_FINDERS = True

@@ -435,7 +435,7 @@ def test_board_members_see_only_documents_for_the_board(
     wf.complete_study(analyst, analyst2, case)
     member = board_user("junta_doc_t", Role.BOARD_CIVIL)
     session, _members = board(coordinator, users={5: member})
-    item_for(coordinator, session, case)
+    item = item_for(coordinator, session, case)
     BoardSession.objects.filter(pk=session.pk).update(papers_sent_at=timezone.now())
     [shared] = upload_docs(reception, case, [upload("acta.pdf", pdf_bytes())], for_board=True)
     [internal] = upload_docs(reception, case, [upload("interno.pdf", pdf_bytes())])
@@ -446,6 +446,11 @@ def test_board_members_see_only_documents_for_the_board(
     assert served(client, internal)[0].status_code == 404
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "acta.pdf" in page and "interno.pdf" not in page
+    # The dossier lists the documents marked for the Board, with a link.
+    dossier = client.get(reverse("measures:board_portal_item", args=[item.pk]))
+    assert dossier.status_code == 200
+    body = dossier.content.decode()
+    assert reverse("documents:detail", args=[shared.pk]) in body and "interno.pdf" not in body
 
 
 def test_consultant_sees_only_what_consent_covers(client, reception):
@@ -544,3 +549,56 @@ def test_board_cannot_upload_through_the_service(reception):
             board_user("junta2_t", Role.BOARD_GOVERNMENT), case, [upload("a.pdf", pdf_bytes())]
         )
     assert not Document.objects.exists()
+
+
+def test_streams_through_backends_that_read_instead_of_iterating():
+    """A storage that read()s the content (as S3 uploads do) gets the same ciphertext stream."""
+    from django.core.files.storage import InMemoryStorage
+
+    class ReadingStorage(InMemoryStorage):
+        def _save(self, name, content):
+            parts = []
+            while piece := content.read(7000):  # odd sizes: pieces straddle chunks
+                parts.append(piece)
+            return super()._save(name, ContentFile(b"".join(parts)))
+
+    memory = ReadingStorage()
+    data = b"informe " * 70_000
+    name, key, sha, size = storage.store_encrypted(io.BytesIO(data), storage=memory)
+    assert size == len(data) and sha == hashlib.sha256(data).hexdigest()
+    assert storage.read_decrypted(name, key, storage=memory) == data
+
+
+def test_proof_of_implementation_on_the_measure_page(
+    client, reception, analyst, analyst2, coordinator, follow_up, authority
+):
+    from measures import services as measure_services
+    from measures.models import EventKind, EventOutcome
+
+    case = wf.register(reception)
+    wf.admit(reception, case)
+    wf.complete_study(analyst, analyst2, case)
+    wf.grant(coordinator, case, authority)
+    measure = case.granted_measures.get()
+    measure.responsible = follow_up
+    measure.save()
+    event = measure_services.implementation_event_record(
+        actor=follow_up,
+        measure=measure,
+        kind=EventKind.DELIVERY,
+        occurred_at=timezone.now(),
+        outcome=EventOutcome.OK,
+        notes="Botón entregado en mano.",
+    )
+    [receipt] = upload_docs(
+        follow_up,
+        case,
+        [upload("acuse-entrega.jpg", jpeg_with_gps())],
+        category=category("prueba-implementacion"),
+        record_kind="implementation_event",
+        record_id=event.pk,
+    )
+    client.force_login(follow_up)
+    page = client.get(reverse("measures:measure_detail", args=[measure.pk])).content.decode()
+    assert reverse("documents:detail", args=[receipt.pk]) in page
+    assert f"registro=implementation_event%3A{event.pk}" in page

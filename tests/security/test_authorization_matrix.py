@@ -4,7 +4,8 @@
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from protection import access
 from protection.models import Role
@@ -85,3 +86,48 @@ def test_admin_is_for_administrators_only(client, users):
             assert status == 200
         else:
             assert status == 403, role
+
+
+# A "password only" identity: a person who holds an authenticator, logged in with the password
+# and nothing else. Every page answers with the code page, except this short list.
+PASSWORD_ONLY_ALLOWED = {
+    "login",  # the login page itself (shows the form again)
+    "logout",
+    "set_language",
+    "healthz",
+    "security:otp",  # where the code is entered
+}
+PASSWORD_ONLY_ALLOWED_NAMESPACES = ("verify:",)  # public letter verification, no personal data
+
+
+@override_settings(OTP_REQUIRED=True)
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.FOLLOW_UP, Role.ADMINISTRATOR])
+def test_password_only_identity_reaches_nothing_but_the_code_page(client, role):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = f.UserFactory(
+        username=f"pwonly_{role}",
+        role=role,
+        is_staff=role == Role.ADMINISTRATOR,
+        is_superuser=role == Role.ADMINISTRATOR,
+    )
+    TOTPDevice.objects.create(user=user, name="teléfono", confirmed=True)
+    assert (
+        client.post(
+            reverse("login"), {"username": user.username, "password": "Contrasena-Segura-2026"}
+        ).status_code
+        == 302
+    )
+    code_page = reverse("security:otp")
+    problems = []
+    for name, route in ALL:
+        if name in PASSWORD_ONLY_ALLOWED or name.startswith(PASSWORD_ONLY_ALLOWED_NAMESPACES):
+            continue
+        url = concrete(route)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            location = response.get("Location", "")
+            if response.status_code != 302 or not location.startswith(code_page):
+                problems.append(f"{method.upper()} {name} {url}: {response.status_code} {location}")
+    assert problems == []
+    assert not client.session.get("otp_device_id")

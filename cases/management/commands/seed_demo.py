@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -30,6 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from cases.documents import services as document_services
+from cases.documents.models import DocumentCategory
 from cases.models import (
     AdmissibilityReason,
     AggressionType,
@@ -79,6 +82,8 @@ from protection.numbering import number_next
 from protection.security.services import demo_totp_device
 from risk import services as risk_services
 from risk.models import ReevaluationTrigger, RiskFactor, RiskLevel, RiskStudy, StudyKind
+
+from . import _demo_documents as demo_documents
 
 DEMO_PASSWORD = "Demo-Proteccion-2026"
 
@@ -316,6 +321,16 @@ class Command(BaseCommand):
                 _(
                     "seed_demo no se ejecuta con la configuración de producción: "
                     "los usuarios de demostración comparten una contraseña pública."
+                )
+            )
+        if settings.OTP_REQUIRED and not settings.DEMO_MODE:
+            # Demo users log in with the codes the login page shows, and it shows them only in
+            # demo mode: `make run` turns it on explicitly; no settings module does by default.
+            raise CommandError(
+                _(
+                    "Los usuarios de demostración necesitan DEMO_MODE=true (la página de "
+                    "entrada muestra sus códigos). Use `make run`, que lo activa, o defina "
+                    "DEMO_MODE=true, u OTP_REQUIRED=false."
                 )
             )
         existing = set(
@@ -3025,7 +3040,7 @@ class Seeder:
             "amenazada por trabajadores de una empresa y vigilada por una patrulla "
             "municipal.",
         )
-        self.aggression(
+        surveillance = self.aggression(
             case,
             315,
             ["threat", "surveillance"],
@@ -3086,7 +3101,7 @@ class Seeder:
             "Visita de seguimiento: los rondines se cumplen.",
         )
         at = yield self.ago(18, 12)
-        measure_services.legal_hold_record(
+        hold = measure_services.legal_hold_record(
             actor=self.seguimiento,
             case=case,
             court="Juzgado Segundo de Distrito en el Estado de Sonora",
@@ -3095,6 +3110,83 @@ class Seeder:
             notes="Suspensión de plano: las autoridades responsables no pueden retirar ni "
             "reducir las medidas de protección mientras se resuelve el juicio.",
         )
+        self._documents_f6(case, marcela, surveillance, hold)
+
+    def _documents_f6(self, case, marcela, surveillance, hold):
+        """Case documents: the signed request, a photograph of the surveillance that still
+        carries its GPS position (the visible copy is stripped; the page says so) and the
+        court's suspension order, marked for the Board."""
+        request = case.requests.order_by("received_at").first()
+        name = f"{marcela.given_names} {marcela.family_names}"
+        received = timezone.localtime(request.received_at, self.zone)
+        uploads = [
+            (
+                self.recepcion,
+                "solicitud-firmada",
+                "solicitud",
+                "Solicitud de incorporación firmada por la peticionaria.",
+                ("request", request.pk),
+                ContentFile(
+                    demo_documents.signed_request_pdf(
+                        name=name,
+                        place="Etchojoa, Sonora",
+                        date_text=received.strftime("%d/%m/%Y"),
+                        facts=request.facts,
+                    ),
+                    name="Solicitud firmada - Yocupicio.pdf",
+                ),
+                request.received_at,
+                False,
+            ),
+            (
+                self.seguimiento,
+                "evidencia-agresion",
+                "agresion",
+                "Fotografía de la camioneta que vigilaba el domicilio, tomada por la "
+                "beneficiaria con su teléfono (el original conserva la posición GPS).",
+                ("aggression", surveillance.pk),
+                ContentFile(
+                    demo_documents.photo_with_gps(
+                        latitude=26.9137,
+                        longitude=-109.6284,
+                        taken=datetime.combine(surveillance.occurred_on, time(18, 42)),
+                    ),
+                    name="IMG_20250131_184200.jpg",
+                ),
+                self.ago(300, 10),
+                False,
+            ),
+            (
+                self.seguimiento,
+                "resolucion-judicial",
+                "amparo",
+                "Auto de suspensión de plano en el amparo indirecto.",
+                ("legal_hold", hold.pk),
+                ContentFile(
+                    demo_documents.court_ruling_pdf(
+                        court=hold.court,
+                        reference=hold.reference,
+                        date_text=hold.issued_on.strftime("%d/%m/%Y"),
+                        text=hold.notes,
+                    ),
+                    name="Auto de suspensión - amparo 845.pdf",
+                ),
+                self.ago(18, 13),
+                True,
+            ),
+        ]
+        for actor, category, _key, description, record, file, at, for_board in uploads:
+            [document] = document_services.document_upload(
+                actor=actor,
+                case=case,
+                files=[file],
+                category=DocumentCategory.objects.get(code=category),
+                description=description,
+                record_kind=record[0],
+                record_id=record[1],
+                for_board=for_board,
+            )
+            self._backdate(document, uploaded_at=min(at, self.now))
 
     def story_f7_failed_panic_button(self):
         """A panic button that failed to activate three days ago, not yet repaired."""
