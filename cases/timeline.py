@@ -84,6 +84,7 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         LegalHold,
         Letter,
         RediscussionRequest,
+        SessionWaiver,
     )
     from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
 
@@ -156,7 +157,13 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
                     queryset=DecisionLine.objects.select_related(
                         "measure_type", "authority"
                     ).order_by("pk"),
-                )
+                ),
+                # The session's recorded exceptions (early, no papers, no civil society), shown
+                # with the decision and its letters.
+                Prefetch(
+                    "session__waivers",
+                    queryset=SessionWaiver.objects.select_related("recorded_by").order_by("pk"),
+                ),
             )
             .order_by(models.F("confirmed_at").desc(nulls_first=True), "-pk")
         ),

@@ -21,6 +21,7 @@ from .models import (
     MeasureType,
     Observation,
     RediscussionRequest,
+    SessionWaiver,
 )
 
 # What a granted measure's __str__ reads ("measure type · covered person"), from a relation.
@@ -105,6 +106,20 @@ class AttendanceAdmin(CaseDataAdmin):
     search_fields = ("session__number__exact", "member__name")
     list_select_related = ("session", "member")
     autocomplete_fields = ("session", "member")
+
+
+@admin.register(SessionWaiver)
+class SessionWaiverAdmin(CaseDataAdmin):
+    """Reasons are recorded from the session page (measures.services); here they are read."""
+
+    list_display = ("session", "kind", "recorded_by", "recorded_at")
+    list_filter = ("kind",)
+    search_fields = ("session__number__exact", "reason")
+    list_select_related = ("session", "recorded_by")
+    readonly_fields = ("session", "kind", "reason", "recorded_by", "recorded_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(AgendaItem)

@@ -55,6 +55,8 @@ from .models import (
     RediscussionRequest,
     Resolution,
     SessionStatus,
+    SessionWaiver,
+    SessionWaiverKind,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -151,6 +153,27 @@ def _session_context(session, request):
         },
         "items": sel.agenda_items(session),
         "batch": sel.batch_progress(latest_batch) if latest_batch else None,
+        # "Sin quórum" means something only once attendance has been taken.
+        "attendance_taken": present > 0,
+        **_waiver_context(session, civil if present > 0 else None),
+    }
+
+
+def _waiver_context(session, civil_present):
+    """Recorded reasons, and the ones the coordinator still has to give: to open the session
+    (early, without papers) and, once attendance is taken, to decide without civil society."""
+    missing = services.session_waivers_missing(session, civil_present=civil_present)
+    prompts = [
+        {"kind": kind, "prompt": services.session_waiver_prompt(session, kind)} for kind in missing
+    ]
+    return {
+        "waivers": list(
+            SessionWaiver.objects.filter(session=session).select_related("recorded_by")
+        ),
+        "open_waivers": [p for p in prompts if p["kind"] != SessionWaiverKind.NO_CIVIL_SOCIETY],
+        "civil_waiver": next(
+            (p for p in prompts if p["kind"] == SessionWaiverKind.NO_CIVIL_SOCIETY), None
+        ),
     }
 
 
@@ -196,12 +219,31 @@ def attendance(request, pk, member_pk):
 @require_POST
 def session_open(request, pk):
     session = get_object_or_404(BoardSession, pk=pk)
+    reasons = {kind: request.POST.get(f"reason_{kind}", "") for kind in SessionWaiverKind.values}
     try:
-        services.session_open(actor=request.user, session=session)
+        services.session_open(actor=request.user, session=session, reasons=reasons)
         messages.success(request, _("Sesión abierta."))
     except DomainError as exc:
         _error(request, exc)
     return redirect(_session_url(pk))
+
+
+@role_required("board.manage")
+@require_POST
+def session_waiver(request, pk):
+    """The reason to decide although no civil-society member is present."""
+    session = get_object_or_404(BoardSession, pk=pk)
+    try:
+        services.session_waiver_record(
+            actor=request.user,
+            session=session,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Motivo registrado en la sesión."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect(_session_url(pk, "asistencia"))
 
 
 @role_required("board.manage")
@@ -435,7 +477,17 @@ def decision_detail(request, pk):
         )
         .order_by("pk")
     )
-    context = {"decision": decision, "lines": lines}
+    context = {
+        "decision": decision,
+        "lines": lines,
+        "waivers": list(
+            SessionWaiver.objects.filter(session_id=decision.session_id).select_related(
+                "recorded_by"
+            )
+        )
+        if decision.session_id
+        else [],
+    }
     if decision.status == DecisionStatus.DRAFT:
         context.update(
             problems=services.decision_problems(decision),

@@ -127,6 +127,46 @@ class BoardSession(Versioned):
         return bool(self.papers_sent_at and self.papers_sent_at > self.papers_due_at)
 
 
+class SessionWaiverKind(models.TextChoices):
+    """What a session went ahead without, each only with a recorded reason."""
+
+    EARLY = "early", _("Antes de la fecha programada")
+    NO_PAPERS = "no_papers", _("Sin la carpeta enviada a la Junta")
+    NO_CIVIL_SOCIETY = "no_civil", _("Sin integrantes de la sociedad civil presentes")
+
+
+class SessionWaiver(models.Model):
+    """The coordinator's recorded reason for a session opened before its date, without its
+    papers sent, or deciding with no civil-society member present. Kept on the session and
+    shown on each of its decisions and their letters. Never changed: a second reason for the
+    same thing is refused."""
+
+    session = models.ForeignKey(
+        BoardSession, verbose_name=_("sesión"), on_delete=models.PROTECT, related_name="waivers"
+    )
+    kind = models.CharField(_("excepción"), max_length=12, choices=SessionWaiverKind.choices)
+    reason = models.TextField(_("motivo"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registrado"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("excepción de la sesión")
+        verbose_name_plural = _("excepciones de la sesión")
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "kind"], name="session_waiver_once")
+        ]
+
+    def __str__(self):
+        return f"{self.session} · {self.get_kind_display()}"
+
+
 class Seat(models.TextChoices):
     SEGOB = "segob", _("Secretaría de Gobernación (preside)")
     FGR = "fgr", _("Fiscalía General de la República")

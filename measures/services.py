@@ -44,6 +44,8 @@ from .models import (
     RediscussionStatus,
     Resolution,
     SessionStatus,
+    SessionWaiver,
+    SessionWaiverKind,
     WithdrawalGround,
 )
 
@@ -564,6 +566,8 @@ def decision_problems(decision):
     item = decision.agenda_item
     if decision.session_id:
         present, required, ok, civil = session_quorum(decision.session)
+        for kind in session_waivers_missing(decision.session, civil_present=civil):
+            problems.append(session_waiver_prompt(decision.session, kind))
         if not ok:
             problems.append(
                 _(
@@ -1016,13 +1020,100 @@ def measures_modification_propose(*, actor, case, reason):
 # Board pages: running a session, the agenda, papers, observations, re-discussion requests
 
 
+# A session may go ahead early, without its papers or without civil society only with the
+# coordinator's recorded reason (SessionWaiver), never on a mere warning.
+
+
+def session_waivers_needed(session, *, civil_present=None, now=None):
+    """The exceptions `session` needs a reason for now: before its scheduled date (on the
+    mechanism's calendar), papers never sent and — once attendance is known
+    (`civil_present` not None) — no civil-society member present."""
+    now = now or timezone.now()
+    zone = clocks.mechanism_zone()
+    needed = []
+    if timezone.localdate(now, zone) < timezone.localdate(session.scheduled_at, zone):
+        needed.append(SessionWaiverKind.EARLY)
+    if session.papers_sent_at is None:
+        needed.append(SessionWaiverKind.NO_PAPERS)
+    if civil_present == 0:
+        needed.append(SessionWaiverKind.NO_CIVIL_SOCIETY)
+    return needed
+
+
+def session_waivers_missing(session, *, civil_present=None, now=None):
+    needed = session_waivers_needed(session, civil_present=civil_present, now=now)
+    if not needed:
+        return []
+    have = set(SessionWaiver.objects.filter(session=session).values_list("kind", flat=True))
+    return [kind for kind in needed if kind not in have]
+
+
+def session_waiver_prompt(session, kind):
+    """What the coordinator must explain, as a sentence."""
+    if kind == SessionWaiverKind.EARLY:
+        return _(
+            "La sesión está programada para el %(date)s: registre el motivo para sesionar y "
+            "decidir antes de esa fecha."
+        ) % {"date": date_format(timezone.localtime(session.scheduled_at), "SHORT_DATE_FORMAT")}
+    if kind == SessionWaiverKind.NO_PAPERS:
+        return _(
+            "La carpeta de la sesión no se envió a las personas integrantes: registre el motivo "
+            "para sesionar sin ella."
+        )
+    return _(
+        "Ningún integrante de la sociedad civil (Consejo Consultivo) está presente: registre el "
+        "motivo para decidir así."
+    )
+
+
+def _waiver_save(actor, session, kind, reason):
+    if kind not in SessionWaiverKind.values:
+        raise DomainError(_("Excepción desconocida."))
+    if not (reason or "").strip():
+        raise DomainError(_("Escriba el motivo."))
+    if SessionWaiver.objects.filter(session=session, kind=kind).exists():
+        raise DomainError(_("Ya consta un motivo para esta excepción de la sesión."))
+    return save(
+        SessionWaiver(
+            session=session,
+            kind=kind,
+            reason=reason.strip(),
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        ),
+        actor,
+        _("Motivo de excepción registrado"),
+    )
+
+
 @transaction.atomic
-def session_open(*, actor, session):
-    """The session starts: decisions are recorded from now on."""
+def session_waiver_record(*, actor, session, kind, reason):
+    """Record the reason for one exception (say, deciding with no civil society present)."""
+    access.require(actor, "board.manage")
+    session = BoardSession.objects.select_for_update().get(pk=session.pk)
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("La sesión ya concluyó."))
+    return _waiver_save(actor, session, kind, reason)
+
+
+@transaction.atomic
+def session_open(*, actor, session, reasons=None):
+    """The session starts: decisions are recorded from now on. Before its scheduled date or
+    without its papers sent, only with the reason for each (`reasons`: {kind: text})."""
     access.require(actor, "board.manage")
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
     if session.status not in (SessionStatus.SCHEDULED, SessionStatus.PAPERS_SENT):
         raise DomainError(_("La sesión ya fue abierta."))
+    reasons = reasons or {}
+    missing = session_waivers_missing(session)
+    still_missing = []
+    for kind in missing:
+        if (reasons.get(kind) or "").strip():
+            _waiver_save(actor, session, kind, reasons[kind])
+        else:
+            still_missing.append(kind)
+    if still_missing:
+        raise DomainError(" ".join(session_waiver_prompt(session, k) for k in still_missing))
     session.status = SessionStatus.IN_SESSION
     session.opened_at = timezone.now()
     return save(session, actor, _("Sesión abierta"))

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("junta/sesiones/<int:pk>/abrir/", v.session_open, name="board_session_open"),
     path("junta/sesiones/<int:pk>/cerrar/", v.session_close, name="board_session_close"),
+    path("junta/sesiones/<int:pk>/motivos/", v.session_waiver, name="board_session_waiver"),
     path("junta/sesiones/<int:pk>/orden-del-dia/agregar/", v.agenda_add, name="board_agenda_add"),
     path(
         "junta/sesiones/<int:pk>/carpeta/generar/", v.papers_generate, name="board_papers_generate"

@@ -77,6 +77,9 @@ class NumberSeries(models.Model):
     prefix = models.CharField(_("prefijo"), max_length=60)
     year = models.PositiveIntegerField(_("año en curso"))
     last_number = models.PositiveIntegerField(_("último número emitido"), default=0)
+    # Last number issued in each earlier year ({"2025": 37}): a request received last year and
+    # registered this year is numbered in last year's series, which only moves forward.
+    earlier_years = models.JSONField(_("últimos números de años anteriores"), default=dict)
     history = HistoricalRecords()
 
     class Meta:

@@ -70,6 +70,8 @@ from measures.models import (
     Resolution,
     Seat,
     SessionKind,
+    SessionWaiver,
+    SessionWaiverKind,
 )
 from protection.models import (
     Clock,
@@ -223,6 +225,13 @@ def build_world(tag):
         name=f"Integrante {tag}", seat=Seat.SEGOB, institution="SEGOB", user=user
     )
     attendance = Attendance.objects.create(session=session, member=member, present=True)
+    waiver = SessionWaiver.objects.create(
+        session=session,
+        kind=SessionWaiverKind.EARLY,
+        reason="Sesión adelantada.",
+        recorded_by=user,
+        recorded_at=now,
+    )
     appeal = Appeal.objects.create(
         case=case, track=AppealTrack.ORDINARY, filed_at=now, grounds="Agravios.", recorded_by=user
     )
@@ -354,7 +363,7 @@ def build_world(tag):
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
-        flag, notification, run, observation, rediscussion, batch, export,
+        flag, notification, run, observation, rediscussion, batch, export, waiver,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 

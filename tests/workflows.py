@@ -12,6 +12,7 @@ from measures.models import (
     Resolution,
     Seat,
     SessionKind,
+    SessionWaiverKind,
 )
 from risk import services as risk_services
 from risk.models import RiskStudy
@@ -91,6 +92,14 @@ def board_with_quorum(coordinator, *, present=5, civil=2):
         kind=SessionKind.ORDINARY,
         scheduled_at=timezone.now() + timedelta(days=7),
     )
+    # It sits today, before its date and without papers: only with recorded reasons.
+    for kind, reason in (
+        (SessionWaiverKind.EARLY, "Sesión adelantada por la urgencia de los casos."),
+        (SessionWaiverKind.NO_PAPERS, "Los expedientes se presentan en la sesión."),
+    ):
+        measure_services.session_waiver_record(
+            actor=coordinator, session=session, kind=kind, reason=reason
+        )
     seats = [
         Seat.SEGOB,
         Seat.FGR,

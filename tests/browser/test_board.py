@@ -134,7 +134,9 @@ def test_coordinator_records_a_decision_and_generates_its_letters(page, live_ser
 
     page.get_by_label("Medida", exact=True).select_option(label="Botón de pánico")
     page.get_by_label("Persona cubierta").select_option(index=1)
-    page.get_by_label("Autoridad implementadora").select_option(label="SSPO")
+    page.get_by_label("Autoridad implementadora").select_option(
+        label="Secretaría de Seguridad Pública de Oaxaca (SSPO)"
+    )
     page.get_by_label("Duración (meses)").fill("12")
     page.get_by_role("button", name="Agregar la medida").click()
     expect(page.locator("#medidas")).to_contain_text("Botón de pánico")

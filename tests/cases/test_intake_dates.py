@@ -31,10 +31,20 @@ def test_a_back_dated_request_then_three_current_ones_all_get_distinct_numbers(r
     numbers = [case.file_number for case in [*current, back_dated]]
     assert len(set(numbers)) == 5
     year = timezone.localdate(timezone.now(), mechanism_zone()).year
-    # The back-dated request is numbered in the series' current year: the series never goes back.
-    assert f"/{year}/" in back_dated.file_number
-    assert NumberSeries.objects.get(key="case").year == year
+    # The back-dated request is numbered in its own year's series; this year's series goes on
+    # where it was (1, then 2, 3, 4), never sent back.
+    assert f"/{year - 1}/" in back_dated.file_number
+    assert [c.file_number.rsplit("/", 1)[1].lstrip("0") for c in current] == ["1", "2", "3", "4"]
+    series = NumberSeries.objects.get(key="case")
+    assert (series.year, series.last_number) == (year, 4)
     assert back_dated.opened_at == last_year_moment()
+    # A second request from last year follows the first one in last year's series.
+    another = wf.register(reception, received_at=last_year_moment())
+    assert another.file_number != back_dated.file_number
+    assert (
+        int(another.file_number.rsplit("/", 1)[1])
+        == int(back_dated.file_number.rsplit("/", 1)[1]) + 1
+    )
 
 
 def test_back_dated_request_in_the_browser_registers_and_later_ones_still_work(client, reception):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from measures import services as ms
-from measures.models import BoardMember, Resolution, Seat, SessionKind
+from measures.models import BoardMember, Resolution, Seat, SessionKind, SessionWaiverKind
 from protection.models import Role
 from risk.models import RiskStudy
 
@@ -61,7 +61,26 @@ def board(coordinator, *, scheduled_at=None, users=None):
         kind=SessionKind.ORDINARY,
         scheduled_at=scheduled_at or timezone.now() + timedelta(days=7),
     )
+    reasons_for_sitting_early(coordinator, session)
     return session, members
+
+
+def reasons_for_sitting_early(coordinator, session):
+    """These test sessions sit today, a week before their date and without sending papers:
+    as in real life, only with the coordinator's recorded reasons (tests of the reasons
+    themselves schedule their sessions with ms.session_schedule)."""
+    ms.session_waiver_record(
+        actor=coordinator,
+        session=session,
+        kind=SessionWaiverKind.EARLY,
+        reason="Sesión extraordinaria adelantada por la urgencia del caso.",
+    )
+    ms.session_waiver_record(
+        actor=coordinator,
+        session=session,
+        kind=SessionWaiverKind.NO_PAPERS,
+        reason="Los expedientes se presentan en la sesión.",
+    )
 
 
 def mark_present(coordinator, session, members, *, count=5, civil=2):

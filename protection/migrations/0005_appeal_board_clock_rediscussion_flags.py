@@ -13,7 +13,7 @@ def seed_new_clocks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('protection', '0003_overdue_flags_notifications'),
+        ('protection', '0004_number_series_earlier_years'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0008_pending_by_officer_index'),
+        ('measures', '0009_session_waivers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
