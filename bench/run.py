@@ -107,6 +107,23 @@ def letters_cli(name, media, *args, capture=False):
 # --- printing ---------------------------------------------------------------------------------
 
 
+# Issue 17: Python CPU p50 per request at BENCH_CASES cases, by page-name prefix.
+PYTHON_CPU_BUDGET_MS = (
+    ("case_list", 12),
+    ("case_page", 25),
+    ("home_", 20),
+    ("board_dossier", 12),
+    ("reports_indicators", 20),
+)
+
+
+def python_cpu_budget(name):
+    for prefix, budget in PYTHON_CPU_BUDGET_MS:
+        if name.startswith(prefix):
+            return budget
+    return None
+
+
 def print_pages(big, small, targets, cases):
     small_pages = {p["name"]: p for p in (small or {}).get("pages", [])}
     for page in big.get("pages", []):
@@ -122,6 +139,16 @@ def print_pages(big, small, targets, cases):
         if page["n"] < int(os.environ.get("BENCH_ITERATIONS", "30")):
             figure(f"{key}.timed_requests", page["n"], "requests (slow page)")
         figure(f"{key}.sql_time", page["sql_ms"], "ms (one request)")
+        if page["sql_ms"]:
+            # Issue 17: where the time goes, so the next regression is visible.
+            figure(f"{key}.python_to_sql", page["cpu_p50_ms"] / page["sql_ms"], "x")
+        budget = python_cpu_budget(name)
+        if budget is not None:
+            targets.check(
+                f"{name} Python CPU p50 <= {budget} ms",
+                page["cpu_p50_ms"] <= budget,
+                f"{page['cpu_p50_ms']:.0f} ms",
+            )
         figure(f"{key}.queries", page["queries"], "queries")
         if page["queries_again"] != page["queries"]:
             figure(f"{key}.queries_next_request", page["queries_again"], "queries")

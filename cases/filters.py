@@ -34,19 +34,16 @@ def _risk_levels(request):
     return RiskLevel.objects.filter(scale__active=True).order_by("rank")
 
 
-def _officers(request):
-    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
-        "last_name", "first_name", "username"
+def _officers():
+    """(pk, display name) of every active staff member, read as plain rows: the select lists
+    hundreds of people and building a User for each was a fifth of the list's Python time."""
+    rows = (
+        User.objects.filter(is_active=True, role__in=STAFF_ROLES)
+        .order_by("last_name", "first_name", "username")
+        .values_list("pk", "first_name", "last_name", "username")
     )
-
-
-class OfficerChoiceField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
-class OfficerFilter(django_filters.ModelChoiceFilter):
-    field_class = OfficerChoiceField
+    # The label User.display_name gives (get_full_name() or username).
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
 class CaseOrderingFilter(django_filters.OrderingFilter):
@@ -115,10 +112,10 @@ class CaseFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Plazos"), choices=OVERDUE_CHOICES, method="filter_overdue", empty_label=_("Todos")
     )
-    officer = OfficerFilter(
+    officer = django_filters.ChoiceFilter(
         label=_("Persona responsable"),
         field_name="assigned_officer",
-        queryset=_officers,
+        choices=_officers,
         empty_label=_("Todas"),
     )
     o = CaseOrderingFilter(
