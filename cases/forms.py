@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from protection import clocks
 from protection.models import Clock, DurationUnit, Role, User
+from protection.text_limits import TextLimitsMixin
 
 from .models import (
     AdmissibilityReason,
@@ -63,7 +64,7 @@ class StyledBoundField(BoundField):
         return attrs
 
 
-class StyledMixin:
+class StyledMixin(TextLimitsMixin):
     bound_field_class = StyledBoundField
     # Server-side validation only: messages appear next to the fields in the user's language,
     # and sections hidden by the page (person vs. organisation) never block the browser.

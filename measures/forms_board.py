@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AuthorityChoiceField
 from cases.models import CasePerson
+from protection.text_limits import TextLimitsMixin
 from risk.models import RiskLevel
 
 from .models import (
@@ -40,7 +41,7 @@ def _bootstrap(form):
     return form
 
 
-class BoardForm(forms.Form):
+class BoardForm(TextLimitsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)

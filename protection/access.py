@@ -128,8 +128,12 @@ VIEW_POLICY = {
     "security:users": roles_for("security.two_factor_reset"),
     "security:two_factor_reset": roles_for("security.two_factor_reset"),
     "security:break_glass": roles_for("security.break_glass"),
+    # closed early by whoever opened it, or by the Coordination
+    "security:break_glass_end": roles_for("security.break_glass") | roles_for("audit.view"),
     "security:audit_log": roles_for("audit.view"),
     "security:case_readers": roles_for("audit.view"),
+    # search terms in the log: the auditing role, or the administration under break-glass
+    "security:audit_search_reveal": roles_for("audit.view") | roles_for("security.break_glass"),
     # notifications and deadlines
     "notifications:*": AUTHENTICATED,
     "notifications:schedule": frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),

@@ -11,14 +11,15 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ClockDefinition, NumberSeries, User
+from .models import ClockDefinition, NumberSeries, Role, User
+from .text_limits import limit_text_field
 from .versioning import Versioned
 
 
@@ -104,6 +105,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if issubclass(model, Versioned) and self.form is forms.ModelForm:
             self.form = VersionedAdminForm
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Free text has the same limits here as in the application's forms.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return limit_text_field(field) if field is not None else None
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if (
@@ -176,13 +182,12 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
 
     def get_queryset(self, request):
         from cases.selectors import case_list_for
-        from protection.models import Role
-        from protection.security.services import break_glass_active
 
         queryset = super().get_queryset(request)
         path = case_path(self.model)
         user = request.user
-        if path is None or user.role == Role.COORDINATOR or break_glass_active(user):
+        # An administrator's scope is the cases an open break-glass access names, nothing more.
+        if path is None or user.role == Role.COORDINATOR:
             return queryset
         visible = case_list_for(request.user).values("pk")
         if path == "pk":
@@ -196,6 +201,72 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Out of scope answers 404 here too, the same as a record that does not exist.
         raise Http404
+
+    def get_readonly_fields(self, request, obj=None):
+        # Break-glass opens case content for reading, never its state: status and clock
+        # fields (every date-time on a case record) stay read-only for the administration.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if case_path(self.model) is not None and request.user.role == Role.ADMINISTRATOR:
+            readonly += [name for name in state_fields(self.model) if name not in readonly]
+        return readonly
+
+    # Every read of case content in the admin names its case in the read log, so that the
+    # case's "who has seen this" page shows it (protection.security.audit.note_case).
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            note_cases_of(self.model, [obj.pk])
+        return obj
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        note_cases_of(self.model, [row.pk for row in changelist.result_list])
+        return changelist
+
+    # simple-history's history pages fall back to the stored copies when the record is not in
+    # the queryset: out of scope must stay a 404 there too (and the read names its case).
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def state_fields(model):
+    """A record's status and clocks: the fields named status, and every date-time."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.name == "status"
+        or field.name.endswith("_status")
+        or isinstance(field, models.DateTimeField)
+    ]
+
+
+def note_cases_of(model, pks):
+    """Note in the read log the cases the rows `pks` of `model` belong to (one query)."""
+    from protection.security.audit import note_case
+
+    path = case_path(model)
+    if path is None or not pks:
+        return
+    if path == "pk":
+        case_ids = pks
+    else:
+        case_ids = (
+            model._default_manager.filter(pk__in=pks)
+            .exclude(**{f"{path}__isnull": True})
+            .values_list(path, flat=True)
+            .distinct()
+        )
+    for case_id in case_ids:
+        note_case(case_id)
 
 
 class ActorInlineMixin:

@@ -31,6 +31,9 @@ def app(request):
         # Background work delayed (broker down, or no sweep for a while): a cached check with
         # a short timeout, so a dead Redis never makes a page hang.
         "background_delayed": _Once(lambda: _delayed() if authenticated else False),
+        # Open break-glass accesses: the administrator's own, or all of them for the
+        # Coordination (the in-app notice; templates/includes/break_glass_banner.html).
+        "break_glass_open": _Once(lambda: _break_glass(user) if authenticated else []),
     }
 
 
@@ -44,3 +47,15 @@ def _delayed():
     from .tasks import background_delayed
 
     return background_delayed()
+
+
+def _break_glass(user):
+    from .models import Role
+    from .security.services import break_glass_open_all, break_glass_open_for
+
+    if user.role == Role.COORDINATOR:
+        return break_glass_open_all()
+    if user.role == Role.ADMINISTRATOR:
+        grant = break_glass_open_for(user)
+        return [grant] if grant else []
+    return []

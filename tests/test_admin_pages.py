@@ -152,6 +152,11 @@ def build_world(tag):
     party = CasePerson.objects.create(
         case=case, person=person, role=CaseRole.BENEFICIARY, from_date=today
     )
+    # The collective belongs to the case too: under break-glass the administrator sees only
+    # the people and collectives of the cases it names.
+    CasePerson.objects.create(
+        case=case, collective=collective, role=CaseRole.BENEFICIARY, from_date=today
+    )
     consent = Consent.objects.create(
         case=case,
         person=person,
@@ -388,18 +393,22 @@ def test_every_project_model_is_registered_with_a_history_page():
 
 
 @pytest.fixture
-def admin_user(db, django_user_model):
-    """The administrator, with a break-glass access open: without it case content is hidden
-    (see test_administrator_without_break_glass_sees_no_case_content)."""
-    from protection.security.models import BreakGlass
+def admin_user(db, django_user_model, world):
+    """The administrator, with a break-glass access open to the world's cases: without it case
+    content is hidden (see test_administrator_without_break_glass_sees_no_case_content)."""
+    from protection.security.models import BreakGlass, BreakGlassCase
 
     user = django_user_model.objects.create_superuser(
         "admin", "admin@example.org", "Contrasena-Admin-2026", role=Role.ADMINISTRATOR
     )
-    BreakGlass.objects.create(
+    grant = BreakGlass.objects.create(
         user=user,
         reason="Pruebas de la administración",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    BreakGlassCase.objects.bulk_create(
+        BreakGlassCase(grant=grant, case_id=pk, file_number=number)
+        for pk, number in Case.objects.values_list("pk", "file_number")
     )
     return user
 

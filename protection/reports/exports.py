@@ -305,6 +305,12 @@ def queryset(user, kind, params):
     return QUERYSETS[kind](user, as_querydict(params))
 
 
+def case_ids(kind, qs):
+    """The cases whose data an export of `qs` carries (for the read log)."""
+    field = "pk" if kind == ExportKind.CASES else "case_id"
+    return list(qs.order_by().values_list(field, flat=True).distinct())
+
+
 def rows(user, kind, qs):
     """Header, then each row redacted and neutralised, datetimes in the user's zone."""
     from protection import clocks

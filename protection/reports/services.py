@@ -25,14 +25,17 @@ def _params(querydict):
     return {key: values for key, values in querydict.lists()}
 
 
-def audit_export(job, *, request=None):
-    """An entry in the security audit log, when that log is installed (protection.security)."""
+def audit_export(job, *, qs=None, request=None):
+    """Entries in the security audit log, one per case the file carries (`qs`), so that each
+    case's "who has seen this" page shows the export."""
     try:
         from protection.security import audit
         from protection.security.models import AuditAction
     except ImportError:
         return
-    audit.record(
+    case_ids = exports.case_ids(job.kind, qs) if qs is not None else []
+    audit.record_for_cases(
+        case_ids,
         request=request,
         user=job.requested_by,
         action=AuditAction.EXPORT,
@@ -74,6 +77,7 @@ def export_start(*, actor, kind, file_format, params):
     job.rows_total = job.rows_done = written
     job.claimed_at = job.finished_at = now
     job.save()
+    audit_export(job, qs=qs)
     buffer.seek(0)
     return job, buffer.read()
 
@@ -134,7 +138,7 @@ def export_job_run(job_id):
     job.save(
         update_fields=["file", "status", "rows_done", "rows_total", "finished_at", "expires_at"]
     )
-    audit_export(job)
+    audit_export(job, qs=qs)
     return True
 
 

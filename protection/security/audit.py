@@ -6,9 +6,11 @@ refused access), after the response is known, so the outcome is recorded too. Ca
 """
 
 import contextvars
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 
+from . import crypto
 from .models import AuditAction, AuditEntry, AuditOutcome
 
 _cases = contextvars.ContextVar("audit_cases", default=None)
@@ -22,6 +24,7 @@ IGNORED_PREFIXES = (
     "/avisos/contador/",
     "/jsi18n/",
 )
+ADMIN_PREFIX = "/admin/"
 EXPORT_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 DOWNLOAD_TYPES = ("application/pdf", "application/octet-stream", "image/png")
 
@@ -41,7 +44,26 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(
+# Query parameters that carry what a person typed to search for.
+SEARCH_PARAMS = frozenset({"q"})
+SEALED = "***"
+
+
+def seal_search(query):
+    """(query with the search text replaced by ***, the text sealed, its keyed hash)."""
+    pairs = parse_qsl(query or "", keep_blank_values=True)
+    terms = [value.strip() for key, value in pairs if key in SEARCH_PARAMS and value.strip()]
+    if not terms:
+        return query or "", "", ""
+    redacted = "&".join(
+        f"{key}={SEALED if key in SEARCH_PARAMS and value.strip() else value}"
+        for key, value in pairs
+    )
+    text = " ".join(terms)
+    return redacted, text, crypto.blind_index(text)
+
+
+def _build(
     *,
     request=None,
     user=None,
@@ -56,7 +78,8 @@ def record(
 ):
     user = user if user is not None else getattr(request, "user", None)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    query, search_text, search_index = seal_search(str(query))
+    return AuditEntry(
         user=user if authenticated else None,
         username=(user.get_username() if authenticated else "")[:150],
         role=(getattr(user, "role", "") if authenticated else "")[:32],
@@ -64,14 +87,44 @@ def record(
         target=str(target)[:80],
         object_id=str(object_id)[:64],
         case_id=case_id,
-        path=(request.get_full_path() if request else "")[:500],
-        query=str(query)[:500],
+        # the path without its query string: filters are in `query`, search text sealed
+        path=(request.path if request else "")[:500],
+        query=query[:500],
+        search_sealed=search_text,
+        search_index=search_index,
         ip_address=client_ip(request) if request else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
         outcome=outcome,
         status_code=status_code,
         reason=reason,
     )
+
+
+def record(**kwargs):
+    """Write one audit row (see _build for the arguments)."""
+    entry = _build(**kwargs)
+    entry.save()
+    return entry
+
+
+_COPIED = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+
+
+def record_for_cases(case_ids, **kwargs):
+    """One row per case (bulk): an export names every case whose data it carried, so each
+    case's "who has seen this" page shows it. With no case, one row without a case."""
+    template = _build(**kwargs)
+    case_ids = list(dict.fromkeys(case_ids))
+    if not case_ids:
+        template.save()
+        return 1
+    rows = []
+    for case_id in case_ids:
+        row = AuditEntry(**{f.attname: getattr(template, f.attname) for f in _COPIED})
+        row.case_id = case_id
+        rows.append(row)
+    AuditEntry.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _outcome(status):
@@ -85,12 +138,14 @@ def _outcome(status):
 
 
 def _action(request, response):
+    if request.method == "POST":
+        return AuditAction.ADMIN_CHANGE
     content_type = response.get("Content-Type", "").split(";")[0]
     if content_type in EXPORT_TYPES:
         return AuditAction.EXPORT
     if content_type in DOWNLOAD_TYPES or response.get("Content-Disposition"):
         return AuditAction.DOWNLOAD
-    if request.path.startswith("/admin/"):
+    if request.path.startswith(ADMIN_PREFIX):
         return AuditAction.ADMIN_VIEW
     if request.GET.get("q"):
         return AuditAction.SEARCH
@@ -102,7 +157,11 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(IGNORED_PREFIXES) or request.method not in ("GET", "HEAD"):
+        # Reads (GET), and every change made through the admin, which no service logs.
+        admin_change = request.method == "POST" and request.path.startswith(ADMIN_PREFIX)
+        if request.path.startswith(IGNORED_PREFIXES) or (
+            request.method not in ("GET", "HEAD") and not admin_change
+        ):
             return self.get_response(request)
         token = _cases.set([])
         try:
@@ -118,7 +177,7 @@ class AuditMiddleware:
         object_id = ""
         if match and match.kwargs:
             object_id = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()))
-        query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in ("page",))
+        query = urlencode([(k, v) for k, v in request.GET.items() if k not in ("page",)])
         for case_id in cases or [None]:
             record(
                 request=request,

@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from protection.models import User
@@ -25,11 +28,32 @@ class TokenForm(forms.Form):
 
 
 class BreakGlassForm(forms.Form):
+    file_numbers = forms.CharField(
+        label=_("Expedientes que necesita abrir"),
+        max_length=500,
+        help_text=_("Número de expediente; si son varios, sepárelos con comas."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     reason = forms.CharField(
         label=_("Motivo del acceso de emergencia"),
         min_length=20,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
+
+    def clean_file_numbers(self):
+        numbers = []
+        for number in re.split(r"[,;\s]+", self.cleaned_data["file_numbers"]):
+            if number and number not in numbers:
+                numbers.append(number)
+        limit = settings.BREAK_GLASS_MAX_CASES
+        if not numbers:
+            raise forms.ValidationError(_("Indique al menos un número de expediente."))
+        if len(numbers) > limit:
+            raise forms.ValidationError(
+                _("Un acceso de emergencia abre como máximo %(n)s expedientes.") % {"n": limit}
+            )
+        return numbers
 
 
 class ResetForm(forms.Form):
@@ -44,7 +68,24 @@ class ResetForm(forms.Form):
     )
 
 
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo para ver lo que se buscó"),
+        min_length=10,
+        max_length=1000,
+        help_text=_("Queda en la bitácora junto con su nombre."),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
 class AuditFilterForm(forms.Form):
+    # Named q so that this search is itself sealed in the log it searches.
+    q = forms.CharField(
+        label=_("Buscó exactamente"),
+        required=False,
+        max_length=200,
+        help_text=_("Quién buscó este nombre o texto (coincidencia exacta)."),
+    )
     user = forms.ModelChoiceField(
         label=_("Usuario"), queryset=User.objects.order_by("username"), required=False
     )

@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .crypto import EncryptedTextField
 
 
 class AppendOnlyError(Exception):
@@ -25,6 +28,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exportación")
     SEARCH = "search", _("Búsqueda")
     BREAK_GLASS = "break_glass", _("Acceso de emergencia")
+    BREAK_GLASS_END = "break_glass_end", _("Cierre del acceso de emergencia")
+    SEARCH_REVEAL = "search_reveal", _("Consulta de términos de búsqueda")
+    ADMIN_CHANGE = "admin_change", _("Cambio en administración")
     LOGIN = "login", _("Inicio de sesión")
     LOGIN_FAILED = "login_failed", _("Inicio de sesión fallido")
     LOGOUT = "logout", _("Cierre de sesión")
@@ -68,6 +74,13 @@ class AuditEntry(models.Model):
     case_id = models.BigIntegerField(_("expediente"), null=True, blank=True, db_index=True)
     path = models.CharField(_("ruta"), max_length=500, blank=True)
     query = models.CharField(_("búsqueda o filtros"), max_length=500, blank=True)
+    # What people typed to search (often a protected person's name) is not kept in the clear:
+    # sealed (AES-GCM) for an auditor who states a reason to read it, and a keyed hash so that
+    # "who searched for this name" is answered without decrypting anything.
+    search_sealed = EncryptedTextField(_("términos de búsqueda (cifrados)"), blank=True)
+    search_index = models.CharField(
+        _("huella de la búsqueda"), max_length=64, blank=True, db_index=True
+    )
     ip_address = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
     user_agent = models.CharField(_("navegador"), max_length=300, blank=True)
     outcome = models.CharField(_("resultado"), max_length=10, choices=AuditOutcome.choices)
@@ -100,7 +113,9 @@ class AuditEntry(models.Model):
 
 
 class BreakGlass(models.Model):
-    """An administrator's time-limited emergency access to case content, with a reason."""
+    """An administrator's emergency access to the content of the cases it names (one, or a
+    short list), with a reason, for a short window that can be ended early. The Coordination
+    is told when it opens."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,6 +126,15 @@ class BreakGlass(models.Model):
     reason = models.TextField(_("motivo"))
     started_at = models.DateTimeField(_("inicio"), auto_now_add=True)
     expires_at = models.DateTimeField(_("vence"))
+    ended_at = models.DateTimeField(_("cerrado antes de vencer"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cerrado por"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("acceso de emergencia")
@@ -120,6 +144,36 @@ class BreakGlass(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return self.ended_at is None and self.expires_at > now
+
+    @property
+    def closes_at(self):
+        return self.ended_at or self.expires_at
+
+
+class BreakGlassCase(models.Model):
+    """A case a break-glass access opens. The case is kept by id and file number (the security
+    app does not point into the domain apps, like AuditEntry.case_id)."""
+
+    grant = models.ForeignKey(
+        BreakGlass, verbose_name=_("acceso"), on_delete=models.CASCADE, related_name="cases"
+    )
+    case_id = models.BigIntegerField(_("expediente"), db_index=True)
+    file_number = models.CharField(_("número de expediente"), max_length=64)
+
+    class Meta:
+        verbose_name = _("expediente abierto por acceso de emergencia")
+        verbose_name_plural = _("expedientes abiertos por acceso de emergencia")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "case_id"], name="break_glass_case_once")
+        ]
+
+    def __str__(self):
+        return self.file_number
 
 
 class KnownDevice(models.Model):

@@ -6,6 +6,7 @@ import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from protection.errors import DomainError, PermissionDenied
 from protection.models import Role
 
 from . import audit
-from .models import AuditAction, AuditOutcome, BreakGlass
+from .models import AuditAction, AuditOutcome, BreakGlass, BreakGlassCase
 
 RECOVERY_CODES = 10
 log = logging.getLogger(__name__)
@@ -248,11 +249,60 @@ def otp_verify(*, user, token, request=None):
     return None
 
 
+def break_glass_open_for(user):
+    """The administrator's open break-glass access (with its cases), or None."""
+    if user is None or not user.is_authenticated or user.role != Role.ADMINISTRATOR:
+        return None
+    return (
+        BreakGlass.objects.filter(user=user, ended_at__isnull=True, expires_at__gt=timezone.now())
+        .prefetch_related("cases")
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def break_glass_case_ids(user):
+    """The cases an administrator's open break-glass accesses name (empty when none is open)."""
+    if user is None or not user.is_authenticated or user.role != Role.ADMINISTRATOR:
+        return []
+    return list(
+        BreakGlassCase.objects.filter(
+            grant__user=user, grant__ended_at__isnull=True, grant__expires_at__gt=timezone.now()
+        ).values_list("case_id", flat=True)
+    )
+
+
+def break_glass_active(user):
+    return bool(break_glass_case_ids(user))
+
+
+def break_glass_open_all():
+    """Every open break-glass access, for the Coordination's banner."""
+    return list(
+        BreakGlass.objects.filter(ended_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("user")
+        .prefetch_related("cases")
+        .order_by("started_at")
+    )
+
+
 @transaction.atomic
-def break_glass_start(*, actor, reason, request=None):
-    """An administrator opens case content for a limited time. Logged and coordinators alerted."""
+def break_glass_start(*, actor, cases, reason, request=None):
+    """An administrator opens the content of the named cases for a short window.
+
+    `cases` is a list of (case id, file number) the caller resolved. One open access at a time;
+    logged once per case (so each case's "who has seen this" shows it) and the Coordination is
+    told in the application (banner) and by e-mail."""
     if actor.role != Role.ADMINISTRATOR:
         raise PermissionDenied(_("Sólo la administración del sistema usa el acceso de emergencia."))
+    cases = list(dict(cases).items())
+    if not cases:
+        raise DomainError(_("Indique el expediente (o los expedientes) que necesita abrir."))
+    limit = settings.BREAK_GLASS_MAX_CASES
+    if len(cases) > limit:
+        raise DomainError(
+            _("Un acceso de emergencia abre como máximo %(n)s expedientes.") % {"n": limit}
+        )
     if len((reason or "").strip()) < 20:
         raise DomainError(
             _(
@@ -260,55 +310,96 @@ def break_glass_start(*, actor, reason, request=None):
                 "acceder a los expedientes."
             )
         )
+    # One at a time, decided under a lock on the administrator's row.
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+    if break_glass_open_for(actor) is not None:
+        raise DomainError(
+            _("Ya tiene un acceso de emergencia abierto: ciérrelo antes de abrir otro.")
+        )
     grant = BreakGlass.objects.create(
         user=actor,
         reason=reason.strip(),
         expires_at=timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
     )
-    audit.record(
-        request=request,
-        user=actor,
-        action=AuditAction.BREAK_GLASS,
-        target="break_glass",
-        object_id=grant.pk,
-        reason=grant.reason,
+    BreakGlassCase.objects.bulk_create(
+        [BreakGlassCase(grant=grant, case_id=pk, file_number=number) for pk, number in cases]
     )
-    transaction.on_commit(lambda: _alert_coordinators(grant.pk))
+    for case_id, _number in cases:
+        audit.record(
+            request=request,
+            user=actor,
+            action=AuditAction.BREAK_GLASS,
+            target="break_glass",
+            object_id=grant.pk,
+            case_id=case_id,
+            reason=grant.reason,
+        )
+    transaction.on_commit(lambda: _alert_coordinators(grant.pk, opened=True))
     return grant
 
 
-def _alert_coordinators(grant_id):
-    from django.core.mail import send_mail
+@transaction.atomic
+def break_glass_end(*, actor, grant, request=None):
+    """Close an access before it runs out: the administrator who opened it, or a coordinator."""
+    if not (actor.pk == grant.user_id or actor.role == Role.COORDINATOR):
+        raise PermissionDenied(_("Sólo quien lo abrió o la Coordinación cierran este acceso."))
+    grant = BreakGlass.objects.select_for_update().get(pk=grant.pk)
+    if not grant.is_open():
+        raise DomainError(_("Este acceso de emergencia ya estaba cerrado."))
+    grant.ended_at = timezone.now()
+    grant.ended_by = actor
+    grant.save(update_fields=["ended_at", "ended_by"])
+    for case_id in grant.cases.values_list("case_id", flat=True):
+        audit.record(
+            request=request,
+            user=actor,
+            action=AuditAction.BREAK_GLASS_END,
+            target="break_glass",
+            object_id=grant.pk,
+            case_id=case_id,
+        )
+    transaction.on_commit(lambda: _alert_coordinators(grant.pk, opened=False))
+    return grant
 
+
+def _alert_coordinators(grant_id, *, opened):
+    """E-mail each active coordinator, with times in their own zone (named)."""
     from protection.models import User
 
-    grant = BreakGlass.objects.select_related("user").get(pk=grant_id)
-    coordinators = list(
-        User.objects.filter(role=Role.COORDINATOR, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if coordinators:
-        try:
-            send_mail(
-                _("Acceso de emergencia a expedientes"),
-                _("%(user)s abrió el acceso de emergencia hasta %(until)s.\nMotivo: %(r)s")
-                % {
-                    "user": grant.user.display_name,
-                    "until": timezone.localtime(grant.expires_at).strftime("%H:%M"),
-                    "r": grant.reason,
-                },
-                None,
-                coordinators,
-            )
-        except Exception:  # the audit row stands even if SMTP is down
-            log.exception("could not e-mail coordinators about break-glass %s", grant_id)
+    grant = BreakGlass.objects.select_related("user", "ended_by").get(pk=grant_id)
+    numbers = ", ".join(grant.cases.values_list("file_number", flat=True))
+    for coordinator in User.objects.filter(role=Role.COORDINATOR, is_active=True).exclude(email=""):
+        zone = user_zone(coordinator)
 
+        def at(moment, zone=zone):
+            return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M %Z")
 
-def break_glass_active(user):
-    if user is None or not user.is_authenticated or user.role != Role.ADMINISTRATOR:
-        return False
-    return BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).exists()
+        if opened:
+            subject = _("Acceso de emergencia abierto a %(cases)s") % {"cases": numbers}
+            body = _(
+                "%(user)s abrió un acceso de emergencia a los expedientes %(cases)s.\n"
+                "Desde: %(start)s\nHasta: %(until)s\nMotivo: %(r)s\n\n"
+                "Puede cerrarlo antes en la página de acceso de emergencia."
+            ) % {
+                "user": grant.user.display_name,
+                "cases": numbers,
+                "start": at(grant.started_at),
+                "until": at(grant.expires_at),
+                "r": grant.reason,
+            }
+        else:
+            subject = _("Acceso de emergencia cerrado: %(cases)s") % {"cases": numbers}
+            body = _(
+                "%(by)s cerró el acceso de emergencia de %(user)s a los expedientes %(cases)s "
+                "a las %(end)s (abierto desde %(start)s)."
+            ) % {
+                "by": grant.ended_by.display_name if grant.ended_by else "—",
+                "user": grant.user.display_name,
+                "cases": numbers,
+                "end": at(grant.closes_at),
+                "start": at(grant.started_at),
+            }
+        _mail(subject, body, [coordinator.email])
 
 
 def demo_totp_device(user):

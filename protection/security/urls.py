@@ -16,6 +16,8 @@ urlpatterns = [
         name="two_factor_reset",
     ),
     path("acceso-de-emergencia/", views.break_glass, name="break_glass"),
+    path("acceso-de-emergencia/<int:pk>/cerrar/", views.break_glass_end, name="break_glass_end"),
     path("bitacora/", views.audit_log, name="audit_log"),
+    path("bitacora/<int:pk>/busqueda/", views.audit_search_reveal, name="audit_search_reveal"),
     path("bitacora/expediente/<int:pk>/", views.case_readers, name="case_readers"),
 ]

@@ -13,6 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,14 +24,14 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.selectors import case_get_for
+from cases.selectors import case_get_for, cases_by_file_number
 from protection.errors import DomainError
 from protection.models import Role, User
 
-from . import services
+from . import audit, crypto, services
 from .describe import role_label, with_plain_words
-from .forms import AuditFilterForm, BreakGlassForm, ResetForm, TokenForm
-from .models import AuditAction, AuditEntry
+from .forms import AuditFilterForm, BreakGlassForm, ResetForm, RevealForm, TokenForm
+from .models import AuditAction, AuditEntry, BreakGlass
 
 
 def _next(request):
@@ -253,31 +254,107 @@ def two_factor_reset(request, pk):
 
 @login_required
 def break_glass(request):
+    """Open an emergency access to named cases; while one is open the page shows it and closes
+    it."""
     if request.user.role != Role.ADMINISTRATOR:
         raise PermissionDenied
+    grant = services.break_glass_open_for(request.user)
     form = BreakGlassForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.break_glass_start(
-                actor=request.user, reason=form.cleaned_data["reason"], request=request
+    if request.method == "POST" and grant is None and form.is_valid():
+        numbers = form.cleaned_data["file_numbers"]
+        found = cases_by_file_number(numbers)
+        unknown = [number for number in numbers if number not in found]
+        if unknown:
+            form.add_error(
+                "file_numbers",
+                _("No existe ningún expediente con el número %(n)s.") % {"n": ", ".join(unknown)},
             )
-        except DomainError as error:
-            form.add_error("reason", error.message)
         else:
-            messages.warning(
-                request,
-                _(
-                    "Acceso de emergencia abierto hasta %(t)s. Todo lo que "
-                    "consulte queda registrado y la Coordinación fue "
-                    "avisada."
+            try:
+                grant = services.break_glass_start(
+                    actor=request.user,
+                    cases=[(found[number], number) for number in numbers],
+                    reason=form.cleaned_data["reason"],
+                    request=request,
                 )
-                % {"t": timezone.localtime(grant.expires_at).strftime("%H:%M")},
-            )
-            return redirect("cases:list")
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Acceso de emergencia abierto a %(cases)s hasta %(t)s. Todo lo que "
+                        "consulte queda registrado y la Coordinación fue avisada."
+                    )
+                    % {
+                        "cases": ", ".join(numbers),
+                        "t": timezone.localtime(grant.expires_at).strftime("%H:%M %Z"),
+                    },
+                )
+                return redirect("cases:detail", found[numbers[0]])
+    recent = BreakGlass.objects.filter(user=request.user).prefetch_related("cases")[:10]
     return render(
         request,
         "security/break_glass.html",
-        {"form": form, "minutes": settings.BREAK_GLASS_MINUTES},
+        {
+            "form": form,
+            "grant": grant,
+            "recent": recent,
+            "minutes": settings.BREAK_GLASS_MINUTES,
+            "max_cases": settings.BREAK_GLASS_MAX_CASES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def break_glass_end(request, pk):
+    """Close an access early: the administrator who opened it, or a coordinator."""
+    user = request.user
+    grants = BreakGlass.objects.all()
+    if user.role != Role.COORDINATOR:
+        grants = grants.filter(user=user)
+    grant = get_object_or_404(grants, pk=pk)
+    try:
+        services.break_glass_end(actor=user, grant=grant, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Se cerró el acceso de emergencia."))
+    if user.role == Role.COORDINATOR:
+        return redirect("security:audit_log")
+    return redirect("security:break_glass")
+
+
+def _may_reveal_search(user):
+    """The auditing role (the Coordination), or the administration under an open break-glass
+    access; every look needs a reason and is logged."""
+    return user.role == Role.COORDINATOR or (
+        user.role == Role.ADMINISTRATOR and services.break_glass_active(user)
+    )
+
+
+@login_required
+def audit_search_reveal(request, pk):
+    """The search text of one audit row, read with a stated reason (logged)."""
+    if not _may_reveal_search(request.user):
+        raise PermissionDenied
+    entry = get_object_or_404(AuditEntry.objects.exclude(search_index=""), pk=pk)
+    form = RevealForm(request.POST or None)
+    terms = None
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            audit.record(
+                request=request,
+                action=AuditAction.SEARCH_REVEAL,
+                target="security:audit_search_reveal",
+                object_id=entry.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        terms = entry.search_sealed
+    [entry] = with_plain_words([entry])
+    return render(
+        request, "security/audit_search_reveal.html", {"entry": entry, "form": form, "terms": terms}
     )
 
 
@@ -325,6 +402,9 @@ def audit_log(request):
             entries = entries.filter(case_id=data["case_id"])
         if data["ip_address"]:
             entries = entries.filter(ip_address=data["ip_address"])
+        if data["q"]:
+            # "Who searched for this name": compared by keyed hash, nothing decrypted.
+            entries = entries.filter(search_index=crypto.blind_index(data["q"]))
         if data["date_from"]:
             entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
         if data["date_to"]:
@@ -333,8 +413,19 @@ def audit_log(request):
     page.object_list = with_plain_words(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    break_glass_recent = BreakGlass.objects.select_related("user", "ended_by").prefetch_related(
+        "cases"
+    )[:10]
     return render(
-        request, "security/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "security/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "break_glass_recent": break_glass_recent,
+            "now": timezone.now(),
+        },
     )
 
 

@@ -154,8 +154,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 
-# Administrators open case content only through a logged, time-limited break-glass action.
-BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
+# Administrators open case content only through a logged, time-limited break-glass action that
+# names the cases (at most BREAK_GLASS_MAX_CASES) and lasts BREAK_GLASS_MINUTES.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
+BREAK_GLASS_MAX_CASES = env.int("BREAK_GLASS_MAX_CASES", default=5)
+# Free text typed into forms: one-line inputs and text areas without a limit of their own
+# (protection/text_limits.py). A longer account is attached as a case document.
+TEXT_SHORT_MAX_CHARS = env.int("TEXT_SHORT_MAX_CHARS", default=500)
+TEXT_LONG_MAX_CHARS = env.int("TEXT_LONG_MAX_CHARS", default=20000)
 # Audit log retention in days; empty means keep forever (the default).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=None)
 AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)

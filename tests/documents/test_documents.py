@@ -479,7 +479,11 @@ def test_administrator_only_through_break_glass(client, reception):
     [doc] = upload_docs(reception, case, [upload("escrito.pdf", pdf_bytes())])
     client.force_login(admin)
     assert served(client, doc)[0].status_code == 404
-    break_glass_start(actor=admin, reason="Revisión de un incidente de seguridad reportado hoy.")
+    break_glass_start(
+        actor=admin,
+        cases=[(case.pk, case.file_number)],
+        reason="Revisión de un incidente de seguridad reportado hoy.",
+    )
     assert served(client, doc)[0].status_code == 200
 
 

@@ -150,7 +150,7 @@ def test_reads_of_a_case_are_logged_with_outcome(client, reception, coordinator)
     client.force_login(coordinator)
     client.get(reverse("cases:list"), {"q": "perez"})
     search = AuditEntry.objects.filter(action=AuditAction.SEARCH).latest("id")
-    assert "q=perez" in search.query
+    assert search.query == "q=***" and search.search_sealed == "perez"  # sealed at rest
 
 
 def test_audit_log_cannot_be_changed_through_the_application(coordinator):
@@ -197,7 +197,10 @@ def test_break_glass_requires_a_reason_is_logged_and_alerts_coordinators(
     with django_capture_on_commit():
         opened = client.post(
             reverse("security:break_glass"),
-            {"reason": "Orden judicial 123/2026 solicita copia del expediente."},
+            {
+                "file_numbers": case.file_number,
+                "reason": "Orden judicial 123/2026 solicita copia del expediente.",
+            },
         )
     assert opened.status_code == 302
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
