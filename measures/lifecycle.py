@@ -21,9 +21,6 @@ from protection.transitions import StateMachine, Step
 from .models import (
     AgendaItem,
     AgendaItemStatus,
-    Appeal,
-    AppealStatus,
-    AppealTrack,
     Attendance,
     BoardSession,
     Decision,
@@ -307,7 +304,10 @@ PROTECTIVE = (
     Resolution.MODIFY,
     Resolution.EXTEND,
     Resolution.REDUCE,
+    Resolution.RESTORE,
 )
+# Lines that put a measure in place (a new promise with its own clocks).
+GRANTING = (LineAction.GRANT, LineAction.RESTORE)
 
 
 def decision_problems(decision):
@@ -367,9 +367,17 @@ def decision_problems(decision):
     for target in ending_targets:
         problems.extend(MEASURE.problems(target, "board_end"))
     if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not [
-        ln for ln in lines if ln.action in (LineAction.GRANT, LineAction.EXTEND)
+        ln for ln in lines if ln.action in (*GRANTING, LineAction.EXTEND)
     ]:
         problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
+    if decision.resolution == Resolution.RESTORE and not [
+        ln for ln in lines if ln.action == LineAction.RESTORE
+    ]:
+        problems.append(_("El acuerdo no contiene medidas concluidas que restablecer."))
+    if decision.resolution == Resolution.REDUCE and not [
+        ln for ln in lines if ln.action == LineAction.END
+    ]:
+        problems.append(_("Indique qué medidas concluyen con la reducción."))
     if decision.resolution in PROTECTIVE and decision.confirmed_risk_level_id is None:
         problems.append(_("Indique el nivel de riesgo que la Junta confirma."))
     if decision.supersedes_id:
@@ -406,83 +414,6 @@ DECISION = StateMachine(
             gettext_lazy("confirmar el acuerdo"),
             policy="board.decide",
             guard=_confirm_conditions,
-        ),
-    ],
-)
-
-# ---------------------------------------------------------------------------------------------
-# Appeals (recurso de inconformidad)
-
-A = AppealStatus
-
-
-def _urgent_track(appeal, user):
-    if appeal.track != AppealTrack.URGENT:
-        return [_("Sólo se resuelve así una inconformidad urgente presentada.")]
-    return []
-
-
-def _ordinary_track(appeal, user):
-    if appeal.track != AppealTrack.ORDINARY:
-        return [_("El estudio independiente procede en la vía ordinaria, tras el nuevo estudio.")]
-    return []
-
-
-APPEAL = StateMachine(
-    Appeal,
-    states=A,
-    describe=lambda a: _("la inconformidad de %(file)s") % {"file": a.case},
-    steps=[
-        Step(
-            "reject_late",
-            (A.FILED,),
-            A.INADMISSIBLE,
-            gettext_lazy("declarar improcedente por extemporánea"),
-            policy="appeal.record",
-        ),
-        Step(
-            "order_new_study",
-            (A.FILED,),
-            A.NEW_STUDY,
-            gettext_lazy("ordenar un nuevo estudio de riesgo"),
-            policy="appeal.record",
-        ),
-        Step(
-            "rule_urgent",
-            (A.FILED,),
-            A.RESOLVED,
-            gettext_lazy("resolver la inconformidad urgente"),
-            policy="board.decide",
-            guard=_urgent_track,
-        ),
-        Step(
-            "request_independent_study",
-            (A.FILED, A.NEW_STUDY),
-            A.INDEPENDENT_STUDY,
-            gettext_lazy("solicitar el estudio independiente"),
-            policy="board.manage",
-            guard=_ordinary_track,
-        ),
-        Step(
-            "consejo_rule",
-            (A.INDEPENDENT_STUDY,),
-            A.CONSEJO_RULED,
-            gettext_lazy("registrar el dictamen del Consejo"),
-            policy="board.manage",
-        ),
-        Step(
-            "put_on_agenda",
-            (A.FILED, A.NEW_STUDY, A.INDEPENDENT_STUDY, A.CONSEJO_RULED),
-            A.ON_AGENDA,
-            gettext_lazy("poner la inconformidad en el orden del día"),
-            policy="board.manage",
-        ),
-        Step(
-            "board_resolve",
-            (A.ON_AGENDA,),
-            A.RESOLVED,
-            gettext_lazy("resolver la inconformidad por acuerdo de la Junta"),
-            policy="board.decide",
         ),
     ],
 )

@@ -10,12 +10,14 @@ from cases.models import Case, CaseStatus, ClosureReason
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
-from protection.models import Clock
+from protection.models import Clock, Role
 
+from . import appeal_lifecycle
+from .appeal_lifecycle import APPEAL
 from .lifecycle import (
     AGENDA_ITEM,
-    APPEAL,
     DECISION,
+    GRANTING,
     MEASURE,
     REDISCUSSION,
     SESSION,
@@ -337,6 +339,27 @@ def agenda_item_add(
     *, actor, session, case, kind, risk_study=None, appeal=None, beneficiary_requested_presence=None
 ):
     access.require(actor, "board.manage")
+    item = _agenda_item_create(
+        actor=actor,
+        session=session,
+        case=case,
+        kind=kind,
+        risk_study=risk_study,
+        appeal=appeal,
+        beneficiary_requested_presence=beneficiary_requested_presence,
+    )
+    if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        APPEAL.transition(
+            appeal, "put_on_agenda", actor=actor, reason=_("Inconformidad en el orden del día")
+        )
+    return item
+
+
+def _agenda_item_create(
+    *, actor, session, case, kind, risk_study=None, appeal=None, beneficiary_requested_presence=None
+):
+    """The item itself; callers check who may put it there. Caller holds the transaction."""
     if session.status == SessionStatus.CLOSED:
         raise DomainError(_("La sesión ya concluyó."))
     if AgendaItem.objects.filter(
@@ -346,7 +369,7 @@ def agenda_item_add(
     position = AgendaItem.objects.filter(session=session).count() + 1
     if beneficiary_requested_presence is None:
         beneficiary_requested_presence = case.beneficiary_requested_presence
-    item = save(
+    return save(
         AgendaItem(
             session=session,
             case=case,
@@ -359,12 +382,6 @@ def agenda_item_add(
         actor,
         _("Agregado al orden del día"),
     )
-    if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
-        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-        APPEAL.transition(
-            appeal, "put_on_agenda", actor=actor, reason=_("Inconformidad en el orden del día")
-        )
-    return item
 
 
 @transaction.atomic
@@ -485,6 +502,11 @@ def decision_line_add(
             raise DomainError(_("La persona cubierta debe figurar en el expediente."))
         if not duration_months:
             raise DomainError(_("Indique la duración de la medida."))
+    elif action == LineAction.RESTORE:
+        if target is None or target.case_id != decision.case_id or target.ended_at is None:
+            raise DomainError(_("Seleccione una medida concluida de este expediente."))
+        if not duration_months:
+            raise DomainError(_("Indique por cuántos meses se restablece la medida."))
     else:
         if target is None or target.case_id != decision.case_id or target.ended_at:
             raise DomainError(_("Seleccione una medida vigente de este expediente."))
@@ -534,22 +556,24 @@ def decision_confirm(*, actor, decision):
         Clock.IMPLEMENTATION, now, clock_rule=rules[Clock.IMPLEMENTATION]
     )
 
+    follow_up_officer = case_follow_up_officer(case)
     for line in decision.lines.select_related("target").order_by("pk"):
-        if line.action == LineAction.GRANT:
-            line.result = save(  # a new measure starts in its initial state (granted)
+        if line.action in GRANTING:
+            # A restored measure is a new promise for the same measure, person and authority;
+            # the ended one stays ended (its history is the record of the gap).
+            source = line.target if line.action == LineAction.RESTORE else line
+            line.result = save(
                 GrantedMeasure(
                     case=case,
                     decision=decision,
                     origin=MeasureOrigin.BOARD,
-                    measure_type=line.measure_type,
-                    covered=line.covered,
-                    authority=line.authority,
-                    details=line.details,
+                    measure_type_id=source.measure_type_id,
+                    covered_id=source.covered_id,
+                    authority_id=source.authority_id,
+                    details=line.details or source.details,
                     granted_at=now,
                     duration_months=line.duration_months,
-                    responsible=case.assigned_officer
-                    if case.assigned_officer and case.assigned_officer.role == "follow_up"
-                    else None,
+                    responsible=follow_up_officer,
                     notification_due_at=notification_due,
                     implementation_due_at=implementation_due,
                     review_due_at=clocks.shift(
@@ -557,7 +581,9 @@ def decision_confirm(*, actor, decision):
                     ),
                 ),
                 actor,
-                _("Medida otorgada por la Junta"),
+                _("Medida restablecida por la Junta")
+                if line.action == LineAction.RESTORE
+                else _("Medida otorgada por la Junta"),
             )
             save(line, actor)
         elif line.action == LineAction.EXTEND:
@@ -611,7 +637,8 @@ def decision_confirm(*, actor, decision):
                 reason=_("Inconformidad resuelta por la Junta"),
                 ruled_at=now,
                 ruling=decision.text,
-                upheld=decision.lines.filter(action=LineAction.GRANT).exists(),
+                # Upheld when the Board changed the measures the beneficiary appealed about.
+                upheld=decision.lines.exclude(action=LineAction.END).exists(),
             )
     if decision.supersedes_id:
         from .letters import letters_supersede_for
@@ -621,6 +648,17 @@ def decision_confirm(*, actor, decision):
 
     letters_plan(actor=actor, decision=decision)
     return decision
+
+
+def case_follow_up_officer(case):
+    """Who follows the measures the Board grants on `case`: its follow-up officer, else its
+    assigned officer when she is a follow-up officer; None leaves the flags to coordination."""
+    if case.follow_up_officer_id:
+        return case.follow_up_officer
+    officer = case.assigned_officer
+    if officer is not None and officer.role == Role.FOLLOW_UP and officer.is_active:
+        return officer
+    return None
 
 
 def _apply_to_case(actor, decision, case, now):
@@ -695,13 +733,33 @@ def appeal_file(
 ):
     """File an appeal. Out of time, it is recorded as inadmissible with the reason (never lost).
     The ordinary track orders a new risk study (art. 58); the urgent track gives the CEN 12 h."""
-    access.require(actor, "appeal.record")
+    access.require(
+        actor, "appeal.record_urgent" if track == AppealTrack.URGENT else "appeal.record"
+    )
     if not (grounds or "").strip():
         raise DomainError(_("Escriba los agravios de la inconformidad."))
     if against_decision is None and not against_implementation:
         raise DomainError(_("Indique el acuerdo impugnado o que se impugna la implementación."))
-    filed_at = filed_at or timezone.now()
+    if track not in AppealTrack.values:
+        raise DomainError(_("Indique la vía de la inconformidad."))
+    now = timezone.now()
+    filed_at = filed_at or now
+    if filed_at > now + timezone.timedelta(minutes=5):
+        raise DomainError(_("La fecha de presentación no puede estar en el futuro."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if against_decision is not None:
+        against_decision = Decision.objects.filter(
+            pk=against_decision.pk, case=case, status=DecisionStatus.CONFIRMED
+        ).first()
+        if against_decision is None:
+            raise DomainError(_("Sólo se impugna un acuerdo confirmado de este expediente."))
+    if track == AppealTrack.URGENT and not case.urgent_issued_at and against_decision is None:
+        raise DomainError(
+            _(
+                "La vía urgente impugna decisiones del procedimiento extraordinario: este "
+                "expediente no tiene medidas urgentes emitidas."
+            )
+        )
     filing_clock = (
         Clock.URGENT_APPEAL_FILING if track == AppealTrack.URGENT else Clock.APPEAL_FILING
     )
@@ -718,7 +776,7 @@ def appeal_file(
         against_implementation=against_implementation,
         filed_at=filed_at,
         filing_deadline_at=deadline,
-        grounds=grounds,
+        grounds=grounds.strip(),
         recorded_by=actor,
     )
     if deadline and filed_at > deadline and not against_implementation:
@@ -728,7 +786,7 @@ def appeal_file(
             actor=actor,
             reason=_("Inconformidad fuera de plazo"),
             ruling=_("Presentada fuera del plazo legal."),
-            ruled_at=timezone.now(),
+            ruled_at=now,
         )
     if track == AppealTrack.URGENT:
         appeal.ruling_due_at = clocks.due_at(Clock.URGENT_APPEAL_RULING, filed_at)
@@ -750,7 +808,7 @@ def appeal_file(
 
 @transaction.atomic
 def appeal_rule_urgent(*, actor, appeal, upheld, ruling):
-    """Art. 62: the CEN rules on an urgent-track appeal within 12 hours."""
+    """Art. 62: the CEN confirms, revokes or modifies the decision within 12 hours."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     APPEAL.check(appeal, "rule_urgent", user=actor)
     if not (ruling or "").strip():
@@ -761,14 +819,15 @@ def appeal_rule_urgent(*, actor, appeal, upheld, ruling):
         actor=actor,
         reason=_("Inconformidad urgente resuelta"),
         upheld=upheld,
-        ruling=ruling,
+        ruling=ruling.strip(),
         ruled_at=timezone.now(),
     )
 
 
 @transaction.atomic
 def appeal_request_independent_study(*, actor, appeal):
-    """The Board asks the Consejo for an independent study; the Consejo rules in 15 days."""
+    """The disagreement persists (art. 58-II): the Consejo commissions an independent study and
+    rules within 15 days. The Board's clock waits for the Consejo."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     return APPEAL.transition(
         appeal,
@@ -776,24 +835,98 @@ def appeal_request_independent_study(*, actor, appeal):
         actor=actor,
         reason=_("Estudio independiente solicitado"),
         consejo_ruling_due_at=clocks.due_at(Clock.APPEAL_CONSEJO_RULING, timezone.now()),
+        ruling_due_at=None,
     )
 
 
 @transaction.atomic
 def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
+    """Art. 58-III: the Consejo's ruling; the Board decides at its next session (58-IV)."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     APPEAL.check(appeal, "consejo_rule", user=actor)
     if not (ruling or "").strip():
         raise DomainError(_("Escriba el dictamen del Consejo."))
+    if independent_study is not None and independent_study.case_id != appeal.case_id:
+        raise DomainError(_("El estudio independiente debe ser de este expediente."))
+    now = timezone.now()
     return APPEAL.transition(
         appeal,
         "consejo_rule",
         actor=actor,
         reason=_("Dictamen del Consejo"),
-        consejo_ruling=ruling,
-        consejo_ruled_at=timezone.now(),
-        independent_study=independent_study,
+        consejo_ruling=ruling.strip(),
+        consejo_ruled_at=now,
+        independent_study=independent_study or appeal.independent_study,
+        ruling_due_at=appeal_lifecycle.board_due_at(now),
     )
+
+
+@transaction.atomic
+def appeal_put_on_agenda(*, actor, appeal, session):
+    """Put an ordinary-track appeal that is ready on a session's agenda (art. 58-IV)."""
+    access.require(actor, "board.manage")
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",)).select_related("new_study").get(pk=appeal.pk)
+    )
+    APPEAL.check(appeal, "put_on_agenda", user=actor, conditions=False)
+    if not appeal_lifecycle.ready_for_board(appeal):
+        raise DomainError(
+            _("La inconformidad aún no está lista para la Junta: falta aprobar el nuevo estudio.")
+        )
+    if AgendaItem.objects.filter(
+        appeal=appeal, status__in=[AgendaItemStatus.PENDING, AgendaItemStatus.DECIDED]
+    ).exists():
+        raise DomainError(_("La inconformidad ya está en un orden del día."))
+    return agenda_item_add(
+        actor=actor,
+        session=session,
+        case=appeal.case,
+        kind=AgendaItemKind.APPEAL,
+        appeal=appeal,
+        risk_study=appeal.independent_study or appeal.new_study,
+    )
+
+
+def next_session():
+    """The next session still open to new items: scheduled, papers not sent, in the future."""
+    return (
+        BoardSession.objects.filter(status=SessionStatus.SCHEDULED, scheduled_at__gt=timezone.now())
+        .order_by("scheduled_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def measures_modification_propose(*, actor, case, reason):
+    """ "Proponer modificación de medidas": a case with measures in place goes on the next
+    session's agenda with the reason; the Board's decision then reduces, modifies, extends or
+    restores measures."""
+    access.require(actor, "measure.propose_modification")
+    if not (reason or "").strip():
+        raise DomainError(_("Explique por qué se propone modificar las medidas."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION):
+        raise DomainError(
+            _("Sólo se propone modificar medidas de un expediente en seguimiento (ahora: «%(s)s»).")
+            % {"s": case.get_status_display()}
+        )
+    if not GrantedMeasure.objects.filter(case=case, origin=MeasureOrigin.BOARD).exists():
+        raise DomainError(_("El expediente no tiene medidas otorgadas por la Junta."))
+    session = next_session()
+    if session is None:
+        raise DomainError(
+            _(
+                "No hay una próxima sesión programada con la carpeta aún sin enviar: la "
+                "Coordinación debe programarla primero."
+            )
+        )
+    item = _agenda_item_create(
+        actor=actor, session=session, case=case, kind=AgendaItemKind.MODIFICATION
+    )
+    item.reason = reason.strip()
+    item.proposed_by = actor
+    item.proposed_at = timezone.now()
+    return save(item, actor, _("Modificación de medidas propuesta"))
 
 
 # ---------------------------------------------------------------------------------------------
