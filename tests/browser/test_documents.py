@@ -85,6 +85,9 @@ def test_multi_file_upload_with_progress(page, live_server, login, transactional
     # The photo's page says the metadata was removed and shows the clean copy.
     section.get_by_role("link", name="foto-vigilancia.jpg").click()
     expect(page.locator("#metadata-notice")).to_be_visible()
+    # The image loads after the page: wait until the browser has finished with it (a broken
+    # image is "complete" too, with no width).
+    page.wait_for_function("() => document.querySelector('img.img-fluid').complete")
     assert page.locator("img.img-fluid").evaluate("img => img.naturalWidth") == 64
 
 
