@@ -739,3 +739,14 @@ class AssignForm(StyledForm):
             is_active=True,
             role__in=[Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR],
         ).order_by("role", "first_name", "last_name", "username")
+
+
+class FollowUpAssignForm(StyledForm):
+    officer = UserChoiceField(label=_("Persona de seguimiento"), queryset=User.objects.none())
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.filter(
+            is_active=True, role=Role.FOLLOW_UP
+        ).order_by("first_name", "last_name", "username")

@@ -6,10 +6,17 @@ number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from measures import appeal_lifecycle
+from measures.models import (
+    Appeal,
+    AppealStatus,
+    RediscussionRequest,
+    RediscussionStatus,
+)
 from protection.access import STAFF_ROLES
 from protection.models import Role, User
 
@@ -60,8 +67,8 @@ def due_horizon(now=None):
 
 
 def my_cases_q(user):
-    """Cases that are mine: assigned to me, with my open risk study, or with a measure I follow.
-    One list of case ids from three indexed look-ups (an OR of EXISTS conditions would test every
+    """Cases that are mine: assigned to me, followed by me, with my open risk study, or with a
+    measure I follow. One list of case ids from four indexed look-ups (an OR of EXISTS conditions would test every
     case of the mechanism to find the few that are mine)."""
     from measures.models import GrantedMeasure
     from risk.models import RiskStudy, StudyStatus
@@ -74,6 +81,7 @@ def my_cases_q(user):
         .order_by()
         .values("pk")
         .union(
+            Case.objects.filter(follow_up_officer=user).order_by().values("pk"),
             RiskStudy.objects.filter(analyst=user)
             .exclude(status=StudyStatus.APPROVED)
             .order_by()
@@ -239,7 +247,63 @@ def due_today(user, now=None, limit=100):
                 url_name="measures:measure_detail",
                 url_arg=m.pk,
             )
+    if user.role == Role.COORDINATOR:
+        # The coordination acts next on appeals and re-discussion requests (two queries).
+        for appeal in appeals_open(user).filter(
+            Q(ruling_due_at__lt=horizon, ruled_at__isnull=True)
+            | Q(
+                consejo_ruling_due_at__lt=horizon,
+                consejo_ruled_at__isnull=True,
+                status=AppealStatus.INDEPENDENT_STUDY,
+            )
+        )[:limit]:
+            due = appeal_due_at(appeal)
+            step = appeal_lifecycle.next_step(appeal)
+            items[(appeal.case_id, f"appeal-{appeal.pk}", due)] = DueItem(
+                due_at=due,
+                what=str(_("Inconformidad: %(step)s") % {"step": step[0] if step else ""}),
+                case_id=appeal.case_id,
+                file_number=appeal.case.file_number,
+                url_name="measures:appeal_detail",
+                url_arg=appeal.pk,
+            )
+        for rq in rediscussions_open(user).filter(due_at__lt=horizon)[:limit]:
+            items[(rq.case_id, f"rediscussion-{rq.pk}", rq.due_at)] = DueItem(
+                due_at=rq.due_at,
+                what=str(_("Responder la solicitud de nueva discusión")),
+                case_id=rq.case_id,
+                file_number=rq.case.file_number,
+            )
     return sorted(items.values(), key=lambda item: (item.due_at, item.file_number))[:limit]
+
+
+def appeals_open(user):
+    """Appeals still running, in the user's scope, the most urgent clock first."""
+    return (
+        Appeal.objects.filter(in_case_scope(user), status__in=appeal_lifecycle.OPEN)
+        .select_related("case", "new_study")
+        .order_by(
+            F("ruling_due_at").asc(nulls_last=True),
+            F("consejo_ruling_due_at").asc(nulls_last=True),
+            "filed_at",
+        )
+    )
+
+
+def appeal_due_at(appeal):
+    """The appeal's clock that runs now (the Consejo's while it studies, else the ruling's)."""
+    if appeal.status == AppealStatus.INDEPENDENT_STUDY:
+        return appeal.consejo_ruling_due_at
+    return appeal.ruling_due_at
+
+
+def rediscussions_open(user):
+    return (
+        RediscussionRequest.objects.filter(in_case_scope(user))
+        .exclude(status=RediscussionStatus.ANSWERED)
+        .select_related("case")
+        .order_by("due_at")
+    )
 
 
 def urgent_pending_q():
@@ -404,8 +468,37 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         _("Revaluaciones vencidas o que vencen en 30 días"),
         scope.filter(
             status__in=FOLLOW_UP_STATUSES, reevaluation_due_at__lt=now + REEVALUATION_LOOKAHEAD
-        ).select_related("assigned_officer"),
+        ).select_related("follow_up_officer"),
         ["reevaluation_due_at", "pk"],
+    )
+    # Measures in place that nobody follows: their flags would reach only the coordination.
+    add(
+        "no_follow_up",
+        _("Expedientes con medidas sin persona de seguimiento"),
+        scope.filter(
+            status__in=FOLLOW_UP_STATUSES,
+            follow_up_officer__isnull=True,
+        ).filter(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))),
+        ["opened_at", "pk"],
+    )
+    add(
+        "appeals",
+        _("Inconformidades en trámite"),
+        appeals_open(user),
+        [
+            F("ruling_due_at").asc(nulls_last=True),
+            F("consejo_ruling_due_at").asc(nulls_last=True),
+            "filed_at",
+        ],
+    )
+    for appeal in sections[-1].rows:
+        appeal.next_step = appeal_lifecycle.next_step(appeal)
+        appeal.due_at = appeal_due_at(appeal)
+    add(
+        "rediscussions",
+        _("Solicitudes de nueva discusión sin respuesta"),
+        rediscussions_open(user),
+        ["due_at", "pk"],
     )
     return sections
 

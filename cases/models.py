@@ -206,6 +206,14 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Otra")
 
 
+# Admitted and still open: past admissibility, not yet concluded.
+ADMITTED_STATUSES = (
+    CaseStatus.RISK_EVALUATION,
+    CaseStatus.AWAITING_BOARD,
+    CaseStatus.FOLLOW_UP,
+    CaseStatus.REEVALUATION,
+)
+
 # The risk-study clock runs from the request until the study is approved (art. 27).
 STUDY_CLOCK_STATUSES = (
     CaseStatus.RECEIVED,
@@ -229,6 +237,17 @@ class Case(Versioned):
         related_name="assigned_cases",
     )
     unit = models.CharField(_("unidad a cargo"), max_length=16, blank=True)
+    # UPSA's officer who follows the measures in place: overdue implementation and review flags go
+    # to her, then to the coordination (protection/deadlines.py). Assigned from the decision page
+    # or the case page (cases.services.case_follow_up_assign).
+    follow_up_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona de seguimiento"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_cases",
+    )
     opened_at = models.DateTimeField(_("abierto"))
     summary = models.TextField(_("resumen"), blank=True)
     current_risk_level = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from protection.models import Role, Unit
 
-from .models import Case, CaseStatus, Consent, ConsentPurpose
+from .models import ADMITTED_STATUSES, Case, CaseStatus, Consent, ConsentPurpose
 
 # Which unit handles a case at each stage (need-to-know for unit staff).
 STAGE_UNIT = {
@@ -38,13 +38,22 @@ def case_scope(user):
 
         stages = [status for status, unit in STAGE_UNIT.items() if unit == user.unit]
         # EXISTS subqueries rather than joins: no duplicate rows, no DISTINCT over big lists.
-        return (
+        scope = (
             Q(assigned_officer=user)
             | Q(status__in=stages)
             | Q(Exists(RiskStudy.objects.filter(case=OuterRef("pk"), analyst=user)))
             | Q(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), responsible=user)))
             | Q(Exists(ProtectionRequest.objects.filter(case=OuterRef("pk"), registered_by=user)))
         )
+        if role == Role.FOLLOW_UP:
+            # Follow-up starts before the measures: the officer named for a case, and her unit,
+            # open the admitted cases the unit holds (assigned to it or followed by one of it).
+            scope |= Q(follow_up_officer=user)
+            if user.unit:
+                scope |= Q(status__in=ADMITTED_STATUSES) & (
+                    Q(unit=user.unit) | Q(follow_up_officer__unit=user.unit)
+                )
+        return scope
     if role in (Role.BOARD_GOVERNMENT, Role.BOARD_CIVIL):
         return Q(pk__in=board_case_ids(user))
     if role == Role.CONSULTANT:

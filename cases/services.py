@@ -9,15 +9,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from measures.models import GrantedMeasure
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
-from protection.models import Clock
+from protection.models import Clock, Role
 from protection.numbering import number_next
 from protection.versioning import save_versioned
 
 from . import lifecycle
 from .models import (
+    ADMITTED_STATUSES,
     AdmissibilityDecision,
     Aggression,
     Case,
@@ -213,6 +215,35 @@ def case_assign(*, actor, case, officer):
     case.assigned_officer = officer
     case.unit = officer.unit
     return save(case, actor, _("Asignación a %(name)s") % {"name": officer.display_name})
+
+
+@transaction.atomic
+def case_follow_up_assign(*, actor, case, officer):
+    """Name the UPSA officer who follows the case's measures. The measures still open pass to her
+    (a handover: their overdue flags and escalations reach her from the next sweep on)."""
+    access.require(actor, "case.follow_up_assign")
+    if officer is None or officer.role != Role.FOLLOW_UP or not officer.is_active:
+        raise DomainError(_("Elija una persona activa de la unidad de seguimiento (UPSA)."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in ADMITTED_STATUSES:
+        raise DomainError(
+            _("Sólo se asigna seguimiento a un expediente admitido y en trámite (ahora: «%(s)s»).")
+            % {"s": case.get_status_display()}
+        )
+    if case.follow_up_officer_id == officer.pk:
+        raise DomainError(
+            _("%(name)s ya es la persona de seguimiento.") % {"name": officer.display_name}
+        )
+    case.follow_up_officer = officer
+    save(case, actor, _("Seguimiento asignado a %(name)s") % {"name": officer.display_name})
+    for measure in (
+        GrantedMeasure.objects.select_for_update()
+        .filter(case=case, ended_at__isnull=True)
+        .exclude(responsible=officer)
+    ):
+        measure.responsible = officer
+        save(measure, actor, _("Seguimiento asignado a %(name)s") % {"name": officer.display_name})
+    return case
 
 
 @transaction.atomic

@@ -74,6 +74,8 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
     """Every record the case page and the timeline show, one query per source (plus one per
     many-to-many prefetch). Lists, so templates do not query again."""
     from measures.models import (
+        AgendaItem,
+        AgendaItemKind,
         Appeal,
         Decision,
         DecisionLine,
@@ -81,6 +83,7 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         ImplementationEvent,
         LegalHold,
         Letter,
+        RediscussionRequest,
         SessionWaiver,
     )
     from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
@@ -181,8 +184,18 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         ),
         "appeals": list(
             Appeal.objects.filter(case=case)
-            .select_related("against_decision", "recorded_by")
+            .select_related("against_decision", "recorded_by", "new_study")
             .order_by("-filed_at")
+        ),
+        "rediscussions": list(
+            RediscussionRequest.objects.filter(case=case)
+            .select_related("agenda_item__session", "answered_by_decision", "recorded_by")
+            .order_by("-received_at", "-pk")
+        ),
+        "proposals": list(
+            AgendaItem.objects.filter(case=case, kind=AgendaItemKind.MODIFICATION)
+            .select_related("session", "proposed_by", "decision")
+            .order_by("-session__scheduled_at", "-pk")
         ),
         "letters": list(
             Letter.objects.filter(decision__case=case)
@@ -653,12 +666,49 @@ def record_entries(case, records):
                 )
             )
 
+    for rq in records["rediscussions"]:
+        add(
+            Entry(
+                at=rq.received_at,
+                kind="rediscussion",
+                tone="warning",
+                title=_("Solicitud de nueva discusión recibida: %(who)s")
+                % {"who": rq.requested_by_name},
+                detail=rq.reason,
+                actor=_name(rq.recorded_by),
+            )
+        )
+        if rq.answered_at:
+            add(
+                Entry(
+                    at=rq.answered_at,
+                    kind="rediscussion",
+                    tone="success",
+                    title=_("Nueva discusión resuelta por la Junta: acuerdo %(n)s")
+                    % {"n": rq.answered_by_decision.number if rq.answered_by_decision else "—"},
+                )
+            )
+
+    for item in records["proposals"]:
+        add(
+            Entry(
+                at=item.proposed_at or item.session.scheduled_at,
+                kind="proposal",
+                tone="warning",
+                title=_("Modificación de medidas propuesta a la Junta (%(s)s)")
+                % {"s": item.session},
+                detail=item.reason,
+                actor=_name(item.proposed_by),
+            )
+        )
+
     for ap in records["appeals"]:
         add(
             Entry(
                 at=ap.filed_at,
                 kind="appeal",
                 tone="warning",
+                url=_url("measures:appeal_detail", ap.pk),
                 title=_("Inconformidad presentada (%(t)s)") % {"t": ap.get_track_display()},
                 detail=str(ap.against_decision or _("Por deficiente implementación")),
                 actor=_name(ap.recorded_by),

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/accion-inmediata/", v.immediate_assessment, name="immediate_assessment"),
     path("<int:pk>/salida-voluntaria/", v.voluntary_exit, name="voluntary_exit"),
     path("<int:pk>/asignar/", v.assign, name="assign"),
+    path("<int:pk>/seguimiento/", v.follow_up_assign, name="follow_up_assign"),
 ]

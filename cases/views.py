@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from measures import appeal_lifecycle
+from measures.models import AgendaItemStatus
 from protection import access
 
 from .documents.records import kind_for
@@ -16,7 +18,7 @@ from .documents.selectors import document_list_for, documents_by_record
 from .filters import CaseFilter
 from .home import with_list_relations
 from .lifecycle import allowed_steps
-from .models import CaseStatus, Procedure
+from .models import ADMITTED_STATUSES, CaseStatus, Procedure
 from .selectors import case_get_for, case_list_for
 from .timeline import TIMELINE_PAGE, case_records, case_timeline
 
@@ -62,6 +64,7 @@ SECTIONS = (
     ("medidas", _("Medidas")),
     ("suspensiones", _("Suspensiones judiciales")),
     ("inconformidades", _("Inconformidades")),
+    ("nueva-discusion", _("Nueva discusión")),
     ("oficios", _("Oficios")),
     ("documentos", _("Documentos")),
     ("historial", _("Historial")),
@@ -108,6 +111,16 @@ def case_actions(user, case, records):
         "legal_hold_add": may("legal_hold.record", active),
         "assign": may("case.assign", active),
         "consent_change": may("case.consent", active),
+        "follow_up_assign": may("case.follow_up_assign", case.status in ADMITTED_STATUSES),
+        # The coordination records both tracks; the reception unit the urgent one (art. 59).
+        "appeal_file": may("appeal.record")
+        or may("appeal.record_urgent", case.urgent_issued_at is not None),
+        "rediscussion_add": may("board.manage"),
+        "modification_propose": may(
+            "measure.propose_modification",
+            case.status in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION)
+            and any(m.origin == "board" for m in records["measures"]),
+        ),
     }
 
 
@@ -154,6 +167,8 @@ def case_detail(request, pk):
             and level_rank is not None
             and ext.risk_level_found.rank > level_rank
         )
+    for appeal in records["appeals"]:
+        appeal.next_step = appeal_lifecycle.next_step(appeal)
     parties = records["parties"]
     context = {
         "case": case,
@@ -168,6 +183,9 @@ def case_detail(request, pk):
         "external_higher": [e for e in records["external"] if e.higher_than_case and e.active],
         "active_holds": [h for h in records["holds"] if h.lifted_on is None],
         "case_clocks": case_clocks(case, records),
+        "pending_proposals": [
+            p for p in records["proposals"] if p.status == AgendaItemStatus.PENDING
+        ],
         "open_measures": [m for m in records["measures"] if m.ended_at is None],
         "ended_measures": [m for m in records["measures"] if m.ended_at is not None],
         "documents": records["documents"],

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -26,6 +27,7 @@ from .forms import (
     ConsentForm,
     EvidenceForm,
     ExternalProtectionForm,
+    FollowUpAssignForm,
     ImmediateAssessmentForm,
     OptionalImmediateAssessmentForm,
     PartyRoleForm,
@@ -656,4 +658,40 @@ def assign(request, pk):
         perform=perform,
         success_message=_("Expediente asignado."),
         submit_label=_("Asignar"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_assign(request, pk):
+    """Name the case's follow-up officer (UPSA); also posted from a confirmed decision's page,
+    which it returns to (`next`)."""
+    case = case_for(request, pk, "case.follow_up_assign")
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    form = FollowUpAssignForm(
+        request.POST or None,
+        initial={"officer": case.follow_up_officer_id, "next": back},
+    )
+
+    def perform(cd):
+        services.case_follow_up_assign(actor=request.user, case=case, officer=cd["officer"])
+
+    return step_page(
+        request,
+        case=case,
+        title=_("Asignar persona de seguimiento"),
+        intro=_(
+            "La persona de seguimiento (UPSA) vigila las medidas del expediente: los plazos "
+            "vencidos de implementación y revisión le llegan a ella y, si no se atienden, a la "
+            "Coordinación. Las medidas vigentes pasan a su cargo."
+        ),
+        form=form,
+        perform=perform,
+        success_message=_("Persona de seguimiento asignada."),
+        submit_label=_("Asignar"),
+        success_url=back or None,
     )

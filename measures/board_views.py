@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.forms import FollowUpAssignForm
 from cases.models import Case
 from cases.selectors import case_get_for, case_list_for
 from protection import access
@@ -40,6 +41,7 @@ from .forms_board import (
 )
 from .models import (
     AgendaItem,
+    AgendaItemKind,
     AgendaItemStatus,
     Appeal,
     Attendance,
@@ -51,6 +53,7 @@ from .models import (
     LetterBatch,
     LetterStatus,
     RediscussionRequest,
+    Resolution,
     SessionStatus,
     SessionWaiver,
     SessionWaiverKind,
@@ -284,14 +287,7 @@ def agenda_add(request, pk):
             )
         elif kind == "appeal":
             appeal = get_object_or_404(Appeal, pk=object_id)
-            services.agenda_item_add(
-                actor=request.user,
-                session=session,
-                case=appeal.case,
-                kind="appeal",
-                appeal=appeal,
-                risk_study=appeal.independent_study or appeal.new_study,
-            )
+            services.appeal_put_on_agenda(actor=request.user, appeal=appeal, session=session)
         elif kind == "rediscussion":
             request_row = get_object_or_404(RediscussionRequest, pk=object_id)
             services.agenda_item_add_rediscussion(
@@ -415,7 +411,10 @@ def decision_record(request, pk):
         return redirect("measures:board_decision", pk=existing.pk)
     present, _required, _ok, _civil = services.session_quorum(item.session)
     initial = {
-        "resolution": "grant",
+        "resolution": {
+            AgendaItemKind.MODIFICATION: Resolution.MODIFY,
+            AgendaItemKind.APPEAL: Resolution.RULE_ON_APPEAL,
+        }.get(item.kind, Resolution.GRANT),
         "confirmed_risk_level": sel.study_level(item),
         "votes_for": present,
         "votes_against": 0,
@@ -528,6 +527,13 @@ def decision_detail(request, pk):
             ),
             superseded_by=decision.superseded_by.filter(status=DecisionStatus.CONFIRMED).first(),
         )
+        if context["measures"] and access.can(request.user, "case.follow_up_assign"):
+            context["follow_up_form"] = FollowUpAssignForm(
+                initial={
+                    "officer": decision.case.follow_up_officer_id,
+                    "next": reverse("measures:board_decision", args=[decision.pk]) + "#seguimiento",
+                }
+            )
     return render(request, "board/decision.html", context)
 
 

@@ -1,6 +1,7 @@
 """Forms of the Board pages. They validate input shape only; the rules live in the services."""
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AuthorityChoiceField
@@ -140,7 +141,9 @@ class DecisionLineForm(BoardForm):
         label=_("Especificaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     target = forms.ModelChoiceField(
-        label=_("Medida vigente (prorrogar o concluir)"),
+        label=_(
+            "Medida del expediente (prorrogar o concluir una vigente; restablecer una concluida)"
+        ),
         required=False,
         queryset=GrantedMeasure.objects.none(),
     )
@@ -151,10 +154,23 @@ class DecisionLineForm(BoardForm):
             self.fields["covered"].queryset = CasePerson.objects.filter(
                 case=case, to_date__isnull=True
             ).select_related("person", "collective")
-            self.fields["target"].queryset = GrantedMeasure.objects.filter(
-                case=case, ended_at__isnull=True
-            ).select_related("measure_type", "covered__person", "covered__collective")
+            self.fields["target"].queryset = (
+                GrantedMeasure.objects.filter(case=case)
+                .select_related("measure_type", "covered__person", "covered__collective")
+                .order_by(F("ended_at").desc(nulls_first=True), "-granted_at")
+            )
         self.fields["covered"].label_from_instance = lambda cp: str(cp.party)
+        self.fields["target"].label_from_instance = _target_label
+
+
+def _target_label(measure):
+    label = f"{measure.measure_type} · {measure.covered.party}"
+    if measure.ended_at:
+        return _("%(m)s (concluida: %(reason)s)") % {
+            "m": label,
+            "reason": measure.get_end_reason_display(),
+        }
+    return label
 
 
 class ObservationForm(BoardForm):

@@ -254,6 +254,7 @@ class AgendaItemKind(models.TextChoices):
     REDISCUSSION = "rediscussion", _("Nueva discusión solicitada")
     URGENT_REVIEW = "urgent_review", _("Evaluación de medidas urgentes")
     WITHDRAWAL = "withdrawal", _("Retiro de medidas")
+    MODIFICATION = "modification", _("Modificación de medidas propuesta")
 
 
 class AgendaItemStatus(models.TextChoices):
@@ -294,6 +295,20 @@ class AgendaItem(models.Model):
         "Appeal", verbose_name=_("inconformidad"), on_delete=models.PROTECT, null=True, blank=True
     )
     deferred_reason = models.TextField(_("motivo del diferimiento"), blank=True)
+    reason = models.TextField(
+        _("motivo de la propuesta"),
+        blank=True,
+        help_text=_("Por qué se propone a la Junta modificar las medidas del expediente."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("propuso"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("propuesta el"), null=True, blank=True)
     beneficiary_requested_presence = models.BooleanField(
         _("la persona beneficiaria pidió estar presente"), default=False
     )
@@ -324,6 +339,7 @@ class Resolution(models.TextChoices):
     WITHDRAW = "withdraw", _("Retirar medidas")
     DENY = "deny", _("Negar la incorporación")
     RULE_ON_APPEAL = "rule_on_appeal", _("Resolver inconformidad")
+    RESTORE = "restore", _("Restablecer medidas")
 
 
 class WithdrawalGround(models.TextChoices):
@@ -864,6 +880,7 @@ class LineAction(models.TextChoices):
     GRANT = "grant", _("Otorgar")
     EXTEND = "extend", _("Prorrogar")
     END = "end", _("Concluir")
+    RESTORE = "restore", _("Restablecer")
 
 
 class DecisionLine(models.Model):

@@ -278,6 +278,22 @@ def decision_letter_lines(decision):
             )
             continue
         target = targets[row["target_id"]]
+        if row["action"] == LineAction.RESTORE:
+            lines.append(
+                LetterLine(
+                    action=_("Se restablece"),
+                    measure=target["measure_type__name"],
+                    covered=_row_party_name(target),
+                    authority=target["authority__name"],
+                    authority_id=target["authority_id"],
+                    duration_months=row["duration_months"],
+                    details=_row_details(target, row["details"]),
+                    implementation_due_at=row["result__implementation_due_at"],
+                    review_due_at=row["result__review_due_at"],
+                    ended_at=None,
+                )
+            )
+            continue
         if row["action"] == LineAction.EXTEND:
             lines.append(
                 LetterLine(

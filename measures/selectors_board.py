@@ -7,7 +7,7 @@ contact details and locations are redacted here, before any template or PDF sees
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -221,10 +221,13 @@ def agenda_candidates():
             else AgendaItemKind.INCORPORATION
         )
         out.append(Candidate(kind=kind, case=case, study=study, key=f"case-{case.pk}"))
+    # Ordinary-track appeals ready for the Board (appeal_lifecycle.ready_for_board, in SQL): the
+    # new study approved, or the Consejo's ruling in, or deferred from an earlier agenda.
     appeals = (
-        Appeal.objects.filter(
-            track=AppealTrack.ORDINARY,
-            status__in=[AppealStatus.NEW_STUDY, AppealStatus.CONSEJO_RULED, AppealStatus.ON_AGENDA],
+        Appeal.objects.filter(track=AppealTrack.ORDINARY)
+        .filter(
+            Q(status=AppealStatus.NEW_STUDY, new_study__approved_at__isnull=False)
+            | Q(status__in=[AppealStatus.CONSEJO_RULED, AppealStatus.ON_AGENDA])
         )
         .exclude(
             Exists(
@@ -235,16 +238,23 @@ def agenda_candidates():
             )
         )
         .select_related("case", "new_study__resulting_level", "independent_study")
-        .order_by("filed_at")
+        .order_by(F("ruling_due_at").asc(nulls_last=True), "filed_at")
     )
     for appeal in appeals:
+        note = appeal.get_status_display()
+        if appeal.ruling_due_at:
+            due = timezone.localtime(appeal.ruling_due_at).strftime("%Y-%m-%d")
+            note = _("%(status)s · la Junta resuelve a más tardar el %(due)s") % {
+                "status": note,
+                "due": due,
+            }
         out.append(
             Candidate(
                 kind=AgendaItemKind.APPEAL,
                 case=appeal.case,
                 appeal=appeal,
-                study=appeal.new_study,
-                note=appeal.get_status_display(),
+                study=appeal.independent_study or appeal.new_study,
+                note=note,
                 key=f"appeal-{appeal.pk}",
             )
         )

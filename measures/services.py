@@ -13,8 +13,9 @@ from cases.models import Case, CaseStatus, ClosureReason, Procedure
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
-from protection.models import Clock
+from protection.models import Clock, Role
 
+from . import appeal_lifecycle
 from .models import (
     IMPLEMENTING_EVENTS,
     AgendaItem,
@@ -336,6 +337,26 @@ def agenda_item_add(
     *, actor, session, case, kind, risk_study=None, appeal=None, beneficiary_requested_presence=None
 ):
     access.require(actor, "board.manage")
+    item = _agenda_item_create(
+        actor=actor,
+        session=session,
+        case=case,
+        kind=kind,
+        risk_study=risk_study,
+        appeal=appeal,
+        beneficiary_requested_presence=beneficiary_requested_presence,
+    )
+    if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        appeal_lifecycle.transition(appeal, "put_on_agenda")
+        save(appeal, actor, _("Inconformidad en el orden del día"))
+    return item
+
+
+def _agenda_item_create(
+    *, actor, session, case, kind, risk_study=None, appeal=None, beneficiary_requested_presence=None
+):
+    """The item itself; callers check who may put it there. Caller holds the transaction."""
     if session.status == SessionStatus.CLOSED:
         raise DomainError(_("La sesión ya concluyó."))
     if AgendaItem.objects.filter(
@@ -345,7 +366,7 @@ def agenda_item_add(
     position = AgendaItem.objects.filter(session=session).count() + 1
     if beneficiary_requested_presence is None:
         beneficiary_requested_presence = case.beneficiary_requested_presence
-    item = save(
+    return save(
         AgendaItem(
             session=session,
             case=case,
@@ -358,11 +379,6 @@ def agenda_item_add(
         actor,
         _("Agregado al orden del día"),
     )
-    if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
-        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-        appeal.status = AppealStatus.ON_AGENDA
-        save(appeal, actor, _("Inconformidad en el orden del día"))
-    return item
 
 
 @transaction.atomic
@@ -502,6 +518,11 @@ def decision_line_add(
             raise DomainError(_("La persona cubierta debe figurar en el expediente."))
         if not duration_months:
             raise DomainError(_("Indique la duración de la medida."))
+    elif action == LineAction.RESTORE:
+        if target is None or target.case_id != decision.case_id or target.ended_at is None:
+            raise DomainError(_("Seleccione una medida concluida de este expediente."))
+        if not duration_months:
+            raise DomainError(_("Indique por cuántos meses se restablece la medida."))
     else:
         if target is None or target.case_id != decision.case_id or target.ended_at:
             raise DomainError(_("Seleccione una medida vigente de este expediente."))
@@ -533,7 +554,10 @@ PROTECTIVE = (
     Resolution.MODIFY,
     Resolution.EXTEND,
     Resolution.REDUCE,
+    Resolution.RESTORE,
 )
+# Lines that put a measure in place (a new promise with its own clocks).
+GRANTING = (LineAction.GRANT, LineAction.RESTORE)
 
 
 def decision_problems(decision):
@@ -598,9 +622,17 @@ def decision_problems(decision):
                 % {"m": target, "holds": "; ".join(_hold_label(hold) for hold in holds)}
             )
     if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not [
-        ln for ln in lines if ln.action in (LineAction.GRANT, LineAction.EXTEND)
+        ln for ln in lines if ln.action in (*GRANTING, LineAction.EXTEND)
     ]:
         problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
+    if decision.resolution == Resolution.RESTORE and not [
+        ln for ln in lines if ln.action == LineAction.RESTORE
+    ]:
+        problems.append(_("El acuerdo no contiene medidas concluidas que restablecer."))
+    if decision.resolution == Resolution.REDUCE and not [
+        ln for ln in lines if ln.action == LineAction.END
+    ]:
+        problems.append(_("Indique qué medidas concluyen con la reducción."))
     if decision.resolution in PROTECTIVE and decision.confirmed_risk_level_id is None:
         problems.append(_("Indique el nivel de riesgo que la Junta confirma."))
     if decision.supersedes_id:
@@ -635,22 +667,24 @@ def decision_confirm(*, actor, decision):
         Clock.IMPLEMENTATION, now, clock_rule=rules[Clock.IMPLEMENTATION]
     )
 
+    follow_up_officer = case_follow_up_officer(case)
     for line in decision.lines.select_related("target").order_by("pk"):
-        if line.action == LineAction.GRANT:
+        if line.action in GRANTING:
+            # A restored measure is a new promise for the same measure, person and authority;
+            # the ended one stays ended (its history is the record of the gap).
+            source = line.target if line.action == LineAction.RESTORE else line
             line.result = save(
                 GrantedMeasure(
                     case=case,
                     decision=decision,
                     origin=MeasureOrigin.BOARD,
-                    measure_type=line.measure_type,
-                    covered=line.covered,
-                    authority=line.authority,
-                    details=line.details,
+                    measure_type_id=source.measure_type_id,
+                    covered_id=source.covered_id,
+                    authority_id=source.authority_id,
+                    details=line.details or source.details,
                     granted_at=now,
                     duration_months=line.duration_months,
-                    responsible=case.assigned_officer
-                    if case.assigned_officer and case.assigned_officer.role == "follow_up"
-                    else None,
+                    responsible=follow_up_officer,
                     notification_due_at=notification_due,
                     implementation_due_at=implementation_due,
                     review_due_at=clocks.shift(
@@ -658,7 +692,9 @@ def decision_confirm(*, actor, decision):
                     ),
                 ),
                 actor,
-                _("Medida otorgada por la Junta"),
+                _("Medida restablecida por la Junta")
+                if line.action == LineAction.RESTORE
+                else _("Medida otorgada por la Junta"),
             )
             save(line, actor)
         elif line.action == LineAction.EXTEND:
@@ -705,11 +741,12 @@ def decision_confirm(*, actor, decision):
             request.answered_by_decision = decision
             save(request, actor, _("Nueva discusión resuelta por la Junta"))
         if item.appeal_id:
-            appeal = item.appeal
-            appeal.status = AppealStatus.RESOLVED
+            appeal = Appeal.objects.select_for_update().get(pk=item.appeal_id)
+            appeal_lifecycle.transition(appeal, "board_resolve")
             appeal.ruled_at = now
             appeal.ruling = decision.text
-            appeal.upheld = decision.lines.filter(action=LineAction.GRANT).exists()
+            # Upheld when the Board changed the measures the beneficiary appealed about.
+            appeal.upheld = decision.lines.exclude(action=LineAction.END).exists()
             save(appeal, actor, _("Inconformidad resuelta por la Junta"))
     if decision.supersedes_id:
         from .letters import letters_supersede_for
@@ -719,6 +756,17 @@ def decision_confirm(*, actor, decision):
 
     letters_plan(actor=actor, decision=decision)
     return decision
+
+
+def case_follow_up_officer(case):
+    """Who follows the measures the Board grants on `case`: its follow-up officer, else its
+    assigned officer when she is a follow-up officer; None leaves the flags to coordination."""
+    if case.follow_up_officer_id:
+        return case.follow_up_officer
+    officer = case.assigned_officer
+    if officer is not None and officer.role == Role.FOLLOW_UP and officer.is_active:
+        return officer
+    return None
 
 
 def _apply_to_case(actor, decision, case, now):
@@ -789,13 +837,33 @@ def appeal_file(
 ):
     """File an appeal. Out of time, it is recorded as inadmissible with the reason (never lost).
     The ordinary track orders a new risk study (art. 58); the urgent track gives the CEN 12 h."""
-    access.require(actor, "appeal.record")
+    access.require(
+        actor, "appeal.record_urgent" if track == AppealTrack.URGENT else "appeal.record"
+    )
     if not (grounds or "").strip():
         raise DomainError(_("Escriba los agravios de la inconformidad."))
     if against_decision is None and not against_implementation:
         raise DomainError(_("Indique el acuerdo impugnado o que se impugna la implementación."))
-    filed_at = filed_at or timezone.now()
+    if track not in AppealTrack.values:
+        raise DomainError(_("Indique la vía de la inconformidad."))
+    now = timezone.now()
+    filed_at = filed_at or now
+    if filed_at > now + timezone.timedelta(minutes=5):
+        raise DomainError(_("La fecha de presentación no puede estar en el futuro."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if against_decision is not None:
+        against_decision = Decision.objects.filter(
+            pk=against_decision.pk, case=case, status=DecisionStatus.CONFIRMED
+        ).first()
+        if against_decision is None:
+            raise DomainError(_("Sólo se impugna un acuerdo confirmado de este expediente."))
+    if track == AppealTrack.URGENT and not case.urgent_issued_at and against_decision is None:
+        raise DomainError(
+            _(
+                "La vía urgente impugna decisiones del procedimiento extraordinario: este "
+                "expediente no tiene medidas urgentes emitidas."
+            )
+        )
     filing_clock = (
         Clock.URGENT_APPEAL_FILING if track == AppealTrack.URGENT else Clock.APPEAL_FILING
     )
@@ -812,13 +880,13 @@ def appeal_file(
         against_implementation=against_implementation,
         filed_at=filed_at,
         filing_deadline_at=deadline,
-        grounds=grounds,
+        grounds=grounds.strip(),
         recorded_by=actor,
     )
     if deadline and filed_at > deadline and not against_implementation:
         appeal.status = AppealStatus.INADMISSIBLE
         appeal.ruling = _("Presentada fuera del plazo legal.")
-        appeal.ruled_at = timezone.now()
+        appeal.ruled_at = now
         return save(appeal, actor, _("Inconformidad fuera de plazo"))
     if track == AppealTrack.URGENT:
         appeal.ruling_due_at = clocks.due_at(Clock.URGENT_APPEAL_RULING, filed_at)
@@ -836,51 +904,116 @@ def appeal_file(
 
 @transaction.atomic
 def appeal_rule_urgent(*, actor, appeal, upheld, ruling):
-    """Art. 62: the CEN rules on an urgent-track appeal within 12 hours."""
+    """Art. 62: the CEN confirms, revokes or modifies the decision within 12 hours."""
     access.require(actor, "board.decide")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.track != AppealTrack.URGENT or appeal.status != AppealStatus.FILED:
-        raise DomainError(_("Sólo se resuelve así una inconformidad urgente presentada."))
     if not (ruling or "").strip():
         raise DomainError(_("Escriba la resolución."))
-    appeal.status = AppealStatus.RESOLVED
+    appeal_lifecycle.transition(appeal, "rule_urgent")
     appeal.upheld = upheld
-    appeal.ruling = ruling
+    appeal.ruling = ruling.strip()
     appeal.ruled_at = timezone.now()
     return save(appeal, actor, _("Inconformidad urgente resuelta"))
 
 
 @transaction.atomic
 def appeal_request_independent_study(*, actor, appeal):
-    """The Board asks the Consejo for an independent study; the Consejo rules in 15 days."""
+    """The disagreement persists (art. 58-II): the Consejo commissions an independent study and
+    rules within 15 days. The Board's clock waits for the Consejo."""
     access.require(actor, "board.manage")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.track != AppealTrack.ORDINARY or appeal.status not in (
-        AppealStatus.FILED,
-        AppealStatus.NEW_STUDY,
-    ):
-        raise DomainError(
-            _("El estudio independiente procede en la vía ordinaria, tras el nuevo estudio.")
-        )
+    appeal_lifecycle.transition(appeal, "request_independent_study")
     now = timezone.now()
-    appeal.status = AppealStatus.INDEPENDENT_STUDY
     appeal.consejo_ruling_due_at = clocks.due_at(Clock.APPEAL_CONSEJO_RULING, now)
+    appeal.ruling_due_at = None
     return save(appeal, actor, _("Estudio independiente solicitado"))
 
 
 @transaction.atomic
 def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
+    """Art. 58-III: the Consejo's ruling; the Board decides at its next session (58-IV)."""
     access.require(actor, "board.manage")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.status != AppealStatus.INDEPENDENT_STUDY:
-        raise DomainError(_("El Consejo dictamina después del estudio independiente."))
     if not (ruling or "").strip():
         raise DomainError(_("Escriba el dictamen del Consejo."))
-    appeal.status = AppealStatus.CONSEJO_RULED
-    appeal.consejo_ruling = ruling
-    appeal.consejo_ruled_at = timezone.now()
-    appeal.independent_study = independent_study
+    if independent_study is not None and independent_study.case_id != appeal.case_id:
+        raise DomainError(_("El estudio independiente debe ser de este expediente."))
+    appeal_lifecycle.transition(appeal, "consejo_rule")
+    now = timezone.now()
+    appeal.consejo_ruling = ruling.strip()
+    appeal.consejo_ruled_at = now
+    if independent_study is not None:
+        appeal.independent_study = independent_study
+    appeal.ruling_due_at = appeal_lifecycle.board_due_at(now)
     return save(appeal, actor, _("Dictamen del Consejo"))
+
+
+@transaction.atomic
+def appeal_put_on_agenda(*, actor, appeal, session):
+    """Put an ordinary-track appeal that is ready on a session's agenda (art. 58-IV)."""
+    access.require(actor, "board.manage")
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",)).select_related("new_study").get(pk=appeal.pk)
+    )
+    appeal_lifecycle.check(appeal, "put_on_agenda")
+    if not appeal_lifecycle.ready_for_board(appeal):
+        raise DomainError(
+            _("La inconformidad aún no está lista para la Junta: falta aprobar el nuevo estudio.")
+        )
+    if AgendaItem.objects.filter(
+        appeal=appeal, status__in=[AgendaItemStatus.PENDING, AgendaItemStatus.DECIDED]
+    ).exists():
+        raise DomainError(_("La inconformidad ya está en un orden del día."))
+    return agenda_item_add(
+        actor=actor,
+        session=session,
+        case=appeal.case,
+        kind=AgendaItemKind.APPEAL,
+        appeal=appeal,
+        risk_study=appeal.independent_study or appeal.new_study,
+    )
+
+
+def next_session():
+    """The next session still open to new items: scheduled, papers not sent, in the future."""
+    return (
+        BoardSession.objects.filter(status=SessionStatus.SCHEDULED, scheduled_at__gt=timezone.now())
+        .order_by("scheduled_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def measures_modification_propose(*, actor, case, reason):
+    """ "Proponer modificación de medidas": a case with measures in place goes on the next
+    session's agenda with the reason; the Board's decision then reduces, modifies, extends or
+    restores measures."""
+    access.require(actor, "measure.propose_modification")
+    if not (reason or "").strip():
+        raise DomainError(_("Explique por qué se propone modificar las medidas."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION):
+        raise DomainError(
+            _("Sólo se propone modificar medidas de un expediente en seguimiento (ahora: «%(s)s»).")
+            % {"s": case.get_status_display()}
+        )
+    if not GrantedMeasure.objects.filter(case=case, origin=MeasureOrigin.BOARD).exists():
+        raise DomainError(_("El expediente no tiene medidas otorgadas por la Junta."))
+    session = next_session()
+    if session is None:
+        raise DomainError(
+            _(
+                "No hay una próxima sesión programada con la carpeta aún sin enviar: la "
+                "Coordinación debe programarla primero."
+            )
+        )
+    item = _agenda_item_create(
+        actor=actor, session=session, case=case, kind=AgendaItemKind.MODIFICATION
+    )
+    item.reason = reason.strip()
+    item.proposed_by = actor
+    item.proposed_at = timezone.now()
+    return save(item, actor, _("Modificación de medidas propuesta"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Measures pages (implementation, legal holds: urls_followup) and the Board (urls_board)."""
+"""Measures pages (implementation, legal holds: urls_followup; appeals, re-discussion requests and
+modification proposals from the case page: urls_appeals) and the Board (urls_board)."""
 
-from . import urls_board, urls_followup
+from . import urls_appeals, urls_board, urls_followup
 
 app_name = "measures"
-urlpatterns = [*urls_followup.urlpatterns, *urls_board.urlpatterns]
+urlpatterns = [*urls_followup.urlpatterns, *urls_appeals.urlpatterns, *urls_board.urlpatterns]

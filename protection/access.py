@@ -19,6 +19,7 @@ POLICY = {
     "case.view_all": frozenset({Role.COORDINATOR}),
     "request.register": frozenset({Role.RECEPTION, Role.COORDINATOR}),
     "case.assign": frozenset({Role.COORDINATOR}),
+    "case.follow_up_assign": frozenset({Role.COORDINATOR}),
     "case.admissibility": frozenset({Role.RECEPTION, Role.COORDINATOR}),
     "case.edit_parties": frozenset(
         {Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}
@@ -39,11 +40,15 @@ POLICY = {
     "reevaluation.open": frozenset({Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}),
     "measure.implementation": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
     "measure.notify": frozenset({Role.COORDINATOR}),
+    # Whoever follows the measures (or the coordination) may ask the Board to change them.
+    "measure.propose_modification": frozenset({Role.FOLLOW_UP, Role.COORDINATOR}),
     "legal_hold.record": frozenset({Role.COORDINATOR, Role.FOLLOW_UP}),
     "board.manage": frozenset({Role.COORDINATOR}),
     "board.decide": frozenset({Role.COORDINATOR}),
     "board.observe": frozenset({Role.BOARD_CIVIL}),
-    "appeal.record": frozenset({Role.COORDINATOR, Role.RECEPTION}),
+    # Appeals: the coordination records both tracks; the reception unit the urgent one (art. 59).
+    "appeal.record": frozenset({Role.COORDINATOR}),
+    "appeal.record_urgent": frozenset({Role.COORDINATOR, Role.RECEPTION}),
     "letter.generate": frozenset({Role.COORDINATOR}),
     "letter.deliver": frozenset({Role.COORDINATOR}),
     "board.portal": BOARD_ROLES,
@@ -143,6 +148,7 @@ VIEW_POLICY = {
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),
     "cases:assign": roles_for("case.assign"),
+    "cases:follow_up_assign": roles_for("case.follow_up_assign"),
     "cases:consent_add": roles_for("case.consent"),
     "cases:consent_give": roles_for("case.consent"),
     "cases:consent_withdraw": roles_for("case.consent"),
@@ -167,6 +173,16 @@ VIEW_POLICY = {
     "measures:event_add": roles_for("measure.implementation") | roles_for("urgent.implement"),
     "measures:legal_hold_add": roles_for("legal_hold.record"),
     "measures:legal_hold_lift": roles_for("legal_hold.record"),
+    # measures: appeals and their steps, re-discussion requests, modification proposals
+    "measures:appeal_file": roles_for("appeal.record_urgent"),
+    "measures:appeal_detail": STAFF,
+    "measures:appeal_rule_urgent": roles_for("board.decide"),
+    "measures:appeal_new_study": roles_for("study.assign"),
+    "measures:appeal_independent": roles_for("board.manage"),
+    "measures:appeal_consejo": roles_for("board.manage"),
+    "measures:appeal_agenda": roles_for("board.manage"),
+    "measures:rediscussion_add": roles_for("board.manage"),
+    "measures:modification_propose": roles_for("measure.propose_modification"),
     # measures: the Board (coordination pages), its portal and letters
     "measures:board_*": COORDINATION,
     "measures:board_portal": roles_for("board.portal"),

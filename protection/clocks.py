@@ -39,6 +39,9 @@ DEFAULT_RULES = {
     Clock.URGENT_APPEAL_FILING: ClockRule(10, DurationUnit.DAYS, Role.COORDINATOR, "art. 61"),
     Clock.URGENT_APPEAL_RULING: ClockRule(12, DurationUnit.HOURS, Role.COORDINATOR, "art. 62"),
     Clock.REDISCUSSION: ClockRule(30, DurationUnit.DAYS, Role.COORDINATOR, ""),
+    # "At its next session" (art. 58-IV): the next scheduled session when there is one, else this
+    # long (the Board meets monthly). Runs from the new study's approval or the Consejo's ruling.
+    Clock.APPEAL_BOARD_RULING: ClockRule(1, DurationUnit.MONTHS, Role.COORDINATOR, "art. 58-IV"),
 }
 
 

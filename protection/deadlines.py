@@ -273,18 +273,27 @@ def _measure_implementation_running():
     return Q(origin=MeasureOrigin.BOARD, implemented_at__isnull=True, ended_at__isnull=True)
 
 
-def _appeal_ruling_running():
-    from measures.models import AppealStatus, AppealTrack
+def _appeal_ruling_running(track):
+    def running():
+        from measures.models import AppealStatus
 
-    return Q(track=AppealTrack.URGENT, ruled_at__isnull=True) & ~Q(
-        status__in=[AppealStatus.RESOLVED, AppealStatus.INADMISSIBLE]
-    )
+        return Q(track=track, ruled_at__isnull=True) & ~Q(
+            status__in=[AppealStatus.RESOLVED, AppealStatus.INADMISSIBLE]
+        )
+
+    return running
 
 
 def _appeal_consejo_running():
     from measures.models import AppealStatus
 
     return Q(consejo_ruled_at__isnull=True, status=AppealStatus.INDEPENDENT_STUDY)
+
+
+def _rediscussion_running():
+    from measures.models import RediscussionStatus
+
+    return ~Q(status=RediscussionStatus.ANSWERED) & Q(answered_at__isnull=True)
 
 
 def _field(name):
@@ -332,7 +341,8 @@ WATCHES = (
         "reevaluation_due_at",
         "cases.Case",
         _case_running(_case_reevaluation_running),
-        _field("assigned_officer_id"),
+        # The follow-up officer, never whoever registered the request; none: coordination.
+        _field("follow_up_officer_id"),
         "pk",
         _case_reevaluation_done,
     ),
@@ -382,7 +392,8 @@ WATCHES = (
         "implementation_due_at",
         "measures.GrantedMeasure",
         _measure_implementation_running,
-        lambda: Coalesce(F("responsible_id"), F("case__assigned_officer_id")),
+        # The measure's follow-up officer, else the case's; none: coordination at once.
+        lambda: Coalesce(F("responsible_id"), F("case__follow_up_officer_id")),
         "case_id",
         _subject("measures.GrantedMeasure", "implemented_at"),
     ),
@@ -391,7 +402,17 @@ WATCHES = (
         SubjectType.APPEAL,
         "ruling_due_at",
         "measures.Appeal",
-        _appeal_ruling_running,
+        _appeal_ruling_running("urgent"),
+        _none,
+        "case_id",
+        _subject("measures.Appeal", "ruled_at"),
+    ),
+    Watch(
+        Clock.APPEAL_BOARD_RULING,
+        SubjectType.APPEAL,
+        "ruling_due_at",
+        "measures.Appeal",
+        _appeal_ruling_running("ordinary"),
         _none,
         "case_id",
         _subject("measures.Appeal", "ruled_at"),
@@ -405,6 +426,16 @@ WATCHES = (
         _none,
         "case_id",
         _subject("measures.Appeal", "consejo_ruled_at"),
+    ),
+    Watch(
+        Clock.REDISCUSSION,
+        SubjectType.REDISCUSSION,
+        "due_at",
+        "measures.RediscussionRequest",
+        _rediscussion_running,
+        _field("recorded_by_id"),
+        "case_id",
+        _subject("measures.RediscussionRequest", "answered_at"),
     ),
 )
 
@@ -460,6 +491,7 @@ def subjects_attach(flags):
         SubjectType.DECISION: ["case"],
         SubjectType.MEASURE: ["case", "measure_type", "authority"],
         SubjectType.APPEAL: ["case"],
+        SubjectType.REDISCUSSION: ["case"],
     }
     by_type = {}
     for flag in flags:

@@ -105,6 +105,7 @@ class Clock(models.TextChoices):
     URGENT_APPEAL_FILING = "urgent_appeal_filing", _("Plazo para inconformidad (urgente)")
     URGENT_APPEAL_RULING = "urgent_appeal_ruling", _("Resolución de inconformidad urgente")
     REDISCUSSION = "rediscussion", _("Respuesta a solicitud de nueva discusión")
+    APPEAL_BOARD_RULING = "appeal_board_ruling", _("Resolución de la Junta sobre inconformidad")
 
 
 class DurationUnit(models.TextChoices):
@@ -149,6 +150,7 @@ class SubjectType(models.TextChoices):
     DECISION = "decision", _("Acuerdo de la Junta")
     MEASURE = "measure", _("Medida otorgada")
     APPEAL = "appeal", _("Inconformidad")
+    REDISCUSSION = "rediscussion", _("Solicitud de nueva discusión")
 
 
 class EscalationLevel(models.IntegerChoices):

@@ -43,6 +43,7 @@ from .models import (
     NotificationKind,
     OverdueFlag,
     Role,
+    Unit,
     User,
 )
 
@@ -334,11 +335,17 @@ def late_words(delta):
 
 
 def responsible_words(flag):
-    if flag.responsible_id:
-        return flag.responsible.display_name
-    if flag.responsible_role:
-        return str(Role(flag.responsible_role).label)
-    return "—"
+    """Who must act: the person and the unit she actually belongs to (not the clock's default
+    role); with nobody named, the coordination, which receives the flag at once."""
+    person = flag.responsible if flag.responsible_id else None
+    if person is not None:
+        if person.unit:
+            return _("%(name)s · %(unit)s") % {
+                "name": person.display_name,
+                "unit": person.get_unit_display(),
+            }
+        return person.display_name
+    return _("%(unit)s (sin persona asignada)") % {"unit": Unit.CEN.label}
 
 
 def users_with_pending_email():

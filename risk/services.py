@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from cases import lifecycle
 from cases.models import Case, CaseStatus
+from measures import appeal_lifecycle
+from measures.models import Appeal, AppealStatus
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
@@ -105,8 +107,6 @@ def _study_create(*, actor, case, analyst, kind):
 
 def _link_to_appeal(actor, case, study):
     """The new (art. 58) or independent study belongs to the open appeal it answers."""
-    from measures.models import Appeal, AppealStatus
-
     field, status = (
         ("new_study", AppealStatus.NEW_STUDY)
         if study.kind == StudyKind.APPEAL
@@ -262,7 +262,22 @@ def risk_study_approve(*, actor, study):
     case.current_risk_level = study.resulting_level
     case.recompute_next_deadline()
     save(case, actor, _("Estudio de riesgo aprobado"))
+    if study.kind == StudyKind.APPEAL:
+        _appeal_study_approved(actor, study)
     return study
+
+
+def _appeal_study_approved(actor, study):
+    """The new study (art. 58-I) is in: the Board's clock on the appeal starts (its next
+    session), unless the Consejo was already asked for an independent study."""
+    appeal = (
+        Appeal.objects.select_for_update()
+        .filter(new_study=study, status=AppealStatus.NEW_STUDY, ruling_due_at__isnull=True)
+        .first()
+    )
+    if appeal is not None:
+        appeal.ruling_due_at = appeal_lifecycle.board_due_at(study.approved_at)
+        save(appeal, actor, _("Nuevo estudio aprobado: la Junta resuelve en su próxima sesión"))
 
 
 @transaction.atomic

@@ -204,7 +204,7 @@ def test_appeal_against_denial_reopens_the_case_with_a_new_study(
     assert case.status == CaseStatus.CLOSED and case.closure_reason == ClosureReason.DENIED
 
     appeal = measure_services.appeal_file(
-        actor=reception,
+        actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
         against_decision=denial,
@@ -228,16 +228,20 @@ def test_appeal_out_of_time_is_recorded_as_inadmissible(
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     decision = wf.grant(coordinator, case, authority)
-    late = decision.confirmed_at + timedelta(days=31)
+    # Communicated 31 days ago: the 30-day filing period has passed.
+    long_ago = timezone.now() - timedelta(days=31)
+    type(decision).objects.filter(pk=decision.pk).update(
+        confirmed_at=long_ago, notified_at=long_ago
+    )
     appeal = measure_services.appeal_file(
-        actor=reception,
+        actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
         against_decision=decision,
         grounds="Inconforme.",
-        filed_at=late,
     )
     assert appeal.status == AppealStatus.INADMISSIBLE and appeal.pk
+    assert appeal.ruling == "Presentada fuera del plazo legal."
 
 
 def test_reception_records_delivery_of_urgent_measures(reception, authority):

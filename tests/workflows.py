@@ -46,8 +46,14 @@ def admit(actor, case):
     )
 
 
-def complete_study(analyst, approver, case):
-    study = risk_services.risk_study_open(actor=analyst, case=case, analyst=analyst)
+def complete_study(analyst, approver, case, *, kind="initial"):
+    study = risk_services.risk_study_open(actor=analyst, case=case, analyst=analyst, kind=kind)
+    return finish_study(analyst, approver, study)
+
+
+def finish_study(analyst, approver, study):
+    """Fill in, submit and approve an open study (its analyst writes, another approves)."""
+    case = study.case
     beneficiary = f.beneficiary_of(case)
     scores = {factor: (3, f"Motivo del puntaje de {factor.code}") for factor in f.factors()}
     study = risk_services.risk_study_save(
@@ -73,6 +79,11 @@ def complete_study(analyst, approver, case):
     )
     risk_services.risk_study_submit(actor=analyst, study=study)
     return risk_services.risk_study_approve(actor=approver, study=study)
+
+
+def complete_appeal_study(analyst, approver, case):
+    """The new risk study an ordinary-track appeal orders (art. 58-I), approved."""
+    return complete_study(analyst, approver, case, kind="appeal")
 
 
 def board_with_quorum(coordinator, *, present=5, civil=2):

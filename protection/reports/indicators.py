@@ -43,6 +43,7 @@ from cases.models import (
 from measures.models import (
     Appeal,
     AppealStatus,
+    AppealTrack,
     Decision,
     DecisionStatus,
     GrantedMeasure,
@@ -138,6 +139,7 @@ class Indicators:
     compliance_by_authority: list = field(default_factory=list)
     compliance_by_state: list = field(default_factory=list)
     compliance_total: dict = field(default_factory=dict)
+    appeals: dict = field(default_factory=dict)
 
     def milestone(self, key):
         return next(m for m in self.milestones if m.key == key)
@@ -158,7 +160,7 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
     leaves out the trends and compliance (the annual report's times by group need no more).
 
     Queries: the clock rules, the reasons list, (for "all time") the first request date, then
-    three aggregates — cases, re-evaluations, measures — whatever the amount of data."""
+    four aggregates — cases, appeals, re-evaluations, measures — whatever the amount of data."""
     filters = _coerce(filters)
     now = now or timezone.now()
     dialect = q.Dialect()
@@ -179,6 +181,7 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
         try:
             _cases(result, dialect, rules, params, reasons)
             if not summary_only:
+                _appeals(result, dialect, params)
                 _trends(result, dialect, params, buckets)
                 _compliance(result, dialect, params, detail=detail)
         finally:
@@ -454,6 +457,56 @@ def _cases(result, dialect, rules, params, reasons):
         ),
         key=lambda r: (r["for_admission"], -r["count"], r["name"]),
     )
+
+
+def _appeals(result, dialect, params):
+    """Appeals (inconformidades) filed, resolved and inadmissible in the period, and those whose
+    clock (the CEN's 12 hours, the Consejo's 15 days, the Board's next session) has passed
+    without a ruling now. By the appeal's own dates, for the beneficiaries matching the party
+    filters. One aggregate."""
+    A = Appeal
+    ts = dialect.ts
+
+    def c(name):
+        return f"ap.{q.col(A, name)}"
+
+    filed = q.period_condition(dialect, c("filed_at"), result.filters)
+    ruled = q.period_condition(dialect, c("ruled_at"), result.filters)
+    closed = f"{c('status')} IN (%(appeal_resolved)s, %(appeal_inadmissible)s)"
+    overdue = (
+        f"NOT ({closed}) AND (({c('ruled_at')} IS NULL AND {ts(c('ruling_due_at'))} < %(now)s)"
+        f" OR ({c('consejo_ruled_at')} IS NULL AND {c('status')} = %(appeal_independent)s"
+        f" AND {ts(c('consejo_ruling_due_at'))} < %(now)s))"
+    )
+    cols = [
+        _count(dialect, filed, "filed"),
+        _count(dialect, f"{filed} AND {c('track')} = %(appeal_urgent)s", "filed_urgent"),
+        _count(dialect, f"{c('status')} = %(appeal_resolved)s AND {ruled}", "resolved"),
+        _count(
+            dialect,
+            f"{c('status')} = %(appeal_resolved)s AND {ruled} AND {c('upheld')} = %(true)s",
+            "upheld",
+        ),
+        _count(
+            dialect,
+            f"{c('status')} = %(appeal_resolved)s AND {ruled}"
+            f" AND {c('ruling_due_at')} IS NOT NULL AND {c('ruled_at')} <= {c('ruling_due_at')}",
+            "resolved_on_time",
+        ),
+        _count(dialect, f"{c('status')} = %(appeal_inadmissible)s AND {filed}", "inadmissible"),
+        _count(dialect, f"NOT ({closed})", "open_now"),
+        _count(dialect, overdue, "overdue_now"),
+    ]
+    row = q.fetch_one(
+        f"SELECT {', '.join(cols)} FROM {q.table(A)} ap"
+        f" WHERE {q.party_condition(c('case'), result.filters)}",
+        {
+            **params,
+            "appeal_urgent": AppealTrack.URGENT.value,
+            "appeal_independent": AppealStatus.INDEPENDENT_STUDY.value,
+        },
+    )
+    result.appeals = {key: int(value or 0) for key, value in row.items()}
 
 
 def _reason_counts(dialect, filters, params):

@@ -526,6 +526,9 @@ def test_appeal_goes_on_the_agenda_and_is_resolved_by_the_decision(
         against_decision=decision,
     )
     assert appeal.status == AppealStatus.NEW_STUDY
+    # Not before the new study (art. 58-I) is approved.
+    assert f"appeal-{appeal.pk}" not in [c.key for c in agenda_candidates()]
+    wf.complete_appeal_study(analyst, analyst2, case)
     assert f"appeal-{appeal.pk}" in [c.key for c in agenda_candidates()]
     session, members = board(coordinator)
     mark_present(coordinator, session, members)

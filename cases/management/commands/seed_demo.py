@@ -2417,7 +2417,7 @@ class Seeder:
         self.notify(decision, at)
         at = yield self.ago(6, 12)
         appeal = measure_services.appeal_file(
-            actor=self.recepcion,
+            actor=self.coordinacion,
             case=case,
             track=AppealTrack.ORDINARY,
             against_decision=Decision.objects.get(pk=decision.pk),
@@ -2991,7 +2991,7 @@ class Seeder:
         )
         at = yield self.ago(20, 12)
         appeal = measure_services.appeal_file(
-            actor=self.recepcion,
+            actor=self.coordinacion,
             case=case,
             track=AppealTrack.ORDINARY,
             against_implementation=True,

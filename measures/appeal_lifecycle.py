@@ -1,0 +1,148 @@
+"""The appeal (recurso de inconformidad) as an explicit map of allowed transitions, in the style of
+cases/lifecycle.py, plus the one predicate per step that pages and services share.
+
+Ordinary track (arts. 55–58): filed → new risk study → (if the disagreement persists) independent
+study → Consejo ruling (≤ 15 days) → on the Board's agenda → resolved by the Board at its next
+session. Urgent track (arts. 59–62): filed → the CEN confirms, revokes or modifies within 12 hours.
+An appeal filed out of time is recorded as inadmissible with the reason, never lost.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from protection import clocks
+from protection.errors import TransitionNotAllowed
+from protection.models import Clock
+
+from .models import AppealStatus as S
+from .models import AppealTrack
+
+OPEN = (S.FILED, S.NEW_STUDY, S.INDEPENDENT_STUDY, S.CONSEJO_RULED, S.ON_AGENDA)
+
+# step -> (tracks, statuses it may start from, status it leads to, what it is called)
+TRANSITIONS = {
+    "rule_urgent": (
+        (AppealTrack.URGENT,),
+        (S.FILED,),
+        S.RESOLVED,
+        gettext_lazy("resolver la inconformidad urgente (CEN, 12 horas)"),
+    ),
+    "request_independent_study": (
+        (AppealTrack.ORDINARY,),
+        (S.FILED, S.NEW_STUDY),
+        S.INDEPENDENT_STUDY,
+        gettext_lazy("solicitar el estudio independiente al Consejo Consultivo"),
+    ),
+    "consejo_rule": (
+        (AppealTrack.ORDINARY,),
+        (S.INDEPENDENT_STUDY,),
+        S.CONSEJO_RULED,
+        gettext_lazy("registrar el dictamen del Consejo Consultivo"),
+    ),
+    "put_on_agenda": (
+        (AppealTrack.ORDINARY,),
+        (S.NEW_STUDY, S.CONSEJO_RULED, S.ON_AGENDA),
+        S.ON_AGENDA,
+        gettext_lazy("poner la inconformidad en el orden del día de la Junta"),
+    ),
+    "board_resolve": (
+        (AppealTrack.ORDINARY,),
+        (S.ON_AGENDA,),
+        S.RESOLVED,
+        gettext_lazy("resolver la inconformidad por acuerdo de la Junta"),
+    ),
+}
+
+
+def check(appeal, step):
+    """Raise TransitionNotAllowed if `step` is not allowed for the appeal; return the target."""
+    tracks, sources, target, label = TRANSITIONS[step]
+    if appeal.track not in tracks or appeal.status not in sources:
+        raise TransitionNotAllowed(
+            _(
+                "No se puede %(step)s: la inconformidad (vía %(track)s) está «%(status)s». "
+                "Sólo es posible desde: %(allowed)s."
+            )
+            % {
+                "step": label,
+                "track": appeal.get_track_display().lower(),
+                "status": appeal.get_status_display(),
+                "allowed": ", ".join(str(S(s).label) for s in sources),
+            }
+        )
+    return target
+
+
+def transition(appeal, step):
+    """Move the appeal (in memory) along `step`; the caller saves within its transaction."""
+    appeal.status = check(appeal, step)
+    return appeal
+
+
+def allowed(appeal, step):
+    tracks, sources, _target, _label = TRANSITIONS[step]
+    return appeal.track in tracks and appeal.status in sources
+
+
+# ---------------------------------------------------------------------------------------------
+# Predicates beyond the map (one place: pages, services and the agenda use them)
+
+
+def new_study_approved(appeal):
+    study = appeal.new_study
+    return study is not None and study.approved_at is not None
+
+
+def needs_new_study(appeal):
+    """Art. 58-I: the ordinary track orders a new risk study; none assigned yet."""
+    return (
+        appeal.track == AppealTrack.ORDINARY
+        and appeal.status == S.NEW_STUDY
+        and appeal.new_study_id is None
+    )
+
+
+def ready_for_board(appeal):
+    """The Board may take it up: the new study is approved (and no independent study was asked
+    for), or the Consejo has ruled; or it was deferred from an earlier agenda."""
+    if not allowed(appeal, "put_on_agenda"):
+        return False
+    if appeal.status == S.NEW_STUDY:
+        return new_study_approved(appeal)
+    return True
+
+
+def board_due_at(start):
+    """When the Board must rule (art. 58-IV, "at its next session"): the first session scheduled
+    after `start` that is still to be held, else the configured clock from `start`."""
+    from .models import BoardSession, SessionStatus
+
+    start = start or timezone.now()
+    session = (
+        BoardSession.objects.filter(scheduled_at__gt=start)
+        .exclude(status=SessionStatus.CLOSED)
+        .order_by("scheduled_at")
+        .first()
+    )
+    if session is not None:
+        return session.scheduled_at
+    return clocks.due_at(Clock.APPEAL_BOARD_RULING, start)
+
+
+def next_step(appeal):
+    """(what must happen next, who acts) for the case page and the "my work" page; None when the
+    appeal is closed."""
+    if appeal.status not in OPEN:
+        return None
+    if appeal.track == AppealTrack.URGENT:
+        return _("La Coordinación confirma, revoca o modifica la decisión"), "coordinator"
+    if needs_new_study(appeal):
+        return _("Asignar el nuevo estudio de riesgo"), "coordinator"
+    if appeal.status == S.NEW_STUDY and not new_study_approved(appeal):
+        return _("Concluir y aprobar el nuevo estudio de riesgo"), "analyst"
+    if appeal.status == S.INDEPENDENT_STUDY:
+        return _("Registrar el dictamen del Consejo Consultivo"), "coordinator"
+    if appeal.status == S.ON_AGENDA:
+        return _("La Junta resuelve en la sesión"), "coordinator"
+    return _("Poner en el orden del día de la próxima sesión"), "coordinator"
