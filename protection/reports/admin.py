@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from protection.security.admin import ReadOnlyAdmin
 
@@ -23,3 +24,15 @@ class ExportJobAdmin(ReadOnlyAdmin):
     list_select_related = ("requested_by",)
     search_fields = ("requested_by__username",)
     date_hierarchy = "created_at"
+    # The file is case data and the search text may be a protected person's name: the admin
+    # shows neither (the file is downloaded by whoever asked for it, through the app).
+    exclude = ("file", "params")
+    readonly_fields = ("filters",)
+
+    @admin.display(description=_("filtros"))
+    def filters(self, obj):
+        from protection.security.audit import seal_search
+
+        from . import exports
+
+        return seal_search(exports.as_querydict(obj.params).urlencode())[0] or "—"

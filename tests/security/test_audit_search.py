@@ -107,3 +107,21 @@ def test_reveal_negative_cases(client, analyst, coordinator, searched):
     view = AuditEntry.objects.filter(search_index="").first()
     assert client.get(reverse("security:audit_search_reveal", args=[view.pk])).status_code == 404
     assert client.get(reverse("security:audit_search_reveal", args=[987654])).status_code == 404
+
+
+def test_the_export_log_in_the_admin_shows_neither_the_file_nor_the_search_text(
+    client, coordinator
+):
+    from protection.reports.models import ExportJob
+
+    client.force_login(coordinator)
+    client.post(reverse("reports:export", args=["cases", "csv"]) + "?q=Zárate")
+    job = ExportJob.objects.get()
+    admin = f.UserFactory(
+        username="admin_x", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+    )
+    client.force_login(admin)
+    page = client.get(reverse("admin:reports_exportjob_change", args=[job.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "q=***" in body
+    assert "Zárate" not in body and "Z%C3%A1rate" not in body
