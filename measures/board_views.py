@@ -21,6 +21,7 @@ from cases.models import Case
 from cases.selectors import case_get_for, case_list_for
 from protection import access
 from protection.errors import DomainError
+from protection.security.audit import note_case
 
 from . import letters as letter_services
 from . import selectors_board as sel
@@ -657,6 +658,9 @@ def papers_download(request, pk):
         raise PermissionDenied
     if not session.papers_file:
         raise Http404
+    # The packet carries every case on the agenda: each case's "who has seen this" shows it.
+    for case_id in session.agenda_items.values_list("case_id", flat=True).distinct():
+        note_case(case_id)
     return FileResponse(
         session.papers_file.open("rb"),
         content_type="application/pdf",

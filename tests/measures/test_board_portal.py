@@ -291,6 +291,11 @@ def test_papers_pdf_is_redacted_and_holds_every_item(
     assert decided_before.file_number in text and other.file_number in text
     assert "Explicación factor por factor" in text
     assert_no_secrets(text)
+    # the packet's read is on the "who has seen this" page of every case it carries
+    from protection.security.models import AuditAction, AuditEntry
+
+    read = AuditEntry.objects.filter(user=civil_member, action=AuditAction.DOWNLOAD)
+    assert set(read.values_list("case_id", flat=True)) == {decided_before.pk, other.pk}
 
 
 # ---------------------------------------------------------------------------------------------
