@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from measures import appeal_lifecycle
-from measures.models import AgendaItemStatus
+from measures.models import AgendaItemStatus, MeasureOrigin
 from protection import access
 
 from .documents.records import kind_for
@@ -119,7 +119,7 @@ def case_actions(user, case, records):
         "modification_propose": may(
             "measure.propose_modification",
             case.status in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION)
-            and any(m.origin == "board" for m in records["measures"]),
+            and any(m.origin == MeasureOrigin.BOARD for m in records["measures"]),
         ),
     }
 

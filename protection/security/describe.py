@@ -35,6 +35,7 @@ PAGES = {
     "cases:person_edit": _("Datos de una persona del expediente %(case)s"),
     "cases:urgent_issue": _("Medidas urgentes del expediente %(case)s"),
     "cases:voluntary_exit": _("Salida voluntaria del expediente %(case)s"),
+    "cases:follow_up_assign": _("Asignación de seguimiento del expediente %(case)s"),
     # case documents
     "documents:detail": _("Documento del expediente %(case)s"),
     "documents:file": _("Archivo de un documento del expediente %(case)s"),
@@ -58,6 +59,25 @@ PAGES = {
     "measures:legal_hold_add": _("Registro de una suspensión judicial del expediente %(case)s"),
     "measures:legal_hold_lift": _(
         "Levantamiento de una suspensión judicial del expediente %(case)s"
+    ),
+    "measures:appeal_file": _("Registro de una inconformidad en el expediente %(case)s"),
+    "measures:appeal_detail": _("Inconformidad del expediente %(case)s"),
+    "measures:appeal_rule_urgent": _(
+        "Resolución de una inconformidad urgente del expediente %(case)s"
+    ),
+    "measures:appeal_new_study": _("Nuevo estudio de una inconformidad del expediente %(case)s"),
+    "measures:appeal_independent": _(
+        "Estudio independiente de una inconformidad del expediente %(case)s"
+    ),
+    "measures:appeal_consejo": _(
+        "Dictamen del Consejo sobre una inconformidad del expediente %(case)s"
+    ),
+    "measures:appeal_agenda": _("Inconformidad del expediente %(case)s al orden del día"),
+    "measures:rediscussion_add": _(
+        "Registro de una solicitud de nueva discusión del expediente %(case)s"
+    ),
+    "measures:modification_propose": _(
+        "Propuesta de modificación de medidas del expediente %(case)s"
     ),
     "measures:board_sessions": _("Sesiones de la Junta de Gobierno"),
     "measures:board_session": _("Sesión de la Junta de Gobierno"),

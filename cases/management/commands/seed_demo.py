@@ -929,6 +929,12 @@ class Seeder:
             return
         case_services.case_assign(actor=self.coordinacion, case=case, officer=officer)
 
+    def follow(self, case, officer):
+        """Name the case's follow-up officer: overdue flags on its measures reach her."""
+        if Case.objects.filter(pk=case.pk, follow_up_officer=officer).exists():
+            return
+        case_services.case_follow_up_assign(actor=self.coordinacion, case=case, officer=officer)
+
     def add(self, case, who, role, relationship, days, *, by_study=False, actor=None):
         return case_services.case_person_add(
             actor=actor or self.recepcion,
@@ -1195,6 +1201,7 @@ class Seeder:
             )
         if resolution in (Resolution.GRANT, Resolution.EXTEND):
             self.assign(case, self.seguimiento)  # follow-up owns the measures from now on
+            self.follow(case, self.seguimiento)
         present = session_quorum(session)[0]
         rows = [
             {
@@ -2423,7 +2430,7 @@ class Seeder:
         at = yield self.ago(24, 12)
         self.notify(decision, at)
         at = yield self.ago(6, 12)
-        appeal = measure_services.appeal_file(
+        measure_services.appeal_file(
             actor=self.coordinacion,
             case=case,
             track=AppealTrack.ORDINARY,
@@ -2444,9 +2451,8 @@ class Seeder:
             actor=self.recepcion,
         )
         at = yield self.ago(5, 10)
-        study = self.study_open(case, self.analista, at, kind=StudyKind.APPEAL)
-        appeal.new_study = study  # no service links the new study yet (reported)
-        save(appeal, self.coordinacion, _("Nuevo estudio asignado"))
+        # The new study (art. 58-I) is linked to the appeal by the service that opens it.
+        self.study_open(case, self.analista, at, kind=StudyKind.APPEAL)
 
     def story_f1_on_time(self):
         """Granted at the last session; one measure in place, the rest still on time."""
@@ -3297,6 +3303,14 @@ class Seeder:
             "Activó el botón al ver al mismo vehículo frente a su casa; la central no "
             "respondió. Llamó al 911 desde su celular. Falla pendiente de reparación.",
             outcome=EventOutcome.FAILED,
+        )
+        yield self.ago(2, 10)
+        # Follow-up asks the Board to change the measures at its next session.
+        measure_services.measures_modification_propose(
+            actor=self.seguimiento,
+            case=case,
+            reason="El botón de pánico no respondió en una activación real. Se propone "
+            "sustituirlo por un teléfono satelital y agregar rondines nocturnos.",
         )
 
     def story_f8_shelter_fault_and_burden(self):
@@ -4663,3 +4677,14 @@ class Seeder:
         )
         at = yield self.ago(119, 12)
         self.notify(denial, at)
+        # He asked the Board to discuss it again; nobody answered in the 30 days: an overdue
+        # flag (the sweep) for the coordination.
+        at = yield self.ago(45, 12)
+        measure_services.rediscussion_request_record(
+            actor=self.coordinacion,
+            case=case,
+            requested_by_name="El peticionario, por escrito",
+            reason="Aporta dos notas publicadas que, afirma, motivaron las amenazas; pide que "
+            "la Junta discuta de nuevo su caso.",
+            received_at=at,
+        )
