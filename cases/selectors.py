@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
+from protection import access
 from protection.models import Role, Unit
 
 from .models import ADMITTED_STATUSES, Case, CaseStatus, Consent, ConsentPurpose
@@ -28,7 +29,7 @@ def case_scope(user):
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     role = user.role
-    if role == Role.COORDINATOR:
+    if access.can(user, "case.view_all"):
         return Q()
     if role in (Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP):
         from measures.models import GrantedMeasure

@@ -126,10 +126,18 @@ def _write(restrict, params):
             cursor.execute(f"INSERT INTO {table} ({columns}) {_select_sql(None)}", params)
             return cursor.rowcount
         # An upsert, not DELETE then INSERT: two transactions saving records of the same case
-        # at once would otherwise collide on the primary key and one of them would fail. (The
-        # later one writes what its own statement saw; the nightly rebuild evens out the rare
-        # case where that missed the other's change.) The SELECT ends in a WHERE, which SQLite
-        # needs before ON CONFLICT.
+        # at once would otherwise collide on the primary key and one of them would fail.
+        # First the cases' rows are locked (NO KEY UPDATE: it does not conflict with the key
+        # share a new child row takes): a second transaction waits here until the first
+        # commits, and its upsert then reads the first one's records too, so the stored row
+        # equals a fresh computation. (SQLite writes one transaction at a time anyway.)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT id FROM {q.table(Case)} WHERE id IN ({restrict})"
+                " ORDER BY id FOR NO KEY UPDATE",
+                params,
+            )
+        # The SELECT ends in a WHERE, which SQLite needs before ON CONFLICT.
         updates = ", ".join(f"{n} = excluded.{n}" for n in names[1:])
         cursor.execute(
             f"INSERT INTO {table} ({columns}) {_select_sql(restrict)}"

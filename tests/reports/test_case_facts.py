@@ -118,7 +118,8 @@ def test_two_transactions_refreshing_the_same_case_both_commit():
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%%casefacts%%'"
+                " AND wait_event_type = 'Lock' AND (query LIKE 'INSERT INTO%%casefacts%%'"
+                " OR query LIKE '%%FOR NO KEY UPDATE')"
             )
             return cursor.fetchone()[0] > 0
 
@@ -158,3 +159,84 @@ def test_two_transactions_refreshing_the_same_case_both_commit():
     assert waited, "the second transaction never waited for the first: nothing was tested"
     assert errors == []
     assert CaseFacts.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_writes_leave_every_stored_fact_equal_to_a_fresh_computation():
+    """Two people record aggressions on the same case at the same time (real threads, one
+    transaction each, on PostgreSQL): the second commits after the first, and the stored facts
+    of every case must then equal a full recomputation. Without the per-case lock the second
+    upsert kept what its statement saw before the first committed (the later aggression lost)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from cases.models import Aggression, State
+
+    actor = f.UserFactory(username="coord_conc", role="coordinator")
+    received = datetime(2025, 2, 3, 16, tzinfo=UTC)
+    case = make_case(actor=actor, received_at=received)
+    other = make_case(actor=actor, received_at=received + D)
+    state = State.objects.first()
+    first_saved, errors, waited = threading.Event(), [], []
+
+    def aggression(on_case, after):
+        Aggression.objects.create(
+            case=on_case,
+            occurred_on=(received + after).date(),
+            state=state,
+            presumed_aggressor="unknown",
+            description="Descripción.",
+            after_request=True,
+            recorded_by=actor,
+        )
+
+    def second_is_waiting():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'"
+            )
+            return cursor.fetchone()[0] > 0
+
+    def first():
+        try:
+            with transaction.atomic():
+                aggression(case, 40 * D)  # the later one: it decides last_aggression_on
+                aggression(other, 3 * D)
+                first_saved.set()
+                for _ in range(200):
+                    if second_is_waiting():
+                        waited.append(True)
+                        break
+                    time.sleep(0.02)
+        except Exception as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+        finally:
+            first_saved.set()
+            connection.close()
+
+    def second():
+        first_saved.wait(5)
+        try:
+            with transaction.atomic():
+                aggression(case, 10 * D)
+        except Exception as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(15)
+    assert not any(t.is_alive() for t in threads)
+    assert waited, "the second transaction never waited for the first: nothing was tested"
+    assert errors == []
+    stored = snapshot()
+    assert stored[case.pk]["last_aggression_on"] == (received + 40 * D).date()
+    facts.rebuild()
+    assert snapshot() == stored
