@@ -19,6 +19,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, State
+from measures.lifecycle import SESSION
 from measures.models import AgendaItem, Attendance, BoardSession, SessionStatus
 from protection.models import Role, User
 
@@ -113,9 +114,7 @@ def board_dossier(log=print):
         if session is None:
             raise NoTarget("no Board session with agenda items and member accounts")
         # The state a coordinator's "send papers" leaves: papers sent now.
-        BoardSession.objects.filter(pk=session.pk).update(
-            papers_sent_at=now, status=SessionStatus.PAPERS_SENT
-        )
+        SESSION.bulk(BoardSession.objects.filter(pk=session.pk), "papers_send", papers_sent_at=now)
         log(f"marked the papers of Board session {session.pk} sent (no readable dossier)")
         items = _readable_items(now)
     item = (

@@ -20,6 +20,7 @@ from measures.models import (
 from protection.access import STAFF_ROLES
 from protection.models import Role, User
 
+from .lifecycle import FOLLOW_UP_STATUSES, pending_clocks
 from .models import STUDY_CLOCK_STATUSES, CaseStatus, Procedure
 from .selectors import case_list_for, in_case_scope
 
@@ -27,8 +28,6 @@ from .selectors import case_list_for, in_case_scope
 REEVALUATION_LOOKAHEAD = timedelta(days=30)
 LIST_LIMIT = 50
 BACKLOG_LIMIT = 10
-
-FOLLOW_UP_STATUSES = (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION)
 
 
 def with_list_relations(queryset):
@@ -137,23 +136,6 @@ CASE_CLOCK_LABELS = {
 }
 
 
-def case_pending_clocks(case):
-    """The clocks still running on a case: [(key, due_at)], the same rules as
-    Case.recompute_next_deadline."""
-    pending = []
-    if case.status == CaseStatus.CLOSED:
-        return pending
-    if case.urgent_issued_at is None and case.urgent_issue_due_at:
-        pending.append(("urgent_issue", case.urgent_issue_due_at))
-    if case.urgent_implemented_at is None and case.urgent_implement_due_at:
-        pending.append(("urgent_implement", case.urgent_implement_due_at))
-    if case.status in STUDY_CLOCK_STATUSES and case.risk_study_due_at:
-        pending.append(("risk_study", case.risk_study_due_at))
-    if case.status in FOLLOW_UP_STATUSES and case.reevaluation_due_at:
-        pending.append(("reevaluation", case.reevaluation_due_at))
-    return pending
-
-
 def due_today(user, now=None, limit=100):
     """What is due by the end of today (at least the next 12 hours) or already overdue in my
     work, most urgent first:
@@ -184,7 +166,7 @@ def due_today(user, now=None, limit=100):
         .order_by("next_deadline_at")[:limit]
     )
     for case in cases:
-        for key, due in case_pending_clocks(case):
+        for key, due in pending_clocks(case):
             if due < horizon:
                 items[(case.pk, key, due)] = DueItem(
                     due_at=due,

@@ -1,14 +1,17 @@
-"""The case lifecycle as an explicit map of allowed transitions.
+"""The case lifecycle: the map of allowed moves of Case.status, and the case's derived clock.
 
-Every status change goes through `transition()`, which refuses a move the map does not allow
-with a TransitionNotAllowed whose message says why, before anything is saved.
+Every status change goes through `CASE.transition()` (protection/transitions.py), which refuses a
+move the map does not allow with a sentence saying why, before anything is saved. A change of the
+case's clocks goes through `CASE.update()`, so `next_deadline_at` is always recomputed by the one
+function below.
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from protection.errors import TransitionNotAllowed
+from protection.transitions import StateMachine, Step
 
+from .models import STUDY_CLOCK_STATUSES, Case, ConsentPurpose, Procedure
 from .models import CaseStatus as S
 
 ACTIVE = (
@@ -20,79 +23,175 @@ ACTIVE = (
     S.REEVALUATION,
 )
 
-# step -> (statuses it may start from, status it leads to, what it is called)
-TRANSITIONS = {
-    "urgent_measures_issue": (
-        (S.RECEIVED,),
-        S.URGENT_PROTECTION,
-        gettext_lazy("emitir medidas urgentes"),
-    ),
-    "admit": (
-        (S.RECEIVED, S.URGENT_PROTECTION),
-        S.RISK_EVALUATION,
-        gettext_lazy("admitir y enviar a evaluación de riesgo"),
-    ),
-    "reject": (
-        (S.RECEIVED, S.URGENT_PROTECTION),
-        S.CLOSED,
-        gettext_lazy("no admitir la solicitud"),
-    ),
-    "study_approve": (
-        (S.RISK_EVALUATION, S.REEVALUATION),
-        S.AWAITING_BOARD,
-        gettext_lazy("aprobar el estudio de riesgo y turnar a la Junta"),
-    ),
-    "board_protect": (
-        (S.AWAITING_BOARD, S.FOLLOW_UP, S.REEVALUATION),
-        S.FOLLOW_UP,
-        gettext_lazy("otorgar o ajustar medidas por acuerdo de la Junta"),
-    ),
-    "board_deny": ((S.AWAITING_BOARD,), S.CLOSED, gettext_lazy("negar la incorporación")),
-    "board_end": (
-        (S.AWAITING_BOARD, S.FOLLOW_UP, S.REEVALUATION),
-        S.CLOSED,
-        gettext_lazy("retirar o concluir las medidas"),
-    ),
-    "board_return": (
-        (S.AWAITING_BOARD,),
-        S.RISK_EVALUATION,
-        gettext_lazy("devolver a evaluación de riesgo"),
-    ),
-    "reevaluation_open": ((S.FOLLOW_UP,), S.REEVALUATION, gettext_lazy("abrir una revaluación")),
-    "appeal_reopen": (
-        (S.CLOSED,),
-        S.RISK_EVALUATION,
-        gettext_lazy("reabrir por inconformidad (nuevo estudio)"),
-    ),
-    "voluntary_exit": (ACTIVE, S.CLOSED, gettext_lazy("salida voluntaria")),
-    "close": ((S.FOLLOW_UP,), S.CLOSED, gettext_lazy("concluir el expediente")),
-}
+FOLLOW_UP_STATUSES = (S.FOLLOW_UP, S.REEVALUATION)
+
+
+def pending_clocks(case):
+    """The clocks still running on the case itself: [(key, due_at)]. The one rule behind
+    Case.next_deadline_at, the case page and the home page's "due today"."""
+    if case.status == S.CLOSED:
+        return []
+    pending = []
+    if case.urgent_issued_at is None and case.urgent_issue_due_at:
+        pending.append(("urgent_issue", case.urgent_issue_due_at))
+    if case.urgent_implemented_at is None and case.urgent_implement_due_at:
+        pending.append(("urgent_implement", case.urgent_implement_due_at))
+    if case.status in STUDY_CLOCK_STATUSES and case.risk_study_due_at:
+        pending.append(("risk_study", case.risk_study_due_at))
+    if case.status in FOLLOW_UP_STATUSES and case.reevaluation_due_at:
+        pending.append(("reevaluation", case.reevaluation_due_at))
+    return pending
+
+
+def next_deadline(case):
+    """The earliest clock still running on the case (stored as Case.next_deadline_at)."""
+    return min((due for _key, due in pending_clocks(case)), default=None)
+
+
+def derive(case):
+    """Recompute what the transition layer stores from the case's state and clocks."""
+    case.next_deadline_at = next_deadline(case)
+    return case
+
+
+# -- legal conditions of the steps (record state beyond the status) -------------------------
+
+
+def _urgent_conditions(case, user):
+    problems = []
+    if case.procedure != Procedure.EXTRAORDINARY:
+        problems.append(
+            _(
+                "Las medidas urgentes sólo proceden en el procedimiento "
+                "extraordinario (peligro inminente declarado)."
+            )
+        )
+    if case.urgent_issued_at is not None:
+        problems.append(_("Las medidas urgentes ya fueron emitidas."))
+    return problems
+
+
+def _not_yet_decided(case, user):
+    if case.pk and hasattr(case, "admissibility"):
+        return [_("La admisibilidad de este expediente ya fue decidida.")]
+    return []
+
+
+def _admit_conditions(case, user):
+    problems = _not_yet_decided(case, user)
+    if (
+        not problems
+        and not case.consents.filter(
+            purpose=ConsentPurpose.PROCESSING, given_at__isnull=False, withdrawn_at__isnull=True
+        ).exists()
+    ):
+        problems.append(
+            _(
+                "No puede admitirse sin el consentimiento de la persona beneficiaria: "
+                "regístrelo primero."
+            )
+        )
+    return problems
+
+
+def _close_conditions(case, user):
+    if case.granted_measures.filter(ended_at__isnull=True).exists():
+        return [
+            _("El expediente tiene medidas vigentes; la Junta debe concluirlas antes de cerrar.")
+        ]
+    return []
+
+
+CASE = StateMachine(
+    Case,
+    states=S,
+    describe=lambda case: _("el expediente %(file)s") % {"file": case.file_number},
+    derive=derive,
+    steps=[
+        Step(
+            "urgent_measures_issue",
+            (S.RECEIVED,),
+            S.URGENT_PROTECTION,
+            gettext_lazy("emitir medidas urgentes"),
+            policy="urgent.issue",
+            guard=_urgent_conditions,
+        ),
+        Step(
+            "admit",
+            (S.RECEIVED, S.URGENT_PROTECTION),
+            S.RISK_EVALUATION,
+            gettext_lazy("admitir y enviar a evaluación de riesgo"),
+            policy="case.admissibility",
+            guard=_admit_conditions,
+        ),
+        Step(
+            "reject",
+            (S.RECEIVED, S.URGENT_PROTECTION),
+            S.CLOSED,
+            gettext_lazy("no admitir la solicitud"),
+            policy="case.admissibility",
+            guard=_not_yet_decided,
+        ),
+        Step(
+            "study_approve",
+            (S.RISK_EVALUATION, S.REEVALUATION),
+            S.AWAITING_BOARD,
+            gettext_lazy("aprobar el estudio de riesgo y turnar a la Junta"),
+            policy="study.approve",
+        ),
+        Step(
+            "board_protect",
+            (S.AWAITING_BOARD, S.FOLLOW_UP, S.REEVALUATION),
+            S.FOLLOW_UP,
+            gettext_lazy("otorgar o ajustar medidas por acuerdo de la Junta"),
+            policy="board.decide",
+        ),
+        Step(
+            "board_deny",
+            (S.AWAITING_BOARD,),
+            S.CLOSED,
+            gettext_lazy("negar la incorporación"),
+            policy="board.decide",
+        ),
+        Step(
+            "board_end",
+            (S.AWAITING_BOARD, S.FOLLOW_UP, S.REEVALUATION),
+            S.CLOSED,
+            gettext_lazy("retirar o concluir las medidas"),
+            policy="board.decide",
+        ),
+        Step(
+            "reevaluation_open",
+            (S.FOLLOW_UP,),
+            S.REEVALUATION,
+            gettext_lazy("abrir una revaluación"),
+            policy="reevaluation.open",
+        ),
+        Step(
+            "appeal_reopen",
+            (S.CLOSED,),
+            S.RISK_EVALUATION,
+            gettext_lazy("reabrir por inconformidad (nuevo estudio)"),
+            policy="appeal.record",
+        ),
+        Step(
+            "voluntary_exit",
+            ACTIVE,
+            S.CLOSED,
+            gettext_lazy("salida voluntaria"),
+            policy="case.voluntary_exit",
+        ),
+        Step(
+            "close",
+            (S.FOLLOW_UP,),
+            S.CLOSED,
+            gettext_lazy("concluir el expediente"),
+            policy="case.close",
+            guard=_close_conditions,
+        ),
+    ],
+)
 
 
 def allowed_steps(status):
-    return [step for step, (sources, _target, _label) in TRANSITIONS.items() if status in sources]
-
-
-def check(case, step):
-    """Raise if `step` is not allowed from the case's current status; return the target."""
-    sources, target, label = TRANSITIONS[step]
-    if case.status not in sources:
-        raise TransitionNotAllowed(
-            _(
-                "No se puede %(step)s: el expediente %(file)s está en «%(status)s». "
-                "Sólo es posible desde: %(allowed)s."
-            )
-            % {
-                "step": label,
-                "file": case.file_number,
-                "status": case.get_status_display(),
-                "allowed": ", ".join(str(S(s).label) for s in sources),
-            }
-        )
-    return target
-
-
-def transition(case, step):
-    """Move the case (in memory) along `step`; the caller saves within its transaction."""
-    case.status = check(case, step)
-    return case
+    return CASE.allowed_steps(status)

@@ -327,23 +327,6 @@ class Case(Versioned):
     def is_active(self):
         return self.status != CaseStatus.CLOSED
 
-    def recompute_next_deadline(self):
-        """The earliest clock still running on the case itself."""
-        pending = []
-        if self.urgent_issued_at is None and self.urgent_issue_due_at:
-            pending.append(self.urgent_issue_due_at)
-        if self.urgent_implemented_at is None and self.urgent_implement_due_at:
-            pending.append(self.urgent_implement_due_at)
-        if self.status in STUDY_CLOCK_STATUSES and self.risk_study_due_at:
-            pending.append(self.risk_study_due_at)
-        if self.status in (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION):
-            if self.reevaluation_due_at:
-                pending.append(self.reevaluation_due_at)
-        self.next_deadline_at = (
-            None if self.status == CaseStatus.CLOSED else min(pending, default=None)
-        )
-        return self.next_deadline_at
-
 
 class RequestChannel(models.TextChoices):
     IN_PERSON = "in_person", _("En persona")

@@ -17,7 +17,7 @@ from protection.models import Clock, Role
 from protection.numbering import number_next
 from protection.versioning import save_versioned
 
-from . import lifecycle
+from .lifecycle import CASE
 from .models import (
     ADMITTED_STATUSES,
     AdmissibilityDecision,
@@ -155,8 +155,7 @@ def request_register(
         case.risk_study_due_at = clocks.due_at(
             Clock.RISK_STUDY, received_at, clock_rule=rules[Clock.RISK_STUDY]
         )
-    case.recompute_next_deadline()
-    save(case, actor, _("Solicitud registrada"))
+    CASE.update(case, actor=actor, reason=_("Solicitud registrada"))
 
     request = save(
         ProtectionRequest(
@@ -264,32 +263,25 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
         )
     if not (explanation or "").strip():
         raise DomainError(_("Explique por escrito la decisión de admisibilidad."))
-    if hasattr(case, "admissibility"):
-        raise DomainError(_("La admisibilidad de este expediente ya fue decidida."))
-    if (
-        admitted
-        and not case.consents.filter(
-            purpose=ConsentPurpose.PROCESSING, given_at__isnull=False, withdrawn_at__isnull=True
-        ).exists()
-    ):
-        raise DomainError(
-            _(
-                "No puede admitirse sin el consentimiento de la persona beneficiaria: "
-                "regístrelo primero."
-            )
-        )
+    step = "admit" if admitted else "reject"
+    CASE.check(case, step, user=actor)
     now = timezone.now()
-    lifecycle.transition(case, "admit" if admitted else "reject")
-    if not admitted:
+    if admitted:
+        CASE.transition(case, step, actor=actor, reason=_("Admitida"))
+    else:
         from measures.services import measures_end_all
 
         # Urgent measures issued while admissibility was pending end with the request.
-        measures_end_all(actor=actor, case=case, reason="case_closed")
-        case.closed_at = now
-        case.closure_reason = ClosureReason.INADMISSIBLE
-        case.closure_notes = explanation
-    case.recompute_next_deadline()
-    save(case, actor, _("Admitida") if admitted else _("No admitida"))
+        measures_end_all(actor=actor, case=case, case_step=step)
+        CASE.transition(
+            case,
+            step,
+            actor=actor,
+            reason=_("No admitida"),
+            closed_at=now,
+            closure_reason=ClosureReason.INADMISSIBLE,
+            closure_notes=explanation,
+        )
     decision = save(
         AdmissibilityDecision(
             case=case, admitted=admitted, explanation=explanation, decided_by=actor, decided_at=now
@@ -498,34 +490,35 @@ def case_voluntary_exit(*, actor, case, written_statement):
     """Art. 40: the beneficiary leaves in writing at any time. Ends every open measure."""
     from measures.services import measures_end_all
 
-    access.require(actor, "case.voluntary_exit")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    CASE.check(case, "voluntary_exit", user=actor)
     if not (written_statement or "").strip():
         raise DomainError(_("La salida voluntaria requiere el escrito de la persona beneficiaria."))
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    lifecycle.transition(case, "voluntary_exit")
-    measures_end_all(actor=actor, case=case, reason="voluntary_exit")
-    case.closed_at = timezone.now()
-    case.closure_reason = ClosureReason.VOLUNTARY_EXIT
-    case.closure_notes = written_statement
-    case.recompute_next_deadline()
-    return save(case, actor, _("Salida voluntaria"))
+    measures_end_all(actor=actor, case=case, case_step="voluntary_exit")
+    return CASE.transition(
+        case,
+        "voluntary_exit",
+        actor=actor,
+        reason=_("Salida voluntaria"),
+        closed_at=timezone.now(),
+        closure_reason=ClosureReason.VOLUNTARY_EXIT,
+        closure_notes=written_statement,
+    )
 
 
 @transaction.atomic
 def case_close(*, actor, case, reason, notes):
     """Close a case in follow-up whose measures have all ended."""
-    access.require(actor, "case.close")
     case = Case.objects.select_for_update().get(pk=case.pk)
-    lifecycle.check(case, "close")
-    if case.granted_measures.filter(ended_at__isnull=True).exists():
-        raise DomainError(
-            _("El expediente tiene medidas vigentes; la Junta debe concluirlas antes de cerrar.")
-        )
+    CASE.check(case, "close", user=actor)
     if not (notes or "").strip():
         raise DomainError(_("Explique el motivo de la conclusión."))
-    lifecycle.transition(case, "close")
-    case.closed_at = timezone.now()
-    case.closure_reason = reason
-    case.closure_notes = notes
-    case.recompute_next_deadline()
-    return save(case, actor, _("Expediente concluido"))
+    return CASE.transition(
+        case,
+        "close",
+        actor=actor,
+        reason=_("Expediente concluido"),
+        closed_at=timezone.now(),
+        closure_reason=reason,
+        closure_notes=notes,
+    )

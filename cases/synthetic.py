@@ -45,6 +45,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from cases.lifecycle import next_deadline
 from cases.search import normalize
 from protection import clocks
 from protection.history import save
@@ -1802,7 +1803,7 @@ class Synth:
         return weighted, suggested
 
     def next_deadline(self, c):
-        """Case.next_deadline_at by the model's own rule (Case.recompute_next_deadline)."""
+        """Case.next_deadline_at by the model's own rule (cases.lifecycle.next_deadline)."""
         case = self._deadline_case
         for key in (
             "status",
@@ -1814,7 +1815,7 @@ class Synth:
             "reevaluation_due_at",
         ):
             setattr(case, key, c[key])
-        return case.recompute_next_deadline()
+        return next_deadline(case)
 
     # time helpers ------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""The appeal (recurso de inconformidad) as an explicit map of allowed transitions, in the style of
-cases/lifecycle.py, plus the one predicate per step that pages and services share.
+"""The appeal (recurso de inconformidad) as an explicit map of allowed transitions (Appeal.status, in the
+shared form of protection/transitions.py), plus the one predicate per step that pages and services share.
 
 Ordinary track (arts. 55–58): filed → new risk study → (if the disagreement persists) independent
 study → Consejo ruling (≤ 15 days) → on the Board's agenda → resolved by the Board at its next
@@ -12,77 +12,96 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from protection import clocks
-from protection.errors import TransitionNotAllowed
 from protection.models import Clock
+from protection.transitions import StateMachine, Step
 
+from .models import Appeal, AppealTrack
 from .models import AppealStatus as S
-from .models import AppealTrack
 
 OPEN = (S.FILED, S.NEW_STUDY, S.INDEPENDENT_STUDY, S.CONSEJO_RULED, S.ON_AGENDA)
 
-# step -> (tracks, statuses it may start from, status it leads to, what it is called)
-TRANSITIONS = {
-    "rule_urgent": (
-        (AppealTrack.URGENT,),
-        (S.FILED,),
-        S.RESOLVED,
-        gettext_lazy("resolver la inconformidad urgente (CEN, 12 horas)"),
-    ),
-    "request_independent_study": (
-        (AppealTrack.ORDINARY,),
-        (S.FILED, S.NEW_STUDY),
-        S.INDEPENDENT_STUDY,
-        gettext_lazy("solicitar el estudio independiente al Consejo Consultivo"),
-    ),
-    "consejo_rule": (
-        (AppealTrack.ORDINARY,),
-        (S.INDEPENDENT_STUDY,),
-        S.CONSEJO_RULED,
-        gettext_lazy("registrar el dictamen del Consejo Consultivo"),
-    ),
-    "put_on_agenda": (
-        (AppealTrack.ORDINARY,),
-        (S.NEW_STUDY, S.CONSEJO_RULED, S.ON_AGENDA),
-        S.ON_AGENDA,
-        gettext_lazy("poner la inconformidad en el orden del día de la Junta"),
-    ),
-    "board_resolve": (
-        (AppealTrack.ORDINARY,),
-        (S.ON_AGENDA,),
-        S.RESOLVED,
-        gettext_lazy("resolver la inconformidad por acuerdo de la Junta"),
-    ),
-}
+
+def _on_track(track):
+    def condition(appeal, user):
+        if appeal.track != track:
+            return [
+                _("Este paso no corresponde a la vía %(track)s de la inconformidad.")
+                % {"track": appeal.get_track_display().lower()}
+            ]
+        return []
+
+    return condition
 
 
-def check(appeal, step):
-    """Raise TransitionNotAllowed if `step` is not allowed for the appeal; return the target."""
-    tracks, sources, target, label = TRANSITIONS[step]
-    if appeal.track not in tracks or appeal.status not in sources:
-        raise TransitionNotAllowed(
-            _(
-                "No se puede %(step)s: la inconformidad (vía %(track)s) está «%(status)s». "
-                "Sólo es posible desde: %(allowed)s."
-            )
-            % {
-                "step": label,
-                "track": appeal.get_track_display().lower(),
-                "status": appeal.get_status_display(),
-                "allowed": ", ".join(str(S(s).label) for s in sources),
-            }
-        )
-    return target
+URGENT_ONLY = _on_track(AppealTrack.URGENT)
+ORDINARY_ONLY = _on_track(AppealTrack.ORDINARY)
 
-
-def transition(appeal, step):
-    """Move the appeal (in memory) along `step`; the caller saves within its transaction."""
-    appeal.status = check(appeal, step)
-    return appeal
+APPEAL = StateMachine(
+    Appeal,
+    states=S,
+    describe=lambda a: _("la inconformidad de %(file)s") % {"file": a.case},
+    steps=[
+        Step(
+            "reject_late",
+            (S.FILED,),
+            S.INADMISSIBLE,
+            gettext_lazy("declarar improcedente por extemporánea"),
+        ),
+        Step(
+            "order_new_study",
+            (S.FILED,),
+            S.NEW_STUDY,
+            gettext_lazy("ordenar un nuevo estudio de riesgo"),
+            policy="appeal.record",
+            guard=ORDINARY_ONLY,
+        ),
+        Step(
+            "rule_urgent",
+            (S.FILED,),
+            S.RESOLVED,
+            gettext_lazy("resolver la inconformidad urgente (CEN, 12 horas)"),
+            policy="board.decide",
+            guard=URGENT_ONLY,
+        ),
+        Step(
+            "request_independent_study",
+            (S.FILED, S.NEW_STUDY),
+            S.INDEPENDENT_STUDY,
+            gettext_lazy("solicitar el estudio independiente al Consejo Consultivo"),
+            policy="board.manage",
+            guard=ORDINARY_ONLY,
+        ),
+        Step(
+            "consejo_rule",
+            (S.INDEPENDENT_STUDY,),
+            S.CONSEJO_RULED,
+            gettext_lazy("registrar el dictamen del Consejo Consultivo"),
+            policy="board.manage",
+            guard=ORDINARY_ONLY,
+        ),
+        Step(
+            "put_on_agenda",
+            (S.NEW_STUDY, S.CONSEJO_RULED, S.ON_AGENDA),
+            S.ON_AGENDA,
+            gettext_lazy("poner la inconformidad en el orden del día de la Junta"),
+            policy="board.manage",
+            guard=ORDINARY_ONLY,
+        ),
+        Step(
+            "board_resolve",
+            (S.ON_AGENDA,),
+            S.RESOLVED,
+            gettext_lazy("resolver la inconformidad por acuerdo de la Junta"),
+            policy="board.decide",
+            guard=ORDINARY_ONLY,
+        ),
+    ],
+)
 
 
 def allowed(appeal, step):
-    tracks, sources, _target, _label = TRANSITIONS[step]
-    return appeal.track in tracks and appeal.status in sources
+    """The map and the track allow the step now (pages show the button on this)."""
+    return APPEAL.allows(appeal, step)
 
 
 # ---------------------------------------------------------------------------------------------

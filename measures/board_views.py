@@ -24,8 +24,8 @@ from protection.errors import DomainError
 from protection.security.audit import note_case
 
 from . import letters as letter_services
+from . import lifecycle, services
 from . import selectors_board as sel
-from . import services
 from .forms_board import (
     AcknowledgementForm,
     DecisionForm,
@@ -136,7 +136,7 @@ def sessions(request):
 
 
 def _session_context(session, request):
-    present, required, has_quorum, civil = services.session_quorum(session)
+    present, required, has_quorum, civil = lifecycle.session_quorum(session)
     attendance = sel.attendance_in_seat_order(session)
     latest_batch = LetterBatch.objects.filter(session=session).first()
     return {
@@ -163,9 +163,9 @@ def _session_context(session, request):
 def _waiver_context(session, civil_present):
     """Recorded reasons, and the ones the coordinator still has to give: to open the session
     (early, without papers) and, once attendance is taken, to decide without civil society."""
-    missing = services.session_waivers_missing(session, civil_present=civil_present)
+    missing = lifecycle.session_waivers_missing(session, civil_present=civil_present)
     prompts = [
-        {"kind": kind, "prompt": services.session_waiver_prompt(session, kind)} for kind in missing
+        {"kind": kind, "prompt": lifecycle.session_waiver_prompt(session, kind)} for kind in missing
     ]
     return {
         "waivers": list(
@@ -410,7 +410,7 @@ def decision_record(request, pk):
     existing = Decision.objects.filter(agenda_item=item).first()
     if existing is not None:
         return redirect("measures:board_decision", pk=existing.pk)
-    present, _required, _ok, _civil = services.session_quorum(item.session)
+    present, _required, _ok, _civil = lifecycle.session_quorum(item.session)
     initial = {
         "resolution": {
             AgendaItemKind.MODIFICATION: Resolution.MODIFY,
@@ -491,7 +491,7 @@ def decision_detail(request, pk):
     }
     if decision.status == DecisionStatus.DRAFT:
         context.update(
-            problems=services.decision_problems(decision),
+            problems=lifecycle.decision_problems(decision),
             form=DecisionForm(
                 case=decision.case,
                 initial={name: getattr(decision, name) for name in services.DRAFT_FIELDS},

@@ -17,6 +17,7 @@ from protection.errors import DomainError
 from protection.history import save
 from protection.numbering import number_next
 
+from .lifecycle import LETTER
 from .models import Decision, DecisionStatus, Letter, LetterStatus, LineAction, RecipientKind
 
 TEMPLATE_VERSION = "oficio-2026.1"
@@ -119,8 +120,13 @@ def letters_supersede_for(*, actor, decision):
         .filter(decision=decision)
         .exclude(status=LetterStatus.SUPERSEDED)
     ):
-        letter.status = LetterStatus.SUPERSEDED
-        save(letter, actor, _("Sustituido por un nuevo acuerdo"))
+        LETTER.transition(
+            letter,
+            "supersede",
+            actor=actor,
+            reason=_("Sustituido por un nuevo acuerdo"),
+            check_actor=False,  # part of the confirmation of the new decision
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,10 +175,10 @@ def letters_generate_for_session(*, actor, session):
 @transaction.atomic
 def letter_retry(*, actor, letter):
     """Queue a failed (or stuck pending) letter again."""
-    access.require(actor, "letter.generate")
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
-    if letter.status not in (LetterStatus.PENDING, LetterStatus.FAILED):
-        raise DomainError(_("El oficio ya fue generado."))
+    # Queued again to be rendered: the same rule as the worker's step.
+    access.require(actor, "letter.generate")
+    LETTER.check(letter, "render")
     _enqueue_on_commit([letter.pk])
     return letter
 
@@ -182,14 +188,10 @@ def letter_reissue(*, actor, letter, reason):
     """A new version of a letter (a corrected delivery copy, a lost original): a new row with
     version + 1, a new number suffix and a new verification code; the old one is kept, marked
     superseded and pointing at the new one. The decision itself does not change."""
-    access.require(actor, "letter.generate")
     letter = Letter.objects.select_for_update().select_related("decision").get(pk=letter.pk)
+    LETTER.check(letter, "reissue", user=actor)
     if not (reason or "").strip():
         raise DomainError(_("Indique por qué se emite una nueva versión."))
-    if letter.status in (LetterStatus.SUPERSEDED, LetterStatus.PENDING, LetterStatus.FAILED):
-        raise DomainError(_("Sólo se emite una nueva versión de un oficio vigente ya generado."))
-    if letter.decision.superseded_by.filter(status=DecisionStatus.CONFIRMED).exists():
-        raise DomainError(_("El acuerdo fue sustituido: sus oficios ya no se reemiten."))
     root = letter.number.split("-V")[0]
     new = save(
         Letter(
@@ -206,9 +208,13 @@ def letter_reissue(*, actor, letter, reason):
         actor,
         _("Nueva versión del oficio"),
     )
-    letter.status = LetterStatus.SUPERSEDED
-    letter.superseded_by = new
-    save(letter, actor, _("Sustituido por la versión %(v)s") % {"v": new.version})
+    LETTER.transition(
+        letter,
+        "reissue",
+        actor=actor,
+        reason=_("Sustituido por la versión %(v)s") % {"v": new.version},
+        superseded_by=new,
+    )
     _enqueue_on_commit([new.pk])
     return new
 
@@ -219,22 +225,22 @@ def letter_record_delivery(*, actor, letter, sent_at, sent_via):
     delivered, the decision counts as communicated (art. 29-I) at the last delivery."""
     from .services import decision_mark_notified
 
-    access.require(actor, "letter.deliver")
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
-    if letter.status != LetterStatus.GENERATED:
-        raise DomainError(
-            _("Sólo se entrega un oficio generado y vigente que no se haya entregado.")
-        )
+    LETTER.check(letter, "deliver", user=actor)
     if not (sent_via or "").strip():
         raise DomainError(_("Indique el medio de envío."))
     if sent_at > timezone.now() + timedelta(minutes=5):
         raise DomainError(_("La fecha de envío no puede estar en el futuro."))
     if letter.generated_at and sent_at < letter.generated_at - timedelta(minutes=5):
         raise DomainError(_("La fecha de envío no puede ser anterior a la generación del oficio."))
-    letter.sent_at = sent_at
-    letter.sent_via = sent_via.strip()
-    letter.status = LetterStatus.SENT
-    save(letter, actor, _("Oficio entregado"))
+    LETTER.transition(
+        letter,
+        "deliver",
+        actor=actor,
+        reason=_("Oficio entregado"),
+        sent_at=sent_at,
+        sent_via=sent_via.strip(),
+    )
     if letter.recipient_kind == RecipientKind.AUTHORITY:
         authority_letters = Letter.objects.filter(
             decision_id=letter.decision_id, recipient_kind=RecipientKind.AUTHORITY
@@ -247,17 +253,19 @@ def letter_record_delivery(*, actor, letter, sent_at, sent_via):
 
 @transaction.atomic
 def letter_record_acknowledgement(*, actor, letter, acknowledged_at):
-    access.require(actor, "letter.deliver")
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
-    if letter.status != LetterStatus.SENT:
-        raise DomainError(_("El acuse se registra después de la entrega."))
+    LETTER.check(letter, "acknowledge", user=actor)
     if acknowledged_at < letter.sent_at:
         raise DomainError(_("El acuse no puede ser anterior al envío."))
     if acknowledged_at > timezone.now() + timedelta(minutes=5):
         raise DomainError(_("La fecha del acuse no puede estar en el futuro."))
-    letter.acknowledged_at = acknowledged_at
-    letter.status = LetterStatus.ACKNOWLEDGED
-    return save(letter, actor, _("Acuse de recibo registrado"))
+    return LETTER.transition(
+        letter,
+        "acknowledge",
+        actor=actor,
+        reason=_("Acuse de recibo registrado"),
+        acknowledged_at=acknowledged_at,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,10 +39,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases.models import CasePerson
 from protection import clocks
-from protection.history import save
 from protection.models import Clock
 from protection.redaction import measure_details_for
 
+from .lifecycle import LETTER
 from .models import (
     GrantedMeasure,
     Letter,
@@ -476,12 +476,16 @@ def letter_render_claimed(letter_id):
                 # meanwhile. The stored file is content-addressed and harmless.
                 return "skipped"
             row.file.name = name
-            row.content_sha256 = digest
-            row.status = LetterStatus.GENERATED
-            row.generated_at = timezone.now()
-            row.claimed_at = None
-            row.last_error = ""
-            save(row, None, _("Oficio generado"))
+            LETTER.transition(
+                row,
+                "render",
+                actor=None,
+                reason=_("Oficio generado"),
+                content_sha256=digest,
+                generated_at=timezone.now(),
+                claimed_at=None,
+                last_error="",
+            )
         return "generated"
     except (OperationalError, InterfaceError):
         _release(letter_id, claimed_at, error=None)
@@ -494,10 +498,11 @@ def letter_render_claimed(letter_id):
 
 def _release(letter_id, claimed_at, *, error):
     try:
-        updates = {"claimed_at": None}
-        if error is not None:
-            updates.update(status=LetterStatus.FAILED, last_error=error[:2000])
-        Letter.objects.filter(pk=letter_id, claimed_at=claimed_at).update(**updates)
+        mine = Letter.objects.filter(pk=letter_id, claimed_at=claimed_at)
+        if error is None:
+            mine.update(claimed_at=None)
+        else:
+            LETTER.bulk(mine, "fail", claimed_at=None, last_error=error[:2000])
     except (OperationalError, InterfaceError):
         log.warning("could not release the claim on letter %s; it expires by itself", letter_id)
 

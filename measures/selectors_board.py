@@ -424,7 +424,7 @@ def item_study(item):
 def dossier(item, *, viewer):
     """Everything a Board member reads about an agenda item, redacted for `viewer`
     (None: the Board audience, as in the papers PDF)."""
-    from risk.services import study_score
+    from risk.lifecycle import study_score
 
     now = timezone.now()
     case = Case.objects.select_related("current_risk_level").get(pk=item.case_id)

@@ -1,21 +1,29 @@
 """Services for measures and the Board: urgent measures, implementation, legal holds, sessions,
 agendas, decisions and their effects, appeals. Letters are in measures/letters.py."""
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases import lifecycle
-from cases.models import Case, CaseStatus, ClosureReason, Procedure
+from cases.lifecycle import CASE
+from cases.models import Case, CaseStatus, ClosureReason
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role
 
 from . import appeal_lifecycle
+from .appeal_lifecycle import APPEAL
+from .lifecycle import (
+    AGENDA_ITEM,
+    DECISION,
+    GRANTING,
+    MEASURE,
+    REDISCUSSION,
+    SESSION,
+    may_record_implementation,
+    session_waivers_missing,
+)
 from .models import (
     IMPLEMENTING_EVENTS,
     AgendaItem,
@@ -38,10 +46,8 @@ from .models import (
     LineAction,
     MeasureEndReason,
     MeasureOrigin,
-    MeasureStatus,
     Observation,
     RediscussionRequest,
-    RediscussionStatus,
     Resolution,
     SessionStatus,
     SessionWaiver,
@@ -57,52 +63,48 @@ from .models import (
 def urgent_measures_issue(*, actor, case, measures, issued_at=None):
     """Art. 26: URCRR issues urgent measures (≤ 3 h from the request); each must be in place
     ≤ 9 h after issue. `measures`: dicts with measure_type, covered, authority, details."""
-    access.require(actor, "urgent.issue")
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.procedure != Procedure.EXTRAORDINARY:
-        raise DomainError(
-            _(
-                "Las medidas urgentes sólo proceden en el procedimiento "
-                "extraordinario (peligro inminente declarado)."
-            )
-        )
+    CASE.check(case, "urgent_measures_issue", user=actor)
     if not measures:
         raise DomainError(_("Indique al menos una medida urgente."))
-    lifecycle.transition(case, "urgent_measures_issue")
     issued_at = issued_at or timezone.now()
     implement_rule = clocks.rule(Clock.URGENT_IMPLEMENT)
     created = []
     for item in measures:
         if item["covered"].case_id != case.pk:
             raise DomainError(_("La persona cubierta debe figurar en el expediente."))
-        created.append(
-            save(
-                GrantedMeasure(
-                    case=case,
-                    origin=MeasureOrigin.URGENT,
-                    measure_type=item["measure_type"],
-                    covered=item["covered"],
-                    authority=item["authority"],
-                    details=item.get("details", ""),
-                    responsible=actor,
-                    granted_at=issued_at,
-                    # URCRR implements directly: there is no separate notification step.
-                    notified_at=issued_at,
-                    status=MeasureStatus.NOTIFIED,
-                    implementation_due_at=clocks.due_at(
-                        Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule
-                    ),
-                ),
-                actor,
-                _("Medida urgente emitida"),
-            )
+        measure = GrantedMeasure(
+            case=case,
+            origin=MeasureOrigin.URGENT,
+            measure_type=item["measure_type"],
+            covered=item["covered"],
+            authority=item["authority"],
+            details=item.get("details", ""),
+            responsible=actor,
+            granted_at=issued_at,
+            implementation_due_at=clocks.due_at(
+                Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule
+            ),
         )
-    case.urgent_issued_at = issued_at
+        # URCRR implements directly: the measure is communicated as it is issued.
+        MEASURE.transition(
+            measure,
+            "notify",
+            actor=actor,
+            reason=_("Medida urgente emitida"),
+            notified_at=issued_at,
+        )
+        created.append(measure)
     # The 9-hour clock runs from issue, but never later than the one tracked from the request.
     from_issue = clocks.due_at(Clock.URGENT_IMPLEMENT, issued_at, clock_rule=implement_rule)
-    case.urgent_implement_due_at = min(filter(None, [case.urgent_implement_due_at, from_issue]))
-    case.recompute_next_deadline()
-    save(case, actor, _("Medidas urgentes emitidas"))
+    CASE.transition(
+        case,
+        "urgent_measures_issue",
+        actor=actor,
+        reason=_("Medidas urgentes emitidas"),
+        urgent_issued_at=issued_at,
+        urgent_implement_due_at=min(filter(None, [case.urgent_implement_due_at, from_issue])),
+    )
     return created
 
 
@@ -126,11 +128,7 @@ def implementation_event_record(
     """Record what happened to a granted measure. A successful delivery or installation marks it
     implemented; the last urgent measure in place stops the case's urgent clock."""
     measure = GrantedMeasure.objects.select_for_update().get(pk=measure.pk)
-    # Urgent measures are put in place by the reception unit itself (art. 26-II).
-    if not (
-        access.can(actor, "measure.implementation")
-        or (measure.origin == MeasureOrigin.URGENT and access.can(actor, "urgent.implement"))
-    ):
+    if not may_record_implementation(actor, measure):
         access.require(actor, "measure.implementation")
     if measure.ended_at:
         raise DomainError(_("La medida ya concluyó; no se registran más eventos."))
@@ -163,11 +161,14 @@ def implementation_event_record(
         and outcome != EventOutcome.FAILED
         and measure.implemented_at is None
     ):
-        measure.implemented_at = occurred_at
-        measure.status = MeasureStatus.IMPLEMENTED
-        if measure.notified_at is None:
-            measure.notified_at = occurred_at
-        save(measure, actor, _("Medida implementada"))
+        MEASURE.transition(
+            measure,
+            "implement",
+            actor=actor,
+            reason=_("Medida implementada"),
+            implemented_at=occurred_at,
+            notified_at=measure.notified_at or occurred_at,
+        )
         if measure.origin == MeasureOrigin.URGENT:
             _urgent_implemented_check(actor, measure.case_id)
     return event
@@ -179,15 +180,19 @@ def _urgent_implemented_check(actor, case_id):
         case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=True, ended_at__isnull=True
     )
     if case.urgent_implemented_at is None and not pending.exists():
-        case.urgent_implemented_at = (
+        last = (
             GrantedMeasure.objects.filter(
                 case=case, origin=MeasureOrigin.URGENT, implemented_at__isnull=False
             )
             .latest("implemented_at")
             .implemented_at
         )
-        case.recompute_next_deadline()
-        save(case, actor, _("Medidas urgentes implementadas"))
+        CASE.update(
+            case,
+            actor=actor,
+            reason=_("Medidas urgentes implementadas"),
+            urgent_implemented_at=last,
+        )
 
 
 def measure_mark_implemented(*, actor, measure, at, notes):
@@ -202,42 +207,39 @@ def measure_mark_implemented(*, actor, measure, at, notes):
     )
 
 
-def _end_measure(actor, measure, reason, decision=None, at=None):
-    measure.ended_at = at or timezone.now()
-    measure.end_reason = reason
-    measure.status = MeasureStatus.ENDED
-    measure.ended_by_decision = decision
-    return save(measure, actor, _("Medida concluida"))
+def _end_measure(actor, measure, step, reason, decision=None, at=None):
+    return MEASURE.transition(
+        measure,
+        step,
+        actor=actor,
+        reason=_("Medida concluida"),
+        ended_at=at or timezone.now(),
+        end_reason=reason,
+        ended_by_decision=decision,
+    )
 
 
-def measures_end_all(*, actor, case, reason):
-    """End every open measure of a case (voluntary exit, closure). Caller holds the transaction."""
-    ended = []
-    for measure in GrantedMeasure.objects.select_for_update().filter(
-        case=case, ended_at__isnull=True
-    ):
-        ended.append(_end_measure(actor, measure, reason))
-    return ended
+# How a case step ends the measures still open: (measure step, end reason).
+CASE_STEP_ENDS = {
+    "voluntary_exit": ("voluntary_exit", MeasureEndReason.VOLUNTARY_EXIT),
+    "reject": ("request_rejected", MeasureEndReason.CASE_CLOSED),
+}
+
+
+def measures_end_all(*, actor, case, case_step):
+    """End every open measure of a case as part of a case step (voluntary exit, rejection of
+    the request). Caller holds the transaction."""
+    step, reason = CASE_STEP_ENDS[case_step]
+    return [
+        _end_measure(actor, measure, step, reason)
+        for measure in GrantedMeasure.objects.select_for_update().filter(
+            case=case, ended_at__isnull=True
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Legal holds
-
-
-def active_holds(case, measure=None):
-    holds = LegalHold.objects.filter(case=case, lifted_on__isnull=True)
-    if measure is not None:
-        holds = holds.filter(Q(measure__isnull=True) | Q(measure=measure))
-    return holds
-
-
-def _hold_label(hold):
-    """The hold as a person can look it up: court, amparo number and date."""
-    return _("%(court)s, expediente %(reference)s, del %(date)s") % {
-        "court": hold.court,
-        "reference": hold.reference,
-        "date": date_format(hold.issued_on, "SHORT_DATE_FORMAT"),
-    }
 
 
 @transaction.atomic
@@ -348,8 +350,9 @@ def agenda_item_add(
     )
     if appeal is not None and appeal.status != AppealStatus.ON_AGENDA:
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-        appeal_lifecycle.transition(appeal, "put_on_agenda")
-        save(appeal, actor, _("Inconformidad en el orden del día"))
+        APPEAL.transition(
+            appeal, "put_on_agenda", actor=actor, reason=_("Inconformidad en el orden del día")
+        )
     return item
 
 
@@ -383,23 +386,23 @@ def _agenda_item_create(
 
 @transaction.atomic
 def agenda_item_defer(*, actor, item, reason):
-    access.require(actor, "board.manage")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != AgendaItemStatus.PENDING:
-        raise DomainError(_("Sólo se difiere un punto pendiente."))
-    if Decision.objects.filter(agenda_item=item).exists():
-        raise DomainError(_("El punto ya tiene un acuerdo registrado; no puede diferirse."))
+    AGENDA_ITEM.check(item, "defer", user=actor)
     if not (reason or "").strip():
         raise DomainError(_("Indique el motivo del diferimiento."))
-    item.status = AgendaItemStatus.DEFERRED
-    item.deferred_reason = reason
     # A deferred re-discussion request goes back to the queue for the next session.
     request = RediscussionRequest.objects.select_for_update().filter(agenda_item=item).first()
     if request is not None:
-        request.status = RediscussionStatus.OPEN
-        request.agenda_item = None
-        save(request, actor, _("Punto diferido: vuelve a la lista de solicitudes"))
-    return save(item, actor, _("Punto diferido"))
+        REDISCUSSION.transition(
+            request,
+            "unschedule",
+            actor=actor,
+            reason=_("Punto diferido: vuelve a la lista de solicitudes"),
+            agenda_item=None,
+        )
+    return AGENDA_ITEM.transition(
+        item, "defer", actor=actor, reason=_("Punto diferido"), deferred_reason=reason
+    )
 
 
 @transaction.atomic
@@ -409,25 +412,6 @@ def agenda_item_presence(*, actor, item, attended, absence_waiver=""):
     item.beneficiary_attended = attended
     item.absence_waiver = absence_waiver
     return save(item, actor)
-
-
-def voting_seats():
-    return settings.BOARD_VOTING_SEATS
-
-
-def quorum_required():
-    return voting_seats() // 2 + 1
-
-
-def session_quorum(session):
-    """(present voting members, required, has quorum, civil-society members present)."""
-    present = list(
-        Attendance.objects.filter(session=session, present=True).select_related("member")
-    )
-    voting = [a for a in present if a.member.votes]
-    civil = [a for a in voting if a.member.is_civil_society]
-    required = quorum_required()
-    return len(voting), required, len(voting) >= required, len(civil)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,121 +532,26 @@ END_REASON = {
     Resolution.REDUCE: MeasureEndReason.REDUCED,
     Resolution.MODIFY: MeasureEndReason.REPLACED,
 }
-PROTECTIVE = (
-    Resolution.ADMIT,
-    Resolution.GRANT,
-    Resolution.MODIFY,
-    Resolution.EXTEND,
-    Resolution.REDUCE,
-    Resolution.RESTORE,
-)
-# Lines that put a measure in place (a new promise with its own clocks).
-GRANTING = (LineAction.GRANT, LineAction.RESTORE)
-
-
-def decision_problems(decision):
-    """Rules a decision must meet before confirmation, as user-facing sentences."""
-    problems = []
-    item = decision.agenda_item
-    if decision.session_id:
-        present, required, ok, civil = session_quorum(decision.session)
-        for kind in session_waivers_missing(decision.session, civil_present=civil):
-            problems.append(session_waiver_prompt(decision.session, kind))
-        if not ok:
-            problems.append(
-                _(
-                    "No hay quórum: %(present)s integrantes con voto presentes, se "
-                    "requieren %(required)s."
-                )
-                % {"present": present, "required": required}
-            )
-        cast = decision.votes_for + decision.votes_against + decision.votes_abstaining
-        if cast > present:
-            problems.append(
-                _(
-                    "Se registraron %(cast)s votos pero sólo hay %(present)s "
-                    "integrantes con voto presentes."
-                )
-                % {"cast": cast, "present": present}
-            )
-        if decision.votes_for <= decision.votes_against:
-            problems.append(_("El acuerdo no tiene mayoría de votos a favor."))
-    if item is not None:
-        if item.status != AgendaItemStatus.PENDING:
-            problems.append(_("El punto del orden del día no está pendiente."))
-        if (
-            item.beneficiary_requested_presence
-            and not item.beneficiary_attended
-            and not item.absence_waiver.strip()
-        ):
-            problems.append(
-                _(
-                    "La persona beneficiaria pidió estar presente y no asistió: no "
-                    "puede resolverse sin su renuncia escrita."
-                )
-            )
-    lines = list(decision.lines.all())
-    if decision.resolution == Resolution.WITHDRAW:
-        if not decision.withdrawal_ground:
-            problems.append(_("El retiro requiere una de las causales permitidas."))
-    ending = [ln for ln in lines if ln.action == LineAction.END]
-    if decision.resolution == Resolution.DENY or (
-        decision.resolution == Resolution.WITHDRAW and not ending
-    ):
-        ending_targets = list(
-            GrantedMeasure.objects.filter(case=decision.case_id, ended_at__isnull=True)
-        )
-    else:
-        ending_targets = [ln.target for ln in ending]
-    for target in ending_targets:
-        holds = list(active_holds(decision.case_id, target).order_by("issued_on", "pk"))
-        if holds:
-            problems.append(
-                _("Una suspensión judicial vigente impide retirar «%(m)s»: %(holds)s.")
-                % {"m": target, "holds": "; ".join(_hold_label(hold) for hold in holds)}
-            )
-    if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not [
-        ln for ln in lines if ln.action in (*GRANTING, LineAction.EXTEND)
-    ]:
-        problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
-    if decision.resolution == Resolution.RESTORE and not [
-        ln for ln in lines if ln.action == LineAction.RESTORE
-    ]:
-        problems.append(_("El acuerdo no contiene medidas concluidas que restablecer."))
-    if decision.resolution == Resolution.REDUCE and not [
-        ln for ln in lines if ln.action == LineAction.END
-    ]:
-        problems.append(_("Indique qué medidas concluyen con la reducción."))
-    if decision.resolution in PROTECTIVE and decision.confirmed_risk_level_id is None:
-        problems.append(_("Indique el nivel de riesgo que la Junta confirma."))
-    if decision.supersedes_id:
-        earlier = decision.supersedes
-        if earlier.case_id != decision.case_id or earlier.status != DecisionStatus.CONFIRMED:
-            problems.append(_("Sólo se sustituye un acuerdo confirmado del mismo expediente."))
-        elif (
-            Decision.objects.filter(supersedes=earlier, status=DecisionStatus.CONFIRMED)
-            .exclude(pk=decision.pk)
-            .exists()
-        ):
-            problems.append(_("El acuerdo %(n)s ya fue sustituido por otro.") % {"n": earlier})
-    return problems
 
 
 @transaction.atomic
 def decision_confirm(*, actor, decision):
     """Confirm a recorded decision and apply it: grant, extend or end measures, move the case,
     start the notification (72 h), implementation (30 days) and re-evaluation clocks."""
-    access.require(actor, "board.decide")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.DRAFT:
-        raise DomainError(_("El acuerdo ya fue confirmado: sólo cambia con un nuevo acuerdo."))
-    problems = decision_problems(decision)
-    if problems:
-        raise DomainError(" ".join(problems))
     case = Case.objects.select_for_update().get(pk=decision.case_id)
     now = timezone.now()
     rules = clocks.rules()
     notification_due = clocks.due_at(Clock.NOTIFICATION, now, clock_rule=rules[Clock.NOTIFICATION])
+    DECISION.transition(
+        decision,
+        "confirm",
+        actor=actor,
+        reason=_("Acuerdo confirmado"),
+        confirmed_by=actor,
+        confirmed_at=now,
+        notification_due_at=notification_due,
+    )
     implementation_due = clocks.due_at(
         Clock.IMPLEMENTATION, now, clock_rule=rules[Clock.IMPLEMENTATION]
     )
@@ -710,6 +599,7 @@ def decision_confirm(*, actor, decision):
             _end_measure(
                 actor,
                 target,
+                "board_end",
                 END_REASON.get(decision.resolution, MeasureEndReason.REPLACED),
                 decision,
                 now,
@@ -722,32 +612,34 @@ def decision_confirm(*, actor, decision):
         for target in GrantedMeasure.objects.select_for_update().filter(
             case=case, ended_at__isnull=True
         ):
-            _end_measure(actor, target, MeasureEndReason.WITHDRAWN, decision, now)
+            _end_measure(actor, target, "board_end", MeasureEndReason.WITHDRAWN, decision, now)
 
     _apply_to_case(actor, decision, case, now)
-    decision.status = DecisionStatus.CONFIRMED
-    decision.confirmed_by = actor
-    decision.confirmed_at = now
-    decision.notification_due_at = notification_due
-    save(decision, actor, _("Acuerdo confirmado"))
     if decision.agenda_item_id:
-        item = decision.agenda_item
-        item.status = AgendaItemStatus.DECIDED
-        save(item, actor)
+        item = AgendaItem.objects.select_for_update().get(pk=decision.agenda_item_id)
+        AGENDA_ITEM.transition(item, "decide", actor=actor)
         request = RediscussionRequest.objects.select_for_update().filter(agenda_item=item).first()
         if request is not None:
-            request.status = RediscussionStatus.ANSWERED
-            request.answered_at = now
-            request.answered_by_decision = decision
-            save(request, actor, _("Nueva discusión resuelta por la Junta"))
+            REDISCUSSION.transition(
+                request,
+                "answer",
+                actor=actor,
+                reason=_("Nueva discusión resuelta por la Junta"),
+                answered_at=now,
+                answered_by_decision=decision,
+            )
         if item.appeal_id:
             appeal = Appeal.objects.select_for_update().get(pk=item.appeal_id)
-            appeal_lifecycle.transition(appeal, "board_resolve")
-            appeal.ruled_at = now
-            appeal.ruling = decision.text
-            # Upheld when the Board changed the measures the beneficiary appealed about.
-            appeal.upheld = decision.lines.exclude(action=LineAction.END).exists()
-            save(appeal, actor, _("Inconformidad resuelta por la Junta"))
+            APPEAL.transition(
+                appeal,
+                "board_resolve",
+                actor=actor,
+                reason=_("Inconformidad resuelta por la Junta"),
+                ruled_at=now,
+                ruling=decision.text,
+                # Upheld when the Board changed the measures the beneficiary appealed about.
+                upheld=decision.lines.exclude(action=LineAction.END).exists(),
+            )
     if decision.supersedes_id:
         from .letters import letters_supersede_for
 
@@ -772,32 +664,34 @@ def case_follow_up_officer(case):
 def _apply_to_case(actor, decision, case, now):
     open_measures = GrantedMeasure.objects.filter(case=case, ended_at__isnull=True).exists()
     resolution = decision.resolution
-    if resolution == Resolution.DENY:
-        lifecycle.transition(case, "board_deny")
-        case.closed_at, case.closure_reason = now, ClosureReason.DENIED
-        case.closure_notes = decision.text
-    elif resolution == Resolution.WITHDRAW and not open_measures:
-        lifecycle.transition(case, "board_end")
-        case.closed_at = now
-        case.closure_reason = (
-            ClosureReason.RISK_ENDED
-            if decision.withdrawal_ground == WithdrawalGround.RISK_DECREASED
-            else ClosureReason.WITHDRAWN
-        )
-        case.closure_notes = decision.text
-    elif resolution == Resolution.RULE_ON_APPEAL and case.status != CaseStatus.AWAITING_BOARD:
-        pass  # a ruling that changes no measure leaves the case where it is
-    elif resolution == Resolution.RULE_ON_APPEAL and not open_measures:
-        lifecycle.transition(case, "board_deny")
-        case.closed_at, case.closure_reason = now, ClosureReason.DENIED
-        case.closure_notes = decision.text
-    else:
-        lifecycle.transition(case, "board_protect")
-        case.reevaluation_due_at = clocks.due_at(Clock.REEVALUATION, now)
+    reason = _("Acuerdo %(n)s aplicado") % {"n": decision.number}
+    changes = {}
     if decision.confirmed_risk_level_id:
-        case.current_risk_level_id = decision.confirmed_risk_level_id
-    case.recompute_next_deadline()
-    save(case, actor, _("Acuerdo %(n)s aplicado") % {"n": decision.number})
+        changes["current_risk_level_id"] = decision.confirmed_risk_level_id
+    closing = {"closed_at": now, "closure_notes": decision.text}
+    if resolution == Resolution.DENY or (
+        resolution == Resolution.RULE_ON_APPEAL
+        and case.status == CaseStatus.AWAITING_BOARD
+        and not open_measures
+    ):
+        step = "board_deny"
+        changes.update(closing, closure_reason=ClosureReason.DENIED)
+    elif resolution == Resolution.WITHDRAW and not open_measures:
+        step = "board_end"
+        changes.update(
+            closing,
+            closure_reason=ClosureReason.RISK_ENDED
+            if decision.withdrawal_ground == WithdrawalGround.RISK_DECREASED
+            else ClosureReason.WITHDRAWN,
+        )
+    elif resolution == Resolution.RULE_ON_APPEAL and case.status != CaseStatus.AWAITING_BOARD:
+        # A ruling that changes no measure leaves the case where it is.
+        CASE.update(case, actor=actor, reason=reason, **changes)
+        return
+    else:
+        step = "board_protect"
+        changes["reevaluation_due_at"] = clocks.due_at(Clock.REEVALUATION, now)
+    CASE.transition(case, step, actor=actor, reason=reason, **changes)
 
 
 @transaction.atomic
@@ -813,10 +707,12 @@ def decision_mark_notified(*, actor, decision, at=None):
     for measure in GrantedMeasure.objects.select_for_update().filter(
         decision=decision, notified_at__isnull=True, ended_at__isnull=True
     ):
-        measure.notified_at = at
-        if measure.status == MeasureStatus.GRANTED:
-            measure.status = MeasureStatus.NOTIFIED
-        save(measure, actor, _("Medida comunicada"))
+        if MEASURE.allows(measure, "notify"):
+            MEASURE.transition(
+                measure, "notify", actor=actor, reason=_("Medida comunicada"), notified_at=at
+            )
+        else:  # implemented before the letter was delivered: only the date is recorded
+            MEASURE.update(measure, actor=actor, reason=_("Medida comunicada"), notified_at=at)
     return decision
 
 
@@ -884,68 +780,85 @@ def appeal_file(
         recorded_by=actor,
     )
     if deadline and filed_at > deadline and not against_implementation:
-        appeal.status = AppealStatus.INADMISSIBLE
-        appeal.ruling = _("Presentada fuera del plazo legal.")
-        appeal.ruled_at = now
-        return save(appeal, actor, _("Inconformidad fuera de plazo"))
+        return APPEAL.transition(
+            appeal,
+            "reject_late",
+            actor=actor,
+            reason=_("Inconformidad fuera de plazo"),
+            ruling=_("Presentada fuera del plazo legal."),
+            ruled_at=now,
+        )
     if track == AppealTrack.URGENT:
         appeal.ruling_due_at = clocks.due_at(Clock.URGENT_APPEAL_RULING, filed_at)
-    else:
-        appeal.status = AppealStatus.NEW_STUDY
-        if case.status == CaseStatus.CLOSED:
-            lifecycle.transition(case, "appeal_reopen")
-            case.closed_at = None
-            case.closure_reason = ""
-            case.risk_study_due_at = clocks.due_at(Clock.RISK_STUDY, filed_at)
-            case.recompute_next_deadline()
-            save(case, actor, _("Reabierto por inconformidad"))
-    return save(appeal, actor, _("Inconformidad presentada"))
+        return save(appeal, actor, _("Inconformidad presentada"))
+    if CASE.allows(case, "appeal_reopen"):
+        CASE.transition(
+            case,
+            "appeal_reopen",
+            actor=actor,
+            reason=_("Reabierto por inconformidad"),
+            closed_at=None,
+            closure_reason="",
+            risk_study_due_at=clocks.due_at(Clock.RISK_STUDY, filed_at),
+        )
+    return APPEAL.transition(
+        appeal, "order_new_study", actor=actor, reason=_("Inconformidad presentada")
+    )
 
 
 @transaction.atomic
 def appeal_rule_urgent(*, actor, appeal, upheld, ruling):
     """Art. 62: the CEN confirms, revokes or modifies the decision within 12 hours."""
-    access.require(actor, "board.decide")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    APPEAL.check(appeal, "rule_urgent", user=actor)
     if not (ruling or "").strip():
         raise DomainError(_("Escriba la resolución."))
-    appeal_lifecycle.transition(appeal, "rule_urgent")
-    appeal.upheld = upheld
-    appeal.ruling = ruling.strip()
-    appeal.ruled_at = timezone.now()
-    return save(appeal, actor, _("Inconformidad urgente resuelta"))
+    return APPEAL.transition(
+        appeal,
+        "rule_urgent",
+        actor=actor,
+        reason=_("Inconformidad urgente resuelta"),
+        upheld=upheld,
+        ruling=ruling.strip(),
+        ruled_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def appeal_request_independent_study(*, actor, appeal):
     """The disagreement persists (art. 58-II): the Consejo commissions an independent study and
     rules within 15 days. The Board's clock waits for the Consejo."""
-    access.require(actor, "board.manage")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    appeal_lifecycle.transition(appeal, "request_independent_study")
-    now = timezone.now()
-    appeal.consejo_ruling_due_at = clocks.due_at(Clock.APPEAL_CONSEJO_RULING, now)
-    appeal.ruling_due_at = None
-    return save(appeal, actor, _("Estudio independiente solicitado"))
+    return APPEAL.transition(
+        appeal,
+        "request_independent_study",
+        actor=actor,
+        reason=_("Estudio independiente solicitado"),
+        consejo_ruling_due_at=clocks.due_at(Clock.APPEAL_CONSEJO_RULING, timezone.now()),
+        ruling_due_at=None,
+    )
 
 
 @transaction.atomic
 def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
     """Art. 58-III: the Consejo's ruling; the Board decides at its next session (58-IV)."""
-    access.require(actor, "board.manage")
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    APPEAL.check(appeal, "consejo_rule", user=actor)
     if not (ruling or "").strip():
         raise DomainError(_("Escriba el dictamen del Consejo."))
     if independent_study is not None and independent_study.case_id != appeal.case_id:
         raise DomainError(_("El estudio independiente debe ser de este expediente."))
-    appeal_lifecycle.transition(appeal, "consejo_rule")
     now = timezone.now()
-    appeal.consejo_ruling = ruling.strip()
-    appeal.consejo_ruled_at = now
-    if independent_study is not None:
-        appeal.independent_study = independent_study
-    appeal.ruling_due_at = appeal_lifecycle.board_due_at(now)
-    return save(appeal, actor, _("Dictamen del Consejo"))
+    return APPEAL.transition(
+        appeal,
+        "consejo_rule",
+        actor=actor,
+        reason=_("Dictamen del Consejo"),
+        consejo_ruling=ruling.strip(),
+        consejo_ruled_at=now,
+        independent_study=independent_study or appeal.independent_study,
+        ruling_due_at=appeal_lifecycle.board_due_at(now),
+    )
 
 
 @transaction.atomic
@@ -955,7 +868,7 @@ def appeal_put_on_agenda(*, actor, appeal, session):
     appeal = (
         Appeal.objects.select_for_update(of=("self",)).select_related("new_study").get(pk=appeal.pk)
     )
-    appeal_lifecycle.check(appeal, "put_on_agenda")
+    APPEAL.check(appeal, "put_on_agenda", user=actor, conditions=False)
     if not appeal_lifecycle.ready_for_board(appeal):
         raise DomainError(
             _("La inconformidad aún no está lista para la Junta: falta aprobar el nuevo estudio.")
@@ -1020,52 +933,6 @@ def measures_modification_propose(*, actor, case, reason):
 # Board pages: running a session, the agenda, papers, observations, re-discussion requests
 
 
-# A session may go ahead early, without its papers or without civil society only with the
-# coordinator's recorded reason (SessionWaiver), never on a mere warning.
-
-
-def session_waivers_needed(session, *, civil_present=None, now=None):
-    """The exceptions `session` needs a reason for now: before its scheduled date (on the
-    mechanism's calendar), papers never sent and — once attendance is known
-    (`civil_present` not None) — no civil-society member present."""
-    now = now or timezone.now()
-    zone = clocks.mechanism_zone()
-    needed = []
-    if timezone.localdate(now, zone) < timezone.localdate(session.scheduled_at, zone):
-        needed.append(SessionWaiverKind.EARLY)
-    if session.papers_sent_at is None:
-        needed.append(SessionWaiverKind.NO_PAPERS)
-    if civil_present == 0:
-        needed.append(SessionWaiverKind.NO_CIVIL_SOCIETY)
-    return needed
-
-
-def session_waivers_missing(session, *, civil_present=None, now=None):
-    needed = session_waivers_needed(session, civil_present=civil_present, now=now)
-    if not needed:
-        return []
-    have = set(SessionWaiver.objects.filter(session=session).values_list("kind", flat=True))
-    return [kind for kind in needed if kind not in have]
-
-
-def session_waiver_prompt(session, kind):
-    """What the coordinator must explain, as a sentence."""
-    if kind == SessionWaiverKind.EARLY:
-        return _(
-            "La sesión está programada para el %(date)s: registre el motivo para sesionar y "
-            "decidir antes de esa fecha."
-        ) % {"date": date_format(timezone.localtime(session.scheduled_at), "SHORT_DATE_FORMAT")}
-    if kind == SessionWaiverKind.NO_PAPERS:
-        return _(
-            "La carpeta de la sesión no se envió a las personas integrantes: registre el motivo "
-            "para sesionar sin ella."
-        )
-    return _(
-        "Ningún integrante de la sociedad civil (Consejo Consultivo) está presente: registre el "
-        "motivo para decidir así."
-    )
-
-
 def _waiver_save(actor, session, kind, reason):
     if kind not in SessionWaiverKind.values:
         raise DomainError(_("Excepción desconocida."))
@@ -1099,57 +966,26 @@ def session_waiver_record(*, actor, session, kind, reason):
 @transaction.atomic
 def session_open(*, actor, session, reasons=None):
     """The session starts: decisions are recorded from now on. Before its scheduled date or
-    without its papers sent, only with the reason for each (`reasons`: {kind: text})."""
-    access.require(actor, "board.manage")
+    without its papers sent, only with the reason for each (`reasons`: {kind: text}); the
+    step's condition (measures.lifecycle) refuses while a reason is missing."""
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
-    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.PAPERS_SENT):
-        raise DomainError(_("La sesión ya fue abierta."))
-    reasons = reasons or {}
-    missing = session_waivers_missing(session)
-    still_missing = []
-    for kind in missing:
-        if (reasons.get(kind) or "").strip():
-            _waiver_save(actor, session, kind, reasons[kind])
-        else:
-            still_missing.append(kind)
-    if still_missing:
-        raise DomainError(" ".join(session_waiver_prompt(session, k) for k in still_missing))
-    session.status = SessionStatus.IN_SESSION
-    session.opened_at = timezone.now()
-    return save(session, actor, _("Sesión abierta"))
+    SESSION.check(session, "open", user=actor, conditions=False)
+    for kind, reason in (reasons or {}).items():
+        if kind in session_waivers_missing(session) and (reason or "").strip():
+            _waiver_save(actor, session, kind, reason)
+    return SESSION.transition(
+        session, "open", actor=actor, reason=_("Sesión abierta"), opened_at=timezone.now()
+    )
 
 
 @transaction.atomic
 def session_close(*, actor, session):
     """Close the session. Every item must be decided or deferred with its reason first, and no
     decision may stay half-recorded."""
-    access.require(actor, "board.manage")
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
-    if session.status != SessionStatus.IN_SESSION:
-        raise DomainError(_("Sólo se cierra una sesión abierta."))
-    drafts = list(
-        Decision.objects.filter(session=session, status=DecisionStatus.DRAFT).values_list(
-            "number", flat=True
-        )
+    return SESSION.transition(
+        session, "close", actor=actor, reason=_("Sesión concluida"), closed_at=timezone.now()
     )
-    if drafts:
-        raise DomainError(
-            _("Hay acuerdos sin confirmar: %(list)s. Confírmelos o corríjalos antes de cerrar.")
-            % {"list": ", ".join(drafts)}
-        )
-    pending = list(
-        AgendaItem.objects.filter(session=session, status=AgendaItemStatus.PENDING)
-        .select_related("case")
-        .order_by("position")
-    )
-    if pending:
-        raise DomainError(
-            _("Quedan puntos sin tratar: %(list)s. Resuélvalos o difiéralos con su motivo.")
-            % {"list": ", ".join(i.case.file_number for i in pending)}
-        )
-    session.status = SessionStatus.CLOSED
-    session.closed_at = timezone.now()
-    return save(session, actor, _("Sesión concluida"))
 
 
 @transaction.atomic
@@ -1216,16 +1052,18 @@ def rediscussion_request_record(*, actor, case, requested_by_name, reason, recei
 @transaction.atomic
 def agenda_item_add_rediscussion(*, actor, session, request):
     """Put an open re-discussion request on a session's agenda."""
-    access.require(actor, "board.manage")
     request = RediscussionRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RediscussionStatus.OPEN:
-        raise DomainError(_("La solicitud ya está en un orden del día o fue resuelta."))
+    REDISCUSSION.check(request, "schedule", user=actor)
     item = agenda_item_add(
         actor=actor, session=session, case=request.case, kind=AgendaItemKind.REDISCUSSION
     )
-    request.status = RediscussionStatus.ON_AGENDA
-    request.agenda_item = item
-    save(request, actor, _("Nueva discusión en el orden del día"))
+    REDISCUSSION.transition(
+        request,
+        "schedule",
+        actor=actor,
+        reason=_("Nueva discusión en el orden del día"),
+        agenda_item=item,
+    )
     return item
 
 
@@ -1302,10 +1140,18 @@ def session_papers_send(*, actor, session, at=None):
     if session.papers_sent_at:
         raise DomainError(_("La carpeta ya fue enviada."))
     at = at or timezone.now()
-    session.papers_sent_at = at
-    if session.status == SessionStatus.SCHEDULED:
-        session.status = SessionStatus.PAPERS_SENT
-    save(session, actor, _("Carpeta enviada a la Junta"))
+    if SESSION.allows(session, "papers_send"):
+        SESSION.transition(
+            session,
+            "papers_send",
+            actor=actor,
+            reason=_("Carpeta enviada a la Junta"),
+            papers_sent_at=at,
+        )
+    else:  # sent late, once the session had opened: the date is kept, the state stays
+        SESSION.update(
+            session, actor=actor, reason=_("Carpeta enviada a la Junta"), papers_sent_at=at
+        )
     for row in Attendance.objects.select_for_update().filter(
         session=session, papers_sent_at__isnull=True
     ):

@@ -15,7 +15,7 @@ from cases.documents.selectors import document_list_for, documents_by_record
 from cases.views_steps import case_for, step_page
 from protection import access
 
-from . import services
+from . import lifecycle, services
 from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
 from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin
 from .selectors_board import measure_decision_chain
@@ -70,7 +70,7 @@ def measure_detail(request, pk):
             "burden_total": burden_total,
             "decision": decision,
             "granting_line": granting_line,
-            "holds": list(services.active_holds(measure.case, measure)),
+            "holds": list(lifecycle.active_holds(measure.case_id, measure)),
             "chain": measure_decision_chain(measure),
             "can_open_decisions": access.can(request.user, "board.decide"),
             "can_record": measure.is_open and _can_record(request.user, measure),

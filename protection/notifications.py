@@ -36,6 +36,7 @@ from .deadlines import (
     subjects_attach,
     sweep_lock,
 )
+from .lifecycle import EMAIL
 from .models import (
     EmailStatus,
     EscalationLevel,
@@ -255,10 +256,10 @@ def digest_send_claimed(user_id, *, now=None):
     pending = Notification.objects.filter(recipient_id=user_id, email_status=EmailStatus.PENDING)
     free = Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - claim_timeout())
     if not user.is_active or not user.email:
-        pending.filter(free).update(email_status=EmailStatus.SKIPPED)
+        EMAIL.bulk(pending.filter(free), "skip")
         return 0
     # Already read in the app: the person has had this alert; do not send it again.
-    pending.filter(free, read_at__isnull=False).update(email_status=EmailStatus.SKIPPED)
+    EMAIL.bulk(pending.filter(free, read_at__isnull=False), "skip")
     token = uuid.uuid4()
     claimed = pending.filter(free, read_at__isnull=True).update(
         email_claim=token, email_claimed_at=now, email_attempts=F("email_attempts") + 1
@@ -278,7 +279,7 @@ def digest_send_claimed(user_id, *, now=None):
     except BaseException as exc:
         mine.update(email_claim=None, email_claimed_at=None, email_error=repr(exc)[:2000])
         raise
-    mine.update(email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error="")
+    EMAIL.bulk(mine, "send", emailed_at=timezone.now(), email_error="")
     return len(rows)
 
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import lifecycle
+from cases.lifecycle import CASE
 from cases.models import Case, CaseStatus
 from measures import appeal_lifecycle
 from measures.models import Appeal, AppealStatus
@@ -14,26 +14,16 @@ from protection.history import save, stamp
 from protection.models import Clock
 from protection.versioning import save_versioned
 
-from . import scoring
+from .lifecycle import STUDY, study_score
 from .models import (
     FactorScore,
     ImmediateActionAssessment,
     ProposedMeasure,
     Reevaluation,
-    RiskFactor,
-    RiskLevel,
     RiskStudy,
     StudyKind,
     StudyStatus,
 )
-
-
-def active_factors():
-    return list(RiskFactor.objects.filter(active=True).order_by("order", "code"))
-
-
-def active_levels():
-    return list(RiskLevel.objects.filter(scale__active=True).order_by("rank"))
 
 
 @transaction.atomic
@@ -92,9 +82,7 @@ def _study_create(*, actor, case, analyst, kind):
         due = case.risk_study_due_at
     else:
         due = clocks.due_at(Clock.RISK_STUDY, now)
-        case.risk_study_due_at = due
-        case.recompute_next_deadline()
-        save(case, actor)
+        CASE.update(case, actor=actor, risk_study_due_at=due)
     study = save(
         RiskStudy(case=case, kind=kind, analyst=analyst, requested_at=now, due_at=due),
         actor,
@@ -179,89 +167,50 @@ def risk_study_save(*, actor, study, expected_version, fields, scores=None, prop
     return save_versioned(study, expected_version=expected_version)
 
 
-def study_score(study):
-    scores = {fs.factor_id: (fs.score, fs.reasoning) for fs in study.factor_scores.all()}
-    return scoring.compute(active_factors(), scores, active_levels())
-
-
-def study_problems(study):
-    """What still blocks submission, as user-facing sentences."""
-    problems = []
-    if not study.narrative_context.strip():
-        problems.append(_("Falta la narrativa del contexto."))
-    if not study.differential_considerations.strip():
-        problems.append(_("Faltan las consideraciones de enfoque diferencial."))
-    if not study.person_own_view.strip():
-        problems.append(_("Falta lo que la persona dice de su propio riesgo."))
-    result = study_score(study)
-    for factor in result.missing:
-        problems.append(_("Falta calificar el factor «%(f)s».") % {"f": factor.name})
-    for line in result.lines:
-        if line.score is not None and not line.reasoning.strip():
-            problems.append(_("Explique por qué calificó así «%(f)s».") % {"f": line.factor.name})
-    if study.resulting_level_id is None:
-        problems.append(_("Indique el nivel de riesgo resultante."))
-    elif (
-        result.suggested_level
-        and study.resulting_level_id != result.suggested_level.pk
-        and not study.level_justification.strip()
-    ):
-        problems.append(_("El nivel difiere del sugerido por el puntaje: explique por qué."))
-    if not study.proposed_duration_months:
-        problems.append(_("Indique la duración propuesta de las medidas."))
-    if not study.proposed_measures.exists() and not study.proposed_measures_notes.strip():
-        problems.append(_("Proponga medidas o explique por qué no se proponen."))
-    return problems
-
-
 @transaction.atomic
 def risk_study_submit(*, actor, study):
-    access.require(actor, "study.edit")
     study = RiskStudy.objects.select_for_update().get(pk=study.pk)
-    if study.analyst_id != actor.pk:
-        raise DomainError(_("Sólo la persona analista asignada puede enviar el estudio."))
-    if study.status not in (StudyStatus.DRAFT, StudyStatus.RETURNED):
-        raise DomainError(_("El estudio ya fue enviado."))
-    problems = study_problems(study)
-    if problems:
-        raise DomainError(_("El estudio está incompleto: %(list)s") % {"list": " ".join(problems)})
-    study.status = StudyStatus.SUBMITTED
-    study.submitted_at = timezone.now()
-    return save(study, actor, _("Estudio enviado para aprobación"))
+    return STUDY.transition(
+        study,
+        "submit",
+        actor=actor,
+        reason=_("Estudio enviado para aprobación"),
+        submitted_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def risk_study_return(*, actor, study, notes):
     access.require(actor, "study.approve")
     study = RiskStudy.objects.select_for_update().get(pk=study.pk)
-    if study.status != StudyStatus.SUBMITTED:
-        raise DomainError(_("Sólo se devuelve un estudio enviado."))
+    STUDY.check(study, "return", user=actor)
     if not (notes or "").strip():
         raise DomainError(_("Escriba las observaciones para la persona analista."))
-    study.status = StudyStatus.RETURNED
-    study.return_notes = notes
-    return save(study, actor, _("Estudio devuelto"))
+    return STUDY.transition(
+        study, "return", actor=actor, reason=_("Estudio devuelto"), return_notes=notes
+    )
 
 
 @transaction.atomic
 def risk_study_approve(*, actor, study):
     """Approval by someone other than the analyst; the case goes to the Board's queue."""
-    access.require(actor, "study.approve")
     study = RiskStudy.objects.select_for_update().get(pk=study.pk)
-    if study.status != StudyStatus.SUBMITTED:
-        raise DomainError(_("Sólo puede aprobarse un estudio enviado."))
-    if study.analyst_id == actor.pk:
-        raise DomainError(_("El estudio debe aprobarlo una persona distinta de quien lo hizo."))
     case = Case.objects.select_for_update().get(pk=study.case_id)
-    study.status = StudyStatus.APPROVED
-    study.approved_by = actor
-    study.approved_at = timezone.now()
-    save(study, actor, _("Estudio aprobado"))
-    if case.status in (CaseStatus.RISK_EVALUATION, CaseStatus.REEVALUATION):
-        lifecycle.transition(case, "study_approve")
-    case.current_risk_level = study.resulting_level
-    case.recompute_next_deadline()
-    save(case, actor, _("Estudio de riesgo aprobado"))
+    STUDY.transition(
+        study,
+        "approve",
+        actor=actor,
+        reason=_("Estudio aprobado"),
+        approved_by=actor,
+        approved_at=timezone.now(),
+    )
+    changes = {"current_risk_level": study.resulting_level}
+    if CASE.allows(case, "study_approve"):
+        CASE.transition(
+            case, "study_approve", actor=actor, reason=_("Estudio de riesgo aprobado"), **changes
+        )
+    else:  # an appeal's or an independent study: the case stays where it is
+        CASE.update(case, actor=actor, reason=_("Estudio de riesgo aprobado"), **changes)
     if study.kind == StudyKind.APPEAL:
         _appeal_study_approved(actor, study)
     return study
@@ -287,8 +236,7 @@ def reevaluation_open(*, actor, case, trigger, reason, analyst):
     if not (reason or "").strip():
         raise DomainError(_("Explique el motivo de la revaluación."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    lifecycle.transition(case, "reevaluation_open")
-    save(case, actor, _("Revaluación abierta"))
+    CASE.transition(case, "reevaluation_open", actor=actor, reason=_("Revaluación abierta"))
     reevaluation = save(
         Reevaluation(
             case=case,

@@ -24,7 +24,7 @@ from protection import access, clocks
 from protection.errors import DomainError, StaleEdit
 from protection.models import Clock, DurationUnit
 
-from . import scoring, services
+from . import lifecycle, scoring, services
 from .forms import (
     ProposedMeasureFormSet,
     ReevaluationOpenForm,
@@ -126,7 +126,7 @@ def reevaluation_open(request, pk):
 @login_required
 def study_detail(request, pk, return_form=None):
     study = _study_for(request, pk, "case.view")
-    result = services.study_score(study)
+    result = lifecycle.study_score(study)
     user = request.user
     editable = study.status in (StudyStatus.DRAFT, StudyStatus.RETURNED)
     is_analyst = study.analyst_id == user.pk
@@ -135,7 +135,7 @@ def study_detail(request, pk, return_form=None):
         "case": study.case,
         "title": _("Estudio de evaluación de riesgo"),
         "result": result,
-        "problems": services.study_problems(study) if editable else [],
+        "problems": lifecycle.study_problems(study) if editable else [],
         "proposed": _proposed(study),
         "can_edit": editable and is_analyst and access.can(user, "study.edit"),
         "can_decide": (
@@ -205,7 +205,7 @@ def study_summary(request, pk):
 def study_edit(request, pk):
     study = _study_for(request, pk, "study.edit")
     case = study.case
-    factors = services.active_factors()
+    factors = lifecycle.active_factors()
     changes = []
     if study.analyst_id != request.user.pk:
         messages.error(request, _("Sólo la persona analista asignada puede editar el estudio."))
@@ -258,8 +258,8 @@ def study_edit(request, pk):
             "form": form,
             "formset": formset,
             "changes": changes,
-            "result": services.study_score(saved),
-            "problems": services.study_problems(saved),
+            "result": lifecycle.study_score(saved),
+            "problems": lifecycle.study_problems(saved),
             "title": _("Estudio de evaluación de riesgo"),
             "cancel_url": reverse("risk:study_detail", args=[study.pk]),
         },
@@ -273,7 +273,7 @@ def study_preview(request, pk):
     study = _study_for(request, pk, "study.edit")
     if study.analyst_id != request.user.pk:
         raise PermissionDenied(_("Sólo la persona analista asignada puede editar el estudio."))
-    factors = services.active_factors()
+    factors = lifecycle.active_factors()
     form = StudyForm(request.POST, instance=study, factors=factors)
     form.is_valid()  # partial input is fine: only the scores that validated are used
     data = form.cleaned_data
@@ -282,7 +282,7 @@ def study_preview(request, pk):
         score = data.get(f"score_{factor.pk}")
         if score is not None:
             scores[factor.pk] = (score, (data.get(f"why_{factor.pk}") or "").strip())
-    result = scoring.compute(factors, scores, services.active_levels())
+    result = scoring.compute(factors, scores, lifecycle.active_levels())
     return render(request, "risk/_explanation_preview.html", {"result": result})
 
 

@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
+from cases.lifecycle import next_deadline
 from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAMES
 from cases.models import Aggression, Case, CaseStatus, Consent, ConsentPurpose, ExternalBody
 from cases.selectors import case_list_for
 from measures import services as measure_services
+from measures.lifecycle import session_quorum
 from measures.models import (
     AgendaItem,
     BoardSession,
@@ -148,7 +150,7 @@ def check_stages_and_clocks():
     ).exists()
     for case in Case.objects.all():
         stored = case.next_deadline_at
-        assert case.recompute_next_deadline() == stored, case.file_number
+        assert next_deadline(case) == stored, case.file_number
     # File numbers follow the mechanism's calendar: the year in the number is the year of
     # the request.
     zone = clocks.mechanism_zone()
@@ -163,7 +165,7 @@ def check_board():
     assert upcoming.status == SessionStatus.SCHEDULED and upcoming.agenda_items.count() >= 3
     for session in BoardSession.objects.filter(scheduled_at__lt=now):
         assert session.status == SessionStatus.CLOSED and session.decisions.exists()
-        _present, _required, has_quorum, civil = measure_services.session_quorum(session)
+        _present, _required, has_quorum, civil = session_quorum(session)
         assert has_quorum and civil >= 2
     for decision in Decision.objects.select_related("session"):
         assert decision.status == DecisionStatus.CONFIRMED

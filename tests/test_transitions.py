@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import lifecycle
 from cases import services as case_services
+from cases.lifecycle import CASE
 from cases.models import AdmissibilityReason, Case, CaseStatus
 from measures import services as measure_services
-from measures.models import Decision, DecisionStatus, Resolution, WithdrawalGround
+from measures.models import BoardSession, Decision, DecisionStatus, Resolution, WithdrawalGround
+from protection import transitions
 from protection.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from risk import services as risk_services
 
@@ -17,20 +18,95 @@ from . import factories as f
 from . import workflows as wf
 
 
-@pytest.mark.parametrize("step", sorted(lifecycle.TRANSITIONS))
-@pytest.mark.parametrize("status", [s.value for s in CaseStatus])
-def test_transition_map_allows_exactly_its_sources(step, status):
-    sources, target, _label = lifecycle.TRANSITIONS[step]
-    case = Case(file_number="T/1", status=status)
-    if status in sources:
-        assert lifecycle.check(case, step) == target
+def _stub(machine, state):
+    """An unsaved record of the machine's model in `state`, with what its message names."""
+    from measures.models import MeasureType
+    from protection.models import User
+
+    obj = machine.model(**{machine.field: state})
+    case = Case(file_number="T/1")
+    related = {
+        "case": case,
+        "measure_type": MeasureType(name="Escolta"),
+        "number": "N/1",
+        "kind": "ordinary",
+        "scheduled_at": timezone.now(),
+        "recipient": User(username="x"),
+    }
+    names = {f.name for f in machine.model._meta.get_fields()}
+    for name, value in related.items():
+        if name in names and not (name == "number" and machine.model is BoardSession):
+            setattr(obj, name, value)
+    if machine.model is BoardSession:
+        obj.number = 1
+    if machine.model is Case:
+        obj.file_number = "T/1"
+    return obj
+
+
+MAP_CASES = [
+    (label, step, state)
+    for label, machine in sorted(transitions.machines().items())
+    for step in machine.steps
+    for state in machine.states.values
+]
+
+
+@pytest.mark.parametrize(("label", "step", "state"), MAP_CASES)
+def test_every_map_allows_exactly_its_sources(label, step, state):
+    """Every move of every map: from a source state the step is allowed and leads to its target;
+    from any other state it is refused with a Spanish sentence and the record is unchanged."""
+    machine = transitions.machines()[label]
+    obj = _stub(machine, state)
+    rule = machine.steps[step]
+    if state in rule.sources:
+        assert machine.refusal(obj, step, conditions=False) is None
+        if rule.guard is None:  # steps with legal conditions are walked by the service tests
+            machine.transition(obj, step, actor=None, save=False)
+            assert machine.state_of(obj) == rule.target
     else:
         with pytest.raises(TransitionNotAllowed) as refused:
-            lifecycle.check(case, step)
-        assert "T/1" in str(refused.value)  # the message names the case and why
+            machine.transition(obj, step, actor=None, save=False, touched=True)
+        message = str(refused.value)
+        assert message.startswith("No se puede ")
+        assert machine.label_of(state) in message  # says where the record is
+        assert machine.state_of(obj) == state
+        assert not hasattr(obj, "touched")  # nothing was set before the refusal
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_refused_steps_on_saved_records_change_nothing(
+    reception, analyst, analyst2, coordinator, authority
+):
+    """On real rows of every kind a Board decision touches, each step the map does not allow
+    from the row's state is refused and leaves the row and its history as they were."""
+    from measures.lifecycle import AGENDA_ITEM, DECISION, LETTER, MEASURE, SESSION
+    from tests.measures.board_fixtures import confirmed_decision
+
+    decision = confirmed_decision(coordinator, reception, analyst, analyst2, [authority])
+    rows = [
+        (CASE, decision.case),
+        (DECISION, decision),
+        (AGENDA_ITEM, decision.agenda_item),
+        (SESSION, decision.session),
+        (MEASURE, decision.granted_measures.get()),
+        (LETTER, decision.letters.first()),
+    ]
+    tried = 0
+    for machine, row in rows:
+        state = machine.state_of(row)
+        for step, rule in machine.steps.items():
+            if state in rule.sources:
+                continue
+            before = (state, row.history.count())
+            with pytest.raises(TransitionNotAllowed):
+                machine.transition(row, step, actor=coordinator, closure_notes="x")
+            row.refresh_from_db()
+            assert (machine.state_of(row), row.history.count()) == before, (machine, step)
+            tried += 1
+    assert tried >= 10
 
 
 def _snapshot(case):
@@ -261,3 +337,27 @@ def test_closing_with_open_measures_is_refused(
         case_services.case_close(actor=coordinator, case=case, reason="other", notes="Cierre.")
     case.refresh_from_db()
     assert case.status == CaseStatus.FOLLOW_UP
+
+
+POLICY_CASES = [
+    (label, step)
+    for label, machine in sorted(transitions.machines().items())
+    for step, rule in machine.steps.items()
+    if isinstance(rule.policy, str)
+]
+
+
+@pytest.mark.parametrize(("label", "step"), POLICY_CASES)
+def test_every_step_refuses_a_role_its_policy_does_not_name(label, step):
+    from protection.access import POLICY
+    from protection.models import Role, User
+
+    machine = transitions.machines()[label]
+    rule = machine.steps[step]
+    outsider = next(role for role in Role if role not in POLICY[rule.policy])
+    obj = _stub(machine, rule.sources[0])
+    user = User(username="fuera", role=outsider, is_active=True)
+    assert "rol" in machine.refusal(obj, step, user=user)
+    with pytest.raises(PermissionDenied):
+        machine.transition(obj, step, actor=user, save=False)
+    assert machine.state_of(obj) == rule.sources[0]

@@ -18,7 +18,8 @@ from protection.history import save
 from protection.security import audit
 from protection.security.models import AuditAction
 
-from . import lifecycle, storage
+from . import storage
+from .lifecycle import DOCUMENT
 from .models import Document, DocumentCategory, DocumentStatus, StoredFile
 from .records import kind_for, record_get
 from .validation import inspect_all, stripped_image
@@ -153,8 +154,7 @@ def document_upload(
 
 def document_replace(*, actor, document, file, description=""):
     """A new version of `document` from `file`; the earlier one is kept (state «replaced»)."""
-    access.require(actor, "document.upload")
-    lifecycle.check(document, "replace")
+    DOCUMENT.check(document, "replace", user=actor)
     inspected, refusals = inspect_all([file])
     if refusals:
         raise DocumentsRefused(refusals)
@@ -163,8 +163,9 @@ def document_replace(*, actor, document, file, description=""):
         stored = _store_inspected(inspected[0], written)
         with transaction.atomic():
             earlier = Document.objects.select_for_update().get(pk=document.pk)
-            lifecycle.transition(earlier, "replace")
-            save(earlier, actor, _("Sustituido por una nueva versión"))
+            DOCUMENT.transition(
+                earlier, "replace", actor=actor, reason=_("Sustituido por una nueva versión")
+            )
             return _create_document(
                 actor=actor,
                 case=earlier.case,
@@ -191,11 +192,15 @@ def document_withdraw(*, actor, document, reason):
     if len(reason) < 10:
         raise DomainError(_("Explique el motivo del retiro (al menos 10 caracteres)."))
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    lifecycle.transition(locked, "withdraw")
-    locked.withdrawn_at = timezone.now()
-    locked.withdrawn_by = actor
-    locked.withdrawn_reason = reason
-    return save(locked, actor, _("Documento retirado: %(r)s") % {"r": reason})
+    return DOCUMENT.transition(
+        locked,
+        "withdraw",
+        actor=actor,
+        reason=_("Documento retirado: %(r)s") % {"r": reason},
+        withdrawn_at=timezone.now(),
+        withdrawn_by=actor,
+        withdrawn_reason=reason,
+    )
 
 
 @transaction.atomic

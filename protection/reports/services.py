@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from . import access, exports
 from .conf import export_expiry_hours, export_sync_max_rows
-from .models import ExportJob, ExportKind, ExportMode, ExportStatus
+from .lifecycle import EXPORT
+from .models import ExportFormat, ExportJob, ExportKind, ExportMode, ExportStatus
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,7 @@ def export_start(*, actor, kind, file_format, params):
         rows_total=total,
     )
     if total > export_sync_max_rows():
-        job.mode = ExportMode.BACKGROUND
-        job.status = ExportStatus.PENDING
+        job.mode = ExportMode.BACKGROUND  # queued in the initial state (pending)
         with transaction.atomic():
             job.save()
             transaction.on_commit(lambda: export_enqueue(job.pk))
@@ -72,14 +72,42 @@ def export_start(*, actor, kind, file_format, params):
     buffer = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     written = exports.write(file_format, exports.rows(actor, kind, qs), buffer)
     now = timezone.now()
-    job.mode = ExportMode.IMMEDIATE
-    job.status = ExportStatus.DONE
-    job.rows_total = job.rows_done = written
-    job.claimed_at = job.finished_at = now
-    job.save()
+    EXPORT.transition(
+        job,
+        "build_now",
+        actor=actor,
+        mode=ExportMode.IMMEDIATE,
+        rows_total=written,
+        rows_done=written,
+        claimed_at=now,
+        finished_at=now,
+    )
     audit_export(job, qs=qs)
     buffer.seek(0)
     return job, buffer.read()
+
+
+def annual_report_logged(*, actor, year):
+    """Keep the download of the annual report in the export log (an immediate export)."""
+    access.require(actor, "reports.annual")
+    now = timezone.now()
+    return EXPORT.transition(
+        ExportJob(
+            requested_by=actor,
+            requested_role=actor.role,
+            kind=ExportKind.ANNUAL_REPORT,
+            file_format=ExportFormat.PDF,
+            params={"year": [str(year)]},
+        ),
+        "build_now",
+        actor=actor,
+        check_actor=False,  # the annual report has its own rule, checked above
+        mode=ExportMode.IMMEDIATE,
+        rows_total=1,
+        rows_done=1,
+        claimed_at=now,
+        finished_at=now,
+    )
 
 
 def export_enqueue(job_id):
@@ -97,11 +125,17 @@ def export_claim(job_id, *, now=None):
     """Claim a pending (or abandoned) job for this worker. False if someone else has it or it
     is finished: running the task twice does the work once."""
     now = now or timezone.now()
-    claimed = ExportJob.objects.filter(
-        Q(status=ExportStatus.PENDING)
-        | Q(status=ExportStatus.RUNNING, claimed_at__lt=now - STALE_CLAIM),
-        pk=job_id,
-    ).update(status=ExportStatus.RUNNING, claimed_at=now, attempts=F("attempts") + 1, rows_done=0)
+    claimed = EXPORT.bulk(
+        ExportJob.objects.filter(
+            Q(status=ExportStatus.PENDING)
+            | Q(status=ExportStatus.RUNNING, claimed_at__lt=now - STALE_CLAIM),
+            pk=job_id,
+        ),
+        "claim",
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        rows_done=0,
+    )
     return claimed == 1
 
 
@@ -126,18 +160,25 @@ def export_job_run(job_id):
             handle.seek(0)
             job.file.save(f"{job.pk}.{job.file_format}", File(handle), save=False)
     except Exception as exc:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, finished_at=timezone.now(), error=type(exc).__name__
+        EXPORT.bulk(
+            ExportJob.objects.filter(pk=job.pk),
+            "fail",
+            finished_at=timezone.now(),
+            error=type(exc).__name__,
         )
         raise
     now = timezone.now()
-    job.status = ExportStatus.DONE
-    job.rows_done = job.rows_total = written
-    job.finished_at = now
-    job.expires_at = now + timedelta(hours=export_expiry_hours())
-    job.save(
-        update_fields=["file", "status", "rows_done", "rows_total", "finished_at", "expires_at"]
+    # The file was stored above; the outcome is one conditional UPDATE from RUNNING.
+    EXPORT.bulk(
+        ExportJob.objects.filter(pk=job.pk),
+        "finish",
+        file=job.file.name,
+        rows_done=written,
+        rows_total=written,
+        finished_at=now,
+        expires_at=now + timedelta(hours=export_expiry_hours()),
     )
+    job.refresh_from_db()
     audit_export(job, qs=qs)
     return True
 
@@ -159,7 +200,7 @@ def exports_purge_expired(*, now=None):
     for job in expired.only("pk", "file"):  # few per run: files expire a day after creation
         if job.file:
             job.file.delete(save=False)
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.EXPIRED, file="")
+        EXPORT.bulk(ExportJob.objects.filter(pk=job.pk), "expire", file="")
         count += 1
     stuck = ExportJob.objects.filter(
         status=ExportStatus.PENDING, created_at__lt=now - timedelta(minutes=5)

@@ -13,13 +13,14 @@ from django.db import OperationalError
     soft_time_limit=1700,
 )
 def export_build(self, job_id):
-    from .models import ExportJob, ExportStatus
+    from .lifecycle import EXPORT
+    from .models import ExportJob
     from .services import export_job_run
 
     try:
         return export_job_run(job_id)
     except OperationalError as exc:  # the database went away: try again later
-        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.PENDING)
+        EXPORT.bulk(ExportJob.objects.filter(pk=job_id), "requeue")
         raise self.retry(exc=exc) from exc
 
 

@@ -20,7 +20,7 @@ from . import indicators as figures
 from .conf import small_count_threshold
 from .exports import CONTENT_TYPES
 from .filters import Period, ReportFilterForm
-from .models import ExportFormat, ExportJob, ExportKind, ExportMode, ExportStatus
+from .models import ExportFormat, ExportJob, ExportKind, ExportStatus
 
 
 def _report_nav(request):
@@ -198,19 +198,7 @@ def annual_pdf(request, year):
         raise Http404
     report = annual_report.build(year)
     pdf = annual_report.render_pdf(report)
-    ExportJob.objects.create(
-        requested_by=request.user,
-        requested_role=request.user.role,
-        kind=ExportKind.ANNUAL_REPORT,
-        file_format=ExportFormat.PDF,
-        mode=ExportMode.IMMEDIATE,
-        params={"year": [str(year)]},
-        status=ExportStatus.DONE,
-        rows_total=1,
-        rows_done=1,
-        claimed_at=timezone.now(),
-        finished_at=timezone.now(),
-    )
+    services.annual_report_logged(actor=request.user, year=year)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="informe-anual-{year}.pdf"'
     return response

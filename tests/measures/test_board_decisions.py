@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseStatus
+from measures import lifecycle as ml
 from measures import services as ms
 from measures.models import (
     AgendaItemStatus,
@@ -113,7 +114,7 @@ def test_withdrawal_needs_a_ground_and_respects_legal_holds(
     case = first.case
     _session, item = in_session(coordinator, case)
     decision = record(coordinator, case, item, [], resolution=Resolution.WITHDRAW)
-    problems = ms.decision_problems(decision)
+    problems = ml.decision_problems(decision)
     assert any("causales permitidas" in p for p in problems)
     decision = ms.decision_draft_update(
         actor=coordinator, decision=decision, fields={"withdrawal_ground": WithdrawalGround.PROFIT}
@@ -150,11 +151,11 @@ def test_votes_cannot_exceed_members_present_nor_lack_a_majority(
     case = awaiting_board_case(reception, analyst, analyst2)
     _session, item = in_session(coordinator, case)
     decision = record(coordinator, case, item, grant_lines(case, authority), votes_for=6)
-    assert any("sólo hay 5" in p for p in ms.decision_problems(decision))
+    assert any("sólo hay 5" in p for p in ml.decision_problems(decision))
     decision = ms.decision_draft_update(
         actor=coordinator, decision=decision, fields={"votes_for": 2, "votes_against": 3}
     )
-    assert any("mayoría" in p for p in ms.decision_problems(decision))
+    assert any("mayoría" in p for p in ml.decision_problems(decision))
 
 
 def test_confirmed_decision_changes_only_by_a_new_decision(
@@ -218,7 +219,7 @@ def test_superseding_decision_marks_earlier_letters_superseded(
         resolution=Resolution.GRANT,
         supersedes=first,
     )
-    assert any("ya fue sustituido" in p for p in ms.decision_problems(third))
+    assert any("ya fue sustituido" in p for p in ml.decision_problems(third))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from measures import lifecycle as ml
 from measures import services as ms
 from measures.models import (
     Attendance,
@@ -46,7 +47,7 @@ def test_the_decision_form_lists_authorities_by_full_name(
     html = client.get(reverse("measures:board_decision", args=[decision.pk])).content.decode()
     assert ">Banco de Equipos de Blindaje (BEB)</option>" in html
     assert ">BEB</option>" not in html
-    assert ms.decision_problems(decision)  # still a draft with no lines: nothing confirmed
+    assert ml.decision_problems(decision)  # still a draft with no lines: nothing confirmed
 
 
 def bare_session(coordinator, days_ahead=7):
@@ -137,7 +138,7 @@ def test_deciding_without_civil_society_needs_a_reason_shown_on_decision_and_let
     ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
     ms.session_open(actor=coordinator, session=session)
     decision = record(coordinator, case, item, grant_lines(case, f.AuthorityFactory()))
-    assert any("sociedad civil" in p for p in ms.decision_problems(decision))
+    assert any("sociedad civil" in p for p in ml.decision_problems(decision))
     with pytest.raises(DomainError, match="sociedad civil"):
         ms.decision_confirm(actor=coordinator, decision=decision)
 
@@ -148,7 +149,7 @@ def test_deciding_without_civil_society_needs_a_reason_shown_on_decision_and_let
         reverse("measures:board_session_waiver", args=[session.pk]),
         {"kind": "no_civil", "reason": "Las cuatro consejeras excusaron su asistencia."},
     )
-    assert ms.decision_problems(decision) == []
+    assert ml.decision_problems(decision) == []
     ms.decision_confirm(actor=coordinator, decision=decision)
 
     html = client.get(reverse("measures:board_decision", args=[decision.pk])).content.decode()

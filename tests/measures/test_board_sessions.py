@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.selectors import case_list_for
+from measures import lifecycle as ml
 from measures import services as ms
 from measures.models import (
     AgendaItemKind,
@@ -43,7 +44,7 @@ pytestmark = pytest.mark.django_db
 def test_quorum_needs_half_of_voting_seats_plus_one(coordinator):
     session, members = board(coordinator)
     mark_present(coordinator, session, members, count=4, civil=1)
-    present, required, ok, civil = ms.session_quorum(session)
+    present, required, ok, civil = ml.session_quorum(session)
     assert (present, required, ok, civil) == (4, 5, False, 1)
     gov = next(
         m
@@ -51,7 +52,7 @@ def test_quorum_needs_half_of_voting_seats_plus_one(coordinator):
         if not m.is_civil_society and not Attendance.objects.get(session=session, member=m).present
     )
     ms.attendance_record(actor=coordinator, session=session, member=gov, present=True)
-    assert ms.session_quorum(session)[:3] == (5, 5, True)
+    assert ml.session_quorum(session)[:3] == (5, 5, True)
 
 
 def test_invitees_do_not_count_for_quorum(coordinator):
@@ -59,7 +60,7 @@ def test_invitees_do_not_count_for_quorum(coordinator):
     mark_present(coordinator, session, members, count=4, civil=2)
     invitee = BoardMember.objects.create(name="ONU-DH", seat=Seat.INVITEE, institution="OACNUDH")
     ms.attendance_record(actor=coordinator, session=session, member=invitee, present=True)
-    assert ms.session_quorum(session)[:3] == (4, 5, False)
+    assert ml.session_quorum(session)[:3] == (4, 5, False)
 
 
 def test_substitute_and_principal_never_both_count(coordinator):
@@ -73,7 +74,7 @@ def test_substitute_and_principal_never_both_count(coordinator):
         ms.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
     ms.attendance_record(actor=coordinator, session=session, member=principal, present=False)
     ms.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
-    assert ms.session_quorum(session)[0] == 1
+    assert ml.session_quorum(session)[0] == 1
     with pytest.raises(DomainError, match="suplente"):
         ms.attendance_record(actor=coordinator, session=session, member=principal, present=True)
 
@@ -105,7 +106,7 @@ def test_absent_beneficiary_who_asked_to_be_present_blocks_the_decision(
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, case, beneficiary_requested_presence=True)
     decision = record(coordinator, case, item, grant_lines(case, authority))
-    assert any("renuncia escrita" in p for p in ms.decision_problems(decision))
+    assert any("renuncia escrita" in p for p in ml.decision_problems(decision))
     with pytest.raises(DomainError, match="renuncia escrita"):
         ms.decision_confirm(actor=coordinator, decision=decision)
     # A written waiver lets the Board decide in their absence.
@@ -317,7 +318,7 @@ def test_session_close_refuses_pending_items(reception, analyst, analyst2, coord
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members = board(coordinator)
     item = item_for(coordinator, session, case)
-    with pytest.raises(DomainError, match="abierta"):
+    with pytest.raises(DomainError, match="En sesión"):
         ms.session_close(actor=coordinator, session=session)
     ms.session_open(actor=coordinator, session=session)
     with pytest.raises(DomainError, match=case.file_number):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from cases import services as case_services
 from cases.models import CaseStatus, State
 from protection.models import Role
+from risk import lifecycle as risk_lifecycle
 from risk import services as risk_services
 from risk.models import Reevaluation, ReevaluationTrigger, RiskStudy, StudyKind, StudyStatus
 
@@ -156,7 +157,7 @@ def test_study_edit_saves_and_explains(client, reception, analyst):
     assert study.weighted_score is not None and study.suggested_level is not None
 
     body = client.get(url("risk:study_edit", study.pk)).content.decode()
-    result = risk_services.study_score(study)
+    result = risk_lifecycle.study_score(study)
     assert result.lines[0].sentence in body
     assert result.summary in body
     assert "Lo que falta para poder enviar" not in body
@@ -341,7 +342,7 @@ def test_study_detail_explains_in_plain_words(client, reception, analyst, analys
     study = RiskStudy.objects.get(case=case)
     client.force_login(analyst)
     body = client.get(url("risk:study_detail", study.pk)).content.decode()
-    result = risk_services.study_score(study)
+    result = risk_lifecycle.study_score(study)
     for line in result.lines:
         assert line.sentence in body
     assert result.summary in body

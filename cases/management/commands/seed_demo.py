@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from cases import services as case_services
 from cases.documents import services as document_services
 from cases.documents.models import DocumentCategory
+from cases.lifecycle import next_deadline
 from cases.models import (
     AdmissibilityReason,
     AggressionType,
@@ -55,6 +56,7 @@ from cases.models import (
     State,
 )
 from measures import services as measure_services
+from measures.lifecycle import SESSION, session_quorum
 from measures.models import (
     AgendaItemKind,
     AppealTrack,
@@ -72,7 +74,6 @@ from measures.models import (
     Resolution,
     Seat,
     SessionKind,
-    SessionStatus,
     WithdrawalGround,
 )
 from protection import clocks
@@ -443,7 +444,8 @@ class Seeder:
         by the services, naming the acting demo user) truthfully record when the demo was
         loaded, and no real person's file is touched. Clock fields are never typed here: callers
         recompute them with protection.clocks from the backdated start, and the case's next
-        deadline is recomputed at the end with Case.recompute_next_deadline().
+        deadline is recomputed at the end with cases.lifecycle.next_deadline(). A status is
+        never written here: it changes only through the services or the transition layer.
         """
         if isinstance(target, QuerySet):
             target.update(**fields)
@@ -507,8 +509,7 @@ class Seeder:
 
     def _deadlines_refresh(self):
         for case in Case.objects.filter(pk__in=[c.pk for c in self.cases]):
-            case.recompute_next_deadline()
-            self._backdate(case, next_deadline_at=case.next_deadline_at)
+            self._backdate(case, next_deadline_at=next_deadline(case))
 
     def summary(self):
         by_status = dict(Case.objects.values_list("status").annotate(n=Count("pk")))
@@ -1201,7 +1202,7 @@ class Seeder:
         if resolution in (Resolution.GRANT, Resolution.EXTEND):
             self.assign(case, self.seguimiento)  # follow-up owns the measures from now on
             self.follow(case, self.seguimiento)
-        present = measure_services.session_quorum(session)[0]
+        present = session_quorum(session)[0]
         rows = [
             {
                 "action": LineAction.GRANT,
@@ -1309,7 +1310,13 @@ class Seeder:
         at = yield session.papers_due_at - timedelta(hours=20)
         # The papers packet (a PDF) is not rendered for past demo sessions; only the dates the
         # access rules and the lateness checks read are recorded.
-        self._backdate(session, status=SessionStatus.PAPERS_SENT, papers_sent_at=at)
+        SESSION.transition(
+            session,
+            "papers_send",
+            actor=self.coordinacion,
+            reason=_("Carpeta enviada a la Junta"),
+            papers_sent_at=at,
+        )
         self._backdate(Attendance.objects.filter(session=session), papers_sent_at=at)
         at = yield session.scheduled_at
         measure_services.session_open(actor=self.coordinacion, session=session)

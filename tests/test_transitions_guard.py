@@ -1,0 +1,199 @@
+"""No back door: every model with a status has a map, and only the transition layer writes a
+status. The source walk reads the syntax tree of every project module, so a new `x.status = ...`,
+`Model(status=...)`, `.create(status=...)` or `.update(status=...)` anywhere fails this test
+(the synthetic snippets below prove the walk catches each form)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+from protection.transitions import NOT_A_LIFECYCLE, machines
+
+ROOT = Path(settings.BASE_DIR)
+SOURCE_DIRS = ("cases", "risk", "measures", "protection", "bench", "scripts")
+# The transition layer itself: the only module that sets a state (setattr by field name).
+LAYER = {"protection/transitions.py"}
+# The one function that recomputes the case's stored deadline.
+DERIVED = {"next_deadline_at": {"cases/lifecycle.py"}}
+# Calls that write rows: a status keyword there sets a state.
+WRITE_CALLS = {
+    "create",
+    "update",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+    "_backdate",
+}
+
+
+def status_models():
+    """{model label: field name} for every concrete model field that holds a status."""
+    found = {}
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            continue  # django-simple-history's copies
+        for field in model._meta.concrete_fields:
+            is_status = field.name in ("status", "state") or field.name.endswith("_status")
+            if is_status and field.choices and isinstance(field, models.CharField):
+                found[model._meta.label] = field.name
+    return found
+
+
+def status_fields():
+    return {m.field for m in machines().values()}
+
+
+def stateful_class_names():
+    return {label.split(".")[1] for label in machines()}
+
+
+def violations(source, filename="<snippet>"):
+    """(line, what) for every write of a status field outside the transition layer."""
+    fields = status_fields()
+    classes = stateful_class_names()
+    tree = ast.parse(source, filename)
+    found = []
+
+    def targets(node):
+        if isinstance(node, ast.Assign):
+            return node.targets
+        if isinstance(node, ast.AugAssign | ast.AnnAssign):
+            return [node.target]
+        return []
+
+    def flat(target):
+        if isinstance(target, ast.Tuple | ast.List):
+            for elt in target.elts:
+                yield from flat(elt)
+        else:
+            yield target
+
+    def callee(call):
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            return func.attr
+        if isinstance(func, ast.Name):
+            return func.id
+        return None
+
+    def dict_keys(node):
+        if isinstance(node, ast.Dict):
+            return {k.value for k in node.keys if isinstance(k, ast.Constant)}
+        if isinstance(node, ast.Call) and callee(node) == "dict":
+            return {kw.arg for kw in node.keywords if kw.arg}
+        return set()
+
+    for node in ast.walk(tree):
+        for target in (t for tt in targets(node) for t in flat(tt)):
+            if isinstance(target, ast.Attribute):
+                if target.attr in fields:
+                    found.append((node.lineno, f".{target.attr} ="))
+                if target.attr in DERIVED and filename not in DERIVED[target.attr]:
+                    found.append((node.lineno, f".{target.attr} ="))
+        if not isinstance(node, ast.Call):
+            continue
+        name = callee(node)
+        if (
+            name == "setattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in fields
+        ):
+            found.append((node.lineno, f"setattr(…, {node.args[1].value!r})"))
+        if name in WRITE_CALLS or name in classes:
+            for kw in node.keywords:
+                if kw.arg in fields:
+                    found.append((node.lineno, f"{name}({kw.arg}=…)"))
+                elif kw.arg is None or kw.arg == "defaults":  # **{...} or defaults={...}
+                    for key in dict_keys(kw.value) & fields:
+                        found.append((node.lineno, f"{name}(**{{{key!r}: …}})"))
+    return found
+
+
+def project_modules():
+    for directory in SOURCE_DIRS:
+        for path in sorted((ROOT / directory).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/migrations/" in relative or relative in LAYER:
+                continue
+            yield relative, path.read_text()
+
+
+# -------------------------------------------------------------------------------------------
+
+
+def test_every_model_with_a_status_has_a_map():
+    known = machines()
+    missing = {
+        label: field
+        for label, field in status_models().items()
+        if f"{label}.{field}" not in NOT_A_LIFECYCLE
+        and not (label in known and known[label].field == field)
+    }
+    assert not missing, f"models with a status but no transition map: {missing}"
+
+
+def test_every_map_covers_its_states_and_reaches_them():
+    for label, machine in machines().items():
+        field = machine.model._meta.get_field(machine.field)
+        assert {c[0] for c in field.choices} == set(machine.states.values), label
+        reached = {machine.initial} | {target for _s, _src, target in machine.transitions()}
+        unreached = set(machine.states.values) - reached - set(machine.unreachable)
+        assert not unreached, f"{label}: no step reaches {sorted(unreached)}"
+
+
+def test_no_module_outside_the_transition_layer_writes_a_status():
+    problems = [
+        f"{name}:{line}: {what}"
+        for name, source in project_modules()
+        for line, what in violations(source, name)
+    ]
+    assert not problems, "status written outside the transition layer:\n" + "\n".join(problems)
+
+
+def test_the_walk_reads_real_modules():
+    names = [name for name, _source in project_modules()]
+    assert "measures/services.py" in names and "cases/services.py" in names
+    assert len(names) > 50
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "case.status = 'closed'",
+        "self.case.status = CaseStatus.CLOSED",
+        "a, letter.status = 1, 'sent'",
+        "setattr(job, 'status', 'done')",
+        "Case.objects.filter(pk=1).update(status='closed')",
+        "Letter.objects.create(decision=d, status='sent')",
+        "GrantedMeasure(case=c, status=MeasureStatus.NOTIFIED)",
+        "Appeal.objects.update_or_create(pk=1, defaults={'status': 'resolved'})",
+        "qs.update(**{'status': 'failed'})",
+        "updates.update(status='failed')",
+        "qs.update(email_status='sent')",
+        "self._backdate(session, status='papers_sent')",
+        "case.next_deadline_at = None",
+    ],
+)
+def test_the_walk_catches_every_form_of_status_write(snippet):
+    assert violations(snippet), snippet
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "Case.objects.filter(status='closed')",
+        "qs.exclude(status__in=['a'])",
+        "render(request, 'x.html', {}, status=404)",
+        "if case.status == CaseStatus.CLOSED: pass",
+        "CASE.transition(case, 'close', actor=user)",
+        "status = 'pending'",
+    ],
+)
+def test_the_walk_lets_reads_through(snippet):
+    assert not violations(snippet), snippet
