@@ -319,9 +319,10 @@ def test_decision_pages_offer_modify_and_restore_for_a_proposal(
     ms.session_open(actor=coordinator, session=session)
     client.force_login(coordinator)
     # The item shows the reason; the decision form starts from "Modificar medidas".
-    assert "hubo una nueva amenaza" in client.get(
-        reverse("measures:board_item", args=[item.pk])
-    ).content.decode()
+    assert (
+        "hubo una nueva amenaza"
+        in client.get(reverse("measures:board_item", args=[item.pk])).content.decode()
+    )
     form = client.get(reverse("measures:board_decision_record", args=[item.pk])).context["form"]
     assert form.initial["resolution"] == Resolution.MODIFY
     decision = ms.decision_record(
