@@ -194,12 +194,6 @@ class CaseAdmin(CaseDataAdmin):
         (_("Conclusión"), {"fields": ("closed_at", "closure_reason", "closure_notes")}),
     )
 
-    def save_model(self, request, obj, form, change):
-        # The "next deadline" column feeds the lists and the sweep: keep it in step with the
-        # clocks edited here.
-        obj.recompute_next_deadline()
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(ProtectionRequest)
 class ProtectionRequestAdmin(CaseDataAdmin):

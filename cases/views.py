@@ -17,7 +17,7 @@ from .documents.records import kind_for
 from .documents.selectors import document_list_for, documents_by_record
 from .filters import CaseFilter
 from .home import with_list_relations
-from .lifecycle import allowed_steps
+from .lifecycle import CASE
 from .models import ADMITTED_STATUSES, CaseStatus, Procedure
 from .selectors import case_get_for, case_list_for
 from .timeline import TIMELINE_PAGE, case_records, case_timeline
@@ -74,9 +74,9 @@ OPEN_STUDY_STATUSES = ("draft", "submitted", "returned")
 
 
 def case_actions(user, case, records):
-    """Which step buttons to show: the role may take the step and the case's status allows it
-    (the step pages check again: this only spares people buttons that would refuse)."""
-    steps = set(allowed_steps(case.status))
+    """Which step buttons to show. A lifecycle step's button follows its one predicate
+    (cases.lifecycle.CASE: role, state and legal conditions), the same the step page and the
+    service apply; the other buttons follow the access policy and whether the case is open."""
     active = case.is_active
     extraordinary = case.procedure == Procedure.EXTRAORDINARY
     open_study = any(s.status in OPEN_STUDY_STATUSES for s in records["studies"])
@@ -85,28 +85,26 @@ def case_actions(user, case, records):
         return bool(allowed) and access.can(user, action)
 
     return {
-        "admissibility": may(
-            "case.admissibility", "admit" in steps and records["admissibility"] is None
-        ),
+        # Admit or reject: the same role, state and "not yet decided" rule (the form then says
+        # what admission still needs, such as the beneficiary's consent).
+        "admissibility": records["admissibility"] is None
+        and CASE.allows(case, "reject", user=user, conditions=False),
         "party_add": may("case.edit_parties", active),
         "person_edit": may("case.edit_parties", active),
         "aggression_add": may("case.aggression"),
         "external_add": may("case.external_protection"),
         "consent_add": may("case.consent", active),
-        "urgent_issue": may(
-            "urgent.issue",
-            "urgent_measures_issue" in steps and extraordinary and case.urgent_issued_at is None,
-        ),
+        "urgent_issue": CASE.allows(case, "urgent_measures_issue", user=user),
         "immediate_assessment": may(
             "assessment.immediate",
             extraordinary and case.status in (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION),
         ),
-        "voluntary_exit": may("case.voluntary_exit", "voluntary_exit" in steps),
+        "voluntary_exit": CASE.allows(case, "voluntary_exit", user=user),
         "study_open": may(
             "study.assign",
             case.status in (CaseStatus.RISK_EVALUATION, CaseStatus.REEVALUATION) and not open_study,
         ),
-        "reevaluation_open": may("reevaluation.open", "reevaluation_open" in steps),
+        "reevaluation_open": CASE.allows(case, "reevaluation_open", user=user),
         "event_add": may("measure.implementation"),
         "legal_hold_add": may("legal_hold.record", active),
         "assign": may("case.assign", active),

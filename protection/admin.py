@@ -31,10 +31,42 @@ def every_field(model):
     ]
 
 
+# Fields a step of a record's map sets, besides the state itself (closure, ending, ruling).
+STEP_FIELD_PREFIXES = ("closure_", "end_", "ended_", "ruling", "consejo_")
+STEP_FIELDS = {"upheld", "superseded_by", "confirmed_by", "approved_by"}
+
+
+def locked_fields(model):
+    """Fields the admin shows read-only: every stored clock (`*due_at`, `next_deadline_at`)
+    and, on a record with a transition map, its state, the moments its steps stamp (`*_at`)
+    and what they record (closure, end, ruling). They change only through the services."""
+    from .transitions import machine_for
+
+    machine = machine_for(model)
+    locked = set()
+    for field in model._meta.concrete_fields:
+        name = field.name
+        if name == "next_deadline_at" or name.endswith("due_at"):
+            locked.add(name)
+        elif machine is not None and (
+            name == machine.field
+            or (isinstance(field, models.DateTimeField) and name.endswith("_at"))
+            or name.startswith(STEP_FIELD_PREFIXES)
+            or name in STEP_FIELDS
+        ):
+            locked.add(name)
+    return locked
+
+
 class NoDeleteAdmin:
-    """No hard deletes (model admins and inlines): no delete view, no "delete selected"."""
+    """No hard deletes (model admins and inlines): no delete view, no "delete selected".
+    States and clocks are read-only (`locked_fields`): the admin is read-mostly for case data."""
 
     can_delete = False  # inlines: no "delete" checkbox
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + sorted(locked_fields(self.model) - set(readonly))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -132,6 +164,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if self.actor_field and not change:
             setattr(obj, self.actor_field, request.user)
         super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request, obj=None):
+        # Reverting a record with a map would restore an old state past every rule.
+        from .transitions import machine_for
+
+        return machine_for(self.model) is not None or super().revert_disabled(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a "revert" POST without asking whether the user may change the

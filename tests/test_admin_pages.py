@@ -690,3 +690,44 @@ def test_administrator_without_break_glass_sees_no_case_content(client, django_u
     assert case.file_number not in listing
     # configuration stays manageable
     assert client.get(admin_url(User, "changelist")).status_code == 200
+
+
+def _forbidden(model):
+    """What no admin form may offer as editable: a state and every stored clock, and the fields
+    the steps record on a case, a granted measure and an appeal (closure, end, ruling)."""
+    from protection.transitions import machine_for
+
+    names = {
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name == "next_deadline_at" or f.name.endswith("due_at")
+    }
+    machine = machine_for(model)
+    if machine is not None:
+        names.add(machine.field)
+    names |= {
+        Case: {"closed_at", "closure_reason", "closure_notes", "urgent_issued_at"},
+        GrantedMeasure: {"ended_at", "end_reason", "implemented_at", "notified_at"},
+        Appeal: {"ruled_at", "ruling", "upheld", "consejo_ruling", "consejo_ruled_at"},
+    }.get(model, set())
+    return names
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_no_admin_form_edits_a_state_or_a_clock(admin_client, world, model):
+    obj = one_of(model, world)
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == 200
+    forms = [(model, response.context["adminform"].form)]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.append((inline.formset.model, inline.formset.form(prefix="x")))
+    for form_model, form in forms:
+        editable = set(form.fields) & _forbidden(form_model)
+        assert not editable, f"{form_model._meta.label}: editable {sorted(editable)}"
+
+
+def test_a_record_with_a_map_cannot_be_reverted_through_its_history(admin_client, world):
+    case = world[Case]
+    version = case.history.order_by("history_id").first()
+    url = reverse("admin:cases_case_simple_history", args=[case.pk, version.history_id])
+    assert admin_client.post(url, {}).status_code == 403
