@@ -301,3 +301,70 @@ def test_board_reduces_then_restores_a_measure(coordinator, follow_up, authority
     lines = decision_letter_lines(restore)
     assert [line.action for line in lines] == ["Se restablece"]
     assert lines[0].implementation_due_at == restored.implementation_due_at
+
+
+def test_decision_pages_offer_modify_and_restore_for_a_proposal(
+    client, coordinator, follow_up, granted
+):
+    case = granted
+    panic = GrantedMeasure.objects.get(case=case)
+    GrantedMeasure.objects.filter(pk=panic.pk).update(
+        ended_at=timezone.now(), end_reason=MeasureEndReason.REDUCED, status="ended"
+    )
+    session, members = board(coordinator)
+    mark_present(coordinator, session, members)
+    item = ms.measures_modification_propose(
+        actor=follow_up, case=case, reason="Restablecer el botón: hubo una nueva amenaza."
+    )
+    ms.session_open(actor=coordinator, session=session)
+    client.force_login(coordinator)
+    # The item shows the reason; the decision form starts from "Modificar medidas".
+    assert (
+        "hubo una nueva amenaza"
+        in client.get(reverse("measures:board_item", args=[item.pk])).content.decode()
+    )
+    form = client.get(reverse("measures:board_decision_record", args=[item.pk])).context["form"]
+    assert form.initial["resolution"] == Resolution.MODIFY
+    decision = ms.decision_record(
+        actor=coordinator,
+        case=case,
+        agenda_item=item,
+        resolution=Resolution.RESTORE,
+        legal_basis="Art. 39",
+        text="Se restablece el botón de pánico.",
+        votes_for=5,
+        confirmed_risk_level=f.level("extraordinary"),
+    )
+    page = client.get(reverse("measures:board_decision", args=[decision.pk])).content.decode()
+    assert "(concluida: Reducida por la Junta)" in page  # the ended measure can be chosen
+    response = client.post(
+        reverse("measures:board_decision_line_add", args=[decision.pk]),
+        {"action": "restore", "target": panic.pk, "duration_months": 6},
+    )
+    assert response.status_code == 302
+    line = decision.lines.get()
+    assert line.action == LineAction.RESTORE and line.target == panic
+    # Restoring a measure still in force is refused with the reason, and adds nothing.
+    other = ms.decision_record(
+        actor=coordinator,
+        case=case,
+        resolution=Resolution.RESTORE,
+        legal_basis="Art. 39",
+        text="Intento.",
+    )
+    live = GrantedMeasure.objects.create(
+        case=case,
+        origin="board",
+        measure_type=panic.measure_type,
+        covered=panic.covered,
+        authority=panic.authority,
+        granted_at=timezone.now(),
+        implementation_due_at=timezone.now() + timedelta(days=30),
+    )
+    response = client.post(
+        reverse("measures:board_decision_line_add", args=[other.pk]),
+        {"action": "restore", "target": live.pk, "duration_months": 6},
+        follow=True,
+    )
+    assert "Seleccione una medida concluida de este expediente." in response.content.decode()
+    assert not other.lines.exists()
