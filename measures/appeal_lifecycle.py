@@ -1,5 +1,6 @@
-"""The appeal (recurso de inconformidad) as an explicit map of allowed transitions (Appeal.status, in the
-shared form of protection/transitions.py), plus the one predicate per step that pages and services share.
+"""The appeal (recurso de inconformidad) as an explicit map of allowed transitions
+(Appeal.status, in the shared form of protection/transitions.py), plus the one predicate per
+step that pages and services share.
 
 Ordinary track (arts. 55–58): filed → new risk study → (if the disagreement persists) independent
 study → Consejo ruling (≤ 15 days) → on the Board's agenda → resolved by the Board at its next
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from protection import clocks
-from protection.models import Clock
+from protection.models import Clock, Role
 from protection.transitions import StateMachine, Step
 
 from .models import Appeal, AppealTrack
@@ -155,13 +156,13 @@ def next_step(appeal):
     if appeal.status not in OPEN:
         return None
     if appeal.track == AppealTrack.URGENT:
-        return _("La Coordinación confirma, revoca o modifica la decisión"), "coordinator"
+        return _("La Coordinación confirma, revoca o modifica la decisión"), Role.COORDINATOR
     if needs_new_study(appeal):
-        return _("Asignar el nuevo estudio de riesgo"), "coordinator"
+        return _("Asignar el nuevo estudio de riesgo"), Role.COORDINATOR
     if appeal.status == S.NEW_STUDY and not new_study_approved(appeal):
-        return _("Concluir y aprobar el nuevo estudio de riesgo"), "analyst"
+        return _("Concluir y aprobar el nuevo estudio de riesgo"), Role.ANALYST
     if appeal.status == S.INDEPENDENT_STUDY:
-        return _("Registrar el dictamen del Consejo Consultivo"), "coordinator"
+        return _("Registrar el dictamen del Consejo Consultivo"), Role.COORDINATOR
     if appeal.status == S.ON_AGENDA:
-        return _("La Junta resuelve en la sesión"), "coordinator"
-    return _("Poner en el orden del día de la próxima sesión"), "coordinator"
+        return _("La Junta resuelve en la sesión"), Role.COORDINATOR
+    return _("Poner en el orden del día de la próxima sesión"), Role.COORDINATOR

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import FollowUpAssignForm
-from cases.models import Case
 from cases.selectors import case_get_for, case_list_for
 from protection import access
 from protection.errors import DomainError
@@ -871,15 +870,7 @@ def portal_session(request, pk):
     if session.papers_sent_at:
         items = sel.agenda_items(session)
         if sel.invitee_only(rows):
-            allowed = set(
-                Case.objects.filter(pk__in=[i.case_id for i in items])
-                .filter(
-                    consents__purpose="board_invitee",
-                    consents__given_at__isnull=False,
-                    consents__withdrawn_at__isnull=True,
-                )
-                .values_list("pk", flat=True)
-            )
+            allowed = sel.cases_with_invitee_consent(i.case_id for i in items)
             items = [i for i in items if i.case_id in allowed]
     return render(
         request,

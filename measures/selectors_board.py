@@ -112,13 +112,21 @@ def board_item_get_for(user, pk):
     return item, rows
 
 
+def cases_with_invitee_consent(case_ids):
+    """Of these cases, those whose beneficiary consented (and has not withdrawn) to invitees
+    reading the dossier: the one rule for the portal list and the item page."""
+    return set(
+        Consent.objects.filter(
+            case_id__in=list(case_ids),
+            purpose=ConsentPurpose.BOARD_INVITEE,
+            given_at__isnull=False,
+            withdrawn_at__isnull=True,
+        ).values_list("case_id", flat=True)
+    )
+
+
 def invitee_consent(case_id):
-    return Consent.objects.filter(
-        case_id=case_id,
-        purpose=ConsentPurpose.BOARD_INVITEE,
-        given_at__isnull=False,
-        withdrawn_at__isnull=True,
-    ).exists()
+    return case_id in cases_with_invitee_consent([case_id])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from measures.models import Appeal, AppealStatus
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
-from protection.models import Clock
+from protection.models import Clock, Role
 from protection.versioning import save_versioned
 
 from .lifecycle import STUDY, study_score
@@ -58,7 +58,7 @@ def risk_study_open(*, actor, case, analyst, kind=StudyKind.INITIAL):
 
 
 def _study_create(*, actor, case, analyst, kind):
-    if analyst.role != "analyst":
+    if analyst.role != Role.ANALYST:
         raise DomainError(_("El estudio debe asignarse a una persona analista de riesgo."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     appeal_study = kind in (StudyKind.APPEAL, StudyKind.INDEPENDENT)

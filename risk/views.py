@@ -22,7 +22,7 @@ from cases.views_steps import (
 )
 from protection import access, clocks
 from protection.errors import DomainError, StaleEdit
-from protection.models import Clock, DurationUnit
+from protection.models import Clock, DurationUnit, Role
 
 from . import lifecycle, scoring, services
 from .forms import (
@@ -68,7 +68,7 @@ def _proposed(study):
 @require_http_methods(["GET", "POST"])
 def study_open(request, pk):
     case = case_for(request, pk, "study.assign")
-    initial = {"analyst": request.user.pk} if request.user.role == "analyst" else {}
+    initial = {"analyst": request.user.pk} if request.user.role == Role.ANALYST else {}
     form = StudyOpenForm(request.POST or None, initial=initial)
 
     def perform(cd):
