@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy
 from protection import access, clocks
 from protection.transitions import StateMachine, Step
 
+# The appeal's map has its own module (with its track rules); importing it here registers it
+# with the app's other maps (protection.transitions.machines() discovers `lifecycle` modules).
+from .appeal_lifecycle import APPEAL  # noqa: F401
 from .models import (
     AgendaItem,
     AgendaItemStatus,

@@ -197,3 +197,31 @@ def test_the_walk_catches_every_form_of_status_write(snippet):
 )
 def test_the_walk_lets_reads_through(snippet):
     assert not violations(snippet), snippet
+
+
+def test_every_map_is_found_by_discovery_alone():
+    """In a fresh process (no module imported by the test run before), `machines()` finds
+    every map: a map in a module nobody imports would otherwise guard nothing."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup();"
+        "from protection.transitions import machines; print(' '.join(sorted(machines())))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
+    found = subprocess.run(  # noqa: S603 -- our own interpreter, a fixed script
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    ).stdout.split()
+    expected = {
+        label
+        for label, field in status_models().items()
+        if f"{label}.{field}" not in NOT_A_LIFECYCLE
+    }
+    assert expected <= set(found), f"maps not discovered: {sorted(expected - set(found))}"
