@@ -206,7 +206,10 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served publicly: files go through access-checked views
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Letter PDFs, Board papers and exports: encrypted file by file like case documents
+    # (SealedStorage in cases/documents/storage.py), kept in MEDIA_ROOT (the `media` volume).
+    # Files stored before this was on are encrypted by `manage.py seal_stored_files`.
+    "default": {"BACKEND": "cases.documents.storage.SealedStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Case documents, encrypted file by file (cases/documents/storage.py). A local folder by
     # default (a named volume in compose); any Django storage by configuration, e.g. an
