@@ -303,6 +303,11 @@ MECHANISM_START_DATE = date.fromisoformat(env("MECHANISM_START_DATE", default="2
 BOARD_VOTING_SEATS = env.int("BOARD_VOTING_SEATS", default=9)
 BOARD_ACCESS_DAYS_AFTER_DECISION = env.int("BOARD_ACCESS_DAYS_AFTER_DECISION", default=30)
 
+# Emergencies of the contact log (emergency calls, panic-button activations): help should arrive
+# within this many minutes of the call. Later, or no help recorded once it passed, is a late
+# response: a flag to the coordination, and the indicators' "answered within target" share.
+EMERGENCY_RESPONSE_TARGET_MINUTES = env.int("EMERGENCY_RESPONSE_TARGET_MINUTES", default=30)
+
 # Deadlines and the outbox (protection/deadlines.py, notifications.py, tasks.py).
 DEADLINES_ESCALATE_AFTER_HOURS = env.int("DEADLINES_ESCALATE_AFTER_HOURS", default=48)
 DEADLINES_URGENT_ESCALATE_AFTER_MINUTES = env.int(
