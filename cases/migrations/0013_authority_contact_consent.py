@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_case_follow_up_officer"),
+        ("cases", "0012_contact_log"),
         ("measures", "0011_authority_portal"),
     ]
 
