@@ -6,9 +6,9 @@ verification code and QR) on a page of its own."""
 
 import re
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
-from django.utils import timezone
 
 from measures import letters as letter_services
 from measures import rendering
@@ -326,6 +326,6 @@ def test_addressee_post_takes_the_authority_name_with_its_article(db):
 
 
 def test_issued_date_is_written_the_mexican_way():
-    issued = timezone.datetime(2026, 12, 5, 18, 0, tzinfo=timezone.UTC)
+    issued = datetime(2026, 12, 5, 18, 0, tzinfo=UTC)
     assert rendering._local_date(issued) == "5 de diciembre de 2026"
     assert clocks.mechanism_zone().key == "America/Mexico_City"
