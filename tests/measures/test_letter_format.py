@@ -6,6 +6,7 @@ verification code and QR) on a page of its own."""
 
 import re
 import subprocess
+import tempfile
 from datetime import UTC, datetime
 
 import pytest
@@ -67,11 +68,15 @@ def rendered(letter):
     """(text of each page, page count) of the letter's stored PDF, as poppler reads it."""
     assert rendering.letter_render_claimed(letter.pk) == "generated"
     letter.refresh_from_db()
-    path = letter.file.path
-    pages = int(
-        re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", path), re.MULTILINE).group(1)  # type: ignore[union-attr]
-    )
-    texts = [_run("pdftotext", "-f", str(n), "-l", str(n), path, "-") for n in range(1, pages + 1)]
+    with letter.file.open("rb") as stored, tempfile.NamedTemporaryFile(suffix=".pdf") as copy:
+        copy.write(stored.read())
+        copy.flush()
+        info = _run("pdfinfo", copy.name)
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+        texts = [
+            _run("pdftotext", "-f", str(n), "-l", str(n), copy.name, "-")
+            for n in range(1, pages + 1)
+        ]
     return texts, pages
 
 
