@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0012_contact_log"),
-        ("measures", "0011_authority_portal"),
+        ("measures", "0012_authority_portal"),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def needs_contact(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0010_modification_restore"),
+        ("measures", "0011_authority_addressee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
