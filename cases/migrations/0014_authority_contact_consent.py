@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_contact_log"),
+        ("cases", "0013_handover"),
         ("measures", "0012_authority_portal"),
     ]
 
