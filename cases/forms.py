@@ -33,6 +33,7 @@ from .models import (
     RequestChannel,
     State,
 )
+from .wording import party_role_label
 
 # ---------------------------------------------------------------------------------------------
 # Shared pieces
@@ -126,7 +127,7 @@ class PartyChoiceField(forms.ModelChoiceField):
     """A person or collective on the case, shown with their role."""
 
     def label_from_instance(self, obj):
-        return f"{obj.party} · {obj.get_role_display()}"
+        return f"{obj.party} · {party_role_label(obj)}"
 
 
 def case_parties(case):

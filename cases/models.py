@@ -397,8 +397,8 @@ class ProtectionRequest(models.Model):
 
 
 class CaseRole(models.TextChoices):
-    PETITIONER = "petitioner", _("Peticionaria")
-    BENEFICIARY = "beneficiary", _("Beneficiaria")
+    PETITIONER = "petitioner", _("Persona peticionaria")
+    BENEFICIARY = "beneficiary", _("Persona beneficiaria")
     PARTNER = "partner", _("Cónyuge o pareja")
     RELATIVE = "relative", _("Familiar o dependiente")
     COLLEAGUE = "colleague", _("Integrante del mismo grupo")
@@ -428,7 +428,9 @@ class CasePerson(models.Model):
         related_name="case_roles",
     )
     role = models.CharField(_("papel"), max_length=16, choices=CaseRole.choices)
-    relationship = models.CharField(_("relación con la beneficiaria"), max_length=120, blank=True)
+    relationship = models.CharField(
+        _("relación con la persona beneficiaria"), max_length=120, blank=True
+    )
     from_date = models.DateField(_("desde"))
     to_date = models.DateField(_("hasta"), null=True, blank=True)
     added_by_risk_study = models.BooleanField(

@@ -23,6 +23,7 @@ from cases.models import (
     ExternalProtection,
 )
 from cases.selectors import case_get_for
+from cases.wording import party_profile_label, party_role_label
 from protection.redaction import measure_details_for, redact_for
 from risk.models import RiskStudy, StudyKind, StudyStatus
 
@@ -380,10 +381,10 @@ def _party_row(viewer, party):
     if person is not None:
         return {
             "name": person.full_name,
-            "role": party.get_role_display(),
+            "role": party_role_label(party),
             "relationship": party.relationship,
             "gender": person.get_gender_display(),
-            "profile": person.get_profile_type_display(),
+            "profile": party_profile_label(person),
             "work": person.get_field_of_work_display(),
             "organisation": person.organisation,
             "indigenous": person.indigenous,
@@ -400,10 +401,10 @@ def _party_row(viewer, party):
         }
     return {
         "name": collective.name,
-        "role": party.get_role_display(),
+        "role": party_role_label(party),
         "relationship": party.relationship,
         "gender": "",
-        "profile": collective.get_profile_type_display(),
+        "profile": party_profile_label(collective),
         "work": collective.get_field_of_work_display(),
         "organisation": collective.get_kind_display(),
         "indigenous": False,
