@@ -24,7 +24,13 @@ pytestmark = pytest.mark.django_db
     ("gender", "collective", "beneficiary", "petitioner", "defender"),
     [
         (Gender.WOMAN, False, "Beneficiaria", "Peticionaria", "Defensora de derechos humanos"),
-        (Gender.TRANS_WOMAN, False, "Beneficiaria", "Peticionaria", "Defensora de derechos humanos"),
+        (
+            Gender.TRANS_WOMAN,
+            False,
+            "Beneficiaria",
+            "Peticionaria",
+            "Defensora de derechos humanos",
+        ),
         (Gender.MAN, False, "Beneficiario", "Peticionario", "Defensor de derechos humanos"),
         (Gender.TRANS_MAN, False, "Beneficiario", "Peticionario", "Defensor de derechos humanos"),
         (
@@ -83,8 +89,7 @@ def test_english_equivalents():
         assert str(role_label(CaseRole.BENEFICIARY, collective=True)) == "Beneficiary collective"
         assert str(profile_label(ProfileType.DEFENDER, Gender.WOMAN)) == "Human rights defender"
         assert (
-            str(profile_label(ProfileType.DEFENDER, collective=True))
-            == "Human rights organisation"
+            str(profile_label(ProfileType.DEFENDER, collective=True)) == "Human rights organisation"
         )
 
 
