@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from protection.formats import show_datetime
 from protection.security.crypto import EncryptedTextField, blind_index
 from protection.versioning import Versioned
 
@@ -389,7 +390,7 @@ class ProtectionRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.case} · {show_datetime(self.received_at)}"
 
     @property
     def petitioner(self):

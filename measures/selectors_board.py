@@ -24,6 +24,7 @@ from cases.models import (
 )
 from cases.selectors import case_get_for
 from cases.wording import party_profile_label, party_role_label
+from protection.formats import show_date
 from protection.redaction import measure_details_for, redact_for
 from risk.models import RiskStudy, StudyKind, StudyStatus
 
@@ -252,7 +253,7 @@ def agenda_candidates():
     for appeal in appeals:
         note = appeal.get_status_display()
         if appeal.ruling_due_at:
-            due = timezone.localtime(appeal.ruling_due_at).strftime("%Y-%m-%d")
+            due = show_date(appeal.ruling_due_at)
             note = _("%(status)s · la Junta resuelve a más tardar el %(due)s") % {
                 "status": note,
                 "due": due,

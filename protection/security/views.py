@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.selectors import case_get_for, cases_by_file_number
 from protection.errors import DomainError
+from protection.formats import show_time
 from protection.models import Role, User
 
 from . import audit, crypto, services
@@ -288,7 +289,7 @@ def break_glass(request):
                     )
                     % {
                         "cases": ", ".join(numbers),
-                        "t": timezone.localtime(grant.expires_at).strftime("%H:%M %Z"),
+                        "t": show_time(grant.expires_at),
                     },
                 )
                 return redirect("cases:detail", found[numbers[0]])

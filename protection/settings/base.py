@@ -197,6 +197,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# One date and one date-time format per language, the zone named the same way everywhere.
+FORMAT_MODULE_PATH = ["protection.formats"]
 # The zone pages are shown in unless a user chooses another.
 DISPLAY_TIME_ZONE = env("DISPLAY_TIME_ZONE", default="America/Mexico_City")
 

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from protection import access
+from protection.formats import show_datetime
 
 register = template.Library()
 
@@ -71,8 +72,7 @@ def clock(due, done=None):
     if state == "none":
         return "—"
     now = timezone.now()
-    local = timezone.localtime(due)
-    title = local.strftime("%Y-%m-%d %H:%M %Z")
+    title = show_datetime(due)
     if state == "done":
         return format_html(
             '<span class="clock-ok" title="{}">{}</span>', title, _("cumplido a tiempo")
