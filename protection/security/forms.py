@@ -112,7 +112,6 @@ class AuditFilterForm(forms.Form):
         label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-
     def clean_file_number(self):
         """The case the entries name, looked up by its file number (spaces and case ignored):
         people know a case by its number, never by its database id."""
