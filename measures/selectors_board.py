@@ -477,7 +477,7 @@ def dossier(item, *, viewer):
                 {
                     "measure": str(measure.measure_type),
                     "covered": str(measure.covered.party),
-                    "authority": str(measure.authority),
+                    "authority": measure.authority.name,
                     "details": measure_details_for(viewer, measure.measure_type, measure.details),
                     "due": measure.implementation_due_at,
                     "implemented": measure.implemented_at,

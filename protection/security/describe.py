@@ -18,6 +18,9 @@ PAGES = {
     "logout": _("Cierre de sesión"),
     "set_language": _("Cambio de idioma"),
     "healthz": _("Comprobación de funcionamiento"),
+    "help": _("Ayuda"),
+    "help_role": _("Ayuda de un rol"),
+    "glossary": _("Glosario"),
     # cases
     "cases:list": _("Lista de expedientes"),
     "cases:detail": _("Expediente %(case)s"),

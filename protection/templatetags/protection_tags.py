@@ -5,12 +5,14 @@ from datetime import timedelta
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from protection import access
 from protection.formats import show_datetime
+from protection.glossary import ACRONYM_PATTERN, ACRONYMS
 
 register = template.Library()
 
@@ -96,3 +98,32 @@ def clock(due, done=None):
         title,
         _("vence en %(t)s") % {"t": _span(due - now)},
     )
+
+
+@register.filter
+def abbr(text):
+    """{{ user.get_role_display|abbr }}: the mechanism's acronyms in `text` (URCRR, UER, UPSA,
+    CEN, FGR, ...) wrapped in <abbr title="full name">, the rest escaped."""
+    escaped = str(conditional_escape(text if text is not None else ""))
+    return mark_safe(  # noqa: S308 - the text is escaped above; the titles are escaped here
+        ACRONYM_PATTERN.sub(
+            lambda m: str(
+                format_html('<abbr title="{}">{}</abbr>', ACRONYMS[m.group(1)], m.group(1))
+            ),
+            escaped,
+        )
+    )
+
+
+@register.filter
+def authority(obj):
+    """{{ measure.authority|authority }}: an implementing authority by its acronym, expanded
+    (<abbr title="Tecnologías de Protección Integral, S.A. de C.V.">TPI</abbr>), or by its
+    name when it has no acronym."""
+    if obj is None or obj == "":
+        return ""
+    short = getattr(obj, "short_name", "")
+    name = getattr(obj, "name", str(obj))
+    if short and short != name:
+        return format_html('<abbr title="{}">{}</abbr>', name, short)
+    return name
