@@ -412,11 +412,21 @@ class AdmissibilityForm(StyledForm):
 
 
 class PartyRoleForm(StyledForm):
+    # The people added after intake are mostly relatives and colleagues: the covered roles come
+    # first and "familiar" is preselected; a further beneficiary is chosen on purpose.
     role = forms.ChoiceField(
         label=_("Papel en el expediente"),
         choices=[
-            (value, label) for value, label in CaseRole.choices if value != CaseRole.PETITIONER
+            (role.value, role.label)
+            for role in (
+                CaseRole.RELATIVE,
+                CaseRole.PARTNER,
+                CaseRole.COLLEAGUE,
+                CaseRole.OTHER,
+                CaseRole.BENEFICIARY,
+            )
         ],
+        initial=CaseRole.RELATIVE,
     )
     relationship = forms.CharField(
         label=_("Relación con la persona beneficiaria"),

@@ -65,6 +65,8 @@ class ImplementationEventForm(StyledForm):
         widget=textarea(3),
         help_text=_("Qué se hizo, quién intervino, qué dijo la persona."),
     )
+    # Set by the confirmation step, when the event changes the measure's state.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)

@@ -127,3 +127,30 @@ def authority(obj):
     if short and short != name:
         return format_html('<abbr title="{}">{}</abbr>', name, short)
     return name
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms):
+    """{% error_summary form other_form %}: one box at the top of a refused form that names every
+    field in error (a link to it) with its message, plus the errors of no single field. The box
+    takes the focus when the page loads (static/js/forms.js; autofocus without script)."""
+    non_field = []
+    field_errors = []
+    for form in forms:
+        if form is None or not getattr(form, "is_bound", False) or not form.errors:
+            continue
+        non_field.extend(form.non_field_errors())
+        for field in form:
+            if field.is_hidden:
+                # A hidden field's error (a stale version) says nothing next to the field.
+                non_field.extend(field.errors)
+                continue
+            for message in field.errors:
+                field_errors.append(
+                    {
+                        "id": field.id_for_label or field.auto_id,
+                        "label": field.label,
+                        "message": message,
+                    }
+                )
+    return {"non_field": non_field, "field_errors": field_errors}
