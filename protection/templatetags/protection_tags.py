@@ -1,5 +1,6 @@
 """Template helpers shared by every page: permission checks and legal clocks."""
 
+import re
 from datetime import timedelta
 
 from django import template
@@ -100,17 +101,24 @@ def clock(due, done=None):
     )
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _expand(match):
+    return str(format_html('<abbr title="{}">{}</abbr>', ACRONYMS[match[1]], match[1]))
+
+
 @register.filter
 def abbr(text):
     """{{ user.get_role_display|abbr }}: the mechanism's acronyms in `text` (URCRR, UER, UPSA,
-    CEN, FGR, ...) wrapped in <abbr title="full name">, the rest escaped."""
-    escaped = str(conditional_escape(text if text is not None else ""))
-    return mark_safe(  # noqa: S308 - the text is escaped above; the titles are escaped here
-        ACRONYM_PATTERN.sub(
-            lambda m: str(
-                format_html('<abbr title="{}">{}</abbr>', ACRONYMS[m.group(1)], m.group(1))
-            ),
-            escaped,
+    CEN, FGR, ...) wrapped in <abbr title="full name">; the text is escaped unless it is safe,
+    and markup already in safe text is left as it is."""
+    # str() first: a message object keeps its safe text safe (SafeString.__str__ is itself).
+    escaped = str(conditional_escape(str(text) if text is not None else ""))
+    parts = _TAG.split(escaped)
+    return mark_safe(  # noqa: S308 - escaped above; only text between tags gains <abbr>
+        "".join(
+            part if part.startswith("<") else ACRONYM_PATTERN.sub(_expand, part) for part in parts
         )
     )
 

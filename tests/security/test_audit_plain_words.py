@@ -33,13 +33,16 @@ def test_who_has_seen_this_and_the_audit_log_speak_plainly(client, reception, an
     for html in (readers, log):
         assert f"Cronología del expediente {case.file_number}" in html
         assert "cases:timeline" not in html and "pk=" not in html
-        assert "Evaluación de riesgo (UER)" in html
+        assert (
+            'Evaluación de riesgo (<abbr title="Unidad de Evaluación de Riesgos">UER</abbr>)'
+            in html
+        )
         assert ">analyst<" not in html
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(reverse("security:case_readers", args=[case.pk])).content.decode()
     assert f"Timeline of case file {case.file_number}" in english
-    assert "Risk evaluation (UER)" in english or "Risk assessment (UER)" in english
+    assert '(<abbr title="Risk Evaluation Unit">UER</abbr>)' in english
 
 
 def test_audit_log_filters_by_file_number_and_names_cases_by_it(client, reception, coordinator):
