@@ -125,18 +125,27 @@ def html_to_pdf(html):
     return HTML(string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=_fetcher()).write_pdf()
 
 
+def _stored_sha256(name):
+    """SHA-256 of the plaintext stored under `name`, or None if it cannot be read (sealed
+    bytes whose key row went with a rolled-back transaction)."""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def pdf_store(prefix, data):
     """Store `data` as `<prefix>-<sha256[:16]>.pdf` without ever overwriting. Returns
     (stored name, full SHA-256 hex). Storing the same bytes twice reuses the existing file."""
     digest = hashlib.sha256(data).hexdigest()
     name = f"{prefix}-{digest[:16]}.pdf"
     if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            if hashlib.sha256(handle.read()).hexdigest() == digest:
-                return name, digest
+        if _stored_sha256(name) == digest:
+            return name, digest
         name = f"{prefix}-{digest}.pdf"  # a 64-bit prefix collision: use the whole hash
     stored = default_storage.save(name, ContentFile(data))
-    if stored != name and default_storage.exists(name):
+    if stored != name and _stored_sha256(name) == digest:
         # Another worker stored the same bytes at the same moment: keep one file.
         default_storage.delete(stored)
         stored = name

@@ -214,7 +214,10 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served publicly: files go through access-checked views
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Letter PDFs, Board papers and exports: encrypted file by file like case documents
+    # (SealedStorage in cases/documents/storage.py), kept in MEDIA_ROOT (the `media` volume).
+    # Files stored before this was on are encrypted by `manage.py seal_stored_files`.
+    "default": {"BACKEND": "cases.documents.storage.SealedStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Case documents, encrypted file by file (cases/documents/storage.py). A local folder by
     # default (a named volume in compose); any Django storage by configuration, e.g. an
@@ -307,6 +310,11 @@ MECHANISM_START_DATE = date.fromisoformat(env("MECHANISM_START_DATE", default="2
 # access to a case after its decision.
 BOARD_VOTING_SEATS = env.int("BOARD_VOTING_SEATS", default=9)
 BOARD_ACCESS_DAYS_AFTER_DECISION = env.int("BOARD_ACCESS_DAYS_AFTER_DECISION", default=30)
+
+# Emergencies of the contact log (emergency calls, panic-button activations): help should arrive
+# within this many minutes of the call. Later, or no help recorded once it passed, is a late
+# response: a flag to the coordination, and the indicators' "answered within target" share.
+EMERGENCY_RESPONSE_TARGET_MINUTES = env.int("EMERGENCY_RESPONSE_TARGET_MINUTES", default=30)
 
 # Deadlines and the outbox (protection/deadlines.py, notifications.py, tasks.py).
 DEADLINES_ESCALATE_AFTER_HOURS = env.int("DEADLINES_ESCALATE_AFTER_HOURS", default=48)
