@@ -60,8 +60,17 @@ def visible(html):
     return re.sub(r"<[^>]+>", " ", html) + " " + attrs
 
 
+# django-axes names its records in English in code (AccessLog.__str__ is "Access Log for <user>
+# @ <time>", not marked for translation): an object's name, not a label, and left as axes has it.
+AXES_OBJECT_NAMES = re.compile(
+    r"Access Log for \S+ @ \S+ \S+"
+    r"|Attempted Access: \S+ \S+"
+    r"|Failed access: user \S+(?: locked out)? on \S+ \S+ from \S+"
+)
+
+
 def english_left(html):
-    text = visible(html)
+    text = AXES_OBJECT_NAMES.sub(" ", visible(html))
     return [word for word in ENGLISH if re.search(rf"\b{re.escape(word)}\b", text, re.I)]
 
 
