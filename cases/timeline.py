@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from protection import clocks
+from protection.reversing import reverse_id
 
 from .wording import petitioner_label
 
@@ -52,6 +53,8 @@ class Entry:
 
 def _url(name, *args):
     try:
+        if len(args) == 1 and isinstance(args[0], int):
+            return reverse_id(name, args[0])
         return reverse(name, args=args)
     except NoReverseMatch:  # the page is not built (yet): show the entry without a link
         return ""
