@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from protection.formats import show_datetime
+from protection.formats import show_date, show_datetime
 from protection.security.crypto import EncryptedTextField, blind_index
 from protection.versioning import Versioned
 
@@ -943,7 +943,7 @@ class Handover(models.Model):
         ordering = ["-decided_at", "-pk"]
 
     def __str__(self):
-        return f"{self.from_officer} → {self.to_officer} ({self.decided_at:%Y-%m-%d})"
+        return f"{self.from_officer} → {self.to_officer} ({show_date(self.decided_at)})"
 
 
 class HandoverCase(models.Model):
