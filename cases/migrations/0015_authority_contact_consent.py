@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0014_caseperson_neutral_role_labels"),
-        ("measures", "0012_authority_portal"),
+        ("measures", "0013_authority_portal"),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def needs_contact(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0011_authority_addressee"),
+        ("measures", "0012_decision_line_suspend_resume"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
