@@ -18,18 +18,25 @@ by authority, by state and in total at once.
 
 from datetime import timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import EMERGENCY_KINDS, CasePerson, ContactLogEntry, State
 from cases.services_contacts import emergency_response_target
 from measures.models import ImplementingAuthority
+from protection import clocks
+from protection.models import Clock
 
 from . import sql as q
 
 
-def target_seconds():
-    """The emergency-response clock in seconds (cases.services_contacts holds the rule)."""
-    return int(emergency_response_target().total_seconds())
+def target_seconds(rules=None):
+    """The emergency-response clock in seconds: from `rules` (clocks.rules(), already loaded
+    by the caller) or read now."""
+    if rules is None:
+        return int(emergency_response_target().total_seconds())
+    start = timezone.now()
+    return int((clocks.shift(start, rules[Clock.EMERGENCY_RESPONSE]) - start).total_seconds())
 
 
 def _base_sql(dialect, filters):
@@ -66,12 +73,13 @@ def _dimensions(base):
     )
 
 
-def emergency_response(result, dialect, params, *, detail):
+def emergency_response(result, dialect, params, *, detail, rules=None):
     """Fill result.emergencies: {"target_minutes", "total", "by_authority", "by_state"}."""
+    target = target_seconds(rules)
     params = {
         **params,
-        "em_target": target_seconds(),
-        "em_cutoff": dialect.tparam(result.now - timedelta(seconds=target_seconds())),
+        "em_target": target,
+        "em_cutoff": dialect.tparam(result.now - timedelta(seconds=target)),
         **{f"em_kind_{i}": str(kind) for i, kind in enumerate(EMERGENCY_KINDS)},
     }
     rows = _dimensions(_base_sql(dialect, result.filters))

@@ -191,7 +191,7 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
                 _appeals(result, dialect, params)
                 _trends(result, dialect, params, buckets)
                 _compliance(result, dialect, params, detail=detail)
-                emergency_response(result, dialect, params, detail=detail)
+                emergency_response(result, dialect, params, detail=detail, rules=rules)
         finally:
             # Inside an outer transaction the setting would outlive this block.
             dialect.restore_session_zone()
