@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from protection import clocks
+from protection.reversing import reverse_id
 
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
 # back to the first request (cases:timeline).
@@ -50,6 +51,8 @@ class Entry:
 
 def _url(name, *args):
     try:
+        if len(args) == 1 and isinstance(args[0], int):
+            return reverse_id(name, args[0])
         return reverse(name, args=args)
     except NoReverseMatch:  # the page is not built (yet): show the entry without a link
         return ""
