@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('protection', '0005_appeal_board_clock_rediscussion_flags'),
+        ('protection', '0006_notification_notices'),
     ]
 
     operations = [
