@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("protection", "0006_notification_notices"),
+        ("protection", "0007_emergency_response_clock"),
     ]
 
     operations = [
