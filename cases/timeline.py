@@ -667,10 +667,21 @@ def record_entries(case, records):
 
     for letter in records["letters"]:
         recipient = str(letter.recipient_authority or _party_name(letter.recipient_party))
+        in_portal = letter.delivered_in_portal
         for at, title in (
             (letter.generated_at, _("Oficio %(n)s generado")),
-            (letter.sent_at, _("Oficio %(n)s enviado")),
-            (letter.acknowledged_at, _("Acuse del oficio %(n)s")),
+            (
+                letter.sent_at,
+                _("Oficio %(n)s entregado por el portal de autoridades")
+                if in_portal
+                else _("Oficio %(n)s enviado"),
+            ),
+            (
+                letter.acknowledged_at,
+                _("Acuse del oficio %(n)s en el portal de autoridades")
+                if letter.acknowledged_by_id
+                else _("Acuse del oficio %(n)s"),
+            ),
         ):
             if at:
                 add(

@@ -510,6 +510,7 @@ def decision_detail(request, pk):
                 "recipient_party__person",
                 "recipient_party__collective",
                 "superseded_by",
+                "acknowledged_by",
             )
             .order_by("recipient_kind", "pk", "version")
         )
@@ -518,6 +519,9 @@ def decision_detail(request, pk):
             prefix = _letter_prefix(letter.pk)
             letter.delivery_form = DeliveryForm(prefix=prefix, initial={"sent_at": now})
             letter.ack_form = AcknowledgementForm(prefix=prefix, initial={"acknowledged_at": now})
+            letter.portal_delivery = lifecycle.LETTER.allows(
+                letter, "deliver_portal", user=request.user
+            )
             letter.reissue_form = ReissueForm(prefix=prefix)
         context.update(
             letters=letters,

@@ -246,13 +246,50 @@ def letter_record_delivery(*, actor, letter, sent_at, sent_via):
         sent_via=sent_via.strip(),
     )
     if letter.recipient_kind == RecipientKind.AUTHORITY:
-        authority_letters = Letter.objects.filter(
-            decision_id=letter.decision_id, recipient_kind=RecipientKind.AUTHORITY
-        ).exclude(status=LetterStatus.SUPERSEDED)
-        if not authority_letters.filter(sent_at__isnull=True).exists():
-            last = max(authority_letters.values_list("sent_at", flat=True))
+        last = decision_communicated_at(letter.decision)
+        if last is not None:
             decision_mark_notified(actor=actor, decision=letter.decision, at=last)
     return letter
+
+
+def decision_communicated_at(decision):
+    """When the decision had reached every implementing authority (art. 29-I): the last of
+    its current authority letters' deliveries — for a letter delivered through the authority
+    portal, its acknowledgement there. None while one has not."""
+    times = []
+    for sent_at, in_portal, acknowledged_at in (
+        Letter.objects.filter(decision_id=decision.pk, recipient_kind=RecipientKind.AUTHORITY)
+        .exclude(status=LetterStatus.SUPERSEDED)
+        .values_list("sent_at", "delivered_in_portal", "acknowledged_at")
+    ):
+        at = acknowledged_at if in_portal else sent_at
+        if at is None:
+            return None
+        times.append(at)
+    return max(times) if times else None
+
+
+def letter_communicated(*, actor, letter, at):
+    """A letter delivered through the portal reached its authority at `at` (acknowledged
+    there, or the Coordination recorded the acknowledgement): the notification clock of that
+    authority's measures of the decision stops; the decision counts as communicated once every
+    authority letter has reached its authority. The caller checked the acknowledgement step."""
+    for measure in GrantedMeasure.objects.select_for_update().filter(
+        decision_id=letter.decision_id,
+        authority_id=letter.recipient_authority_id,
+        notified_at__isnull=True,
+        ended_at__isnull=True,
+    ):
+        reason = _("Medida comunicada: acuse del oficio %(n)s") % {"n": letter.number}
+        if MEASURE.allows(measure, "notify"):
+            MEASURE.transition(
+                measure, "notify", actor=actor, reason=reason, notified_at=at, check_actor=False
+            )
+        else:  # implemented before the acknowledgement: only the date is recorded
+            MEASURE.update(measure, actor=actor, reason=reason, notified_at=at)
+    last = decision_communicated_at(letter.decision)
+    if last is not None and letter.decision.notified_at is None:
+        decision_mark_notified(actor=actor, decision=letter.decision, at=last, check_actor=False)
 
 
 @transaction.atomic
@@ -263,13 +300,17 @@ def letter_record_acknowledgement(*, actor, letter, acknowledged_at):
         raise DomainError(_("El acuse no puede ser anterior al envío."))
     if acknowledged_at > timezone.now() + timedelta(minutes=5):
         raise DomainError(_("La fecha del acuse no puede estar en el futuro."))
-    return LETTER.transition(
+    LETTER.transition(
         letter,
         "acknowledge",
         actor=actor,
         reason=_("Acuse de recibo registrado"),
         acknowledged_at=acknowledged_at,
     )
+    if letter.delivered_in_portal:
+        # Acknowledged outside the portal (by phone, on paper): the clock stops all the same.
+        letter_communicated(actor=actor, letter=letter, at=acknowledged_at)
+    return letter
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,9 +334,12 @@ def letter_is_current(letter):
 
 
 @transaction.atomic
-def decision_mark_notified(*, actor, decision, at=None):
-    """The decision was communicated to the implementing authorities (art. 29-I)."""
-    access.require(actor, "measure.notify")
+def decision_mark_notified(*, actor, decision, at=None, check_actor=True):
+    """The decision was communicated to the implementing authorities (art. 29-I).
+    `check_actor=False`: the last authority acknowledged its letter in its portal (the
+    acknowledgement's own step was checked)."""
+    if check_actor:
+        access.require(actor, "measure.notify")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != DecisionStatus.CONFIRMED:
         raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
@@ -307,7 +351,12 @@ def decision_mark_notified(*, actor, decision, at=None):
     ):
         if MEASURE.allows(measure, "notify"):
             MEASURE.transition(
-                measure, "notify", actor=actor, reason=_("Medida comunicada"), notified_at=at
+                measure,
+                "notify",
+                actor=actor,
+                reason=_("Medida comunicada"),
+                notified_at=at,
+                check_actor=check_actor,
             )
         else:  # implemented before the letter was delivered: only the date is recorded
             MEASURE.update(measure, actor=actor, reason=_("Medida comunicada"), notified_at=at)

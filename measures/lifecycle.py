@@ -26,6 +26,7 @@ from .models import (
     AgendaItem,
     AgendaItemStatus,
     Attendance,
+    AuthorityMember,
     BoardSession,
     Decision,
     DecisionStatus,
@@ -36,6 +37,7 @@ from .models import (
     LineAction,
     MeasureOrigin,
     MeasureStatus,
+    RecipientKind,
     RediscussionRequest,
     RediscussionStatus,
     Resolution,
@@ -510,6 +512,18 @@ def _reissue_conditions(letter, user):
     return []
 
 
+def _portal_delivery_conditions(letter, user):
+    if letter.recipient_kind != RecipientKind.AUTHORITY:
+        return [_("Sólo los oficios a autoridades se entregan por el portal.")]
+    if not letter.file:
+        return [_("El oficio aún no tiene su PDF.")]
+    if not AuthorityMember.objects.filter(
+        authority_id=letter.recipient_authority_id, user__is_active=True
+    ).exists():
+        return [_("La autoridad no tiene personas con acceso al portal.")]
+    return []
+
+
 LETTER = StateMachine(
     Letter,
     states=L,
@@ -526,11 +540,28 @@ LETTER = StateMachine(
             policy="letter.deliver",
         ),
         Step(
+            "deliver_portal",
+            (L.GENERATED,),
+            L.SENT,
+            gettext_lazy("entregar el oficio por el portal de autoridades"),
+            policy="letter.deliver",
+            guard=_portal_delivery_conditions,
+        ),
+        Step(
             "acknowledge",
             (L.SENT,),
             L.ACKNOWLEDGED,
             gettext_lazy("registrar el acuse de recibo"),
             policy="letter.deliver",
+        ),
+        # The authority itself, in its portal (the letter must be addressed to it: the portal's
+        # selectors find only those).
+        Step(
+            "acknowledge_portal",
+            (L.SENT,),
+            L.ACKNOWLEDGED,
+            gettext_lazy("acusar recibo en el portal"),
+            policy="authority.portal",
         ),
         Step(
             "reissue",

@@ -943,6 +943,17 @@ class Letter(models.Model):
     sent_at = models.DateTimeField(_("enviado"), null=True, blank=True)
     sent_via = models.CharField(_("medio de envío"), max_length=120, blank=True)
     acknowledged_at = models.DateTimeField(_("acuse"), null=True, blank=True)
+    # Delivered through the implementing-authority portal: the notification clock stops at the
+    # authority's acknowledgement there, not at the delivery (measures/services_authority.py).
+    delivered_in_portal = models.BooleanField(_("entregado por el portal"), default=False)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acusó recibo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("sustituido por"),

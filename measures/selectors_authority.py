@@ -111,17 +111,62 @@ def portal_contact_for(user, measure):
 
 
 def portal_letters_for(user, measure):
-    """The letters of the measure's decision addressed to the user's authority or its
-    subcontractors (the current versions: superseded ones are not shown)."""
+    """The delivered letters of the measure's decision addressed to the user's authority or
+    its subcontractors (superseded versions and undelivered drafts are not shown)."""
     if measure.decision_id is None:
         return Letter.objects.none()
     return (
-        Letter.objects.filter(
-            decision_id=measure.decision_id,
-            recipient_kind=RecipientKind.AUTHORITY,
-            recipient_authority_id__in=authority_scope_ids(user),
-        )
-        .exclude(status=LetterStatus.SUPERSEDED)
+        portal_letters_all_for(user)
+        .filter(decision_id=measure.decision_id)
         .select_related("recipient_authority")
-        .order_by("-generated_at", "-pk")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+# Letters reach the portal once delivered (by the portal or otherwise): never a draft.
+PORTAL_LETTER_STATUSES = (LetterStatus.SENT, LetterStatus.ACKNOWLEDGED)
+
+
+def portal_letters_all_for(user):
+    return Letter.objects.filter(
+        recipient_kind=RecipientKind.AUTHORITY,
+        recipient_authority_id__in=authority_scope_ids(user),
+        status__in=PORTAL_LETTER_STATUSES,
+    )
+
+
+def portal_letters_to_acknowledge(user):
+    return (
+        portal_letters_all_for(user)
+        .filter(status=LetterStatus.SENT)
+        .select_related("recipient_authority")
+        .order_by("sent_at", "pk")
+    )
+
+
+def portal_letter_get(user, pk):
+    """One delivered letter addressed to the user's authority; Http404 otherwise. Noted in the
+    read log under its case."""
+    try:
+        letter_id = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    letter = (
+        portal_letters_all_for(user)
+        .select_related("decision", "recipient_authority", "acknowledged_by")
+        .filter(pk=letter_id)
+        .first()
+    )
+    if letter is None:
+        note_case(
+            Letter.objects.filter(pk=letter_id).values_list("decision__case_id", flat=True).first()
+        )
+        raise Http404
+    note_case(letter.decision.case_id)
+    return letter
+
+
+def portal_letter_measures(user, letter):
+    return with_portal_relations(portal_measures_for(user)).filter(
+        decision_id=letter.decision_id, authority_id=letter.recipient_authority_id
     )

@@ -19,7 +19,9 @@ from protection.errors import DomainError
 from protection.history import save
 from protection.models import Role, User
 
-from .models import AuthorityMember
+from .letters import letter_communicated
+from .lifecycle import LETTER
+from .models import AuthorityMember, Letter
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +75,73 @@ def authority_user_invite(*, actor, authority, email, first_name, last_name):
     save(member, actor)
     transaction.on_commit(lambda: _send_invitation(user.pk))
     return member
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters through the portal
+
+
+def _portal_letter_url(letter):
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('authority:letter', args=[letter.pk])}"
+
+
+def _send_letter_notice(letter_id):
+    """The notice of a letter in the portal: a link and nothing of the case."""
+    letter = Letter.objects.get(pk=letter_id)
+    recipients = list(
+        AuthorityMember.objects.filter(
+            authority_id=letter.recipient_authority_id, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return
+    body = _(
+        "Tiene un oficio nuevo del Mecanismo de Protección en el portal de autoridades "
+        "implementadoras. Consúltelo y acuse recibo en:\n%(link)s"
+    ) % {"link": _portal_letter_url(letter)}
+    try:
+        send_mail(_("Oficio nuevo en el portal"), body, None, recipients)
+    except Exception:  # SMTP down must not undo the delivery; the letter is in the portal
+        log.exception("could not send a portal letter notice")
+
+
+@transaction.atomic
+def letter_deliver_in_portal(*, actor, letter):
+    """The Coordination delivers an authority's letter through the portal: the letter is
+    there from now on and the authority's users get an e-mail with only a link. The
+    notification clock keeps running until the authority acknowledges receipt."""
+    letter = Letter.objects.select_for_update().select_related("decision").get(pk=letter.pk)
+    return LETTER.transition(
+        letter,
+        "deliver_portal",
+        actor=actor,
+        reason=_("Oficio entregado por el portal de autoridades"),
+        sent_at=timezone.now(),
+        sent_via=_("Portal de autoridades implementadoras"),
+        delivered_in_portal=True,
+        after_commit=lambda: _send_letter_notice(letter.pk),
+    )
+
+
+@transaction.atomic
+def letter_acknowledge_in_portal(*, actor, letter):
+    """The authority acknowledges receipt in its portal: the letter's acknowledgement and the
+    notification clock of the authority's measures of that decision stop now."""
+    from .selectors_authority import authority_scope_ids
+
+    letter = Letter.objects.select_for_update().select_related("decision").get(pk=letter.pk)
+    if letter.recipient_authority_id not in authority_scope_ids(actor):
+        raise DomainError(_("El oficio no está dirigido a su autoridad."))
+    now = timezone.now()
+    LETTER.transition(
+        letter,
+        "acknowledge_portal",
+        actor=actor,
+        reason=_("Acuse de recibo en el portal de autoridades"),
+        acknowledged_at=now,
+        acknowledged_by=actor,
+    )
+    letter_communicated(actor=actor, letter=letter, at=now)
+    return letter

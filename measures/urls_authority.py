@@ -7,4 +7,9 @@ from . import views_authority as v
 urlpatterns = [
     path("autoridades/usuarios/", v.authority_users, name="authority_users"),
     path("autoridades/usuarios/invitar/", v.authority_invite, name="authority_invite"),
+    path(
+        "junta/oficios/<int:pk>/entrega-portal/",
+        v.letter_deliver_portal,
+        name="letter_deliver_portal",
+    ),
 ]

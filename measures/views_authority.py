@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from protection import access
 from protection.errors import DomainError
@@ -22,7 +23,8 @@ from protection.errors import DomainError
 from . import selectors_authority as portal
 from . import services_authority
 from .forms_authority import AuthorityInviteForm, InvitationPasswordForm
-from .models import AuthorityMember, ImplementingAuthority
+from .lifecycle import LETTER
+from .models import AuthorityMember, ImplementingAuthority, Letter
 
 # ---------------------------------------------------------------------------------------------
 # The Coordination: who has access for each authority, and invitations
@@ -111,6 +113,7 @@ def home(request):
             "authority": authority,
             "pending": pending,
             "overdue_count": sum(1 for m in pending if m.implementation_due_at < now),
+            "to_acknowledge": list(portal.portal_letters_to_acknowledge(request.user)),
         },
     )
 
@@ -129,3 +132,70 @@ def measure(request, pk):
             "letters": list(portal.portal_letters_for(request.user, item)),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def letter(request, pk):
+    item = portal.portal_letter_get(request.user, pk)
+    return render(
+        request,
+        "authority/letter.html",
+        {
+            "letter": item,
+            "can_acknowledge": LETTER.allows(item, "acknowledge_portal", user=request.user),
+            "measures": list(portal.portal_letter_measures(request.user, item)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def letter_file(request, pk):
+    item = portal.portal_letter_get(request.user, pk)
+    if not item.file:
+        raise Http404
+    return FileResponse(
+        item.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"oficio-{item.number.replace('/', '-')}.pdf",
+    )
+
+
+@login_required
+@require_POST
+def letter_acknowledge(request, pk):
+    item = portal.portal_letter_get(request.user, pk)
+    try:
+        services_authority.letter_acknowledge_in_portal(actor=request.user, letter=item)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Acuse de recibo del oficio %(n)s registrado.") % {"n": item.number}
+        )
+    return redirect("authority:letter", item.pk)
+
+
+# The Coordination delivers a letter through the portal (from the decision page).
+
+
+@login_required
+@require_POST
+def letter_deliver_portal(request, pk):
+    access.require(request.user, "letter.deliver")
+    item = get_object_or_404(Letter, pk=pk)
+    try:
+        services_authority.letter_deliver_in_portal(actor=request.user, letter=item)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "El oficio %(n)s quedó en el portal de %(a)s; se avisó por correo a sus "
+                "personas usuarias (sólo con un enlace)."
+            )
+            % {"n": item.number, "a": item.recipient_authority},
+        )
+    return redirect(reverse("measures:board_decision", args=[item.decision_id]) + "#oficios")

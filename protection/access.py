@@ -230,6 +230,7 @@ VIEW_POLICY = {
     # implementing authorities: the Coordination invites their users; their portal
     "measures:authority_users": roles_for("authority.invite"),
     "measures:authority_invite": roles_for("authority.invite"),
+    "measures:letter_deliver_portal": roles_for("letter.deliver"),
     "authority:*": roles_for("authority.portal"),
     "authority:invitation": PUBLIC,  # the invited person sets a password (token in the link)
     # case documents: who sees one is who sees its case, narrowed (cases/documents/selectors)

@@ -103,6 +103,10 @@ PAGES = {
     "authority:home": _("Portal de autoridades: medidas pendientes"),
     "authority:measure": _("Medida del expediente %(case)s en el portal de autoridades"),
     "authority:invitation": _("Activación de una cuenta del portal de autoridades"),
+    "authority:letter": _("Oficio del expediente %(case)s en el portal de autoridades"),
+    "authority:letter_file": _("PDF de un oficio del expediente %(case)s (portal de autoridades)"),
+    "authority:letter_acknowledge": _("Acuse de un oficio del expediente %(case)s en el portal"),
+    "measures:letter_deliver_portal": _("Entrega de un oficio por el portal de autoridades"),
     # notifications, reports, security
     "notifications:list": _("Avisos"),
     "notifications:bell": _("Avisos (campana)"),

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Consent, ConsentPurpose
-from measures.models import AuthorityLevel, AuthorityMember, GrantedMeasure
+from measures import letters as letter_services
+from measures import rendering
+from measures.models import (
+    AuthorityLevel,
+    AuthorityMember,
+    GrantedMeasure,
+    Letter,
+    RecipientKind,
+)
 from measures.services_authority import authority_user_invite
 from protection.errors import DomainError
 from protection.models import Role
@@ -79,7 +87,7 @@ def test_home_lists_the_authority_pending_measures_overdue_first(client, two_cas
     assert reverse("cases:list") not in html and "notification-bell" not in html
 
 
-def test_measure_page_shows_only_what_the_authority_needs(client, two_cases, police):
+def test_measure_page_shows_only_what_the_authority_needs(client, two_cases, police, coordinator):
     (case, measure), _ = two_cases
     measure.details = "Botón con geolocalización"
     measure.save()
@@ -94,10 +102,15 @@ def test_measure_page_shows_only_what_the_authority_needs(client, two_cases, pol
     assert "Botón con geolocalización" in html and "Botón de pánico" in html
     assert "RESUMEN-RESERVADO" not in html
     assert case.file_number not in html
-    # Letters addressed to this authority (planned at the decision's confirmation).
-    assert response.context["letters"] and all(
-        letter.recipient_authority_id == police.pk for letter in response.context["letters"]
+    # Letters addressed to this authority show once delivered (never a draft).
+    assert response.context["letters"] == []
+    letter = Letter.objects.get(decision=measure.decision, recipient_kind=RecipientKind.AUTHORITY)
+    rendering.letter_render_claimed(letter.pk)
+    letter_services.letter_record_delivery(
+        actor=coordinator, letter=letter, sent_at=timezone.now(), sent_via="Mensajería"
     )
+    response = client.get(reverse("authority:measure", args=[measure.pk]))
+    assert [x.pk for x in response.context["letters"]] == [letter.pk]
     # The read is in the case's "who has seen this".
     assert AuditEntry.objects.filter(
         user=user, case_id=case.pk, target="authority:measure", status_code=200

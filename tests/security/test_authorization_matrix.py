@@ -96,6 +96,9 @@ def test_an_authority_user_reaches_only_its_portal():
     )
     assert reachable == [
         "authority:home",
+        "authority:letter",
+        "authority:letter_acknowledge",
+        "authority:letter_file",
         "authority:measure",
         "home",
         "logout",
