@@ -12,7 +12,10 @@ from .models import (
     CasePerson,
     Collective,
     Consent,
+    ContactLogEntry,
     ExternalProtection,
+    Handover,
+    HandoverCase,
     Person,
     ProtectionRequest,
     State,
@@ -372,3 +375,45 @@ class AdmissibilityDecisionAdmin(CaseDataAdmin):
     list_select_related = ("case", "decided_by")
     autocomplete_fields = ("case", "decided_by")
     filter_horizontal = ("reasons",)
+
+
+@admin.register(ContactLogEntry)
+class ContactLogEntryAdmin(CaseDataAdmin):
+    """Read only: entries are recorded and corrected on the case's contact log page, with the
+    acting user and a reason kept in the history."""
+
+    actor_field = "recorded_by"
+    list_display = ("case", "kind", "received_at", "authority", "help_arrived_at", "recorded_by")
+    list_filter = ("kind", ("help_arrived_at", admin.EmptyFieldListFilter))
+    search_fields = ("case__file_number",)
+    list_select_related = ("case", "authority", "recorded_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class _WrittenOnceAdmin(CaseDataAdmin):
+    """Handovers are recorded by the coordinator's handover page (cases/handover.py), once."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Handover)
+class HandoverAdmin(_WrittenOnceAdmin):
+    actor_field = "decided_by"
+    list_display = ("decided_at", "from_officer", "to_officer", "decided_by")
+    list_select_related = ("from_officer", "to_officer", "decided_by")
+
+
+@admin.register(HandoverCase)
+class HandoverCaseAdmin(_WrittenOnceAdmin):
+    list_display = ("handover", "case")
+    search_fields = ("case__file_number",)
+    list_select_related = ("handover__from_officer", "handover__to_officer", "case")
