@@ -397,24 +397,6 @@ class AdmissibilityDecisionAdmin(CaseDataAdmin):
     filter_horizontal = ("reasons",)
 
 
-@admin.register(ContactLogEntry)
-class ContactLogEntryAdmin(CaseDataAdmin):
-    """Read only: entries are recorded and corrected on the case's contact log page, with the
-    acting user and a reason kept in the history."""
-
-    actor_field = "recorded_by"
-    list_display = ("case", "kind", "received_at", "authority", "help_arrived_at", "recorded_by")
-    list_filter = ("kind", ("help_arrived_at", admin.EmptyFieldListFilter))
-    search_fields = ("case__file_number",)
-    list_select_related = ("case", "authority", "recorded_by")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
 class _WrittenOnceAdmin(CaseDataAdmin):
     """Handovers are recorded by the coordinator's handover page (cases/handover.py), once."""
 

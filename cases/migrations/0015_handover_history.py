@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_handover'),
+        ('cases', '0014_caseperson_neutral_role_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
