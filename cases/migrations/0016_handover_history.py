@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0014_caseperson_neutral_role_labels'),
+        ('cases', '0015_authority_contact_consent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
