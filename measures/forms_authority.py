@@ -1,12 +1,15 @@
 """Forms for implementing authorities' users (the Coordination's invitation)."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import StyledForm, StyledMixin
+from cases.forms import DateTimeLocalInput, StyledForm, StyledMixin, now_minute, textarea
 
-from .models import ImplementingAuthority
+from .models import AUTHORITY_REPORT_KINDS, EventKind, ImplementingAuthority
 
 
 class AuthorityInviteForm(StyledForm):
@@ -27,3 +30,34 @@ class AuthorityInviteForm(StyledForm):
 
 class InvitationPasswordForm(StyledMixin, SetPasswordForm):
     """The invited person's first password (Django's validators apply)."""
+
+
+class ImplementationReportForm(StyledForm):
+    """What the authority did (or what failed), as it reports it from its portal."""
+
+    kind = forms.ChoiceField(label=_("Qué ocurrió"), choices=())
+    occurred_at = forms.DateTimeField(
+        label=_("Fecha y hora"),
+        initial=now_minute,
+        widget=DateTimeLocalInput,
+        help_text=_("Cuándo ocurrió; no puede ser una fecha futura."),
+    )
+    notes = forms.CharField(
+        label=_("Descripción"),
+        widget=textarea(3),
+        help_text=_(
+            "Qué se hizo y quién: número de serie del equipo, nombre del elemento asignado, "
+            "ruta del rondín, falla observada."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(EventKind.choices)
+        self.fields["kind"].choices = [(k.value, labels[k.value]) for k in AUTHORITY_REPORT_KINDS]
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("La fecha no puede estar en el futuro."))
+        return value

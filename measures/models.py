@@ -708,10 +708,23 @@ class EventKind(models.TextChoices):
     CONTACT = "contact", _("Contacto con la persona beneficiaria")
     FEEDBACK = "feedback", _("Opinión de la persona beneficiaria")
     BURDEN = "burden", _("Carga o costo para la persona beneficiaria")
+    ESCORT_ASSIGNED = "escort_assigned", _("Escolta asignada")
+    PATROL = "patrol", _("Rondín realizado")
 
 
 # The events that mean a measure is in place.
-IMPLEMENTING_EVENTS = (EventKind.DELIVERY, EventKind.INSTALLATION)
+IMPLEMENTING_EVENTS = (EventKind.DELIVERY, EventKind.INSTALLATION, EventKind.ESCORT_ASSIGNED)
+
+# What an implementing authority reports from its portal (measures/services_authority.py).
+AUTHORITY_REPORT_KINDS = (
+    EventKind.DELIVERY,
+    EventKind.INSTALLATION,
+    EventKind.DEVICE_TEST,
+    EventKind.ESCORT_ASSIGNED,
+    EventKind.PATROL,
+    EventKind.FAULT,
+    EventKind.REPAIR,
+)
 
 
 class EventOutcome(models.TextChoices):
@@ -755,6 +768,36 @@ class ImplementationEvent(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+    # An event the implementing authority reported in its portal counts only once a follow-up
+    # officer confirms it; the beneficiary's feedback that contradicts it marks it contradicted.
+    reported_by_authority = models.ForeignKey(
+        ImplementingAuthority,
+        verbose_name=_("reportado por la autoridad"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_events",
+    )
+    confirmed_at = models.DateTimeField(_("confirmado"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmó"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contradicted_at = models.DateTimeField(
+        _("contradicho por la persona beneficiaria"), null=True, blank=True
+    )
+    contradicted_by = models.ForeignKey(
+        "self",
+        verbose_name=_("opinión que lo contradice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contradicts",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -765,6 +808,15 @@ class ImplementationEvent(models.Model):
 
     def __str__(self):
         return f"{self.measure} · {self.get_kind_display()}"
+
+    @property
+    def awaiting_confirmation(self):
+        """Reported by the authority, neither confirmed nor contradicted yet."""
+        return (
+            self.reported_by_authority_id is not None
+            and self.confirmed_at is None
+            and self.contradicted_at is None
+        )
 
 
 class LegalHold(models.Model):

@@ -13,7 +13,14 @@ from cases.models import Consent, ConsentPurpose
 from protection import access
 from protection.security.audit import note_case
 
-from .models import AuthorityMember, GrantedMeasure, Letter, LetterStatus, RecipientKind
+from .models import (
+    AuthorityMember,
+    GrantedMeasure,
+    ImplementationEvent,
+    Letter,
+    LetterStatus,
+    RecipientKind,
+)
 
 
 def authority_for(user):
@@ -169,4 +176,16 @@ def portal_letter_get(user, pk):
 def portal_letter_measures(user, letter):
     return with_portal_relations(portal_measures_for(user)).filter(
         decision_id=letter.decision_id, authority_id=letter.recipient_authority_id
+    )
+
+
+def portal_reports_for(user, measure):
+    """What the user's authority (and its subcontractors) reported on the measure: never the
+    Mechanism's own notes of visits, contacts or the beneficiary's feedback."""
+    return (
+        ImplementationEvent.objects.filter(
+            measure=measure, reported_by_authority_id__in=authority_scope_ids(user)
+        )
+        .select_related("recorded_by", "reported_by_authority")
+        .order_by("-occurred_at", "-pk")
     )

@@ -190,16 +190,66 @@ def implementation_event_record(
         actor,
     )
     if implementation_event_implements(measure=measure, kind=kind, outcome=outcome):
-        MEASURE.transition(
-            measure,
-            "implement",
-            actor=actor,
-            reason=_("Medida implementada"),
-            implemented_at=occurred_at,
-            notified_at=measure.notified_at or occurred_at,
+        _measure_implemented(actor, measure, occurred_at)
+    if kind == EventKind.FEEDBACK and outcome == EventOutcome.FAILED:
+        _reports_contradicted(actor, measure, event)
+    return event
+
+
+def _measure_implemented(actor, measure, occurred_at):
+    MEASURE.transition(
+        measure,
+        "implement",
+        actor=actor,
+        reason=_("Medida implementada"),
+        implemented_at=occurred_at,
+        notified_at=measure.notified_at or occurred_at,
+    )
+    if measure.origin == MeasureOrigin.URGENT:
+        _urgent_implemented_check(actor, measure.case_id)
+
+
+def _reports_contradicted(actor, measure, feedback):
+    """The beneficiary says the measure does not work or was not put in place: what the
+    authority reported and nobody confirmed yet is contradicted (it never counts as
+    implementation) and shows as such to the follow-up officer."""
+    for report in ImplementationEvent.objects.select_for_update().filter(
+        measure=measure,
+        reported_by_authority__isnull=False,
+        confirmed_at__isnull=True,
+        contradicted_at__isnull=True,
+        occurred_at__lte=feedback.occurred_at,
+    ):
+        report.contradicted_at = timezone.now()
+        report.contradicted_by = feedback
+        save(report, actor, _("Contradicho por la opinión de la persona beneficiaria"))
+
+
+@transaction.atomic
+def implementation_report_confirm(*, actor, event):
+    """A follow-up officer confirms what the implementing authority reported: from now on it
+    counts, and a delivery, installation or escort assignment marks the measure implemented
+    at the reported date."""
+    event = ImplementationEvent.objects.select_for_update().get(pk=event.pk)
+    measure = GrantedMeasure.objects.select_for_update().get(pk=event.measure_id)
+    if not may_record_implementation(actor, measure):
+        access.require(actor, "measure.implementation")
+    if event.reported_by_authority_id is None:
+        raise DomainError(_("Sólo se confirman los reportes de la autoridad."))
+    if event.confirmed_at is not None:
+        raise DomainError(_("El reporte ya estaba confirmado."))
+    if event.contradicted_at is not None:
+        raise DomainError(
+            _(
+                "La persona beneficiaria contradijo este reporte: registre una visita o un "
+                "contacto que lo verifique en lugar de confirmarlo."
+            )
         )
-        if measure.origin == MeasureOrigin.URGENT:
-            _urgent_implemented_check(actor, measure.case_id)
+    event.confirmed_at = timezone.now()
+    event.confirmed_by = actor
+    save(event, actor, _("Reporte de la autoridad confirmado"))
+    if implementation_event_implements(measure=measure, kind=event.kind, outcome=event.outcome):
+        _measure_implemented(actor, measure, event.occurred_at)
     return event
 
 

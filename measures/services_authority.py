@@ -21,7 +21,17 @@ from protection.models import Role, User
 
 from .letters import letter_communicated
 from .lifecycle import LETTER
-from .models import AuthorityMember, Letter
+from .models import (
+    AUTHORITY_REPORT_KINDS,
+    AuthorityMember,
+    EventKind,
+    EventOutcome,
+    GrantedMeasure,
+    ImplementationEvent,
+    Letter,
+)
+from .selectors_authority import authority_for, authority_scope_ids
+from .services import implementation_event_check
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +139,6 @@ def letter_deliver_in_portal(*, actor, letter):
 def letter_acknowledge_in_portal(*, actor, letter):
     """The authority acknowledges receipt in its portal: the letter's acknowledgement and the
     notification clock of the authority's measures of that decision stop now."""
-    from .selectors_authority import authority_scope_ids
-
     letter = Letter.objects.select_for_update().select_related("decision").get(pk=letter.pk)
     if letter.recipient_authority_id not in authority_scope_ids(actor):
         raise DomainError(_("El oficio no está dirigido a su autoridad."))
@@ -145,3 +153,40 @@ def letter_acknowledge_in_portal(*, actor, letter):
     )
     letter_communicated(actor=actor, letter=letter, at=now)
     return letter
+
+
+# ---------------------------------------------------------------------------------------------
+# Implementation reports
+
+
+@transaction.atomic
+def implementation_report(*, actor, measure, kind, occurred_at, notes):
+    """The authority reports what it did (or what failed). It is shown as "reportado por la
+    autoridad" and counts as implementation only once a follow-up officer confirms it."""
+    access.require(actor, "authority.portal")
+    measure = GrantedMeasure.objects.select_for_update().get(pk=measure.pk)
+    if measure.authority_id not in authority_scope_ids(actor):
+        raise DomainError(_("La medida no está a cargo de su autoridad."))
+    if kind not in AUTHORITY_REPORT_KINDS:
+        raise DomainError(_("Elija qué ocurrió de la lista."))
+    implementation_event_check(
+        measure=measure,
+        kind=kind,
+        occurred_at=occurred_at,
+        notes=notes,
+        burden_amount=None,
+        resolves=None,
+    )
+    return save(
+        ImplementationEvent(
+            measure=measure,
+            kind=kind,
+            occurred_at=occurred_at,
+            outcome=EventOutcome.FAILED if kind == EventKind.FAULT else EventOutcome.NA,
+            notes=notes.strip(),
+            recorded_by=actor,
+            reported_by_authority=authority_for(actor),
+        ),
+        actor,
+        _("Reportado por la autoridad"),
+    )

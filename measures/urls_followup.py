@@ -7,6 +7,11 @@ from . import views_followup as v
 urlpatterns = [
     path("<int:pk>/", v.measure_detail, name="measure_detail"),
     path("<int:pk>/eventos/agregar/", v.event_add, name="event_add"),
+    path(
+        "<int:pk>/eventos/<int:event_pk>/confirmar/",
+        v.report_confirm,
+        name="report_confirm",
+    ),
     path("expedientes/<int:pk>/suspensiones/agregar/", v.legal_hold_add, name="legal_hold_add"),
     path(
         "expedientes/<int:pk>/suspensiones/<int:hold_pk>/levantar/",

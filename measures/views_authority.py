@@ -22,7 +22,11 @@ from protection.errors import DomainError
 
 from . import selectors_authority as portal
 from . import services_authority
-from .forms_authority import AuthorityInviteForm, InvitationPasswordForm
+from .forms_authority import (
+    AuthorityInviteForm,
+    ImplementationReportForm,
+    InvitationPasswordForm,
+)
 from .lifecycle import LETTER
 from .models import AuthorityMember, ImplementingAuthority, Letter
 
@@ -130,8 +134,34 @@ def measure(request, pk):
             "party": item.covered.party,
             "contact": portal.portal_contact_for(request.user, item),
             "letters": list(portal.portal_letters_for(request.user, item)),
+            "reports": list(portal.portal_reports_for(request.user, item)),
+            "can_report": item.is_open,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_add(request, pk):
+    item = portal.portal_measure_get(request.user, pk)
+    form = ImplementationReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_authority.implementation_report(
+                actor=request.user, measure=item, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Reporte registrado. Aparece como «reportado por la autoridad» hasta que "
+                    "la persona de seguimiento del Mecanismo lo confirme."
+                ),
+            )
+            return redirect("authority:measure", item.pk)
+    return render(request, "authority/report_add.html", {"measure": item, "form": form})
 
 
 @login_required

@@ -4,12 +4,13 @@ repairs, burdens, the decision it came from), recording implementation events, l
 Each page finds the case through cases.selectors (404 if the user may not see it) and checks the
 role (403); the rules live in measures.services."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.documents.selectors import document_list_for, documents_by_record
 from cases.views_steps import case_for, step_page
@@ -18,7 +19,14 @@ from protection.errors import DomainError
 
 from . import lifecycle, services
 from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
-from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin, MeasureStatus
+from .models import (
+    EventKind,
+    GrantedMeasure,
+    ImplementationEvent,
+    LegalHold,
+    MeasureOrigin,
+    MeasureStatus,
+)
 from .selectors_board import measure_decision_chain
 
 
@@ -44,7 +52,9 @@ def _measure_for(request, pk, action):
 def measure_detail(request, pk):
     measure = _measure_for(request, pk, "case.view")
     events = list(
-        measure.events.select_related("recorded_by", "resolves")
+        measure.events.select_related(
+            "recorded_by", "resolves", "reported_by_authority", "confirmed_by"
+        )
         .prefetch_related("resolutions")
         .order_by("-occurred_at", "-pk")
     )
@@ -209,3 +219,20 @@ def legal_hold_lift(request, pk, hold_pk):
         success_message=_("Suspensión judicial levantada."),
         submit_label=_("Levantar suspensión"),
     )
+
+
+@login_required
+@require_POST
+def report_confirm(request, pk, event_pk):
+    """The follow-up officer confirms what the implementing authority reported."""
+    measure = _measure_for(request, pk, "case.view")
+    if not _can_record(request.user, measure):
+        raise PermissionDenied
+    event = get_object_or_404(ImplementationEvent, pk=event_pk, measure=measure)
+    try:
+        services.implementation_report_confirm(actor=request.user, event=event)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Reporte de la autoridad confirmado."))
+    return redirect("measures:measure_detail", measure.pk)

@@ -210,6 +210,7 @@ VIEW_POLICY = {
     # measures: follow-up
     "measures:measure_detail": STAFF | {Role.CONSULTANT},
     "measures:event_add": roles_for("measure.implementation") | roles_for("urgent.implement"),
+    "measures:report_confirm": roles_for("measure.implementation") | roles_for("urgent.implement"),
     "measures:legal_hold_add": roles_for("legal_hold.record"),
     "measures:legal_hold_lift": roles_for("legal_hold.record"),
     # measures: appeals and their steps, re-discussion requests, modification proposals

@@ -107,6 +107,10 @@ PAGES = {
     "authority:letter_file": _("PDF de un oficio del expediente %(case)s (portal de autoridades)"),
     "authority:letter_acknowledge": _("Acuse de un oficio del expediente %(case)s en el portal"),
     "measures:letter_deliver_portal": _("Entrega de un oficio por el portal de autoridades"),
+    "measures:report_confirm": _(
+        "Confirmación de un reporte de la autoridad (expediente %(case)s)"
+    ),
+    "authority:report_add": _("Reporte de implementación de una medida del expediente %(case)s"),
     # notifications, reports, security
     "notifications:list": _("Avisos"),
     "notifications:bell": _("Avisos (campana)"),

@@ -100,6 +100,7 @@ def test_an_authority_user_reaches_only_its_portal():
         "authority:letter_acknowledge",
         "authority:letter_file",
         "authority:measure",
+        "authority:report_add",
         "home",
         "logout",
         "security:account",
