@@ -903,3 +903,65 @@ class ContactLogEntry(Versioned):
         if self.help_arrived_at is not None:
             return self.help_arrived_at > self.response_due_at
         return (now or timezone.now()) > self.response_due_at
+
+
+class Handover(models.Model):
+    """A coordinator moved cases from one officer to another (staff leave and rotate). The row
+    is the record of who handed over what, when and why; each case's history also carries it.
+    Written once, never changed."""
+
+    from_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entrega"),
+        on_delete=models.PROTECT,
+        related_name="handovers_given",
+    )
+    to_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recibe"),
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
+    )
+    reason = models.TextField(_("motivo"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decidido por"),
+        on_delete=models.PROTECT,
+        related_name="handovers_decided",
+    )
+    decided_at = models.DateTimeField(_("fecha del traspaso"))
+    cases = models.ManyToManyField(
+        Case, through="HandoverCase", related_name="handovers", verbose_name=_("expedientes")
+    )
+
+    class Meta:
+        verbose_name = _("traspaso de expedientes")
+        verbose_name_plural = _("traspasos de expedientes")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.from_officer} → {self.to_officer} ({self.decided_at:%Y-%m-%d})"
+
+
+class HandoverCase(models.Model):
+    """One case of a handover and which of its assignments moved."""
+
+    handover = models.ForeignKey(
+        Handover, on_delete=models.PROTECT, related_name="items", verbose_name=_("traspaso")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="handover_items", verbose_name=_("expediente")
+    )
+    # Which assignments moved: "case" (persona responsable), "follow_up", "study:<id>",
+    # "measure:<id>".
+    assignments = models.JSONField(_("asignaciones traspasadas"), default=list)
+
+    class Meta:
+        verbose_name = _("expediente traspasado")
+        verbose_name_plural = _("expedientes traspasados")
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "case"], name="handover_case_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.handover} · {self.case}"

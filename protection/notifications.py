@@ -270,7 +270,7 @@ def digest_send_claimed(user_id, *, now=None):
     try:
         rows = list(
             mine.select_related("flag", "flag__case", "flag__responsible").order_by(
-                "-urgent", "flag__due_at"
+                "-urgent", F("flag__due_at").asc(nulls_last=True), "created_at"
             )
         )
         _pause_for_tests()
@@ -285,22 +285,38 @@ def digest_send_claimed(user_id, *, now=None):
 
 def digest_message(user, notifications):
     """Subject and plain-text body of one person's digest, in the mechanism's language and the
-    person's time zone. Names no protected person."""
+    person's time zone. Names no protected person: overdue clocks, then notices (handovers),
+    whose text already carries only file numbers and clocks."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(user.time_zone or settings.DISPLAY_TIME_ZONE)
-    flags = subjects_attach([n.flag for n in notifications])
+    overdue = [n for n in notifications if n.flag_id]
+    notices = [n for n in notifications if not n.flag_id]
+    flags = subjects_attach([n.flag for n in overdue])
     now = timezone.now()
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
-        urgent = sum(1 for n in notifications if n.urgent)
-        subject = ngettext("%(n)s plazo vencido", "%(n)s plazos vencidos", len(notifications)) % {
-            "n": len(notifications)
-        }
+        urgent = sum(1 for n in overdue if n.urgent)
+        parts = []
+        if overdue:
+            parts.append(
+                ngettext("%(n)s plazo vencido", "%(n)s plazos vencidos", len(overdue))
+                % {"n": len(overdue)}
+            )
+        if notices:
+            parts.append(
+                ngettext(
+                    "%(n)s traspaso de expedientes", "%(n)s traspasos de expedientes", len(notices)
+                )
+                % {"n": len(notices)}
+            )
+        subject = " · ".join(parts)
         if urgent:
             subject = _("URGENTE: %(subject)s") % {"subject": subject}
-        lines = [_("Plazos legales vencidos que requieren su atención:"), ""]
-        for notification, flag in zip(notifications, flags, strict=True):
+        lines = []
+        if overdue:
+            lines += [_("Plazos legales vencidos que requieren su atención:"), ""]
+        for notification, flag in zip(overdue, flags, strict=True):
             lines.append(f"- {flag.get_clock_display()}: {flag_subject_label(flag)}")
             lines.append(
                 "  "
@@ -316,12 +332,33 @@ def digest_message(user, notifications):
                     + _("Escalado a la Coordinación. Responsable: %(who)s")
                     % {"who": responsible_words(flag)}
                 )
+        for notice in notices:
+            if lines:
+                lines.append("")
+            lines.append(notice.message)
+            if notice.link:
+                lines.append(base + notice.link)
         lines += [
             "",
             _("Consulte sus avisos: %(url)s") % {"url": base + reverse("notifications:list")},
         ]
         prefix = _("Mecanismo de Protección")
     return f"[{prefix}] {subject}", "\n".join(lines)
+
+
+def notice_send(*, recipient, kind, message, link=""):
+    """An in-app notice that is not about an overdue clock (a handover), e-mailed after the
+    caller's transaction commits. `message` must name no protected person."""
+    notice = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        message=message,
+        link=link,
+        urgent=False,
+        created_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: digests_enqueue([recipient.pk]))
+    return notice
 
 
 def late_words(delta):
