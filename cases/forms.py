@@ -33,6 +33,7 @@ from .models import (
     RequestChannel,
     State,
 )
+from .wording import party_role_label
 
 # ---------------------------------------------------------------------------------------------
 # Shared pieces
@@ -126,7 +127,7 @@ class PartyChoiceField(forms.ModelChoiceField):
     """A person or collective on the case, shown with their role."""
 
     def label_from_instance(self, obj):
-        return f"{obj.party} · {obj.get_role_display()}"
+        return f"{obj.party} · {party_role_label(obj)}"
 
 
 def case_parties(case):
@@ -411,11 +412,21 @@ class AdmissibilityForm(StyledForm):
 
 
 class PartyRoleForm(StyledForm):
+    # The people added after intake are mostly relatives and colleagues: the covered roles come
+    # first and "familiar" is preselected; a further beneficiary is chosen on purpose.
     role = forms.ChoiceField(
         label=_("Papel en el expediente"),
         choices=[
-            (value, label) for value, label in CaseRole.choices if value != CaseRole.PETITIONER
+            (role.value, role.label)
+            for role in (
+                CaseRole.RELATIVE,
+                CaseRole.PARTNER,
+                CaseRole.COLLEAGUE,
+                CaseRole.OTHER,
+                CaseRole.BENEFICIARY,
+            )
         ],
+        initial=CaseRole.RELATIVE,
     )
     relationship = forms.CharField(
         label=_("Relación con la persona beneficiaria"),

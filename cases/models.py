@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from protection.formats import show_date, show_datetime
 from protection.security.crypto import EncryptedTextField, blind_index
 from protection.versioning import Versioned
 
@@ -389,7 +390,7 @@ class ProtectionRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.case} · {show_datetime(self.received_at)}"
 
     @property
     def petitioner(self):
@@ -397,8 +398,8 @@ class ProtectionRequest(models.Model):
 
 
 class CaseRole(models.TextChoices):
-    PETITIONER = "petitioner", _("Peticionaria")
-    BENEFICIARY = "beneficiary", _("Beneficiaria")
+    PETITIONER = "petitioner", _("Persona peticionaria")
+    BENEFICIARY = "beneficiary", _("Persona beneficiaria")
     PARTNER = "partner", _("Cónyuge o pareja")
     RELATIVE = "relative", _("Familiar o dependiente")
     COLLEAGUE = "colleague", _("Integrante del mismo grupo")
@@ -428,7 +429,9 @@ class CasePerson(models.Model):
         related_name="case_roles",
     )
     role = models.CharField(_("papel"), max_length=16, choices=CaseRole.choices)
-    relationship = models.CharField(_("relación con la beneficiaria"), max_length=120, blank=True)
+    relationship = models.CharField(
+        _("relación con la persona beneficiaria"), max_length=120, blank=True
+    )
     from_date = models.DateField(_("desde"))
     to_date = models.DateField(_("hasta"), null=True, blank=True)
     added_by_risk_study = models.BooleanField(
@@ -878,7 +881,7 @@ class ContactLogEntry(Versioned):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.get_kind_display()} · {self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.case} · {self.get_kind_display()} · {show_datetime(self.received_at)}"
 
     @property
     def is_emergency(self):
@@ -940,7 +943,7 @@ class Handover(models.Model):
         ordering = ["-decided_at", "-pk"]
 
     def __str__(self):
-        return f"{self.from_officer} → {self.to_officer} ({self.decided_at:%Y-%m-%d})"
+        return f"{self.from_officer} → {self.to_officer} ({show_date(self.decided_at)})"
 
 
 class HandoverCase(models.Model):

@@ -112,6 +112,35 @@ def urgent_measures_issue(*, actor, case, measures, issued_at=None):
 # Implementation
 
 
+def implementation_event_implements(*, measure, kind, outcome):
+    """Whether recording this event marks the measure implemented (a successful delivery or
+    installation of a measure not yet implemented): the one rule for the service and for the
+    confirmation the page asks before such an event is saved."""
+    return (
+        kind in IMPLEMENTING_EVENTS
+        and outcome != EventOutcome.FAILED
+        and measure.implemented_at is None
+        and measure.ended_at is None
+    )
+
+
+def implementation_event_check(*, measure, kind, occurred_at, notes, burden_amount, resolves):
+    """Raise DomainError if the event cannot be recorded; the page checks before it asks to
+    confirm a change of state, the service again under the row lock."""
+    if measure.ended_at:
+        raise DomainError(_("La medida ya concluyó; no se registran más eventos."))
+    if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise DomainError(_("La fecha del evento no puede estar en el futuro."))
+    if occurred_at < measure.granted_at:
+        raise DomainError(_("El evento no puede ser anterior al otorgamiento de la medida."))
+    if not (notes or "").strip():
+        raise DomainError(_("Describa el evento."))
+    if kind == EventKind.BURDEN and burden_amount is None and not notes.strip():
+        raise DomainError(_("Indique la carga o el costo para la persona beneficiaria."))
+    if resolves is not None and resolves.measure_id != measure.pk:
+        raise DomainError(_("La falla atendida debe ser de la misma medida."))
+
+
 @transaction.atomic
 def implementation_event_record(
     *,
@@ -130,18 +159,14 @@ def implementation_event_record(
     measure = GrantedMeasure.objects.select_for_update().get(pk=measure.pk)
     if not may_record_implementation(actor, measure):
         access.require(actor, "measure.implementation")
-    if measure.ended_at:
-        raise DomainError(_("La medida ya concluyó; no se registran más eventos."))
-    if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
-        raise DomainError(_("La fecha del evento no puede estar en el futuro."))
-    if occurred_at < measure.granted_at:
-        raise DomainError(_("El evento no puede ser anterior al otorgamiento de la medida."))
-    if not (notes or "").strip():
-        raise DomainError(_("Describa el evento."))
-    if kind == EventKind.BURDEN and burden_amount is None and not notes.strip():
-        raise DomainError(_("Indique la carga o el costo para la persona beneficiaria."))
-    if resolves is not None and resolves.measure_id != measure.pk:
-        raise DomainError(_("La falla atendida debe ser de la misma medida."))
+    implementation_event_check(
+        measure=measure,
+        kind=kind,
+        occurred_at=occurred_at,
+        notes=notes,
+        burden_amount=burden_amount,
+        resolves=resolves,
+    )
     event = save(
         ImplementationEvent(
             measure=measure,
@@ -156,11 +181,7 @@ def implementation_event_record(
         ),
         actor,
     )
-    if (
-        kind in IMPLEMENTING_EVENTS
-        and outcome != EventOutcome.FAILED
-        and measure.implemented_at is None
-    ):
+    if implementation_event_implements(measure=measure, kind=kind, outcome=outcome):
         MEASURE.transition(
             measure,
             "implement",

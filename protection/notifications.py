@@ -29,6 +29,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from protection.formats import show_datetime
+
 from .deadlines import (
     URGENT_CLOCKS,
     flag_subject_label,
@@ -322,7 +324,7 @@ def digest_message(user, notifications):
                 "  "
                 + _("Venció: %(due)s · retraso: %(late)s")
                 % {
-                    "due": flag.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+                    "due": show_datetime(flag.due_at, zone),
                     "late": late_words(flag.late_by(now)),
                 }
             )
