@@ -12,6 +12,7 @@ from .models import (
     CasePerson,
     Collective,
     Consent,
+    ContactLogEntry,
     ExternalProtection,
     Person,
     ProtectionRequest,
@@ -354,6 +355,26 @@ class ExternalProtectionAdmin(CaseDataAdmin):
     date_hierarchy = "granted_on"
     list_select_related = ("case", "risk_level_found")
     autocomplete_fields = ("case",)
+
+
+@admin.register(ContactLogEntry)
+class ContactLogEntryAdmin(CaseDataAdmin):
+    """Read-mostly like all case data: entries are recorded and corrected from the case's
+    contact log page (cases.services_contacts), which keeps the reason of each correction."""
+
+    actor_field = "recorded_by"
+    list_display = ("case", "kind", "received_at", "authority", "help_arrived_at", "recorded_by")
+    list_filter = ("kind", "authority", "received_at")
+    search_fields = ("case__file_number", "contact_person")
+    date_hierarchy = "received_at"
+    list_select_related = ("case", "authority", "recorded_by")
+    autocomplete_fields = ("case", "authority", "repairs")
+    readonly_fields = (
+        "response_due_at",
+        "late_reviewed_at",
+        "late_reviewed_by",
+        "late_review_notes",
+    )
 
 
 @admin.register(AdmissibilityReason)

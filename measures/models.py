@@ -928,6 +928,9 @@ class LineAction(models.TextChoices):
     EXTEND = "extend", _("Prorrogar")
     END = "end", _("Concluir")
     RESTORE = "restore", _("Restablecer")
+    # The Board suspends a measure in force and later resumes it (art. 8-I, II of the Law).
+    SUSPEND = "suspend", _("Suspender")
+    RESUME = "resume", _("Reanudar")
 
 
 class DecisionLine(models.Model):

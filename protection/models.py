@@ -106,9 +106,13 @@ class Clock(models.TextChoices):
     URGENT_APPEAL_RULING = "urgent_appeal_ruling", _("Resolución de inconformidad urgente")
     REDISCUSSION = "rediscussion", _("Respuesta a solicitud de nueva discusión")
     APPEAL_BOARD_RULING = "appeal_board_ruling", _("Resolución de la Junta sobre inconformidad")
+    # Help's arrival after an emergency call or panic-button activation (contact log). Its
+    # default length is the EMERGENCY_RESPONSE_TARGET_MINUTES setting (protection.clocks).
+    EMERGENCY_RESPONSE = "emergency_response", _("Respuesta a una emergencia")
 
 
 class DurationUnit(models.TextChoices):
+    MINUTES = "minutes", _("minutos")
     HOURS = "hours", _("horas")
     DAYS = "days", _("días naturales")
     MONTHS = "months", _("meses")
@@ -151,6 +155,7 @@ class SubjectType(models.TextChoices):
     MEASURE = "measure", _("Medida otorgada")
     APPEAL = "appeal", _("Inconformidad")
     REDISCUSSION = "rediscussion", _("Solicitud de nueva discusión")
+    CONTACT = "contact", _("Emergencia de la bitácora de contactos")
 
 
 class EscalationLevel(models.IntegerChoices):

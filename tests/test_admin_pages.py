@@ -31,6 +31,8 @@ from cases.models import (
     CollectiveKind,
     Consent,
     ConsentPurpose,
+    ContactKind,
+    ContactLogEntry,
     ExternalBody,
     ExternalProtection,
     Gender,
@@ -179,6 +181,14 @@ def build_world(tag):
     aggression.types.add(aggression_type)
     external = ExternalProtection.objects.create(
         case=case, body=ExternalBody.IACHR, reference=f"MC-{tag}-24", granted_on=today
+    )
+    contact = ContactLogEntry.objects.create(
+        case=case,
+        kind=ContactKind.EMERGENCY_CALL,
+        received_at=now,
+        request="Pide auxilio.",
+        help_arrived_at=now,
+        recorded_by=user,
     )
     reason, _ = AdmissibilityReason.objects.get_or_create(
         code=f"test-{tag}", defaults={"name": f"Motivo de prueba {tag}", "for_admission": True}
@@ -368,7 +378,7 @@ def build_world(tag):
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
-        flag, notification, run, observation, rediscussion, batch, export, waiver,
+        flag, notification, run, observation, rediscussion, batch, export, waiver, contact,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 
