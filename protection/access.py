@@ -175,6 +175,7 @@ VIEW_POLICY = {
     "cases:list": CASE_READERS,
     "cases:detail": CASE_READERS,
     "cases:timeline": CASE_READERS,
+    "cases:summary_pdf": CASE_READERS,
     "cases:request_new": roles_for("request.register"),
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),
