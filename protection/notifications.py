@@ -352,15 +352,15 @@ def digest_message(user, notifications):
     return f"[{prefix}] {subject}", "\n".join(lines)
 
 
-def notice_send(*, recipient, kind, message, link=""):
-    """An in-app notice that is not about an overdue clock (a handover), e-mailed after the
-    caller's transaction commits. `message` must name no protected person."""
+def notice_send(*, recipient, kind, message, link="", urgent=False):
+    """An in-app notice that is not about an overdue clock (a handover, a grave aggression),
+    e-mailed after the caller's transaction commits. `message` must name no protected person."""
     notice = Notification.objects.create(
         recipient=recipient,
         kind=kind,
         message=message,
         link=link,
-        urgent=False,
+        urgent=urgent,
         created_at=timezone.now(),
     )
     transaction.on_commit(lambda: digests_enqueue([recipient.pk]))
