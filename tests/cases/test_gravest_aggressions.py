@@ -25,6 +25,7 @@ from cases.models import (
 from measures.models import MeasureEndReason, MeasureStatus
 from protection.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from protection.models import Notification, NotificationKind, Role
+from protection.notifications import digest_send_claimed
 from risk import services as risk_services
 from risk.models import ReevaluationTrigger, StudyKind
 
@@ -88,7 +89,10 @@ def test_a_killing_notifies_reevaluates_and_asks_for_an_assessment(
     assert followed.file_number in notice.message and "Homicidio" in notice.message
     person = f.beneficiary_of(followed).person
     assert person.family_names not in notice.message
-    assert any(followed.file_number in m.body for m in mail.outbox)
+    # e-mailed through the digest outbox, queued on commit (the worker's task is this call)
+    assert digest_send_claimed(coordinator.pk) == 1
+    assert "URGENTE" in mail.outbox[-1].subject
+    assert followed.file_number in mail.outbox[-1].body
     # a re-evaluation on new facts, with its study and clock, to the case's analyst
     followed.refresh_from_db()
     assert followed.status == CaseStatus.REEVALUATION
