@@ -99,13 +99,15 @@ def test_a_killing_flags_reevaluates_and_ends_the_measures(page, live_server, lo
     page.locator("#agresiones").get_by_role("link", name="Registrar agresión").click()
     page.get_by_label("Fecha de la agresión").fill(timezone.localdate().isoformat())
     page.get_by_label("Persona agredida").select_option(str(relative.pk))
-    page.get_by_label("Homicidio").check()
+    page.get_by_label("Homicidio", exact=True).check()
     page.get_by_label("Entidad").select_option(label="Guerrero")
     page.get_by_label("Presunto agresor").select_option("organised_crime")
     page.get_by_label("Descripción").fill("Asesinado a tiros en la carretera.")
     page.get_by_role("button", name="Guardar").click()
 
-    expect(page.locator(".alert").filter(has_text="Agresión grave")).to_be_visible()
+    expect(
+        page.locator(".alert-warning").filter(has_text="se avisó a la Coordinación")
+    ).to_be_visible()
     expect(page.locator(".gravest-pending")).to_contain_text("Requiere estudio de acción inmediata")
     expect(page.locator(".gravest-pending")).to_contain_text("Revaluación por hechos nuevos")
     assert Notification.objects.filter(recipient=staff["coordinator"], urgent=True).exists()
