@@ -519,6 +519,10 @@ class OpenClock(NamedTuple):
     def label(self):
         return Clock(self.clock).label
 
+    @property
+    def subject_label(self):
+        return SubjectType(self.subject_type).label
+
     def overdue(self, now=None):
         return self.due_at < (now or timezone.now())
 

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     BOARD_GOVERNMENT = "board_government", _("Junta de Gobierno: gobierno")
     BOARD_CIVIL = "board_civil", _("Junta de Gobierno: sociedad civil")
     CONSULTANT = "consultant", _("Consultoría o contratista externo")
+    # A user of one implementing authority (measures.AuthorityMember): the authority portal only.
+    AUTHORITY = "authority", _("Autoridad implementadora")
     ADMINISTRATOR = "administrator", _("Administración del sistema")
 
 
@@ -37,6 +39,7 @@ ROLE_UNIT = {
     Role.BOARD_GOVERNMENT: Unit.BOARD,
     Role.BOARD_CIVIL: Unit.BOARD,
     Role.CONSULTANT: Unit.EXTERNAL,
+    Role.AUTHORITY: Unit.EXTERNAL,
     Role.ADMINISTRATOR: Unit.CEN,
 }
 
