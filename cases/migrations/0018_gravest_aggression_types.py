@@ -21,6 +21,6 @@ def unmark(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0015_gravest_aggressions_life_status")]
+    dependencies = [("cases", "0017_gravest_aggressions_life_status")]
 
     operations = [migrations.RunPython(mark, unmark)]
