@@ -14,6 +14,8 @@ from .models import (
     Consent,
     ContactLogEntry,
     ExternalProtection,
+    Handover,
+    HandoverCase,
     Person,
     ProtectionRequest,
     State,
@@ -393,3 +395,27 @@ class AdmissibilityDecisionAdmin(CaseDataAdmin):
     list_select_related = ("case", "decided_by")
     autocomplete_fields = ("case", "decided_by")
     filter_horizontal = ("reasons",)
+
+
+class _WrittenOnceAdmin(CaseDataAdmin):
+    """Handovers are recorded by the coordinator's handover page (cases/handover.py), once."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Handover)
+class HandoverAdmin(_WrittenOnceAdmin):
+    actor_field = "decided_by"
+    list_display = ("decided_at", "from_officer", "to_officer", "decided_by")
+    list_select_related = ("from_officer", "to_officer", "decided_by")
+
+
+@admin.register(HandoverCase)
+class HandoverCaseAdmin(_WrittenOnceAdmin):
+    list_display = ("handover", "case")
+    search_fields = ("case__file_number",)
+    list_select_related = ("handover__from_officer", "handover__to_officer", "case")

@@ -947,6 +947,7 @@ class Handover(models.Model):
     cases = models.ManyToManyField(
         Case, through="HandoverCase", related_name="handovers", verbose_name=_("expedientes")
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("traspaso de expedientes")
@@ -969,6 +970,7 @@ class HandoverCase(models.Model):
     # Which assignments moved: "case" (persona responsable), "follow_up", "study:<id>",
     # "measure:<id>".
     assignments = models.JSONField(_("asignaciones traspasadas"), default=list)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("expediente traspasado")

@@ -378,7 +378,15 @@ def build_world(tag):
         uploaded_by=user,
         uploaded_at=now,
     )
+    from cases.models import Handover, HandoverCase
+
+    handover = Handover.objects.create(
+        from_officer=user, to_officer=user, reason="Traspaso de prueba", decided_by=user,
+        decided_at=now,
+    )  # fmt: skip
+    handover_case = HandoverCase.objects.create(handover=handover, case=case, assignments=["case"])
     rows = [
+        handover, handover_case,
         document, user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
