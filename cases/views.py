@@ -164,6 +164,7 @@ def case_detail(request, pk):
     timeline, truncated = case_timeline(
         case, records, can_see_contact=can_see_contact, limit=TIMELINE_PAGE
     )
+    _only_openable_links(user, timeline)
 
     level_rank = case.current_risk_level.rank if case.current_risk_level_id else None
     for ext in records["external"]:
@@ -210,6 +211,26 @@ def case_detail(request, pk):
     return render(request, "cases/detail.html", context)
 
 
+def _only_openable_links(user, entries):
+    """Drop timeline links to pages the user's role may not open (a Board member is not
+    offered the risk study, which would answer 403); the entry stays, without its link."""
+    from django.urls import Resolver404, resolve
+
+    allowed = {}
+    for entry in entries:
+        if not entry.url:
+            continue
+        try:
+            name = resolve(entry.url.split("?")[0].split("#")[0]).view_name
+        except Resolver404:
+            continue
+        if name not in allowed:
+            allowed[name] = access.view_allowed(user, name) is True
+        if not allowed[name]:
+            entry.url = ""
+    return entries
+
+
 def _documents(user, case):
     """The case's documents this user may see (one query), each with its record's kind."""
     documents = list(document_list_for(user, case))
@@ -239,6 +260,7 @@ def case_timeline_more(request, pk):
     timeline, truncated = case_timeline(
         case, records, can_see_contact=access.can(user, "case.edit_parties"), limit=limit
     )
+    _only_openable_links(user, timeline)
     context = {
         "case": case,
         "timeline": timeline[offset:],
