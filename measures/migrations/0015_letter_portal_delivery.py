@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0013_authority_portal'),
+        ('measures', '0014_measure_end_person_lost'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
