@@ -97,10 +97,14 @@ def case_actions(user, case, records):
         "external_add": may("case.external_protection"),
         "consent_add": may("case.consent", active),
         "urgent_issue": CASE.allows(case, "urgent_measures_issue", user=user),
+        # With the urgent measures (art. 26-III), and whenever a gravest aggression waits for
+        # one (issue 14 §4).
         "immediate_assessment": may(
             "assessment.immediate",
-            extraordinary and case.status in (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION),
+            (extraordinary and case.status in (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION))
+            or (active and any(a.needs_assessment for a in records["aggressions"])),
         ),
+        "person_life_status": may("person.life_status"),
         "voluntary_exit": CASE.allows(case, "voluntary_exit", user=user),
         "study_open": may(
             "study.assign",
@@ -201,6 +205,8 @@ def case_detail(request, pk):
         "recent_contacts": records["contacts"][:CONTACTS_ON_CASE_PAGE],
         "may_see_contacts": access.view_allowed(user, "cases:contacts") is True,
         "may_record_contacts": access.can(user, "contact.record") and case.is_active,
+        # Gravest aggressions still waiting for an immediate-action assessment.
+        "gravest_pending": [a for a in records["aggressions"] if a.needs_assessment],
     }
     return render(request, "cases/detail.html", context)
 
