@@ -11,7 +11,15 @@ from django.utils import timezone
 from protection import access, clocks
 from protection.models import Clock, Role, Unit
 
-from .models import ADMITTED_STATUSES, Case, CaseStatus, Consent, ConsentPurpose, Procedure
+from .models import (
+    ADMITTED_STATUSES,
+    Case,
+    CaseStatus,
+    ClosureReason,
+    Consent,
+    ConsentPurpose,
+    Procedure,
+)
 
 # Which unit handles a case at each stage (need-to-know for unit staff).
 STAGE_UNIT = {
@@ -45,6 +53,9 @@ def handled_q(user):
         urgent_appeal = Appeal.objects.filter(
             case=OuterRef("pk"), track=AppealTrack.URGENT, status__in=OPEN_APPEALS
         )
+        # Requests the unit found inadmissible stay its own: a new request from the same
+        # person is judged against that decision (its reasons and the facts then narrated).
+        scope |= Q(status=CaseStatus.CLOSED, closure_reason=ClosureReason.INADMISSIBLE)
         scope |= (
             Q(procedure=Procedure.EXTRAORDINARY)
             & ~Q(status=CaseStatus.CLOSED)

@@ -374,7 +374,9 @@ NEED_TO_KNOW = {
             "the unit receives requests and issues and implements urgent measures (art. 26): "
             "cases at its stage (request received, urgent measures), extraordinary cases whose "
             "urgent track is still running (urgent measures issued and not yet implemented, the "
-            "urgent-appeal filing window or an urgent appeal still open); once a case has gone "
+            "urgent-appeal filing window or an urgent appeal still open), and requests it "
+            "found inadmissible (a new request from the same person is judged against that "
+            "decision); once a case has gone "
             "to risk evaluation it is no longer theirs, even if they registered it (registering "
             "assigns the case to the caseworker, and that stays)",
         ),
