@@ -149,6 +149,8 @@ deploy-check: venv
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/protection \
 	REDIS_URL=redis://127.0.0.1:6379/0 \
 	EMAIL_HOST=localhost \
+	PUBLIC_BASE_URL=https://example.org \
+	LETTER_SIGNATORY_NAME="Nombre de prueba" \
 	FIELD_ENCRYPTION_KEYS="ci:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	FIELD_HASH_KEY="$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	$(MANAGE) check --deploy --fail-level WARNING

@@ -778,3 +778,136 @@ class AdmissibilityDecision(models.Model):
 
     def __str__(self):
         return f"{self.case} · {'✔' if self.admitted else '✘'}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Contact and emergency log (issue 14 §3): what happened between the mechanism and the people of
+# a case, whether or not measures are in place. Panic buttons that failed and alarms that went
+# unanswered left no trace in real mechanisms (DOMAIN.md §7); every call, activation, visit,
+# test, fault and repair is an entry here, with the response time of each emergency.
+
+
+class ContactKind(models.TextChoices):
+    EMERGENCY_CALL = "emergency_call", _("Llamada de emergencia")
+    PANIC_BUTTON = "panic_button", _("Activación del botón de pánico")
+    VISIT = "visit", _("Visita")
+    CALL = "call", _("Llamada")
+    MESSAGE = "message", _("Mensaje")
+    DEVICE_TEST = "device_test", _("Prueba del equipo")
+    FAULT = "fault", _("Falla reportada")
+    REPAIR = "repair", _("Reparación")
+
+
+# The entries that are emergencies: their response time is measured and watched.
+EMERGENCY_KINDS = (ContactKind.EMERGENCY_CALL, ContactKind.PANIC_BUTTON)
+
+
+class ContactLogEntry(Versioned):
+    """One contact or emergency on a case. Never deleted: a correction is a versioned edit with
+    its reason in the history (or a new entry)."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("expediente"),
+        on_delete=models.PROTECT,
+        related_name="contact_entries",
+    )
+    kind = models.CharField(_("tipo"), max_length=16, choices=ContactKind.choices)
+    received_at = models.DateTimeField(_("recibido"))
+    contact_person = models.CharField(_("quién se comunicó"), max_length=200, blank=True)
+    request = models.TextField(_("qué se pidió o qué ocurrió"))
+    authority = models.ForeignKey(
+        "measures.ImplementingAuthority",
+        verbose_name=_("autoridad a la que se llamó"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_entries",
+    )
+    help_arrived_at = models.DateTimeField(_("llegada de la ayuda"), null=True, blank=True)
+    # When help should have arrived (emergencies only): reception + the response target.
+    response_due_at = models.DateTimeField(
+        _("la ayuda debía llegar antes de"), null=True, blank=True, editable=False
+    )
+    repairs = models.ForeignKey(
+        "self",
+        verbose_name=_("falla que repara"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repaired_by",
+    )
+    notes = models.TextField(_("notas"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registró"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+    # A late response reviewed by the coordination (closes its flag).
+    late_reviewed_at = models.DateTimeField(
+        _("respuesta tardía revisada"), null=True, blank=True, editable=False
+    )
+    late_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revisó la respuesta tardía"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    late_review_notes = models.TextField(
+        _("seguimiento de la respuesta tardía"), blank=True, editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("registro de contacto")
+        verbose_name_plural = _("bitácora de contactos y emergencias")
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["case", "-received_at"], name="contact_case_received"),
+            models.Index(fields=["kind", "received_at"], name="contact_kind_received"),
+            # The sweep: emergencies whose help has not arrived, by when it should have.
+            models.Index(
+                fields=["response_due_at"],
+                condition=Q(response_due_at__isnull=False, late_reviewed_at__isnull=True),
+                name="contact_response_watch",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(help_arrived_at__isnull=True)
+                | Q(help_arrived_at__gte=models.F("received_at")),
+                name="contact_help_after_reception",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_kind_display()} · {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_emergency(self):
+        return self.kind in EMERGENCY_KINDS
+
+    @property
+    def response_time(self):
+        """Reception to help's arrival (a timedelta), or None."""
+        if self.help_arrived_at is None:
+            return None
+        return self.help_arrived_at - self.received_at
+
+    @property
+    def response_minutes(self):
+        delta = self.response_time
+        return None if delta is None else int(delta.total_seconds() // 60)
+
+    def is_late(self, now=None):
+        """Help arrived after the target, or has not arrived and the target has passed."""
+        if self.response_due_at is None:
+            return False
+        if self.help_arrived_at is not None:
+            return self.help_arrived_at > self.response_due_at
+        return (now or timezone.now()) > self.response_due_at

@@ -240,3 +240,44 @@ def cases_by_file_number(file_numbers):
 
 def case_visible(user, case_id, record=access.CASE_FILE):
     return Case.objects.filter(scope_for(user, record)).filter(pk=case_id).exists()
+
+
+def contact_entries(case):
+    """The case's contact log, newest first (the case is already scoped: case_get_for). One
+    query whatever the number of entries."""
+    from .models import ContactLogEntry
+
+    return list(
+        ContactLogEntry.objects.filter(case=case)
+        .select_related("authority", "recorded_by", "repairs", "late_reviewed_by")
+        .prefetch_related("repaired_by")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def contact_history(entries):
+    """{entry id: [corrections, oldest first]} from the entries' history: each correction with
+    who, when, why and the fields it changed (old → new). One query for all the entries, plus
+    one per related model named in the changes."""
+    from .models import ContactLogEntry
+    from .timeline import _history_entries
+
+    if not entries:
+        return {}
+    records = list(
+        ContactLogEntry.history.filter(id__in=[e.pk for e in entries])
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    out = {}
+    for entry_id in {r.id for r in records}:
+        rows = [r for r in records if r.id == entry_id]
+        corrections = _history_entries(
+            ContactLogEntry,
+            rows,
+            subject=lambda r: str(r.get_kind_display()),
+            created_title=lambda r: "",
+            can_see_contact=True,
+        )
+        out[entry_id] = [c for c in corrections if c.changes]
+    return out

@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from protection import clocks
+from protection.reversing import reverse_id
 
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
 # back to the first request (cases:timeline).
@@ -50,6 +51,8 @@ class Entry:
 
 def _url(name, *args):
     try:
+        if len(args) == 1 and isinstance(args[0], int):
+            return reverse_id(name, args[0])
         return reverse(name, args=args)
     except NoReverseMatch:  # the page is not built (yet): show the entry without a link
         return ""
@@ -93,6 +96,7 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         Aggression,
         CasePerson,
         Consent,
+        ContactLogEntry,
         ExternalProtection,
         ProtectionRequest,
     )
@@ -176,6 +180,13 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
             ImplementationEvent.objects.filter(measure__case=case)
             .select_related("recorded_by")
             .order_by("-occurred_at", "-pk")[:events_limit]
+        ),
+        # The contact log grows without bound, like the events: the newest `events_limit`.
+        "contacts": list(
+            ContactLogEntry.objects.filter(case=case)
+            .select_related("authority", "recorded_by", "repairs")
+            .prefetch_related("repaired_by")
+            .order_by("-received_at", "-pk")[:events_limit]
         ),
         "holds": list(
             LegalHold.objects.filter(case=case)
@@ -622,6 +633,29 @@ def record_entries(case, records):
                 % {"k": ev.get_kind_display(), "m": ev.measure.measure_type},
                 detail=f"{ev.get_outcome_display()} · {ev.notes}",
                 actor=_name(ev.recorded_by),
+            )
+        )
+
+    for c in records.get("contacts", ()):
+        detail = [c.request[:120]]
+        if c.authority_id:
+            detail.append(_("Autoridad: %(a)s") % {"a": c.authority})
+        if c.is_emergency:
+            if c.help_arrived_at:
+                detail.append(_("la ayuda llegó en %(n)s min") % {"n": c.response_minutes})
+            else:
+                detail.append(_("sin llegada de ayuda registrada"))
+            if c.is_late():
+                detail.append(_("respuesta tardía"))
+        add(
+            Entry(
+                at=c.received_at,
+                kind="contact",
+                tone="danger" if c.is_emergency else "info",
+                url=_url("cases:contacts", case.pk) + f"#contacto-{c.pk}",
+                title=_("Bitácora: %(k)s") % {"k": c.get_kind_display()},
+                detail=" · ".join(str(d) for d in detail),
+                actor=_name(c.recorded_by),
             )
         )
 

@@ -23,6 +23,7 @@ from .selectors import case_get_for, case_header_list_for, sees_record_of
 from .timeline import TIMELINE_PAGE, case_records, case_timeline
 
 PAGE_SIZE = 50
+CONTACTS_ON_CASE_PAGE = 5
 TIMELINE_MAX = 100_000
 
 
@@ -66,6 +67,7 @@ SECTIONS = (
     ("evaluacion", _("Evaluación de riesgo")),
     ("acuerdos", _("Acuerdos de la Junta")),
     ("medidas", _("Medidas")),
+    ("contactos", _("Contactos y emergencias")),
     ("suspensiones", _("Suspensiones judiciales")),
     ("inconformidades", _("Inconformidades")),
     ("nueva-discusion", _("Nueva discusión")),
@@ -181,7 +183,11 @@ def case_detail(request, pk):
         "timeline": timeline,
         "timeline_next": len(timeline) if truncated else None,
         "actions": case_actions(user, case, records),
-        "sections": SECTIONS,
+        "sections": [
+            (anchor, title)
+            for anchor, title in SECTIONS
+            if anchor != "contactos" or access.view_allowed(user, "cases:contacts") is True
+        ],
         "can_see_contact": can_see_contact,
         "external_higher": [e for e in records["external"] if e.higher_than_case and e.active],
         "active_holds": [h for h in records["holds"] if h.lifted_on is None],
@@ -194,6 +200,10 @@ def case_detail(request, pk):
         "documents": records["documents"],
         "docs_by_record": documents_by_record(records["documents"]),
         "may_upload_documents": access.can(user, "document.upload"),
+        # The contact log: the newest entries here, the whole log on its own page.
+        "recent_contacts": records["contacts"][:CONTACTS_ON_CASE_PAGE],
+        "may_see_contacts": access.view_allowed(user, "cases:contacts") is True,
+        "may_record_contacts": access.can(user, "contact.record") and case.is_active,
     }
     return render(request, "cases/detail.html", context)
 

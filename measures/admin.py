@@ -43,7 +43,7 @@ class MeasureTypeAdmin(CaseDataAdmin):
 class ImplementingAuthorityAdmin(CaseDataAdmin):
     list_display = ("name", "short_name", "level", "state", "subcontractor_of", "active")
     list_filter = ("level", "active", "state")
-    search_fields = ("name", "short_name", "addressee")
+    search_fields = ("name", "short_name", "addressee_name", "addressee_post")
     list_select_related = ("state", "subcontractor_of")
     autocomplete_fields = ("subcontractor_of",)
 

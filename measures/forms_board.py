@@ -74,7 +74,14 @@ class PresenceForm(BoardForm):
 
 class DecisionForm(BoardForm):
     resolution = forms.ChoiceField(label=_("Resolución"), choices=Resolution.choices)
-    legal_basis = forms.CharField(label=_("Fundamento"), widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(
+        label=_("Fundamento"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Los artículos que fundan el acuerdo («Artículos 8, 29 y 33 de la Ley…»). Los oficios "
+            "los citan tras «Con fundamento en», con el nombre completo de la Ley."
+        ),
+    )
     text = forms.CharField(label=_("Texto del acuerdo"), widget=forms.Textarea(attrs={"rows": 4}))
     confirmed_risk_level = forms.ModelChoiceField(
         label=_("Nivel de riesgo que confirma la Junta"),

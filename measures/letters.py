@@ -20,7 +20,7 @@ from protection.numbering import number_next
 from .lifecycle import LETTER
 from .models import Decision, DecisionStatus, Letter, LetterStatus, LineAction, RecipientKind
 
-TEMPLATE_VERSION = "oficio-2026.1"
+TEMPLATE_VERSION = "oficio-2026.2"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 

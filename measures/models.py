@@ -48,6 +48,14 @@ class AuthorityLevel(models.TextChoices):
     CONTRACTOR = "contractor", _("Empresa contratista")
 
 
+class NameArticle(models.TextChoices):
+    LA = "la", "la"
+    EL = "el", "el"
+    LAS = "las", "las"
+    LOS = "los", "los"
+    NONE = "", _("sin artículo")
+
+
 class ImplementingAuthority(models.Model):
     name = models.CharField(_("nombre"), max_length=200)
     short_name = models.CharField(_("siglas"), max_length=40, blank=True)
@@ -63,7 +71,45 @@ class ImplementingAuthority(models.Model):
         blank=True,
         related_name="subcontractors",
     )
-    addressee = models.CharField(_("titular (destinatario de oficios)"), max_length=200, blank=True)
+    # Who letters are addressed to: "<NOMBRE>" then "<cargo> de la <nombre de la autoridad>".
+    addressee_name = models.CharField(
+        _("nombre de la persona titular"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_(
+            "Con su grado o tratamiento, como se escribe en un oficio: «Mtra. Ana López Ruiz»."
+        ),
+    )
+    addressee_post = models.CharField(
+        _("cargo de la persona titular"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "El cargo sin la institución («Titular», «Comandante», «Representante legal»): el "
+            "oficio añade «de la» y el nombre de la autoridad."
+        ),
+    )
+    name_article = models.CharField(
+        _("artículo del nombre"),
+        max_length=3,
+        choices=NameArticle.choices,
+        blank=True,
+        db_default="",
+        help_text=_(
+            "Para escribir «Titular de la Secretaría…» o «Titular del Instituto…». Sin artículo "
+            "para empresas."
+        ),
+    )
+    copy_to = models.TextField(
+        _("con copia para (C.c.p.)"),
+        blank=True,
+        db_default="",
+        help_text=_(
+            "Una línea por destinatario de copia de los oficios a esta autoridad, además de las "
+            "copias que llevan todos los oficios."
+        ),
+    )
     address = models.TextField(_("domicilio para oficios"), blank=True)
     email = models.EmailField(_("correo institucional"), blank=True)
     active = models.BooleanField(_("activa"), default=True)

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import mimetypes
 import posixpath
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -125,18 +126,27 @@ def html_to_pdf(html):
     return HTML(string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=_fetcher()).write_pdf()
 
 
+def _stored_sha256(name):
+    """SHA-256 of the plaintext stored under `name`, or None if it cannot be read (sealed
+    bytes whose key row went with a rolled-back transaction)."""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def pdf_store(prefix, data):
     """Store `data` as `<prefix>-<sha256[:16]>.pdf` without ever overwriting. Returns
     (stored name, full SHA-256 hex). Storing the same bytes twice reuses the existing file."""
     digest = hashlib.sha256(data).hexdigest()
     name = f"{prefix}-{digest[:16]}.pdf"
     if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            if hashlib.sha256(handle.read()).hexdigest() == digest:
-                return name, digest
+        if _stored_sha256(name) == digest:
+            return name, digest
         name = f"{prefix}-{digest}.pdf"  # a 64-bit prefix collision: use the whole hash
     stored = default_storage.save(name, ContentFile(data))
-    if stored != name and default_storage.exists(name):
+    if stored != name and _stored_sha256(name) == digest:
         # Another worker stored the same bytes at the same moment: keep one file.
         default_storage.delete(stored)
         stored = name
@@ -156,10 +166,9 @@ def file_sha256(field_file):
 
 
 def public_url(path):
-    base = getattr(settings, "PUBLIC_BASE_URL", "") or (
-        f"https://{settings.ALLOWED_HOSTS[0]}" if settings.ALLOWED_HOSTS else ""
-    )
-    return f"{base.rstrip('/')}{path}"
+    """An address printed on paper: from the configured public base URL only, never from the
+    host and port a request or a development server happens to use (production requires it)."""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
 def verification_url(code):
@@ -362,17 +371,85 @@ def _clock_words(rule):
     return f"{rule.amount} {unit}"
 
 
+LAW_NAME = "Ley para la Protección de Personas Defensoras de Derechos Humanos y Periodistas"
+# "Artículos 8 y 29", "Arts. 8 y 29", "Art. 29", "artículo 29", optionally after "Con fundamento en".
+_BASIS_LEAD = re.compile(
+    r"^(?:con\s+fundamento\s+en\s+)?(?:(?:el|los)\s+)?(?:art[íi]culos?|arts?\.?)\s*",
+    re.IGNORECASE,
+)
+_OTHER_LAWS = re.compile(
+    r"\b(ley|reglamento|constituci[óo]n|c[óo]digo|lineamientos?|acuerdo|convenio)\b", re.IGNORECASE
+)
+
+_SHORT_LAW = re.compile(r"\bla Ley(?=$|[,;]| y | e )")
+
+
+def legal_basis_phrase(text):
+    """The decision's recorded legal basis as it reads after "Con fundamento en": with its
+    article ("los artículos 8, 29 y 33", "el artículo 29"), the Law's full name where the basis
+    says just "de la Ley" or names no law, and no closing period before the letter's comma.
+    The articles cited are the decision's own; only the grammar around them is written here."""
+    basis = " ".join((text or "").split()).rstrip(" .;,:")
+    match = _BASIS_LEAD.match(basis)
+    if match and match.end() < len(basis) and basis[match.end()].isdigit():
+        rest = basis[match.end() :]
+        cited = re.split(r"\s+del?\s+", rest, maxsplit=1)[0]
+        plural = len(re.findall(r"\d+", cited)) > 1
+        basis = ("los artículos " if plural else "el artículo ") + rest
+    elif basis[:1].isupper() and basis.split(" ", 1)[0].lower() == "ley":
+        basis = "la " + basis
+    if _OTHER_LAWS.search(basis):
+        # "la Ley" on its own (at the end, or before "y", a comma...) is the Law: named in full.
+        basis = _SHORT_LAW.sub(f"la {LAW_NAME}", basis)
+    else:
+        basis = f"{basis} de la {LAW_NAME}"
+    return basis
+
+
+_OF_ARTICLE = {"la": "de la", "el": "del", "las": "de las", "los": "de los"}
+
+
+def authority_addressee(authority):
+    """(name, post) of the person a letter to `authority` is addressed to: "Mtra. Ana López
+    Ruiz", "Titular de la Secretaría de Seguridad…". A post that already names the authority
+    is printed as recorded."""
+    post = authority.addressee_post.strip() or _("Titular")
+    names = [n for n in (authority.name, authority.short_name) if n]
+    if not any(re.search(rf"\b{re.escape(n)}\b", post, re.IGNORECASE) for n in names):
+        post = f"{post} {_OF_ARTICLE.get(authority.name_article, 'de')} {authority.name}"
+    return authority.addressee_name.strip(), post
+
+
+def letter_copies(letter):
+    """The C.c.p. lines: those every letter carries (LETTER_COPY_TO), the authority's own, and
+    the case file."""
+    copies = list(settings.LETTER_COPY_TO)
+    if letter.recipient_kind == RecipientKind.AUTHORITY:
+        copies += [ln.strip() for ln in letter.recipient_authority.copy_to.splitlines()]
+    copies.append(_("Expediente %(number)s") % {"number": letter.decision.case.file_number})
+    return [c for c in copies if c]
+
+
 def letter_context(letter, *, issued_at):
     decision = letter.decision
     lines = decision_letter_lines(decision)
     if letter.recipient_kind == RecipientKind.AUTHORITY:
         lines = [ln for ln in lines if ln.authority_id == letter.recipient_authority_id]
         authority = letter.recipient_authority
-        addressee = authority.addressee or _("Titular")
+        addressee_name, addressee_post = authority_addressee(authority)
+        # Template oficio-2026.1 (letters planned before 2026.2) printed these two.
+        addressee = authority.addressee_post or _("Titular")
         institution = authority.name
     else:
-        addressee = _party_name(letter.recipient_party)
+        party = letter.recipient_party
+        addressee = _party_name(party)
         institution = ""
+        if party is not None and party.person_id:
+            addressee_name = _("C. %(name)s") % {"name": addressee}
+            addressee_post = _("Persona beneficiaria del Mecanismo")
+        else:
+            addressee_name = addressee
+            addressee_post = _("Colectivo beneficiario del Mecanismo")
     rules = clocks.rules()
     session = decision.session
     previous = letter.supersedes.order_by("-version").first() if letter.version > 1 else None
@@ -394,18 +471,23 @@ def letter_context(letter, *, issued_at):
         ],
         "addressee": addressee,
         "institution": institution,
+        "addressee_name": addressee_name,
+        "addressee_post": addressee_post,
+        "legal_basis": legal_basis_phrase(decision.legal_basis),
+        "copies": letter_copies(letter),
+        "letterhead_ministry": settings.LETTER_HEAD_MINISTRY,
+        "letterhead_unit": settings.LETTER_HEAD_UNIT,
         "is_authority": letter.recipient_kind == RecipientKind.AUTHORITY,
         "mechanism_name": settings.MECHANISM_NAME,
-        "place": getattr(settings, "LETTER_PLACE", "Ciudad de México"),
+        "place": settings.LETTER_PLACE,
         "issued_date": _local_date(issued_at),
         "confirmed_date": _local_date(decision.confirmed_at),
         "notification_due": _local_datetime(decision.notification_due_at),
         "notification_rule": _clock_words(rules[Clock.NOTIFICATION]),
         "implementation_rule": _clock_words(rules[Clock.IMPLEMENTATION]),
-        "signatory_name": getattr(settings, "LETTER_SIGNATORY_NAME", ""),
-        "signatory_title": getattr(
-            settings, "LETTER_SIGNATORY_TITLE", _("Titular de la Coordinación Ejecutiva Nacional")
-        ),
+        "signatory_name": settings.LETTER_SIGNATORY_NAME,
+        "signatory_post": settings.LETTER_SIGNATORY_POST,
+        "signatory_title": settings.LETTER_SIGNATORY_POST,  # the name in oficio-2026.1
         "verification_url": url,
         "qr": qr_data_uri(url),
         "previous": previous,

@@ -26,6 +26,11 @@ POLICY = {
     ),
     "case.consent": frozenset({Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}),
     "case.aggression": frozenset({Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}),
+    # Contact and emergency log: the reception unit takes emergency calls and panic-button alarms
+    # (rapid reaction); follow-up records visits, calls, device tests, faults and repairs; the
+    # coordination both. Risk analysts read the log; the late-response review is coordination's.
+    "contact.record": frozenset({Role.RECEPTION, Role.FOLLOW_UP, Role.COORDINATOR}),
+    "contact.late_review": frozenset({Role.COORDINATOR}),
     "case.external_protection": frozenset(
         {Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}
     ),
@@ -153,6 +158,10 @@ VIEW_POLICY = {
     "cases:consent_give": roles_for("case.consent"),
     "cases:consent_withdraw": roles_for("case.consent"),
     "cases:external_add": roles_for("case.external_protection"),
+    # the contact log: staff read it (administrators under break-glass, scope), some record
+    "cases:contacts": STAFF,
+    "cases:contact_edit": roles_for("contact.record"),
+    "cases:contact_review": roles_for("contact.late_review"),
     "cases:immediate_assessment": roles_for("assessment.immediate"),
     "cases:party_add": roles_for("case.edit_parties"),
     "cases:person_edit": roles_for("case.edit_parties"),
@@ -260,7 +269,8 @@ RECORDS = {
     CASE_FILE: (
         "Case file",
         "everything else on the case page: summary, narrated facts, people and roles, "
-        "aggressions, consents, other bodies' protection, admissibility, immediate-action "
+        "aggressions, contact and emergency log, consents, other bodies' protection, "
+        "admissibility, immediate-action "
         "assessments, Board decisions, measures, appeals, letters, documents, timeline; the "
         "same data in search results, lists, exports and Board papers",
     ),

@@ -64,7 +64,9 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Secretaría de Seguridad {n}")
     short_name = factory.Sequence(lambda n: f"SS{n}")
     level = "state"
-    addressee = "Titular de la Secretaría"
+    addressee_name = "Mtra. Ana Sofía López Ruiz"
+    addressee_post = "Titular"
+    name_article = "la"
 
 
 class BoardMemberFactory(factory.django.DjangoModelFactory):

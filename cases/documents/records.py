@@ -65,6 +65,14 @@ for _kind in (
         lambda r: f"{_when(r.occurred_on)} · {r.description[:60]}",
     ),
     RecordKind(
+        "contact",
+        "cases.ContactLogEntry",
+        "case_id",
+        _("Registro de la bitácora de contactos"),
+        "contactos",
+        lambda r: f"{_when(r.received_at)} · {r.get_kind_display()} · {r.request[:50]}",
+    ),
+    RecordKind(
         "external",
         "cases.ExternalProtection",
         "case_id",

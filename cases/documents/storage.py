@@ -1,4 +1,4 @@
-"""Encrypted file storage for documents (and any other reserved file).
+"""Encrypted file storage for documents, and SealedStorage for every other stored file.
 
 Each file gets its own 256-bit data key and is encrypted with AES-256-GCM in chunks (the
 STREAM construction: a random 7-byte prefix, a 4-byte chunk counter and a last-chunk flag make
@@ -10,20 +10,31 @@ one chunk at a time.
 On-disk format: b"PCDOC1" | chunk size (4 bytes, big-endian) | nonce prefix (7 bytes), then
 for each chunk ciphertext+16-byte tag. The header is the associated data of every chunk.
 
-The storage is the STORAGES["documents"] alias: a local folder by default, anything Django's
-storage API supports by configuration (an S3-compatible store through django-storages).
+Documents use the STORAGES["documents"] alias: a local folder by default, anything Django's
+storage API supports by configuration (an S3-compatible store through django-storages). The
+other reserved files (letter PDFs, Board papers, exports) go through STORAGES["default"], a
+SealedStorage (bottom of this module) that applies the same encryption inside Django's storage
+API.
 """
 
 import base64
 import hashlib
+import io
+import logging
+import mimetypes
 import os
+import posixpath
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
 
 MAGIC = b"PCDOC1"
 # 256 KiB: big enough that per-chunk overhead vanishes, small enough to stay in the CPU cache
@@ -158,8 +169,9 @@ class _CipherFile(File):
         yield from self.file._stream
 
 
-def store_encrypted(source, *, storage=None, chunk_size=CHUNK, digest=True):
-    """Encrypt `source` (a binary file object positioned at its start) into the storage.
+def store_encrypted(source, *, storage=None, chunk_size=CHUNK, digest=True, name=None):
+    """Encrypt `source` (a binary file object positioned at its start) into the storage, under
+    `name` (a fresh random one by default; the storage may change it to avoid overwriting).
     Returns (storage name, data key, plaintext SHA-256 hex or "" without `digest`, plaintext
     size)."""
     storage = storage or documents_storage()
@@ -171,7 +183,7 @@ def store_encrypted(source, *, storage=None, chunk_size=CHUNK, digest=True):
         digest=digest,
         reuse_buffer=isinstance(storage, FileSystemStorage),  # writes each chunk at once
     )
-    name = f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.bin"
+    name = name or f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.bin"
     stored = storage.save(name, _CipherFile(reader, name=name))
     if not reader.done:  # a backend that stopped reading early must not leave half a file
         storage.delete(stored)
@@ -211,3 +223,210 @@ def open_decrypted(name, key, *, storage=None):
 def read_decrypted(name, key, *, storage=None):
     """The whole plaintext (small files only: tests, demo checks, re-encoding)."""
     return b"".join(open_decrypted(name, key, storage=storage))
+
+
+# ---------------------------------------------------------------------------------------------
+# The sealed storage: every other file the system keeps (letter PDFs, Board papers, exports)
+
+
+class _DecryptedStream(io.RawIOBase):
+    """Plaintext of a sealed file as a read-only stream, decrypted one chunk at a time."""
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+        self._pending = memoryview(b"")
+        self._position = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while not self._pending:
+            piece = next(self._chunks, None)
+            if piece is None:
+                return 0
+            self._pending = memoryview(piece)
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        self._position += count
+        return count
+
+    def tell(self):
+        return self._position
+
+    def close(self):
+        if not self.closed:
+            self._chunks.close()  # closes the stored file (open_decrypted's finally)
+        super().close()
+
+
+class _SealedFile(File):
+    """An open sealed file: reads plaintext forward. Rewinding to the start, or opening it
+    again once closed (what FieldFile.open() does), starts a new decrypting stream."""
+
+    def __init__(self, storage, name, row):
+        self._storage = storage
+        self._row = row
+        super().__init__(storage._plaintext(name, row), name=name)
+        self.size = row.size
+
+    def open(self, mode="rb"):
+        self.close()
+        self.file = self._storage._plaintext(self.name, self._row)
+        return self
+
+    def seekable(self):
+        return False
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        if offset != 0 or whence != io.SEEK_SET:
+            raise io.UnsupportedOperation("a sealed file reads forward only")
+        if self.closed or self.file.tell():
+            self.open()
+        return 0
+
+
+class SealedStorage(Storage):
+    """A Django storage that encrypts every file it stores, the same way as case documents:
+    its own data key per file, AES-256-GCM in chunks, the data key wrapped by the key ring in a
+    StoredFile row named after the file (so `rotate_field_keys` re-wraps it without rewriting
+    the file). Reads decrypt as they stream; the plaintext never touches the disk.
+
+    It wraps another storage (`backend`, `options`; the file system at MEDIA_ROOT by default)
+    and keeps its names, so the models' FileFields and their names are unchanged. Files stored
+    before sealing was switched on stay readable as they are until `manage.py
+    seal_stored_files` encrypts them in place. Deleting a file deletes its key row as well
+    (what the export purge wants: without the key nothing can be recovered). `path()` and
+    `url()` are not offered: the bytes on disk are ciphertext and nothing is served directly.
+
+    A file stored inside a transaction that is then rolled back keeps its bytes but loses its
+    key row: it reads as missing (FileNotFoundError) and the seal command counts it.
+    """
+
+    def __init__(self, backend="django.core.files.storage.FileSystemStorage", options=None):
+        self.inner = import_string(backend)(**(options or {}))
+
+    # -- names: the wrapped storage decides, so they look exactly as before
+    def get_valid_name(self, name):
+        return self.inner.get_valid_name(name)
+
+    def exists(self, name):
+        return self.inner.exists(name)
+
+    def listdir(self, path):
+        return self.inner.listdir(path)
+
+    def get_modified_time(self, name):
+        return self.inner.get_modified_time(name)
+
+    def get_created_time(self, name):
+        return self.inner.get_created_time(name)
+
+    def get_accessed_time(self, name):
+        return self.inner.get_accessed_time(name)
+
+    def url(self, name):
+        raise NotImplementedError("sealed files are served only through access-checked views")
+
+    # -- contents
+    def _save(self, name, content):
+        from .models import StoredFile
+
+        if getattr(content, "seekable", lambda: True)():
+            content.seek(0)
+        stored, key, sha256, size = store_encrypted(content, storage=self.inner, name=name)
+        StoredFile.objects.update_or_create(
+            storage_name=stored,
+            defaults={
+                "wrapped_key": wrap(key),
+                "size": size,
+                "sha256": sha256,
+                "mime_type": _mime_type(stored),
+            },
+        )
+        return stored
+
+    def _key_row(self, name):
+        from .models import StoredFile
+
+        return StoredFile.objects.filter(storage_name=name).first()
+
+    def _is_sealed(self, name):
+        with self.inner.open(name, "rb") as handle:
+            return handle.read(len(MAGIC)) == MAGIC
+
+    def _open(self, name, mode="rb"):
+        if "w" in mode or "a" in mode or "+" in mode:
+            raise ValueError("sealed files are written once, through save()")
+        if not self._is_sealed(name):
+            log.warning("%s is stored unencrypted: run manage.py seal_stored_files", name)
+            return self.inner.open(name, "rb")
+        row = self._key_row(name)
+        if row is None:
+            raise FileNotFoundError(f"{name}: no key for this sealed file")
+        return _SealedFile(self, name, row)
+
+    def _plaintext(self, name, row):
+        stream = _DecryptedStream(open_decrypted(name, unwrap(row.wrapped_key), storage=self.inner))
+        return io.BufferedReader(stream, buffer_size=CHUNK)
+
+    def size(self, name):
+        row = self._key_row(name)
+        return row.size if row is not None else self.inner.size(name)
+
+    def delete(self, name):
+        from .models import StoredFile
+
+        self.inner.delete(name)
+        StoredFile.objects.filter(storage_name=name).delete()
+
+    # -- files written before sealing
+    def seal_in_place(self, name):
+        """Encrypt `name`, stored in plaintext before sealing was on, under the same name.
+        Returns "sealed", "already" (nothing to do) or "orphan" (sealed bytes with no key).
+        The ciphertext is written beside the file, its key row committed, then the file is
+        swapped in one rename: a crash at any point leaves a readable file, and running again
+        finishes the job. Needs a file-system storage underneath (the only kind that ever held
+        unsealed files)."""
+        from .models import StoredFile
+
+        if self._is_sealed(name):
+            return "already" if self._key_row(name) is not None else "orphan"
+        path = self.inner.path(name)
+        temporary = f"{path}{SEALING_SUFFIX}"
+        key = new_data_key()
+        with open(path, "rb") as source, open(temporary, "wb") as target:
+            reader = EncryptingReader(source, key, reuse_buffer=True)
+            for piece in reader.ciphertext():
+                target.write(piece)
+            target.flush()
+            os.fsync(target.fileno())
+        with transaction.atomic():
+            StoredFile.objects.update_or_create(
+                storage_name=name,
+                defaults={
+                    "wrapped_key": wrap(key),
+                    "size": reader.plain_size,
+                    "sha256": reader.sha256.hexdigest(),
+                    "mime_type": _mime_type(name),
+                },
+            )
+        os.replace(temporary, path)
+        return "sealed"
+
+    def walk(self, directory=""):
+        """Every file name under `directory`, leftovers of an interrupted sealing excepted."""
+        directories, files = self.inner.listdir(directory)
+        for file_name in sorted(files):
+            if not file_name.endswith(SEALING_SUFFIX):
+                yield posixpath.join(directory, file_name) if directory else file_name
+        for sub in sorted(directories):
+            yield from self.walk(posixpath.join(directory, sub) if directory else sub)
+
+
+SEALING_SUFFIX = ".sealing"
+
+
+def _mime_type(name):
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"

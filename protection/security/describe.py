@@ -36,6 +36,9 @@ PAGES = {
     "cases:urgent_issue": _("Medidas urgentes del expediente %(case)s"),
     "cases:voluntary_exit": _("Salida voluntaria del expediente %(case)s"),
     "cases:follow_up_assign": _("Asignación de seguimiento del expediente %(case)s"),
+    "cases:contacts": _("Bitácora de contactos y emergencias del expediente %(case)s"),
+    "cases:contact_edit": _("Corrección de la bitácora de contactos del expediente %(case)s"),
+    "cases:contact_review": _("Revisión de una respuesta tardía del expediente %(case)s"),
     # case documents
     "documents:detail": _("Documento del expediente %(case)s"),
     "documents:file": _("Archivo de un documento del expediente %(case)s"),

@@ -206,7 +206,10 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served publicly: files go through access-checked views
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Letter PDFs, Board papers and exports: encrypted file by file like case documents
+    # (SealedStorage in cases/documents/storage.py), kept in MEDIA_ROOT (the `media` volume).
+    # Files stored before this was on are encrypted by `manage.py seal_stored_files`.
+    "default": {"BACKEND": "cases.documents.storage.SealedStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Case documents, encrypted file by file (cases/documents/storage.py). A local folder by
     # default (a named volume in compose); any Django storage by configuration, e.g. an
@@ -300,6 +303,11 @@ MECHANISM_START_DATE = date.fromisoformat(env("MECHANISM_START_DATE", default="2
 BOARD_VOTING_SEATS = env.int("BOARD_VOTING_SEATS", default=9)
 BOARD_ACCESS_DAYS_AFTER_DECISION = env.int("BOARD_ACCESS_DAYS_AFTER_DECISION", default=30)
 
+# Emergencies of the contact log (emergency calls, panic-button activations): help should arrive
+# within this many minutes of the call. Later, or no help recorded once it passed, is a late
+# response: a flag to the coordination, and the indicators' "answered within target" share.
+EMERGENCY_RESPONSE_TARGET_MINUTES = env.int("EMERGENCY_RESPONSE_TARGET_MINUTES", default=30)
+
 # Deadlines and the outbox (protection/deadlines.py, notifications.py, tasks.py).
 DEADLINES_ESCALATE_AFTER_HOURS = env.int("DEADLINES_ESCALATE_AFTER_HOURS", default=48)
 DEADLINES_URGENT_ESCALATE_AFTER_MINUTES = env.int(
@@ -317,10 +325,29 @@ REPORT_SMALL_COUNT_THRESHOLD = env.int("REPORT_SMALL_COUNT_THRESHOLD", default=5
 REPORT_EXPORT_SYNC_MAX_ROWS = env.int("REPORT_EXPORT_SYNC_MAX_ROWS", default=5000)
 REPORT_EXPORT_EXPIRY_HOURS = env.int("REPORT_EXPORT_EXPIRY_HOURS", default=24)
 
-# Official letters: place, signatory and the public address printed in the QR code.
+# Official letters (oficios): letterhead, place, the signatory's name and post, the copies every
+# letter carries (C.c.p., separated by ";"; authorities may add their own), and the public
+# address printed with the verification code and QR. PUBLIC_BASE_URL is never derived from a
+# request or SITE_URL: outside production (demo, tests) letters print this reserved example
+# domain, and production refuses to start without a real https address.
+LETTER_HEAD_MINISTRY = env("LETTER_HEAD_MINISTRY", default="Secretaría de Gobernación")
+LETTER_HEAD_UNIT = env("LETTER_HEAD_UNIT", default="Coordinación Ejecutiva Nacional")
 LETTER_PLACE = env("LETTER_PLACE", default="Ciudad de México")
 LETTER_SIGNATORY_NAME = env("LETTER_SIGNATORY_NAME", default="")
-LETTER_SIGNATORY_TITLE = env(
-    "LETTER_SIGNATORY_TITLE", default="Titular de la Coordinación Ejecutiva Nacional"
+LETTER_SIGNATORY_POST = env(
+    "LETTER_SIGNATORY_POST",
+    # LETTER_SIGNATORY_TITLE: the variable's earlier name, still read.
+    default=env(
+        "LETTER_SIGNATORY_TITLE",
+        default="Titular de la Coordinación Ejecutiva Nacional del Mecanismo",
+    ),
 )
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=SITE_URL)
+LETTER_COPY_TO = [
+    copy.strip()
+    for copy in env(
+        "LETTER_COPY_TO",
+        default="Titular de la Unidad de Prevención, Seguimiento y Análisis.- Para su seguimiento",
+    ).split(";")
+    if copy.strip()
+]
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="https://mecanismo.example")

@@ -16,3 +16,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 for sub in ("broker/queue", "broker/processed", "mail", "media", "staticfiles", "log"):
     (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)
+
+# Letters of the embedded demo are signed by the demo coordinator (seed_demo's `coordinacion`);
+# production requires the real signatory (LETTER_SIGNATORY_NAME).
+LETTER_SIGNATORY_NAME = env("LETTER_SIGNATORY_NAME", default="Mtro. Alejandro Ibarra Solís")

@@ -1,5 +1,7 @@
 """Production: PostgreSQL, Redis, SMTP, HTTPS. Refuses to start without its secrets."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -22,6 +24,27 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Production runs on PostgreSQL (DATABASE_URL=postgres://...).")
 CELERY_BROKER_URL = env("REDIS_URL")
+
+# Letters print the verification address and the signatory: both must be configured (the
+# address is never taken from a request, nor from a development host and port).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")  # no default: refuse to start without it
+_public = urlsplit(PUBLIC_BASE_URL)
+if (
+    _public.scheme != "https"
+    or not _public.hostname
+    or _public.hostname
+    in (
+        "localhost",
+        "127.0.0.1",
+        "::1",
+    )
+):
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be the site's public https address (printed on letters)."
+    )
+LETTER_SIGNATORY_NAME = env("LETTER_SIGNATORY_NAME")
+if not LETTER_SIGNATORY_NAME.strip():
+    raise ImproperlyConfigured("LETTER_SIGNATORY_NAME must name the person who signs letters.")
 OTP_REQUIRED = True
 DEMO_MODE = False
 FIELD_ENCRYPTION_DERIVE_FROM_SECRET = False

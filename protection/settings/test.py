@@ -6,14 +6,14 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/protec
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from .base import *  # noqa: E402, F403
-from .base import VAR_DIR  # noqa: E402
+from .base import VAR_DIR, env  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(VAR_DIR / "test-media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cases.documents.storage.SealedStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "documents": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -28,3 +28,6 @@ WHITENOISE_AUTOREFRESH = True
 # Most tests log in with force_login; the security tests turn these back on explicitly.
 OTP_REQUIRED = False
 AXES_ENABLED = False
+
+# Letters rendered in tests carry a signatory, as production's must (LETTER_SIGNATORY_NAME).
+LETTER_SIGNATORY_NAME = env("LETTER_SIGNATORY_NAME", default="Mtro. Alejandro Ibarra Solís")

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from protection import access
+from protection.reversing import reverse_id
 
 register = template.Library()
 
@@ -20,22 +20,11 @@ def can(user, action):
     return access.can(user, action)
 
 
-# reverse() costs tens of microseconds; the coordinator's home links hundreds of cases. The
-# case URL is reversed once per URLconf, script prefix and language with a marker id, and the
-# marker replaced by each case's id.
-_MARKER = 2_147_483_629
-_CASE_URLS = {}
-
-
 @register.filter
 def case_url(pk):
     """{{ case.pk|case_url }}: the same as {% url 'cases:detail' case.pk %}, without a reverse()
     per row."""
-    key = (get_urlconf(), get_script_prefix(), get_language())
-    pattern = _CASE_URLS.get(key)
-    if pattern is None:
-        pattern = _CASE_URLS[key] = reverse("cases:detail", args=[_MARKER])
-    return pattern.replace(str(_MARKER), str(int(pk)), 1)
+    return reverse_id("cases:detail", pk)
 
 
 def _span(delta):

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
+from cases import services_contacts as contacts
 from cases import views as case_views
-from cases.models import Case, CaseStatus, ExternalBody, State
+from cases.models import Case, CaseStatus, ContactKind, ExternalBody, State
 from measures import services as measure_services
 from measures.models import EventKind, EventOutcome
 from protection.models import Role
@@ -27,8 +28,9 @@ URGENT_PANEL = HOME + "?panel=urgent"
 # coordinator: the open break-glass accesses shown as a banner, issue 19 §2.)
 LIST_BUDGET = 14
 # Case page: +2 for re-discussion requests and modification proposals, +1 for the follow-up
-# officer shown in the header when the case has one.
-DETAIL_BUDGET = 36
+# officer shown in the header when the case has one; +2 for the contact log's newest entries
+# and the repairs of its faults.
+DETAIL_BUDGET = 38
 # The home page counts every section whatever its length, so the number never depends on the data.
 # Coordinators: +8 for running appeals, re-discussion requests and cases without a follow-up
 # officer (two queries each), and appeals and requests due in the list of the day.
@@ -596,6 +598,22 @@ def _busy_case(case, reception, follow_up, extra):
         )
         case_services.case_person_add(
             actor=reception, case=case, party=person(f"Familiar{i}", "Prueba"), role="relative"
+        )
+        fault = contacts.contact_record(
+            actor=reception,
+            case=case,
+            kind=ContactKind.FAULT,
+            received_at=timezone.now() - timedelta(minutes=10 + i),
+            request=f"Falla del botón {i}.",
+            authority=measure.authority,
+        )
+        contacts.contact_record(
+            actor=reception,
+            case=case,
+            kind=ContactKind.REPAIR,
+            received_at=timezone.now() - timedelta(minutes=i),
+            request=f"Reparación {i}.",
+            repairs=fault,
         )
 
 

@@ -7,12 +7,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from cases.documents.models import StoredFile
 from cases.models import Consent, ConsentPurpose
 from protection.reports import exports, services
 from protection.reports.models import ExportJob, ExportMode, ExportStatus
@@ -274,15 +276,16 @@ def test_downloads_expire_and_the_purge_deletes_the_file(client, people, cases, 
     job = ExportJob.objects.get()
     services.export_job_run(job.pk)
     job.refresh_from_db()
-    path = job.file.path
+    name = job.file.name
+    assert default_storage.exists(name) and StoredFile.objects.filter(storage_name=name).exists()
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     assert client.get(reverse("reports:export_download", args=[job.pk])).status_code == 410
     assert services.exports_purge_expired() == 1
     job.refresh_from_db()
     assert job.status == ExportStatus.EXPIRED and not job.file
-    import os
-
-    assert not os.path.exists(path)
+    # The file is gone, and its key with it (nothing left to decrypt a stray copy).
+    assert not default_storage.exists(name)
+    assert not StoredFile.objects.filter(storage_name=name).exists()
     assert client.get(reverse("reports:export_download", args=[job.pk])).status_code == 410
 
 

@@ -137,6 +137,41 @@ PAST_SESSION_DAYS = (395, 365, 335, 305, 275, 245, 215, 185, 150, 120, 90, 60, 2
 UPCOMING_SESSION_IN_DAYS = 8
 SESSION_PLACE = "Sala de Juntas de la Subsecretaría de Derechos Humanos, SEGOB (y videoconferencia)"
 
+# Who letters to each implementing authority are addressed to (fictitious people) and the
+# article of the authority's name ("Titular de la Secretaría…"); companies take none.
+AUTHORITY_ADDRESSEES = {
+    "gn": ("Gral. Hernán Castillo Zamudio", "la"),
+    "sspc": ("Mtra. Adriana Villegas Cordero", "la"),
+    "ssp_gro": ("Lic. Ramiro Salgado Nava", "la"),
+    "ssp_oax": ("Mtra. Itzel Cruz Matías", "la"),
+    "ssp_ver": ("Lic. Octavio Landa Rivas", "la"),
+    "ssp_chih": ("Ing. Patricia Loya Quintana", "la"),
+    "ssc_cdmx": ("Mtro. Gerardo Olvera Castañeda", "la"),
+    "ssp_mich": ("Lic. Fernanda Zavala Pérez", "la"),
+    "ssp_dgo": ("Lic. Saúl Ontiveros Reyes", "la"),
+    "ssp_son": ("Mtra. Karla Valenzuela Encinas", "la"),
+    "ssp_yuc": ("Lic. Mauricio Canché Pool", "la"),
+    "ces_mor": ("Lic. Norma Ocampo Salazar", "la"),
+    "mun_tijuana": ("Mtro. Iván Robles Medina", "la"),
+    "mun_coatza": ("Lic. Esteban Cházaro Lara", "la"),
+    "mun_valles": ("Lic. Mónica Zúñiga Terán", "la"),
+    "tpi": ("Ing. Rodrigo Aranda Lugo", ""),
+    "sat": ("Lic. Verónica Ibáñez Solís", ""),
+    "blindaje": ("Ing. Claudio Mendoza Ferrer", ""),
+}
+# An authority's own copies (C.c.p.), beyond those every letter carries (LETTER_COPY_TO).
+AUTHORITY_COPIES = {
+    "gn": "Titular de la Secretaría de Seguridad y Protección Ciudadana.- Para su conocimiento",
+    "sat": (
+        "Representante legal de Tecnologías de Protección Integral, S.A. de C.V. (contratista "
+        "principal).- Para su conocimiento"
+    ),
+    "blindaje": (
+        "Representante legal de Tecnologías de Protección Integral, S.A. de C.V. (contratista "
+        "principal).- Para su conocimiento"
+    ),
+}
+
 LEGAL_BASIS_GRANT = (
     "Artículos 8, fracción I; 24, 27, 29 y 33 a 35 de la Ley para la Protección "
     "de Personas Defensoras de Derechos Humanos y Periodistas."
@@ -661,7 +696,8 @@ class Seeder:
         ]
 
     def _authorities(self):
-        def add(key, name, short, level, state=None, parent=None, addressee=""):
+        def add(key, name, short, level, state=None, parent=None, post="Titular"):
+            person, article = AUTHORITY_ADDRESSEES[key]
             self.authority[key] = save(
                 ImplementingAuthority(
                     name=name,
@@ -669,7 +705,10 @@ class Seeder:
                     level=level,
                     state=self.states[state] if state else None,
                     subcontractor_of=self.authority[parent] if parent else None,
-                    addressee=addressee or _("Titular de %(name)s") % {"name": name},
+                    addressee_name=person,
+                    addressee_post=post,
+                    name_article=article,
+                    copy_to=AUTHORITY_COPIES.get(key, ""),
                     address=_("Domicilio oficial para recibir oficios (ficticio)"),
                     email=f"oficios.{key.replace('_', '-')}@autoridad.example",
                 ),
@@ -683,7 +722,7 @@ class Seeder:
             "Guardia Nacional",
             "GN",
             AuthorityLevel.FEDERAL,
-            addressee="Comandancia de la Guardia Nacional",
+            post="Comandante",
         )
         add(
             "sspc", "Secretaría de Seguridad y Protección Ciudadana", "SSPC", AuthorityLevel.FEDERAL
@@ -757,7 +796,7 @@ class Seeder:
             "Tecnologías de Protección Integral, S.A. de C.V.",
             "TPI",
             AuthorityLevel.CONTRACTOR,
-            addressee="Representante legal de TPI",
+            post="Representante legal",
         )
         add(
             "sat",
@@ -765,7 +804,7 @@ class Seeder:
             "CSP",
             AuthorityLevel.CONTRACTOR,
             parent="tpi",
-            addressee="Representante legal de CSP",
+            post="Representante legal",
         )
         add(
             "blindaje",
@@ -773,7 +812,7 @@ class Seeder:
             "BEB",
             AuthorityLevel.CONTRACTOR,
             parent="tpi",
-            addressee="Representante legal de BEB",
+            post="Representante legal",
         )
 
     def person(

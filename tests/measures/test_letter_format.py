@@ -1,0 +1,336 @@
+"""Letters an official would sign: every kind of letter, rendered to PDF by the real pipeline,
+read back with poppler's pdftotext/pdfinfo, follows a Mexican federal oficio (letterhead, number,
+place and date, addressee with name and post, subject, legal basis, body, signer with name and
+post, C.c.p.), fits on one page when it is short, and never strands its closing (signature,
+verification code and QR) on a page of its own."""
+
+import re
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+
+import pytest
+
+from measures import letters as letter_services
+from measures import rendering
+from measures import services as ms
+from measures.models import Letter, RecipientKind, Resolution, WithdrawalGround
+from protection import clocks
+
+from .. import factories as f
+from .board_fixtures import board, confirmed_decision, grant_lines, item_for, mark_present, record
+
+pytestmark = pytest.mark.django_db
+
+LAW = "Ley para la Protección de Personas Defensoras de Derechos Humanos y Periodistas"
+PUBLIC = "https://proteccion.gob.example"
+SIGNER = "Mtra. Carmen Aguilar Ríos"
+SIGNER_POST = "Titular de la Coordinación Ejecutiva Nacional del Mecanismo"
+COPY_ALL = "Titular de la Unidad de Prevención, Seguimiento y Análisis.- Para su seguimiento"
+COPY_OAXACA = "Titular de la Fiscalía General del Estado de Oaxaca.- Para su conocimiento"
+
+
+@pytest.fixture(autouse=True)
+def letter_settings(settings):
+    settings.PUBLIC_BASE_URL = PUBLIC
+    settings.LETTER_SIGNATORY_NAME = SIGNER
+    settings.LETTER_SIGNATORY_POST = SIGNER_POST
+    settings.LETTER_COPY_TO = [COPY_ALL]
+    return settings
+
+
+@pytest.fixture
+def oaxaca(db):
+    return f.AuthorityFactory(
+        name="Secretaría de Seguridad Pública de Oaxaca",
+        short_name="SSP Oaxaca",
+        addressee_name="Mtra. Ana Sofía López Ruiz",
+        addressee_post="Titular",
+        name_article="la",
+        copy_to=COPY_OAXACA,
+    )
+
+
+@pytest.fixture
+def contractor(db):
+    return f.AuthorityFactory(
+        name="Monitoreo Integral, S.A. de C.V.",
+        short_name="MISA",
+        level="contractor",
+        addressee_name="Ing. Rodrigo Aranda Lugo",
+        addressee_post="Representante legal",
+        name_article="",
+        copy_to="",
+    )
+
+
+def rendered(letter):
+    """(text of each page, page count) of the letter's stored PDF, as poppler reads it."""
+    assert rendering.letter_render_claimed(letter.pk) == "generated"
+    letter.refresh_from_db()
+    with letter.file.open("rb") as stored, tempfile.NamedTemporaryFile(suffix=".pdf") as copy:
+        copy.write(stored.read())
+        copy.flush()
+        info = _run("pdfinfo", copy.name)
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+        texts = [
+            _run("pdftotext", "-f", str(n), "-l", str(n), copy.name, "-")
+            for n in range(1, pages + 1)
+        ]
+    return texts, pages
+
+
+def _run(*command):
+    # poppler-utils with fixed arguments and a path the test itself stored.
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
+def flat(text):
+    return " ".join(text.split())
+
+
+def assert_oficio(letter, text, *, name, post):
+    """The parts of a Mexican federal oficio, in their order."""
+    decision = letter.decision
+    issued = rendering._local_date(letter.generated_at)
+    parts = [
+        "SECRETARÍA DE GOBERNACIÓN",
+        "Mecanismo para la Protección de Personas Defensoras de Derechos Humanos y Periodistas",
+        "Coordinación Ejecutiva Nacional",
+        f"Oficio núm. {letter.number}",
+        f"Expediente: {decision.case.file_number}",
+        f"Asunto: Notificación del acuerdo {decision.number}",
+        f"Ciudad de México, a {issued}",
+        name.upper(),
+        post,
+        "PRESENTE",
+        "Con fundamento en los artículos 8, 29 y 33 de la " + LAW + ", hago de su conocimiento",
+        f"adoptó el acuerdo {decision.number}",
+        "Sin otro particular, reciba un cordial saludo.",
+        "ATENTAMENTE",
+        SIGNER.upper(),
+        SIGNER_POST,
+        "C.c.p.",
+        COPY_ALL,
+        f"Expediente {decision.case.file_number}",
+        f"Código de verificación: {letter.verification_code}",
+        f"{PUBLIC}/verificar/{letter.verification_code}/",
+    ]
+    position = 0
+    for part in parts:
+        found = text.find(part, position)
+        assert found >= 0, f"missing or out of order: {part!r}\n---\n{text}"
+        position = found + len(part)
+    assert re.fullmatch(r"\d{1,2} de [a-záéíóú]+ de \d{4}", issued)
+    # The errors the review found never come back.
+    assert "Periodistas." + "," not in text and "Periodistas.," not in text
+    assert "en Artículos" not in text and "en Arts." not in text
+    assert "127.0.0.1" not in text and ":8000" not in text
+
+
+def test_every_kind_of_letter_is_a_one_page_oficio(
+    reception, analyst, analyst2, coordinator, oaxaca, contractor
+):
+    decision = confirmed_decision(coordinator, reception, analyst, analyst2, [oaxaca, contractor])
+    letters = {
+        (ln.recipient_kind, ln.recipient_authority_id): ln
+        for ln in Letter.objects.filter(decision=decision)
+    }
+    assert len(letters) == 3
+    beneficiary = letters[(RecipientKind.BENEFICIARY, None)]
+    person = beneficiary.recipient_party.person
+
+    text_pages, pages = rendered(beneficiary)
+    text = flat(text_pages[0])
+    assert pages == 1
+    assert_oficio(
+        beneficiary,
+        text,
+        name=f"C. {person.full_name}",
+        post="Persona beneficiaria del Mecanismo",
+    )
+    assert "puede presentar un recurso de inconformidad" in text
+
+    text_pages, pages = rendered(letters[(RecipientKind.AUTHORITY, oaxaca.pk)])
+    text = flat(text_pages[0])
+    assert pages == 1
+    assert_oficio(
+        letters[(RecipientKind.AUTHORITY, oaxaca.pk)],
+        text,
+        name="Mtra. Ana Sofía López Ruiz",
+        post="Titular de la Secretaría de Seguridad Pública de Oaxaca",
+    )
+    assert COPY_OAXACA in text  # the authority's own copy
+    assert "Le solicito informar" in text
+
+    contractor_letter = letters[(RecipientKind.AUTHORITY, contractor.pk)]
+    text_pages, pages = rendered(contractor_letter)
+    text = flat(text_pages[0])
+    assert pages == 1
+    assert_oficio(
+        contractor_letter,
+        text,
+        name="Ing. Rodrigo Aranda Lugo",
+        post="Representante legal de Monitoreo Integral, S.A. de C.V.",
+    )
+    assert COPY_OAXACA not in text  # copies of one authority stay on its own letters
+
+    # A new version of a letter (a lost original) is the same oficio, saying what it replaces.
+    reissued = letter_services.letter_reissue(
+        actor=coordinator,
+        letter=contractor_letter,
+        reason="El original se extravió en mensajería.",
+    )
+    text_pages, pages = rendered(reissued)
+    text = flat(text_pages[0])
+    assert pages == 1
+    assert_oficio(
+        reissued,
+        text,
+        name="Ing. Rodrigo Aranda Lugo",
+        post="Representante legal de Monitoreo Integral, S.A. de C.V.",
+    )
+    assert f"Esta versión sustituye al oficio {contractor_letter.number}" in text
+
+
+def test_a_withdrawal_letter_without_lines_is_a_one_page_oficio(
+    reception, analyst, analyst2, coordinator, oaxaca
+):
+    first = confirmed_decision(coordinator, reception, analyst, analyst2, [oaxaca])
+    session, members = board(coordinator)
+    mark_present(coordinator, session, members)
+    item = item_for(coordinator, session, first.case)
+    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    decision = record(
+        coordinator,
+        first.case,
+        item,
+        [],
+        resolution=Resolution.WITHDRAW,
+        withdrawal_ground=WithdrawalGround.PROFIT,
+    )
+    decision = ms.decision_confirm(actor=coordinator, decision=decision)
+    for letter in Letter.objects.filter(decision=decision).order_by("pk"):
+        text_pages, pages = rendered(letter)
+        text = flat(text_pages[0])
+        assert pages == 1
+        assert "Concluye: Botón de pánico" in text
+        if letter.recipient_kind == RecipientKind.AUTHORITY:
+            assert_oficio(
+                letter,
+                text,
+                name="Mtra. Ana Sofía López Ruiz",
+                post="Titular de la Secretaría de Seguridad Pública de Oaxaca",
+            )
+
+
+def test_a_long_letter_keeps_its_closing_with_the_body(
+    reception, analyst, analyst2, coordinator, oaxaca
+):
+    """A decision with many measures runs to a second page: the signature, the verification
+    code and QR and the copies travel together, and never without some of the body."""
+    codes = [
+        "panic_button",
+        "cameras",
+        "patrols",
+        "locks",
+        "lighting",
+        "alarms",
+        "mobile_phone",
+        "satellite_phone",
+        "bulletproof_vest",
+        "instruction_sheets",
+    ]
+    from .board_fixtures import awaiting_board_case
+
+    case = awaiting_board_case(reception, analyst, analyst2)
+    lines = []
+    for code in codes:
+        lines += grant_lines(
+            case,
+            oaxaca,
+            code=code,
+            details="Instalación y mantenimiento a cargo de la autoridad, con revisión mensual.",
+        )
+    decision = confirmed_decision(
+        coordinator, reception, analyst, analyst2, [oaxaca], lines=lines, case=case
+    )
+    letter = Letter.objects.get(decision=decision, recipient_authority=oaxaca)
+    text_pages, pages = rendered(letter)
+    assert pages >= 2
+    assert_oficio(
+        letter,
+        flat(" ".join(text_pages)),
+        name="Mtra. Ana Sofía López Ruiz",
+        post="Titular de la Secretaría de Seguridad Pública de Oaxaca",
+    )
+    closing = [
+        i for i, t in enumerate(text_pages) if letter.verification_code in flat(t)
+    ]  # the code is printed under the QR and in the verification line
+    assert closing == [pages - 1]
+    last = flat(text_pages[-1])
+    for part in ("ATENTAMENTE", SIGNER.upper(), "C.c.p.", "Sin otro particular"):
+        assert part in last
+    # Some of the body comes with it: the last page is not the closing alone.
+    body_on_last_page = last.split("Sin otro particular")[0]
+    assert len(body_on_last_page.split()) > 20, last
+    for earlier in text_pages[:-1]:
+        assert "ATENTAMENTE" not in earlier
+
+
+# ---------------------------------------------------------------------------------------------
+# The sentences the letter builds from what the decision recorded
+
+
+@pytest.mark.parametrize(
+    ("recorded", "printed"),
+    [
+        ("Arts. 8, 29 y 33 de la Ley", f"los artículos 8, 29 y 33 de la {LAW}"),
+        (
+            f"Artículos 8, fracción I; 24, 27, 29 y 33 a 35 de la {LAW}.",
+            f"los artículos 8, fracción I; 24, 27, 29 y 33 a 35 de la {LAW}",
+        ),
+        (
+            f"Artículos 21, fracción III, 38 y 39 de la {LAW}.",
+            f"los artículos 21, fracción III, 38 y 39 de la {LAW}",
+        ),
+        ("Art. 29", f"el artículo 29 de la {LAW}"),
+        ("Art. 21-III y 39", f"los artículos 21-III y 39 de la {LAW}"),
+        ("artículo 37.", f"el artículo 37 de la {LAW}"),
+        ("Con fundamento en el artículo 58 de la Ley.", f"el artículo 58 de la {LAW}"),
+        (
+            "Artículos 29 de la Ley y 11 del Reglamento de la Ley.",
+            f"el artículo 29 de la {LAW} y 11 del Reglamento de la {LAW}",
+        ),
+        ("Ley", f"la {LAW}"),
+    ],
+)
+def test_legal_basis_reads_after_con_fundamento_en(recorded, printed):
+    assert rendering.legal_basis_phrase(recorded) == printed
+
+
+def test_addressee_post_takes_the_authority_name_with_its_article(db):
+    cases = [
+        ("Secretaría de Seguridad Pública de Oaxaca", "la", "Titular", "Titular de la Secretaría"),
+        ("Instituto Estatal de Protección", "el", "Titular", "Titular del Instituto Estatal"),
+        (
+            "Alarmas del Norte, S.A. de C.V.",
+            "",
+            "Representante legal",
+            "Representante legal de Alarmas",
+        ),
+        ("Guardia Nacional", "la", "Comandante de la Guardia Nacional", "Comandante de la G"),
+    ]
+    for name, article, post, expected in cases:
+        authority = f.AuthorityFactory.build(
+            name=name, name_article=article, addressee_post=post, addressee_name="Lic. Uno"
+        )
+        person, printed = rendering.authority_addressee(authority)
+        assert person == "Lic. Uno" and printed.startswith(expected), printed
+        assert printed.count(name) == 1
+
+
+def test_issued_date_is_written_the_mexican_way():
+    issued = datetime(2026, 12, 5, 18, 0, tzinfo=UTC)
+    assert rendering._local_date(issued) == "5 de diciembre de 2026"
+    assert clocks.mechanism_zone().key == "America/Mexico_City"
