@@ -258,6 +258,7 @@ CASE_FILE = "case_file"
 CONTACT_DETAILS = "contact_details"
 RISK_STUDY = "risk_study"
 GRANTED_MEASURE = "granted_measure"
+CONTACT_LOG = "contact_log"
 
 RECORDS = {
     CASE_HEADER: (
@@ -285,6 +286,12 @@ RECORDS = {
         "the study page and its summary: factor scores with their reasoning (routines, "
         "context, what the person says about the risk), level, proposed measures; study "
         "entries on the case page and timeline",
+    ),
+    CONTACT_LOG: (
+        "Contact and emergency log",
+        "the log page of a case (emergency calls, panic-button activations, visits, calls, "
+        "device tests, faults and repairs, response times) with the case header; recording "
+        "and correcting entries",
     ),
     GRANTED_MEASURE: (
         "Granted measure",
@@ -351,13 +358,15 @@ READERS = (
 READER_BY_KEY = {r.key: r for r in READERS}
 
 
-def _row(header, file, contact, study, measure):
+def _row(header, file, contact, study, measure, log=None):
+    """One reader's cells; the contact log follows the file unless said."""
     return {
         CASE_HEADER: header,
         CASE_FILE: file,
         CONTACT_DETAILS: contact,
         RISK_STUDY: study,
         GRANTED_MEASURE: measure,
+        CONTACT_LOG: log or (file[0], "as the case file: " + file[1]),
     }
 
 
@@ -402,6 +411,13 @@ NEED_TO_KNOW = {
             "implements urgent measures and records their implementation (art. 26-II) on the "
             "cases it handles",
         ),
+        (
+            ALL,
+            "the rapid-reaction unit takes emergency calls and panic-button alerts from anyone "
+            "protected, at any hour: it records them on the case and reads the earlier calls "
+            "there (who answered, which authority came, how late) — with the case header only, "
+            "not the file",
+        ),
     ),
     "analyst": _row(
         (HANDLED, "only the cases under evaluation by the unit, or assigned to the analyst"),
@@ -445,6 +461,11 @@ NEED_TO_KNOW = {
             "staff-only",
         ),
         (AGENDA, "in the Board papers only: measures in force and proposed"),
+        (
+            NONE,
+            "the log page is for the staff who take calls and follow the case (entries on the "
+            "case page are part of the file)",
+        ),
     ),
     "board_civil": _row(
         _BOARD_FILE,
@@ -456,6 +477,11 @@ NEED_TO_KNOW = {
             "staff-only",
         ),
         (AGENDA, "in the Board papers only: measures in force and proposed"),
+        (
+            NONE,
+            "the log page is for the staff who take calls and follow the case (entries on the "
+            "case page are part of the file)",
+        ),
     ),
     "consultant_risk": _row(
         (CONSENTED, "the beneficiary authorised this outside analyst for this case"),
@@ -467,6 +493,11 @@ NEED_TO_KNOW = {
         (NONE, "the analysis does not need them; interviews are arranged through the staff"),
         (CONSENTED, "the outside analysis reviews the mechanism's study"),
         (CONSENTED, "whether measures in force fit the risk is part of the analysis"),
+        (
+            NONE,
+            "the log page is for the staff who take calls and follow the case (entries on the "
+            "case page are part of the file)",
+        ),
     ),
     "consultant_implementer": _row(
         (

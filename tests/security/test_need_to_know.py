@@ -42,27 +42,29 @@ A, H, G, C, B, N = (
     access.BREAK_GLASS,
     access.NONE,
 )
-HEADER, FILE, CONTACT, STUDY, MEASURE = (
+HEADER, FILE, CONTACT, STUDY, MEASURE, LOG = (
     access.CASE_HEADER,
     access.CASE_FILE,
     access.CONTACT_DETAILS,
     access.RISK_STUDY,
     access.GRANTED_MEASURE,
+    access.CONTACT_LOG,
 )
 
-# The policy, restated: reader -> (header, file, contact details, risk study, granted measure).
+# The policy, restated: reader -> (header, file, contact details, risk study, granted measure,
+# contact and emergency log).
 DECLARED = {
-    "reception": (A, H, H, N, H),
-    "analyst": (H, H, H, H, H),
-    "follow_up": (H, H, H, H, H),
-    "coordinator": (A, A, A, A, A),
-    "board_government": (G, G, N, G, G),
-    "board_civil": (G, G, N, G, G),
-    "consultant_risk": (C, C, N, C, C),
-    "consultant_implementer": (N, N, N, N, N),
-    "administrator": (B, B, N, B, B),
+    "reception": (A, H, H, N, H, A),
+    "analyst": (H, H, H, H, H, H),
+    "follow_up": (H, H, H, H, H, H),
+    "coordinator": (A, A, A, A, A, A),
+    "board_government": (G, G, N, G, G, N),
+    "board_civil": (G, G, N, G, G, N),
+    "consultant_risk": (C, C, N, C, C, N),
+    "consultant_implementer": (N, N, N, N, N, N),
+    "administrator": (B, B, N, B, B, B),
 }
-COLUMNS = (HEADER, FILE, CONTACT, STUDY, MEASURE)
+COLUMNS = (HEADER, FILE, CONTACT, STUDY, MEASURE, LOG)
 
 FACTS = "Recibió amenazas de muerte por su defensa del territorio."  # tests/workflows.register
 STUDY_TEXT = "Conflicto agrario con un grupo armado en la región."  # workflows.finish_study
@@ -242,6 +244,22 @@ def test_every_cell_through_the_pages(client, world, reader):
                 linked = reverse("risk:study_detail", args=[study.pk]) in body
                 if linked and not cell[STUDY]:
                     problems.append(f"{key}: case page links the study")
+
+        # Contact and emergency log: its page, with the case header only where the file is
+        # not the reader's (no link to the file, no risk level).
+        response = _get(client, "cases:contacts", case.pk)
+        if access.view_allowed(user, "cases:contacts") is not True:
+            want = 403
+        else:
+            want = 200 if cell[LOG] else 404
+        if response.status_code != want:
+            problems.append(f"{key}: contact log {response.status_code}, want {want}")
+        if want == 200 and not cell[FILE]:
+            log = response.content.decode()
+            if f'href="{reverse("cases:detail", args=[case.pk])}"' in log:
+                problems.append(f"{key}: contact log links to a file the reader may not open")
+            if "Riesgo vigente" in log:
+                problems.append(f"{key}: contact log shows the risk level")
 
         # Granted measure: its page.
         measure = case.granted_measures.order_by("pk").first()
