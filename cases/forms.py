@@ -34,6 +34,7 @@ from .models import (
     RequestChannel,
     State,
 )
+from .wording import party_role_label
 
 # ---------------------------------------------------------------------------------------------
 # Shared pieces
@@ -127,7 +128,7 @@ class PartyChoiceField(forms.ModelChoiceField):
     """A person or collective on the case, shown with their role."""
 
     def label_from_instance(self, obj):
-        return f"{obj.party} · {obj.get_role_display()}"
+        return f"{obj.party} · {party_role_label(obj)}"
 
 
 def case_parties(case):
@@ -412,11 +413,21 @@ class AdmissibilityForm(StyledForm):
 
 
 class PartyRoleForm(StyledForm):
+    # The people added after intake are mostly relatives and colleagues: the covered roles come
+    # first and "familiar" is preselected; a further beneficiary is chosen on purpose.
     role = forms.ChoiceField(
         label=_("Papel en el expediente"),
         choices=[
-            (value, label) for value, label in CaseRole.choices if value != CaseRole.PETITIONER
+            (role.value, role.label)
+            for role in (
+                CaseRole.RELATIVE,
+                CaseRole.PARTNER,
+                CaseRole.COLLEAGUE,
+                CaseRole.OTHER,
+                CaseRole.BENEFICIARY,
+            )
         ],
+        initial=CaseRole.RELATIVE,
     )
     relationship = forms.CharField(
         label=_("Relación con la persona beneficiaria"),
@@ -751,3 +762,44 @@ class FollowUpAssignForm(StyledForm):
         self.fields["officer"].queryset = User.objects.filter(
             is_active=True, role=Role.FOLLOW_UP
         ).order_by("first_name", "last_name", "username")
+
+
+class HandoverCaseField(forms.ModelMultipleChoiceField):
+    held = {}  # {case id: what the giving officer holds on it, in words}
+
+    def label_from_instance(self, obj):
+        officer = obj.assigned_officer.display_name if obj.assigned_officer_id else "—"
+        label = f"{obj.file_number} · {obj.get_status_display()} · {officer}"
+        if self.held.get(obj.pk):
+            label = f"{label} — {self.held[obj.pk]}"
+        return label
+
+
+class HandoverForm(StyledForm):
+    """Hand over cases: who gives, who receives, why, and which cases (those given in the
+    address, or every open case the giving officer holds)."""
+
+    from_officer = UserChoiceField(label=_("Entrega"), queryset=User.objects.none())
+    to_officer = UserChoiceField(
+        label=_("Recibe"),
+        queryset=User.objects.none(),
+        help_text=_("Del mismo rol y la misma unidad que quien entrega."),
+    )
+    reason = forms.CharField(
+        label=_("Motivo del traspaso"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Queda en el historial de cada expediente (licencia, rotación, baja…)."),
+    )
+    cases = HandoverCaseField(
+        label=_("Expedientes"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Seleccione al menos un expediente.")},
+    )
+
+    def __init__(self, *args, officers, cases, held=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_officer"].queryset = officers
+        self.fields["to_officer"].queryset = officers
+        self.fields["cases"].queryset = cases
+        self.fields["cases"].held = held or {}

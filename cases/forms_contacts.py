@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import ImplementingAuthority
+from protection.formats import show_datetime
 
 from .forms import DateTimeLocalInput, StyledForm, now_minute, textarea
 from .models import EMERGENCY_KINDS, ContactKind, ContactLogEntry
@@ -27,7 +28,7 @@ class AuthorityChoiceField(forms.ModelChoiceField):
 
 class FaultChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        when = timezone.localtime(obj.received_at).strftime("%d/%m/%Y %H:%M")
+        when = show_datetime(obj.received_at)
         return f"{when} · {obj.request[:80]}"
 
 

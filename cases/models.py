@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from protection.formats import show_date, show_datetime
 from protection.security.crypto import EncryptedTextField, blind_index
 from protection.versioning import Versioned
 
@@ -389,7 +390,7 @@ class ProtectionRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.case} · {show_datetime(self.received_at)}"
 
     @property
     def petitioner(self):
@@ -397,8 +398,8 @@ class ProtectionRequest(models.Model):
 
 
 class CaseRole(models.TextChoices):
-    PETITIONER = "petitioner", _("Peticionaria")
-    BENEFICIARY = "beneficiary", _("Beneficiaria")
+    PETITIONER = "petitioner", _("Persona peticionaria")
+    BENEFICIARY = "beneficiary", _("Persona beneficiaria")
     PARTNER = "partner", _("Cónyuge o pareja")
     RELATIVE = "relative", _("Familiar o dependiente")
     COLLEAGUE = "colleague", _("Integrante del mismo grupo")
@@ -428,7 +429,9 @@ class CasePerson(models.Model):
         related_name="case_roles",
     )
     role = models.CharField(_("papel"), max_length=16, choices=CaseRole.choices)
-    relationship = models.CharField(_("relación con la beneficiaria"), max_length=120, blank=True)
+    relationship = models.CharField(
+        _("relación con la persona beneficiaria"), max_length=120, blank=True
+    )
     from_date = models.DateField(_("desde"))
     to_date = models.DateField(_("hasta"), null=True, blank=True)
     added_by_risk_study = models.BooleanField(
@@ -886,7 +889,7 @@ class ContactLogEntry(Versioned):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.get_kind_display()} · {self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.case} · {self.get_kind_display()} · {show_datetime(self.received_at)}"
 
     @property
     def is_emergency(self):
@@ -911,3 +914,65 @@ class ContactLogEntry(Versioned):
         if self.help_arrived_at is not None:
             return self.help_arrived_at > self.response_due_at
         return (now or timezone.now()) > self.response_due_at
+
+
+class Handover(models.Model):
+    """A coordinator moved cases from one officer to another (staff leave and rotate). The row
+    is the record of who handed over what, when and why; each case's history also carries it.
+    Written once, never changed."""
+
+    from_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entrega"),
+        on_delete=models.PROTECT,
+        related_name="handovers_given",
+    )
+    to_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recibe"),
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
+    )
+    reason = models.TextField(_("motivo"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decidido por"),
+        on_delete=models.PROTECT,
+        related_name="handovers_decided",
+    )
+    decided_at = models.DateTimeField(_("fecha del traspaso"))
+    cases = models.ManyToManyField(
+        Case, through="HandoverCase", related_name="handovers", verbose_name=_("expedientes")
+    )
+
+    class Meta:
+        verbose_name = _("traspaso de expedientes")
+        verbose_name_plural = _("traspasos de expedientes")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.from_officer} → {self.to_officer} ({show_date(self.decided_at)})"
+
+
+class HandoverCase(models.Model):
+    """One case of a handover and which of its assignments moved."""
+
+    handover = models.ForeignKey(
+        Handover, on_delete=models.PROTECT, related_name="items", verbose_name=_("traspaso")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="handover_items", verbose_name=_("expediente")
+    )
+    # Which assignments moved: "case" (persona responsable), "follow_up", "study:<id>",
+    # "measure:<id>".
+    assignments = models.JSONField(_("asignaciones traspasadas"), default=list)
+
+    class Meta:
+        verbose_name = _("expediente traspasado")
+        verbose_name_plural = _("expedientes traspasados")
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "case"], name="handover_case_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.handover} · {self.case}"

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from measures.models import GrantedMeasure
+from measures.services import measures_end_all
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
@@ -270,8 +271,6 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
     if admitted:
         CASE.transition(case, step, actor=actor, reason=_("Admitida"))
     else:
-        from measures.services import measures_end_all
-
         # Urgent measures issued while admissibility was pending end with the request.
         measures_end_all(actor=actor, case=case, case_step=step)
         CASE.transition(
@@ -489,8 +488,6 @@ def external_protection_record(
 @transaction.atomic
 def case_voluntary_exit(*, actor, case, written_statement):
     """Art. 40: the beneficiary leaves in writing at any time. Ends every open measure."""
-    from measures.services import measures_end_all
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     CASE.check(case, "voluntary_exit", user=actor)
     if not (written_statement or "").strip():

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from protection import clocks
 from protection.reversing import reverse_id
 
+from .wording import petitioner_label
+
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
 # back to the first request (cases:timeline).
 TIMELINE_PAGE = 50
@@ -418,8 +420,12 @@ def record_entries(case, records):
                 tone="primary",
                 title=_("Solicitud de incorporación recibida (%(p)s)")
                 % {"p": r.get_procedure_display()},
-                detail=_("Peticionaria: %(p)s · Vía: %(c)s")
-                % {"p": r.petitioner, "c": r.get_channel_display()},
+                detail=_("%(role)s: %(p)s · Vía: %(c)s")
+                % {
+                    "role": petitioner_label(r),
+                    "p": r.petitioner,
+                    "c": r.get_channel_display(),
+                },
                 actor=_name(r.registered_by),
             )
         )

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_handover
 
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/historial/", views.case_timeline_more, name="timeline"),
+    path("traspaso/", views_handover.handover, name="handover"),
+    path("traspaso/<int:pk>/", views_handover.handover_detail, name="handover_detail"),
 ]

@@ -114,6 +114,7 @@ def case_actions(user, case, records):
         "event_add": may("measure.implementation"),
         "legal_hold_add": may("legal_hold.record", active),
         "assign": may("case.assign", active),
+        "handover": may("case.handover", active),
         "consent_change": may("case.consent", active),
         "follow_up_assign": may("case.follow_up_assign", case.status in ADMITTED_STATUSES),
         # The coordination records both tracks; the reception unit the urgent one (art. 59).

@@ -20,6 +20,7 @@ from cases.forms import FollowUpAssignForm
 from cases.selectors import case_get_for, case_list_for
 from protection import access
 from protection.errors import DomainError
+from protection.formats import show_datetime
 from protection.security.audit import note_case
 
 from . import letters as letter_services
@@ -637,7 +638,7 @@ def papers_send(request, pk):
             messages.warning(
                 request,
                 _("Carpeta enviada fuera del plazo legal (debía enviarse antes de %(due)s).")
-                % {"due": timezone.localtime(session.papers_due_at).strftime("%Y-%m-%d %H:%M")},
+                % {"due": show_datetime(session.papers_due_at)},
             )
         else:
             messages.success(request, _("Carpeta enviada a la Junta en plazo."))

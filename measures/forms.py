@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, DateTimeLocalInput, StyledForm, now_minute, textarea, today
+from protection.formats import show_datetime
 
 from .models import EventKind, EventOutcome, GrantedMeasure, ImplementationEvent
 
@@ -24,7 +25,7 @@ def open_faults(measure):
 
 class FaultChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        when = timezone.localtime(obj.occurred_at).strftime("%Y-%m-%d %H:%M")
+        when = show_datetime(obj.occurred_at)
         return f"{obj.get_kind_display()} · {when} · {obj.notes[:60]}"
 
 
@@ -64,6 +65,8 @@ class ImplementationEventForm(StyledForm):
         widget=textarea(3),
         help_text=_("Qué se hizo, quién intervino, qué dijo la persona."),
     )
+    # Set by the confirmation step, when the event changes the measure's state.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateTimeLocalInput, StyledForm, UserChoiceField, textarea
+from protection.formats import show_date
 from protection.models import Role, User
 from risk.models import RiskStudy, StudyKind
 
@@ -18,7 +19,7 @@ def now_minute():
 
 class DecisionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        when = timezone.localtime(obj.confirmed_at).strftime("%Y-%m-%d") if obj.confirmed_at else ""
+        when = show_date(obj.confirmed_at)
         return f"{obj.number} · {obj.get_resolution_display()} · {when}"
 
 

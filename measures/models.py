@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from protection.formats import show_date, show_datetime
 from protection.versioning import Versioned
 
 
@@ -165,7 +166,7 @@ class BoardSession(Versioned):
         indexes = [models.Index(fields=["status", "papers_due_at"])]
 
     def __str__(self):
-        return f"{self.number}ª {self.get_kind_display()} · {self.scheduled_at:%Y-%m-%d}"
+        return f"{self.number}ª {self.get_kind_display()} · {show_date(self.scheduled_at)}"
 
     @property
     def papers_sent_late(self):
@@ -834,7 +835,7 @@ class Appeal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.get_track_display()} · {self.filed_at:%Y-%m-%d}"
+        return f"{self.case} · {self.get_track_display()} · {show_date(self.filed_at)}"
 
 
 class RecipientKind(models.TextChoices):
@@ -927,6 +928,9 @@ class LineAction(models.TextChoices):
     EXTEND = "extend", _("Prorrogar")
     END = "end", _("Concluir")
     RESTORE = "restore", _("Restablecer")
+    # The Board suspends a measure in force and later resumes it (art. 8-I, II of the Law).
+    SUSPEND = "suspend", _("Suspender")
+    RESUME = "resume", _("Reanudar")
 
 
 class DecisionLine(models.Model):
@@ -1085,7 +1089,7 @@ class RediscussionRequest(models.Model):
         indexes = [models.Index(fields=["status", "due_at"])]
 
     def __str__(self):
-        return f"{self.case} · {self.received_at:%Y-%m-%d}"
+        return f"{self.case} · {show_date(self.received_at)}"
 
 
 class LetterBatch(models.Model):
@@ -1114,4 +1118,4 @@ class LetterBatch(models.Model):
         ordering = ["-requested_at"]
 
     def __str__(self):
-        return f"{self.session} · {self.requested_at:%Y-%m-%d %H:%M}"
+        return f"{self.session} · {show_datetime(self.requested_at)}"

@@ -23,6 +23,8 @@ from cases.models import (
     ExternalProtection,
 )
 from cases.selectors import case_get_for
+from cases.wording import party_profile_label, party_role_label
+from protection.formats import show_date
 from protection.redaction import measure_details_for, redact_for
 from risk.models import RiskStudy, StudyKind, StudyStatus
 
@@ -251,7 +253,7 @@ def agenda_candidates():
     for appeal in appeals:
         note = appeal.get_status_display()
         if appeal.ruling_due_at:
-            due = timezone.localtime(appeal.ruling_due_at).strftime("%Y-%m-%d")
+            due = show_date(appeal.ruling_due_at)
             note = _("%(status)s · la Junta resuelve a más tardar el %(due)s") % {
                 "status": note,
                 "due": due,
@@ -380,10 +382,10 @@ def _party_row(viewer, party):
     if person is not None:
         return {
             "name": person.full_name,
-            "role": party.get_role_display(),
+            "role": party_role_label(party),
             "relationship": party.relationship,
             "gender": person.get_gender_display(),
-            "profile": person.get_profile_type_display(),
+            "profile": party_profile_label(person),
             "work": person.get_field_of_work_display(),
             "organisation": person.organisation,
             "indigenous": person.indigenous,
@@ -400,10 +402,10 @@ def _party_row(viewer, party):
         }
     return {
         "name": collective.name,
-        "role": party.get_role_display(),
+        "role": party_role_label(party),
         "relationship": party.relationship,
         "gender": "",
-        "profile": collective.get_profile_type_display(),
+        "profile": party_profile_label(collective),
         "work": collective.get_field_of_work_display(),
         "organisation": collective.get_kind_display(),
         "indigenous": False,
@@ -475,7 +477,7 @@ def dossier(item, *, viewer):
                 {
                     "measure": str(measure.measure_type),
                     "covered": str(measure.covered.party),
-                    "authority": str(measure.authority),
+                    "authority": measure.authority.name,
                     "details": measure_details_for(viewer, measure.measure_type, measure.details),
                     "due": measure.implementation_due_at,
                     "implemented": measure.implemented_at,

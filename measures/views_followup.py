@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods
 from cases.documents.selectors import document_list_for, documents_by_record
 from cases.views_steps import case_for, step_page
 from protection import access
+from protection.errors import DomainError
 
 from . import lifecycle, services
 from .forms import FAULT_KINDS, ImplementationEventForm, LegalHoldForm, LegalHoldLiftForm
-from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin
+from .models import EventKind, GrantedMeasure, LegalHold, MeasureOrigin, MeasureStatus
 from .selectors_board import measure_decision_chain
 
 
@@ -99,24 +100,67 @@ def event_add(request, pk):
     if not _can_record(request.user, measure):
         raise PermissionDenied
     form = ImplementationEventForm(request.POST or None, measure=measure)
+    back_url = reverse("measures:measure_detail", args=[measure.pk])
+    page = {
+        "case": measure.case,
+        "title": _("Registrar evento de implementación"),
+        "intro": _(
+            "%(measure)s para %(who)s. Registre entregas, instalaciones, pruebas, "
+            "activaciones, fallas y reparaciones, visitas y lo que la persona opina o paga."
+        )
+        % {"measure": measure.measure_type, "who": measure.covered.party},
+        "cancel_url": back_url,
+    }
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        if "edit" in request.POST:
+            # Back from the confirmation, with what was typed.
+            return render(request, "measures/followup/event_add.html", {**page, "form": form})
+        if not cd["confirmed"] and services.implementation_event_implements(
+            measure=measure, kind=cd["kind"], outcome=cd["outcome"]
+        ):
+            try:
+                services.implementation_event_check(
+                    measure=measure,
+                    kind=cd["kind"],
+                    occurred_at=cd["occurred_at"],
+                    notes=cd["notes"],
+                    burden_amount=cd["burden_amount"],
+                    resolves=cd["resolves"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                return render(request, "measures/followup/event_add.html", {**page, "form": form})
+            # A successful delivery or installation marks the measure implemented (and may stop
+            # the case's urgent clock): say what will change and ask before saving.
+            return render(
+                request,
+                "measures/followup/event_confirm.html",
+                {
+                    **page,
+                    "form": form,
+                    "measure": measure,
+                    "from_status": measure.get_status_display(),
+                    "to_status": MeasureStatus.IMPLEMENTED.label,
+                    "implemented_at": cd["occurred_at"],
+                    "urgent": measure.origin == MeasureOrigin.URGENT,
+                },
+            )
 
     def perform(cd):
+        cd = {name: value for name, value in cd.items() if name != "confirmed"}
         services.implementation_event_record(actor=request.user, measure=measure, **cd)
 
     return step_page(
         request,
         case=measure.case,
-        title=_("Registrar evento de implementación"),
-        intro=_(
-            "%(measure)s para %(who)s. Registre entregas, instalaciones, pruebas, "
-            "activaciones, fallas y reparaciones, visitas y lo que la persona opina o paga."
-        )
-        % {"measure": measure.measure_type, "who": measure.covered.party},
+        title=page["title"],
+        intro=page["intro"],
         form=form,
         perform=perform,
         success_message=_("Evento registrado."),
-        success_url=reverse("measures:measure_detail", args=[measure.pk]),
-        extra={"cancel_url": reverse("measures:measure_detail", args=[measure.pk])},
+        success_url=back_url,
+        extra={"cancel_url": back_url},
         template="measures/followup/event_add.html",
     )
 

@@ -20,6 +20,8 @@ POLICY = {
     "request.register": frozenset({Role.RECEPTION, Role.COORDINATOR}),
     "case.assign": frozenset({Role.COORDINATOR}),
     "case.follow_up_assign": frozenset({Role.COORDINATOR}),
+    # Handover of every assignment an officer holds on cases to a peer (cases/handover.py).
+    "case.handover": frozenset({Role.COORDINATOR}),
     "case.admissibility": frozenset({Role.RECEPTION, Role.COORDINATOR}),
     "case.edit_parties": frozenset(
         {Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}
@@ -120,6 +122,9 @@ VIEW_POLICY = {
     "logout": AUTHENTICATED,
     "set_language": PUBLIC,
     "home": AUTHENTICATED,
+    "help": AUTHENTICATED,
+    "help_role": AUTHENTICATED,
+    "glossary": AUTHENTICATED,
     "admin:*": roles_for("admin.site"),
     "admin:login": PUBLIC,
     "admin:logout": AUTHENTICATED,
@@ -154,6 +159,9 @@ VIEW_POLICY = {
     "cases:aggression_add": roles_for("case.aggression"),
     "cases:assign": roles_for("case.assign"),
     "cases:follow_up_assign": roles_for("case.follow_up_assign"),
+    "cases:handover": roles_for("case.handover"),
+    # the coordination, and the two officers of that handover (record scope in the view)
+    "cases:handover_detail": STAFF_ROLES,
     "cases:consent_add": roles_for("case.consent"),
     "cases:consent_give": roles_for("case.consent"),
     "cases:consent_withdraw": roles_for("case.consent"),

@@ -473,6 +473,62 @@ def deadlines_sweep(now=None):
 # Reads
 
 
+class OpenClock(NamedTuple):
+    """One legal clock still running on one record (done or stopped clocks are not listed)."""
+
+    clock: str
+    subject_type: str
+    subject_id: int
+    case_id: int | None
+    due_at: object
+    responsible_id: int | None
+
+    @property
+    def label(self):
+        return Clock(self.clock).label
+
+    def overdue(self, now=None):
+        return self.due_at < (now or timezone.now())
+
+
+def open_clocks(*, case_ids=None, responsible_ids=None, due_from=None, due_until=None):
+    """Every running legal clock (the sweep's watches, due date passed or not), soonest first.
+
+    Narrowed to `case_ids` and/or to clocks whose responsible person is in `responsible_ids`,
+    and to due dates in [due_from, due_until). One query per watch, whatever the row count.
+    Callers scope `case_ids` to what the user may see; a clock with no case (a Board session's
+    papers) is listed only when neither `case_ids` nor `responsible_ids` is given.
+    """
+    rows = []
+    for watch in WATCHES:
+        if watch.case_field is None and (case_ids is not None or responsible_ids is not None):
+            continue
+        records = watch.model._default_manager.filter(
+            watch.running(), **{f"{watch.due_field}__isnull": False}
+        )
+        if case_ids is not None:
+            records = records.filter(**{f"{watch.case_field}__in": list(case_ids)})
+        if due_from is not None:
+            records = records.filter(**{f"{watch.due_field}__gte": due_from})
+        if due_until is not None:
+            records = records.filter(**{f"{watch.due_field}__lt": due_until})
+        records = records.order_by().annotate(
+            o_due=F(watch.due_field),
+            o_responsible=watch.responsible(),
+            o_case=F(watch.case_field) if watch.case_field else _none(),
+        )
+        if responsible_ids is not None:
+            records = records.filter(o_responsible__in=list(responsible_ids))
+        for pk, case_id, due, responsible_id in records.values_list(
+            "pk", "o_case", "o_due", "o_responsible"
+        ):
+            rows.append(
+                OpenClock(watch.clock, watch.subject_type, pk, case_id, due, responsible_id)
+            )
+    rows.sort(key=lambda row: (row.due_at, row.case_id or 0, row.clock))
+    return rows
+
+
 def flags_for_case(case_id, *, include_closed=True):
     """The flags of one case, open first (the case page shows them)."""
     flags = OverdueFlag.objects.filter(case_id=case_id).select_related("responsible")

@@ -257,6 +257,7 @@ class OverdueFlag(models.Model):
 class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Plazo vencido a su cargo")
     ESCALATED = "escalated", _("Plazo vencido escalado a la Coordinación")
+    HANDOVER = "handover", _("Expedientes recibidos en traspaso")
 
 
 class EmailStatus(models.TextChoices):
@@ -277,12 +278,20 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         User, verbose_name=_("destinataria"), on_delete=models.PROTECT, related_name="notifications"
     )
+    # Empty for a notice that is not about an overdue clock (a handover): then `message` says
+    # what happened (file numbers and clocks only, never a protected person's name) and `link`
+    # where to look.
     flag = models.ForeignKey(
         OverdueFlag,
         verbose_name=_("plazo vencido"),
         on_delete=models.PROTECT,
         related_name="notifications",
+        null=True,
+        blank=True,
     )
+    # Database defaults: the sweep inserts notifications with INSERT ... SELECT (no ORM defaults).
+    message = models.TextField(_("mensaje"), blank=True, db_default="")
+    link = models.CharField(_("enlace"), max_length=300, blank=True, db_default="")
     kind = models.CharField(_("tipo"), max_length=12, choices=NotificationKind.choices)
     urgent = models.BooleanField(_("procedimiento urgente"), default=False)
     created_at = models.DateTimeField(_("creado"))
@@ -319,7 +328,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.recipient} · {self.flag}"
+        return f"{self.recipient} · {self.flag or self.get_kind_display()}"
 
 
 class PeriodicRun(models.Model):

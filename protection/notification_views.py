@@ -41,7 +41,7 @@ def notification_list(request):
     page = Paginator(service.notifications_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _describe([n.flag for n in page.object_list], timezone.now())
+    _describe([n.flag for n in page.object_list if n.flag_id], timezone.now())
     return render(
         request,
         "notifications/list.html",

@@ -19,16 +19,22 @@ import time
 import uuid
 from datetime import timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases.selectors import case_list_for
+from protection.formats import show_datetime
+
+from .access import STAFF_ROLES
 from .deadlines import (
     URGENT_CLOCKS,
     flag_subject_label,
@@ -47,6 +53,10 @@ from .models import (
     Unit,
     User,
 )
+from .queue import enqueue
+
+# The digest task (protection/tasks.py) calls this module; it is queued by its name.
+DIGEST_SEND = "protection.tasks.digest_send"
 
 log = logging.getLogger(__name__)
 
@@ -228,10 +238,8 @@ def _insert_cross(flags, users, now):
 def digests_enqueue(user_ids):
     """Queue the e-mail of these people's pending alerts. Broker down: the rows stay pending and
     the outbox sweeper or the daily digest sends them later."""
-    from .tasks import digest_send, enqueue
-
     for user_id in user_ids:
-        enqueue(digest_send, user_id)
+        enqueue(DIGEST_SEND, user_id)
 
 
 def _pause_for_tests():
@@ -270,7 +278,7 @@ def digest_send_claimed(user_id, *, now=None):
     try:
         rows = list(
             mine.select_related("flag", "flag__case", "flag__responsible").order_by(
-                "-urgent", "flag__due_at"
+                "-urgent", F("flag__due_at").asc(nulls_last=True), "created_at"
             )
         )
         _pause_for_tests()
@@ -285,28 +293,42 @@ def digest_send_claimed(user_id, *, now=None):
 
 def digest_message(user, notifications):
     """Subject and plain-text body of one person's digest, in the mechanism's language and the
-    person's time zone. Names no protected person."""
-    from zoneinfo import ZoneInfo
-
+    person's time zone. Names no protected person: overdue clocks, then notices (handovers),
+    whose text already carries only file numbers and clocks."""
     zone = ZoneInfo(user.time_zone or settings.DISPLAY_TIME_ZONE)
-    flags = subjects_attach([n.flag for n in notifications])
+    overdue = [n for n in notifications if n.flag_id]
+    notices = [n for n in notifications if not n.flag_id]
+    flags = subjects_attach([n.flag for n in overdue])
     now = timezone.now()
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
-        urgent = sum(1 for n in notifications if n.urgent)
-        subject = ngettext("%(n)s plazo vencido", "%(n)s plazos vencidos", len(notifications)) % {
-            "n": len(notifications)
-        }
+        urgent = sum(1 for n in overdue if n.urgent)
+        parts = []
+        if overdue:
+            parts.append(
+                ngettext("%(n)s plazo vencido", "%(n)s plazos vencidos", len(overdue))
+                % {"n": len(overdue)}
+            )
+        if notices:
+            parts.append(
+                ngettext(
+                    "%(n)s traspaso de expedientes", "%(n)s traspasos de expedientes", len(notices)
+                )
+                % {"n": len(notices)}
+            )
+        subject = " · ".join(parts)
         if urgent:
             subject = _("URGENTE: %(subject)s") % {"subject": subject}
-        lines = [_("Plazos legales vencidos que requieren su atención:"), ""]
-        for notification, flag in zip(notifications, flags, strict=True):
+        lines = []
+        if overdue:
+            lines += [_("Plazos legales vencidos que requieren su atención:"), ""]
+        for notification, flag in zip(overdue, flags, strict=True):
             lines.append(f"- {flag.get_clock_display()}: {flag_subject_label(flag)}")
             lines.append(
                 "  "
                 + _("Venció: %(due)s · retraso: %(late)s")
                 % {
-                    "due": flag.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+                    "due": show_datetime(flag.due_at, zone),
                     "late": late_words(flag.late_by(now)),
                 }
             )
@@ -316,12 +338,33 @@ def digest_message(user, notifications):
                     + _("Escalado a la Coordinación. Responsable: %(who)s")
                     % {"who": responsible_words(flag)}
                 )
+        for notice in notices:
+            if lines:
+                lines.append("")
+            lines.append(notice.message)
+            if notice.link:
+                lines.append(base + notice.link)
         lines += [
             "",
             _("Consulte sus avisos: %(url)s") % {"url": base + reverse("notifications:list")},
         ]
         prefix = _("Mecanismo de Protección")
     return f"[{prefix}] {subject}", "\n".join(lines)
+
+
+def notice_send(*, recipient, kind, message, link=""):
+    """An in-app notice that is not about an overdue clock (a handover), e-mailed after the
+    caller's transaction commits. `message` must name no protected person."""
+    notice = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        message=message,
+        link=link,
+        urgent=False,
+        created_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: digests_enqueue([recipient.pk]))
+    return notice
 
 
 def late_words(delta):
@@ -398,8 +441,6 @@ def unread_count(user):
 
 def notification_get_for(user, pk):
     """The user's own notification; Http404 for anyone else's."""
-    from django.http import Http404
-
     try:
         return notifications_for(user).get(pk=pk)
     except (Notification.DoesNotExist, ValueError, TypeError):
@@ -421,10 +462,6 @@ def notifications_mark_all_read(*, actor):
 
 def flags_visible_to(user, *, open_only=True):
     """Overdue flags the user may see: coordinators all; other staff theirs and their cases'."""
-    from cases.selectors import case_list_for
-
-    from .access import STAFF_ROLES
-
     flags = OverdueFlag.objects.select_related("case", "responsible")
     if open_only:
         flags = flags.filter(cleared_at__isnull=True)

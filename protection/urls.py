@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import views, views_help
 from .security import views as security_views
 
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("avisos/", include("protection.notification_urls")),
     path("verificar/", include("measures.urls_verify")),
     path("indicadores/", include("protection.reports.urls")),
+    path("ayuda/", views_help.help_page, name="help"),
+    path("ayuda/glosario/", views_help.glossary, name="glossary"),
+    path("ayuda/<slug:role>/", views_help.help_page, name="help_role"),
     path("", views.home, name="home"),
 ]
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from protection.formats import show_date
 from protection.versioning import Versioned
 
 
@@ -120,7 +121,7 @@ class ImmediateActionAssessment(models.Model):
         verbose_name_plural = _("estudios de acción inmediata")
 
     def __str__(self):
-        return f"{self.case} · {self.performed_at:%Y-%m-%d}"
+        return f"{self.case} · {show_date(self.performed_at)}"
 
 
 class StudyKind(models.TextChoices):
@@ -238,7 +239,7 @@ class RiskStudy(Versioned):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.get_kind_display()} · {self.requested_at:%Y-%m-%d}"
+        return f"{self.case} · {self.get_kind_display()} · {show_date(self.requested_at)}"
 
 
 class FactorScore(models.Model):

@@ -20,6 +20,7 @@ from cases.views_steps import (
     step_page,
     to_case,
 )
+from cases.wording import party_role_label
 from protection import access, clocks
 from protection.errors import DomainError, StaleEdit
 from protection.models import Clock, DurationUnit, Role
@@ -164,7 +165,7 @@ def study_summary(request, pk):
         else:
             # A relative or colleague: named by their role only on a page that may be handed
             # over or photographed.
-            for_whom = pm.covered.get_role_display()
+            for_whom = party_role_label(pm.covered)
         measures.append(
             {
                 "name": pm.measure_type.name,

@@ -223,8 +223,10 @@ def test_dates_numbers_and_plurals_follow_the_language():
 
     s_date, s_amount, s_soon, s_later = spanish.split("|")
     e_date, e_amount, e_soon, e_later = english.split("|")
-    assert s_date.lower() == "4 de mayo de 2026"  # Django's Spanish month names are capitalised
-    assert e_date == "May 4, 2026"
+    # One date format per language (protection/formats): day/month/year as Mexican offices
+    # write it; day, month name and year in English (never the ambiguous 04/05/2026).
+    assert s_date == "04/05/2026"
+    assert e_date == "4 May 2026"
     # Mexico writes numbers like the English-speaking world (NOM-008), not like Spain (1.234.567,50).
     assert s_amount == e_amount == "1,234,567.50"
     assert "vence en 1 hora<" in s_soon and "vence en 3 días<" in s_later

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from protection.models import Role
+from protection.templatetags.protection_tags import abbr
 
 register = template.Library()
 
@@ -44,7 +45,8 @@ def _overdue(value):
 @register.simple_tag
 def team_rows(team, list_url):
     """The <tr> rows of the team table (home.html), as its former {% for %} loop wrote them."""
-    roles = {value: str(label) for value, label in Role.choices}
+    # Role names with their unit's acronym expanded (<abbr>), as everywhere else.
+    roles = {value: abbr(label) for value, label in Role.choices}
     return mark_safe(  # noqa: S308 - every part below is escaped by format_html
         "".join(
             format_html(

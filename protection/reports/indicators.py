@@ -744,7 +744,12 @@ def _compliance(result, dialect, params, *, detail):
     states = State.objects.in_bulk([k for k in by_state if k is not None])
     result.compliance_by_authority = sorted(
         (
-            _compliance_row(acc, str(authorities[pk]), level=authorities[pk].level)
+            _compliance_row(
+                acc,
+                str(authorities[pk]),
+                level=authorities[pk].level,
+                authority=authorities[pk],
+            )
             for pk, acc in by_authority.items()
         ),
         key=lambda r: (-r["never"], -r["late"], r["label"]),

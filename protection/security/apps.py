@@ -1,5 +1,8 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import apps as otp_static_apps
+from django_otp.plugins.otp_totp import apps as otp_totp_apps
 
 
 class SecurityConfig(AppConfig):
@@ -9,3 +12,18 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+
+
+# Third-party apps under Spanish names in the administration (their own AppConfig names are
+# "Axes", "Otp_Totp", "Otp_Static"). INSTALLED_APPS lists these subclasses instead of the
+# packages' default configurations; everything else about the apps is unchanged.
+class AxesConfig(axes_apps.AppConfig):
+    verbose_name = _("Intentos de inicio de sesión")
+
+
+class TOTPConfig(otp_totp_apps.DefaultConfig):
+    verbose_name = _("Verificación en dos pasos: aplicaciones autenticadoras")
+
+
+class StaticConfig(otp_static_apps.DefaultConfig):
+    verbose_name = _("Verificación en dos pasos: códigos de recuperación")

@@ -18,6 +18,9 @@ PAGES = {
     "logout": _("Cierre de sesión"),
     "set_language": _("Cambio de idioma"),
     "healthz": _("Comprobación de funcionamiento"),
+    "help": _("Ayuda"),
+    "help_role": _("Ayuda de un rol"),
+    "glossary": _("Glosario"),
     # cases
     "cases:list": _("Lista de expedientes"),
     "cases:detail": _("Expediente %(case)s"),
@@ -174,6 +177,7 @@ def with_plain_words(entries):
     case_ids = {e.case_id for e in entries if e.case_id}
     numbers = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "file_number"))
     for entry in entries:
-        entry.what = describe(entry.target, numbers.get(entry.case_id))
+        entry.file_number = numbers.get(entry.case_id, "")
+        entry.what = describe(entry.target, entry.file_number)
         entry.role_label = role_label(entry.role)
     return entries

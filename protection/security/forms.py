@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cases.selectors import cases_by_file_number
 from protection.models import User
 
 from .models import AuditAction, AuditOutcome
@@ -97,7 +98,12 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[("", _("Todos"))] + list(AuditOutcome.choices),
     )
-    case_id = forms.IntegerField(label=_("Expediente (id)"), required=False, min_value=1)
+    file_number = forms.CharField(
+        label=_("Expediente"),
+        required=False,
+        max_length=40,
+        help_text=_("Número de expediente, por ejemplo MPPDDHP/2026/0012."),
+    )
     ip_address = forms.GenericIPAddressField(label=_("Dirección IP"), required=False)
     date_from = forms.DateField(
         label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -105,6 +111,19 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_file_number(self):
+        """The case the entries name, looked up by its file number (spaces and case ignored):
+        people know a case by its number, never by its database id."""
+        number = " ".join(self.cleaned_data["file_number"].split()).upper()
+        if not number:
+            return None
+        found = cases_by_file_number([number])
+        if not found:
+            raise forms.ValidationError(
+                _("No hay ningún expediente con el número %(n)s."), params={"n": number}
+            )
+        return found[number]
 
 
 for _name, _field in AuditFilterForm.base_fields.items():

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from protection.formats import show_datetime
+
 from .crypto import EncryptedTextField
 
 
@@ -101,7 +103,7 @@ class AuditEntry(models.Model):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
+        return f"{show_datetime(self.at)} {self.username} {self.action} {self.target}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -143,7 +145,7 @@ class BreakGlass(models.Model):
         indexes = [models.Index(fields=["user", "expires_at"])]
 
     def __str__(self):
-        return f"{self.user} · {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} · {show_datetime(self.started_at)}"
 
     def is_open(self, now=None):
         now = now or timezone.now()

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from protection import access
 from protection.errors import DomainError, PermissionDenied
+from protection.formats import show_datetime
 from protection.models import Role
 
 from . import audit
@@ -82,7 +83,7 @@ def _security_event(*, request, user, action, reason="", outcome=AuditOutcome.OK
     ) % {
         "event": AuditAction(action).label,
         "user": user.get_username(),
-        "when": now.strftime("%Y-%m-%d %H:%M %Z"),
+        "when": show_datetime(now, user_zone(user)),
         "ip": (audit.client_ip(request) if request else None) or "—",
         "extra": reason,
     }
@@ -372,7 +373,7 @@ def _alert_coordinators(grant_id, *, opened):
         zone = user_zone(coordinator)
 
         def at(moment, zone=zone):
-            return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M %Z")
+            return show_datetime(moment, zone)
 
         if opened:
             subject = _("Acceso de emergencia abierto a %(cases)s") % {"cases": numbers}

@@ -11,6 +11,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from protection.formats import show_datetime
+
 from . import audit
 from .models import AuditAction, AuditOutcome, KnownDevice
 
@@ -46,7 +48,7 @@ def on_login(sender, request, user, **kwargs):
     if not created:
         device.save(update_fields=["last_seen"])
     elif had_devices and user.email:
-        when = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
+        when = show_datetime(timezone.now())
         body = _(
             "Se inició sesión en su cuenta %(user)s desde un dispositivo nuevo.\n\n"
             "Fecha: %(when)s\nDirección: %(ip)s\nNavegador: %(agent)s\n\n"

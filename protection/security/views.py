@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.selectors import case_get_for, cases_by_file_number
 from protection.errors import DomainError
+from protection.formats import show_time
 from protection.models import Role, User
 
 from . import audit, crypto, services
@@ -288,7 +289,7 @@ def break_glass(request):
                     )
                     % {
                         "cases": ", ".join(numbers),
-                        "t": timezone.localtime(grant.expires_at).strftime("%H:%M %Z"),
+                        "t": show_time(grant.expires_at),
                     },
                 )
                 return redirect("cases:detail", found[numbers[0]])
@@ -398,8 +399,8 @@ def audit_log(request):
             entries = entries.filter(action=data["action"])
         if data["outcome"]:
             entries = entries.filter(outcome=data["outcome"])
-        if data["case_id"]:
-            entries = entries.filter(case_id=data["case_id"])
+        if data["file_number"]:
+            entries = entries.filter(case_id=data["file_number"])
         if data["ip_address"]:
             entries = entries.filter(ip_address=data["ip_address"])
         if data["q"]:
@@ -409,6 +410,10 @@ def audit_log(request):
             entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
         if data["date_to"]:
             entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, zone))
+    elif form.is_bound:
+        # A filter that cannot be applied (an unknown file number, a bad date) shows nothing,
+        # never the whole log as if it had matched.
+        entries = entries.none()
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     page.object_list = with_plain_words(page.object_list)
     query = request.GET.copy()

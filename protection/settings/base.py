@@ -28,9 +28,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
+    # Spanish names for the administration (protection/security/apps.py).
+    "protection.security.apps.TOTPConfig",
+    "protection.security.apps.StaticConfig",
+    "protection.security.apps.AxesConfig",
     "django_filters",
     "django_htmx",
     "protection",
@@ -143,6 +144,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "Mecanismo de Protección"
+# The administration never shows a person's TOTP secret, QR code or recovery codes: a device is
+# reset through security:two_factor_reset, which is logged.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The embedded demo shows demo users' TOTP codes on the login page (never in production).
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 
@@ -193,10 +197,14 @@ LOGOUT_REDIRECT_URL = "login"
 # Internationalisation: Spanish (Mexico) first, English complete.
 LANGUAGE_CODE = "es-mx"
 LANGUAGES = [("es-mx", _("Español (México)")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is the project's catalogue (makemessages writes there: keep it first); third_party/
+# holds Spanish for what django-axes and django-simple-history mark but do not translate.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "third_party"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# One date and one date-time format per language, the zone named the same way everywhere.
+FORMAT_MODULE_PATH = ["protection.formats"]
 # The zone pages are shown in unless a user chooses another.
 DISPLAY_TIME_ZONE = env("DISPLAY_TIME_ZONE", default="America/Mexico_City")
 

@@ -1,14 +1,18 @@
 """Template helpers shared by every page: permission checks and legal clocks."""
 
+import re
 from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from protection import access
+from protection.formats import show_datetime
+from protection.glossary import ACRONYM_PATTERN, ACRONYMS
 from protection.reversing import reverse_id
 
 register = template.Library()
@@ -60,8 +64,7 @@ def clock(due, done=None):
     if state == "none":
         return "—"
     now = timezone.now()
-    local = timezone.localtime(due)
-    title = local.strftime("%Y-%m-%d %H:%M %Z")
+    title = show_datetime(due)
     if state == "done":
         return format_html(
             '<span class="clock-ok" title="{}">{}</span>', title, _("cumplido a tiempo")
@@ -85,3 +88,66 @@ def clock(due, done=None):
         title,
         _("vence en %(t)s") % {"t": _span(due - now)},
     )
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _expand(match):
+    return str(format_html('<abbr title="{}">{}</abbr>', ACRONYMS[match[1]], match[1]))
+
+
+@register.filter
+def abbr(text):
+    """{{ user.get_role_display|abbr }}: the mechanism's acronyms in `text` (URCRR, UER, UPSA,
+    CEN, FGR, ...) wrapped in <abbr title="full name">; the text is escaped unless it is safe,
+    and markup already in safe text is left as it is."""
+    # str() first: a message object keeps its safe text safe (SafeString.__str__ is itself).
+    escaped = str(conditional_escape(str(text) if text is not None else ""))
+    parts = _TAG.split(escaped)
+    return mark_safe(  # noqa: S308 - escaped above; only text between tags gains <abbr>
+        "".join(
+            part if part.startswith("<") else ACRONYM_PATTERN.sub(_expand, part) for part in parts
+        )
+    )
+
+
+@register.filter
+def authority(obj):
+    """{{ measure.authority|authority }}: an implementing authority by its acronym, expanded
+    (<abbr title="Tecnologías de Protección Integral, S.A. de C.V.">TPI</abbr>), or by its
+    name when it has no acronym."""
+    if obj is None or obj == "":
+        return ""
+    short = getattr(obj, "short_name", "")
+    name = getattr(obj, "name", str(obj))
+    if short and short != name:
+        return format_html('<abbr title="{}">{}</abbr>', name, short)
+    return name
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms):
+    """{% error_summary form other_form %}: one box at the top of a refused form that names every
+    field in error (a link to it) with its message, plus the errors of no single field. The box
+    takes the focus when the page loads (static/js/forms.js; autofocus without script)."""
+    non_field = []
+    field_errors = []
+    for form in forms:
+        if form is None or not getattr(form, "is_bound", False) or not form.errors:
+            continue
+        non_field.extend(form.non_field_errors())
+        for field in form:
+            if field.is_hidden:
+                # A hidden field's error (a stale version) says nothing next to the field.
+                non_field.extend(field.errors)
+                continue
+            for message in field.errors:
+                field_errors.append(
+                    {
+                        "id": field.id_for_label or field.auto_id,
+                        "label": field.label,
+                        "message": message,
+                    }
+                )
+    return {"non_field": non_field, "field_errors": field_errors}

@@ -201,6 +201,10 @@ def test_implementation_event_appears_on_the_measure_page(
     page.fill("#id_notes", "Se instaló y probó el botón con la beneficiaria y su familia.")
     shot(page, "steps_event_add_form")
     page.get_by_role("button", name="Guardar").click()
+    # An installation that works marks the measure implemented: the page says so and asks.
+    expect(page.get_by_test_id("state-change")).to_contain_text("Otorgada → Implementada")
+    expect(page.locator("#confirm-change")).to_be_focused()
+    page.get_by_role("button", name="Confirmar y registrar").click()
 
     page.wait_for_url(f"{live_server.url}/medidas/{measure.pk}/")
     expect(page.locator("#events")).to_contain_text(

@@ -152,15 +152,29 @@ def test_delivery_marks_the_measure_implemented_and_shows_it(client, granted, fo
     case, decision, measure = granted
     client.force_login(follow_up)
     delivered = measure.granted_at + timedelta(seconds=1)
-    response = client.post(
-        url("measures:event_add", measure.pk),
-        {
-            "kind": "delivery",
-            "occurred_at": local_input(delivered),
-            "outcome": "ok",
-            "notes": "Se entregó el botón y se probó con la beneficiaria.",
-        },
-    )
+    typed = {
+        "kind": "delivery",
+        "occurred_at": local_input(delivered),
+        "outcome": "ok",
+        "notes": "Se entregó el botón y se probó con la beneficiaria.",
+    }
+    # First the page says what will change, and nothing is saved yet.
+    asked = client.post(url("measures:event_add", measure.pk), typed)
+    assert asked.status_code == 200
+    body = asked.content.decode()
+    assert 'data-testid="state-change">Otorgada → <strong>Implementada</strong>' in body
+    assert 'name="confirmed" value="on"' in body
+    assert "Se entregó el botón y se probó con la beneficiaria." in body  # kept, hidden
+    assert not ImplementationEvent.objects.exists()
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.GRANTED
+
+    # "Volver a editar" shows the form again with what was typed; still nothing saved.
+    back = client.post(url("measures:event_add", measure.pk), {**typed, "edit": "1"})
+    assert back.status_code == 200
+    assert 'name="notes"' in back.content.decode() and not ImplementationEvent.objects.exists()
+
+    response = client.post(url("measures:event_add", measure.pk), {**typed, "confirmed": "on"})
     assert response.status_code == 302
     assert response["Location"] == url("measures:measure_detail", measure.pk)
     measure.refresh_from_db()
@@ -194,6 +208,23 @@ def test_repair_resolves_a_chosen_fault(client, granted, follow_up):
     # A resolved fault is no longer offered.
     page = client.get(url("measures:event_add", measure.pk)).content.decode()
     assert f'<option value="{fault.pk}">' not in page
+
+
+def test_an_event_that_changes_nothing_is_saved_without_asking(client, granted, follow_up):
+    case, decision, measure = granted
+    client.force_login(follow_up)
+    response = client.post(
+        url("measures:event_add", measure.pk),
+        {
+            "kind": "delivery",
+            "occurred_at": local_input(measure.granted_at + timedelta(seconds=1)),
+            "outcome": "failed",
+            "notes": "El botón no encendió; se devolvió al proveedor.",
+        },
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.GRANTED
 
 
 def test_burden_needs_an_amount(client, granted, follow_up):

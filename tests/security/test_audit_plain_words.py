@@ -27,14 +27,44 @@ def test_who_has_seen_this_and_the_audit_log_speak_plainly(client, reception, an
 
     client.force_login(coordinator)
     readers = client.get(reverse("security:case_readers", args=[case.pk])).content.decode()
-    log = client.get(reverse("security:audit_log"), {"case_id": case.pk}).content.decode()
+    log = client.get(
+        reverse("security:audit_log"), {"file_number": case.file_number}
+    ).content.decode()
     for html in (readers, log):
         assert f"Cronología del expediente {case.file_number}" in html
         assert "cases:timeline" not in html and "pk=" not in html
-        assert "Evaluación de riesgo (UER)" in html
+        assert (
+            'Evaluación de riesgo (<abbr title="Unidad de Evaluación de Riesgos">UER</abbr>)'
+            in html
+        )
         assert ">analyst<" not in html
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(reverse("security:case_readers", args=[case.pk])).content.decode()
     assert f"Timeline of case file {case.file_number}" in english
-    assert "Risk evaluation (UER)" in english or "Risk assessment (UER)" in english
+    assert '(<abbr title="Risk Evaluation Unit">UER</abbr>)' in english
+
+
+def test_audit_log_filters_by_file_number_and_names_cases_by_it(client, reception, coordinator):
+    case = wf.register(reception)
+    other = wf.register(reception)
+    client.force_login(coordinator)
+    client.get(reverse("cases:detail", args=[case.pk]))
+    client.get(reverse("cases:detail", args=[other.pk]))
+
+    # Typed in lower case with stray spaces: still that case, and only that case.
+    typed = f"  {case.file_number.lower()} "
+    html = client.get(reverse("security:audit_log"), {"file_number": typed}).content.decode()
+    assert f"Expediente {case.file_number}" in html
+    assert f"Expediente {other.file_number}" not in html
+    assert (
+        f'<a href="{reverse("security:case_readers", args=[case.pk])}">{case.file_number}</a>'
+        in (html)
+    )
+    assert "Expediente (id)" not in html
+
+    unknown = client.get(reverse("security:audit_log"), {"file_number": "MPPDDHP/1999/9999"})
+    body = unknown.content.decode()
+    assert "No hay ningún expediente con el número MPPDDHP/1999/9999." in body
+    assert "No hay registros con estos filtros." in body
+    assert f"Expediente {case.file_number}" not in body

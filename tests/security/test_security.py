@@ -178,7 +178,7 @@ def test_coordinator_sees_who_read_a_case_and_the_log(client, reception, coordin
     client.get(reverse("cases:detail", args=[case.pk]))
     page = client.get(reverse("security:case_readers", args=[case.pk]))
     assert page.status_code == 200 and coordinator.username in page.content.decode()
-    log = client.get(reverse("security:audit_log"), {"case_id": case.pk})
+    log = client.get(reverse("security:audit_log"), {"file_number": case.file_number})
     assert log.status_code == 200 and coordinator.username in log.content.decode()
     client.force_login(reception)
     assert client.get(reverse("security:audit_log")).status_code == 403

@@ -1224,6 +1224,7 @@ class Seeder:
         dissent="",
         attended=None,
         end=(),
+        suspend=(),
     ):
         """A sub-story: on the agenda a week before a past session, decided at the session."""
         yield session.scheduled_at - timedelta(days=7)
@@ -1254,6 +1255,7 @@ class Seeder:
             for ln in lines
         ]
         rows += [{"action": LineAction.END, "target": target} for target in end]
+        rows += [{"action": LineAction.SUSPEND, "target": target} for target in suspend]
         decision = measure_services.decision_record(
             actor=self.coordinacion,
             case=case,
@@ -3893,6 +3895,23 @@ class Seeder:
         ]:
             at = yield self.ago(days, 12)
             self.event(self.measure(case, code), kind, at, note)
+        # The neighbours read the patrols as a sign that she is involved in crime (DOMAIN §7):
+        # at her request the Board suspends them while the follow-up unit looks for another
+        # measure; the panic button and the cameras stay.
+        patrols = self.measure(case, "patrols")
+        yield from self.board(
+            case,
+            self.session[60],
+            level=self.EXT,
+            resolution=Resolution.MODIFY,
+            kind=AgendaItemKind.MODIFICATION,
+            basis="Art. 8, fracción I, de la Ley",
+            suspend=[patrols],
+            text="A petición de la beneficiaria, la Junta suspende los rondines: en su colonia "
+            "la presencia policial se lee como señal de que está involucrada en un delito. "
+            "Siguen vigentes el botón de pánico y las cámaras; la Unidad de Seguimiento "
+            "propondrá otra medida.",
+        )
 
     def story_f14_trans_defender(self):
         at = yield self.ago(155, 12)

@@ -1,0 +1,38 @@
+"""One way to write dates and date-times per language (FORMAT_MODULE_PATH).
+
+Spanish (Mexico): 05/12/2026 and 05/12/2026 14:30 CST. English: 5 Dec 2026 and
+5 Dec 2026, 14:30 CST. Every date-time names its zone by the abbreviation of the zone it is
+shown in (the user's, America/Mexico_City by default), the same way on every page. DATE_FORMAT
+and SHORT_DATE_FORMAT are the same, as are DATETIME_FORMAT and SHORT_DATETIME_FORMAT, so a
+template that uses either, or prints a date without a format, writes it the same way.
+
+Python code that puts a date or time into text for people uses the helpers below, never
+strftime; machine formats (ISO 8601 in exports, feeds and file names) stay as they are.
+"""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+def show_date(value):
+    """A date (or the local date of an aware date-time) for people: "05/12/2026"."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def show_datetime(value, zone=None):
+    """An aware date-time in the current (or the given) zone, with the zone named:
+    "05/12/2026 14:30 CST"."""
+    if value is None:
+        return ""
+    return date_format(timezone.localtime(value, zone), "SHORT_DATETIME_FORMAT")
+
+
+def show_time(value, zone=None):
+    """The time of an aware date-time, with the zone named: "14:30 CST"."""
+    if value is None:
+        return ""
+    return date_format(timezone.localtime(value, zone), "TIME_FORMAT")
