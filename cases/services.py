@@ -356,11 +356,16 @@ def consent_record(
     given_at=None,
     third_party_user=None,
     third_party_name="",
+    authority=None,
     evidence="",
 ):
     access.require(actor, "case.consent")
     if purpose in THIRD_PARTY_PURPOSES and not (third_party_user or third_party_name):
         raise DomainError(_("Nombre al tercero a quien se autoriza el acceso."))
+    if purpose == ConsentPurpose.AUTHORITY_CONTACT and authority is None:
+        raise DomainError(_("Elija la autoridad a la que se autoriza."))
+    if purpose != ConsentPurpose.AUTHORITY_CONTACT:
+        authority = None
     if not (evidence or "").strip():
         raise DomainError(_("Indique la constancia del consentimiento (escrito, grabación, acta)."))
     return save(
@@ -371,6 +376,7 @@ def consent_record(
             given_at=given_at or timezone.now(),
             third_party_user=third_party_user,
             third_party_name=third_party_name,
+            authority=authority,
             evidence=evidence,
             recorded_by=actor,
         ),

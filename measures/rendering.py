@@ -380,6 +380,7 @@ def _clock_words(rule):
     from protection.models import DurationUnit
 
     unit = {
+        DurationUnit.MINUTES: _("minutos"),
         DurationUnit.HOURS: _("horas"),
         DurationUnit.DAYS: _("días naturales"),
         DurationUnit.MONTHS: _("meses"),

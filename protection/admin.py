@@ -200,6 +200,7 @@ CASE_PATHS = {
     "measures.implementationevent": "measure__case",
     "measures.letter": "decision__case",
     "measures.observation": "agenda_item__case",
+    "cases.handover": "items__case",
 }
 
 
