@@ -341,6 +341,7 @@ HANDLED = "handled"  # the cases the reader's unit handles (cases.selectors.hand
 AGENDA = "agenda"  # cases on the agenda of the reader's Board sessions, in the papers' window
 CONSENTED = "consented"  # cases whose consent of the row's purpose names the reader
 BREAK_GLASS = "break_glass"  # cases an open break-glass access of the reader names
+OWN_AUTHORITY = "own_authority"  # measures of the reader's authority, in the authority portal
 NONE = "none"  # never
 
 REACHES = {
@@ -350,6 +351,8 @@ REACHES = {
     "after the decision closes)",
     CONSENTED: "cases whose beneficiary consented, for this purpose, to this reader",
     BREAK_GLASS: "only the cases an open break-glass access names",
+    OWN_AUTHORITY: "measures whose implementing authority is the reader's (or its "
+    "subcontractor's), in the authority portal only (measures/selectors_authority.py)",
     NONE: "never (404; not rendered)",
 }
 
@@ -388,6 +391,7 @@ READERS = (
         "Third party named in a consent for implementing a measure",
         CONSENT_IMPLEMENTATION,
     ),
+    Reader("authority", Role.AUTHORITY, "Implementing authority (portal user)"),
     Reader("administrator", Role.ADMINISTRATOR, "System administrator"),
 )
 READER_BY_KEY = {r.key: r for r in READERS}
@@ -548,6 +552,23 @@ NEED_TO_KNOW = {
             "the measure itself reaches implementers through the implementing-authority portal "
             "(issue 16); the consent never opens the case pages",
         ),
+    ),
+    "authority": _row(
+        (
+            OWN_AUTHORITY,
+            "each of its measures names the covered person, whom it protects; no file "
+            "number, no case list, no search",
+        ),
+        (NONE, "implementing a measure needs the measure, not the file"),
+        (
+            OWN_AUTHORITY,
+            "only where the measure type needs them (cameras at a home, a patrol route) and "
+            "the beneficiary's consent for that authority is in force (consent purpose "
+            "'authority_data')",
+        ),
+        (NONE, "the person's routines and risk reasoning are not for the implementers"),
+        (OWN_AUTHORITY, "puts its measures in place, acknowledges letters, reports progress"),
+        (NONE, "emergencies reach the mechanism's staff, who call the authority"),
     ),
     "administrator": _row(
         (BREAK_GLASS, "manages users and configuration; case content only in an emergency"),

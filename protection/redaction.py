@@ -35,7 +35,9 @@ LOCATION_MEASURE_CODES = frozenset({"safe_house", "temporary_relocation"})
 SEES_CONTACT_DETAILS = frozenset(
     reader.role
     for reader in access.READERS
-    if access.reach(reader.key, access.CONTACT_DETAILS)[0] != access.NONE
+    # The authority portal shows contact details by its own rule (consent per authority).
+    if access.reach(reader.key, access.CONTACT_DETAILS)[0]
+    not in (access.NONE, access.OWN_AUTHORITY)
 )
 
 REDACTED = _("[dato reservado]")

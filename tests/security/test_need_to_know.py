@@ -10,10 +10,12 @@ changing both, on purpose.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import ConsentPurpose
 from measures import services as ms
+from measures.models import AuthorityMember
 from protection import access, redaction
 from protection.models import Role
 from protection.security.services import break_glass_start
@@ -34,12 +36,13 @@ from ..measures.board_fixtures import (
 
 pytestmark = pytest.mark.django_db
 
-A, H, G, C, B, N = (
+A, H, G, C, B, OWN, N = (
     access.ALL,
     access.HANDLED,
     access.AGENDA,
     access.CONSENTED,
     access.BREAK_GLASS,
+    access.OWN_AUTHORITY,
     access.NONE,
 )
 HEADER, FILE, CONTACT, STUDY, MEASURE, LOG = (
@@ -62,6 +65,7 @@ DECLARED = {
     "board_civil": (G, G, N, G, G, N),
     "consultant_risk": (C, C, N, C, C, N),
     "consultant_implementer": (N, N, N, N, N, N),
+    "authority": (OWN, N, OWN, N, OWN, N),
     "administrator": (B, B, N, B, B, B),
 }
 COLUMNS = (HEADER, FILE, CONTACT, STUDY, MEASURE, LOG)
@@ -103,6 +107,7 @@ def world(reception, analyst, analyst2, follow_up, coordinator, authority):
         "board_civil": f.UserFactory(username="ntk_civil", role=Role.BOARD_CIVIL),
         "consultant_risk": f.UserFactory(username="ntk_analisis", role=Role.CONSULTANT),
         "consultant_implementer": f.UserFactory(username="ntk_instala", role=Role.CONSULTANT),
+        "authority": f.UserFactory(username="ntk_autoridad", role=Role.AUTHORITY),
         "administrator": f.UserFactory(
             username="ntk_admin", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
         ),
@@ -151,6 +156,12 @@ def world(reception, analyst, analyst2, follow_up, coordinator, authority):
         cases=[(followed.pk, followed.file_number)],
         reason="Orden judicial 45/2026 pide copia certificada del expediente.",
     )
+    AuthorityMember.objects.create(
+        user=users["authority"],
+        authority=authority,
+        invited_by=coordinator,
+        invited_at=timezone.now(),
+    )
     cases = {"received": received, "urgent": urgent, "followed": followed}
     for case in cases.values():
         case.refresh_from_db()
@@ -160,23 +171,34 @@ def world(reception, analyst, analyst2, follow_up, coordinator, authority):
 # Which reaches each case of the world is in, per reader (ALL is every case, NONE none).
 WORLD_REACH = {
     "received": {H: {"reception"}},
-    "urgent": {H: {"reception", "analyst"}},
+    "urgent": {H: {"reception", "analyst"}, OWN: {"authority"}},
     "followed": {
         H: {"analyst", "follow_up"},  # the analyst wrote its study
         G: {"board_government", "board_civil"},
         C: {"consultant_risk"},
         B: {"administrator"},
+        OWN: {"authority"},  # its measure was granted to the authority
     },
 }
 
 
-def expected(reader, column, case_key):
+def expected(reader, column, case_key, *, portal=False):
+    """Whether the cell opens this case's record: on the mechanism's pages, or (portal=True)
+    on the implementing-authority portal, the only place the OWN_AUTHORITY reach opens."""
     reach = access.NEED_TO_KNOW[reader][column][0]
     if reach == A:
-        return True
-    if reach == N:
+        return not portal
+    if reach == N or (reach == OWN) != portal:
         return False
     return reader in WORLD_REACH[case_key].get(reach, set())
+
+
+def want_status(user, view_name, visible):
+    """A page the role may not open: 403 (a portal-only role: 404, nothing tells it the page
+    exists); a record outside the cell's reach: 404."""
+    if access.view_allowed(user, view_name) is not True:
+        return 404 if user.role in access.PORTAL_ONLY_ROLES else 403
+    return 200 if visible else 404
 
 
 def _get(client, name, pk):
@@ -202,7 +224,7 @@ def test_every_cell_through_the_pages(client, world, reader):
         # File: the case page and its timeline (200 with the narrated facts), else 404.
         page = _get(client, "cases:detail", case.pk)
         timeline = _get(client, "cases:timeline", case.pk)
-        want = 200 if cell[FILE] else 404
+        want = want_status(user, "cases:detail", cell[FILE])
         if page.status_code != want or timeline.status_code != want:
             problems.append(f"{key}: file {page.status_code}/{timeline.status_code}, want {want}")
         body = page.content.decode() if page.status_code == 200 else ""
@@ -225,10 +247,7 @@ def test_every_cell_through_the_pages(client, world, reader):
         study = RiskStudy.objects.filter(case=case).order_by("-pk").first()
         if study is not None:
             response = _get(client, "risk:study_detail", study.pk)
-            if access.view_allowed(user, "risk:study_detail") is not True:
-                want = 403
-            else:
-                want = 200 if cell[STUDY] else 404
+            want = want_status(user, "risk:study_detail", cell[STUDY])
             if response.status_code != want:
                 problems.append(f"{key}: study page {response.status_code}, want {want}")
             if (
@@ -248,10 +267,7 @@ def test_every_cell_through_the_pages(client, world, reader):
         # Contact and emergency log: its page, with the case header only where the file is
         # not the reader's (no link to the file, no risk level).
         response = _get(client, "cases:contacts", case.pk)
-        if access.view_allowed(user, "cases:contacts") is not True:
-            want = 403
-        else:
-            want = 200 if cell[LOG] else 404
+        want = want_status(user, "cases:contacts", cell[LOG])
         if response.status_code != want:
             problems.append(f"{key}: contact log {response.status_code}, want {want}")
         if want == 200 and not cell[FILE]:
@@ -265,12 +281,24 @@ def test_every_cell_through_the_pages(client, world, reader):
         measure = case.granted_measures.order_by("pk").first()
         if measure is not None:
             response = _get(client, "measures:measure_detail", measure.pk)
-            if access.view_allowed(user, "measures:measure_detail") is not True:
-                want = 403
-            else:
-                want = 200 if cell[MEASURE] else 404
+            want = want_status(user, "measures:measure_detail", cell[MEASURE])
             if response.status_code != want:
                 problems.append(f"{key}: measure page {response.status_code}, want {want}")
+
+            # The implementing-authority portal: its own measures, with the covered person
+            # (header), never the facts; contact details only with the
+            # beneficiary's consent for the authority (none recorded here).
+            portal = {c: expected(reader, c, key, portal=True) for c in COLUMNS}
+            response = _get(client, "authority:measure", measure.pk)
+            want = want_status(user, "authority:measure", portal[MEASURE])
+            if response.status_code != want:
+                problems.append(f"{key}: portal measure {response.status_code}, want {want}")
+            if want == 200:
+                text = response.content.decode()
+                if portal[HEADER] != (name in text):
+                    problems.append(f"{key}: portal names the covered person={name in text}")
+                if FACTS in text or STUDY_TEXT in text or phone in text:
+                    problems.append(f"{key}: portal shows file, study or contact details")
 
     # The Board reads the agenda case in its papers: study and measures yes, contacts no.
     if reader in ("board_government", "board_civil"):
