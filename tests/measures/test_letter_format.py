@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from measures import letters as letter_services
@@ -19,6 +18,7 @@ from measures import rendering
 from measures import services as ms
 from measures.models import Letter, RecipientKind, Resolution, WithdrawalGround
 from protection import clocks
+from protection.errors import PermissionDenied
 
 from .. import factories as f
 from .board_fixtures import board, confirmed_decision, grant_lines, item_for, mark_present, record
