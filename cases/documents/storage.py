@@ -425,8 +425,12 @@ class SealedStorage(Storage):
         return "sealed"
 
     def walk(self, directory=""):
-        """Every file name under `directory`, leftovers of an interrupted sealing excepted."""
-        directories, files = self.inner.listdir(directory)
+        """Every file name under `directory`, leftovers of an interrupted sealing excepted (none
+        when the folder does not exist yet: nothing was ever stored)."""
+        try:
+            directories, files = self.inner.listdir(directory)
+        except FileNotFoundError:
+            return
         for file_name in sorted(files):
             if not file_name.endswith(SEALING_SUFFIX):
                 yield posixpath.join(directory, file_name) if directory else file_name

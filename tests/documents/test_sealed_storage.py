@@ -130,6 +130,11 @@ def test_seal_command_encrypts_old_files_in_place_and_is_idempotent(media):
         assert handle.read() == pdf_bytes()
 
 
+def test_seal_command_on_a_fresh_install_finds_nothing_to_do(media):
+    assert not media.exists()  # `make migrate` and compose's migrate job run it every time
+    assert seal() == "sealed 0, already sealed 0, without a key 0"
+
+
 def test_seal_command_finishes_after_an_interruption(media):
     """Stopped after the key row was written but before the swap (and with a half-written
     ciphertext beside the file): the file still reads, and the next run finishes it."""
