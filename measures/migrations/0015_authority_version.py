@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0013_authority_portal'),
+        ('measures', '0014_measure_end_person_lost'),
     ]
 
     operations = [
