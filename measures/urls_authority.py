@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_addressees
 from . import views_authority as v
 
 urlpatterns = [
@@ -11,5 +12,15 @@ urlpatterns = [
         "junta/oficios/<int:pk>/entrega-portal/",
         v.letter_deliver_portal,
         name="letter_deliver_portal",
+    ),
+    path(
+        "autoridades/destinatarios/",
+        views_addressees.authority_addressees,
+        name="authority_addressees",
+    ),
+    path(
+        "autoridades/<int:pk>/destinatario/",
+        views_addressees.authority_addressee_edit,
+        name="authority_addressee_edit",
     ),
 ]

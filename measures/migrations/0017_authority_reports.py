@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0015_letter_portal_delivery'),
+        ('measures', '0016_letter_portal_delivery'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

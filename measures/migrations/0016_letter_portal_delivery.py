@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0014_measure_end_person_lost'),
+        ('measures', '0015_authority_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
