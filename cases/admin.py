@@ -12,7 +12,10 @@ from .models import (
     CasePerson,
     Collective,
     Consent,
+    ContactLogEntry,
     ExternalProtection,
+    Handover,
+    HandoverCase,
     Person,
     ProtectionRequest,
     State,
@@ -356,6 +359,26 @@ class ExternalProtectionAdmin(CaseDataAdmin):
     autocomplete_fields = ("case",)
 
 
+@admin.register(ContactLogEntry)
+class ContactLogEntryAdmin(CaseDataAdmin):
+    """Read-mostly like all case data: entries are recorded and corrected from the case's
+    contact log page (cases.services_contacts), which keeps the reason of each correction."""
+
+    actor_field = "recorded_by"
+    list_display = ("case", "kind", "received_at", "authority", "help_arrived_at", "recorded_by")
+    list_filter = ("kind", "authority", "received_at")
+    search_fields = ("case__file_number", "contact_person")
+    date_hierarchy = "received_at"
+    list_select_related = ("case", "authority", "recorded_by")
+    autocomplete_fields = ("case", "authority", "repairs")
+    readonly_fields = (
+        "response_due_at",
+        "late_reviewed_at",
+        "late_reviewed_by",
+        "late_review_notes",
+    )
+
+
 @admin.register(AdmissibilityReason)
 class AdmissibilityReasonAdmin(CaseDataAdmin):
     list_display = ("name", "code", "for_admission", "active")
@@ -372,3 +395,27 @@ class AdmissibilityDecisionAdmin(CaseDataAdmin):
     list_select_related = ("case", "decided_by")
     autocomplete_fields = ("case", "decided_by")
     filter_horizontal = ("reasons",)
+
+
+class _WrittenOnceAdmin(CaseDataAdmin):
+    """Handovers are recorded by the coordinator's handover page (cases/handover.py), once."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Handover)
+class HandoverAdmin(_WrittenOnceAdmin):
+    actor_field = "decided_by"
+    list_display = ("decided_at", "from_officer", "to_officer", "decided_by")
+    list_select_related = ("from_officer", "to_officer", "decided_by")
+
+
+@admin.register(HandoverCase)
+class HandoverCaseAdmin(_WrittenOnceAdmin):
+    list_display = ("handover", "case")
+    search_fields = ("case__file_number",)
+    list_select_related = ("handover__from_officer", "handover__to_officer", "case")

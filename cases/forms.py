@@ -548,6 +548,15 @@ class ConsentForm(StyledForm):
     third_party_name = forms.CharField(
         label=_("Tercero autorizado (nombre)"), required=False, max_length=200
     )
+    authority = forms.ModelChoiceField(
+        label=_("Autoridad implementadora"),
+        queryset=User.objects.none(),  # set in __init__
+        required=False,
+        help_text=_(
+            "Para la finalidad «domicilio y contacto»: la autoridad verá en su portal el "
+            "domicilio y el contacto de las personas cubiertas por sus medidas que los necesitan."
+        ),
+    )
     given_at = forms.DateTimeField(
         label=_("Otorgado el"), initial=now_minute, widget=DateTimeLocalInput
     )
@@ -565,6 +574,11 @@ class ConsentForm(StyledForm):
         self.fields["third_party_user"].queryset = User.objects.filter(
             is_active=True, role=Role.CONSULTANT
         ).order_by("first_name", "last_name", "username")
+        from measures.models import ImplementingAuthority
+
+        self.fields["authority"].queryset = ImplementingAuthority.objects.filter(
+            active=True
+        ).order_by("level", "name")
 
     def clean_given_at(self):
         value = self.cleaned_data["given_at"]
@@ -580,6 +594,8 @@ class ConsentForm(StyledForm):
             self.add_error(
                 "third_party_name", _("Nombre al tercero a quien se autoriza el acceso.")
             )
+        if data.get("purpose") == ConsentPurpose.AUTHORITY_CONTACT and not data.get("authority"):
+            self.add_error("authority", _("Elija la autoridad a la que se autoriza."))
         return data
 
 

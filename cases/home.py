@@ -514,7 +514,32 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         rediscussions_open(user),
         ["due_at", "pk"],
     )
+    add(
+        "late_emergencies",
+        _("Emergencias con respuesta tardía sin revisar"),
+        late_emergencies(user, now),
+        ["response_due_at", "pk"],
+    )
     return sections
+
+
+def late_emergencies(user, now=None):
+    """Emergencies of the contact log whose help did not arrive within the target (or has not
+    arrived and the target passed), not yet reviewed by the coordination: the same rule as the
+    emergency-response watch of the deadline sweep."""
+    from .models import ContactLogEntry
+
+    now = now or timezone.now()
+    return (
+        ContactLogEntry.objects.filter(
+            in_case_scope(user),
+            response_due_at__lt=now,
+            late_reviewed_at__isnull=True,
+        )
+        .filter(Q(help_arrived_at__isnull=True) | Q(help_arrived_at__gt=F("response_due_at")))
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case", "authority")
+    )
 
 
 def home_context(user, now=None):

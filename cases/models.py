@@ -530,6 +530,7 @@ class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Tramitar la solicitud")
     THIRD_PARTY = "third_party", _("Acceso de un tercero nombrado")
     BOARD_INVITEE = "board_invitee", _("Presencia de invitados en la Junta")
+    AUTHORITY_CONTACT = "authority_data", _("Domicilio y contacto a una autoridad implementadora")
 
 
 class Consent(models.Model):
@@ -554,6 +555,16 @@ class Consent(models.Model):
         related_name="consents_naming_me",
     )
     third_party_name = models.CharField(_("tercero autorizado"), max_length=200, blank=True)
+    # AUTHORITY_CONTACT: which implementing authority may see the address and contact details
+    # its measures need (measures/selectors_authority.py).
+    authority = models.ForeignKey(
+        "measures.ImplementingAuthority",
+        verbose_name=_("autoridad implementadora"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_consents",
+    )
     given_at = models.DateTimeField(_("otorgado"), null=True, blank=True)
     deferred_reason = models.TextField(
         _("causa grave que impide recabarlo"),
@@ -936,6 +947,7 @@ class Handover(models.Model):
     cases = models.ManyToManyField(
         Case, through="HandoverCase", related_name="handovers", verbose_name=_("expedientes")
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("traspaso de expedientes")
@@ -958,6 +970,7 @@ class HandoverCase(models.Model):
     # Which assignments moved: "case" (persona responsable), "follow_up", "study:<id>",
     # "measure:<id>".
     assignments = models.JSONField(_("asignaciones traspasadas"), default=list)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("expediente traspasado")

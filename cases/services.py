@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from measures.models import GrantedMeasure
+from measures.services import measures_end_all
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
@@ -269,8 +270,6 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
     if admitted:
         CASE.transition(case, step, actor=actor, reason=_("Admitida"))
     else:
-        from measures.services import measures_end_all
-
         # Urgent measures issued while admissibility was pending end with the request.
         measures_end_all(actor=actor, case=case, case_step=step)
         CASE.transition(
@@ -356,11 +355,16 @@ def consent_record(
     given_at=None,
     third_party_user=None,
     third_party_name="",
+    authority=None,
     evidence="",
 ):
     access.require(actor, "case.consent")
     if purpose == ConsentPurpose.THIRD_PARTY and not (third_party_user or third_party_name):
         raise DomainError(_("Nombre al tercero a quien se autoriza el acceso."))
+    if purpose == ConsentPurpose.AUTHORITY_CONTACT and authority is None:
+        raise DomainError(_("Elija la autoridad a la que se autoriza."))
+    if purpose != ConsentPurpose.AUTHORITY_CONTACT:
+        authority = None
     if not (evidence or "").strip():
         raise DomainError(_("Indique la constancia del consentimiento (escrito, grabación, acta)."))
     return save(
@@ -371,6 +375,7 @@ def consent_record(
             given_at=given_at or timezone.now(),
             third_party_user=third_party_user,
             third_party_name=third_party_name,
+            authority=authority,
             evidence=evidence,
             recorded_by=actor,
         ),
@@ -488,8 +493,6 @@ def external_protection_record(
 @transaction.atomic
 def case_voluntary_exit(*, actor, case, written_statement):
     """Art. 40: the beneficiary leaves in writing at any time. Ends every open measure."""
-    from measures.services import measures_end_all
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     CASE.check(case, "voluntary_exit", user=actor)
     if not (written_statement or "").strip():

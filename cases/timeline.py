@@ -135,7 +135,7 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         ),
         "consents": list(
             Consent.objects.filter(case=case)
-            .select_related("person", "third_party_user", "recorded_by")
+            .select_related("person", "third_party_user", "authority", "recorded_by")
             .order_by("-given_at", "-pk")
         ),
         "assessments": list(

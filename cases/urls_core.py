@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views, views_handover
+from . import views, views_handover, views_summary
 
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/historial/", views.case_timeline_more, name="timeline"),
+    path("<int:pk>/resumen.pdf", views_summary.case_summary, name="summary_pdf"),
     path("traspaso/", views_handover.handover, name="handover"),
     path("traspaso/<int:pk>/", views_handover.handover_detail, name="handover_detail"),
 ]

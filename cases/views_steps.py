@@ -15,8 +15,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from measures.services import urgent_measures_issue
 from protection import access
 from protection.errors import DomainError, StaleEdit
+from risk.services import immediate_assessment_record
 
 from . import services
 from .forms import (
@@ -548,9 +550,6 @@ def urgent_issue(request, pk):
             try:
                 # One unit: the measures and the assessment done with them (art. 26-III).
                 with transaction.atomic():
-                    from measures.services import urgent_measures_issue
-                    from risk.services import immediate_assessment_record
-
                     created = urgent_measures_issue(
                         actor=request.user, case=case, measures=formset.measures()
                     )
@@ -592,8 +591,6 @@ def immediate_assessment(request, pk):
     form = ImmediateAssessmentForm(request.POST or None)
 
     def perform(cd):
-        from risk.services import immediate_assessment_record
-
         immediate_assessment_record(actor=request.user, case=case, **cd)
 
     return step_page(

@@ -7,6 +7,7 @@ from .models import (
     AgendaItem,
     Appeal,
     Attendance,
+    AuthorityMember,
     BoardMember,
     BoardSession,
     Decision,
@@ -34,8 +35,16 @@ def related(prefix, names):
 
 @admin.register(MeasureType)
 class MeasureTypeAdmin(CaseDataAdmin):
-    list_display = ("name", "code", "category", "legal_basis", "is_device", "active")
-    list_filter = ("category", "is_device", "active")
+    list_display = (
+        "name",
+        "code",
+        "category",
+        "legal_basis",
+        "is_device",
+        "needs_contact",
+        "active",
+    )
+    list_filter = ("category", "is_device", "needs_contact", "active")
     search_fields = ("name", "code", "legal_basis")
 
 
@@ -46,6 +55,21 @@ class ImplementingAuthorityAdmin(CaseDataAdmin):
     search_fields = ("name", "short_name", "addressee_name", "addressee_post")
     list_select_related = ("state", "subcontractor_of")
     autocomplete_fields = ("subcontractor_of",)
+
+
+@admin.register(AuthorityMember)
+class AuthorityMemberAdmin(CaseDataAdmin):
+    """Portal users are invited by the Coordination (measures/services_authority.py); here
+    they are read."""
+
+    list_display = ("user", "authority", "invited_by", "invited_at")
+    list_filter = ("authority__level",)
+    search_fields = ("user__username", "user__email", "authority__name")
+    list_select_related = ("user", "authority", "invited_by")
+    readonly_fields = ("user", "authority", "invited_by", "invited_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 class AttendanceInline(NoDeleteAdmin, admin.TabularInline):

@@ -15,6 +15,7 @@ from .models import (
     GrantedMeasure,
     ImplementingAuthority,
     LineAction,
+    MeasureStatus,
     MeasureType,
     Resolution,
     SessionKind,
@@ -149,7 +150,8 @@ class DecisionLineForm(BoardForm):
     )
     target = forms.ModelChoiceField(
         label=_(
-            "Medida del expediente (prorrogar o concluir una vigente; restablecer una concluida)"
+            "Medida del expediente (prorrogar, suspender o concluir una vigente; reanudar una "
+            "suspendida; restablecer una concluida)"
         ),
         required=False,
         queryset=GrantedMeasure.objects.none(),
@@ -172,6 +174,8 @@ class DecisionLineForm(BoardForm):
 
 def _target_label(measure):
     label = f"{measure.measure_type} · {measure.covered.party}"
+    if measure.status == MeasureStatus.SUSPENDED:
+        return _("%(m)s (suspendida)") % {"m": label}
     if measure.ended_at:
         return _("%(m)s (concluida: %(reason)s)") % {
             "m": label,

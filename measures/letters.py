@@ -17,8 +17,18 @@ from protection.errors import DomainError
 from protection.history import save
 from protection.numbering import number_next
 
-from .lifecycle import LETTER
-from .models import Decision, DecisionStatus, Letter, LetterStatus, LineAction, RecipientKind
+from .lifecycle import LETTER, MEASURE
+from .models import (
+    Decision,
+    DecisionStatus,
+    GrantedMeasure,
+    Letter,
+    LetterBatch,
+    LetterStatus,
+    LineAction,
+    RecipientKind,
+)
+from .tasks import letters_enqueue
 
 TEMPLATE_VERSION = "oficio-2026.2"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -75,8 +85,6 @@ def letters_plan(*, actor, decision):
 
 
 def _enqueue_on_commit(ids):
-    from .tasks import letters_enqueue
-
     transaction.on_commit(lambda: letters_enqueue(ids))
 
 
@@ -138,8 +146,6 @@ def letters_generate_for_session(*, actor, session):
     """ "Generate all letters of this session": plan any missing letter of each confirmed decision,
     record which letters the request covers (for the progress bar) and queue those not yet
     rendered. Queuing happens after commit; claiming makes a duplicate queue entry harmless."""
-    from .models import LetterBatch
-
     access.require(actor, "letter.generate")
     decisions = list(
         Decision.objects.filter(session=session, status=DecisionStatus.CONFIRMED).order_by("pk")
@@ -223,8 +229,6 @@ def letter_reissue(*, actor, letter, reason):
 def letter_record_delivery(*, actor, letter, sent_at, sent_via):
     """The letter was delivered. When every current authority letter of the decision has been
     delivered, the decision counts as communicated (art. 29-I) at the last delivery."""
-    from .services import decision_mark_notified
-
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     LETTER.check(letter, "deliver", user=actor)
     if not (sent_via or "").strip():
@@ -286,3 +290,25 @@ def letter_for_code(code):
 
 def letter_is_current(letter):
     return letter.status not in (LetterStatus.SUPERSEDED, LetterStatus.PENDING, LetterStatus.FAILED)
+
+
+@transaction.atomic
+def decision_mark_notified(*, actor, decision, at=None):
+    """The decision was communicated to the implementing authorities (art. 29-I)."""
+    access.require(actor, "measure.notify")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.CONFIRMED:
+        raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
+    at = at or timezone.now()
+    decision.notified_at = decision.notified_at or at
+    save(decision, actor, _("Acuerdo comunicado"))
+    for measure in GrantedMeasure.objects.select_for_update().filter(
+        decision=decision, notified_at__isnull=True, ended_at__isnull=True
+    ):
+        if MEASURE.allows(measure, "notify"):
+            MEASURE.transition(
+                measure, "notify", actor=actor, reason=_("Medida comunicada"), notified_at=at
+            )
+        else:  # implemented before the letter was delivered: only the date is recorded
+            MEASURE.update(measure, actor=actor, reason=_("Medida comunicada"), notified_at=at)
+    return decision

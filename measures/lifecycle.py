@@ -5,7 +5,8 @@ policy it needs and the legal conditions it checks (protection/transitions.py).
 How can a granted measure end? Only by one of the `MEASURE` steps that lead to ENDED below:
 a confirmed Board decision that ends it (never while a court hold protects it), the
 beneficiary's written voluntary exit, or the rejection of the request during which it was
-issued as an urgent measure.
+issued as an urgent measure. A confirmed Board decision may also suspend an implemented
+measure and later resume it (`board_suspend`, `board_resume`).
 """
 
 from django.conf import settings
@@ -75,12 +76,27 @@ def _hold_label(hold):
     }
 
 
-def _no_hold(measure, user):
+def _holds_text(measure):
     holds = list(active_holds(measure.case_id, measure).order_by("issued_on", "pk"))
+    return "; ".join(_hold_label(hold) for hold in holds)
+
+
+def _no_hold(measure, user):
+    holds = _holds_text(measure)
     if holds:
         return [
             _("Una suspensión judicial vigente impide retirar «%(m)s»: %(holds)s.")
-            % {"m": measure, "holds": "; ".join(_hold_label(hold) for hold in holds)}
+            % {"m": measure, "holds": holds}
+        ]
+    return []
+
+
+def _no_hold_to_suspend(measure, user):
+    holds = _holds_text(measure)
+    if holds:
+        return [
+            _("Una suspensión judicial vigente impide suspender «%(m)s»: %(holds)s.")
+            % {"m": measure, "holds": holds}
         ]
     return []
 
@@ -91,10 +107,6 @@ MEASURE = StateMachine(
     describe=lambda m: (
         _("la medida «%(type)s» de %(file)s") % {"type": m.measure_type, "file": m.case}
     ),
-    unreachable={
-        M.SUSPENDED: "La suspensión de una medida por la Junta aún no tiene servicio; el estado "
-        "existe para los datos sintéticos del banco de pruebas.",
-    },
     steps=[
         Step(
             "notify",
@@ -117,6 +129,26 @@ MEASURE = StateMachine(
             gettext_lazy("concluir la medida por acuerdo de la Junta"),
             policy="board.decide",
             guard=_no_hold,
+        ),
+        # The Board suspends a measure in force (art. 8-I, II) and later resumes it, both by a
+        # confirmed decision's lines. Only an implemented measure is suspended (one not yet in
+        # place is modified or ended instead), so resuming puts it back where it was. A court
+        # hold that forbids withdrawing it forbids suspending it too: either takes the
+        # protection away.
+        Step(
+            "board_suspend",
+            (M.IMPLEMENTED,),
+            M.SUSPENDED,
+            gettext_lazy("suspender la medida por acuerdo de la Junta"),
+            policy="board.decide",
+            guard=_no_hold_to_suspend,
+        ),
+        Step(
+            "board_resume",
+            (M.SUSPENDED,),
+            M.IMPLEMENTED,
+            gettext_lazy("reanudar la medida por acuerdo de la Junta"),
+            policy="board.decide",
         ),
         Step(
             "voluntary_exit",
@@ -311,6 +343,8 @@ PROTECTIVE = (
 )
 # Lines that put a measure in place (a new promise with its own clocks).
 GRANTING = (LineAction.GRANT, LineAction.RESTORE)
+# Lines that suspend or resume a measure in force: the MEASURE step each one takes.
+PAUSING = {LineAction.SUSPEND: "board_suspend", LineAction.RESUME: "board_resume"}
 
 
 def decision_problems(decision):
@@ -369,8 +403,17 @@ def decision_problems(decision):
         ending_targets = [ln.target for ln in ending]
     for target in ending_targets:
         problems.extend(MEASURE.problems(target, "board_end"))
+    for line in lines:
+        step = PAUSING.get(line.action)
+        if step is not None:
+            refused = MEASURE.refusal(line.target, step)
+            if refused:
+                problems.append(refused)
+    changing = (*GRANTING, LineAction.EXTEND)
+    if decision.resolution == Resolution.MODIFY:
+        changing = (*changing, *PAUSING)
     if decision.resolution in (Resolution.GRANT, Resolution.MODIFY, Resolution.EXTEND) and not [
-        ln for ln in lines if ln.action in (*GRANTING, LineAction.EXTEND)
+        ln for ln in lines if ln.action in changing
     ]:
         problems.append(_("El acuerdo no contiene medidas que otorgar o prorrogar."))
     if decision.resolution == Resolution.RESTORE and not [

@@ -30,6 +30,14 @@ class MeasureType(models.Model):
         default=False,
         help_text=_("Botón de pánico, teléfono, cámaras, alarmas: se registran pruebas y fallas."),
     )
+    needs_contact = models.BooleanField(
+        _("la autoridad necesita domicilio y contacto"),
+        default=False,
+        help_text=_(
+            "Instalar, entregar, patrullar o escoltar: la autoridad implementadora ve el "
+            "domicilio y el contacto de la persona cubierta, sólo con su consentimiento vigente."
+        ),
+    )
     active = models.BooleanField(_("en el catálogo"), default=True)
     history = HistoricalRecords()
 
@@ -123,6 +131,51 @@ class ImplementingAuthority(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def scope_ids(self):
+        """This authority and its subcontractors (and theirs): whose measures its users see."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(
+                ImplementingAuthority.objects.filter(subcontractor_of_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids.extend(frontier)
+        return ids
+
+
+class AuthorityMember(models.Model):
+    """A user of the implementing-authority portal, tied to exactly one authority."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        related_name="authority_membership",
+    )
+    authority = models.ForeignKey(
+        ImplementingAuthority,
+        verbose_name=_("autoridad"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invitado por"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("invitado"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("usuario de autoridad implementadora")
+        verbose_name_plural = _("usuarios de autoridades implementadoras")
+        ordering = ["authority", "user__username"]
+
+    def __str__(self):
+        return f"{self.user} · {self.authority}"
 
 
 class SessionKind(models.TextChoices):
@@ -928,6 +981,9 @@ class LineAction(models.TextChoices):
     EXTEND = "extend", _("Prorrogar")
     END = "end", _("Concluir")
     RESTORE = "restore", _("Restablecer")
+    # The Board suspends a measure in force and later resumes it (art. 8-I, II of the Law).
+    SUSPEND = "suspend", _("Suspender")
+    RESUME = "resume", _("Reanudar")
 
 
 class DecisionLine(models.Model):

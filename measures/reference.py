@@ -63,6 +63,30 @@ MEASURE_TYPES = [
     ("psychosocial_support", "Acompañamiento psicosocial", "psychosocial", "", False),
 ]
 
+# Measures an implementing authority cannot put in place without going to the person or
+# reaching them: it sees their address and contact details, with their consent in force.
+NEEDS_CONTACT = frozenset(
+    {
+        "escorts",
+        "property_protection",
+        "mobile_phone",
+        "radio_phone",
+        "satellite_phone",
+        "cameras",
+        "locks",
+        "lighting",
+        "alarms",
+        "home_security_other",
+        "patrols",
+        "panic_button",
+    }
+)
+
+
+def load_needs_contact(apps):
+    MeasureType = apps.get_model("measures", "MeasureType")
+    MeasureType.objects.filter(code__in=NEEDS_CONTACT).update(needs_contact=True)
+
 
 def load(apps):
     MeasureType = apps.get_model("measures", "MeasureType")

@@ -318,6 +318,22 @@ def decision_letter_lines(decision):
                     ended_at=None,
                 )
             )
+        elif row["action"] in (LineAction.SUSPEND, LineAction.RESUME):
+            resumed = row["action"] == LineAction.RESUME
+            lines.append(
+                LetterLine(
+                    action=_("Se reanuda") if resumed else _("Se suspende"),
+                    measure=target["measure_type__name"],
+                    covered=_row_party_name(target),
+                    authority=target["authority__name"],
+                    authority_id=target["authority_id"],
+                    duration_months=None,
+                    details=_row_details(target, row["details"]),
+                    implementation_due_at=None,
+                    review_due_at=target["review_due_at"] if resumed else None,
+                    ended_at=None,
+                )
+            )
         else:
             ended_by_lines.add(target["pk"])
             lines.append(_ended_line(target, row["details"]))
@@ -364,6 +380,7 @@ def _clock_words(rule):
     from protection.models import DurationUnit
 
     unit = {
+        DurationUnit.MINUTES: _("minutos"),
         DurationUnit.HOURS: _("horas"),
         DurationUnit.DAYS: _("días naturales"),
         DurationUnit.MONTHS: _("meses"),

@@ -7,18 +7,25 @@ from django.utils.translation import gettext as _
 
 from cases.lifecycle import CASE
 from cases.models import Case, CaseStatus, ClosureReason
+from cases.selectors import case_visible
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role
+from protection.numbering import number_next
 
 from . import appeal_lifecycle
 from .appeal_lifecycle import APPEAL
+
+# The decision's effects on letters, and its communication (recorded when its letters are
+# delivered), live with the letters; callers reach decision_mark_notified here too.
+from .letters import decision_mark_notified, letters_plan, letters_supersede_for  # noqa: F401
 from .lifecycle import (
     AGENDA_ITEM,
     DECISION,
     GRANTING,
     MEASURE,
+    PAUSING,
     REDISCUSSION,
     SESSION,
     may_record_implementation,
@@ -54,6 +61,7 @@ from .models import (
     SessionWaiverKind,
     WithdrawalGround,
 )
+from .selectors_board import board_membership
 
 # ---------------------------------------------------------------------------------------------
 # Urgent measures (extraordinary procedure)
@@ -460,8 +468,6 @@ def decision_record(
 ):
     """Record a draft decision during the session. `lines`: dicts with action, measure_type,
     covered, authority, duration_months, details, target."""
-    from protection.numbering import number_next
-
     access.require(actor, "board.decide")
     if agenda_item is not None:
         if agenda_item.case_id != case.pk:
@@ -528,6 +534,14 @@ def decision_line_add(
             raise DomainError(_("Seleccione una medida concluida de este expediente."))
         if not duration_months:
             raise DomainError(_("Indique por cuántos meses se restablece la medida."))
+    elif action == LineAction.SUSPEND:
+        if target is None or target.case_id != decision.case_id:
+            raise DomainError(_("Seleccione una medida implementada de este expediente."))
+        MEASURE.check(target, PAUSING[action], conditions=False)
+    elif action == LineAction.RESUME:
+        if target is None or target.case_id != decision.case_id:
+            raise DomainError(_("Seleccione una medida suspendida de este expediente."))
+        MEASURE.check(target, PAUSING[action], conditions=False)
     else:
         if target is None or target.case_id != decision.case_id or target.ended_at:
             raise DomainError(_("Seleccione una medida vigente de este expediente."))
@@ -607,6 +621,19 @@ def decision_confirm(*, actor, decision):
                 else _("Medida otorgada por la Junta"),
             )
             save(line, actor)
+        elif line.action in PAUSING:
+            target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
+            MEASURE.transition(
+                target,
+                PAUSING[line.action],
+                actor=actor,
+                reason=(
+                    _("Medida suspendida por el acuerdo %(n)s")
+                    if line.action == LineAction.SUSPEND
+                    else _("Medida reanudada por el acuerdo %(n)s")
+                )
+                % {"n": decision.number},
+            )
         elif line.action == LineAction.EXTEND:
             target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
             base = max(filter(None, [target.review_due_at, now]))
@@ -662,11 +689,7 @@ def decision_confirm(*, actor, decision):
                 upheld=decision.lines.exclude(action=LineAction.END).exists(),
             )
     if decision.supersedes_id:
-        from .letters import letters_supersede_for
-
         letters_supersede_for(actor=actor, decision=decision.supersedes)
-    from .letters import letters_plan
-
     letters_plan(actor=actor, decision=decision)
     return decision
 
@@ -713,28 +736,6 @@ def _apply_to_case(actor, decision, case, now):
         step = "board_protect"
         changes["reevaluation_due_at"] = clocks.due_at(Clock.REEVALUATION, now)
     CASE.transition(case, step, actor=actor, reason=reason, **changes)
-
-
-@transaction.atomic
-def decision_mark_notified(*, actor, decision, at=None):
-    """The decision was communicated to the implementing authorities (art. 29-I)."""
-    access.require(actor, "measure.notify")
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status != DecisionStatus.CONFIRMED:
-        raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
-    at = at or timezone.now()
-    decision.notified_at = decision.notified_at or at
-    save(decision, actor, _("Acuerdo comunicado"))
-    for measure in GrantedMeasure.objects.select_for_update().filter(
-        decision=decision, notified_at__isnull=True, ended_at__isnull=True
-    ):
-        if MEASURE.allows(measure, "notify"):
-            MEASURE.transition(
-                measure, "notify", actor=actor, reason=_("Medida comunicada"), notified_at=at
-            )
-        else:  # implemented before the letter was delivered: only the date is recorded
-            MEASURE.update(measure, actor=actor, reason=_("Medida comunicada"), notified_at=at)
-    return decision
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1091,10 +1092,6 @@ def agenda_item_add_rediscussion(*, actor, session, request):
 @transaction.atomic
 def observation_record(*, actor, item, text):
     """A civil-society member's observation on an item, before the session starts."""
-    from cases.selectors import case_visible
-
-    from .selectors_board import board_membership
-
     access.require(actor, "board.observe")
     item = AgendaItem.objects.select_related("session").get(pk=item.pk)
     rows = [row for row in board_membership(actor, item.session) if row.member.is_civil_society]

@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from protection.queue import enqueue  # the one broker-aware enqueue
+
 log = logging.getLogger(__name__)
 
 
@@ -12,8 +14,6 @@ def letters_enqueue(letter_ids):
     """Queue rendering of planned letters. If the broker is down the rows stay pending and the
     periodic sweeper (protection.tasks.letters_requeue_stuck) queues them later: nothing is
     lost. A letter queued twice is rendered once (measures.rendering claims the row)."""
-    from protection.tasks import enqueue  # the one broker-aware enqueue (stops at first failure)
-
     for letter_id in letter_ids:
         enqueue(letter_render, letter_id)
 
@@ -27,6 +27,8 @@ def letters_enqueue(letter_ids):
     soft_time_limit=100,
 )
 def letter_render(self, letter_id):
+    # Imported when a letter is rendered, not when a letter is queued: WeasyPrint is heavy and
+    # the web process only queues.
     from .rendering import STALE_CLAIM, letter_render_claimed
 
     try:

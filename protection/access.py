@@ -59,6 +59,9 @@ POLICY = {
     "letter.generate": frozenset({Role.COORDINATOR}),
     "letter.deliver": frozenset({Role.COORDINATOR}),
     "board.portal": BOARD_ROLES,
+    # The implementing-authority portal (measures/views_authority.py): its own measures only.
+    "authority.portal": frozenset({Role.AUTHORITY}),
+    "authority.invite": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
     "security.break_glass": frozenset({Role.ADMINISTRATOR}),
     # A lost phone: the Coordination or the administration clears the second factor (reason,
@@ -115,6 +118,24 @@ def roles_for(action):
     return POLICY[action]
 
 
+# Roles that live in a portal of their own: every page outside it is a 404 for them (not a
+# 403: nothing tells them the page exists), and of the pages open to any logged-in user they
+# reach only these (their second factor, logging out, the home page that sends them to the
+# portal).
+PORTAL_ONLY_ROLES = frozenset({Role.AUTHORITY})
+PORTAL_ONLY_AUTHENTICATED = frozenset(
+    {
+        "home",
+        "logout",
+        "security:otp",
+        "security:otp_setup",
+        "security:recovery_codes",
+        "security:account",
+        "security:device_remove",
+    }
+)
+
+
 VIEW_POLICY = {
     # project-wide
     "healthz": PUBLIC,
@@ -154,6 +175,7 @@ VIEW_POLICY = {
     "cases:list": CASE_READERS,
     "cases:detail": CASE_READERS,
     "cases:timeline": CASE_READERS,
+    "cases:summary_pdf": CASE_READERS,
     "cases:request_new": roles_for("request.register"),
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),
@@ -206,6 +228,11 @@ VIEW_POLICY = {
     "measures:board_portal_session": roles_for("board.portal"),
     "measures:board_portal_item": roles_for("board.portal"),
     "measures:board_papers_download": BOARD_ROLES | COORDINATION,
+    # implementing authorities: the Coordination invites their users; their portal
+    "measures:authority_users": roles_for("authority.invite"),
+    "measures:authority_invite": roles_for("authority.invite"),
+    "authority:*": roles_for("authority.portal"),
+    "authority:invitation": PUBLIC,  # the invited person sets a password (token in the link)
     # case documents: who sees one is who sees its case, narrowed (cases/documents/selectors)
     "documents:detail": CASE_READERS,
     "documents:file": CASE_READERS,
@@ -247,5 +274,5 @@ def view_allowed(user, view_name):
     if user is None or not user.is_authenticated:
         return "login"
     if rule == AUTHENTICATED:
-        return True
+        return user.role not in PORTAL_ONLY_ROLES or view_name in PORTAL_ONLY_AUTHENTICATED
     return user.role in rule

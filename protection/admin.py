@@ -18,8 +18,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.selectors import case_list_for
+from protection.security.audit import note_case
+from protection.security.services import has_second_factor
+
 from .models import ClockDefinition, NumberSeries, Role, User
 from .text_limits import limit_text_field
+from .transitions import machine_for
 from .versioning import Versioned
 
 
@@ -40,8 +45,6 @@ def locked_fields(model):
     """Fields the admin shows read-only: every stored clock (`*due_at`, `next_deadline_at`)
     and, on a record with a transition map, its state, the moments its steps stamp (`*_at`)
     and what they record (closure, end, ruling). They change only through the services."""
-    from .transitions import machine_for
-
     machine = machine_for(model)
     locked = set()
     for field in model._meta.concrete_fields:
@@ -167,8 +170,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         # Reverting a record with a map would restore an old state past every rule.
-        from .transitions import machine_for
-
         return machine_for(self.model) is not None or super().revert_disabled(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -199,6 +200,7 @@ CASE_PATHS = {
     "measures.implementationevent": "measure__case",
     "measures.letter": "decision__case",
     "measures.observation": "agenda_item__case",
+    "cases.handover": "items__case",
 }
 
 
@@ -219,8 +221,6 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
     """
 
     def get_queryset(self, request):
-        from cases.selectors import case_list_for
-
         queryset = super().get_queryset(request)
         path = case_path(self.model)
         user = request.user
@@ -289,8 +289,6 @@ def state_fields(model):
 
 def note_cases_of(model, pks):
     """Note in the read log the cases the rows `pks` of `model` belong to (one query)."""
-    from protection.security.audit import note_case
-
     path = case_path(model)
     if path is None or not pks:
         return
@@ -364,8 +362,6 @@ class UserAdmin(NoDeleteAdmin, HistoryAdmin, BaseUserAdmin):
     @admin.display(description=_("segundo factor"))
     def second_factor(self, obj):
         # A lost phone is reset on the security page (reason, log, e-mail), not by editing here.
-        from protection.security.services import has_second_factor
-
         if obj.pk is None:
             return "—"
         state = _("activo") if has_second_factor(obj) else _("sin dar de alta")
@@ -390,6 +386,3 @@ class ClockDefinitionAdmin(CaseDataAdmin):
     list_display = ("clock", "amount", "unit", "responsible_role", "legal_basis")
     list_filter = ("unit", "responsible_role")
     search_fields = ("clock", "legal_basis")
-
-
-from . import admin_deadlines  # noqa

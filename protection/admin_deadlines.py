@@ -3,8 +3,10 @@ the sweep and the tasks write these rows; the schedule itself is at /avisos/prog
 
 from django.contrib import admin
 
+from cases.selectors import case_list_for
+
 from .admin import CaseDataAdmin
-from .models import Notification, OverdueFlag, PeriodicRun
+from .models import Notification, OverdueFlag, PeriodicRun, Role
 
 
 class ReadOnlyAdmin(CaseDataAdmin):
@@ -59,10 +61,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         # Case content through the flag's case, scoped like every case record.
-        from cases.selectors import case_list_for
-
-        from .models import Role
-
         queryset = super().get_queryset(request)
         user = request.user
         if user.role == Role.COORDINATOR:

@@ -45,6 +45,17 @@ DEFAULT_RULES = {
 }
 
 
+def default_rule(clock):
+    """The rule used when no ClockDefinition row configures `clock`. The emergency response
+    target is a setting (EMERGENCY_RESPONSE_TARGET_MINUTES), read when asked, so it is not
+    seeded as a row; a row added in the admin still overrides it."""
+    if clock == Clock.EMERGENCY_RESPONSE:
+        return ClockRule(
+            settings.EMERGENCY_RESPONSE_TARGET_MINUTES, DurationUnit.MINUTES, Role.COORDINATOR, ""
+        )
+    return DEFAULT_RULES[Clock(clock)]
+
+
 def mechanism_zone():
     return ZoneInfo(settings.DISPLAY_TIME_ZONE)
 
@@ -55,13 +66,13 @@ def rules():
         row.clock: ClockRule(row.amount, row.unit, row.responsible_role, row.legal_basis)
         for row in ClockDefinition.objects.all()
     }
-    return {clock: configured.get(clock, DEFAULT_RULES[clock]) for clock in Clock}
+    return {clock: configured.get(clock) or default_rule(clock) for clock in Clock}
 
 
 def rule(clock):
     row = ClockDefinition.objects.filter(clock=clock).first()
     if row is None:
-        return DEFAULT_RULES[Clock(clock)]
+        return default_rule(clock)
     return ClockRule(row.amount, row.unit, row.responsible_role, row.legal_basis)
 
 
@@ -72,6 +83,8 @@ def shift(start, clock_rule, *, sign=1, zone=None):
     if start.tzinfo is None:
         raise ValueError("Clock arithmetic needs an aware datetime")
     amount = clock_rule.amount * sign
+    if clock_rule.unit == DurationUnit.MINUTES:
+        return start.astimezone(UTC) + timedelta(minutes=amount)
     if clock_rule.unit == DurationUnit.HOURS:
         # Elapsed time: add in UTC (aware arithmetic in a local zone would add wall-clock hours).
         return start.astimezone(UTC) + timedelta(hours=amount)

@@ -1,6 +1,10 @@
 from django.conf import settings
 
 from . import access
+from .models import Role
+from .notifications import unread_count
+from .security.services import break_glass_open_all, break_glass_open_for
+from .tasks import background_delayed
 
 
 class _Once:
@@ -38,21 +42,14 @@ def app(request):
 
 
 def _unread(user):
-    from .notifications import unread_count
-
     return unread_count(user)
 
 
 def _delayed():
-    from .tasks import background_delayed
-
     return background_delayed()
 
 
 def _break_glass(user):
-    from .models import Role
-    from .security.services import break_glass_open_all, break_glass_open_for
-
     if user.role == Role.COORDINATOR:
         return break_glass_open_all()
     if user.role == Role.ADMINISTRATOR:

@@ -41,7 +41,15 @@ from . import clocks
 from .models import Clock, EscalationLevel, OverdueFlag, SubjectType
 
 # Clocks of the urgent (extraordinary) procedure: counted in hours, escalated within the hour.
-URGENT_CLOCKS = frozenset({Clock.URGENT_ISSUE, Clock.URGENT_IMPLEMENT, Clock.URGENT_APPEAL_RULING})
+URGENT_CLOCKS = frozenset(
+    {
+        Clock.URGENT_ISSUE,
+        Clock.URGENT_IMPLEMENT,
+        Clock.URGENT_APPEAL_RULING,
+        # A late emergency response is told to the coordination and e-mailed at once.
+        Clock.EMERGENCY_RESPONSE,
+    }
+)
 
 # Key of the PostgreSQL advisory lock that serialises the sweep and the escalation.
 SWEEP_LOCK = 0x50524F54  # "PROT"
@@ -296,6 +304,19 @@ def _rediscussion_running():
     return ~Q(status=RediscussionStatus.ANSWERED) & Q(answered_at__isnull=True)
 
 
+def _emergency_response_running():
+    """An emergency (contact log) whose help has not arrived, or arrived after the target, and
+    whose lateness the coordination has not yet reviewed. A retroactive entry (help already
+    recorded, late) is flagged too; the review closes the flag."""
+    from cases.models import CaseStatus
+
+    return (
+        Q(late_reviewed_at__isnull=True)
+        & ~Q(case__status=CaseStatus.CLOSED)
+        & (Q(help_arrived_at__isnull=True) | Q(help_arrived_at__gt=F("response_due_at")))
+    )
+
+
 def _field(name):
     return lambda: F(name)
 
@@ -437,6 +458,17 @@ WATCHES = (
         "case_id",
         _subject("measures.RediscussionRequest", "answered_at"),
     ),
+    Watch(
+        Clock.EMERGENCY_RESPONSE,
+        SubjectType.CONTACT,
+        "response_due_at",
+        "cases.ContactLogEntry",
+        _emergency_response_running,
+        # Nobody in particular: a late response goes to the coordination at once.
+        _none,
+        "case_id",
+        _subject("cases.ContactLogEntry", "help_arrived_at"),
+    ),
 )
 
 
@@ -486,6 +518,10 @@ class OpenClock(NamedTuple):
     @property
     def label(self):
         return Clock(self.clock).label
+
+    @property
+    def subject_label(self):
+        return SubjectType(self.subject_type).label
 
     def overdue(self, now=None):
         return self.due_at < (now or timezone.now())
@@ -548,6 +584,7 @@ def subjects_attach(flags):
         SubjectType.MEASURE: ["case", "measure_type", "authority"],
         SubjectType.APPEAL: ["case"],
         SubjectType.REDISCUSSION: ["case"],
+        SubjectType.CONTACT: ["case", "authority"],
     }
     by_type = {}
     for flag in flags:
@@ -582,6 +619,14 @@ def flag_subject_label(flag):
     if flag.subject_type == SubjectType.MEASURE and subject is not None:
         return _("%(measure)s (expediente %(file)s)") % {
             "measure": subject.measure_type,
+            "file": case,
+        }
+    if flag.subject_type == SubjectType.CONTACT and subject is not None:
+        return _("%(kind)s del %(when)s (expediente %(file)s)") % {
+            "kind": subject.get_kind_display(),
+            "when": timezone.localtime(subject.received_at, clocks.mechanism_zone()).strftime(
+                "%d/%m/%Y %H:%M %Z"
+            ),
             "file": case,
         }
     return _("%(kind)s (expediente %(file)s)") % {

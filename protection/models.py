@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     BOARD_GOVERNMENT = "board_government", _("Junta de Gobierno: gobierno")
     BOARD_CIVIL = "board_civil", _("Junta de Gobierno: sociedad civil")
     CONSULTANT = "consultant", _("Consultoría o contratista externo")
+    # A user of one implementing authority (measures.AuthorityMember): the authority portal only.
+    AUTHORITY = "authority", _("Autoridad implementadora")
     ADMINISTRATOR = "administrator", _("Administración del sistema")
 
 
@@ -37,6 +39,7 @@ ROLE_UNIT = {
     Role.BOARD_GOVERNMENT: Unit.BOARD,
     Role.BOARD_CIVIL: Unit.BOARD,
     Role.CONSULTANT: Unit.EXTERNAL,
+    Role.AUTHORITY: Unit.EXTERNAL,
     Role.ADMINISTRATOR: Unit.CEN,
 }
 
@@ -106,9 +109,13 @@ class Clock(models.TextChoices):
     URGENT_APPEAL_RULING = "urgent_appeal_ruling", _("Resolución de inconformidad urgente")
     REDISCUSSION = "rediscussion", _("Respuesta a solicitud de nueva discusión")
     APPEAL_BOARD_RULING = "appeal_board_ruling", _("Resolución de la Junta sobre inconformidad")
+    # Help's arrival after an emergency call or panic-button activation (contact log). Its
+    # default length is the EMERGENCY_RESPONSE_TARGET_MINUTES setting (protection.clocks).
+    EMERGENCY_RESPONSE = "emergency_response", _("Respuesta a una emergencia")
 
 
 class DurationUnit(models.TextChoices):
+    MINUTES = "minutes", _("minutos")
     HOURS = "hours", _("horas")
     DAYS = "days", _("días naturales")
     MONTHS = "months", _("meses")
@@ -151,6 +158,7 @@ class SubjectType(models.TextChoices):
     MEASURE = "measure", _("Medida otorgada")
     APPEAL = "appeal", _("Inconformidad")
     REDISCUSSION = "rediscussion", _("Solicitud de nueva discusión")
+    CONTACT = "contact", _("Emergencia de la bitácora de contactos")
 
 
 class EscalationLevel(models.IntegerChoices):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import notifications as service
 from .access import STAFF_ROLES
 from .deadlines import flag_subject_label, subjects_attach
-from .models import PeriodicRun, Role
+from .models import PeriodicRun, Role, SubjectType
 from .schedules import JOBS
 
 PAGE_SIZE = 50
@@ -32,6 +32,10 @@ def _describe(flags, now):
         flag.late_text = service.late_words(flag.late_by(now))
         flag.responsible_text = service.responsible_words(flag)
         flag.url = reverse("cases:detail", args=[flag.case_id]) if flag.case_id else ""
+        if flag.case_id and flag.subject_type == SubjectType.CONTACT:
+            # A late emergency response: straight to its entry in the contact log.
+            contacts = reverse("cases:contacts", args=[flag.case_id])
+            flag.url = f"{contacts}#contacto-{flag.subject_id}"
     return flags
 
 

@@ -19,18 +19,22 @@ import time
 import uuid
 from datetime import timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cases.selectors import case_list_for
 from protection.formats import show_datetime
 
+from .access import STAFF_ROLES
 from .deadlines import (
     URGENT_CLOCKS,
     flag_subject_label,
@@ -49,6 +53,10 @@ from .models import (
     Unit,
     User,
 )
+from .queue import enqueue
+
+# The digest task (protection/tasks.py) calls this module; it is queued by its name.
+DIGEST_SEND = "protection.tasks.digest_send"
 
 log = logging.getLogger(__name__)
 
@@ -230,10 +238,8 @@ def _insert_cross(flags, users, now):
 def digests_enqueue(user_ids):
     """Queue the e-mail of these people's pending alerts. Broker down: the rows stay pending and
     the outbox sweeper or the daily digest sends them later."""
-    from .tasks import digest_send, enqueue
-
     for user_id in user_ids:
-        enqueue(digest_send, user_id)
+        enqueue(DIGEST_SEND, user_id)
 
 
 def _pause_for_tests():
@@ -289,8 +295,6 @@ def digest_message(user, notifications):
     """Subject and plain-text body of one person's digest, in the mechanism's language and the
     person's time zone. Names no protected person: overdue clocks, then notices (handovers),
     whose text already carries only file numbers and clocks."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(user.time_zone or settings.DISPLAY_TIME_ZONE)
     overdue = [n for n in notifications if n.flag_id]
     notices = [n for n in notifications if not n.flag_id]
@@ -437,8 +441,6 @@ def unread_count(user):
 
 def notification_get_for(user, pk):
     """The user's own notification; Http404 for anyone else's."""
-    from django.http import Http404
-
     try:
         return notifications_for(user).get(pk=pk)
     except (Notification.DoesNotExist, ValueError, TypeError):
@@ -460,10 +462,6 @@ def notifications_mark_all_read(*, actor):
 
 def flags_visible_to(user, *, open_only=True):
     """Overdue flags the user may see: coordinators all; other staff theirs and their cases'."""
-    from cases.selectors import case_list_for
-
-    from .access import STAFF_ROLES
-
     flags = OverdueFlag.objects.select_related("case", "responsible")
     if open_only:
         flags = flags.filter(cleared_at__isnull=True)

@@ -5,22 +5,39 @@ Every task here is safe to run twice, claims its rows before working, retries tr
 after it finishes (a message whose worker died is delivered again). Periodic schedules are in
 protection/schedules.py.
 
-`enqueue()` is how the web process queues work: when the broker is down it returns at once
-and the work waits as a row (Letter, Notification) for the periodic sweeper.
+`enqueue()` (protection/queue.py) is how the web process queues work: when the broker is down
+it returns at once and the work waits as a row (Letter, Notification) for the periodic sweeper.
 """
 
 import logging
 import smtplib
 import socket
-import threading
 import time
-from pathlib import Path
 
-from celery import current_app, shared_task
+from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
+
+from measures.models import Letter, LetterStatus
+
+from .deadlines import deadlines_sweep
+from .models import PeriodicRun
+from .notifications import (
+    digest_send_claimed,
+    escalations_run,
+    stuck_after,
+    urgent_email_stuck,
+    users_with_pending_email,
+)
+
+# Re-exported: callers and tests use them from here (the code lives in the queue helper).
+from .queue import broker_available, broker_health, enqueue  # noqa: F401
+from .schedules import SWEEP_JOB
+
+# Queued by name: the letter task lives in the measures app (protection imports no domain task).
+LETTER_RENDER = "measures.tasks.letter_render"
 
 log = logging.getLogger(__name__)
 
@@ -46,91 +63,6 @@ RELIABLE = {
 }
 
 
-# ------------------------------------------------------------------------------------------------
-# Broker health and enqueueing
-
-
-class _BrokerHealth:
-    """Is the broker reachable? Probed with a short timeout, remembered for a few seconds, so a
-    page never waits more than a fraction of a second on a dead Redis."""
-
-    remember_ok = 30.0
-    remember_down = 10.0
-    probe_timeout = 0.3
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._ok = True
-        self._checked = float("-inf")
-
-    def available(self):
-        ttl = self.remember_ok if self._ok else self.remember_down
-        if time.monotonic() - self._checked < ttl:
-            return self._ok
-        with self._lock:
-            if time.monotonic() - self._checked >= ttl:
-                self._ok = self._probe()
-                self._checked = time.monotonic()
-            return self._ok
-
-    def mark_down(self):
-        self._ok = False
-        self._checked = time.monotonic()
-
-    def forget(self):
-        self._checked = float("-inf")
-
-    def _probe(self):
-        url = current_app.conf.broker_url or ""
-        try:
-            if url.startswith(("redis://", "rediss://")):
-                import redis
-
-                client = redis.Redis.from_url(
-                    url,
-                    socket_connect_timeout=self.probe_timeout,
-                    socket_timeout=self.probe_timeout,
-                )
-                try:
-                    return bool(client.ping())
-                finally:
-                    client.close()
-            if url.startswith("filesystem://"):
-                options = current_app.conf.broker_transport_options or {}
-                folder = options.get("data_folder_in")
-                return folder is None or Path(folder).is_dir()
-            if url.startswith("memory://"):
-                return True
-            with current_app.connection_for_write() as connection:
-                connection.ensure_connection(max_retries=1, timeout=self.probe_timeout)
-            return True
-        except Exception:  # any failure to reach it means "down"
-            log.warning("broker %s unreachable", url.split("@")[-1])
-            return False
-
-
-broker_health = _BrokerHealth()
-
-
-def broker_available():
-    return broker_health.available()
-
-
-def enqueue(task, *args):
-    """task.delay(*args), unless the broker is down: then log, and return False at once. The
-    caller's row stays pending and the outbox sweeper queues it when the broker is back."""
-    if not broker_health.available():
-        log.warning("broker down: %s%r left for the sweeper", task.name, args)
-        return False
-    try:
-        task.delay(*args)
-    except Exception:  # kombu/redis connection errors vary by transport
-        broker_health.mark_down()
-        log.warning("broker unavailable: %s%r left for the sweeper", task.name, args)
-        return False
-    return True
-
-
 _sweep_seen = {"at": float("-inf"), "stale": False}
 
 
@@ -141,9 +73,6 @@ def background_delayed():
     if not broker_available():
         return True
     if time.monotonic() - _sweep_seen["at"] >= 30:
-        from .models import PeriodicRun
-        from .schedules import SWEEP_JOB
-
         last = (
             PeriodicRun.objects.filter(name=SWEEP_JOB.name)
             .values_list("last_finished_at", flat=True)
@@ -159,8 +88,6 @@ def background_delayed():
 
 
 def _recorded(name, work):
-    from .models import PeriodicRun
-
     started = timezone.now()
     run, _created = PeriodicRun.objects.get_or_create(name=name)
     PeriodicRun.objects.filter(pk=run.pk).update(last_started_at=started)
@@ -181,8 +108,6 @@ def _recorded(name, work):
 )
 def deadlines_watch(self):
     """The sweep (raise and clear flags), then alerts and escalation."""
-    from .deadlines import deadlines_sweep
-    from .notifications import escalations_run
 
     def work():
         result = deadlines_sweep()
@@ -195,8 +120,6 @@ def deadlines_watch(self):
 @shared_task(name="protection.tasks.digest_send", time_limit=120, soft_time_limit=100, **RELIABLE)
 def digest_send(self, user_id):
     """E-mail one person their pending alerts (claims the rows first; safe to run twice)."""
-    from .notifications import digest_send_claimed
-
     return digest_send_claimed(user_id)
 
 
@@ -205,7 +128,6 @@ def digest_send(self, user_id):
 )
 def digests_send_due(self):
     """The daily digest: queue one e-mail for everyone with unsent alerts."""
-    from .notifications import users_with_pending_email
 
     def work():
         queued = sum(enqueue(digest_send, user_id) for user_id in users_with_pending_email())
@@ -237,11 +159,6 @@ def letters_requeue_stuck(now=None, *, limit=500):
     never claimed or claimed longer ago than OUTBOX_STUCK_MINUTES (the worker died). A letter
     never claimed counts from its decision's confirmation, so one just planned is left to the
     task its confirmation queued. Returns how many were queued."""
-    from measures.models import Letter, LetterStatus
-    from measures.tasks import letter_render
-
-    from .notifications import stuck_after
-
     now = now or timezone.now()
     cutoff = now - stuck_after()
     max_attempts = getattr(settings, "LETTER_MAX_ATTEMPTS", 5)
@@ -258,7 +175,7 @@ def letters_requeue_stuck(now=None, *, limit=500):
     )
     queued = 0
     for letter_id in ids:
-        if not enqueue(letter_render, letter_id):
+        if not enqueue(LETTER_RENDER, letter_id):
             break
         queued += 1
     return queued
@@ -267,8 +184,6 @@ def letters_requeue_stuck(now=None, *, limit=500):
 def urgent_emails_requeue_stuck(now=None):
     """Queue the e-mail of urgent alerts still unsent after OUTBOX_STUCK_MINUTES. (The others
     wait for the daily digest, which queues everyone with unsent alerts.)"""
-    from .notifications import urgent_email_stuck
-
     queued = 0
     for user_id in urgent_email_stuck(now):
         if not enqueue(digest_send, user_id):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("documentos/", include("cases.documents.urls")),
     path("riesgo/", include("risk.urls")),
     path("medidas/", include("measures.urls")),
+    path("autoridad/", include("measures.urls_portal")),
     path("avisos/", include("protection.notification_urls")),
     path("verificar/", include("measures.urls_verify")),
     path("indicadores/", include("protection.reports.urls")),

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 from cases.home import home_context, urgent_clocks
-from protection.access import STAFF_ROLES
+from protection.access import PORTAL_ONLY_ROLES, STAFF_ROLES
 
 URGENT_PANEL_REFRESH_SECONDS = 60
 
@@ -41,6 +41,8 @@ def _urgent_panel_context(user, refresh):
 def home(request):
     """Mi trabajo: what the user has to do, most urgent first (cases/home.py does the reading)."""
     user = request.user
+    if user.role in PORTAL_ONLY_ROLES:
+        return redirect("authority:home")
     if request.GET.get("panel") == "urgent":
         # The urgent-clock panel refreshes itself every minute (htmx), for a while.
         try:

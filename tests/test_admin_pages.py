@@ -31,6 +31,8 @@ from cases.models import (
     CollectiveKind,
     Consent,
     ConsentPurpose,
+    ContactKind,
+    ContactLogEntry,
     ExternalBody,
     ExternalProtection,
     Gender,
@@ -48,6 +50,7 @@ from measures.models import (
     AppealTrack,
     Attendance,
     AuthorityLevel,
+    AuthorityMember,
     BoardMember,
     BoardSession,
     Decision,
@@ -180,6 +183,14 @@ def build_world(tag):
     external = ExternalProtection.objects.create(
         case=case, body=ExternalBody.IACHR, reference=f"MC-{tag}-24", granted_on=today
     )
+    contact = ContactLogEntry.objects.create(
+        case=case,
+        kind=ContactKind.EMERGENCY_CALL,
+        received_at=now,
+        request="Pide auxilio.",
+        help_arrived_at=now,
+        recorded_by=user,
+    )
     reason, _ = AdmissibilityReason.objects.get_or_create(
         code=f"test-{tag}", defaults={"name": f"Motivo de prueba {tag}", "for_admission": True}
     )
@@ -219,6 +230,10 @@ def build_world(tag):
     )
     authority = ImplementingAuthority.objects.create(
         name=f"Autoridad de prueba {tag}", short_name=f"AP{tag}", level=AuthorityLevel.FEDERAL
+    )
+    portal_user = User.objects.create_user(username=f"portal-{tag}", role=Role.AUTHORITY)
+    authority_member = AuthorityMember.objects.create(
+        user=portal_user, authority=authority, invited_by=user, invited_at=now
     )
     session = BoardSession.objects.create(
         kind=SessionKind.ORDINARY,
@@ -363,12 +378,21 @@ def build_world(tag):
         uploaded_by=user,
         uploaded_at=now,
     )
+    from cases.models import Handover, HandoverCase
+
+    handover = Handover.objects.create(
+        from_officer=user, to_officer=user, reason="Traspaso de prueba", decided_by=user,
+        decided_at=now,
+    )  # fmt: skip
+    handover_case = HandoverCase.objects.create(handover=handover, case=case, assignments=["case"])
     rows = [
+        handover, handover_case,
         document, user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,
         appeal, item, decision, line, measure, event, hold, letter, series, clock, group,
-        flag, notification, run, observation, rediscussion, batch, export, waiver,
+        flag, notification, run, observation, rediscussion, batch, export, waiver, contact,
+        authority_member,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 

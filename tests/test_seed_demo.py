@@ -115,6 +115,12 @@ def check_stages_and_clocks():
         "armoured_vehicle",
     }
     assert all(m.granted_at < now - timedelta(days=30) for m in overdue)
+    # The Board suspended the police patrols of one case at the beneficiary's request.
+    [suspended] = GrantedMeasure.objects.filter(status="suspended")
+    assert suspended.measure_type.code == "patrols" and suspended.implemented_at
+    assert suspended.case.decisions.filter(
+        lines__action="suspend", lines__target=suspended
+    ).exists()
     assert (
         LegalHold.objects.filter(lifted_on__isnull=True, case__status=CaseStatus.FOLLOW_UP).count()
         == 1

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases import synthetic
-from cases.lifecycle import next_deadline
+from cases.lifecycle import CASE, next_deadline
 from cases.models import (
     Aggression,
     Case,
@@ -25,6 +25,7 @@ from cases.models import (
     ProtectionRequest,
 )
 from cases.search import case_search_text
+from measures.lifecycle import MEASURE
 from measures.models import (
     AgendaItem,
     Appeal,
@@ -357,6 +358,19 @@ def test_invariants_of_a_realistic_dataset():
         )
         assert newest.history_user_id is not None
     assert not HistoricalCase.objects.filter(history_date__gt=anchor + timedelta(hours=2)).exists()
+
+    # The generator writes states as data (an exemption of the transitions guard): every change
+    # of state in the history it writes must still be a step of the record's map.
+    for model, machine in ((Case, CASE), (GrantedMeasure, MEASURE)):
+        steps = {(source, target) for _step, source, target in machine.transitions()}
+        previous, outside = {}, set()
+        rows = model.history.model.objects.order_by("id", "history_date", "history_id")
+        for pk, state in rows.values_list("id", "status"):
+            before = previous.get(pk)
+            if before is not None and before != state and (before, state) not in steps:
+                outside.add((before, state))
+            previous[pk] = state
+        assert not outside, f"{model.__name__}: changes no step of its map allows: {outside}"
 
     # The Board: sessions with quorum, decisions on the agenda, letters for every decision.
     closed_sessions = BoardSession.objects.filter(status="closed")

@@ -10,6 +10,7 @@ from django.http import Http404
 from protection import access
 from protection.models import Role
 from protection.security.audit import note_case
+from protection.security.models import AuditEntry
 
 from ..selectors import case_list_for
 from .models import Document, DocumentStatus
@@ -101,8 +102,6 @@ def documents_by_record(documents):
 
 def document_readers(document, *, limit=100):
     """Read-log entries for this document (views, downloads, original copies)."""
-    from protection.security.models import AuditEntry
-
     return list(
         AuditEntry.objects.filter(
             case_id=document.case_id,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from protection import access
 from protection.errors import DomainError
 from protection.history import save
+from protection.models import Role, User
 from protection.security import audit
 from protection.security.models import AuditAction
 
@@ -236,8 +237,6 @@ def document_original_open(*, actor, document, reason, request=None):
 
 def _alert_coordinators(user_id, document_id, reason):
     from django.core.mail import send_mail
-
-    from protection.models import Role, User
 
     user = User.objects.get(pk=user_id)
     document = Document.objects.select_related("case").get(pk=document_id)

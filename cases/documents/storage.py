@@ -34,6 +34,8 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from .models import StoredFile
+
 log = logging.getLogger(__name__)
 
 MAGIC = b"PCDOC1"
@@ -331,8 +333,6 @@ class SealedStorage(Storage):
 
     # -- contents
     def _save(self, name, content):
-        from .models import StoredFile
-
         if getattr(content, "seekable", lambda: True)():
             content.seek(0)
         stored, key, sha256, size = store_encrypted(content, storage=self.inner, name=name)
@@ -348,8 +348,6 @@ class SealedStorage(Storage):
         return stored
 
     def _key_row(self, name):
-        from .models import StoredFile
-
         return StoredFile.objects.filter(storage_name=name).first()
 
     def _is_sealed(self, name):
@@ -376,8 +374,6 @@ class SealedStorage(Storage):
         return row.size if row is not None else self.inner.size(name)
 
     def delete(self, name):
-        from .models import StoredFile
-
         self.inner.delete(name)
         StoredFile.objects.filter(storage_name=name).delete()
 
@@ -389,8 +385,6 @@ class SealedStorage(Storage):
         swapped in one rename: a crash at any point leaves a readable file, and running again
         finishes the job. Needs a file-system storage underneath (the only kind that ever held
         unsealed files)."""
-        from .models import StoredFile
-
         if self._is_sealed(name):
             return "already" if self._key_row(name) is not None else "orphan"
         path = self.inner.path(name)

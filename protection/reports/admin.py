@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from protection.security.admin import ReadOnlyAdmin
+from protection.security.audit import seal_search
 
+from . import exports
 from .models import ExportJob
 
 
@@ -31,8 +33,4 @@ class ExportJobAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("filtros"))
     def filters(self, obj):
-        from protection.security.audit import seal_search
-
-        from . import exports
-
         return seal_search(exports.as_querydict(obj.params).urlencode())[0] or "—"

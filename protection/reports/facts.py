@@ -6,10 +6,14 @@ confirmed decision, first notification, first Board measure granted, implemented
 and its aggressions. Aggregating those from every request, study, decision, measure and
 aggression on each page view reads millions of rows; instead one row per case holds them:
 
-- `refresh(case_ids)` recomputes the rows of those cases (one INSERT ... SELECT ... ON CONFLICT
-  DO UPDATE).
-  Saving or deleting a case, its admissibility decision, a request, study, decision, granted
-  measure or aggression refreshes the case at once, inside the same transaction (signals connected in ReportsConfig.ready()).
+- `refresh(case_ids)` recomputes the rows of those cases in one SQL statement (INSERT ...
+  SELECT ... ON CONFLICT DO UPDATE). Saving or deleting a case, its admissibility decision, a
+  request, study, decision, granted measure or aggression refreshes the case at once, inside
+  the same transaction: one receiver for the SOURCES below, connected in ReportsConfig.ready().
+  Not the transition layer's hook: most of what the facts read is not a change of state (a new
+  request or aggression and its dates, a measure created by a confirmation, a decision's
+  notification date, an administrator's correction), so a hook there would miss them and each
+  service would have to call refresh by hand.
 - `rebuild()` recomputes the whole table set-based. Bulk writers that skip model signals
   (queryset .update(), COPY: seed_demo's backdating, generate_synthetic) call it when they
   finish; the nightly job `case-facts-rebuild` and `manage.py rebuild_case_facts` run it too,

@@ -19,6 +19,9 @@ Definitions (shown on the page too):
 - Compliance per implementing authority and per state (of the covered person): on time
   (implemented by its due date), late (implemented after it), never (past due, not implemented,
   not ended before it fell due), pending (not yet due).
+- Emergency response (contact log): median and 90th percentile from an emergency call or
+  panic-button activation to help's arrival, and the share answered within the target, per
+  authority called and per state (protection/reports/emergencies.py).
 """
 
 from dataclasses import dataclass, field
@@ -55,6 +58,7 @@ from protection.models import Clock
 from risk.models import Reevaluation, RiskStudy, StudyStatus
 
 from . import sql as q
+from .emergencies import emergency_response
 from .filters import ReportFilters, filters_from_params, local_midnight
 from .models import CaseFacts
 
@@ -140,6 +144,8 @@ class Indicators:
     compliance_by_state: list = field(default_factory=list)
     compliance_total: dict = field(default_factory=dict)
     appeals: dict = field(default_factory=dict)
+    # Emergency response times from the contact log (protection/reports/emergencies.py).
+    emergencies: dict = field(default_factory=dict)
 
     def milestone(self, key):
         return next(m for m in self.milestones if m.key == key)
@@ -160,7 +166,8 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
     leaves out the trends and compliance (the annual report's times by group need no more).
 
     Queries: the clock rules, the reasons list, (for "all time") the first request date, then
-    four aggregates — cases, appeals, re-evaluations, measures — whatever the amount of data."""
+    four aggregates — cases, appeals, re-evaluations, measures — and two for emergency response
+    times, whatever the amount of data."""
     filters = _coerce(filters)
     now = now or timezone.now()
     dialect = q.Dialect()
@@ -184,6 +191,7 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
                 _appeals(result, dialect, params)
                 _trends(result, dialect, params, buckets)
                 _compliance(result, dialect, params, detail=detail)
+                emergency_response(result, dialect, params, detail=detail, rules=rules)
         finally:
             # Inside an outer transaction the setting would outlive this block.
             dialect.restore_session_zone()

@@ -11,12 +11,19 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from protection.queue import enqueue
+from protection.security import audit
+from protection.security.models import AuditAction
+
 from . import access, exports
 from .conf import export_expiry_hours, export_sync_max_rows
 from .lifecycle import EXPORT
 from .models import ExportFormat, ExportJob, ExportKind, ExportMode, ExportStatus
 
 log = logging.getLogger(__name__)
+
+# The worker's task (tasks.py calls this module): queued by its registered name.
+EXPORT_BUILD = "protection.reports.tasks.export_build"
 
 # A job claimed longer ago than this is taken to have died with its worker.
 STALE_CLAIM = timedelta(minutes=30)
@@ -29,11 +36,6 @@ def _params(querydict):
 def audit_export(job, *, qs=None, request=None):
     """Entries in the security audit log, one per case the file carries (`qs`), so that each
     case's "who has seen this" page shows the export."""
-    try:
-        from protection.security import audit
-        from protection.security.models import AuditAction
-    except ImportError:
-        return
     case_ids = exports.case_ids(job.kind, qs) if qs is not None else []
     audit.record_for_cases(
         case_ids,
@@ -113,11 +115,7 @@ def annual_report_logged(*, actor, year):
 def export_enqueue(job_id):
     """Queue the worker. If the broker is down the job stays pending; the purge task re-queues
     pending jobs, so nothing is lost."""
-    from .tasks import export_build
-
-    try:
-        export_build.delay(str(job_id))
-    except Exception:  # broker unavailable
+    if not enqueue(EXPORT_BUILD, str(job_id)):
         log.warning("broker unavailable; export %s left pending", job_id)
 
 

@@ -3,6 +3,11 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from .facts import rebuild
+from .lifecycle import EXPORT
+from .models import ExportJob
+from .services import export_job_run, exports_purge_expired
+
 
 @shared_task(
     bind=True,
@@ -13,10 +18,6 @@ from django.db import OperationalError
     soft_time_limit=1700,
 )
 def export_build(self, job_id):
-    from .lifecycle import EXPORT
-    from .models import ExportJob
-    from .services import export_job_run
-
     try:
         return export_job_run(job_id)
     except OperationalError as exc:  # the database went away: try again later
@@ -27,14 +28,10 @@ def export_build(self, job_id):
 @shared_task
 def exports_purge():
     """Periodic (hourly): expire downloads and re-queue forgotten jobs."""
-    from .services import exports_purge_expired
-
     return exports_purge_expired()
 
 
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
 def facts_rebuild():
     """Periodic (nightly): recompute every case's milestone dates (protection.reports.facts)."""
-    from .facts import rebuild
-
     return rebuild()

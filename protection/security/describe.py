@@ -97,6 +97,12 @@ PAGES = {
     "measures:board_portal": _("Portal de la Junta"),
     "measures:board_portal_session": _("Sesión en el portal de la Junta"),
     "measures:board_portal_item": _("Expediente %(case)s en el portal de la Junta"),
+    # implementing authorities: the Coordination's invitations and the portal
+    "measures:authority_users": _("Usuarios de autoridades implementadoras"),
+    "measures:authority_invite": _("Invitación a una persona de una autoridad implementadora"),
+    "authority:home": _("Portal de autoridades: medidas pendientes"),
+    "authority:measure": _("Medida del expediente %(case)s en el portal de autoridades"),
+    "authority:invitation": _("Activación de una cuenta del portal de autoridades"),
     # notifications, reports, security
     "notifications:list": _("Avisos"),
     "notifications:bell": _("Avisos (campana)"),
@@ -142,6 +148,7 @@ AREAS = {
     "security:": _("Seguridad"),
     "admin:": _("Administración del sistema"),
     "verify:": _("Verificación de oficios"),
+    "authority:": _("Portal de autoridades implementadoras"),
 }
 
 

@@ -121,11 +121,15 @@ def test_switch_language_to_english(page, live_server, login, reception):
     login(page, live_server, reception)
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "es-mx")
+    # the language choice lives in the user menu, behind the user's name
     switch = page.get_by_label("Idioma")
+    expect(switch).to_be_hidden()
+    page.get_by_role("button", name=reception.display_name).click()
     expect(switch).to_have_value("es-mx")
     switch.select_option("en")
     page.get_by_role("button", name="Cambiar idioma").click()
     expect(html).to_have_attribute("lang", "en")
+    page.get_by_role("button", name=reception.display_name).click()
     expect(page.get_by_label(re.compile("Idioma|Language"))).to_have_value("en")
     # still on the same page, still logged in
     assert page.url.rstrip("/") == live_server.url
@@ -144,6 +148,10 @@ def test_case_list_on_a_phone(page, live_server, login, reception):
     expect(toggler).to_be_visible()
     toggler.focus()
     page.keyboard.press("Enter")
+    # the user menu opens in place inside the menu, with the language choice and sign-out
+    page.get_by_role("button", name=reception.display_name).click()
+    expect(page.get_by_role("button", name="Cambiar idioma")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Salir")).to_be_in_viewport()
     page.get_by_role("link", name="Expedientes").click()
     expect(results(page)).to_contain_text(case.file_number)
     # nothing but the table's own scroller is wider than the screen

@@ -41,7 +41,8 @@ def test_password_alone_only_reaches_the_code_page(page, live_server, settings, 
 
     page.get_by_label("Código de verificación").fill(code_for(device))
     page.get_by_role("button", name="Verificar").click()
-    page.get_by_role("link", name=analyst.display_name, exact=False).click()
+    page.get_by_role("button", name=analyst.display_name).click()
+    page.get_by_role("link", name="Mi seguridad").click()
     expect(page.get_by_role("heading", name="Mi seguridad")).to_be_visible()
     expect(page.get_by_text("teléfono · dado de alta")).to_be_visible()
 
@@ -54,6 +55,7 @@ def test_break_glass_opens_one_case_with_a_banner_and_closes_early(
         username="admin_bgb", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
     )
     login(page, live_server, admin)
+    page.get_by_role("button", name="Seguridad").click()
     page.get_by_role("link", name="Acceso de emergencia").click()
     page.get_by_label("Expedientes que necesita abrir").fill(case.file_number)
     page.get_by_label("Motivo del acceso de emergencia").fill(

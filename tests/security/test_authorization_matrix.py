@@ -67,13 +67,44 @@ def test_every_role_against_every_url(client, users):
         for role, user in users.items():
             client.force_login(user)
             response = client.get(url)
-            denied_by_policy = response.get("X-Policy-Denied") == name
             allowed = access.view_allowed(user, name) is True
+            if role in access.PORTAL_ONLY_ROLES:
+                # Portal users get a 404 with no header naming the page.
+                denied_by_policy = getattr(response.wsgi_request, "policy_denied", None) == name
+                refused_status = 404
+                if "X-Policy-Denied" in response:
+                    problems.append(f"{role} told the name of {name} in a header")
+            else:
+                denied_by_policy = response.get("X-Policy-Denied") == name
+                refused_status = 403
             if allowed and denied_by_policy:
                 problems.append(f"{role} refused {name} although the policy allows it")
-            if not allowed and (response.status_code != 403 or not denied_by_policy):
+            if not allowed and (response.status_code != refused_status or not denied_by_policy):
                 problems.append(f"{role} reached {name} ({response.status_code}) against policy")
     assert problems == []
+
+
+def test_an_authority_user_reaches_only_its_portal():
+    """Of every page of the app, an implementing authority's user may open only the portal,
+    its second factor, logging out, the home page (which sends it to the portal) and the
+    public pages; everything else is a 404 (previous test)."""
+    user = f.UserFactory(username="matrix_portal_only", role=Role.AUTHORITY)
+    reachable = sorted(
+        name
+        for name, _route in APP
+        if access.view_allowed(user, name) is True and access.view_rule(name) != access.PUBLIC
+    )
+    assert reachable == [
+        "authority:home",
+        "authority:measure",
+        "home",
+        "logout",
+        "security:account",
+        "security:device_remove",
+        "security:otp",
+        "security:otp_setup",
+        "security:recovery_codes",
+    ]
 
 
 def test_admin_is_for_administrators_only(client, users):
@@ -84,6 +115,8 @@ def test_admin_is_for_administrators_only(client, users):
         status = client.get("/admin/").status_code
         if role == Role.ADMINISTRATOR:
             assert status == 200
+        elif role in access.PORTAL_ONLY_ROLES:
+            assert status == 404, role
         else:
             assert status == 403, role
 

@@ -17,6 +17,7 @@ production settings (the demo users share a published password).
 
 import heapq
 import itertools
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -352,7 +353,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        # Under override_settings (a live test server adds its host that way) SETTINGS_MODULE
+        # reads None: the environment still names the module.
+        settings_module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+        if settings_module.endswith(".production"):
             raise CommandError(
                 _(
                     "seed_demo no se ejecuta con la configuración de producción: "
@@ -1224,6 +1228,7 @@ class Seeder:
         dissent="",
         attended=None,
         end=(),
+        suspend=(),
     ):
         """A sub-story: on the agenda a week before a past session, decided at the session."""
         yield session.scheduled_at - timedelta(days=7)
@@ -1254,6 +1259,7 @@ class Seeder:
             for ln in lines
         ]
         rows += [{"action": LineAction.END, "target": target} for target in end]
+        rows += [{"action": LineAction.SUSPEND, "target": target} for target in suspend]
         decision = measure_services.decision_record(
             actor=self.coordinacion,
             case=case,
@@ -3893,6 +3899,23 @@ class Seeder:
         ]:
             at = yield self.ago(days, 12)
             self.event(self.measure(case, code), kind, at, note)
+        # The neighbours read the patrols as a sign that she is involved in crime (DOMAIN §7):
+        # at her request the Board suspends them while the follow-up unit looks for another
+        # measure; the panic button and the cameras stay.
+        patrols = self.measure(case, "patrols")
+        yield from self.board(
+            case,
+            self.session[60],
+            level=self.EXT,
+            resolution=Resolution.MODIFY,
+            kind=AgendaItemKind.MODIFICATION,
+            basis="Art. 8, fracción I, de la Ley",
+            suspend=[patrols],
+            text="A petición de la beneficiaria, la Junta suspende los rondines: en su colonia "
+            "la presencia policial se lee como señal de que está involucrada en un delito. "
+            "Siguen vigentes el botón de pánico y las cámaras; la Unidad de Seguimiento "
+            "propondrá otra medida.",
+        )
 
     def story_f14_trans_defender(self):
         at = yield self.ago(155, 12)

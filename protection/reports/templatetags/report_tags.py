@@ -41,3 +41,11 @@ def ratio(part, whole):
     if not whole:
         return "—"
     return f"{100 * (part or 0) / whole:,.0f} %"
+
+
+@register.filter
+def minutes(value):
+    """Minutes with one decimal: "12.5 min"; "—" when there is nothing to measure."""
+    if value is None:
+        return "—"
+    return _("%(n)s min") % {"n": f"{float(value):,.1f}"}
