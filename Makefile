@@ -110,8 +110,11 @@ compilemessages: venv
 		echo "$(MANAGE) compilemessages"; $(MANAGE) compilemessages $(COMPILEMESSAGES_FLAGS); \
 	else echo "No locale/ directory yet: nothing to compile."; fi
 
+# After migrating, files stored before encryption at rest are sealed (nothing to do after the
+# first time: the command skips sealed files).
 migrate: venv
 	$(MANAGE) migrate --noinput
+	$(MANAGE) seal_stored_files
 
 seed-demo: venv
 	$(MANAGE) seed_demo

@@ -818,3 +818,34 @@ class HandoverForm(StyledForm):
         self.fields["to_officer"].queryset = officers
         self.fields["cases"].queryset = cases
         self.fields["cases"].held = held or {}
+
+
+COVERED_ROLES = [
+    (CaseRole.RELATIVE, CaseRole.RELATIVE.label),
+    (CaseRole.PARTNER, CaseRole.PARTNER.label),
+    (CaseRole.COLLEAGUE, CaseRole.COLLEAGUE.label),
+    (CaseRole.OTHER, CaseRole.OTHER.label),
+]
+
+
+class CoveredPersonForm(StyledModelForm):
+    """A relative or colleague named at intake (one row; an untouched row is skipped)."""
+
+    role = forms.ChoiceField(label=_("Papel"), choices=COVERED_ROLES, initial=CaseRole.RELATIVE)
+    relationship = forms.CharField(label=_("Parentesco o relación"), max_length=120, required=False)
+
+    class Meta:
+        model = Person
+        fields = ["given_names", "family_names", "gender", "birth_year", "state"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].queryset = State.objects.order_by("name")
+
+
+# Rows without a script: two visible, the rest behind "Agregar más personas" (<details>).
+COVERED_ROWS = 8
+COVERED_VISIBLE = 2
+CoveredPersonFormSet = forms.modelformset_factory(
+    Person, form=CoveredPersonForm, extra=COVERED_ROWS, max_num=COVERED_ROWS, validate_max=True
+)

@@ -39,3 +39,42 @@ def search_filter(query):
     for word in normalize(query).split():
         condition &= Q(search_text__contains=word)
     return condition
+
+
+def name_tokens(*parts):
+    return set(normalize(" ".join(p or "" for p in parts)).split())
+
+
+def names_similar(a, b):
+    """Accent- and case-insensitive, in any order; a missing second surname still matches
+    ("Maria Perez" ~ "María Pérez López"). At least two words in common."""
+    small, large = sorted((a, b), key=len)
+    return len(small) >= 2 and small <= large
+
+
+def similar_people_cases(user, *, given_names, family_names, birth_year, state, exclude=()):
+    """People already on file with a similar name, the same birth year and the same state, and
+    the cases they are on that `user` may see: [(case_person, ...)]. Cases outside the user's
+    scope are not shown at all (need-to-know). Narrowed in the database by state and birth year
+    (small sets), names compared in Python so it works on SQLite too."""
+    from .models import CasePerson, Person
+    from .selectors import case_list_for
+
+    wanted = name_tokens(given_names, family_names)
+    if birth_year is None or state is None or len(wanted) < 2:
+        return []
+    candidates = Person.objects.filter(birth_year=birth_year, state=state).exclude(
+        pk__in=[p for p in exclude if p]
+    )
+    matches = [
+        pk
+        for pk, given, family in candidates.values_list("pk", "given_names", "family_names")
+        if names_similar(wanted, name_tokens(given, family))
+    ]
+    if not matches:
+        return []
+    return list(
+        CasePerson.objects.filter(person_id__in=matches, case__in=case_list_for(user).values("pk"))
+        .select_related("case", "person")
+        .order_by("case__file_number", "pk")
+    )

@@ -80,8 +80,12 @@ def request_register(
     beneficiary_requested_presence=False,
     assigned_officer=None,
     existing_case=None,
+    covered=(),
 ):
     """Register a request for protection (solicitud de incorporación).
+
+    `covered`: relatives and colleagues named at intake, as (person, role, relationship); they
+    join the case with that role in the same transaction.
 
     Declared imminent danger opens the extraordinary procedure: the 3-hour clock to issue urgent
     measures and the 12-hour clock to have them in place start at `received_at`. Every request
@@ -190,6 +194,17 @@ def request_register(
         if key in existing:
             continue
         save(CasePerson(case=case, role=role, from_date=today, **kwargs), actor)
+    for person, role, relationship in covered:
+        if role in (CaseRole.PETITIONER, CaseRole.BENEFICIARY):
+            raise DomainError(_("Las personas cubiertas son familiares, pareja o colegas."))
+        _save_party(person, actor)
+        save(
+            CasePerson(
+                case=case, role=role, relationship=relationship, from_date=today, person=person
+            ),
+            actor,
+            _("Persona agregada en la solicitud"),
+        )
 
     for party in beneficiaries:
         save(

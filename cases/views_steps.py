@@ -22,11 +22,13 @@ from risk.services import immediate_assessment_record
 
 from . import services
 from .forms import (
+    COVERED_VISIBLE,
     AdmissibilityForm,
     AggressionForm,
     AssignForm,
     CollectiveForm,
     ConsentForm,
+    CoveredPersonFormSet,
     EvidenceForm,
     ExternalProtectionForm,
     FollowUpAssignForm,
@@ -41,6 +43,7 @@ from .forms import (
     WithdrawConsentForm,
 )
 from .models import CasePerson, Consent, Person
+from .search import similar_people_cases
 from .selectors import case_get_for, case_visible
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +196,10 @@ def request_new(request):
     require_role(request.user, "request.register")
     data = request.POST if request.method == "POST" else None
     form = RequestForm(data, prefix="req")
+    # A post without the covered-persons rows (an older form, a script) names nobody more.
+    covered_data = data if data is not None and "cov-TOTAL_FORMS" in data else None
+    covered_forms = CoveredPersonFormSet(covered_data, prefix="cov", queryset=Person.objects.none())
+    duplicates = []
     parties = {
         "petitioner": PersonForm(data, prefix="pet"),
         "petitioner_collective": CollectiveForm(data, prefix="petcol"),
@@ -215,10 +222,33 @@ def request_new(request):
             )
         valid = form.is_valid()
         parties_valid = all([parties[key].is_valid() for key in keys])
-        if valid and parties_valid:
+        covered_valid = covered_forms.is_valid() if covered_forms.is_bound else True
+        if valid and parties_valid and covered_valid:
             cd = form.cleaned_data
             petitioner = parties[keys[0]].save(commit=False)
             beneficiary = petitioner if len(keys) == 1 else parties[keys[1]].save(commit=False)
+            covered = [
+                (row.save(commit=False), row.cleaned_data["role"], row.cleaned_data["relationship"])
+                for row in (covered_forms.forms if covered_forms.is_bound else [])
+                if row.has_changed() and row.cleaned_data
+            ]
+            # Someone with a similar name, birth year and state already on file: show the
+            # cases the user may see and save nothing until she confirms they are different.
+            people = [petitioner] if beneficiary is petitioner else [petitioner, beneficiary]
+            people = [p for p in people if isinstance(p, Person)]
+            people += [person for person, _role, _rel in covered]
+            if request.POST.get("duplicates_reviewed") != "1":
+                for person in people:
+                    found = similar_people_cases(
+                        request.user,
+                        given_names=person.given_names,
+                        family_names=person.family_names,
+                        birth_year=person.birth_year,
+                        state=person.state,
+                    )
+                    if found:
+                        duplicates.append((person, found))
+        if valid and parties_valid and covered_valid and not duplicates:
             try:
                 protection_request = services.request_register(
                     actor=request.user,
@@ -233,6 +263,7 @@ def request_new(request):
                     consent_evidence=cd["consent_evidence"],
                     acting_on_behalf=len(keys) > 1,
                     beneficiary_requested_presence=cd["beneficiary_requested_presence"],
+                    covered=covered,
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -263,6 +294,13 @@ def request_new(request):
             **parties,
             "title": _("Nueva solicitud de incorporación"),
             "urgent_span": form.urgent_span,
+            "covered_forms": covered_forms,
+            "covered_visible": covered_forms.forms[:COVERED_VISIBLE],
+            "covered_more": covered_forms.forms[COVERED_VISIBLE:],
+            # The extra rows stay open after a post that filled one of them.
+            "covered_more_open": covered_forms.is_bound
+            and any(row.has_changed() for row in covered_forms.forms[COVERED_VISIBLE:]),
+            "duplicates": duplicates,
         },
     )
 

@@ -249,6 +249,7 @@ VIEW_POLICY = {
     "reports:aggressions": roles_for("reports.aggressions"),
     "reports:annual": roles_for("reports.annual"),
     "reports:annual_pdf": roles_for("reports.annual"),
+    "reports:annual_pdf_start": roles_for("reports.annual"),
     "reports:exports": roles_for("reports.export"),
     "reports:export": roles_for("reports.export"),
     "reports:export_job": roles_for("reports.export"),

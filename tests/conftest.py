@@ -1,8 +1,19 @@
 import pytest
+from django.utils import translation
 
 from protection.models import Role
 
 from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request with the English cookie leaves
+    English active in the thread (LocaleMiddleware does not switch back), and later tests that
+    compare Spanish messages or dates then failed depending on the order they ran in."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

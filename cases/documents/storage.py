@@ -265,26 +265,41 @@ class _DecryptedStream(io.RawIOBase):
 
 class _SealedFile(File):
     """An open sealed file: reads plaintext forward. Rewinding to the start, or opening it
-    again once closed (what FieldFile.open() does), starts a new decrypting stream."""
+    again once closed (what FieldFile.open() does), starts a new decrypting stream. Seeking to
+    the end is allowed too, so that a FileResponse learns the plaintext size (Content-Length)
+    the way it does for any file: tell() there is the size, and reading there gives nothing."""
 
     def __init__(self, storage, name, row):
         self._storage = storage
         self._row = row
+        self._at_end = False
         super().__init__(storage._plaintext(name, row), name=name)
         self.size = row.size
 
     def open(self, mode="rb"):
         self.close()
         self.file = self._storage._plaintext(self.name, self._row)
+        self._at_end = False
         return self
 
     def seekable(self):
-        return False
+        return True
+
+    def tell(self):
+        return self._row.size if self._at_end else self.file.tell()
+
+    def read(self, *args):
+        return b"" if self._at_end else self.file.read(*args)
 
     def seek(self, offset, whence=io.SEEK_SET):
-        if offset != 0 or whence != io.SEEK_SET:
-            raise io.UnsupportedOperation("a sealed file reads forward only")
-        if self.closed or self.file.tell():
+        size = self._row.size
+        to_end = (whence, offset) == (io.SEEK_END, 0)
+        if to_end or (whence == io.SEEK_SET and offset == size and size):
+            self._at_end = True
+            return size
+        if (whence, offset) != (io.SEEK_SET, 0):
+            raise io.UnsupportedOperation("a sealed file seeks only to its start or its end")
+        if self.closed or self._at_end or self.file.tell():
             self.open()
         return 0
 
@@ -410,8 +425,12 @@ class SealedStorage(Storage):
         return "sealed"
 
     def walk(self, directory=""):
-        """Every file name under `directory`, leftovers of an interrupted sealing excepted."""
-        directories, files = self.inner.listdir(directory)
+        """Every file name under `directory`, leftovers of an interrupted sealing excepted (none
+        when the folder does not exist yet: nothing was ever stored)."""
+        try:
+            directories, files = self.inner.listdir(directory)
+        except FileNotFoundError:
+            return
         for file_name in sorted(files):
             if not file_name.endswith(SEALING_SUFFIX):
                 yield posixpath.join(directory, file_name) if directory else file_name

@@ -74,6 +74,8 @@ class AnnualReport:
     state_table: object = None
     state_map: str = ""
     times: list = field(default_factory=list)
+    # (table, its chart or None), in the order of `tables`.
+    sections: list = field(default_factory=list)
     gender_labels: list = field(default_factory=list)
 
 
@@ -86,8 +88,43 @@ def cohort_cases(filters):
     )
 
 
-def build(year, *, threshold=None, now=None):
+def _step_labels():
+    labels = [
+        _("Personas y colectivos por perfil"),
+        _("Resultado de la admisibilidad"),
+        _("Motivos de no admisión"),
+        _("Medidas otorgadas"),
+        _("Agresiones por tipo"),
+        _("Agresiones por presunto agresor"),
+        _("Agresiones por entidad federativa"),
+        _("Implementación de las medidas"),
+    ]
+    labels += [
+        _("Tiempos de respuesta: %(group)s") % {"group": label}
+        for key, label, _g in GENDER_GROUPS
+        if key != "undisclosed"
+    ]
+    return [*labels, _("Gráficas")]
+
+
+def step_labels():
+    """What each step of building the report computes, in order, and then writing the PDF: a
+    background job shows "step n of N: …" from these."""
+    return [*_step_labels(), _("Documento PDF")]
+
+
+def build(year, *, threshold=None, now=None, progress=None):
+    """The report's tables, map, times and charts. `progress(n)` is called after each of the
+    steps named by step_labels() (all but the last, the PDF)."""
     threshold = small_count_threshold() if threshold is None else threshold
+    done = 0
+
+    def step():
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done)
+
     filters = make_filters("year", year=year)
     report = AnnualReport(
         year=year,
@@ -122,6 +159,7 @@ def build(year, *, threshold=None, now=None):
             threshold=threshold,
         )
     )
+    step()
 
     # 2. What became of those requests.
     outcome = When_(
@@ -145,6 +183,7 @@ def build(year, *, threshold=None, now=None):
             threshold=threshold,
         )
     )
+    step()
 
     # 3. Reasons for not admitting (cases).
     rejected = AdmissibilityDecision.objects.filter(case__in=cohort_cases(filters), admitted=False)
@@ -163,6 +202,7 @@ def build(year, *, threshold=None, now=None):
             total_label=_("Expedientes"),
         )
     )
+    step()
 
     # 4. Measures granted in the year, by category and the covered person's gender.
     measures = GrantedMeasure.objects.filter(
@@ -184,6 +224,7 @@ def build(year, *, threshold=None, now=None):
             threshold=threshold,
         )
     )
+    step()
 
     # 5–6. Aggressions in the year, by type and by presumed aggressor, by the victim's gender.
     aggressions = Aggression.objects.filter(
@@ -206,6 +247,7 @@ def build(year, *, threshold=None, now=None):
             threshold=threshold,
         )
     )
+    step()
     rows = (
         aggressions.annotate(row=F("presumed_aggressor"), group=gender_group("victim"))
         .values("row", "group")
@@ -221,6 +263,7 @@ def build(year, *, threshold=None, now=None):
             threshold=threshold,
         )
     )
+    step()
 
     # 7. Aggressions by state, with the tile map (hidden counts are not coloured either).
     states = list(State.objects.order_by("name"))
@@ -253,6 +296,7 @@ def build(year, *, threshold=None, now=None):
             if cell[0].hidden
         },
     )
+    step()
 
     # 8. Implementation compliance by the authority's level.
     rows = (
@@ -283,6 +327,7 @@ def build(year, *, threshold=None, now=None):
             threshold=threshold,
         )
     )
+    step()
 
     # 9. Median response times, by gender group (hidden below the threshold of cases).
     for key, label, genders in GENDER_GROUPS:
@@ -311,7 +356,36 @@ def build(year, *, threshold=None, now=None):
                 ],
             }
         )
+        step()
+    report.sections = [(table, table_chart(table)) for table in report.tables]
+    step()
     return report
+
+
+def table_chart(table):
+    """The table's bar chart, drawn with the indicators' chart code (charts.bar_chart): one bar
+    per row, stacked by column when there are several. A cell the table hides is neither drawn
+    nor written ("<N" beside the bar), so the chart reveals no more than the table. None when the
+    table has nothing to draw."""
+    if not any(cell.value for row in table.cells for cell in row):
+        return None
+    values = [
+        [charts.hidden(cell.threshold) if cell.hidden else cell.value for cell in row]
+        for row in table.cells
+    ]
+    several = len(table.col_labels) > 1
+    rows = [
+        (label, row if several else row[0])
+        for label, row in zip(table.row_labels, values, strict=True)
+    ]
+    return charts.bar_chart(
+        table.title,
+        rows,
+        series=[str(c) for c in table.col_labels] if several else None,
+        desc=_(
+            "Gráfica de barras con las cifras de la tabla siguiente; los conteos ocultos no se dibujan."
+        ),
+    )
 
 
 def render_html(report):

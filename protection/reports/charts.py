@@ -42,24 +42,32 @@ def bar_chart(title, rows, *, desc="", series=None, unit="", hide_below=0):
     stacked = series is not None
     values = [sum(v) if stacked else v for _label, v in rows]
     top = max([v for v in values if v is not None] or [0]) or 1
-    legend_height = ROW_HEIGHT if stacked else 0
-    height = legend_height + ROW_HEIGHT * max(len(rows), 1) + 6
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     parts = []
+    legend_rows = 0
     if stacked:
-        x = LABEL_WIDTH
+        # The legend wraps onto further lines rather than run past the chart's right edge.
+        x, legend_rows = LABEL_WIDTH, 1
         for i, name in enumerate(series):
+            item_width = 24 + 7 * len(str(name))
+            if x > LABEL_WIDTH and x + item_width > width:
+                x, legend_rows = LABEL_WIDTH, legend_rows + 1
+            y = (legend_rows - 1) * ROW_HEIGHT
             parts.append(
                 format_html(
-                    '<rect x="{}" y="4" width="12" height="12" fill="{}"></rect>'
-                    '<text x="{}" y="15" font-size="11">{}</text>',
+                    '<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
+                    '<text x="{}" y="{}" font-size="11">{}</text>',
                     x,
+                    y + 4,
                     SERIES_COLOURS[i % len(SERIES_COLOURS)],
                     x + 16,
+                    y + 15,
                     name,
                 )
             )
-            x += 24 + 7 * len(str(name))
+            x += item_width
+    legend_height = ROW_HEIGHT * legend_rows
+    height = legend_height + ROW_HEIGHT * max(len(rows), 1) + 6
     for index, (label, value) in enumerate(rows):
         y = legend_height + index * ROW_HEIGHT
         parts.append(
@@ -125,6 +133,11 @@ class _Hidden(int):
         obj = super().__new__(cls, 0)
         obj.threshold = threshold
         return obj
+
+
+def hidden(threshold):
+    """A count that is published only as "<threshold": drawn as nothing, written "<N"."""
+    return _Hidden(threshold)
 
 
 def _hide(value, threshold):

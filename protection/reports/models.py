@@ -94,6 +94,8 @@ class ExportJob(models.Model):
 
     @property
     def filename(self):
+        if self.kind == ExportKind.ANNUAL_REPORT:
+            return f"informe-anual-{self.params['year'][0]}.pdf"
         stamp = timezone.localtime(self.created_at).strftime("%Y%m%d-%H%M")
         return f"{self.kind}-{stamp}.{self.file_format}"
 

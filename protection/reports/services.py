@@ -7,6 +7,7 @@ import tempfile
 from datetime import timedelta
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,7 +16,7 @@ from protection.queue import enqueue
 from protection.security import audit
 from protection.security.models import AuditAction
 
-from . import access, exports
+from . import access, annual, exports
 from .conf import export_expiry_hours, export_sync_max_rows
 from .lifecycle import EXPORT
 from .models import ExportFormat, ExportJob, ExportKind, ExportMode, ExportStatus
@@ -112,6 +113,39 @@ def annual_report_logged(*, actor, year):
     )
 
 
+def annual_report_start(*, actor, year):
+    """The annual report's PDF as a background job (it takes seconds): the job page follows its
+    steps (annual.step_labels) and offers the file when it is ready. Logged like every export."""
+    access.require(actor, "reports.annual")
+    job = ExportJob(
+        requested_by=actor,
+        requested_role=actor.role,
+        kind=ExportKind.ANNUAL_REPORT,
+        file_format=ExportFormat.PDF,
+        mode=ExportMode.BACKGROUND,  # queued in the initial state (pending)
+        params={"year": [str(year)]},
+        rows_total=len(annual.step_labels()),
+    )
+    with transaction.atomic():
+        job.save()
+        transaction.on_commit(lambda: export_enqueue(job.pk))
+    return job
+
+
+def _annual_report_write(job):
+    """Build and render the annual report of a claimed job, recording each step done."""
+    # Rights are checked again: the user may have lost the role since asking.
+    access.require(job.requested_by, "reports.annual")
+
+    def progress(n):
+        ExportJob.objects.filter(pk=job.pk).update(rows_done=n)
+
+    report = annual.build(int(job.params["year"][0]), progress=progress)
+    pdf = annual.render_pdf(report)
+    job.file.save(f"{job.pk}.pdf", ContentFile(pdf), save=False)
+    return len(annual.step_labels())
+
+
 def export_enqueue(job_id):
     """Queue the worker. If the broker is down the job stays pending; the purge task re-queues
     pending jobs, so nothing is lost."""
@@ -143,20 +177,24 @@ def export_job_run(job_id):
         return False
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     user = job.requested_by
+    qs = None
     try:
-        # Rights are checked again: the user may have lost the role since asking.
-        access.require(user, "reports.export")
-        qs = exports.queryset(user, job.kind, job.params)
+        if job.kind == ExportKind.ANNUAL_REPORT:
+            written = _annual_report_write(job)
+        else:
+            # Rights are checked again: the user may have lost the role since asking.
+            access.require(user, "reports.export")
+            qs = exports.queryset(user, job.kind, job.params)
 
-        def progress(n):
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=n)
+            def progress(n):
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=n)
 
-        with tempfile.TemporaryFile() as handle:
-            written = exports.write(
-                job.file_format, exports.rows(user, job.kind, qs), handle, progress=progress
-            )
-            handle.seek(0)
-            job.file.save(f"{job.pk}.{job.file_format}", File(handle), save=False)
+            with tempfile.TemporaryFile() as handle:
+                written = exports.write(
+                    job.file_format, exports.rows(user, job.kind, qs), handle, progress=progress
+                )
+                handle.seek(0)
+                job.file.save(f"{job.pk}.{job.file_format}", File(handle), save=False)
     except Exception as exc:
         EXPORT.bulk(
             ExportJob.objects.filter(pk=job.pk),
@@ -177,7 +215,8 @@ def export_job_run(job_id):
         expires_at=now + timedelta(hours=export_expiry_hours()),
     )
     job.refresh_from_db()
-    audit_export(job, qs=qs)
+    if qs is not None:  # the annual report carries aggregates only: no case was read
+        audit_export(job, qs=qs)
     return True
 
 

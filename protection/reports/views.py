@@ -205,6 +205,31 @@ def annual_pdf(request, year):
 
 
 @login_required
+@require_POST
+def annual_pdf_start(request, year):
+    """The PDF is built in the background; the job page shows each step as it is done."""
+    access.require(request.user, "reports.annual")
+    this_year = timezone.localdate(timezone.now(), clocks.mechanism_zone()).year
+    if not 2000 <= year <= this_year:
+        raise Http404
+    job = services.annual_report_start(actor=request.user, year=year)
+    return redirect("reports:export_job", pk=job.pk)
+
+
+def _job_context(request, job, now):
+    context = {**_report_nav(request), "job": job, "now": now}
+    if job.kind == ExportKind.ANNUAL_REPORT:
+        labels = annual_report.step_labels()
+        context["annual_year"] = job.params["year"][0]
+        context["annual_step"] = {
+            "number": min(job.rows_done + 1, len(labels)),
+            "total": len(labels),
+            "label": labels[min(job.rows_done, len(labels) - 1)],
+        }
+    return context
+
+
+@login_required
 def export_list(request):
     access.require(request.user, "reports.export")
     jobs = ExportJob.objects.filter(requested_by=request.user).exclude(
@@ -271,7 +296,7 @@ def _own_job(request, pk):
 def export_job(request, pk):
     access.require(request.user, "reports.export")
     job = _own_job(request, pk)
-    context = {**_report_nav(request), "job": job, "now": timezone.now()}
+    context = _job_context(request, job, timezone.now())
     if getattr(request, "htmx", False):
         return render(request, "reports/_export_progress.html", context)
     return render(request, "reports/export_job.html", context)
@@ -285,18 +310,12 @@ def export_download(request, pk):
     if job.status != ExportStatus.DONE or not job.file:
         if job.is_expired(now) or job.status == ExportStatus.EXPIRED:
             return render(
-                request,
-                "reports/export_job.html",
-                {**_report_nav(request), "job": job, "now": now},
-                status=410,
+                request, "reports/export_job.html", _job_context(request, job, now), status=410
             )
         raise Http404
     if job.is_expired(now):
         return render(
-            request,
-            "reports/export_job.html",
-            {**_report_nav(request), "job": job, "now": now},
-            status=410,
+            request, "reports/export_job.html", _job_context(request, job, now), status=410
         )
     services.export_download(actor=request.user, job=job, now=now)
     return FileResponse(

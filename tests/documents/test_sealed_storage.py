@@ -54,6 +54,10 @@ def test_a_stored_file_is_ciphertext_on_disk_and_plaintext_through_the_storage(m
         assert handle.read() == data[10:]
         handle.seek(0)  # a rewind starts again
         assert handle.read() == data
+        assert handle.seek(0, os.SEEK_END) == handle.tell() == len(data)  # the size, as files do
+        assert handle.read() == b""
+        handle.seek(0)
+        assert handle.read(5) == data[:5]
     with pytest.raises(NotImplementedError):
         default_storage.path(name)
 
@@ -126,6 +130,11 @@ def test_seal_command_encrypts_old_files_in_place_and_is_idempotent(media):
         assert handle.read() == pdf_bytes()
 
 
+def test_seal_command_on_a_fresh_install_finds_nothing_to_do(media):
+    assert not media.exists()  # `make migrate` and compose's migrate job run it every time
+    assert seal() == "sealed 0, already sealed 0, without a key 0"
+
+
 def test_seal_command_finishes_after_an_interruption(media):
     """Stopped after the key row was written but before the swap (and with a half-written
     ciphertext beside the file): the file still reads, and the next run finishes it."""
@@ -164,3 +173,4 @@ def test_a_letter_is_sealed_and_downloads_as_the_pdf_its_hash_names(
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     data = b"".join(response.streaming_content)
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == letter.content_sha256
+    assert response["Content-Length"] == str(len(data))  # the plaintext's size, not the sealed

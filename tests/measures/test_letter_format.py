@@ -10,6 +10,8 @@ import tempfile
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from measures import letters as letter_services
 from measures import rendering
@@ -92,7 +94,8 @@ def flat(text):
 def assert_oficio(letter, text, *, name, post):
     """The parts of a Mexican federal oficio, in their order."""
     decision = letter.decision
-    issued = rendering._local_date(letter.generated_at)
+    with translation.override(settings.LANGUAGE_CODE):  # letters are written in Spanish
+        issued = rendering._local_date(letter.generated_at)
     parts = [
         "SECRETARÍA DE GOBERNACIÓN",
         "Mecanismo para la Protección de Personas Defensoras de Derechos Humanos y Periodistas",
@@ -332,5 +335,6 @@ def test_addressee_post_takes_the_authority_name_with_its_article(db):
 
 def test_issued_date_is_written_the_mexican_way():
     issued = datetime(2026, 12, 5, 18, 0, tzinfo=UTC)
-    assert rendering._local_date(issued) == "5 de diciembre de 2026"
+    with translation.override(settings.LANGUAGE_CODE):
+        assert rendering._local_date(issued) == "5 de diciembre de 2026"
     assert clocks.mechanism_zone().key == "America/Mexico_City"

@@ -8,10 +8,11 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from measures import letters as letter_services
@@ -58,7 +59,8 @@ def render_all(decision):
 
 
 def mx_date(value):
-    return rendering._local_date(value)
+    with translation.override(settings.LANGUAGE_CODE):  # letters are written in Spanish
+        return rendering._local_date(value)
 
 
 @pytest.fixture

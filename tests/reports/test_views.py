@@ -2,6 +2,8 @@
 the annual PDF, and query counts that do not grow with the data."""
 
 import io
+import subprocess
+import tempfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -203,3 +205,141 @@ def test_annual_report_page_publishes_no_small_count(client, users, world):
         )
         for cell in cells:
             assert cell.hidden or not 0 < cell.value < 5
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual report: charts like the indicators', headings kept with what they head, and the PDF
+# built in the background with its steps shown.
+
+
+def _poppler(*command):
+    # poppler-utils with fixed arguments and a file the test itself wrote.
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
+def _pdf_pages(content):
+    """The text of each page of a PDF, as poppler's pdftotext reads it."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        info = _poppler("pdfinfo", handle.name)
+        pages = int(next(ln for ln in info.splitlines() if ln.startswith("Pages:")).split()[1])
+        return [
+            " ".join(_poppler("pdftotext", "-f", str(n), "-l", str(n), handle.name, "-").split())
+            for n in range(1, pages + 1)
+        ]
+
+
+def test_annual_report_page_has_a_chart_per_table_like_the_indicators(client, users, world):
+    from protection.reports import charts
+
+    client.force_login(users["coordinator"])
+    response = client.get(reverse("reports:annual"), {"year": THIS_YEAR - 1})
+    html = response.content.decode()
+    report = response.context["report"]
+    drawn = [chart for _table, chart in report.sections if chart]
+    assert len(drawn) >= 4
+    assert html.count('class="report-chart"') == len(drawn)
+    for table, chart in report.sections:
+        if chart is None:
+            assert not any(cell.value for row in table.cells for cell in row)
+            continue
+        svg = str(chart)
+        # The same chart code as the indicators (bar_chart), with the table's title.
+        assert svg.startswith("<svg") and 'role="img"' in svg
+        assert charts.bar_chart.__module__ == "protection.reports.charts"
+        # What the table hides is neither drawn nor written: one bar per visible count.
+        visible = [c for row in table.cells for c in row if c.value and not c.hidden]
+        hidden = [c for row in table.cells for c in row if c.hidden]
+        legend = len(table.col_labels) if len(table.col_labels) > 1 else 0
+        assert svg.count("<rect") == len(visible) + legend
+        for cell in hidden:
+            assert f": {cell.value}<" not in svg
+        if hidden:
+            assert "&lt;5" in svg
+
+
+def test_annual_report_steps_are_reported_in_order(world):
+    from protection.reports import annual
+
+    seen = []
+    annual.build(THIS_YEAR - 1, progress=seen.append)
+    labels = annual.step_labels()
+    assert seen == list(range(1, len(labels)))  # every step but the last, the PDF itself
+    assert labels[-1] == "Documento PDF"
+
+
+def test_annual_pdf_is_built_in_the_background_with_its_progress_shown(client, users, world):
+    from protection.reports import annual, services
+    from protection.reports.lifecycle import EXPORT
+    from protection.reports.models import ExportStatus
+
+    client.force_login(users["follow_up"])
+    year = THIS_YEAR - 1
+    response = client.post(reverse("reports:annual_pdf_start", args=[year]))
+    job = ExportJob.objects.get(kind=ExportKind.ANNUAL_REPORT, requested_by=users["follow_up"])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:export_job", args=[job.pk])
+    assert job.status == ExportStatus.PENDING and job.params == {"year": [str(year)]}
+    page = client.get(response["Location"]).content.decode()
+    assert f"Informe anual público {year} (PDF)" in page
+    assert "En espera de un proceso disponible" in page and 'hx-trigger="every 2s"' in page
+
+    # A worker has it, three steps done: the fragment names the step it is on and keeps polling.
+    assert services.export_claim(job.pk)
+    ExportJob.objects.filter(pk=job.pk).update(rows_done=3)
+    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    total = len(annual.step_labels())
+    assert f"Paso 4 de {total}: Medidas otorgadas…" in fragment
+    assert 'hx-trigger="every 2s"' in fragment and 'aria-valuenow="21"' in fragment
+    EXPORT.bulk(ExportJob.objects.filter(pk=job.pk), "requeue")
+
+    assert services.export_job_run(job.pk) is True
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE and job.rows_done == job.rows_total == total
+    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "El informe está listo" in fragment and "hx-trigger" not in fragment
+    download = client.get(reverse("reports:export_download", args=[job.pk]))
+    assert download["Content-Disposition"].endswith(f'filename="informe-anual-{year}.pdf"')
+    pdf = b"".join(download.streaming_content)
+
+    # Every heading is on the same page as what it heads.
+    report_sections = annual.build(year).sections
+    pages = _pdf_pages(pdf)
+    assert len(pages) >= 2
+    for table, _chart in report_sections:
+        title = " ".join(str(table.title).split())
+        first_row = " ".join(str(table.row_labels[0]).split())
+        on = [i for i, text in enumerate(pages) if title in text]
+        assert on, title
+        assert first_row in pages[on[0]] and "Total" in pages[on[0]], (title, pages[on[0]])
+    states = next(i for i, text in enumerate(pages) if "Agresiones por entidad federativa" in text)
+    assert "OAX" in pages[states] and "GRO" in pages[states]  # the map
+    times = next(i for i, text in enumerate(pages) if "Tiempos de respuesta" in text)
+    assert "Mediana de días desde la solicitud" in pages[times]
+    assert "Mujeres" in pages[0] and "<5" in " ".join(pages)
+
+
+def test_a_failed_annual_pdf_says_so_and_stops_polling(client, users, world):
+    from protection.reports import services
+    from protection.reports.lifecycle import EXPORT
+
+    client.force_login(users["coordinator"])
+    client.post(reverse("reports:annual_pdf_start", args=[THIS_YEAR - 1]))
+    job = ExportJob.objects.get(kind=ExportKind.ANNUAL_REPORT)
+    assert services.export_claim(job.pk)
+    EXPORT.bulk(ExportJob.objects.filter(pk=job.pk), "fail")
+    fragment = client.get(
+        reverse("reports:export_job", args=[job.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "No se pudo generar el informe" in fragment and "hx-trigger" not in fragment
+
+
+def test_only_annual_report_roles_may_start_it(client, users):
+    client.force_login(users["reception"])
+    response = client.post(reverse("reports:annual_pdf_start", args=[THIS_YEAR - 1]))
+    assert response.status_code == 403
+    assert not ExportJob.objects.filter(kind=ExportKind.ANNUAL_REPORT).exists()
+    client.force_login(users["coordinator"])
+    assert client.get(reverse("reports:annual_pdf_start", args=[THIS_YEAR - 1])).status_code == 405
+    assert client.post(reverse("reports:annual_pdf_start", args=[1999])).status_code == 404
