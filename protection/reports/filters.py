@@ -239,7 +239,7 @@ class ReportFilterForm(forms.Form):
         """ReportFilters from a valid form (or the defaults when it is not bound)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         gender = data.get("gender") or ""
-        return make_filters(
+        filters = make_filters(
             data.get("period") or self.default_period,
             year=data.get("year"),
             month=data.get("month"),
@@ -251,6 +251,30 @@ class ReportFilterForm(forms.Form):
             profile=data.get("profile") or "",
             party_kind=data.get("party_kind") or "",
         )
+        self._show_applied(filters)
+        return filters
+
+    def _show_applied(self, filters):
+        """Make the form show the period actually applied: "Mes" with no month chosen applies
+        the current month, no period applies the default — the selects say so instead of
+        showing their first option. Input with errors is left as typed, next to its error."""
+        if self.is_bound and not self.is_valid():
+            return
+        shown = {"period": filters.period}
+        first = filters.first_day
+        if first is not None and filters.period in (Period.MONTH, Period.QUARTER, Period.YEAR):
+            shown["year"] = first.year
+            if filters.period == Period.MONTH:
+                shown["month"] = first.month
+            if filters.period == Period.QUARTER:
+                shown["quarter"] = (first.month - 1) // 3 + 1
+        if self.is_bound:
+            data = self.data.copy()
+            for key, value in shown.items():
+                data[self.add_prefix(key)] = str(value)
+            self.data = data
+        else:
+            self.initial.update(shown)
 
 
 def filters_from_params(params, *, default_period=Period.YEAR, allow_state=True):

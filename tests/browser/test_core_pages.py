@@ -135,14 +135,27 @@ def test_switch_language_to_english(page, live_server, login, reception):
     assert page.url.rstrip("/") == live_server.url
 
 
+def within_screen(locator, width=390):
+    """The element is laid out inside the screen's width (not cut off or scrolled away)."""
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+
+
 @pytest.mark.parametrize("page", [{"width": 390, "height": 844}], indirect=True)
 def test_case_list_on_a_phone(page, live_server, login, reception):
     case = wf.register(reception, urgent=True, person=person("Rosa", "Martínez"))
     login(page, live_server, reception)
-    # the urgent clock is on the home page, counting down in hours
+    # the urgent clock is on the home page, counting down in hours; on a phone each case is a
+    # card, and both clocks (issue and implementation) are on screen with their names
     urgent = page.get_by_role("region", name=re.compile("relojes urgentes"))
     expect(urgent).to_contain_text(case.file_number)
     expect(urgent).to_contain_text(re.compile(r"vence en \d+ (hora|horas|minutos)"))
+    row = urgent.get_by_role("row").filter(has_text=case.file_number)
+    for column in ("Emisión (3 horas)", "Implementación"):
+        cell = row.locator(f'td[data-label="{column}"]')
+        expect(cell).to_contain_text(re.compile(r"vence en|vencido"))
+        within_screen(cell)
     # the menu collapses behind a button that the keyboard can open
     toggler = page.get_by_role("button", name="Mostrar menú")
     expect(toggler).to_be_visible()
@@ -151,12 +164,18 @@ def test_case_list_on_a_phone(page, live_server, login, reception):
     # the user menu opens in place inside the menu, with the language choice and sign-out
     page.get_by_role("button", name=reception.display_name).click()
     expect(page.get_by_role("button", name="Cambiar idioma")).to_be_in_viewport()
+    within_screen(page.get_by_role("button", name="Cambiar idioma"))
     expect(page.get_by_role("button", name="Salir")).to_be_in_viewport()
     page.get_by_role("link", name="Expedientes").click()
     expect(results(page)).to_contain_text(case.file_number)
-    # nothing but the table's own scroller is wider than the screen
+    # nothing is wider than the screen: the filters (down to "Ordenar por") and every column of
+    # a case, its stage included, are on screen
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
-    expect(page.locator(".table-responsive").first).to_be_visible()
+    within_screen(page.get_by_label("Ordenar por"))
+    case_row = results(page).get_by_role("row").filter(has_text=case.file_number)
+    stage = case_row.locator('td[data-label="Etapa"]')
+    expect(stage).to_be_visible()
+    within_screen(stage)
