@@ -9,8 +9,8 @@ from cases.home import TeamRow
 from protection.models import Role
 from tests.factories import UserFactory
 
-# The loop as templates/home.html had it before the rows moved to Python (with the role's unit
-# acronym expanded, as every role name is: protection_tags.abbr).
+# The loop as templates/home.html had it before the rows moved to Python (with the unit's
+# acronym expanded, as role names are everywhere).
 FORMER = """{% load protection_tags %}{% for row in team %}
           <tr{% if row.overdue_total %} class="table-warning"{% endif %}>
             <th scope="row"><a href="{{ list_url }}?officer={{ row.user.pk }}">{{ row.user.display_name }}</a></th>
