@@ -178,6 +178,7 @@ VIEW_POLICY = {
     "cases:detail": CASE_READERS,
     "cases:timeline": CASE_READERS,
     "cases:summary_pdf": CASE_READERS,
+    "cases:calendar": STAFF_ROLES,
     "cases:request_new": roles_for("request.register"),
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),
