@@ -303,7 +303,8 @@ class ConsentAdmin(CaseDataAdmin):
 
 @admin.register(AggressionType)
 class AggressionTypeAdmin(CaseDataAdmin):
-    list_display = ("name", "code")
+    list_display = ("name", "code", "gravest")
+    list_filter = ("gravest",)
     search_fields = ("name", "code")
 
 

@@ -21,7 +21,7 @@ from protection.access import STAFF_ROLES
 from protection.models import Role, User
 
 from .lifecycle import FOLLOW_UP_STATUSES, pending_clocks
-from .models import STUDY_CLOCK_STATUSES, CaseStatus, Procedure
+from .models import STUDY_CLOCK_STATUSES, Aggression, CaseStatus, Procedure
 from .selectors import case_list_for, in_case_scope
 
 # Re-evaluations show on the coordinator's backlog this long before they fall due.
@@ -513,6 +513,14 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         _("Solicitudes de nueva discusión sin respuesta"),
         rediscussions_open(user),
         ["due_at", "pk"],
+    )
+    add(
+        "gravest_pending",
+        _("Agresiones graves sin estudio de acción inmediata"),
+        Aggression.objects.filter(in_case_scope(user), gravest=True, assessment__isnull=True)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case"),
+        ["recorded_at", "pk"],
     )
     add(
         "late_emergencies",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from protection.transitions import StateMachine, Step
 
-from .models import STUDY_CLOCK_STATUSES, Case, ConsentPurpose, Procedure
+from .models import STUDY_CLOCK_STATUSES, Case, ConsentPurpose, LifeStatus, Person, Procedure
 from .models import CaseStatus as S
 
 ACTIVE = (
@@ -188,6 +188,55 @@ CASE = StateMachine(
             gettext_lazy("concluir el expediente"),
             policy="case.close",
             guard=_close_conditions,
+        ),
+    ],
+)
+
+
+# -- a person's fate (issue 14 §4): recorded by cases.services_gravest -------------------------
+
+L = LifeStatus
+
+PERSON = StateMachine(
+    Person,
+    field="life_status",
+    states=L,
+    describe=lambda person: _("la situación de %(name)s") % {"name": person.full_name},
+    steps=[
+        Step(
+            "displaced",
+            (L.ACTIVE,),
+            L.DISPLACED,
+            gettext_lazy("registrar un desplazamiento forzado"),
+            policy="person.life_status",
+        ),
+        Step(
+            "disappeared",
+            (L.ACTIVE, L.DISPLACED),
+            L.DISAPPEARED,
+            gettext_lazy("registrar una desaparición"),
+            policy="person.life_status",
+        ),
+        Step(
+            "deceased",
+            (L.ACTIVE, L.DISPLACED, L.DISAPPEARED),
+            L.DECEASED,
+            gettext_lazy("registrar un fallecimiento"),
+            policy="person.life_status",
+        ),
+        Step(
+            "found",
+            (L.DISAPPEARED,),
+            L.ACTIVE,
+            gettext_lazy("registrar que la persona fue localizada con vida"),
+            policy="person.life_status",
+        ),
+        Step(
+            "returned",
+            (L.DISPLACED,),
+            L.ACTIVE,
+            gettext_lazy("registrar el retorno de la persona desplazada"),
+            policy="person.life_status",
         ),
     ],
 )

@@ -77,6 +77,16 @@ def validate_birth_year(value):
         )
 
 
+class LifeStatus(models.TextChoices):
+    """What is known of a person's fate (issue 14 §4). Moves only through cases.lifecycle.PERSON;
+    a disappeared or deceased person is shown as such wherever people are listed."""
+
+    ACTIVE = "active", _("Sin novedad")
+    DISPLACED = "displaced", _("Desplazamiento forzado")
+    DISAPPEARED = "disappeared", _("Desaparición")
+    DECEASED = "deceased", _("Fallecimiento")
+
+
 class Person(Versioned):
     given_names = models.CharField(_("nombre(s)"), max_length=120)
     family_names = models.CharField(_("apellidos"), max_length=120, blank=True)
@@ -111,6 +121,11 @@ class Person(Versioned):
     phone_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     email_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+    life_status = models.CharField(
+        _("situación"), max_length=12, choices=LifeStatus.choices, default=LifeStatus.ACTIVE
+    )
+    life_status_on = models.DateField(_("situación desde"), null=True, blank=True)
+    life_status_notes = models.TextField(_("fuente de la situación"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -124,8 +139,16 @@ class Person(Versioned):
     def __str__(self):
         name = f"{self.given_names} {self.family_names}".strip()
         if self.preferred_name:
-            return f"{name} ({self.preferred_name})"
+            name = f"{name} ({self.preferred_name})"
+        if self.is_lost or self.life_status == LifeStatus.DISPLACED:
+            # Wherever people are listed (case page, Board papers, letters' lists, measures).
+            return f"{name} [{self.get_life_status_display()}]"
         return name
+
+    @property
+    def is_lost(self):
+        """Disappeared or deceased: their measures end, and every list says so."""
+        return self.life_status in (LifeStatus.DISAPPEARED, LifeStatus.DECEASED)
 
     @property
     def full_name(self):
@@ -602,6 +625,17 @@ class Consent(models.Model):
 class AggressionType(models.Model):
     code = models.SlugField(_("clave"), max_length=40, unique=True)
     name = models.CharField(_("nombre"), max_length=120)
+    # Configuration (admin): recording one of these notifies the coordination at once, opens a
+    # re-evaluation on new facts and asks for an immediate-action assessment.
+    gravest = models.BooleanField(
+        _("de las más graves"),
+        default=False,
+        help_text=_(
+            "Registrarla avisa de inmediato a la Coordinación, abre una revaluación por hechos "
+            "nuevos y pide un estudio de acción inmediata (por ejemplo, homicidio, desaparición, "
+            "ataque armado)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -679,6 +713,29 @@ class Aggression(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("registrada"), auto_now_add=True)
+    # One of the gravest (its types when recorded): acted on by cases.services_gravest.
+    gravest = models.BooleanField(_("de las más graves"), default=False, editable=False)
+    assessment = models.ForeignKey(
+        "risk.ImmediateActionAssessment",
+        verbose_name=_("estudio de acción inmediata que la atendió"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="gravest_aggressions",
+    )
+    reevaluation = models.ForeignKey(
+        "risk.Reevaluation",
+        verbose_name=_("revaluación por hechos nuevos"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="gravest_aggressions",
+    )
+    reevaluation_refused = models.TextField(
+        _("por qué no se abrió revaluación"), blank=True, editable=False
+    )
     history = HistoricalRecords(m2m_fields=[types])
 
     class Meta:
@@ -688,10 +745,20 @@ class Aggression(models.Model):
         indexes = [
             models.Index(fields=["case", "occurred_on"]),
             models.Index(fields=["state", "occurred_on"]),
+            # The coordinator's home: gravest aggressions still waiting for an assessment.
+            models.Index(
+                fields=["case"],
+                condition=Q(gravest=True, assessment__isnull=True),
+                name="aggression_gravest_pending",
+            ),
         ]
 
     def __str__(self):
         return f"{self.case} · {self.occurred_on}"
+
+    @property
+    def needs_assessment(self):
+        return self.gravest and self.assessment_id is None
 
 
 class ExternalBody(models.TextChoices):

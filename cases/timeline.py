@@ -124,7 +124,13 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         ),
         "aggressions": list(
             Aggression.objects.filter(case=case)
-            .select_related("state", "recorded_by", *(f"victim__{p}" for p in party))
+            .select_related(
+                "state",
+                "recorded_by",
+                "assessment__performed_by",
+                "reevaluation__study__analyst",
+                *(f"victim__{p}" for p in party),
+            )
             .prefetch_related("types")
             .order_by("-occurred_on", "-pk")
         ),
@@ -450,7 +456,8 @@ def record_entries(case, records):
                 date_only=True,
                 kind="aggression",
                 tone="danger",
-                title=_("Agresión: %(t)s") % {"t": ", ".join(str(t) for t in a.types.all())},
+                title=(_("Agresión grave: %(t)s") if a.gravest else _("Agresión: %(t)s"))
+                % {"t": ", ".join(str(t) for t in a.types.all())},
                 detail=_("%(aggressor)s · %(state)s")
                 % {"aggressor": a.get_presumed_aggressor_display(), "state": a.state},
                 actor=_name(a.recorded_by),

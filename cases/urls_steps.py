@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_gravest
 from . import views_steps as v
 
 urlpatterns = [
@@ -9,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/admisibilidad/", v.admissibility, name="admissibility"),
     path("<int:pk>/personas/agregar/", v.party_add, name="party_add"),
     path("<int:pk>/personas/<int:person_pk>/editar/", v.person_edit, name="person_edit"),
+    path(
+        "<int:pk>/personas/<int:person_pk>/situacion/",
+        views_gravest.person_life_status,
+        name="person_life_status",
+    ),
     path("<int:pk>/agresiones/agregar/", v.aggression_add, name="aggression_add"),
     path("<int:pk>/otros-organismos/agregar/", v.external_add, name="external_add"),
     path("<int:pk>/consentimientos/agregar/", v.consent_add, name="consent_add"),

@@ -97,10 +97,14 @@ def case_actions(user, case, records):
         "external_add": may("case.external_protection"),
         "consent_add": may("case.consent", active),
         "urgent_issue": CASE.allows(case, "urgent_measures_issue", user=user),
+        # With the urgent measures (art. 26-III), and whenever a gravest aggression waits for
+        # one (issue 14 §4).
         "immediate_assessment": may(
             "assessment.immediate",
-            extraordinary and case.status in (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION),
+            (extraordinary and case.status in (CaseStatus.RECEIVED, CaseStatus.URGENT_PROTECTION))
+            or (active and any(a.needs_assessment for a in records["aggressions"])),
         ),
+        "person_life_status": may("person.life_status"),
         "voluntary_exit": CASE.allows(case, "voluntary_exit", user=user),
         "study_open": may(
             "study.assign",
@@ -160,6 +164,7 @@ def case_detail(request, pk):
     timeline, truncated = case_timeline(
         case, records, can_see_contact=can_see_contact, limit=TIMELINE_PAGE
     )
+    _only_openable_links(user, timeline)
 
     level_rank = case.current_risk_level.rank if case.current_risk_level_id else None
     for ext in records["external"]:
@@ -200,8 +205,30 @@ def case_detail(request, pk):
         "recent_contacts": records["contacts"][:CONTACTS_ON_CASE_PAGE],
         "may_see_contacts": access.view_allowed(user, "cases:contacts") is True,
         "may_record_contacts": access.can(user, "contact.record") and case.is_active,
+        # Gravest aggressions still waiting for an immediate-action assessment.
+        "gravest_pending": [a for a in records["aggressions"] if a.needs_assessment],
     }
     return render(request, "cases/detail.html", context)
+
+
+def _only_openable_links(user, entries):
+    """Drop timeline links to pages the user's role may not open (a Board member is not
+    offered the risk study, which would answer 403); the entry stays, without its link."""
+    from django.urls import Resolver404, resolve
+
+    allowed = {}
+    for entry in entries:
+        if not entry.url:
+            continue
+        try:
+            name = resolve(entry.url.split("?")[0].split("#")[0]).view_name
+        except Resolver404:
+            continue
+        if name not in allowed:
+            allowed[name] = access.view_allowed(user, name) is True
+        if not allowed[name]:
+            entry.url = ""
+    return entries
 
 
 def _documents(user, case):
@@ -233,6 +260,7 @@ def case_timeline_more(request, pk):
     timeline, truncated = case_timeline(
         case, records, can_see_contact=access.can(user, "case.edit_parties"), limit=limit
     )
+    _only_openable_links(user, timeline)
     context = {
         "case": case,
         "timeline": timeline[offset:],

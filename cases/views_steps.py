@@ -20,7 +20,7 @@ from protection import access
 from protection.errors import DomainError, StaleEdit
 from risk.services import immediate_assessment_record
 
-from . import services
+from . import services, services_gravest
 from .forms import (
     COVERED_VISIBLE,
     AdmissibilityForm,
@@ -447,7 +447,30 @@ def aggression_add(request, pk):
     form = AggressionForm(request.POST or None, case=case)
 
     def perform(cd):
-        services.aggression_record(actor=request.user, case=case, **cd)
+        _aggression, outcome = services_gravest.aggression_register(
+            actor=request.user, case=case, **cd
+        )
+        if outcome is None:
+            return
+        messages.warning(
+            request,
+            _(
+                "Agresión grave (%(types)s): se avisó a la Coordinación y el expediente requiere "
+                "un estudio de acción inmediata."
+            )
+            % {"types": ", ".join(outcome.types)},
+        )
+        if outcome.reevaluation is not None:
+            messages.info(
+                request,
+                _("Se abrió una revaluación por hechos nuevos, asignada a %(name)s.")
+                % {"name": outcome.reevaluation.study.analyst.display_name},
+            )
+        else:
+            messages.warning(
+                request,
+                _("No se abrió revaluación: %(why)s") % {"why": outcome.reevaluation_refused},
+            )
 
     return step_page(
         request,

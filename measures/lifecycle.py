@@ -4,9 +4,10 @@ policy it needs and the legal conditions it checks (protection/transitions.py).
 
 How can a granted measure end? Only by one of the `MEASURE` steps that lead to ENDED below:
 a confirmed Board decision that ends it (never while a court hold protects it), the
-beneficiary's written voluntary exit, or the rejection of the request during which it was
-issued as an urgent measure. A confirmed Board decision may also suspend an implemented
-measure and later resume it (`board_suspend`, `board_resume`).
+beneficiary's written voluntary exit, the rejection of the request during which it was
+issued as an urgent measure, or the recorded death or disappearance of its covered person. A
+confirmed Board decision may also suspend an implemented measure and later resume it
+(`board_suspend`, `board_resume`).
 """
 
 from django.conf import settings
@@ -163,6 +164,15 @@ MEASURE = StateMachine(
             M.ENDED,
             gettext_lazy("concluir la medida urgente al no admitirse la solicitud"),
             policy="case.admissibility",
+        ),
+        # The covered person was killed or disappeared (cases.services_gravest): nobody is left
+        # to protect; this is not a withdrawal, so a court hold does not keep it open.
+        Step(
+            "person_lost",
+            OPEN_MEASURE,
+            M.ENDED,
+            gettext_lazy("concluir la medida por fallecimiento o desaparición de la persona"),
+            policy="person.life_status",
         ),
     ],
 )

@@ -572,6 +572,8 @@ class MeasureEndReason(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirada por la Junta")
     VOLUNTARY_EXIT = "voluntary_exit", _("Salida voluntaria")
     CASE_CLOSED = "case_closed", _("Conclusión del expediente")
+    DECEASED = "deceased", _("Fallecimiento de la persona cubierta")
+    DISAPPEARED = "disappeared", _("Desaparición de la persona cubierta")
 
 
 class GrantedMeasure(Versioned):

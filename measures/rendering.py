@@ -38,7 +38,7 @@ from PIL import Image
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from cases.models import CasePerson
+from cases.models import CasePerson, LifeStatus
 from protection import clocks
 from protection.models import Clock
 from protection.redaction import measure_details_for
@@ -212,12 +212,23 @@ class LetterLine:
 def _party_name(party):
     if party is None:
         return ""
-    return party.person.full_name if party.person_id else party.collective.name
+    if not party.person_id:
+        return party.collective.name
+    person = party.person
+    if person.life_status != LifeStatus.ACTIVE:
+        # A displaced, disappeared or deceased person is named as such in every list.
+        return f"{person.full_name} [{person.get_life_status_display()}]"
+    return person.full_name
 
 
 # Letters print names only: the rows below read the columns they print, never the people's
 # encrypted contact fields, and build no model instances (a decision has a dozen lines).
-_PARTY_COLUMNS = ("person__given_names", "person__family_names", "collective__name")
+_PARTY_COLUMNS = (
+    "person__given_names",
+    "person__family_names",
+    "person__life_status",
+    "collective__name",
+)
 _LINE_COLUMNS = (
     "action",
     "details",
@@ -246,7 +257,12 @@ _MEASURE_COLUMNS = (
 def _row_party_name(row):
     given = row["covered__person__given_names"]
     if given is not None:
-        return f"{given} {row['covered__person__family_names']}".strip()
+        name = f"{given} {row['covered__person__family_names']}".strip()
+        status = row["covered__person__life_status"]
+        if status and status != LifeStatus.ACTIVE:
+            # A displaced, disappeared or deceased person is named as such in every list.
+            return f"{name} [{LifeStatus(status).label}]"
+        return name
     return row["covered__collective__name"] or ""
 
 

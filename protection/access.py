@@ -33,6 +33,8 @@ POLICY = {
     # coordination both. Risk analysts read the log; the late-response review is coordination's.
     "contact.record": frozenset({Role.RECEPTION, Role.FOLLOW_UP, Role.COORDINATOR}),
     "contact.late_review": frozenset({Role.COORDINATOR}),
+    # A person's fate (displaced, disappeared, deceased): whoever hears of it first records it.
+    "person.life_status": frozenset({Role.RECEPTION, Role.FOLLOW_UP, Role.COORDINATOR}),
     "case.external_protection": frozenset(
         {Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP, Role.COORDINATOR}
     ),
@@ -192,6 +194,7 @@ VIEW_POLICY = {
     "cases:contacts": STAFF,
     "cases:contact_edit": roles_for("contact.record"),
     "cases:contact_review": roles_for("contact.late_review"),
+    "cases:person_life_status": roles_for("person.life_status"),
     "cases:immediate_assessment": roles_for("assessment.immediate"),
     "cases:party_add": roles_for("case.edit_parties"),
     "cases:person_edit": roles_for("case.edit_parties"),

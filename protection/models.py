@@ -266,6 +266,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Plazo vencido a su cargo")
     ESCALATED = "escalated", _("Plazo vencido escalado a la Coordinación")
     HANDOVER = "handover", _("Expedientes recibidos en traspaso")
+    GRAVE_AGGRESSION = "grave_aggr", _("Agresión grave registrada")
 
 
 class EmailStatus(models.TextChoices):

@@ -293,8 +293,8 @@ def digest_send_claimed(user_id, *, now=None):
 
 def digest_message(user, notifications):
     """Subject and plain-text body of one person's digest, in the mechanism's language and the
-    person's time zone. Names no protected person: overdue clocks, then notices (handovers),
-    whose text already carries only file numbers and clocks."""
+    person's time zone. Names no protected person: overdue clocks, then notices (handovers,
+    gravest aggressions), whose text already carries only file numbers, dates and clocks."""
     zone = ZoneInfo(user.time_zone or settings.DISPLAY_TIME_ZONE)
     overdue = [n for n in notifications if n.flag_id]
     notices = [n for n in notifications if not n.flag_id]
@@ -302,19 +302,28 @@ def digest_message(user, notifications):
     now = timezone.now()
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
-        urgent = sum(1 for n in overdue if n.urgent)
+        urgent = sum(1 for n in notifications if n.urgent)
+        grave = [n for n in notices if n.kind == NotificationKind.GRAVE_AGGRESSION]
+        handovers = [n for n in notices if n.kind != NotificationKind.GRAVE_AGGRESSION]
         parts = []
+        if grave:
+            parts.append(
+                ngettext("%(n)s agresión grave", "%(n)s agresiones graves", len(grave))
+                % {"n": len(grave)}
+            )
         if overdue:
             parts.append(
                 ngettext("%(n)s plazo vencido", "%(n)s plazos vencidos", len(overdue))
                 % {"n": len(overdue)}
             )
-        if notices:
+        if handovers:
             parts.append(
                 ngettext(
-                    "%(n)s traspaso de expedientes", "%(n)s traspasos de expedientes", len(notices)
+                    "%(n)s traspaso de expedientes",
+                    "%(n)s traspasos de expedientes",
+                    len(handovers),
                 )
-                % {"n": len(notices)}
+                % {"n": len(handovers)}
             )
         subject = " · ".join(parts)
         if urgent:
@@ -352,15 +361,15 @@ def digest_message(user, notifications):
     return f"[{prefix}] {subject}", "\n".join(lines)
 
 
-def notice_send(*, recipient, kind, message, link=""):
-    """An in-app notice that is not about an overdue clock (a handover), e-mailed after the
-    caller's transaction commits. `message` must name no protected person."""
+def notice_send(*, recipient, kind, message, link="", urgent=False):
+    """An in-app notice that is not about an overdue clock (a handover, a grave aggression),
+    e-mailed after the caller's transaction commits. `message` must name no protected person."""
     notice = Notification.objects.create(
         recipient=recipient,
         kind=kind,
         message=message,
         link=link,
-        urgent=False,
+        urgent=urgent,
         created_at=timezone.now(),
     )
     transaction.on_commit(lambda: digests_enqueue([recipient.pk]))

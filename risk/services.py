@@ -1,17 +1,18 @@
 """Services of the risk unit: immediate-action assessments, risk studies, re-evaluations."""
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.lifecycle import CASE
-from cases.models import Case, CaseStatus
+from cases.models import Aggression, Case, CaseStatus
 from measures import appeal_lifecycle
 from measures.models import Appeal, AppealStatus
 from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
-from protection.models import Clock, Role
+from protection.models import Clock, Role, User
 from protection.versioning import save_versioned
 
 from .lifecycle import STUDY, study_score
@@ -20,6 +21,7 @@ from .models import (
     ImmediateActionAssessment,
     ProposedMeasure,
     Reevaluation,
+    ReevaluationTrigger,
     RiskStudy,
     StudyKind,
     StudyStatus,
@@ -36,7 +38,7 @@ def immediate_assessment_record(
         raise DomainError(_("Describa los hallazgos del estudio de acción inmediata."))
     if not case.is_active:
         raise DomainError(_("El expediente está concluido."))
-    return save(
+    assessment = save(
         ImmediateActionAssessment(
             case=case,
             performed_by=actor,
@@ -47,6 +49,14 @@ def immediate_assessment_record(
         ),
         actor,
     )
+    # The gravest aggressions waiting for it are answered by this assessment (who, when, what
+    # it found): the case no longer needs one (cases.services_gravest).
+    for aggression in Aggression.objects.select_for_update().filter(
+        case=case, gravest=True, assessment__isnull=True
+    ):
+        aggression.assessment = assessment
+        save(aggression, actor, _("Estudio de acción inmediata realizado"))
+    return assessment
 
 
 @transaction.atomic
@@ -227,6 +237,90 @@ def _appeal_study_approved(actor, study):
     if appeal is not None:
         appeal.ruling_due_at = appeal_lifecycle.board_due_at(study.approved_at)
         save(appeal, actor, _("Nuevo estudio aprobado: la Junta resuelve en su próxima sesión"))
+
+
+def _new_facts_refusal(case):
+    """Why a re-evaluation on new facts cannot open now, in words for the case page."""
+    if case.status == CaseStatus.REEVALUATION:
+        return _(
+            "Ya hay una revaluación en curso: los hechos nuevos deben considerarse en su estudio."
+        )
+    if case.status in (
+        CaseStatus.RECEIVED,
+        CaseStatus.URGENT_PROTECTION,
+        CaseStatus.RISK_EVALUATION,
+    ):
+        return _(
+            "El expediente aún está en evaluación de riesgo: el estudio en curso debe considerar "
+            "estos hechos."
+        )
+    if case.status == CaseStatus.AWAITING_BOARD:
+        return _(
+            "El expediente espera la decisión de la Junta: informe de estos hechos antes de la "
+            "sesión; la revaluación podrá abrirse cuando tenga medidas."
+        )
+    if case.status == CaseStatus.CLOSED:
+        return _("El expediente está concluido: no puede abrirse una revaluación.")
+    return CASE.refusal(case, "reevaluation_open")
+
+
+def _new_facts_analyst(case):
+    """Who studies the new facts: the analyst of the case's last study if still active, else the
+    active analyst with the fewest open studies."""
+    last = (
+        RiskStudy.objects.filter(case=case, analyst__is_active=True, analyst__role=Role.ANALYST)
+        .select_related("analyst")
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+    if last is not None:
+        return last.analyst
+    return (
+        User.objects.filter(role=Role.ANALYST, is_active=True)
+        .annotate(
+            open_studies=Count("risk_studies", filter=~Q(risk_studies__status=StudyStatus.APPROVED))
+        )
+        .order_by("open_studies", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def reevaluation_open_on_new_facts(*, actor, case, reason):
+    """A gravest aggression opens a re-evaluation by itself (issue 14 §4), with its study and
+    clock. The role was checked by the service that recorded the facts (case.aggression): the
+    reception unit records them too, and the re-evaluation follows from the facts, not from a
+    choice of the person typing them. Raises DomainError saying why not when it cannot open."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    refusal = CASE.refusal(case, "reevaluation_open")
+    if refusal:
+        raise DomainError(_new_facts_refusal(case))
+    analyst = _new_facts_analyst(case)
+    if analyst is None:
+        raise DomainError(
+            _("No hay ninguna persona analista de riesgo activa a quien asignar el estudio.")
+        )
+    CASE.transition(
+        case,
+        "reevaluation_open",
+        actor=actor,
+        reason=_("Revaluación abierta por hechos nuevos"),
+        check_actor=False,
+    )
+    reevaluation = save(
+        Reevaluation(
+            case=case,
+            trigger=ReevaluationTrigger.NEW_FACTS,
+            requested_at=timezone.now(),
+            requested_by=actor,
+            reason=reason,
+        ),
+        actor,
+    )
+    reevaluation.study = _study_create(
+        actor=actor, case=case, analyst=analyst, kind=StudyKind.REEVALUATION
+    )
+    return save(reevaluation, actor)
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ PAGES = {
     "cases:contacts": _("Bitácora de contactos y emergencias del expediente %(case)s"),
     "cases:contact_edit": _("Corrección de la bitácora de contactos del expediente %(case)s"),
     "cases:contact_review": _("Revisión de una respuesta tardía del expediente %(case)s"),
+    "cases:person_life_status": _("Situación de una persona del expediente %(case)s"),
     # case documents
     "documents:detail": _("Documento del expediente %(case)s"),
     "documents:file": _("Archivo de un documento del expediente %(case)s"),

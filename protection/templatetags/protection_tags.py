@@ -25,6 +25,13 @@ def can(user, action):
 
 
 @register.filter
+def may_open(user, view_name):
+    """{% if user|may_open:"risk:study_detail" %}: the page's role policy lets the user in (no
+    link to a page that would answer 403)."""
+    return access.view_allowed(user, view_name) is True
+
+
+@register.filter
 def case_url(pk):
     """{{ case.pk|case_url }}: the same as {% url 'cases:detail' case.pk %}, without a reverse()
     per row."""

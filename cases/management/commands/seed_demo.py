@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from cases import services_contacts as contact_services
+from cases import services_gravest as gravest_services
 from cases.documents import services as document_services
 from cases.documents.models import DocumentCategory
 from cases.lifecycle import next_deadline
@@ -46,10 +48,12 @@ from cases.models import (
     Collective,
     CollectiveKind,
     ConsentPurpose,
+    ContactKind,
     ExternalBody,
     FieldOfWork,
     Gender,
     InvestigationStatus,
+    LifeStatus,
     Person,
     ProfileType,
     Prosecutor,
@@ -1088,6 +1092,39 @@ class Seeder:
         )
         self._backdate(event, recorded_at=min(at + timedelta(hours=2), self.now))
         return event
+
+    def contact(
+        self,
+        case,
+        kind,
+        at,
+        request,
+        *,
+        person="",
+        authority=None,
+        help_after=None,
+        repairs=None,
+        notes="",
+        actor=None,
+    ):
+        """An entry of the case's contact and emergency log; `help_after`: minutes from the
+        call to help's arrival (emergencies)."""
+        entry = contact_services.contact_record(
+            actor=actor or self.seguimiento,
+            case=case,
+            kind=kind,
+            received_at=at,
+            request=request,
+            contact_person=person,
+            authority=self.authority[authority] if authority else None,
+            help_arrived_at=None if help_after is None else at + timedelta(minutes=help_after),
+            repairs=repairs,
+            notes=notes,
+        )
+        self._backdate(
+            entry, recorded_at=min(at + timedelta(minutes=(help_after or 0) + 20), self.now)
+        )
+        return entry
 
     def study_open(self, case, analyst, at, kind=StudyKind.INITIAL):
         self.assign(case, analyst)
@@ -3349,7 +3386,65 @@ class Seeder:
             "respondió. Llamó al 911 desde su celular. Falla pendiente de reparación.",
             outcome=EventOutcome.FAILED,
         )
-        yield self.ago(2, 10)
+        # The contact log: the same night seen from the Mechanism's emergency line, with the
+        # late response of the state police (flagged to the coordination).
+        self.contact(
+            case,
+            ContactKind.PANIC_BUTTON,
+            self.ago(100, 22, 40),
+            "Activación por un vehículo sospechoso frente a su casa.",
+            person="Lorena Chávez",
+            authority="ssp_chih",
+            help_after=14,
+            actor=self.recepcion,
+        )
+        self.contact(
+            case,
+            ContactKind.DEVICE_TEST,
+            self.ago(60, 10),
+            "Prueba mensual del botón con la empresa: correcta.",
+            authority="tpi",
+        )
+        fault = self.contact(
+            case,
+            ContactKind.FAULT,
+            at,
+            "El botón de pánico no transmitió la alerta a la central.",
+            person="Lorena Chávez",
+            authority="tpi",
+            actor=self.recepcion,
+        )
+        self.contact(
+            case,
+            ContactKind.EMERGENCY_CALL,
+            at + timedelta(minutes=5),
+            "Llama a la línea del Mecanismo: el mismo vehículo está frente a su casa y el botón "
+            "no funcionó. Se pide patrulla a la policía estatal.",
+            person="Lorena Chávez",
+            authority="ssp_chih",
+            help_after=65,
+            notes="La patrulla llegó 65 minutos después; el vehículo ya se había ido.",
+            actor=self.recepcion,
+        )
+        at = yield self.ago(2, 10)
+        self.contact(
+            case,
+            ContactKind.VISIT,
+            at,
+            "Visita de seguimiento tras la falla del botón; se acuerda proponer un cambio de "
+            "medidas.",
+            person="Lorena Chávez y su hija",
+        )
+        at = yield self.ago(2, 10, 30)
+        self.contact(
+            case,
+            ContactKind.REPAIR,
+            at,
+            "La empresa cambió el módulo de transmisión; prueba correcta.",
+            authority="tpi",
+            repairs=fault,
+        )
+        yield self.ago(2, 11)
         # Follow-up asks the Board to change the measures at its next session.
         measure_services.measures_modification_propose(
             actor=self.seguimiento,
@@ -3806,6 +3901,103 @@ class Seeder:
         )
         at = yield self.ago(40, 10)
         self.event(self.measure(case, "patrols"), EventKind.VISIT, at, "Visita de seguimiento.")
+
+    def story_f15_brother_killed(self):
+        """A journalist in follow-up whose brother, covered by her measures, was killed two days
+        ago: the coordination was told at once, a re-evaluation on new facts is open, the case
+        waits for an immediate-action assessment, and the brother's measure ended."""
+        at = yield self.ago(300, 10)
+        ines = self.person(
+            "Inés",
+            "Bahena Solís",
+            Gender.WOMAN,
+            1988,
+            "GRO",
+            "Chilpancingo de los Bravo",
+            profile=ProfileType.JOURNALIST,
+            field=FieldOfWork.SECURITY,
+            organisation="Semanario El Sur de la Montaña",
+        )
+        brother = self.person(
+            "Julián", "Bahena Solís", Gender.MAN, 1991, "GRO", "Chilpancingo de los Bravo"
+        )
+        case = self.register(
+            at,
+            ines,
+            [ines],
+            facts="Publicó una serie sobre desapariciones en la sierra. Le dejaron un mensaje "
+            "amenazante en la puerta y siguieron a su hermano, que la acompaña en sus coberturas.",
+        )
+        self.add(case, brother, CaseRole.RELATIVE, "Hermano; la acompaña en las coberturas", 300)
+        self.aggression(
+            case,
+            302,
+            ["threat", "surveillance"],
+            AggressorType.ORGANISED_CRIME,
+            "Mensaje amenazante en su puerta y seguimiento a su hermano.",
+            victim=ines,
+        )
+        yield from self.evaluate(
+            case,
+            admitted=self.ago(299, 10),
+            opened=self.ago(299, 12),
+            submitted=self.ago(292, 17),
+            approved=self.ago(291, 12),
+            analyst=self.analista,
+            approver=self.analista2,
+            explanation="Periodista que cubre seguridad; amenazas vinculadas a su trabajo.",
+            profile=HIGH_B,
+            months=12,
+            level=self.EXT,
+            context="Región con presencia de grupos armados.",
+            differential="Mujer periodista; su familia también está expuesta.",
+            own_view="Teme sobre todo por su hermano.",
+            routines="Viaja con su hermano a comunidades de la sierra.",
+            proposed=[Line("panic_button", ines, "tpi"), Line("mobile_phone", brother, "tpi")],
+        )
+        lines = [Line("panic_button", ines, "tpi"), Line("mobile_phone", brother, "tpi")]
+        decision = yield from self.board(
+            case,
+            self.session[275],
+            level=self.EXT,
+            lines=lines,
+            text=self.grant_text(case, self.EXT, lines),
+        )
+        at = yield self.ago(273, 12)
+        self.notify(decision, at)
+        at = yield self.ago(268, 10)
+        self.event(self.measure(case, "panic_button"), EventKind.DELIVERY, at, "Botón entregado.")
+        self.event(
+            self.measure(case, "mobile_phone"), EventKind.DELIVERY, at, "Teléfono entregado."
+        )
+        self.follow(case, self.seguimiento)
+        at = yield self.ago(2, 9)
+        state, municipality, _received = self._place[case.pk]
+        gravest_services.aggression_register(
+            actor=self.recepcion,
+            case=case,
+            occurred_on=self.day(2),
+            state=state,
+            municipality=municipality,
+            place="Carretera Chilpancingo–Tixtla",
+            types=[self.aggression_types["killing"], self.aggression_types["armed_attack"]],
+            presumed_aggressor=AggressorType.ORGANISED_CRIME,
+            description="Julián fue asesinado a tiros en la carretera cuando regresaba de una "
+            "cobertura; Inés no iba con él.",
+            victim=self.party(case, brother),
+            reported_to=Prosecutor.STATE,
+            investigation_status=InvestigationStatus.OPEN,
+        )
+        at = yield self.ago(2, 13)
+        gravest_services.person_life_status_record(
+            actor=self.seguimiento,
+            case=case,
+            person=brother,
+            status=LifeStatus.DECEASED,
+            on=self.day(2),
+            notes="Lo informó Inés por teléfono; la fiscalía estatal abrió carpeta de "
+            "investigación.",
+        )
 
     def story_f13_urgent_then_board(self):
         """Urgent escorts, then the Board replaced them with ordinary measures."""
