@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from protection import access
 from protection.access import STAFF_ROLES
 from protection.models import User
 
@@ -143,6 +144,18 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = []
+
+    # Filters on what only the file says (the risk level a study found, the people's profile
+    # and gender): not offered where the rows are headers (reception's search across every
+    # case to find duplicates), or filtering would tell what the row does not show.
+    FILE_ONLY_FILTERS = ("risk_level", "profile", "gender")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers_only = access.sees_headers_only_somewhere(getattr(self.request, "user", None))
+        if self.headers_only:
+            for name in self.FILE_ONLY_FILTERS:
+                self.filters.pop(name, None)
 
     @property
     def form(self):

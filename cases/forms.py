@@ -19,6 +19,7 @@ from protection.models import Clock, DurationUnit, Role, User
 from protection.text_limits import TextLimitsMixin
 
 from .models import (
+    THIRD_PARTY_PURPOSES,
     AdmissibilityReason,
     AggressionType,
     AggressorType,
@@ -588,7 +589,7 @@ class ConsentForm(StyledForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("purpose") == ConsentPurpose.THIRD_PARTY and not (
+        if data.get("purpose") in THIRD_PARTY_PURPOSES and not (
             data.get("third_party_user") or (data.get("third_party_name") or "").strip()
         ):
             self.add_error(

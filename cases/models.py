@@ -551,9 +551,17 @@ def sync_party_attributes(person=None, collective=None):
 
 class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Tramitar la solicitud")
-    THIRD_PARTY = "third_party", _("Acceso de un tercero nombrado")
+    # A named third party's access follows what it is for (need-to-know, protection.access):
+    # an outside risk analysis reads the file without contact details; implementing a measure
+    # never opens the file (implementers reach their measure through the authorities' portal).
+    THIRD_PARTY = "third_party", _("Acceso de un tercero para un análisis de riesgo externo")
+    IMPLEMENTER = "implementer", _("Acceso de un tercero que implementa una medida")
     BOARD_INVITEE = "board_invitee", _("Presencia de invitados en la Junta")
     AUTHORITY_CONTACT = "authority_data", _("Domicilio y contacto a una autoridad implementadora")
+
+
+# Purposes that name a third party (who must then be named).
+THIRD_PARTY_PURPOSES = (ConsentPurpose.THIRD_PARTY, ConsentPurpose.IMPLEMENTER)
 
 
 class Consent(models.Model):

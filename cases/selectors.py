@@ -4,14 +4,22 @@ exist for them (404), everywhere — pages, search, downloads."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
-from protection import access
-from protection.models import Role, Unit
+from protection import access, clocks
+from protection.models import Clock, Role, Unit
 
-from .models import ADMITTED_STATUSES, Case, CaseStatus, Consent, ConsentPurpose
+from .models import (
+    ADMITTED_STATUSES,
+    Case,
+    CaseStatus,
+    ClosureReason,
+    Consent,
+    ConsentPurpose,
+    Procedure,
+)
 
 # Which unit handles a case at each stage (need-to-know for unit staff).
 STAGE_UNIT = {
@@ -24,55 +32,110 @@ STAGE_UNIT = {
 }
 
 
-def case_scope(user):
-    """A Q object selecting the cases `user` may see."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
+def handled_q(user):
+    """The cases the user's unit handles (the HANDLED reach of protection.access.NEED_TO_KNOW),
+    as a Q object over Case. Staff units only; anyone else handles nothing."""
+    from measures.appeal_lifecycle import OPEN as OPEN_APPEALS
+    from measures.models import Appeal, AppealTrack, GrantedMeasure
+    from risk.models import RiskStudy
+
     role = user.role
-    if access.can(user, "case.view_all"):
-        return Q()
-    if role in (Role.RECEPTION, Role.ANALYST, Role.FOLLOW_UP):
-        from measures.models import GrantedMeasure
-        from risk.models import RiskStudy
-
-        from .models import ProtectionRequest
-
-        stages = [status for status, unit in STAGE_UNIT.items() if unit == user.unit]
-        # EXISTS subqueries rather than joins: no duplicate rows, no DISTINCT over big lists.
-        scope = (
-            Q(assigned_officer=user)
-            | Q(status__in=stages)
-            | Q(Exists(RiskStudy.objects.filter(case=OuterRef("pk"), analyst=user)))
-            | Q(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), responsible=user)))
-            | Q(Exists(ProtectionRequest.objects.filter(case=OuterRef("pk"), registered_by=user)))
+    stages = [status for status, unit in STAGE_UNIT.items() if unit == user.unit]
+    # EXISTS subqueries rather than joins: no duplicate rows, no DISTINCT over big lists.
+    scope = Q(status__in=stages)
+    if role == Role.RECEPTION:
+        # The urgent track is the unit's until it ends (art. 26, arts. 59-61): urgent measures
+        # issued and not yet implemented, the urgent-appeal filing window, an urgent appeal
+        # still open. Not "assigned to me": registering assigns the case to the caseworker and
+        # it stays so after the case has left the unit; nor "registered by me".
+        filing = clocks.rule(Clock.URGENT_APPEAL_FILING)
+        window_start = clocks.shift(timezone.now(), filing, sign=-1)
+        urgent_appeal = Appeal.objects.filter(
+            case=OuterRef("pk"), track=AppealTrack.URGENT, status__in=OPEN_APPEALS
         )
-        if role == Role.FOLLOW_UP:
-            # Follow-up starts before the measures: the officer named for a case, and her unit,
-            # open the admitted cases the unit holds (assigned to it or followed by one of it).
-            scope |= Q(follow_up_officer=user)
-            if user.unit:
-                scope |= Q(status__in=ADMITTED_STATUSES) & (
-                    Q(unit=user.unit) | Q(follow_up_officer__unit=user.unit)
-                )
+        # Requests the unit found inadmissible stay its own: a new request from the same
+        # person is judged against that decision (its reasons and the facts then narrated).
+        scope |= Q(status=CaseStatus.CLOSED, closure_reason=ClosureReason.INADMISSIBLE)
+        scope |= (
+            Q(procedure=Procedure.EXTRAORDINARY)
+            & ~Q(status=CaseStatus.CLOSED)
+            & (
+                Q(urgent_issued_at__isnull=False, urgent_implemented_at__isnull=True)
+                | Q(urgent_issued_at__gte=window_start)
+                | Q(Exists(urgent_appeal))
+            )
+        )
         return scope
-    if role in (Role.BOARD_GOVERNMENT, Role.BOARD_CIVIL):
+    if role not in (Role.ANALYST, Role.FOLLOW_UP):
+        return Q(pk__in=[])
+    scope |= (
+        Q(assigned_officer=user)
+        | Q(Exists(RiskStudy.objects.filter(case=OuterRef("pk"), analyst=user)))
+        | Q(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), responsible=user)))
+    )
+    if role == Role.FOLLOW_UP:
+        # Follow-up starts before the measures: the officer named for a case, and her unit,
+        # open the admitted cases the unit holds (assigned to it or followed by one of it).
+        scope |= Q(follow_up_officer=user)
+        if user.unit:
+            scope |= Q(status__in=ADMITTED_STATUSES) & (
+                Q(unit=user.unit) | Q(follow_up_officer__unit=user.unit)
+            )
+    return scope
+
+
+def _consented_q(user, purpose):
+    consent = Consent.objects.filter(
+        case=OuterRef("pk"),
+        purpose=purpose,
+        third_party_user=user,
+        given_at__isnull=False,
+        withdrawn_at__isnull=True,
+    )
+    return Q(Exists(consent))
+
+
+NOTHING = Q(pk__in=[])
+
+
+def _reach_q(user, reader, reach):
+    if reach == access.ALL:
+        return Q()
+    if reach == access.HANDLED:
+        return handled_q(user)
+    if reach == access.AGENDA:
         return Q(pk__in=board_case_ids(user))
-    if role == Role.CONSULTANT:
-        consent = Consent.objects.filter(
-            case=OuterRef("pk"),
-            purpose=ConsentPurpose.THIRD_PARTY,
-            third_party_user=user,
-            given_at__isnull=False,
-            withdrawn_at__isnull=True,
-        )
-        return Q(Exists(consent))
-    if role == Role.ADMINISTRATOR:
+    if reach == access.CONSENTED:
+        return _consented_q(user, reader.consent_purpose)
+    if reach == access.BREAK_GLASS:
         from protection.security.services import break_glass_case_ids
 
-        # Administrators manage configuration and users; case content only for the cases an
-        # open break-glass access names.
         return Q(pk__in=break_glass_case_ids(user))
-    return Q(pk__in=[])
+    return NOTHING
+
+
+def scope_for(user, record):
+    """A Q object selecting the cases whose `record` (a column of access.NEED_TO_KNOW:
+    CASE_HEADER, CASE_FILE, RISK_STUDY, GRANTED_MEASURE) `user` may see: the OR of the user's
+    rows of the matrix. Q() (no condition) when it is every case."""
+    readers = access.readers_for(user)
+    if not readers:
+        return NOTHING
+    scope = None
+    for reader in readers:
+        reach, _reason = access.reach(reader.key, record)
+        if reach == access.ALL:
+            return Q()
+        if reach == access.NONE:
+            continue
+        q = _reach_q(user, reader, reach)
+        scope = q if scope is None else scope | q
+    return scope if scope is not None else NOTHING
+
+
+def case_scope(user):
+    """A Q object selecting the cases whose file `user` may see."""
+    return scope_for(user, access.CASE_FILE)
 
 
 def board_case_ids(user):
@@ -114,6 +177,18 @@ def case_list_for(user):
     return Case.objects.filter(case_scope(user))
 
 
+def case_header_list_for(user):
+    """The cases whose header (access.RECORDS[CASE_HEADER]) `user` may see, each with
+    `file_open`: whether the user may open its file too. Reception finds duplicates and urgent
+    requests among every case; the page shows only the header fields of the others."""
+    header = scope_for(user, access.CASE_HEADER)
+    file = case_scope(user)
+    qs = Case.objects.filter(header)
+    if not file:
+        return qs.annotate(file_open=Value(True, output_field=BooleanField()))
+    return qs.annotate(file_open=ExpressionWrapper(file, output_field=BooleanField()))
+
+
 def in_case_scope(user, field="case"):
     """A Q object on a model with a foreign key to Case (`field`): rows of cases `user` may
     see. Empty (no condition, no subquery over every case) when the scope is every case."""
@@ -123,9 +198,10 @@ def in_case_scope(user, field="case"):
     return Q(**{f"{field}__in": Case.objects.filter(scope).values("pk")})
 
 
-def case_get_for(user, pk):
-    """The case if `user` may see it; Http404 otherwise (same as a case that does not exist).
-    Every call is noted in the read log, found or not."""
+def case_get_for(user, pk, record=access.CASE_FILE):
+    """The case if `user` may see its `record` (the case file unless said: a risk study, a
+    granted measure); Http404 otherwise (same as a case that does not exist). Every call is
+    noted in the read log, found or not."""
     from protection.security.audit import note_case
 
     try:
@@ -134,9 +210,24 @@ def case_get_for(user, pk):
         raise Http404 from None
     note_case(case_id)
     try:
-        return case_list_for(user).get(pk=case_id)
+        return Case.objects.filter(scope_for(user, record)).get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404 from None
+
+
+def sees_record_of(user, case, record):
+    """Whether `user` may see `record` (a column of access.NEED_TO_KNOW) of `case`, a case
+    already fetched through the file scope. No query when the matrix settles it: the record
+    never reached by the user's rows, or reached exactly as the file is."""
+    cells = [
+        (access.reach(r.key, record)[0], access.reach(r.key, access.CASE_FILE)[0])
+        for r in access.readers_for(user)
+    ]
+    if all(own == access.NONE for own, _file in cells):
+        return False
+    if all(own == file for own, file in cells):
+        return True
+    return case_visible(user, case.pk, record)
 
 
 def cases_by_file_number(file_numbers):
@@ -147,8 +238,8 @@ def cases_by_file_number(file_numbers):
     )
 
 
-def case_visible(user, case_id):
-    return case_list_for(user).filter(pk=case_id).exists()
+def case_visible(user, case_id, record=access.CASE_FILE):
+    return Case.objects.filter(scope_for(user, record)).filter(pk=case_id).exists()
 
 
 def contact_entries(case):

@@ -21,6 +21,7 @@ from protection.versioning import save_versioned
 from .lifecycle import CASE
 from .models import (
     ADMITTED_STATUSES,
+    THIRD_PARTY_PURPOSES,
     AdmissibilityDecision,
     Aggression,
     Case,
@@ -374,7 +375,7 @@ def consent_record(
     evidence="",
 ):
     access.require(actor, "case.consent")
-    if purpose == ConsentPurpose.THIRD_PARTY and not (third_party_user or third_party_name):
+    if purpose in THIRD_PARTY_PURPOSES and not (third_party_user or third_party_name):
         raise DomainError(_("Nombre al tercero a quien se autoriza el acceso."))
     if purpose == ConsentPurpose.AUTHORITY_CONTACT and authority is None:
         raise DomainError(_("Elija la autoridad a la que se autoriza."))

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import views, views_handover, views_summary
+from . import views, views_calendar, views_handover, views_summary
 
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/historial/", views.case_timeline_more, name="timeline"),
     path("<int:pk>/resumen.pdf", views_summary.case_summary, name="summary_pdf"),
+    path("plazos/", views_calendar.deadline_calendar, name="calendar"),
     path("traspaso/", views_handover.handover, name="handover"),
     path("traspaso/<int:pk>/", views_handover.handover_detail, name="handover_detail"),
 ]

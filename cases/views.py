@@ -19,7 +19,7 @@ from .filters import CaseFilter
 from .home import with_list_relations
 from .lifecycle import CASE
 from .models import ADMITTED_STATUSES, CaseStatus, Procedure
-from .selectors import case_get_for, case_list_for
+from .selectors import case_get_for, case_header_list_for, sees_record_of
 from .timeline import TIMELINE_PAGE, case_records, case_timeline
 
 PAGE_SIZE = 50
@@ -35,7 +35,9 @@ def _require_case_view(user):
 @login_required
 def case_list(request):
     _require_case_view(request.user)
-    base = with_list_relations(case_list_for(request.user)).order_by(
+    # Headers of every case the user may know exists (reception: all, to find duplicates and
+    # urgent requests); `file_open` says which rows link to their file.
+    base = with_list_relations(case_header_list_for(request.user)).order_by(
         F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk"
     )
     case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
@@ -47,6 +49,8 @@ def case_list(request):
         "page": page,
         "cases": page.object_list,
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "o")),
+        # Risk levels are study results: not a column (nor a filter) where rows are headers.
+        "headers_only": case_filter.headers_only,
     }
     template = "cases/_case_results.html" if request.htmx else "cases/list.html"
     return render(request, template, context)
@@ -159,6 +163,7 @@ def case_detail(request, pk):
     _require_case_view(user)
     case = case_get_for(user, pk)
     records = case_records(case, events_limit=TIMELINE_PAGE)
+    _without_studies_unless_allowed(user, case, records)
     records["documents"] = _documents(user, case)
     can_see_contact = access.can(user, "case.edit_parties")
     timeline, truncated = case_timeline(
@@ -211,6 +216,15 @@ def case_detail(request, pk):
     return render(request, "cases/detail.html", context)
 
 
+def _without_studies_unless_allowed(user, case, records):
+    """Risk studies of the case only for readers whose need-to-know covers them (reception
+    does not): otherwise they are left out of the page and the timeline, not just unlinked."""
+    records["shows_studies"] = sees_record_of(user, case, access.RISK_STUDY)
+    if not records["shows_studies"]:
+        records["studies"] = []
+    return records
+
+
 def _only_openable_links(user, entries):
     """Drop timeline links to pages the user's role may not open (a Board member is not
     offered the risk study, which would answer 403); the entry stays, without its link."""
@@ -256,6 +270,7 @@ def case_timeline_more(request, pk):
         raise Http404
     limit = offset + TIMELINE_PAGE
     records = case_records(case, events_limit=limit)
+    _without_studies_unless_allowed(user, case, records)
     records["documents"] = _documents(user, case)
     timeline, truncated = case_timeline(
         case, records, can_see_contact=access.can(user, "case.edit_parties"), limit=limit

@@ -15,7 +15,7 @@ from protection.errors import DomainError, StaleEdit
 from . import services_contacts as services
 from .forms_contacts import ContactCorrectForm, ContactForm, LateReviewForm
 from .models import ContactLogEntry
-from .selectors import case_get_for, contact_entries, contact_history
+from .selectors import case_get_for, case_visible, contact_entries, contact_history
 from .services_contacts import emergency_response_target
 from .views_steps import case_for, require_role, stale_changes_display
 
@@ -38,7 +38,7 @@ def _fields(cd):
 def contacts(request, pk):
     user = request.user
     require_role(user, "case.view")
-    case = case_get_for(user, pk)
+    case = case_get_for(user, pk, access.CONTACT_LOG)
     may_record = access.can(user, "contact.record") and case.is_active
     form = None
     if may_record:
@@ -74,6 +74,8 @@ def contacts(request, pk):
         "may_review": access.can(user, "contact.late_review"),
         "target_minutes": int(emergency_response_target().total_seconds() // 60),
         "title": _("Contactos y emergencias"),
+        # Reception takes emergency calls on any case: its file may be another unit's.
+        "headers_only": not case_visible(user, case.pk),
     }
     return render(request, "cases/contacts.html", context)
 
@@ -87,7 +89,7 @@ def _entry_of(case, entry_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk, entry_pk):
-    case = case_for(request, pk, "contact.record")
+    case = case_for(request, pk, "contact.record", access.CONTACT_LOG)
     entry = _entry_of(case, entry_pk)
     changes = []
     initial = {
@@ -133,6 +135,7 @@ def contact_edit(request, pk, entry_pk):
         "cases/contact_edit.html",
         {
             "case": case,
+            "headers_only": not case_visible(request.user, case.pk),
             "entry": entry,
             "form": form,
             "changes": changes,

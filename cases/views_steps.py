@@ -55,9 +55,10 @@ def require_role(user, action):
         raise PermissionDenied(_("Su rol no permite esta acción."))
 
 
-def case_for(request, pk, action):
-    """The case if the user may see it (else 404) and may do `action` (else 403)."""
-    case = case_get_for(request.user, pk)
+def case_for(request, pk, action, record=access.CASE_FILE):
+    """The case if the user may see its `record` (the file unless said; else 404) and may do
+    `action` (else 403)."""
+    case = case_get_for(request.user, pk, record)
     require_role(request.user, action)
     return case
 

@@ -36,7 +36,7 @@ def _measure_for(request, pk, action):
         ),
         pk=pk,
     )
-    measure.case = case_for(request, measure.case_id, action)
+    measure.case = case_for(request, measure.case_id, action, access.GRANTED_MEASURE)
     return measure
 
 

@@ -178,6 +178,7 @@ VIEW_POLICY = {
     "cases:detail": CASE_READERS,
     "cases:timeline": CASE_READERS,
     "cases:summary_pdf": CASE_READERS,
+    "cases:calendar": STAFF_ROLES,
     "cases:request_new": roles_for("request.register"),
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),
@@ -280,3 +281,331 @@ def view_allowed(user, view_name):
     if rule == AUTHENTICATED:
         return user.role not in PORTAL_ONLY_ROLES or view_name in PORTAL_ONLY_AUTHENTICATED
     return user.role in rule
+
+
+# ---------------------------------------------------------------------------------------------
+# Need-to-know: who reads what, declared cell by cell (DOMAIN.md §7: outside consultants and a
+# private security company saw files without the beneficiary's authorisation). Rows are readers
+# (a role; a consultant by the purpose of the consent that names them), columns the kinds of
+# record, each cell the reach and the reason. cases.selectors.scope_for() turns a cell into the
+# cases it opens, protection.redaction reads the contact-details column, and the README's table
+# is generated from here (scripts/need_to_know_table.py; tests/security/test_need_to_know.py
+# fails when they differ and walks every cell through the real pages).
+
+# Kinds of record (the matrix's columns).
+CASE_HEADER = "case_header"
+CASE_FILE = "case_file"
+CONTACT_DETAILS = "contact_details"
+RISK_STUDY = "risk_study"
+GRANTED_MEASURE = "granted_measure"
+CONTACT_LOG = "contact_log"
+
+RECORDS = {
+    CASE_HEADER: (
+        "Case header",
+        "file number; current beneficiaries' names and their state; stage (status); procedure; "
+        "opening date; urgent clocks and flags (issue and implementation due and done); "
+        "officer in charge",
+    ),
+    CASE_FILE: (
+        "Case file",
+        "everything else on the case page: summary, narrated facts, people and roles, "
+        "aggressions, contact and emergency log, consents, other bodies' protection, "
+        "admissibility, immediate-action "
+        "assessments, Board decisions, measures, appeals, letters, documents, timeline; the "
+        "same data in search results, lists, exports and Board papers",
+    ),
+    CONTACT_DETAILS: (
+        "Contact details",
+        "phones, e-mails, home and organisation addresses, safe-contact notes, where an "
+        "aggression happened, safe-house and relocation details "
+        "(protection.redaction.SENSITIVE_FIELDS)",
+    ),
+    RISK_STUDY: (
+        "Risk evaluation study",
+        "the study page and its summary: factor scores with their reasoning (routines, "
+        "context, what the person says about the risk), level, proposed measures; study "
+        "entries on the case page and timeline",
+    ),
+    CONTACT_LOG: (
+        "Contact and emergency log",
+        "the log page of a case (emergency calls, panic-button activations, visits, calls, "
+        "device tests, faults and repairs, response times) with the case header; recording "
+        "and correcting entries",
+    ),
+    GRANTED_MEASURE: (
+        "Granted measure",
+        "the measure page: specifications, implementing authority, implementation events, "
+        "faults and repairs, burdens, the decisions that granted and changed it",
+    ),
+}
+
+# Reach of a cell: which cases (or records) it opens.
+ALL = "all"  # every case
+HANDLED = "handled"  # the cases the reader's unit handles (cases.selectors.handled_q)
+AGENDA = "agenda"  # cases on the agenda of the reader's Board sessions, in the papers' window
+CONSENTED = "consented"  # cases whose consent of the row's purpose names the reader
+BREAK_GLASS = "break_glass"  # cases an open break-glass access of the reader names
+OWN_AUTHORITY = "own_authority"  # measures of the reader's authority, in the authority portal
+NONE = "none"  # never
+
+REACHES = {
+    ALL: "every case",
+    HANDLED: "cases the unit handles",
+    AGENDA: "cases on the agenda of the member's sessions (papers sent, until the window "
+    "after the decision closes)",
+    CONSENTED: "cases whose beneficiary consented, for this purpose, to this reader",
+    BREAK_GLASS: "only the cases an open break-glass access names",
+    OWN_AUTHORITY: "measures whose implementing authority is the reader's (or its "
+    "subcontractor's), in the authority portal only (measures/selectors_authority.py)",
+    NONE: "never (404; not rendered)",
+}
+
+# Consent purposes a consultant may be named for (values of cases.models.ConsentPurpose; the
+# ground floor imports no domain app, so the test checks these are real choices).
+CONSENT_RISK_ANALYSIS = "third_party"
+CONSENT_IMPLEMENTATION = "implementer"
+
+
+class Reader:
+    """A row of the matrix: a role, or a consultant by the purpose of its consent."""
+
+    def __init__(self, key, role, label, consent_purpose=None):
+        self.key, self.role, self.label, self.consent_purpose = key, role, label, consent_purpose
+
+    def __repr__(self):
+        return self.key
+
+
+READERS = (
+    Reader("reception", Role.RECEPTION, "Reception (URCRR)"),
+    Reader("analyst", Role.ANALYST, "Risk analyst (UER)"),
+    Reader("follow_up", Role.FOLLOW_UP, "Follow-up (UPSA)"),
+    Reader("coordinator", Role.COORDINATOR, "Coordination (CEN)"),
+    Reader("board_government", Role.BOARD_GOVERNMENT, "Board member, government"),
+    Reader("board_civil", Role.BOARD_CIVIL, "Board member, civil society"),
+    Reader(
+        "consultant_risk",
+        Role.CONSULTANT,
+        "Consultant named in a consent for outside risk analysis",
+        CONSENT_RISK_ANALYSIS,
+    ),
+    Reader(
+        "consultant_implementer",
+        Role.CONSULTANT,
+        "Third party named in a consent for implementing a measure",
+        CONSENT_IMPLEMENTATION,
+    ),
+    Reader("authority", Role.AUTHORITY, "Implementing authority (portal user)"),
+    Reader("administrator", Role.ADMINISTRATOR, "System administrator"),
+)
+READER_BY_KEY = {r.key: r for r in READERS}
+
+
+def _row(header, file, contact, study, measure, log=None):
+    """One reader's cells; the contact log follows the file unless said."""
+    return {
+        CASE_HEADER: header,
+        CASE_FILE: file,
+        CONTACT_DETAILS: contact,
+        RISK_STUDY: study,
+        GRANTED_MEASURE: measure,
+        CONTACT_LOG: log or (file[0], "as the case file: " + file[1]),
+    }
+
+
+_UNIT_CONTACT = (
+    HANDLED,
+    "works the case: calls, visits and interviews the people on it",
+)
+_BOARD_FILE = (
+    AGENDA,
+    "decides the case at the session (art. 18-I papers, ≥ 5 days before); the window closes "
+    "after the decision",
+)
+
+NEED_TO_KNOW = {
+    "reception": _row(
+        (
+            ALL,
+            "finds duplicate requests (the same person or organisation asking again, in any "
+            "state) and acts on urgent ones at once; names, state, stage and urgent clocks are "
+            "enough to see that a case exists and who holds it — no narrative, no risk level",
+        ),
+        (
+            HANDLED,
+            "the unit receives requests and issues and implements urgent measures (art. 26): "
+            "cases at its stage (request received, urgent measures), extraordinary cases whose "
+            "urgent track is still running (urgent measures issued and not yet implemented, the "
+            "urgent-appeal filing window or an urgent appeal still open), and requests it "
+            "found inadmissible (a new request from the same person is judged against that "
+            "decision); once a case has gone "
+            "to risk evaluation it is no longer theirs, even if they registered it (registering "
+            "assigns the case to the caseworker, and that stays)",
+        ),
+        _UNIT_CONTACT,
+        (
+            NONE,
+            "no urgent step needs it: urgent measures are issued only before admission, when no "
+            "study exists, and the urgent appeal is ruled by the Coordination; the unit's own "
+            "immediate-action assessment is part of the case file",
+        ),
+        (
+            HANDLED,
+            "implements urgent measures and records their implementation (art. 26-II) on the "
+            "cases it handles",
+        ),
+        (
+            ALL,
+            "the rapid-reaction unit takes emergency calls and panic-button alerts from anyone "
+            "protected, at any hour: it records them on the case and reads the earlier calls "
+            "there (who answered, which authority came, how late) — with the case header only, "
+            "not the file",
+        ),
+    ),
+    "analyst": _row(
+        (HANDLED, "only the cases under evaluation by the unit, or assigned to the analyst"),
+        (
+            HANDLED,
+            "cases at risk evaluation or re-evaluation, a study assigned to the analyst, or "
+            "assigned to them",
+        ),
+        _UNIT_CONTACT,
+        (HANDLED, "writes, reviews (second analyst) and approves the studies of those cases"),
+        (HANDLED, "proposes and re-evaluates measures in force on those cases"),
+    ),
+    "follow_up": _row(
+        (HANDLED, "only the cases the unit follows"),
+        (
+            HANDLED,
+            "cases with measures (follow-up stage), admitted cases of the unit, cases the "
+            "officer follows or has a measure to follow",
+        ),
+        _UNIT_CONTACT,
+        (
+            HANDLED,
+            "measures must fit the person's context and routines; new facts open a re-evaluation",
+        ),
+        (HANDLED, "follows implementation, faults, burdens and deadlines of those measures"),
+    ),
+    "coordinator": _row(
+        (ALL, "assigns, escalates and audits every case"),
+        (ALL, "prepares Board papers, rules urgent appeals, answers for every overdue clock"),
+        (ALL, "escalations and emergencies reach the coordination"),
+        (ALL, "second approval, Board papers, appeals"),
+        (ALL, "communicates decisions to authorities and answers for implementation"),
+    ),
+    "board_government": _row(
+        _BOARD_FILE,
+        _BOARD_FILE,
+        (NONE, "deciding needs the facts and the risk, not how to reach the people"),
+        (
+            AGENDA,
+            "in the Board papers only (level, reasoning, proposed measures); the study page is "
+            "staff-only",
+        ),
+        (AGENDA, "in the Board papers only: measures in force and proposed"),
+        (
+            NONE,
+            "the log page is for the staff who take calls and follow the case (entries on the "
+            "case page are part of the file)",
+        ),
+    ),
+    "board_civil": _row(
+        _BOARD_FILE,
+        _BOARD_FILE,
+        (NONE, "deciding needs the facts and the risk, not how to reach the people"),
+        (
+            AGENDA,
+            "in the Board papers only (level, reasoning, proposed measures); the study page is "
+            "staff-only",
+        ),
+        (AGENDA, "in the Board papers only: measures in force and proposed"),
+        (
+            NONE,
+            "the log page is for the staff who take calls and follow the case (entries on the "
+            "case page are part of the file)",
+        ),
+    ),
+    "consultant_risk": _row(
+        (CONSENTED, "the beneficiary authorised this outside analyst for this case"),
+        (
+            CONSENTED,
+            "an outside risk analysis (e.g. an independent study for an appeal) needs the "
+            "facts, aggressions and measures",
+        ),
+        (NONE, "the analysis does not need them; interviews are arranged through the staff"),
+        (CONSENTED, "the outside analysis reviews the mechanism's study"),
+        (CONSENTED, "whether measures in force fit the risk is part of the analysis"),
+        (
+            NONE,
+            "the log page is for the staff who take calls and follow the case (entries on the "
+            "case page are part of the file)",
+        ),
+    ),
+    "consultant_implementer": _row(
+        (
+            NONE,
+            "implementing a measure does not need the file: the letter and the measure say "
+            "what to do for whom",
+        ),
+        (NONE, "the consent is for implementing a measure, not for reading the file"),
+        (NONE, "reached through the letter to the implementing authority, not the file"),
+        (NONE, "the person's routines and risk reasoning are not for whoever installs a camera"),
+        (
+            NONE,
+            "the measure itself reaches implementers through the implementing-authority portal "
+            "(issue 16); the consent never opens the case pages",
+        ),
+    ),
+    "authority": _row(
+        (
+            OWN_AUTHORITY,
+            "each of its measures names the covered person, whom it protects; no file "
+            "number, no case list, no search",
+        ),
+        (NONE, "implementing a measure needs the measure, not the file"),
+        (
+            OWN_AUTHORITY,
+            "only where the measure type needs them (cameras at a home, a patrol route) and "
+            "the beneficiary's consent for that authority is in force (consent purpose "
+            "'authority_data')",
+        ),
+        (NONE, "the person's routines and risk reasoning are not for the implementers"),
+        (OWN_AUTHORITY, "puts its measures in place, acknowledges letters, reports progress"),
+        (NONE, "emergencies reach the mechanism's staff, who call the authority"),
+    ),
+    "administrator": _row(
+        (BREAK_GLASS, "manages users and configuration; case content only in an emergency"),
+        (BREAK_GLASS, "break-glass: reason recorded, coordinators told, window closes"),
+        (NONE, "never needed to repair the system"),
+        (BREAK_GLASS, "as the case file, under break-glass"),
+        (BREAK_GLASS, "as the case file, under break-glass"),
+    ),
+}
+
+
+def readers_for(user):
+    """The matrix rows that apply to `user`: one for staff, Board and administrators; for a
+    consultant, one per consent purpose (the scope is per case, by the consent naming them)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    return tuple(r for r in READERS if r.role == user.role)
+
+
+def reach(reader_key, record):
+    """(reach, reason) of one cell."""
+    return NEED_TO_KNOW[reader_key][record]
+
+
+def role_reaches(role, record):
+    """The reaches a role has on `record`, over its rows."""
+    return {NEED_TO_KNOW[r.key][record][0] for r in READERS if r.role == role}
+
+
+def sees_headers_only_somewhere(user):
+    """True when the user's header reach is wider than its file reach (reception): lists then
+    show header fields only, and no filter that reaches beyond them."""
+    return any(
+        reach(r.key, CASE_HEADER)[0] != reach(r.key, CASE_FILE)[0] for r in readers_for(user)
+    )

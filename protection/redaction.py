@@ -8,7 +8,7 @@ every field in SENSITIVE_FIELDS; the list is declared here, in one place.
 
 from django.utils.translation import gettext_lazy as _
 
-from .access import STAFF_ROLES
+from . import access
 
 # "Model.field" names whose values are redacted for readers outside SEES_CONTACT_DETAILS.
 SENSITIVE_FIELDS = frozenset(
@@ -29,8 +29,16 @@ SENSITIVE_FIELDS = frozenset(
 # Measure types whose "details" say where a person is sheltered or relocated.
 LOCATION_MEASURE_CODES = frozenset({"safe_house", "temporary_relocation"})
 
-# Roles that work the case and may see how to reach the people on it.
-SEES_CONTACT_DETAILS = STAFF_ROLES
+# Roles that work the case and may see how to reach the people on it: those with a contact-
+# details cell other than "never" in the need-to-know matrix (protection.access.NEED_TO_KNOW).
+# Their reach there is the same as on the case file, so whoever opens the file sees them.
+SEES_CONTACT_DETAILS = frozenset(
+    reader.role
+    for reader in access.READERS
+    # The authority portal shows contact details by its own rule (consent per authority).
+    if access.reach(reader.key, access.CONTACT_DETAILS)[0]
+    not in (access.NONE, access.OWN_AUTHORITY)
+)
 
 REDACTED = _("[dato reservado]")
 

@@ -45,7 +45,7 @@ def _study_for(request, pk, action):
         ),
         pk=pk,
     )
-    study.case = case_for(request, study.case_id, action)
+    study.case = case_for(request, study.case_id, action, access.RISK_STUDY)
     return study
 
 

@@ -61,15 +61,25 @@ def post_data(**overrides):
 def test_case_page_links_to_the_log_for_follow_up_and_reception(
     client, case, reception, follow_up_unit
 ):
-    for user in (reception, follow_up_unit):
-        client.force_login(user)
-        body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-        assert 'id="contactos"' in body
-        assert reverse("cases:contacts", args=[case.pk]) in body
-        assert "Registrar contacto o emergencia" in body
+    client.force_login(follow_up_unit)
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="contactos"' in body
+    assert reverse("cases:contacts", args=[case.pk]) in body
+    assert "Registrar contacto o emergencia" in body
+    # Reception takes emergency calls on any case, but the file of an admitted case is the
+    # risk unit's (need-to-know): the case list's header row leads to the log, not the file.
+    client.force_login(reception)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    listing = client.get(reverse("cases:list")).content.decode()
+    assert reverse("cases:contacts", args=[case.pk]) in listing
+    log = client.get(reverse("cases:contacts", args=[case.pk])).content.decode()
+    assert "Registrar contacto o emergencia" in log and case.file_number in log
+    assert f'href="{reverse("cases:detail", args=[case.pk])}' not in log
 
 
-def test_record_an_emergency_call_with_its_response_time(client, case, reception, authority):
+def test_record_an_emergency_call_with_its_response_time(
+    client, case, reception, coordinator, authority
+):
     client.force_login(reception)
     url = reverse("cases:contacts", args=[case.pk])
     received = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=50)
@@ -93,7 +103,8 @@ def test_record_an_emergency_call_with_its_response_time(client, case, reception
     page = client.get(url).content.decode()
     assert "25 minutos" in page
     assert authority.name in page
-    # on the case page and its timeline
+    # on the case page and its timeline (for those who open the file)
+    client.force_login(coordinator)
     detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Bitácora: Llamada de emergencia" in detail
     assert "la ayuda llegó en 25 min" in detail

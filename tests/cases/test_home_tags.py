@@ -9,11 +9,12 @@ from cases.home import TeamRow
 from protection.models import Role
 from tests.factories import UserFactory
 
-# The loop as templates/home.html had it before the rows moved to Python.
-FORMER = """{% for row in team %}
+# The loop as templates/home.html had it before the rows moved to Python (with the unit's
+# acronym expanded, as role names are everywhere).
+FORMER = """{% load protection_tags %}{% for row in team %}
           <tr{% if row.overdue_total %} class="table-warning"{% endif %}>
             <th scope="row"><a href="{{ list_url }}?officer={{ row.user.pk }}">{{ row.user.display_name }}</a></th>
-            <td>{{ row.user.get_role_display }}</td>
+            <td>{{ row.user.get_role_display|abbr }}</td>
             <td class="text-end">{{ row.open_cases }}</td>
             <td class="text-end">{% if row.overdue_cases %}<span class="clock-overdue">{{ row.overdue_cases }}</span>{% else %}0{% endif %}</td>
             <td class="text-end">{{ row.open_studies }}</td>

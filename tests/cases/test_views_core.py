@@ -118,18 +118,24 @@ def test_administrator_without_break_glass_sees_no_case(client, administrator, r
 def test_someone_elses_case_is_404(
     client, reception, reception2, analyst, analyst2, coordinator, authority, consultant, board_gov
 ):
-    """A FOLLOW_UP case belongs to UPSA: another reception caseworker who neither registered it
-    nor is assigned to it cannot tell it exists; nor can a consultant without consent or a Board
-    member whose session does not have it on the agenda."""
+    """A FOLLOW_UP case belongs to UPSA: a consultant without consent or a Board member whose
+    session does not have it on the agenda cannot tell it exists. The reception unit — even the
+    caseworker who registered it — no longer opens its file (need-to-know: the case left the
+    unit), but finds its header in the list, to detect a duplicate request."""
     case = followed_case(reception, analyst, analyst2, coordinator, authority)
     assert case.status == CaseStatus.FOLLOW_UP
-    for outsider in (reception2, consultant, board_gov):
+    for outsider in (consultant, board_gov):
         client.force_login(outsider)
         assert client.get(detail(case)).status_code == 404
         assert case.file_number not in page_text(client.get(LIST))
     assert client.get(reverse("cases:detail", args=[999999])).status_code == 404
-    # ... while the caseworker who registered it still sees it.
-    client.force_login(reception)
+    for caseworker in (reception, reception2):
+        client.force_login(caseworker)
+        assert client.get(detail(case)).status_code == 404
+        body = page_text(client.get(LIST))
+        assert case.file_number in body and "Sólo datos de identificación" in body
+        assert f'href="{detail(case)}"' not in body
+    client.force_login(analyst)  # who works it opens it
     assert client.get(detail(case)).status_code == 200
 
 

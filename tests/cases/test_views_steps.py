@@ -282,7 +282,10 @@ def test_admit_sends_the_case_to_risk_evaluation(client, reception):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == url("cases:detail", case.pk)
+    # An ordinary case admitted goes to the risk unit: no longer reception's (need-to-know),
+    # so back to "Mi trabajo" with a note, not to a 404.
+    assert response["Location"] == reverse("home")
+    assert "pasó a otra unidad" in client.get(reverse("home")).content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.RISK_EVALUATION
     assert set(case.admissibility.reasons.all()) == set(reasons)
