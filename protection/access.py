@@ -64,6 +64,8 @@ POLICY = {
     # The implementing-authority portal (measures/views_authority.py): its own measures only.
     "authority.portal": frozenset({Role.AUTHORITY}),
     "authority.invite": frozenset({Role.COORDINATOR}),
+    # Who the letters to each authority are addressed to (measures/views_addressees.py).
+    "authority.addressee": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
     "security.break_glass": frozenset({Role.ADMINISTRATOR}),
     # A lost phone: the Coordination or the administration clears the second factor (reason,
@@ -235,6 +237,8 @@ VIEW_POLICY = {
     # implementing authorities: the Coordination invites their users; their portal
     "measures:authority_users": roles_for("authority.invite"),
     "measures:authority_invite": roles_for("authority.invite"),
+    "measures:authority_addressees": roles_for("authority.addressee"),
+    "measures:authority_addressee_edit": roles_for("authority.addressee"),
     "authority:*": roles_for("authority.portal"),
     "authority:invitation": PUBLIC,  # the invited person sets a password (token in the link)
     # case documents: who sees one is who sees its case, narrowed (cases/documents/selectors)
