@@ -1221,7 +1221,8 @@ class Synth:
             "authority",
             "measures",
             "ImplementingAuthority",
-            "id name short_name level state_id subcontractor_of_id addressee_post address email active",
+            "id name short_name level state_id subcontractor_of_id addressee_post address email active "
+            "version",
             explicit_history=True,
         )
         table(
@@ -1570,6 +1571,7 @@ class Synth:
                     "Ciudad de México",
                     f"oficios.{short.lower()}@gob.example",
                     True,
+                    1,
                 )
             )
             self.auth[short] = aid
@@ -1586,6 +1588,7 @@ class Synth:
                 "Ciudad de México",
                 "operaciones@contratista.example",
                 True,
+                1,
             )
         )
         self.auth["contractor"] = [contractor]
@@ -1606,6 +1609,7 @@ class Synth:
                     "Ciudad de México",
                     f"ops@{short.lower()}.example",
                     True,
+                    1,
                 )
             )
             self.auth["contractor"].append(aid)
@@ -1625,6 +1629,7 @@ class Synth:
                     "",
                     "",
                     True,
+                    1,
                 )
             )
             self.auth["state"][code] = aid
@@ -1642,6 +1647,7 @@ class Synth:
                     "",
                     "",
                     True,
+                    1,
                 )
             )
             self.auth["municipal"][code] = aid

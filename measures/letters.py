@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from cases.models import CaseRole
 from protection import access
 from protection.errors import DomainError
-from protection.history import save
+from protection.history import save, stamp
 from protection.numbering import number_next
+from protection.versioning import save_versioned
 
 from .lifecycle import LETTER, MEASURE
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     LetterBatch,
     LetterStatus,
     LineAction,
+    NameArticle,
     RecipientKind,
 )
 from .tasks import letters_enqueue
@@ -312,3 +314,30 @@ def decision_mark_notified(*, actor, decision, at=None):
         else:  # implemented before the letter was delivered: only the date is recorded
             MEASURE.update(measure, actor=actor, reason=_("Medida comunicada"), notified_at=at)
     return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Addressees
+
+
+def authority_addressee_update(
+    *, actor, authority, expected_version, addressee_name, addressee_post, name_article, copy_to
+):
+    """Who the letters to `authority` are addressed to (name, post, the article of the
+    authority's name) and the authority's own copies. Letters rendered from now on print them;
+    letters already issued keep what they printed. A stale edit is refused (StaleEdit)."""
+    access.require(actor, "authority.addressee")
+    name = " ".join((addressee_name or "").split())
+    if not name:
+        raise DomainError(
+            _("Escriba el nombre de la persona titular: los oficios se dirigen a una persona.")
+        )
+    if name_article not in NameArticle.values:
+        raise DomainError(_("Elija el artículo del nombre de la autoridad."))
+    copies = "\n".join(line.strip() for line in (copy_to or "").splitlines() if line.strip())
+    authority.addressee_name = name
+    authority.addressee_post = " ".join((addressee_post or "").split())
+    authority.name_article = name_article
+    authority.copy_to = copies
+    stamp(authority, actor, _("Destinatario de oficios actualizado"))
+    return save_versioned(authority, expected_version=expected_version)

@@ -65,7 +65,7 @@ class NameArticle(models.TextChoices):
     NONE = "", _("sin artículo")
 
 
-class ImplementingAuthority(models.Model):
+class ImplementingAuthority(Versioned):
     name = models.CharField(_("nombre"), max_length=200)
     short_name = models.CharField(_("siglas"), max_length=40, blank=True)
     level = models.CharField(_("ámbito"), max_length=12, choices=AuthorityLevel.choices)

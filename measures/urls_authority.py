@@ -2,9 +2,20 @@
 
 from django.urls import path
 
+from . import views_addressees
 from . import views_authority as v
 
 urlpatterns = [
     path("autoridades/usuarios/", v.authority_users, name="authority_users"),
     path("autoridades/usuarios/invitar/", v.authority_invite, name="authority_invite"),
+    path(
+        "autoridades/destinatarios/",
+        views_addressees.authority_addressees,
+        name="authority_addressees",
+    ),
+    path(
+        "autoridades/<int:pk>/destinatario/",
+        views_addressees.authority_addressee_edit,
+        name="authority_addressee_edit",
+    ),
 ]

@@ -64,6 +64,8 @@ POLICY = {
     # The implementing-authority portal (measures/views_authority.py): its own measures only.
     "authority.portal": frozenset({Role.AUTHORITY}),
     "authority.invite": frozenset({Role.COORDINATOR}),
+    # Who the letters to each authority are addressed to (measures/views_addressees.py).
+    "authority.addressee": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
     "security.break_glass": frozenset({Role.ADMINISTRATOR}),
     # A lost phone: the Coordination or the administration clears the second factor (reason,
@@ -235,6 +237,8 @@ VIEW_POLICY = {
     # implementing authorities: the Coordination invites their users; their portal
     "measures:authority_users": roles_for("authority.invite"),
     "measures:authority_invite": roles_for("authority.invite"),
+    "measures:authority_addressees": roles_for("authority.addressee"),
+    "measures:authority_addressee_edit": roles_for("authority.addressee"),
     "authority:*": roles_for("authority.portal"),
     "authority:invitation": PUBLIC,  # the invited person sets a password (token in the link)
     # case documents: who sees one is who sees its case, narrowed (cases/documents/selectors)
@@ -609,3 +613,28 @@ def sees_headers_only_somewhere(user):
     return any(
         reach(r.key, CASE_HEADER)[0] != reach(r.key, CASE_FILE)[0] for r in readers_for(user)
     )
+
+
+def need_to_know_markdown():
+    """The matrix as the README shows it (between the need-to-know markers): one table of
+    reaches, then each cell's reason. tests/security/test_need_to_know.py compares the README
+    with this, so the two cannot drift."""
+    columns = list(RECORDS)
+    lines = [
+        "| Reader | " + " | ".join(RECORDS[c][0] for c in columns) + " |",
+        "|---" * (len(columns) + 1) + "|",
+    ]
+    for reader in READERS:
+        row = NEED_TO_KNOW[reader.key]
+        lines.append(f"| {reader.label} | " + " | ".join(row[c][0] for c in columns) + " |")
+    lines += ["", "Reaches:", ""]
+    lines += [f"- `{key}`: {text}" for key, text in REACHES.items()]
+    lines += ["", "Records:", ""]
+    lines += [f"- **{label}**: {fields}" for label, fields in RECORDS.values()]
+    lines += ["", "Why, cell by cell:", ""]
+    for reader in READERS:
+        lines.append(f"- **{reader.label}**")
+        for column in columns:
+            reach_, reason = NEED_TO_KNOW[reader.key][column]
+            lines.append(f"  - {RECORDS[column][0]} (`{reach_}`): {reason}")
+    return "\n".join(lines)

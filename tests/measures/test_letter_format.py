@@ -18,6 +18,7 @@ from measures import rendering
 from measures import services as ms
 from measures.models import Letter, RecipientKind, Resolution, WithdrawalGround
 from protection import clocks
+from protection.errors import PermissionDenied
 
 from .. import factories as f
 from .board_fixtures import board, confirmed_decision, grant_lines, item_for, mark_present, record
@@ -338,3 +339,95 @@ def test_issued_date_is_written_the_mexican_way():
     with translation.override(settings.LANGUAGE_CODE):
         assert rendering._local_date(issued) == "5 de diciembre de 2026"
     assert clocks.mechanism_zone().key == "America/Mexico_City"
+
+
+# ---------------------------------------------------------------------------------------------
+# The Coordination keeps each authority's addressee
+
+
+def test_coordination_edits_an_authority_addressee(client, coordinator, oaxaca):
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    listing = client.get(reverse("measures:authority_addressees")).content.decode()
+    assert "Mtra. Ana Sofía López Ruiz" in listing
+    assert "Titular de la Secretaría de Seguridad Pública de Oaxaca" in listing
+    url = reverse("measures:authority_addressee_edit", args=[oaxaca.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="addressee-preview"' in page and "PRESENTE" in page
+    response = client.post(
+        url,
+        {
+            "addressee_name": "  Lic.  Julio César Ramos Ortiz ",
+            "addressee_post": "Secretario",
+            "name_article": "la",
+            "copy_to": "\nTitular de la Fiscalía General del Estado.- Para su conocimiento\n\n",
+            "version": oaxaca.version,
+        },
+    )
+    assert response.status_code == 302
+    oaxaca.refresh_from_db()
+    assert rendering.authority_addressee(oaxaca) == (
+        "Lic. Julio César Ramos Ortiz",
+        "Secretario de la Secretaría de Seguridad Pública de Oaxaca",
+    )
+    assert oaxaca.copy_to == "Titular de la Fiscalía General del Estado.- Para su conocimiento"
+    latest = oaxaca.history.first()
+    assert latest.history_user == coordinator
+    assert latest.history_change_reason == "Destinatario de oficios actualizado"
+
+
+def test_addressee_edit_refuses_bad_input_and_stale_copies(client, coordinator, oaxaca):
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    url = reverse("measures:authority_addressee_edit", args=[oaxaca.pk])
+    opened = oaxaca.version
+    data = {"addressee_name": " ", "addressee_post": "Titular", "name_article": "la"}
+    page = client.post(url, {**data, "version": opened}).content.decode()
+    assert "Este campo es obligatorio" in page or "Escriba el nombre" in page
+    oaxaca.refresh_from_db()
+    assert oaxaca.addressee_name == "Mtra. Ana Sofía López Ruiz" and oaxaca.version == opened
+    # Someone else saves first; the copy opened before is refused and shows what changed.
+    letter_services.authority_addressee_update(
+        actor=coordinator,
+        authority=oaxaca,
+        expected_version=opened,
+        addressee_name="Mtro. Otro Titular",
+        addressee_post="Titular",
+        name_article="la",
+        copy_to="",
+    )
+    page = client.post(
+        url, {**data, "addressee_name": "Lic. Tarde", "version": opened}
+    ).content.decode()
+    assert "Otra persona modificó este registro" in page and "Mtro. Otro Titular" in page
+    oaxaca.refresh_from_db()
+    assert oaxaca.addressee_name == "Mtro. Otro Titular"
+
+
+def test_addressee_pages_are_the_coordinations(client, follow_up, coordinator, oaxaca):
+    from django.urls import reverse
+
+    urls = [
+        reverse("measures:authority_addressees"),
+        reverse("measures:authority_addressee_edit", args=[oaxaca.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(follow_up)
+    for url in urls:
+        assert client.get(url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        letter_services.authority_addressee_update(
+            actor=follow_up,
+            authority=oaxaca,
+            expected_version=oaxaca.version,
+            addressee_name="X",
+            addressee_post="",
+            name_article="",
+            copy_to="",
+        )
+    client.force_login(coordinator)
+    missing = reverse("measures:authority_addressee_edit", args=[987654])
+    assert client.get(missing).status_code == 404
