@@ -136,6 +136,10 @@ PORTAL_ONLY_AUTHENTICATED = frozenset(
         "security:recovery_codes",
         "security:account",
         "security:device_remove",
+        # Help and glossary: general text, no case data (protection/views_help.py).
+        "help",
+        "help_role",
+        "glossary",
     }
 )
 
@@ -615,3 +619,28 @@ def sees_headers_only_somewhere(user):
     return any(
         reach(r.key, CASE_HEADER)[0] != reach(r.key, CASE_FILE)[0] for r in readers_for(user)
     )
+
+
+def need_to_know_markdown():
+    """The matrix as the README shows it (between the need-to-know markers): one table of
+    reaches, then each cell's reason. tests/security/test_need_to_know.py compares the README
+    with this, so the two cannot drift."""
+    columns = list(RECORDS)
+    lines = [
+        "| Reader | " + " | ".join(RECORDS[c][0] for c in columns) + " |",
+        "|---" * (len(columns) + 1) + "|",
+    ]
+    for reader in READERS:
+        row = NEED_TO_KNOW[reader.key]
+        lines.append(f"| {reader.label} | " + " | ".join(row[c][0] for c in columns) + " |")
+    lines += ["", "Reaches:", ""]
+    lines += [f"- `{key}`: {text}" for key, text in REACHES.items()]
+    lines += ["", "Records:", ""]
+    lines += [f"- **{label}**: {fields}" for label, fields in RECORDS.values()]
+    lines += ["", "Why, cell by cell:", ""]
+    for reader in READERS:
+        lines.append(f"- **{reader.label}**")
+        for column in columns:
+            reach_, reason = NEED_TO_KNOW[reader.key][column]
+            lines.append(f"  - {RECORDS[column][0]} (`{reach_}`): {reason}")
+    return "\n".join(lines)

@@ -37,6 +37,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from protection.formats import show_datetime
+
 from . import clocks
 from .models import Clock, EscalationLevel, OverdueFlag, SubjectType
 
@@ -624,9 +626,7 @@ def flag_subject_label(flag):
     if flag.subject_type == SubjectType.CONTACT and subject is not None:
         return _("%(kind)s del %(when)s (expediente %(file)s)") % {
             "kind": subject.get_kind_display(),
-            "when": timezone.localtime(subject.received_at, clocks.mechanism_zone()).strftime(
-                "%d/%m/%Y %H:%M %Z"
-            ),
+            "when": show_datetime(subject.received_at, clocks.mechanism_zone()),
             "file": case,
         }
     return _("%(kind)s (expediente %(file)s)") % {

@@ -264,6 +264,14 @@ ROLE_HELP = {
         ),
         [("home", _("Los expedientes que puede consultar."))],
     ),
+    Role.AUTHORITY: (
+        _(
+            "Usted ve sólo las medidas que su institución debe poner en marcha: sus oficios, "
+            "sus plazos, el acuse de recibo y los informes de implementación. Lo que consulta "
+            "queda registrado."
+        ),
+        [("authority:home", _("Las medidas a cargo de su institución, con sus plazos."))],
+    ),
     Role.ADMINISTRATOR: (
         _(
             "Usted administra personas usuarias, catálogos y configuración. No ve expedientes "

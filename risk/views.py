@@ -80,8 +80,8 @@ def study_open(request, pk):
         case=case,
         title=_("Abrir estudio de evaluación de riesgo"),
         intro=_(
-            "El estudio fija el nivel de riesgo, quiénes son beneficiarias y las medidas "
-            "propuestas. El plazo legal corre desde la solicitud."
+            "El estudio fija el nivel de riesgo, quiénes son las personas beneficiarias y las "
+            "medidas propuestas. El plazo legal corre desde la solicitud."
         ),
         form=form,
         perform=perform,

@@ -51,7 +51,7 @@ def local_input(dt):
 def test_emergency_call_with_response_time_from_the_case_page(page, live_server, login, staff):
     case = followed_case(staff)
     authority = f.AuthorityFactory(name="Secretaría de Seguridad Pública de Guerrero")
-    login(page, live_server, staff["reception"])
+    login(page, live_server, staff["coordinator"])
     page.goto(f"{live_server.url}/casos/{case.pk}/")
     page.locator("#contactos").get_by_role("link", name="Registrar contacto o emergencia").click()
     expect(page.get_by_role("heading", name="Contactos y emergencias", level=1)).to_be_visible()
@@ -77,7 +77,7 @@ def test_emergency_call_with_response_time_from_the_case_page(page, live_server,
     expect(row).to_contain_text("42 minutos")
     expect(row).to_contain_text("Respuesta tardía")  # the default target is 30 minutes
     entry = ContactLogEntry.objects.get()
-    assert entry.recorded_by == staff["reception"] and entry.response_minutes == 42
+    assert entry.recorded_by == staff["coordinator"] and entry.response_minutes == 42
 
     page.goto(f"{live_server.url}/casos/{case.pk}/")
     expect(page.locator("#contactos")).to_contain_text("42 minutos")
@@ -94,7 +94,7 @@ def test_a_killing_flags_reevaluates_and_ends_the_measures(page, live_server, lo
     measure.covered = relative  # his measure (the test's shortcut: one measure, his)
     measure.save()
 
-    login(page, live_server, staff["reception"])
+    login(page, live_server, staff["coordinator"])
     page.goto(f"{live_server.url}/casos/{case.pk}/")
     page.locator("#agresiones").get_by_role("link", name="Registrar agresión").click()
     page.get_by_label("Fecha de la agresión").fill(timezone.localdate().isoformat())
@@ -122,8 +122,6 @@ def test_a_killing_flags_reevaluates_and_ends_the_measures(page, live_server, lo
     assert measure.end_reason == MeasureEndReason.DECEASED
 
     # the coordination sees the notice and the case on its home page
-    page.context.clear_cookies()
-    login(page, live_server, staff["coordinator"])
     page.goto(f"{live_server.url}/")
     expect(page.locator(".backlog-gravest_pending")).to_contain_text(case.file_number)
     page.goto(f"{live_server.url}/avisos/")

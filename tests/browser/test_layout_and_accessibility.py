@@ -202,11 +202,31 @@ def _walk(page, live_server, axe, role):
     return visited, problems
 
 
+def _sign_in_page(browser, live_server, axe):
+    """The one page everybody sees before any role: the sign-in form, at both widths."""
+    context = browser.new_context(locale="es-MX", viewport=DESKTOP)
+    page = context.new_page()
+    problems = []
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        where = "anonymous /accounts/login/"
+        problems += [f"{where}: {line}" for line in _axe_violations(axe, page)]
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            overflow = page.evaluate(OVERFLOW_JS)
+            if overflow:
+                problems.append(f"{where} at {size['width']}px: {overflow}")
+    finally:
+        context.close()
+    return problems
+
+
 def test_every_page_fits_the_screen_and_passes_axe_for_every_role(browser, live_server, demo_users):
     started = time.monotonic()
     axe = Axe()
     problems = []
     pages_per_role = {}
+    problems.extend(_sign_in_page(browser, live_server, axe))
     for user in demo_users:
         context = browser.new_context(
             locale="es-MX", timezone_id="America/Mexico_City", viewport=DESKTOP

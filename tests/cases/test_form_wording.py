@@ -103,3 +103,31 @@ def test_board_candidates_do_not_run_labels_together(
     assert "Estudio aprobado" in text and "Nuevo estudio de riesgo" in text
     glued = [text[max(0, m.start() - 30) : m.end() + 30] for m in RUN_TOGETHER.finditer(text)]
     assert glued == []
+
+
+def test_case_pages_do_not_run_words_together(
+    client, reception, analyst, analyst2, coordinator, authority
+):
+    case = wf.register(reception, urgent=True)
+    wf.admit(reception, case)
+    wf.complete_study(analyst, analyst2, case)
+    decision = wf.grant(coordinator, case, authority)
+    measure = decision.granted_measures.first()
+    client.force_login(coordinator)
+    glued = {}
+    for url in (
+        reverse("home"),
+        reverse("cases:list"),
+        reverse("cases:detail", args=[case.pk]),
+        reverse("cases:timeline", args=[case.pk]),
+        reverse("measures:measure_detail", args=[measure.pk]),
+        reverse("measures:board_decision", args=[decision.pk]),
+        reverse("measures:board_session", args=[decision.session_id]),
+        reverse("help"),
+        reverse("glossary"),
+    ):
+        text = visible_text(client.get(url).content.decode())
+        found = [text[max(0, m.start() - 25) : m.end() + 25] for m in RUN_TOGETHER.finditer(text)]
+        if found:
+            glued[url] = found
+    assert glued == {}

@@ -74,9 +74,13 @@ def test_gravest_types_are_configuration():
 
 
 def test_a_killing_notifies_reevaluates_and_asks_for_an_assessment(
-    client, followed, reception, coordinator, analyst, django_capture_on_commit_callbacks
+    client, followed, follow_up, coordinator, analyst, django_capture_on_commit_callbacks
 ):
-    client.force_login(reception)
+    # The case's follow-up officer hears of it (need-to-know: reception no longer opens cases
+    # in follow-up); the coordination records the assessment.
+    followed.follow_up_officer = follow_up
+    followed.save()
+    client.force_login(follow_up)
     url = reverse("cases:aggression_add", args=[followed.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, aggression_data(followed, "killing", "threat"))
@@ -104,10 +108,14 @@ def test_a_killing_notifies_reevaluates_and_asks_for_an_assessment(
     # the case page shows the mark, the coordinator's home too
     page = client.get(reverse("cases:detail", args=[followed.pk])).content.decode()
     assert "Requiere estudio de acción inmediata" in page
-    assert reverse("cases:immediate_assessment", args=[followed.pk]) in page
+    # follow-up does not record assessments (reception and coordination do): no button for her
+    assert reverse("cases:immediate_assessment", args=[followed.pk]) not in page
     section = next(s for s in backlog(coordinator) if s.key == "gravest_pending")
     assert [a.pk for a in section.rows] == [aggression.pk]
     # the assessment clears it, with who, when and why
+    client.force_login(coordinator)
+    page = client.get(reverse("cases:detail", args=[followed.pk])).content.decode()
+    assert reverse("cases:immediate_assessment", args=[followed.pk]) in page
     response = client.post(
         reverse("cases:immediate_assessment", args=[followed.pk]),
         {
@@ -118,7 +126,7 @@ def test_a_killing_notifies_reevaluates_and_asks_for_an_assessment(
     )
     assert response.status_code == 302
     aggression.refresh_from_db()
-    assert aggression.assessment.performed_by == reception
+    assert aggression.assessment.performed_by == coordinator
     assert "evacuación inmediata" in aggression.assessment.findings
     page = client.get(reverse("cases:detail", args=[followed.pk])).content.decode()
     assert "Requiere estudio de acción inmediata" not in page
@@ -128,7 +136,7 @@ def test_a_killing_notifies_reevaluates_and_asks_for_an_assessment(
 def test_why_no_reevaluation_is_shown(client, reception, coordinator):
     case = wf.register(reception)
     wf.admit(reception, case)  # still in risk evaluation
-    client.force_login(reception)
+    client.force_login(coordinator)
     response = client.post(
         reverse("cases:aggression_add", args=[case.pk]), aggression_data(case, "disappearance")
     )
@@ -169,11 +177,11 @@ def test_a_second_gravest_aggression_during_the_reevaluation(followed, reception
     assert Notification.objects.filter(recipient=coordinator).count() == 2
 
 
-def test_wrong_role_and_bad_input_record_nothing(client, followed, board_gov, reception):
+def test_wrong_role_and_bad_input_record_nothing(client, followed, board_gov, coordinator):
     url = reverse("cases:aggression_add", args=[followed.pk])
     client.force_login(board_gov)
     assert client.post(url, aggression_data(followed, "killing")).status_code == 403
-    client.force_login(reception)
+    client.force_login(coordinator)
     future = {
         **aggression_data(followed, "killing"),
         "occurred_on": (timezone.localdate() + timedelta(days=2)).isoformat(),

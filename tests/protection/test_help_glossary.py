@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from measures.models import AuthorityMember
 from protection.models import Role
 
 from .. import factories as f
@@ -49,8 +50,15 @@ def test_anonymous_is_sent_to_login(client):
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_has_its_help_page_linked_from_the_header(client, role):
     user = f.UserFactory(username=f"ayuda_{role}", role=role)
+    if role == Role.AUTHORITY:  # a portal user belongs to one implementing authority
+        AuthorityMember.objects.create(
+            user=user,
+            authority=f.AuthorityFactory(),
+            invited_by=f.UserFactory(username="ayuda_invita", role=Role.COORDINATOR),
+            invited_at=timezone.now(),
+        )
     client.force_login(user)
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home"), follow=True).content.decode()  # authorities: their portal
     assert f'href="{reverse("help")}"' in home
     page = client.get(reverse("help"))
     assert page.status_code == 200

@@ -86,8 +86,9 @@ def test_every_role_against_every_url(client, users):
 
 def test_an_authority_user_reaches_only_its_portal():
     """Of every page of the app, an implementing authority's user may open only the portal,
-    its second factor, logging out, the home page (which sends it to the portal) and the
-    public pages; everything else is a 404 (previous test)."""
+    its second factor, logging out, the home page (which sends it to the portal), the help
+    pages and the glossary (general text) and the public pages; everything else is a 404
+    (previous test)."""
     user = f.UserFactory(username="matrix_portal_only", role=Role.AUTHORITY)
     reachable = sorted(
         name
@@ -101,6 +102,9 @@ def test_an_authority_user_reaches_only_its_portal():
         "authority:letter_file",
         "authority:measure",
         "authority:report_add",
+        "glossary",
+        "help",
+        "help_role",
         "home",
         "logout",
         "security:account",

@@ -327,3 +327,15 @@ def test_reception_list_shows_headers_only(client, world):
     # ... but filtering by a risk level is not offered (it would tell the level)
     client.force_login(world["users"]["coordinator"])
     assert 'name="risk_level"' in client.get(reverse("cases:list")).content.decode()
+
+
+def test_readme_shows_the_matrix_of_the_code():
+    """The README's matrix is generated from protection.access (scripts/need_to_know_table.py):
+    a change to the code without regenerating it, or an edit by hand, fails here."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    begin = readme.index("<!-- need-to-know:begin")
+    start = readme.index("-->", begin) + len("-->")
+    end = readme.index("<!-- need-to-know:end -->")
+    assert readme[start:end].strip() == access.need_to_know_markdown().strip()
