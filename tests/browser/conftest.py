@@ -125,12 +125,14 @@ def page(browser, request):
 
 
 def _login(page, live_server, user, password=PASSWORD):
-    """Log `user` in through the login form and wait for the home page."""
+    """Log `user` in through the login form and wait for the home page (an implementing
+    authority's home is its portal, /autoridad/)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Usuario").fill(user.username)
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Entrar").click()
-    page.wait_for_url(f"{live_server.url}/")
+    home = "/autoridad/" if user.role == "authority" else "/"
+    page.wait_for_url(f"{live_server.url}{home}")
     return page
 
 

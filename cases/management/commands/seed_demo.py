@@ -67,6 +67,7 @@ from measures.models import (
     AppealTrack,
     Attendance,
     AuthorityLevel,
+    AuthorityMember,
     BoardMember,
     Decision,
     EventKind,
@@ -134,7 +135,30 @@ DEMO_USERS = [
         "Análisis de Riesgo Independiente, S.C. (consultoría externa)",
     ),
     ("admin", Role.ADMINISTRATOR, "Ricardo", "Montes Salgado", "Coordinación Ejecutiva Nacional"),
+    # Users of the implementing-authority portal: a federal agency, a state police and the
+    # private contractor (whose portal also shows its subcontractors' measures).
+    ("autoridad_federal", Role.AUTHORITY, "Ernesto", "Villalobos Cruz", "Guardia Nacional"),
+    (
+        "policia_estatal",
+        Role.AUTHORITY,
+        "Guadalupe",
+        "Ornelas Rivas",
+        "Secretaría de Seguridad Pública del Estado de Chihuahua",
+    ),
+    (
+        "contratista",
+        Role.AUTHORITY,
+        "Iván",
+        "Mejía Carrillo",
+        "Tecnologías de Protección Integral, S.A. de C.V.",
+    ),
 ]
+# Which authority each portal user belongs to (keys of Seeder.authority).
+DEMO_AUTHORITY_MEMBERS = {
+    "autoridad_federal": "gn",
+    "policia_estatal": "ssp_chih",
+    "contratista": "tpi",
+}
 DEMO_USERNAMES = [row[0] for row in DEMO_USERS]
 
 # Ordinary monthly sessions of the Board, in days before today; and the next one, ahead.
@@ -524,6 +548,7 @@ class Seeder:
         self._users()
         self._board_members()
         self._authorities()
+        self._authority_members()
         self._sessions()
         stories = [self._session_story(s, i) for i, s in enumerate(self.past_sessions)]
         stories += [
@@ -702,6 +727,19 @@ class Seeder:
             )
             for name, seat, institution, gender, user in rows
         ]
+
+    def _authority_members(self):
+        for username, key in DEMO_AUTHORITY_MEMBERS.items():
+            save(
+                AuthorityMember(
+                    user=getattr(self, username),
+                    authority=self.authority[key],
+                    invited_by=self.coordinacion,
+                    invited_at=self.now,
+                ),
+                self.coordinacion,
+                _("Usuario de demostración del portal de autoridades"),
+            )
 
     def _authorities(self):
         def add(key, name, short, level, state=None, parent=None, post="Titular"):
