@@ -116,7 +116,10 @@ def test_ordinary_request_through_admissibility_and_study(
     page.fill("#id_explanation", "Defensora comunitaria; las amenazas vienen de su labor.")
     shot(page, "steps_admissibility_form")
     page.get_by_role("button", name="Registrar decisión").click()
-    page.wait_for_url(case_url(live_server, case))
+    # Admitted, the case goes to risk evaluation, out of reception's file scope (need-to-know):
+    # back to "Mi trabajo" with a note saying so, never to a 404.
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_text("pasó a otra unidad")).to_be_visible()
     case.refresh_from_db()
     assert case.status == CaseStatus.RISK_EVALUATION
 
