@@ -24,7 +24,7 @@ from django.urls import reverse  # noqa: E402
 
 from cases.management.commands.seed_demo import DEMO_USERNAMES  # noqa: E402
 from cases.models import Case, State  # noqa: E402
-from protection.models import User  # noqa: E402
+from protection.models import Role, User  # noqa: E402
 
 
 def main():
@@ -53,13 +53,15 @@ def main():
     for user in users:
         client = Client()
         client.force_login(user)
-        for path in paths:
+        # An implementing authority's home is its portal; every other role's is "/".
+        home = reverse("authority:home") if user.role == Role.AUTHORITY else paths[0]
+        for path in [home, *paths[1:]]:
             status = client.get(path).status_code
             pages += 1
             shown += status == 200
             if status >= 500:
                 failures.append(f"{user.username} {path}: HTTP {status}")
-            elif path == paths[0] and status != 200:
+            elif path == home and status != 200:
                 # Every role has a home page: a redirect there (to a login or 2FA step) would
                 # mean the other pages were never reached.
                 failures.append(f"{user.username} {path}: HTTP {status}, not shown")
