@@ -1179,7 +1179,7 @@ class Synth:
         self.mtype_pk = {code: t.pk for code, t in self.mtypes.items()}
         self.devices = {code for code, t in self.mtypes.items() if t.is_device}
         try:
-            from measures.letters import TEMPLATE_VERSION
+            from measures.letters.services import TEMPLATE_VERSION
         except ImportError:  # pragma: no cover - letters module always present today
             TEMPLATE_VERSION = "oficio"
         self.template_version = TEMPLATE_VERSION

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from measures import appeal_lifecycle
+from measures.board import appeal_lifecycle
 from measures.models import AgendaItemStatus, MeasureOrigin
 from protection import access
 

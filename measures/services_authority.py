@@ -14,12 +14,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from measures.letters.services import letter_communicated
 from protection import access
 from protection.errors import DomainError
 from protection.history import save
 from protection.models import Role, User
 
-from .letters import letter_communicated
 from .lifecycle import LETTER
 from .models import (
     AUTHORITY_REPORT_KINDS,

@@ -6,11 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateTimeLocalInput, StyledForm, UserChoiceField, textarea
+from measures.models import AppealTrack, BoardSession, Decision, DecisionStatus, SessionStatus
 from protection.formats import show_date
 from protection.models import Role, User
 from risk.models import RiskStudy, StudyKind
-
-from .models import AppealTrack, BoardSession, Decision, DecisionStatus, SessionStatus
 
 
 def now_minute():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.views_steps import case_for, step_page
+from measures.models import AgendaItem, AgendaItemStatus, Appeal
 from protection import access
 from protection.errors import DomainError
 from risk import services as risk_services
@@ -29,7 +30,6 @@ from .forms_appeals import (
     ModificationProposalForm,
     RediscussionCaseForm,
 )
-from .models import AgendaItem, AgendaItemStatus, Appeal
 
 
 def _appeal_for(request, pk, action):

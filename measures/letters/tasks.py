@@ -1,4 +1,6 @@
-"""Celery tasks of the measures app. Thin: primary keys in, a service call, idempotent."""
+"""Celery tasks of the letters: rendering a planned letter. Thin: primary keys in, a service call,
+idempotent. The task keeps the name it had as measures.tasks.letter_render, so letters queued
+before a deploy are still run."""
 
 import logging
 
@@ -13,12 +15,13 @@ log = logging.getLogger(__name__)
 def letters_enqueue(letter_ids):
     """Queue rendering of planned letters. If the broker is down the rows stay pending and the
     periodic sweeper (protection.tasks.letters_requeue_stuck) queues them later: nothing is
-    lost. A letter queued twice is rendered once (measures.rendering claims the row)."""
+    lost. A letter queued twice is rendered once (measures.letters.rendering claims the row)."""
     for letter_id in letter_ids:
         enqueue(letter_render, letter_id)
 
 
 @shared_task(
+    name="measures.tasks.letter_render",
     bind=True,
     acks_late=True,
     max_retries=5,

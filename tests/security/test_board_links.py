@@ -9,7 +9,7 @@ from collections import deque
 import pytest
 from django.urls import reverse
 
-from measures import services as ms
+from measures.board import services as bs
 from protection.models import Role
 
 from ..measures.board_fixtures import awaiting_board_case, board, board_user, item_for
@@ -47,8 +47,8 @@ def test_no_link_a_board_member_sees_leads_to_a_403(
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members = board(coordinator, users={5 if role == Role.BOARD_CIVIL else 0: member})
     item_for(coordinator, session, case)
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     client.force_login(member)
     # The case is reachable and its page was crawled.
     seen, refused = crawl(client, reverse("home"))

@@ -61,6 +61,8 @@ from cases.models import (
     State,
 )
 from measures import services as measure_services
+from measures.board import services as board_services
+from measures.letters import services as letter_services
 from measures.lifecycle import SESSION, session_quorum
 from measures.models import (
     AgendaItemKind,
@@ -1310,12 +1312,12 @@ class Seeder:
         study = (
             RiskStudy.objects.filter(case=case, status="approved").order_by("-approved_at").first()
         )
-        item = measure_services.agenda_item_add(
+        item = board_services.agenda_item_add(
             actor=self.coordinacion, session=session, case=case, kind=kind, risk_study=study
         )
         at = yield session.scheduled_at + timedelta(minutes=45 + 20 * item.position)
         if attended is not None:
-            measure_services.agenda_item_presence(
+            board_services.agenda_item_presence(
                 actor=self.coordinacion, item=item, attended=attended
             )
         if resolution in (Resolution.GRANT, Resolution.EXTEND):
@@ -1335,7 +1337,7 @@ class Seeder:
         ]
         rows += [{"action": LineAction.END, "target": target} for target in end]
         rows += [{"action": LineAction.SUSPEND, "target": target} for target in suspend]
-        decision = measure_services.decision_record(
+        decision = board_services.decision_record(
             actor=self.coordinacion,
             case=case,
             agenda_item=item,
@@ -1351,7 +1353,7 @@ class Seeder:
             lines=rows,
             number=number_next(key="decision", at=at),
         )
-        decision = measure_services.decision_confirm(actor=self.coordinacion, decision=decision)
+        decision = board_services.decision_confirm(actor=self.coordinacion, decision=decision)
         self._confirmed(decision, at)
         return decision
 
@@ -1379,7 +1381,7 @@ class Seeder:
             self._backdate(case, reevaluation_due_at=self.due(Clock.REEVALUATION, at))
 
     def notify(self, decision, at):
-        measure_services.decision_mark_notified(actor=self.coordinacion, decision=decision, at=at)
+        letter_services.decision_mark_notified(actor=self.coordinacion, decision=decision, at=at)
 
     def consent(self, case, at, purpose, who, evidence, *, user=None, name=""):
         return case_services.consent_record(
@@ -1398,7 +1400,7 @@ class Seeder:
     def _sessions(self):
         self.past_sessions, self.session = [], {}
         for days in PAST_SESSION_DAYS:  # oldest first, so numbers follow the calendar
-            session = measure_services.session_schedule(
+            session = board_services.session_schedule(
                 actor=self.coordinacion,
                 kind=SessionKind.ORDINARY,
                 scheduled_at=self.now + timedelta(days=1),
@@ -1419,7 +1421,7 @@ class Seeder:
         ).astimezone(UTC)
         # Papers for the next session are not sent yet: the coordinator can generate and send
         # them from the Board pages.
-        self.upcoming = measure_services.session_schedule(
+        self.upcoming = board_services.session_schedule(
             actor=self.coordinacion,
             kind=SessionKind.ORDINARY,
             scheduled_at=upcoming,
@@ -1439,19 +1441,19 @@ class Seeder:
         )
         self._backdate(Attendance.objects.filter(session=session), papers_sent_at=at)
         at = yield session.scheduled_at
-        measure_services.session_open(actor=self.coordinacion, session=session)
+        board_services.session_open(actor=self.coordinacion, session=session)
         self._backdate(session, opened_at=at)
         voting = [m for m in self.members if m.votes]
         absent = {voting[[3, 1, 8, 4][index % 4]].pk, self.members[9 + index % 3].pk}
         for member in self.members:
-            measure_services.attendance_record(
+            board_services.attendance_record(
                 actor=self.coordinacion,
                 session=session,
                 member=member,
                 present=member.pk not in absent,
             )
         at = yield session.scheduled_at + timedelta(hours=4)
-        measure_services.session_close(actor=self.coordinacion, session=session)
+        board_services.session_close(actor=self.coordinacion, session=session)
         self._backdate(session, closed_at=at)
 
     def grant_text(self, case, level, lines):
@@ -2220,7 +2222,7 @@ class Seeder:
             ],
         )
         yield self.session[25].scheduled_at - timedelta(days=7)
-        item = measure_services.agenda_item_add(
+        item = board_services.agenda_item_add(
             actor=self.coordinacion,
             session=self.session[25],
             case=case,
@@ -2228,7 +2230,7 @@ class Seeder:
             risk_study=RiskStudy.objects.filter(case=case).first(),
         )
         yield self.session[25].scheduled_at + timedelta(minutes=30)
-        measure_services.agenda_item_defer(
+        board_services.agenda_item_defer(
             actor=self.coordinacion,
             item=item,
             reason="La beneficiaria pidió estar presente y no pudo trasladarse por bloqueos "
@@ -2245,7 +2247,7 @@ class Seeder:
             name="Representación de la ONU-DH en México (invitada permanente)",
         )
         yield self.ago(2, 12)
-        measure_services.agenda_item_add(
+        board_services.agenda_item_add(
             actor=self.coordinacion,
             session=self.upcoming,
             case=case,
@@ -2356,7 +2358,7 @@ class Seeder:
             ],
         )
         yield self.ago(2, 12, 30)
-        measure_services.agenda_item_add(
+        board_services.agenda_item_add(
             actor=self.coordinacion,
             session=self.upcoming,
             case=case,
@@ -2479,7 +2481,7 @@ class Seeder:
         at = yield self.ago(10, 12)
         self.study_approve(study, self.coordinacion, at)
         yield self.ago(2, 13)
-        measure_services.agenda_item_add(
+        board_services.agenda_item_add(
             actor=self.coordinacion,
             session=self.upcoming,
             case=case,
@@ -2550,7 +2552,7 @@ class Seeder:
         at = yield self.ago(24, 12)
         self.notify(decision, at)
         at = yield self.ago(6, 12)
-        measure_services.appeal_file(
+        board_services.appeal_file(
             actor=self.coordinacion,
             case=case,
             track=AppealTrack.ORDINARY,
@@ -3123,7 +3125,7 @@ class Seeder:
             outcome=EventOutcome.FAILED,
         )
         at = yield self.ago(20, 12)
-        appeal = measure_services.appeal_file(
+        appeal = board_services.appeal_file(
             actor=self.coordinacion,
             case=case,
             track=AppealTrack.ORDINARY,
@@ -3133,7 +3135,7 @@ class Seeder:
             "blindado han sido entregados; sigue incomunicado en la sierra.",
         )
         at = yield self.ago(12, 10)
-        measure_services.appeal_request_independent_study(actor=self.coordinacion, appeal=appeal)
+        board_services.appeal_request_independent_study(actor=self.coordinacion, appeal=appeal)
         self._backdate(appeal, consejo_ruling_due_at=self.due(Clock.APPEAL_CONSEJO_RULING, at))
         at = yield self.ago(11, 13)
         self.consent(
@@ -3484,7 +3486,7 @@ class Seeder:
         )
         yield self.ago(2, 11)
         # Follow-up asks the Board to change the measures at its next session.
-        measure_services.measures_modification_propose(
+        board_services.measures_modification_propose(
             actor=self.seguimiento,
             case=case,
             reason="El botón de pánico no respondió en una activación real. Se propone "
@@ -4972,7 +4974,7 @@ class Seeder:
         # He asked the Board to discuss it again; nobody answered in the 30 days: an overdue
         # flag (the sweep) for the coordination.
         at = yield self.ago(45, 12)
-        measure_services.rediscussion_request_record(
+        board_services.rediscussion_request_record(
             actor=self.coordinacion,
             case=case,
             requested_by_name="El peticionario, por escrito",
