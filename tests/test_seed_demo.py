@@ -63,6 +63,30 @@ def test_seed_demo_loads_every_stage_once():
     check_board()
     check_implementation_and_access()
     check_documents()
+    check_authority_portal()
+
+
+def check_authority_portal():
+    """The portal story: each state of the portal's lifecycle for the three demo authorities."""
+    reports = ImplementationEvent.objects.filter(reported_by_authority__isnull=False)
+    by_user = {r.recorded_by.username: r for r in reports if r.awaiting_confirmation}
+    assert set(by_user) == {"policia_estatal"}
+    assert by_user["policia_estatal"].kind == EventKind.ESCORT_ASSIGNED
+    confirmed = reports.get(confirmed_at__isnull=False)
+    assert confirmed.measure.implemented_at == confirmed.occurred_at
+    contradicted = reports.get(contradicted_at__isnull=False)
+    assert contradicted.measure.implemented_at is None
+    assert contradicted.contradicted_by.kind == EventKind.FEEDBACK
+    portal = Letter.objects.filter(delivered_in_portal=True)
+    assert set(portal.values_list("recipient_authority__short_name", "status")) == {
+        ("TPI", "acknowledged"),
+        ("SSPE Chihuahua", "acknowledged"),
+        ("GN", "sent"),
+    }
+    # Dated in the story, not at the moment the demo was loaded.
+    day_ago = timezone.now() - timedelta(days=1)
+    assert all(ln.sent_at < day_ago for ln in portal)
+    assert all(ln.acknowledged_at < day_ago for ln in portal.filter(status="acknowledged"))
 
 
 def check_documents():
@@ -110,9 +134,12 @@ def check_stages_and_clocks():
     overdue = GrantedMeasure.objects.filter(
         implemented_at__isnull=True, ended_at__isnull=True, implementation_due_at__lt=now
     )
+    # (The cameras the contractor reported installed and the beneficiary contradicted: the
+    # portal story.)
     assert set(overdue.values_list("measure_type__code", flat=True)) == {
         "satellite_phone",
         "armoured_vehicle",
+        "cameras",
     }
     assert all(m.granted_at < now - timedelta(days=30) for m in overdue)
     # The Board suspended the police patrols of one case at the beneficiary's request.
@@ -180,7 +207,11 @@ def check_board():
             timezone.localtime(decision.confirmed_at, zone).year
         )
     assert Letter.objects.count() > 20
-    assert not Letter.objects.exclude(status="pending").exists()  # the worker renders them
+    # The worker renders them, except those the portal story delivered through the portal.
+    rendered = Letter.objects.exclude(status="pending")
+    assert rendered.filter(delivered_in_portal=True).count() == 3
+    assert not rendered.exclude(decision__in=rendered.values("decision")).exists()
+    assert not rendered.exclude(recipient_kind="authority").exists()
     # What the Board must see: the IACHR found extraordinary risk, the study says ordinary.
     item = AgendaItem.objects.get(
         session=upcoming, case__external_protections__body=ExternalBody.IACHR

@@ -346,6 +346,6 @@ def _fill_value(f, anchor):
     if isinstance(f, models.CharField | models.TextField):
         return ""
     raise SyntheticDataError(
-        f"cases/synthetic.py does not know how to fill {f.model.__name__}.{f.name} "
+        f"bench/synthetic/ does not know how to fill {f.model.__name__}.{f.name} "
         "(no default, not nullable): teach it the new field."
     )

@@ -2,7 +2,7 @@
 proposals to modify measures.
 
 Each page finds the case through cases.selectors (404 if the user may not see it) and checks the
-role (403); the rules live in measures.services and measures.appeal_lifecycle, so a refused step
+role (403); the rules live in measures.board.services and measures.board.appeal_lifecycle, so a refused step
 shows its reason above the form and saves nothing."""
 
 from django.contrib.auth.decorators import login_required
