@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from cases.lifecycle import next_deadline
@@ -35,6 +35,112 @@ from risk.models import RiskStudy, StudyStatus
 pytestmark = pytest.mark.django_db
 
 
+# What one load adds, table by table (history tables included), as loaded by the Python
+# stories before the demo became data (main at 5c75b11, captured 2026-12-05). The dataset must keep
+# these figures when stories move between forms; a story added or changed on purpose updates them
+# in the same commit, saying why.
+EXPECTED_ROWS = {
+    "cases.AdmissibilityDecision": 34,
+    "cases.Aggression": 46,
+    "cases.Case": 41,
+    "cases.CasePerson": 58,
+    "cases.Collective": 7,
+    "cases.Consent": 50,
+    "cases.ContactLogEntry": 6,
+    "cases.ExternalProtection": 3,
+    "cases.HistoricalAdmissibilityDecision": 68,
+    "cases.HistoricalAdmissibilityDecision_reasons": 99,
+    "cases.HistoricalAggression": 93,
+    "cases.HistoricalAggression_types": 87,
+    "cases.HistoricalCase": 270,
+    "cases.HistoricalCasePerson": 58,
+    "cases.HistoricalCollective": 7,
+    "cases.HistoricalConsent": 50,
+    "cases.HistoricalContactLogEntry": 6,
+    "cases.HistoricalExternalProtection": 3,
+    "cases.HistoricalPerson": 52,
+    "cases.HistoricalProtectionRequest": 41,
+    "cases.Person": 51,
+    "cases.ProtectionRequest": 41,
+    "documents.Document": 3,
+    "documents.HistoricalDocument": 3,
+    "documents.StoredFile": 4,
+    "measures.AgendaItem": 33,
+    "measures.Appeal": 2,
+    "measures.Attendance": 168,
+    "measures.AuthorityMember": 3,
+    "measures.BoardMember": 12,
+    "measures.BoardSession": 14,
+    "measures.Decision": 28,
+    "measures.DecisionLine": 65,
+    "measures.GrantedMeasure": 69,
+    "measures.HistoricalAgendaItem": 64,
+    "measures.HistoricalAppeal": 4,
+    "measures.HistoricalAttendance": 324,
+    "measures.HistoricalAuthorityMember": 3,
+    "measures.HistoricalBoardMember": 12,
+    "measures.HistoricalBoardSession": 53,
+    "measures.HistoricalDecision": 82,
+    "measures.HistoricalDecisionLine": 128,
+    "measures.HistoricalGrantedMeasure": 197,
+    "measures.HistoricalImplementationEvent": 79,
+    "measures.HistoricalImplementingAuthority": 18,
+    "measures.HistoricalLegalHold": 1,
+    "measures.HistoricalLetter": 81,
+    "measures.HistoricalRediscussionRequest": 1,
+    "measures.ImplementationEvent": 79,
+    "measures.ImplementingAuthority": 18,
+    "measures.LegalHold": 1,
+    "measures.Letter": 81,
+    "measures.RediscussionRequest": 1,
+    "otp_totp.TOTPDevice": 12,
+    "protection.HistoricalNotification": 1,
+    "protection.HistoricalNumberSeries": 150,
+    "protection.HistoricalUser": 12,
+    "protection.Notification": 1,
+    "protection.User": 12,
+    "reports.CaseFacts": 41,
+    "risk.FactorScore": 301,
+    "risk.HistoricalFactorScore": 301,
+    "risk.HistoricalImmediateActionAssessment": 4,
+    "risk.HistoricalProposedMeasure": 74,
+    "risk.HistoricalReevaluation": 12,
+    "risk.HistoricalRiskStudy": 137,
+    "risk.ImmediateActionAssessment": 4,
+    "risk.ProposedMeasure": 74,
+    "risk.Reevaluation": 6,
+    "risk.RiskStudy": 39,
+}
+
+# Rows per status, for every model with a status field: the cases per stage first.
+EXPECTED_STATUSES = {
+    "cases.Case": {
+        "awaiting_board": 3,
+        "closed": 5,
+        "follow_up": 17,
+        "received": 5,
+        "reevaluation": 3,
+        "risk_evaluation": 6,
+        "urgent_protection": 2,
+    },
+    "documents.Document": {"active": 3},
+    "measures.AgendaItem": {"decided": 28, "deferred": 1, "pending": 4},
+    "measures.Appeal": {"independent_study": 1, "new_study": 1},
+    "measures.BoardSession": {"closed": 13, "scheduled": 1},
+    "measures.Decision": {"confirmed": 28},
+    "measures.GrantedMeasure": {
+        "ended": 6,
+        "granted": 2,
+        "implemented": 52,
+        "notified": 8,
+        "suspended": 1,
+    },
+    "measures.Letter": {"pending": 81},
+    "measures.RediscussionRequest": {"open": 1},
+    "risk.RiskStudy": {"approved": 30, "draft": 7, "submitted": 2},
+}
+
+
 def row_counts():
     """Rows in every table, history tables included."""
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
@@ -49,8 +155,10 @@ def seed():
 def test_seed_demo_loads_every_stage_once():
     """One load (the dataset is big): the second run changes nothing, then everything a demo
     must show is checked on the loaded data."""
+    empty = row_counts()
     first_output = seed()
     loaded = row_counts()
+    check_counts(empty, loaded)
     assert loaded["cases.Case"] >= 35
 
     second_output = seed()
@@ -63,6 +171,28 @@ def test_seed_demo_loads_every_stage_once():
     check_board()
     check_implementation_and_access()
     check_documents()
+
+
+def status_counts():
+    """Rows per status value, for every (non-history) model with a status field."""
+    out = {}
+    for model in apps.get_models():
+        if model._meta.object_name.startswith("Historical"):
+            continue
+        field = next((f for f in model._meta.concrete_fields if f.name == "status"), None)
+        if field is None or not field.choices:
+            continue
+        rows = model._default_manager.values_list("status").annotate(n=Count("pk")).order_by()
+        if rows:
+            out[model._meta.label] = dict(sorted(rows))
+    return out
+
+
+def check_counts(empty, loaded):
+    """Same cases, stages and history as the dataset has always had (EXPECTED_*)."""
+    added = {label: loaded[label] - empty.get(label, 0) for label in sorted(loaded)}
+    assert {label: n for label, n in added.items() if n} == EXPECTED_ROWS
+    assert status_counts() == EXPECTED_STATUSES
 
 
 def check_documents():
