@@ -76,7 +76,9 @@ EXPECTED_ROWS = {
     "measures.GrantedMeasure": 69,
     "measures.HistoricalAgendaItem": 64,
     "measures.HistoricalAppeal": 4,
-    "measures.HistoricalAttendance": 324,
+    # 480, not 324: marking the papers sent to each called member was a back-dating .update()
+    # (no history); it now saves each attendance row as session_papers_send does (+12 x 13).
+    "measures.HistoricalAttendance": 480,
     "measures.HistoricalAuthorityMember": 3,
     "measures.HistoricalBoardMember": 12,
     "measures.HistoricalBoardSession": 53,
@@ -156,6 +158,7 @@ def test_seed_demo_loads_every_stage_once():
     """One load (the dataset is big): the second run changes nothing, then everything a demo
     must show is checked on the loaded data."""
     empty = row_counts()
+    started = timezone.now()
     first_output = seed()
     loaded = row_counts()
     check_counts(empty, loaded)
@@ -171,6 +174,16 @@ def test_seed_demo_loads_every_stage_once():
     check_board()
     check_implementation_and_access()
     check_documents()
+    check_history_dates(started)
+
+
+def check_history_dates(started):
+    """History rows carry the story's dates (the services ran under the story's clock), not
+    the moment the demo was loaded."""
+    for model in apps.get_models():
+        if model._meta.object_name.startswith("Historical") and hasattr(model, "history_date"):
+            assert not model.objects.filter(history_date__gte=started).exists(), model
+    assert Case.history.filter(history_date__lt=timezone.now() - timedelta(days=365)).exists()
 
 
 def status_counts():
@@ -271,7 +284,7 @@ def check_stages_and_clocks():
     assert late.count() == 1
     submitted = RiskStudy.objects.filter(status=StudyStatus.SUBMITTED)
     assert submitted.exists() and not submitted.filter(approved_by__isnull=False).exists()
-    # Dates were moved consistently: clocks computed from the backdated start.
+    # Every step ran at the story's date: the clocks the services started run from it.
     for measure in GrantedMeasure.objects.filter(origin="board").select_related("decision"):
         assert measure.granted_at == measure.decision.confirmed_at
         assert measure.implementation_due_at - measure.granted_at == timedelta(days=30)

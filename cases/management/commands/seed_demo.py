@@ -8,7 +8,8 @@ step and then takes that step with the real services (request_register, case_adm
 risk_study_*, decision_confirm, implementation_event_record...). A small scheduler runs the steps
 of all stories in date order, so file numbers and Board resolution numbers come out of their
 series in the order a real mechanism would have issued them. Services stamp `timezone.now()` on
-much of what they do; `_backdate()` moves those stamps to the story's date (see its docstring).
+much of what they do: each step runs with the clock set to the story's date (time-machine), so
+the stamps, the clocks they start and the history rows all carry that date.
 
 Safe to run twice: if the demo users exist, nothing is changed and the command says so. It
 refuses to mix fictional data into a database that already holds cases, and never runs with
@@ -18,6 +19,7 @@ production settings (the demo users share a published password).
 import heapq
 import itertools
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -27,16 +29,16 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from time_machine import travel
 
 from cases import services as case_services
 from cases import services_contacts as contact_services
 from cases import services_gravest as gravest_services
 from cases.documents import services as document_services
 from cases.documents.models import DocumentCategory
-from cases.lifecycle import next_deadline
 from cases.models import (
     AdmissibilityReason,
     AggressionType,
@@ -75,7 +77,6 @@ from measures.models import (
     GrantedMeasure,
     ImplementingAuthority,
     LineAction,
-    MeasureEndReason,
     MeasureType,
     Resolution,
     Seat,
@@ -84,7 +85,7 @@ from measures.models import (
 )
 from protection import clocks
 from protection.history import save
-from protection.models import Clock, DurationUnit, Role, User
+from protection.models import Role, User
 from protection.numbering import number_next
 from protection.security.services import demo_totp_device
 from risk import services as risk_services
@@ -162,6 +163,8 @@ DEMO_AUTHORITY_MEMBERS = {
 DEMO_USERNAMES = [row[0] for row in DEMO_USERS]
 
 # Ordinary monthly sessions of the Board, in days before today; and the next one, ahead.
+# The set-up (users, Board, authorities, the calendar of sessions), before the oldest story.
+SETUP_DAYS = 430
 PAST_SESSION_DAYS = (395, 365, 335, 305, 275, 245, 215, 185, 150, 120, 90, 60, 25)
 UPCOMING_SESSION_IN_DAYS = 8
 SESSION_PLACE = "Sala de Juntas de la Subsecretaría de Derechos Humanos, SEGOB (y videoconferencia)"
@@ -432,8 +435,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeder = Seeder()
             seeder.run()
-            # The backdating above uses queryset .update(), which the indicators' per-case
-            # facts do not hear about: compute them once from the finished records.
+            # The indicators' per-case facts, computed once from the finished records (cheaper
+            # than keeping them current through a few hundred steps).
             from protection.reports.facts import rebuild
 
             rebuild()
@@ -473,6 +476,9 @@ class Seeder:
         self._tick = itertools.count()
         self._queue = []
         self._clock = datetime.min.replace(tzinfo=UTC)
+        # The mechanism's set-up (users, authorities, the year's sessions) happens before any
+        # story begins.
+        self.origin = self.ago(SETUP_DAYS, 9)
         self._place = {}
         self.cases = []
 
@@ -500,33 +506,20 @@ class Seeder:
         """The local date before `at`: "last night", seen from a request received at `at`."""
         return timezone.localdate(at, self.zone) - timedelta(days=1)
 
-    def _backdate(self, target, **fields):
-        """Move what a service stamped with the present to the date the story needs.
-
-        The services stamp `timezone.now()` on many actions (admission, study approval, Board
-        confirmation, the clocks that start then). This dataset tells a story that began about
-        fourteen months ago, so right after a service has done its work we rewrite those fields
-        with a queryset `.update()`. That skips django-simple-history on purpose: the records are
-        fictional and were created seconds earlier by this command; their history rows (written
-        by the services, naming the acting demo user) truthfully record when the demo was
-        loaded, and no real person's file is touched. Clock fields are never typed here: callers
-        recompute them with protection.clocks from the backdated start, and the case's next
-        deadline is recomputed at the end with cases.lifecycle.next_deadline(). A status is
-        never written here: it changes only through the services or the transition layer.
-        """
-        if isinstance(target, QuerySet):
-            target.update(**fields)
-            return target
-        type(target)._default_manager.filter(pk=target.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(target, name, value)
-        return target
+    @contextmanager
+    def _at(self, when):
+        """Run the block with every clock the services read set to `when` (and stopped), so what
+        they stamp with the present, the clocks they start from it and the history rows they
+        write all carry the story's date. Never later than a minute before the load began."""
+        with travel(min(when, self.now - timedelta(minutes=1)), tick=False):
+            yield
 
     # ----------------------------------------------------------------------------- scheduler
 
     def _resume(self, story, value):
         try:
-            when = story.send(value)
+            with self._at(value or self.origin):
+                when = story.send(value)
         except StopIteration:
             return
         if when < self._clock:
@@ -545,17 +538,17 @@ class Seeder:
 
     def run(self):
         self._reference_check()
-        self._users()
-        self._board_members()
-        self._authorities()
-        self._authority_members()
-        self._sessions()
+        with self._at(self.origin):
+            self._users()
+            self._board_members()
+            self._authorities()
+            self._authority_members()
+            self._sessions()
         stories = [self._session_story(s, i) for i, s in enumerate(self.past_sessions)]
         stories += [
             getattr(self, name)() for name in sorted(dir(self)) if name.startswith("story_")
         ]
         self._run_stories(stories)
-        self._deadlines_refresh()
 
     def _reference_check(self):
         levels = {lv.code: lv for lv in RiskLevel.objects.filter(scale__active=True)}
@@ -574,10 +567,6 @@ class Seeder:
         self.states = {s.code: s for s in State.objects.all()}
         self.measure_types = {m.code: m for m in MeasureType.objects.all()}
         self.aggression_types = {a.code: a for a in AggressionType.objects.all()}
-
-    def _deadlines_refresh(self):
-        for case in Case.objects.filter(pk__in=[c.pk for c in self.cases]):
-            self._backdate(case, next_deadline_at=next_deadline(case))
 
     def summary(self):
         by_status = dict(Case.objects.values_list("status").annotate(n=Count("pk")))
@@ -735,7 +724,7 @@ class Seeder:
                     user=getattr(self, username),
                     authority=self.authority[key],
                     invited_by=self.coordinacion,
-                    invited_at=self.now,
+                    invited_at=timezone.now(),
                 ),
                 self.coordinacion,
                 _("Usuario de demostración del portal de autoridades"),
@@ -966,22 +955,21 @@ class Seeder:
                 RequestChannel.WEB: "Casilla de consentimiento del formulario y llamada de "
                 "ratificación.",
             }.get(channel, "Escrito de consentimiento firmado.")
-        request = case_services.request_register(
-            actor=self.recepcion,
-            received_at=at,
-            channel=channel,
-            petitioner=petitioner,
-            beneficiaries=beneficiaries,
-            declares_imminent_danger=urgent,
-            facts=facts,
-            consent_given=consent,
-            consent_deferred_reason=deferred,
-            consent_evidence=evidence,
-            acting_on_behalf=on_behalf,
-            beneficiary_requested_presence=presence,
-        )
-        for who in {(type(p), p.pk): p for p in [petitioner, *beneficiaries]}.values():
-            self._backdate(who, created_at=at)
+        with self._at(at):
+            request = case_services.request_register(
+                actor=self.recepcion,
+                received_at=at,
+                channel=channel,
+                petitioner=petitioner,
+                beneficiaries=beneficiaries,
+                declares_imminent_danger=urgent,
+                facts=facts,
+                consent_given=consent,
+                consent_deferred_reason=deferred,
+                consent_evidence=evidence,
+                acting_on_behalf=on_behalf,
+                beneficiary_requested_presence=presence,
+            )
         case = request.case
         first = beneficiaries[0]
         self._place[case.pk] = (first.state, first.municipality, at)
@@ -989,25 +977,25 @@ class Seeder:
         return case
 
     def admit(self, case, at, explanation):
-        decision = case_services.case_admissibility_decide(
-            actor=self.recepcion,
-            case=case,
-            admitted=True,
-            reasons=AdmissibilityReason.objects.filter(code__in=ADMISSION_REASONS),
-            explanation=explanation,
-        )
-        self._backdate(decision, decided_at=at)
+        with self._at(at):
+            decision = case_services.case_admissibility_decide(
+                actor=self.recepcion,
+                case=case,
+                admitted=True,
+                reasons=AdmissibilityReason.objects.filter(code__in=ADMISSION_REASONS),
+                explanation=explanation,
+            )
+        return decision
 
     def reject(self, case, at, reasons, explanation):
-        decision = case_services.case_admissibility_decide(
-            actor=self.recepcion,
-            case=case,
-            admitted=False,
-            reasons=AdmissibilityReason.objects.filter(code__in=reasons),
-            explanation=explanation,
-        )
-        self._backdate(decision, decided_at=at)
-        self._backdate(case, closed_at=at)
+        with self._at(at):
+            return case_services.case_admissibility_decide(
+                actor=self.recepcion,
+                case=case,
+                admitted=False,
+                reasons=AdmissibilityReason.objects.filter(code__in=reasons),
+                explanation=explanation,
+            )
 
     def assign(self, case, officer):
         if Case.objects.filter(pk=case.pk, assigned_officer=officer).exists():
@@ -1051,50 +1039,50 @@ class Seeder:
         state, municipality, received_at = self._place[case.pk]
         occurred = days if isinstance(days, date) else self.day(days)
         after = occurred >= timezone.localdate(received_at, self.zone)
-        aggression = case_services.aggression_record(
-            actor=actor or (self.seguimiento if after else self.recepcion),
-            case=case,
-            occurred_on=occurred,
-            state=state,
-            municipality=municipality,
-            place=place,
-            types=[self.aggression_types[code] for code in types],
-            presumed_aggressor=aggressor,
-            description=description,
-            victim=self.party(case, victim) if victim else None,
-            reported_to=reported_to,
-            complaint_reference=complaint,
-            investigation_status=investigation,
-        )
+        # Recorded with the request when narrated in it; a later one the day after it happened.
         recorded = received_at
         if after:
             recorded = max(received_at, self.ago((self.today - occurred).days - 1, 12))
-        self._backdate(aggression, recorded_at=min(recorded, self.now))
-        return aggression
+        with self._at(recorded):
+            return case_services.aggression_record(
+                actor=actor or (self.seguimiento if after else self.recepcion),
+                case=case,
+                occurred_on=occurred,
+                state=state,
+                municipality=municipality,
+                place=place,
+                types=[self.aggression_types[code] for code in types],
+                presumed_aggressor=aggressor,
+                description=description,
+                victim=self.party(case, victim) if victim else None,
+                reported_to=reported_to,
+                complaint_reference=complaint,
+                investigation_status=investigation,
+            )
 
     def urgent(self, case, at, lines, findings, recommended):
-        measures = measure_services.urgent_measures_issue(
-            actor=self.recepcion,
-            case=case,
-            issued_at=at,
-            measures=[
-                {
-                    "measure_type": self.measure_types[ln.measure],
-                    "covered": self.party(case, ln.party),
-                    "authority": self.authority[ln.authority],
-                    "details": ln.details,
-                }
-                for ln in lines
-            ],
-        )
-        assessment = risk_services.immediate_assessment_record(
-            actor=self.recepcion,
-            case=case,
-            findings=findings,
-            imminent_danger_confirmed=True,
-            recommended_measures=recommended,
-        )
-        self._backdate(assessment, performed_at=at)
+        with self._at(at):
+            measures = measure_services.urgent_measures_issue(
+                actor=self.recepcion,
+                case=case,
+                issued_at=at,
+                measures=[
+                    {
+                        "measure_type": self.measure_types[ln.measure],
+                        "covered": self.party(case, ln.party),
+                        "authority": self.authority[ln.authority],
+                        "details": ln.details,
+                    }
+                    for ln in lines
+                ],
+            )
+            risk_services.immediate_assessment_record(
+                actor=self.recepcion,
+                case=case,
+                findings=findings,
+                imminent_danger_confirmed=True,
+                recommended_measures=recommended,
+            )
         return measures
 
     def measure(self, case, code):
@@ -1117,19 +1105,19 @@ class Seeder:
         resolves=None,
         actor=None,
     ):
-        event = measure_services.implementation_event_record(
-            actor=actor or self.seguimiento,
-            measure=measure,
-            kind=kind,
-            occurred_at=at,
-            notes=notes,
-            outcome=outcome,
-            response_minutes=response,
-            burden_amount=burden,
-            resolves=resolves,
-        )
-        self._backdate(event, recorded_at=min(at + timedelta(hours=2), self.now))
-        return event
+        # Written up two hours after it happened.
+        with self._at(at + timedelta(hours=2)):
+            return measure_services.implementation_event_record(
+                actor=actor or self.seguimiento,
+                measure=measure,
+                kind=kind,
+                occurred_at=at,
+                notes=notes,
+                outcome=outcome,
+                response_minutes=response,
+                burden_amount=burden,
+                resolves=resolves,
+            )
 
     def contact(
         self,
@@ -1147,36 +1135,27 @@ class Seeder:
     ):
         """An entry of the case's contact and emergency log; `help_after`: minutes from the
         call to help's arrival (emergencies)."""
-        entry = contact_services.contact_record(
-            actor=actor or self.seguimiento,
-            case=case,
-            kind=kind,
-            received_at=at,
-            request=request,
-            contact_person=person,
-            authority=self.authority[authority] if authority else None,
-            help_arrived_at=None if help_after is None else at + timedelta(minutes=help_after),
-            repairs=repairs,
-            notes=notes,
-        )
-        self._backdate(
-            entry, recorded_at=min(at + timedelta(minutes=(help_after or 0) + 20), self.now)
-        )
-        return entry
+        # Logged twenty minutes after help arrived (or after the call).
+        with self._at(at + timedelta(minutes=(help_after or 0) + 20)):
+            return contact_services.contact_record(
+                actor=actor or self.seguimiento,
+                case=case,
+                kind=kind,
+                received_at=at,
+                request=request,
+                contact_person=person,
+                authority=self.authority[authority] if authority else None,
+                help_arrived_at=None if help_after is None else at + timedelta(minutes=help_after),
+                repairs=repairs,
+                notes=notes,
+            )
 
     def study_open(self, case, analyst, at, kind=StudyKind.INITIAL):
-        self.assign(case, analyst)
-        study = risk_services.risk_study_open(
-            actor=self.coordinacion, case=case, analyst=analyst, kind=kind
-        )
-        if kind == StudyKind.INITIAL:
-            # The initial study keeps the case's clock, which runs from the request.
-            self._backdate(study, requested_at=at)
-        else:
-            due = self.due(Clock.RISK_STUDY, at)
-            self._backdate(study, requested_at=at, due_at=due)
-            self._backdate(Case.objects.filter(pk=case.pk), risk_study_due_at=due)
-        return study
+        with self._at(at):
+            self.assign(case, analyst)
+            return risk_services.risk_study_open(
+                actor=self.coordinacion, case=case, analyst=analyst, kind=kind
+            )
 
     def study_write(
         self,
@@ -1239,13 +1218,13 @@ class Seeder:
         )
 
     def study_submit(self, study, at):
-        study = risk_services.risk_study_submit(actor=study.analyst, study=study)
-        return self._backdate(study, submitted_at=at)
+        with self._at(at):
+            return risk_services.risk_study_submit(actor=study.analyst, study=study)
 
     def study_approve(self, study, approver, at):
-        study = risk_services.risk_study_approve(actor=approver, study=study)
-        self._backdate(study, approved_at=at)
-        self.assign(study.case, self.coordinacion)  # the CEN prepares the Board papers
+        with self._at(at):
+            study = risk_services.risk_study_approve(actor=approver, study=study)
+            self.assign(study.case, self.coordinacion)  # the CEN prepares the Board papers
         return study
 
     def evaluate(
@@ -1276,14 +1255,11 @@ class Seeder:
         return self.study_approve(study, approver, at)
 
     def reevaluate(self, case, at, trigger, reason, analyst):
-        reevaluation = risk_services.reevaluation_open(
-            actor=self.seguimiento, case=case, trigger=trigger, reason=reason, analyst=analyst
-        )
-        due = self.due(Clock.RISK_STUDY, at)
-        self._backdate(reevaluation, requested_at=at)
-        self._backdate(reevaluation.study, requested_at=at, due_at=due)
-        self._backdate(Case.objects.filter(pk=case.pk), risk_study_due_at=due)
-        self.assign(case, analyst)
+        with self._at(at):
+            reevaluation = risk_services.reevaluation_open(
+                actor=self.seguimiento, case=case, trigger=trigger, reason=reason, analyst=analyst
+            )
+            self.assign(case, analyst)
         return reevaluation.study
 
     def board(
@@ -1351,32 +1327,7 @@ class Seeder:
             lines=rows,
             number=number_next(key="decision", at=at),
         )
-        decision = measure_services.decision_confirm(actor=self.coordinacion, decision=decision)
-        self._confirmed(decision, at)
-        return decision
-
-    def _confirmed(self, decision, at):
-        """Move a confirmation and the clocks it started to the session's date."""
-        notification_due = self.due(Clock.NOTIFICATION, at)
-        implementation_due = self.due(Clock.IMPLEMENTATION, at)
-        self._backdate(decision, confirmed_at=at, notification_due_at=notification_due)
-        for measure in GrantedMeasure.objects.filter(decision=decision):
-            review = clocks.shift(
-                at, clocks.ClockRule(measure.duration_months, DurationUnit.MONTHS, "", "")
-            )
-            self._backdate(
-                measure,
-                granted_at=at,
-                notification_due_at=notification_due,
-                implementation_due_at=implementation_due,
-                review_due_at=review,
-            )
-        self._backdate(GrantedMeasure.objects.filter(ended_by_decision=decision), ended_at=at)
-        case = Case.objects.get(pk=decision.case_id)
-        if case.status == CaseStatus.CLOSED:
-            self._backdate(case, closed_at=at)
-        elif case.status == CaseStatus.FOLLOW_UP:
-            self._backdate(case, reevaluation_due_at=self.due(Clock.REEVALUATION, at))
+        return measure_services.decision_confirm(actor=self.coordinacion, decision=decision)
 
     def notify(self, decision, at):
         measure_services.decision_mark_notified(actor=self.coordinacion, decision=decision, at=at)
@@ -1397,20 +1348,13 @@ class Seeder:
 
     def _sessions(self):
         self.past_sessions, self.session = [], {}
+        # The year's calendar is set at the start (runs under the set-up clock, self.origin).
         for days in PAST_SESSION_DAYS:  # oldest first, so numbers follow the calendar
             session = measure_services.session_schedule(
                 actor=self.coordinacion,
                 kind=SessionKind.ORDINARY,
-                scheduled_at=self.now + timedelta(days=1),
+                scheduled_at=self.ago(days, 10),
                 place=SESSION_PLACE,
-            )
-            when = self.ago(days, 10)
-            self._backdate(
-                session,
-                scheduled_at=when,
-                papers_due_at=clocks.due_before(
-                    Clock.BOARD_PAPERS, when, clock_rule=self.rules[Clock.BOARD_PAPERS]
-                ),
             )
             self.past_sessions.append(session)
             self.session[days] = session
@@ -1429,7 +1373,7 @@ class Seeder:
     def _session_story(self, session, index):
         at = yield session.papers_due_at - timedelta(hours=20)
         # The papers packet (a PDF) is not rendered for past demo sessions; only the dates the
-        # access rules and the lateness checks read are recorded.
+        # access rules and the lateness checks read are recorded, as session_papers_send does.
         SESSION.transition(
             session,
             "papers_send",
@@ -1437,10 +1381,11 @@ class Seeder:
             reason=_("Carpeta enviada a la Junta"),
             papers_sent_at=at,
         )
-        self._backdate(Attendance.objects.filter(session=session), papers_sent_at=at)
-        at = yield session.scheduled_at
+        for row in Attendance.objects.filter(session=session):
+            row.papers_sent_at = at
+            save(row, self.coordinacion, _("Carpeta enviada"))
+        yield session.scheduled_at
         measure_services.session_open(actor=self.coordinacion, session=session)
-        self._backdate(session, opened_at=at)
         voting = [m for m in self.members if m.votes]
         absent = {voting[[3, 1, 8, 4][index % 4]].pk, self.members[9 + index % 3].pk}
         for member in self.members:
@@ -1450,9 +1395,8 @@ class Seeder:
                 member=member,
                 present=member.pk not in absent,
             )
-        at = yield session.scheduled_at + timedelta(hours=4)
+        yield session.scheduled_at + timedelta(hours=4)
         measure_services.session_close(actor=self.coordinacion, session=session)
-        self._backdate(session, closed_at=at)
 
     def grant_text(self, case, level, lines):
         names = []
@@ -3132,9 +3076,8 @@ class Seeder:
             grounds="Ni el teléfono satelital (otorgado hace casi tres meses) ni el vehículo "
             "blindado han sido entregados; sigue incomunicado en la sierra.",
         )
-        at = yield self.ago(12, 10)
+        yield self.ago(12, 10)
         measure_services.appeal_request_independent_study(actor=self.coordinacion, appeal=appeal)
-        self._backdate(appeal, consejo_ruling_due_at=self.due(Clock.APPEAL_CONSEJO_RULING, at))
         at = yield self.ago(11, 13)
         self.consent(
             case,
@@ -3309,17 +3252,17 @@ class Seeder:
             ),
         ]
         for actor, category, _key, description, record, file, at, for_board in uploads:
-            [document] = document_services.document_upload(
-                actor=actor,
-                case=case,
-                files=[file],
-                category=DocumentCategory.objects.get(code=category),
-                description=description,
-                record_kind=record[0],
-                record_id=record[1],
-                for_board=for_board,
-            )
-            self._backdate(document, uploaded_at=min(at, self.now))
+            with self._at(at):
+                document_services.document_upload(
+                    actor=actor,
+                    case=case,
+                    files=[file],
+                    category=DocumentCategory.objects.get(code=category),
+                    description=description,
+                    record_kind=record[0],
+                    record_id=record[1],
+                    for_board=for_board,
+                )
 
     def story_f7_failed_panic_button(self):
         """A panic button that failed to activate three days ago, not yet repaired."""
@@ -4898,17 +4841,12 @@ class Seeder:
         self.event(self.measure(case, "patrols"), EventKind.DELIVERY, at, "Inician rondines.")
         at = yield self.ago(268, 12)
         self.event(self.measure(case, "panic_button"), EventKind.DELIVERY, at, "Botón entregado.")
-        at = yield self.ago(100, 12)
+        yield self.ago(100, 12)
         case_services.case_voluntary_exit(
             actor=self.seguimiento,
             case=case,
             written_statement="Escrito firmado: por decisión personal y familiar renuncia a "
             "las medidas; se muda fuera del país.",
-        )
-        self._backdate(case, closed_at=at)
-        self._backdate(
-            GrantedMeasure.objects.filter(case=case, end_reason=MeasureEndReason.VOLUNTARY_EXIT),
-            ended_at=at,
         )
 
     def story_c3_closed_denied(self):
