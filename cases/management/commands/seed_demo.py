@@ -62,7 +62,10 @@ from cases.models import (
     RequestChannel,
     State,
 )
+from measures import letters as letter_services
+from measures import rendering as letter_rendering
 from measures import services as measure_services
+from measures import services_authority as portal_services
 from measures.lifecycle import SESSION, session_quorum
 from measures.models import (
     AgendaItemKind,
@@ -76,8 +79,10 @@ from measures.models import (
     EventOutcome,
     GrantedMeasure,
     ImplementingAuthority,
+    Letter,
     LineAction,
     MeasureType,
+    RecipientKind,
     Resolution,
     Seat,
     SessionKind,
@@ -4918,3 +4923,234 @@ class Seeder:
             "la Junta discuta de nuevo su caso.",
             received_at=at,
         )
+
+    def story_p1_authority_portal(self):
+        """The implementing authorities' portal, one measure in each state of its lifecycle,
+        for the three demo authorities (autoridad_federal, policia_estatal, contratista).
+
+        A defender of the Tarahumara forest (Guachochi, Chihuahua), granted 60 days ago: the
+        contractor acknowledged its letter in the portal; the panic button it reported delivered
+        was confirmed by follow-up; the cameras it reported installed were contradicted by the
+        beneficiary (a flag for the Coordination); the armoured vehicle of its subcontractor is
+        overdue. A journalist in Ciudad Juárez, granted 25 days ago: the state police
+        acknowledged its letter and reported an escort assigned (not confirmed yet); the
+        National Guard has its letter in the portal and has not acknowledged it."""
+        at = yield self.ago(95, 10)
+        bertha = self.person(
+            "Bertha",
+            "Palma Cruz",
+            Gender.WOMAN,
+            1971,
+            "CHIH",
+            "Guachochi",
+            profile=ProfileType.DEFENDER,
+            field=FieldOfWork.LAND,
+            organisation="Consejo Forestal Rarámuri de Guachochi",
+            indigenous="Rarámuri",
+            languages="rarámuri, español",
+            rural=True,
+        )
+        forest = self.register(
+            at,
+            bertha,
+            [bertha],
+            channel=RequestChannel.PHONE,
+            facts="Denuncia la tala ilegal en el ejido; hombres armados la siguieron hasta su "
+            "casa y dejaron un mensaje: «la próxima vez no avisamos».",
+        )
+        self.aggression(
+            forest,
+            97,
+            ["threat", "surveillance"],
+            AggressorType.ORGANISED_CRIME,
+            "Seguimiento armado hasta su domicilio y amenaza escrita.",
+            victim=bertha,
+            reported_to=Prosecutor.STATE,
+            investigation=InvestigationStatus.OPEN,
+        )
+        yield from self.evaluate(
+            forest,
+            admitted=self.ago(94, 11),
+            opened=self.ago(94, 13),
+            submitted=self.ago(88, 17),
+            approved=self.ago(86, 12),
+            analyst=self.analista,
+            approver=self.coordinacion,
+            explanation="Defensora indígena del bosque amenazada por su denuncia de tala ilegal.",
+            profile=HIGH,
+            months=12,
+            level=self.EXT,
+            context="Tala ilegal controlada por un grupo armado en la sierra.",
+            differential="Mujer rarámuri en zona rural aislada, con señal de celular escasa.",
+            own_view="Pide poder llamar pronto si vuelven y que vigilen la casa.",
+            routines="Recorre el ejido los martes; reuniones de la asamblea cada mes.",
+            proposed=[
+                Line("panic_button", bertha, "tpi"),
+                Line("cameras", bertha, "tpi"),
+                Line("armoured_vehicle", bertha, "blindaje"),
+            ],
+        )
+        lines = [
+            Line("panic_button", bertha, "tpi", 12, "Botón con cobertura satelital."),
+            Line("cameras", bertha, "tpi", 12, "Dos cámaras: acceso y patio."),
+            Line("armoured_vehicle", bertha, "blindaje", 12, "Para los recorridos del ejido."),
+        ]
+        granted = yield from self.board(
+            forest,
+            self.session[60],
+            level=self.EXT,
+            lines=lines,
+            text=self.grant_text(forest, self.EXT, lines),
+        )
+        at = yield self.ago(59, 11)
+        case_services.consent_record(
+            actor=self.seguimiento,
+            case=forest,
+            purpose=ConsentPurpose.AUTHORITY_CONTACT,
+            person=bertha,
+            given_at=at,
+            authority=self.authority["tpi"],
+            evidence="Autorización firmada para que la contratista conozca su domicilio.",
+        )
+        letters = self._portal_letters(granted, at)
+        portal_services.letter_deliver_in_portal(actor=self.coordinacion, letter=letters["tpi"])
+        letter_services.letter_record_delivery(
+            actor=self.coordinacion,
+            letter=letters["blindaje"],
+            sent_at=at,
+            sent_via="Correo electrónico institucional",
+        )
+        at = yield self.ago(59, 16)
+        portal_services.letter_acknowledge_in_portal(actor=self.contratista, letter=letters["tpi"])
+
+        at = yield self.ago(52, 10)
+        ramon = self.person(
+            "Ramón",
+            "Quezada Lugo",
+            Gender.MAN,
+            1984,
+            "CHIH",
+            "Juárez",
+            profile=ProfileType.JOURNALIST,
+            field=FieldOfWork.SECURITY,
+            organisation="Frontera Abierta (diario digital)",
+        )
+        border = self.register(
+            at,
+            ramon,
+            [ramon],
+            channel=RequestChannel.EMAIL,
+            facts="Publicó una serie sobre extorsiones a comercios con participación de "
+            "policías; recibió llamadas con su dirección y la escuela de su hija.",
+        )
+        self.aggression(
+            border,
+            54,
+            ["threat"],
+            AggressorType.STATE,
+            "Llamadas que citan su domicilio y la escuela de su hija.",
+            victim=ramon,
+            reported_to=Prosecutor.FEADLE,
+            investigation=InvestigationStatus.OPEN,
+        )
+        yield from self.evaluate(
+            border,
+            admitted=self.ago(51, 11),
+            opened=self.ago(51, 13),
+            submitted=self.ago(46, 17),
+            approved=self.ago(45, 12),
+            analyst=self.analista2,
+            approver=self.coordinacion,
+            explanation="Periodista amenazado por su cobertura de extorsiones con policías.",
+            profile=HIGH_B,
+            months=12,
+            level=self.EXT,
+            context="Extorsión a comercios con participación de agentes locales.",
+            differential="Padre de una niña pequeña; la amenaza la menciona.",
+            own_view="No quiere escolta de la policía municipal.",
+            routines="Redacción de 9 a 19 h; lleva a su hija a la escuela.",
+            proposed=[Line("escorts", ramon, "ssp_chih"), Line("patrols", ramon, "gn")],
+        )
+
+        # The forest case, meanwhile: what the contractor reports from its portal.
+        panic = self.measure(forest, "panic_button")
+        cameras = self.measure(forest, "cameras")
+        at = yield self.ago(44, 13)
+        delivered = portal_services.implementation_report(
+            actor=self.contratista,
+            measure=panic,
+            kind=EventKind.DELIVERY,
+            occurred_at=at - timedelta(hours=3),
+            notes="Botón satelital BP-2291 entregado en su domicilio; se probó la señal.",
+        )
+        at = yield self.ago(42, 11)
+        measure_services.implementation_report_confirm(actor=self.seguimiento, event=delivered)
+        at = yield self.ago(40, 18)
+        portal_services.implementation_report(
+            actor=self.contratista,
+            measure=cameras,
+            kind=EventKind.INSTALLATION,
+            occurred_at=at - timedelta(hours=5),
+            notes="Dos cámaras instaladas (acceso y patio), grabación en la nube.",
+        )
+        at = yield self.ago(36, 12)
+        self.event(
+            cameras,
+            EventKind.FEEDBACK,
+            at,
+            "Por teléfono: nadie instaló cámaras; un técnico vino, midió y se fue.",
+            outcome=EventOutcome.FAILED,
+        )
+
+        lines = [
+            Line("escorts", ramon, "ssp_chih", 6, "Un elemento estatal, turno diurno."),
+            Line("patrols", ramon, "gn", 6, "Rondines en domicilio y redacción."),
+        ]
+        granted = yield from self.board(
+            border,
+            self.session[25],
+            level=self.EXT,
+            lines=lines,
+            text=self.grant_text(border, self.EXT, lines),
+        )
+        at = yield self.ago(24, 10)
+        case_services.consent_record(
+            actor=self.seguimiento,
+            case=border,
+            purpose=ConsentPurpose.AUTHORITY_CONTACT,
+            person=ramon,
+            given_at=at,
+            authority=self.authority["ssp_chih"],
+            evidence="Autorización por escrito para la policía estatal (domicilio y teléfono).",
+        )
+        letters = self._portal_letters(granted, at)
+        for key in ("ssp_chih", "gn"):
+            portal_services.letter_deliver_in_portal(actor=self.coordinacion, letter=letters[key])
+        at = yield self.ago(23, 9)
+        portal_services.letter_acknowledge_in_portal(
+            actor=self.policia_estatal, letter=letters["ssp_chih"]
+        )
+        at = yield self.ago(20, 19)
+        portal_services.implementation_report(
+            actor=self.policia_estatal,
+            measure=self.measure(border, "escorts"),
+            kind=EventKind.ESCORT_ASSIGNED,
+            occurred_at=at - timedelta(hours=10),
+            notes="Se asignó al policía estatal J. Meza, turno de 8 a 20 h.",
+        )
+
+    def _portal_letters(self, decision, at):
+        """The authority letters of `decision`, rendered two hours before `at` (the portal
+        delivers only a letter with its PDF); keyed by authority."""
+        letters = {}
+        for letter in Letter.objects.filter(
+            decision=decision, recipient_kind=RecipientKind.AUTHORITY
+        ).select_related("recipient_authority"):
+            with self._at(at - timedelta(hours=2)):
+                letter_rendering.letter_render_claimed(letter.pk)
+            letter.refresh_from_db()
+            key = next(
+                k for k, a in self.authority.items() if a.pk == letter.recipient_authority_id
+            )
+            letters[key] = letter
+        return letters
