@@ -200,7 +200,6 @@ class CaseAdmin(CaseDataAdmin):
 
 @admin.register(ProtectionRequest)
 class ProtectionRequestAdmin(CaseDataAdmin):
-    actor_field = "registered_by"
     list_display = (
         "case",
         "received_at",
@@ -267,7 +266,6 @@ class CasePersonAdmin(CaseDataAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(CaseDataAdmin):
-    actor_field = "recorded_by"
     list_display = (
         "case",
         "person",
@@ -310,7 +308,6 @@ class AggressionTypeAdmin(CaseDataAdmin):
 
 @admin.register(Aggression)
 class AggressionAdmin(CaseDataAdmin):
-    actor_field = "recorded_by"
     list_display = (
         "case",
         "occurred_on",
@@ -365,7 +362,6 @@ class ContactLogEntryAdmin(CaseDataAdmin):
     """Read-mostly like all case data: entries are recorded and corrected from the case's
     contact log page (cases.services_contacts), which keeps the reason of each correction."""
 
-    actor_field = "recorded_by"
     list_display = ("case", "kind", "received_at", "authority", "help_arrived_at", "recorded_by")
     list_filter = ("kind", "authority", "received_at")
     search_fields = ("case__file_number", "contact_person")
@@ -410,7 +406,6 @@ class _WrittenOnceAdmin(CaseDataAdmin):
 
 @admin.register(Handover)
 class HandoverAdmin(_WrittenOnceAdmin):
-    actor_field = "decided_by"
     list_display = ("decided_at", "from_officer", "to_officer", "decided_by")
     list_select_related = ("from_officer", "to_officer", "decided_by")
 

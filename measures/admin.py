@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from protection.admin import ActorInlineMixin, CaseDataAdmin, NoDeleteAdmin, every_field
+from protection.admin import CaseDataAdmin, NoDeleteAdmin, every_field
 
 from .models import (
     AgendaItem,
@@ -199,7 +199,6 @@ class DecisionLineInline(NoDeleteAdmin, admin.TabularInline):
 class DecisionAdmin(CaseDataAdmin):
     """A confirmed decision changes only by a new decision: its row is read-only here."""
 
-    actor_field = "recorded_by"
     list_display = (
         "number",
         "case",
@@ -261,7 +260,7 @@ class DecisionLineAdmin(CaseDataAdmin):
         return super().has_change_permission(request, obj)
 
 
-class ImplementationEventInline(ActorInlineMixin, NoDeleteAdmin, admin.TabularInline):
+class ImplementationEventInline(NoDeleteAdmin, admin.TabularInline):
     model = ImplementationEvent
     fk_name = "measure"
     fields = (
@@ -328,7 +327,6 @@ class GrantedMeasureAdmin(CaseDataAdmin):
 
 @admin.register(ImplementationEvent)
 class ImplementationEventAdmin(CaseDataAdmin):
-    actor_field = "recorded_by"
     list_display = (
         "measure",
         "kind",
@@ -346,7 +344,6 @@ class ImplementationEventAdmin(CaseDataAdmin):
 
 @admin.register(LegalHold)
 class LegalHoldAdmin(CaseDataAdmin):
-    actor_field = "recorded_by"
     list_display = ("court", "reference", "case", "measure", "issued_on", "lifted_on", "active")
     list_filter = ("issued_on", ("lifted_on", admin.EmptyFieldListFilter))
     search_fields = ("reference", "court", "case__file_number")
@@ -361,7 +358,6 @@ class LegalHoldAdmin(CaseDataAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(CaseDataAdmin):
-    actor_field = "recorded_by"
     list_display = (
         "case",
         "track",
@@ -431,7 +427,6 @@ class ObservationAdmin(CaseDataAdmin):
     search_fields = ("agenda_item__case__file_number", "member__name", "text")
     date_hierarchy = "recorded_at"
     raw_id_fields = ("agenda_item", "member", "author")
-    actor_field = "author"
 
 
 @admin.register(RediscussionRequest)
@@ -442,7 +437,6 @@ class RediscussionRequestAdmin(CaseDataAdmin):
     search_fields = ("case__file_number", "requested_by_name", "reason")
     date_hierarchy = "received_at"
     raw_id_fields = ("case", "agenda_item", "answered_by_decision")
-    actor_field = "recorded_by"
 
 
 @admin.register(LetterBatch)

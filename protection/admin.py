@@ -4,12 +4,27 @@ Every admin page keeps django-simple-history's history page. Nothing is hard-del
 admin: case records are closed, ended or lifted through their own fields, catalogue rows are
 switched off with their `active` flag, and users are deactivated, so the history and the
 records that point at them stay whole.
+
+What the administration may change here is what the policy gives it, and nothing more. The
+Django admin is open to the administrator role only (access.VIEW_POLICY "admin:*" is
+POLICY["admin.site"]), and access.POLICY gives that role no step on case data: besides the
+admin site it has break-glass (reading named cases for a short window, "sólo permite consultar
+(no cambia estados ni plazos)"), the reset of a lost second factor, and the original of a
+document under break-glass. Every step of every transition map needs a role the administrator
+does not have (tests/test_admin_pages.py checks both facts). So the admin offers no action that
+changes a case, a measure, an appeal, a session or any other record of the mechanism's work:
+those rows are shown read-only (`is_configuration` is False for them: no add, no change, no
+revert, no delete, no actions), and whoever holds the step does it on the application's pages,
+through the same services and predicates. What the administration keeps here is its own domain
+(DOMAIN.md: "users, catalogues, configuration"), listed in CONFIGURATION.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
@@ -22,7 +37,7 @@ from cases.selectors import case_list_for
 from protection.security.audit import note_case
 from protection.security.services import has_second_factor
 
-from .models import ClockDefinition, NumberSeries, Role, User
+from .models import ClockDefinition, NumberSeries, User
 from .text_limits import limit_text_field
 from .transitions import machine_for
 from .versioning import Versioned
@@ -61,15 +76,47 @@ def locked_fields(model):
     return locked
 
 
+# The rows the administration keeps (users, catalogues, configuration): the only ones the admin
+# adds or changes. Every other model is a record of the mechanism's work, read-only here.
+CONFIGURATION = frozenset(
+    {
+        "protection.user",
+        "auth.group",
+        "protection.clockdefinition",
+        "protection.numberseries",
+        "cases.state",
+        "cases.aggressiontype",
+        "cases.admissibilityreason",
+        "risk.riskscale",
+        "risk.risklevel",
+        "risk.riskfactor",
+        "measures.measuretype",
+        "measures.implementingauthority",
+        "measures.boardmember",
+    }
+)
+
+
+def is_configuration(model):
+    return model._meta.label_lower in CONFIGURATION
+
+
 class NoDeleteAdmin:
     """No hard deletes (model admins and inlines): no delete view, no "delete selected".
-    States and clocks are read-only (`locked_fields`): the admin is read-mostly for case data."""
+    Records of the mechanism's work are read-only (see the module docstring); on configuration,
+    states and clocks are read-only all the same (`locked_fields`)."""
 
     can_delete = False  # inlines: no "delete" checkbox
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + sorted(locked_fields(self.model) - set(readonly))
+
+    def has_add_permission(self, request, *args):  # inlines pass the parent object
+        return is_configuration(self.model) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_configuration(self.model) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -127,13 +174,7 @@ class VersionedAdminForm(forms.ModelForm):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Base for every admin here: history page, optimistic locking, the acting user recorded.
-
-    `actor_field` names the "who recorded this" foreign key: it is shown read-only and filled
-    with the logged-in user when the row is added.
-    """
-
-    actor_field = None
+    """Base for every admin here: history page and optimistic locking."""
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
@@ -156,17 +197,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
             first = (name, {**options, "fields": [*options["fields"], "expected_version"]})
             fieldsets = [first, *fieldsets[1:]]
         return fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if self.actor_field and self.actor_field not in readonly:
-            readonly.append(self.actor_field)
-        return readonly
-
-    def save_model(self, request, obj, form, change):
-        if self.actor_field and not change:
-            setattr(obj, self.actor_field, request.user)
-        super().save_model(request, obj, form, change)
 
     def revert_disabled(self, request, obj=None):
         # Reverting a record with a map would restore an old state past every rule.
@@ -223,9 +253,8 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         path = case_path(self.model)
-        user = request.user
         # An administrator's scope is the cases an open break-glass access names, nothing more.
-        if path is None or user.role == Role.COORDINATOR:
+        if path is None:
             return queryset
         visible = case_list_for(request.user).values("pk")
         if path == "pk":
@@ -239,14 +268,6 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Out of scope answers 404 here too, the same as a record that does not exist.
         raise Http404
-
-    def get_readonly_fields(self, request, obj=None):
-        # Break-glass opens case content for reading, never its state: status and clock
-        # fields (every date-time on a case record) stay read-only for the administration.
-        readonly = list(super().get_readonly_fields(request, obj))
-        if case_path(self.model) is not None and request.user.role == Role.ADMINISTRATOR:
-            readonly += [name for name in state_fields(self.model) if name not in readonly]
-        return readonly
 
     # Every read of case content in the admin names its case in the read log, so that the
     # case's "who has seen this" page shows it (protection.security.audit.note_case).
@@ -276,17 +297,6 @@ class CaseDataAdmin(NoDeleteAdmin, HistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def state_fields(model):
-    """A record's status and clocks: the fields named status, and every date-time."""
-    return [
-        field.name
-        for field in model._meta.concrete_fields
-        if field.name == "status"
-        or field.name.endswith("_status")
-        or isinstance(field, models.DateTimeField)
-    ]
-
-
 def note_cases_of(model, pks):
     """Note in the read log the cases the rows `pks` of `model` belong to (one query)."""
     path = case_path(model)
@@ -303,26 +313,6 @@ def note_cases_of(model, pks):
         )
     for case_id in case_ids:
         note_case(case_id)
-
-
-class ActorInlineMixin:
-    """Inline whose new rows record the logged-in user in `actor_field`."""
-
-    actor_field = "recorded_by"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), self.actor_field]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        actor, field = request.user, self.actor_field
-
-        class ActorFormSet(formset):
-            def save_new(self, form, commit=True):
-                setattr(form.instance, field, actor)
-                return super().save_new(form, commit=commit)
-
-        return ActorFormSet
 
 
 @admin.register(User)
@@ -371,6 +361,16 @@ class UserAdmin(NoDeleteAdmin, HistoryAdmin, BaseUserAdmin):
             reverse("security:two_factor_reset", args=[obj.pk]),
             _("Restablecer segundo factor"),
         )
+
+
+# Django's own group admin, without its "delete selected" (users are deactivated, not deleted;
+# groups are kept the same way).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(NoDeleteAdmin, BaseGroupAdmin):
+    pass
 
 
 @admin.register(NumberSeries)

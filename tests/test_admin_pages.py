@@ -76,6 +76,8 @@ from measures.models import (
     SessionWaiver,
     SessionWaiverKind,
 )
+from protection.access import POLICY, can
+from protection.admin import CONFIGURATION, is_configuration
 from protection.models import (
     Clock,
     ClockDefinition,
@@ -90,6 +92,7 @@ from protection.models import (
     User,
 )
 from protection.reports.models import ExportJob
+from protection.transitions import machines
 from risk.models import (
     FactorGroup,
     FactorScore,
@@ -532,20 +535,20 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, world, model):
     assert len(two_worlds) <= len(one_world), "\n".join(q["sql"] for q in two_worlds)
 
 
-def test_confirmed_decision_is_read_only(admin_client, world):
+def test_a_decision_is_read_only_draft_or_confirmed(admin_client, world):
+    """Drafting and confirming are the Coordination's steps (board.decide), not the admin's."""
     decision = world[Decision]
     url = admin_url(Decision, "change", decision.pk)
-    assert 'name="text"' in admin_client.get(url).content.decode()  # a draft is editable
+    for status in (DecisionStatus.DRAFT, DecisionStatus.CONFIRMED):
+        Decision.objects.filter(pk=decision.pk).update(status=status)
+        page = admin_client.get(url).content.decode()
+        response = admin_client.post(url, {"text": "Otro texto.", "number": decision.number})
 
-    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.CONFIRMED)
-    page = admin_client.get(url).content.decode()
-    response = admin_client.post(url, {"text": "Otro texto.", "number": decision.number})
-
-    assert 'name="text"' not in page
-    assert "Se otorgan medidas." in page
-    assert response.status_code == 403
-    decision.refresh_from_db()
-    assert decision.text == "Se otorgan medidas."
+        assert 'name="text"' not in page
+        assert "Se otorgan medidas." in page
+        assert response.status_code == 403
+        decision.refresh_from_db()
+        assert decision.text == "Se otorgan medidas."
 
 
 def test_confirmed_decision_cannot_be_reverted_through_its_history(admin_client, world):
@@ -590,139 +593,128 @@ def test_user_admin_shows_and_filters_the_role(admin_client, world):
     assert 'href="?role__exact=analyst"' in filtered.content.decode()  # the role filter
 
 
-def person_form(person, **changes):
+def authority_form(authority, **changes):
     data = {
-        "given_names": person.given_names,
-        "family_names": person.family_names,
-        "preferred_name": "",
-        "gender": person.gender,
-        "state": person.state_id,
-        "expected_version": person.version,
+        "name": authority.name,
+        "short_name": authority.short_name,
+        "level": authority.level,
+        "expected_version": authority.version,
     }
     return {**data, **changes}
 
 
 def test_admin_edit_bumps_the_version(admin_client, world):
-    person = world[Person]
+    authority = world[ImplementingAuthority]
 
     response = admin_client.post(
-        admin_url(Person, "change", person.pk), person_form(person, preferred_name="Anita")
+        admin_url(ImplementingAuthority, "change", authority.pk),
+        authority_form(authority, short_name="GN"),
     )
 
-    assert response.status_code == 302
-    person.refresh_from_db()
-    assert (person.preferred_name, person.version) == ("Anita", 2)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    authority.refresh_from_db()
+    assert (authority.short_name, authority.version) == ("GN", 2)
 
 
 def test_stale_admin_edit_is_refused(admin_client, world):
-    person = world[Person]
-    opened = person_form(person, preferred_name="Anita")
-    Person.objects.filter(pk=person.pk).update(version=2, organisation="Otra persona guardó")
+    authority = world[ImplementingAuthority]
+    opened = authority_form(authority, short_name="GN")
+    ImplementingAuthority.objects.filter(pk=authority.pk).update(version=2, name="Otra guardó")
 
-    response = admin_client.post(admin_url(Person, "change", person.pk), opened)
+    response = admin_client.post(admin_url(ImplementingAuthority, "change", authority.pk), opened)
 
     assert response.status_code == 200
     assert "Otra persona modificó este registro" in response.content.decode()
-    person.refresh_from_db()
-    assert (person.preferred_name, person.version) == ("", 2)
-
-
-def test_added_rows_record_the_logged_in_user(admin_client, admin_user, world):
-    case = world[Case]
-
-    response = admin_client.post(
-        admin_url(LegalHold, "add"),
-        {"case": case.pk, "court": "Juzgado 2o", "reference": "AMP-9", "issued_on": "2026-01-05"},
-    )
-
-    assert response.status_code == 302
-    assert LegalHold.objects.get(reference="AMP-9").recorded_by == admin_user
-
-
-def split(moment):
-    moment = timezone.localtime(moment)
-    return moment.date().isoformat(), moment.time().replace(microsecond=0).isoformat()
-
-
-def test_implementation_event_added_inline_records_the_logged_in_user(
-    admin_client, admin_user, world
-):
-    measure = world[GrantedMeasure]
-    delivery = measure.events.get()
-    data = {
-        "case": measure.case_id,
-        "decision": measure.decision_id,
-        "origin": measure.origin,
-        "measure_type": measure.measure_type_id,
-        "covered": measure.covered_id,
-        "authority": measure.authority_id,
-        "status": measure.status,
-        "expected_version": measure.version,
-        "events-TOTAL_FORMS": "2",
-        "events-INITIAL_FORMS": "1",
-        "events-0-id": delivery.pk,
-        "events-0-measure": measure.pk,
-        "events-0-kind": delivery.kind,
-        "events-0-outcome": delivery.outcome,
-        "events-0-notes": delivery.notes,
-        "events-1-measure": measure.pk,
-        "events-1-kind": EventKind.DEVICE_TEST,
-        "events-1-outcome": "ok",
-        "events-1-notes": "Prueba conforme.",
-    }
-    for name, moment in (
-        ("granted_at", measure.granted_at),
-        ("implementation_due_at", measure.implementation_due_at),
-        ("events-0-occurred_at", delivery.occurred_at),
-        ("events-1-occurred_at", timezone.now()),
-    ):
-        data[f"{name}_0"], data[f"{name}_1"] = split(moment)
-
-    response = admin_client.post(admin_url(GrantedMeasure, "change", measure.pk), data)
-
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    test = measure.events.get(kind=EventKind.DEVICE_TEST)
-    assert test.recorded_by == admin_user
-    delivery.refresh_from_db()
-    assert delivery.recorded_by == world[User]  # existing rows keep who recorded them
+    authority.refresh_from_db()
+    assert (authority.short_name, authority.version) == ("AP1", 2)
 
 
 def test_revert_through_history_is_checked_against_the_current_version(admin_client, world):
-    # A collective: people have a map now (their situation: cases.lifecycle.PERSON), and a
-    # record with a map is never reverted through its history (see the test below).
-    collective = world[Collective]
-    first = collective.history.earliest()
-    collective.name, collective.version = "Radio Nueva", 2
-    collective.save()
-    url = admin_url(Collective, "simple_history", collective.pk, first.history_id)
+    # Configuration: records of the mechanism's work are never reverted here (read-only).
+    authority = world[ImplementingAuthority]
+    first = authority.history.earliest()
+    authority.name, authority.version = "Autoridad renombrada", 2
+    authority.save()
+    url = admin_url(ImplementingAuthority, "simple_history", authority.pk, first.history_id)
 
     page = admin_client.get(url).content.decode()
-    old = first.instance
-    response = admin_client.post(
-        url,
-        {
-            "name": old.name,
-            "kind": old.kind,
-            "profile_type": old.profile_type,
-            "state": old.state_id,
-            "expected_version": 2,
-        },
-    )
+    response = admin_client.post(url, authority_form(first.instance, expected_version=2))
 
     assert 'name="expected_version" value="2"' in page  # not the old copy's version 1
     assert response.status_code == 302, response.content.decode()[:500]
-    collective.refresh_from_db()
-    assert (collective.name, collective.version) == (old.name, 3)
+    authority.refresh_from_db()
+    assert (authority.name, authority.version) == (first.instance.name, 3)
 
 
-def test_a_person_is_not_reverted_through_history(admin_client, world):
-    """A person's situation (displaced, disappeared, deceased) moves only through its map: a
-    revert would restore an old situation past every rule, so it is refused."""
-    person = world[Person]
-    first = person.history.earliest()
-    url = admin_url(Person, "simple_history", person.pk, first.history_id)
-    response = admin_client.post(url, person_form(first.instance, expected_version=1))
-    assert response.status_code == 403
+WORK_RECORDS = [m for m in PROJECT_REGISTERED if not is_configuration(m)]
+
+
+@pytest.mark.parametrize("model", WORK_RECORDS, ids=lambda m: m._meta.label)
+def test_records_of_the_mechanisms_work_are_read_only(admin_client, world, model):
+    """The policy gives the administrator no step on case data (protection/admin.py): under
+    break-glass a record is read, never added, changed or reverted, and nothing is saved."""
+    obj = one_of(model, world)
+    before = model._default_manager.filter(pk=obj.pk).values().get()
+    change = admin_url(model, "change", obj.pk)
+
+    page = admin_client.get(change)
+    posted = admin_client.post(change, {"expected_version": getattr(obj, "version", 1)})
+    added = admin_client.post(admin_url(model, "add"), {})
+    version = obj.history.earliest()
+    reverted = admin_client.post(admin_url(model, "simple_history", obj.pk, version.history_id))
+
+    assert page.status_code == 200
+    # every field shown as text (a versioned record's form keeps only its hidden version)
+    assert set(page.context["adminform"].form.fields) <= {"expected_version"}
+    for inline in page.context["inline_admin_formsets"]:
+        assert not inline.has_add_permission and not inline.has_change_permission
+    assert (posted.status_code, added.status_code, reverted.status_code) == (403, 403, 403)
+    assert model._default_manager.filter(pk=obj.pk).values().get() == before
+
+
+def test_configuration_names_registered_models_only():
+    labels = {m._meta.label_lower for m in admin.site._registry}
+    assert CONFIGURATION <= labels
+
+
+def test_the_policy_gives_the_administrator_no_step_on_case_data(django_user_model):
+    """Why the admin offers no state-changing action: no step of any map is the
+    administrator's. If this fails, the step belongs in the admin as an action that calls the
+    service under `machine.refusal(obj, step, user=request.user)`."""
+    administrator = django_user_model(username="adm", role=Role.ADMINISTRATOR, is_active=True)
+    steps = [
+        (label, step.name)
+        for label, machine in machines().items()
+        for step in machine.steps.values()
+        if step.policy is not None
+        and (
+            can(administrator, step.policy)
+            if isinstance(step.policy, str)
+            else step.policy(administrator, machine.model())
+        )
+    ]
+    theirs = {action for action, roles in POLICY.items() if Role.ADMINISTRATOR in roles}
+
+    assert steps == []
+    # Reading under break-glass, the admin site itself, and the reset of a lost second factor
+    # (a security page with its own reason and log): none changes case data.
+    assert theirs == {
+        "case.view",
+        "admin.site",
+        "security.break_glass",
+        "security.two_factor_reset",
+        "document.original",
+    }
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_no_admin_offers_an_action(admin_client, rf, admin_user, model):
+    """No bulk action anywhere: no "delete selected", and no state change past the pages."""
+    request = rf.get("/")
+    request.user = admin_user
+
+    assert admin.site._registry[model].get_actions(request) == {}
+    assert 'name="action"' not in admin_client.get(admin_url(model, "changelist")).content.decode()
 
 
 def test_administrator_without_break_glass_sees_no_case_content(client, django_user_model, world):
