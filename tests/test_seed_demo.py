@@ -418,3 +418,20 @@ def test_seed_demo_failure_leaves_nothing(monkeypatch):
     with pytest.raises(RuntimeError):
         seed()
     assert row_counts() == empty
+
+
+def test_story_files_are_checked_before_anything_runs(tmp_path):
+    """A story naming a verb the demo does not have is refused with the file and the step,
+    before the load writes anything; the shipped stories all pass the check."""
+    from cases.management.demo.stories import STORIES_DIR, StoryError, stories_load
+
+    assert len(stories_load(STORIES_DIR)) >= 40
+    (tmp_path / "z1_bad.yaml").write_text(
+        "about: x\nsteps:\n- wait: !ago [3, 10]\n- teleport: {case: !ref case}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(StoryError, match=r"z1_bad.yaml, paso 2: verbo desconocido «teleport»"):
+        stories_load(tmp_path)
+    (tmp_path / "z1_bad.yaml").write_text("about: x\n", encoding="utf-8")
+    with pytest.raises(StoryError, match="falta la lista"):
+        stories_load(tmp_path)
