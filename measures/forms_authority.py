@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.documents.forms import MultipleFileField
 from cases.forms import DateTimeLocalInput, StyledForm, StyledMixin, now_minute, textarea
 
 from .models import AUTHORITY_REPORT_KINDS, EventKind, ImplementingAuthority, NameArticle
@@ -51,8 +52,19 @@ class ImplementationReportForm(StyledForm):
         ),
     )
 
+    files = MultipleFileField(
+        label=_("Evidencia (opcional)"),
+        required=False,
+        help_text=_(
+            "Fotografías, actas de entrega o constancias: PDF, imágenes o documentos de "
+            "oficina. Se guardan cifradas en el expediente; sólo las ven el Mecanismo y su "
+            "autoridad."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs.update({"multiple": True})
         labels = dict(EventKind.choices)
         self.fields["kind"].choices = [(k.value, labels[k.value]) for k in AUTHORITY_REPORT_KINDS]
 
