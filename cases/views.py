@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from measures.board import appeal_lifecycle
+from measures.board.selectors import member_items_for_case
 from measures.models import AgendaItemStatus, MeasureOrigin
 from protection import access
 
@@ -212,6 +213,11 @@ def case_detail(request, pk):
         "may_record_contacts": access.can(user, "contact.record") and case.is_active,
         # Gravest aggressions still waiting for an immediate-action assessment.
         "gravest_pending": [a for a in records["aggressions"] if a.needs_assessment],
+        # A Board member reaches a case at this page (every link to it points here); the
+        # session's dossier and observations are one link away.
+        "board_items": (
+            member_items_for_case(user, case) if user.role in access.BOARD_ROLES else []
+        ),
     }
     return render(request, "cases/detail.html", context)
 
