@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from measures.board import services as bs
-from measures.letters.services import rendering
-from measures.letters.services import services as letter_services
+from measures.letters import rendering
+from measures.letters import services as letter_services
 from measures.models import Letter, RecipientKind, Resolution, WithdrawalGround
 from protection import clocks
 from protection.errors import PermissionDenied
