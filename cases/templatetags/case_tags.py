@@ -8,16 +8,15 @@ them with the templates they replace, and tests/golden/ with the whole pages.
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import truncatechars
 from django.urls import NoReverseMatch
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from protection import access
+from protection.formats import template_date
 from protection.reversing import reverse_id
 from protection.templatetags.protection_tags import abbr, authority, clock
 
@@ -209,7 +208,7 @@ def _link(name, pk):
 
 def _date(value, format_name):
     """`{{ value|date:format_name }}`: in the current time zone, as the filter expects it."""
-    return date_filter(template_localtime(value), format_name)
+    return template_date(value, format_name)
 
 
 def _party(case_person):
