@@ -11,7 +11,7 @@ from django import template
 from django.template.defaultfilters import truncatechars
 from django.urls import NoReverseMatch
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -83,16 +83,35 @@ def beneficiaries(case):
 
 
 class _Labels:
-    """The labels and choices a table of rows repeats, translated once per table."""
+    """The labels and badges a table of rows repeats, translated and escaped once per table."""
 
     def __init__(self):
-        self.status = {value: str(label) for value, label in CaseStatus.choices}
-        self.procedure = {value: str(label) for value, label in Procedure.choices}
+        self.badges = {value: _status_badge(value, label) for value, label in CaseStatus.choices}
+        self.procedure = {value: escape(label) for value, label in Procedure.choices}
         self.no_beneficiaries = _no_beneficiaries()
+        self.levels = {}
 
     def badge(self, case):
         status = case.status
-        return _status_badge(status, self.status.get(status, status))
+        badge = self.badges.get(status)
+        if badge is None:  # a value outside the choices: shown as Django would show it
+            badge = self.badges[status] = _status_badge(status, status)
+        return badge
+
+    def level(self, level):
+        key = None if not level else str(level)
+        badge = self.levels.get(key)
+        if badge is None:
+            badge = self.levels[key] = risk_badge(level)
+        return badge
+
+
+def _names(case, none):
+    """The current beneficiaries, escaped, "; " between (cases/_beneficiaries.html)."""
+    people = case.current_beneficiaries
+    if not people:
+        return none
+    return "; ".join([escape(str(b.party)) for b in people]) + "\n"
 
 
 _HOME_ROW = (
@@ -109,17 +128,20 @@ _HOME_ROW = (
 def case_home_rows(rows):
     """The <tr> rows of cases/_case_rows.html (the home page's case lists)."""
     labels = _Labels()
-    return mark_safe(  # noqa: S308 - every part is escaped by format_html
+    # str.format() on values escaped here: what format_html() does, without its per-argument
+    # checks (every call below escapes its text or returns safe HTML).
+    return mark_safe(  # noqa: S308 - every part is escaped
         "".join(
-            format_html(
-                _HOME_ROW,
-                reverse_id("cases:detail", case.pk),
-                case.file_number,
-                _beneficiaries(case, labels.no_beneficiaries),
-                labels.badge(case),
-                clock(case.next_deadline_at),
-            )
-            for case in rows
+            [
+                _HOME_ROW.format(
+                    reverse_id("cases:detail", case.pk),
+                    escape(case.file_number),
+                    _names(case, labels.no_beneficiaries),
+                    labels.badge(case),
+                    clock(case.next_deadline_at),
+                )
+                for case in rows
+            ]
         )
     )
 
@@ -151,51 +173,43 @@ def case_list_rows(context, cases, bulk, headers_only):
     labels = _Labels()
     user = context["user"]
     select_label = _("Seleccionar %(file)s")
-    header_note = _("Sólo datos de identificación")
+    header_note = escape(_("Sólo datos de identificación"))
     contact_label = None
     if access.can(user, "contact.record"):
-        contact_label = _("Registrar contacto o emergencia")
+        contact_label = escape(_("Registrar contacto o emergencia"))
     rows = []
+    # str.format() on values escaped here, as in case_home_rows.
     for case in cases:
-        pk = _text(case.pk)
+        pk = str(case.pk)
+        number = escape(case.file_number)
         if bulk:
-            select = format_html(
-                _SELECT,
-                pk,
-                pk,
-                mark_safe(select_label % {"file": _text(case.file_number)}),  # noqa: S308 - the message is ours, the number escaped
-            )
+            # The message is ours (blocktranslate does not escape it), the number escaped.
+            select = _SELECT.format(pk, pk, select_label % {"file": number})
         else:
             select = ""
         if case.file_open:
-            file = format_html(_FILE_LINK, reverse_id("cases:detail", case.pk), case.file_number)
+            file = _FILE_LINK.format(reverse_id("cases:detail", case.pk), number)
         else:
-            file = format_html(_HEADER_ONLY, case.file_number, header_note)
+            file = _HEADER_ONLY.format(number, header_note)
             if contact_label is not None and case.is_active:
-                file = format_html(
-                    "{}" + _CONTACT_LINK,
-                    file,
-                    reverse_id("cases:contacts", case.pk),
-                    contact_label,
-                )
-        procedure = labels.procedure.get(case.procedure, case.procedure)
+                file += _CONTACT_LINK.format(reverse_id("cases:contacts", case.pk), contact_label)
+        procedure = labels.procedure.get(case.procedure)
+        if procedure is None:
+            procedure = escape(case.procedure)
         officer = case.assigned_officer
         rows.append(
-            format_html(
-                _LIST_ROW,
+            _LIST_ROW.format(
                 select,
                 file,
-                _beneficiaries(case, labels.no_beneficiaries),
+                _names(case, labels.no_beneficiaries),
                 labels.badge(case),
                 procedure,
-                ""
-                if headers_only
-                else format_html("<td>{}</td>", risk_badge(case.current_risk_level)),
+                "" if headers_only else f"<td>{labels.level(case.current_risk_level)}</td>",
                 clock(case.next_deadline_at),
-                (officer.display_name if officer is not None else "") or "—",
+                escape((officer.display_name if officer is not None else "") or "—"),
             )
         )
-    return mark_safe("".join(rows))  # noqa: S308 - every row is escaped by format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every part is escaped
 
 
 def _link(name, pk):
