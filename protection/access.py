@@ -69,6 +69,9 @@ POLICY = {
     # Who the letters to each authority are addressed to (measures/views_addressees.py).
     "authority.addressee": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
+    # A secret link to one's deadline calendar for a calendar application (staff, who have the
+    # calendar page; what the feed lists is decided at each fetch).
+    "calendar.feed": STAFF_ROLES,
     "security.break_glass": frozenset({Role.ADMINISTRATOR}),
     # A lost phone: the Coordination or the administration clears the second factor (reason,
     # security log, e-mail to the person).
@@ -187,6 +190,10 @@ VIEW_POLICY = {
     "cases:timeline": CASE_READERS,
     "cases:summary_pdf": CASE_READERS,
     "cases:calendar": STAFF_ROLES,
+    "cases:calendar_feed_link": roles_for("calendar.feed"),
+    # a calendar application cannot log in: the secret link is the credential (the view 404s
+    # for an unknown or revoked link, and scopes to its owner's role and cases at each fetch)
+    "cases:calendar_feed": PUBLIC,
     "cases:request_new": roles_for("request.register"),
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),
