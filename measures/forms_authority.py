@@ -112,7 +112,24 @@ class AuthorityAddresseeForm(StyledForm):
             "copias que llevan todos los oficios."
         ),
     )
+    copy_authorities = forms.ModelMultipleChoiceField(
+        label=_("Con copia para las personas titulares de"),
+        queryset=ImplementingAuthority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "El oficio las nombra con el nombre y cargo registrados para cada autoridad, y se "
+            "actualiza cuando cambia su titular."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, authority=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = ImplementingAuthority.objects.filter(active=True).order_by("level", "name")
+        if authority is not None:
+            others = others.exclude(pk=authority.pk)
+        self.fields["copy_authorities"].queryset = others
 
 
 class ReportContradictForm(StyledForm):

@@ -119,6 +119,15 @@ class ImplementingAuthority(Versioned):
             "copias que llevan todos los oficios."
         ),
     )
+    # Copies to the heads of other authorities, printed with the name and post recorded for each
+    # (their addressee): the list follows a change of head without retyping every copy line.
+    copy_authorities = models.ManyToManyField(
+        "self",
+        verbose_name=_("con copia para las personas titulares de"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+    )
     address = models.TextField(_("domicilio para oficios"), blank=True)
     email = models.EmailField(_("correo institucional"), blank=True)
     active = models.BooleanField(_("activa"), default=True)

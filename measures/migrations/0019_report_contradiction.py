@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0017_authority_reports'),
+        ('measures', '0018_authority_named_copies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
