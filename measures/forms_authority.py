@@ -130,3 +130,30 @@ class AuthorityAddresseeForm(StyledForm):
         if authority is not None:
             others = others.exclude(pk=authority.pk)
         self.fields["copy_authorities"].queryset = others
+
+
+class ReportContradictForm(StyledForm):
+    """The follow-up officer: what contradicts the authority's report."""
+
+    reason = forms.CharField(
+        label=_("Qué encontró"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "La visita, la llamada o el dato que desmiente el reporte: «En la visita del 3 de "
+            "mayo no había cámaras instaladas»."
+        ),
+    )
+
+
+class ContradictionResolveForm(StyledForm):
+    """The coordination: what it did about a contradicted report."""
+
+    notes = forms.CharField(
+        label=_("Qué se hizo"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "Se pidió una explicación a la autoridad, se ordenó reinstalar, se programó una visita…"
+        ),
+    )
