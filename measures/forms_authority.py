@@ -112,4 +112,48 @@ class AuthorityAddresseeForm(StyledForm):
             "copias que llevan todos los oficios."
         ),
     )
+    copy_authorities = forms.ModelMultipleChoiceField(
+        label=_("Con copia para las personas titulares de"),
+        queryset=ImplementingAuthority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "El oficio las nombra con el nombre y cargo registrados para cada autoridad, y se "
+            "actualiza cuando cambia su titular."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, authority=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = ImplementingAuthority.objects.filter(active=True).order_by("level", "name")
+        if authority is not None:
+            others = others.exclude(pk=authority.pk)
+        self.fields["copy_authorities"].queryset = others
+
+
+class ReportContradictForm(StyledForm):
+    """The follow-up officer: what contradicts the authority's report."""
+
+    reason = forms.CharField(
+        label=_("Qué encontró"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "La visita, la llamada o el dato que desmiente el reporte: «En la visita del 3 de "
+            "mayo no había cámaras instaladas»."
+        ),
+    )
+
+
+class ContradictionResolveForm(StyledForm):
+    """The coordination: what it did about a contradicted report."""
+
+    notes = forms.CharField(
+        label=_("Qué se hizo"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "Se pidió una explicación a la autoridad, se ordenó reinstalar, se programó una visita…"
+        ),
+    )
