@@ -75,6 +75,15 @@ class ImplementationReportForm(StyledForm):
         return value
 
 
+class AuthorityChoiceField(forms.ModelMultipleChoiceField):
+    """Authorities by their full name (acronyms are not explained in a list) and the head the
+    copy would name."""
+
+    def label_from_instance(self, obj):
+        label = f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
+        return f"{label} · {obj.addressee_name}" if obj.addressee_name else label
+
+
 class AuthorityAddresseeForm(StyledForm):
     """Who the letters to an authority are addressed to, and its own copies (C.c.p.)."""
 
@@ -112,7 +121,7 @@ class AuthorityAddresseeForm(StyledForm):
             "copias que llevan todos los oficios."
         ),
     )
-    copy_authorities = forms.ModelMultipleChoiceField(
+    copy_authorities = AuthorityChoiceField(
         label=_("Con copia para las personas titulares de"),
         queryset=ImplementingAuthority.objects.none(),
         required=False,
@@ -130,3 +139,30 @@ class AuthorityAddresseeForm(StyledForm):
         if authority is not None:
             others = others.exclude(pk=authority.pk)
         self.fields["copy_authorities"].queryset = others
+
+
+class ReportContradictForm(StyledForm):
+    """The follow-up officer: what contradicts the authority's report."""
+
+    reason = forms.CharField(
+        label=_("Qué encontró"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "La visita, la llamada o el dato que desmiente el reporte: «En la visita del 3 de "
+            "mayo no había cámaras instaladas»."
+        ),
+    )
+
+
+class ContradictionResolveForm(StyledForm):
+    """The coordination: what it did about a contradicted report."""
+
+    notes = forms.CharField(
+        label=_("Qué se hizo"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "Se pidió una explicación a la autoridad, se ordenó reinstalar, se programó una visita…"
+        ),
+    )

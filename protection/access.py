@@ -37,6 +37,8 @@ POLICY = {
     # coordination both. Risk analysts read the log; the late-response review is coordination's.
     "contact.record": frozenset({Role.RECEPTION, Role.FOLLOW_UP, Role.COORDINATOR}),
     "contact.late_review": frozenset({Role.COORDINATOR}),
+    # What was done about an implementing authority's contradicted report (its flag closes).
+    "report.contradiction_resolve": frozenset({Role.COORDINATOR}),
     # A person's fate (displaced, disappeared, deceased): whoever hears of it first records it.
     "person.life_status": frozenset({Role.RECEPTION, Role.FOLLOW_UP, Role.COORDINATOR}),
     "case.external_protection": frozenset(
@@ -232,6 +234,9 @@ VIEW_POLICY = {
     "measures:measure_detail": STAFF | {Role.CONSULTANT},
     "measures:event_add": roles_for("measure.implementation") | roles_for("urgent.implement"),
     "measures:report_confirm": roles_for("measure.implementation") | roles_for("urgent.implement"),
+    "measures:report_contradict": roles_for("measure.implementation")
+    | roles_for("urgent.implement"),
+    "measures:report_contradiction_resolve": roles_for("report.contradiction_resolve"),
     "measures:legal_hold_add": roles_for("legal_hold.record"),
     "measures:legal_hold_lift": roles_for("legal_hold.record"),
     # measures: appeals and their steps, re-discussion requests, modification proposals
