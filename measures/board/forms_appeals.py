@@ -1,5 +1,5 @@
 """Forms reached from the case page: appeals (each step), re-discussion requests, proposals to
-modify measures. They validate shape only; the rules live in measures.services."""
+modify measures. They validate shape only; the rules live in measures.board.services."""
 
 from django import forms
 from django.utils import timezone
