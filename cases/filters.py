@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from protection import access
 from protection.access import STAFF_ROLES
+from protection.form_rendering import CachedSelect
 from protection.models import User
 
 from .models import (
@@ -81,39 +82,51 @@ class CaseFilter(django_filters.FilterSet):
         ),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Etapa"), choices=CaseStatus.choices, empty_label=_("Todas")
+        widget=CachedSelect, label=_("Etapa"), choices=CaseStatus.choices, empty_label=_("Todas")
     )
     procedure = django_filters.ChoiceFilter(
-        label=_("Procedimiento"), choices=Procedure.choices, empty_label=_("Todos")
+        widget=CachedSelect,
+        label=_("Procedimiento"),
+        choices=Procedure.choices,
+        empty_label=_("Todos"),
     )
     state = django_filters.ModelChoiceFilter(
+        widget=CachedSelect,
         label=_("Entidad de la persona beneficiaria"),
         queryset=State.objects.order_by("name"),
         method="filter_state",
         empty_label=_("Todas"),
     )
     profile = django_filters.ChoiceFilter(
+        widget=CachedSelect,
         label=_("Perfil"),
         choices=ProfileType.choices,
         method="filter_profile",
         empty_label=_("Todos"),
     )
     gender = django_filters.ChoiceFilter(
+        widget=CachedSelect,
         label=_("Género de la persona beneficiaria"),
         choices=Gender.choices,
         method="filter_gender",
         empty_label=_("Todos"),
     )
     risk_level = django_filters.ModelChoiceFilter(
+        widget=CachedSelect,
         label=_("Nivel de riesgo"),
         field_name="current_risk_level",
         queryset=_risk_levels,
         empty_label=_("Todos"),
     )
     overdue = django_filters.ChoiceFilter(
-        label=_("Plazos"), choices=OVERDUE_CHOICES, method="filter_overdue", empty_label=_("Todos")
+        widget=CachedSelect,
+        label=_("Plazos"),
+        choices=OVERDUE_CHOICES,
+        method="filter_overdue",
+        empty_label=_("Todos"),
     )
     officer = django_filters.ChoiceFilter(
+        widget=CachedSelect,
         label=_("Persona responsable"),
         field_name="assigned_officer",
         choices=_officers,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures import appeal_lifecycle
 from measures.models import AgendaItemStatus, MeasureOrigin
+from measures.selectors_board import member_items_for_case
 from protection import access
 
 from .documents.records import kind_for
@@ -212,6 +213,11 @@ def case_detail(request, pk):
         "may_record_contacts": access.can(user, "contact.record") and case.is_active,
         # Gravest aggressions still waiting for an immediate-action assessment.
         "gravest_pending": [a for a in records["aggressions"] if a.needs_assessment],
+        # A Board member reaches a case at this page (every link to it points here); the
+        # session's dossier and observations are one link away.
+        "board_items": (
+            member_items_for_case(user, case) if user.role in access.BOARD_ROLES else []
+        ),
     }
     return render(request, "cases/detail.html", context)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.documents.forms import MultipleFileField
 from cases.forms import DateTimeLocalInput, StyledForm, StyledMixin, now_minute, textarea
 
 from .models import AUTHORITY_REPORT_KINDS, EventKind, ImplementingAuthority, NameArticle
@@ -51,8 +52,19 @@ class ImplementationReportForm(StyledForm):
         ),
     )
 
+    files = MultipleFileField(
+        label=_("Evidencia (opcional)"),
+        required=False,
+        help_text=_(
+            "Fotografías, actas de entrega o constancias: PDF, imágenes o documentos de "
+            "oficina. Se guardan cifradas en el expediente; sólo las ven el Mecanismo y su "
+            "autoridad."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs.update({"multiple": True})
         labels = dict(EventKind.choices)
         self.fields["kind"].choices = [(k.value, labels[k.value]) for k in AUTHORITY_REPORT_KINDS]
 
@@ -100,4 +112,48 @@ class AuthorityAddresseeForm(StyledForm):
             "copias que llevan todos los oficios."
         ),
     )
+    copy_authorities = forms.ModelMultipleChoiceField(
+        label=_("Con copia para las personas titulares de"),
+        queryset=ImplementingAuthority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "El oficio las nombra con el nombre y cargo registrados para cada autoridad, y se "
+            "actualiza cuando cambia su titular."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, authority=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = ImplementingAuthority.objects.filter(active=True).order_by("level", "name")
+        if authority is not None:
+            others = others.exclude(pk=authority.pk)
+        self.fields["copy_authorities"].queryset = others
+
+
+class ReportContradictForm(StyledForm):
+    """The follow-up officer: what contradicts the authority's report."""
+
+    reason = forms.CharField(
+        label=_("Qué encontró"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "La visita, la llamada o el dato que desmiente el reporte: «En la visita del 3 de "
+            "mayo no había cámaras instaladas»."
+        ),
+    )
+
+
+class ContradictionResolveForm(StyledForm):
+    """The coordination: what it did about a contradicted report."""
+
+    notes = forms.CharField(
+        label=_("Qué se hizo"),
+        max_length=2000,
+        widget=textarea(3),
+        help_text=_(
+            "Se pidió una explicación a la autoridad, se ordenó reinstalar, se programó una visita…"
+        ),
+    )

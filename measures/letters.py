@@ -374,7 +374,15 @@ def decision_mark_notified(*, actor, decision, at=None, check_actor=True):
 
 
 def authority_addressee_update(
-    *, actor, authority, expected_version, addressee_name, addressee_post, name_article, copy_to
+    *,
+    actor,
+    authority,
+    expected_version,
+    addressee_name,
+    addressee_post,
+    name_article,
+    copy_to,
+    copy_authorities=None,
 ):
     """Who the letters to `authority` are addressed to (name, post, the article of the
     authority's name) and the authority's own copies. Letters rendered from now on print them;
@@ -392,5 +400,22 @@ def authority_addressee_update(
     authority.addressee_post = " ".join((addressee_post or "").split())
     authority.name_article = name_article
     authority.copy_to = copies
-    stamp(authority, actor, _("Destinatario de oficios actualizado"))
-    return save_versioned(authority, expected_version=expected_version)
+    reason = _("Destinatario de oficios actualizado")
+    named = None
+    if copy_authorities is not None:
+        named = sorted(
+            {a.pk: a for a in copy_authorities if a.pk != authority.pk}.values(),
+            key=lambda a: (a.level, a.name),
+        )
+        current = set(authority.copy_authorities.values_list("pk", flat=True))
+        if current != {a.pk for a in named}:
+            # The copy list is a many-to-many (no history rows of its own): the reason says it.
+            reason = _("Destinatario de oficios actualizado; con copia para: %(names)s") % {
+                "names": "; ".join(a.name for a in named) or "—"
+            }
+    stamp(authority, actor, reason)
+    with transaction.atomic():
+        saved = save_versioned(authority, expected_version=expected_version)
+        if named is not None:
+            authority.copy_authorities.set(named)
+    return saved

@@ -119,6 +119,15 @@ class ImplementingAuthority(Versioned):
             "copias que llevan todos los oficios."
         ),
     )
+    # Copies to the heads of other authorities, printed with the name and post recorded for each
+    # (their addressee): the list follows a change of head without retyping every copy line.
+    copy_authorities = models.ManyToManyField(
+        "self",
+        verbose_name=_("con copia para las personas titulares de"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+    )
     address = models.TextField(_("domicilio para oficios"), blank=True)
     email = models.EmailField(_("correo institucional"), blank=True)
     active = models.BooleanField(_("activa"), default=True)
@@ -800,13 +809,41 @@ class ImplementationEvent(models.Model):
         blank=True,
         related_name="contradicts",
     )
+    # Why the follow-up officer marked it contradicted (a visit or call found otherwise).
+    contradiction_reason = models.TextField(
+        _("qué contradice el reporte"), blank=True, db_default=""
+    )
+    # The contradiction raises a flag for the coordination (protection/deadlines.py) that stays
+    # open until it records what it did (measures/services_reports.py).
+    contradiction_resolved_at = models.DateTimeField(
+        _("contradicción atendida"), null=True, blank=True
+    )
+    contradiction_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("atendió la contradicción"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contradiction_resolution = models.TextField(
+        _("qué se hizo ante la contradicción"), blank=True, db_default=""
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evento de implementación")
         verbose_name_plural = _("eventos de implementación")
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["measure", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["measure", "-occurred_at"]),
+            # The contradiction watch of the deadline sweep: contradicted, not yet resolved.
+            models.Index(
+                fields=["contradicted_at"],
+                condition=Q(contradicted_at__isnull=False, contradiction_resolved_at__isnull=True),
+                name="event_contradiction_open",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.measure} · {self.get_kind_display()}"

@@ -453,12 +453,38 @@ def authority_addressee(authority):
     return authority.addressee_name.strip(), post
 
 
+def named_copy(authority):
+    """A C.c.p. line naming the head of `authority` with the name and post recorded for its
+    letters: "Mtra. Ana López Ruiz, Titular de la Secretaría….- Para su conocimiento"."""
+    name, post = authority_addressee(authority)
+    person = (f"{name}, {post}" if name else post).rstrip(" .")  # "S.A. de C.V.-", not "..-"
+    return _("%(person)s.- Para su conocimiento") % {"person": person}
+
+
+def authority_copies(authority):
+    """The copies of the letters to `authority` beyond those every letter carries: the heads of
+    other authorities by name and post (the contractor of a subcontractor first), then the
+    authority's own free lines."""
+    named = []
+    if authority.subcontractor_of_id and authority.subcontractor_of.active:
+        named.append(authority.subcontractor_of)
+    skip = {authority.pk, authority.subcontractor_of_id}
+    named += sorted(
+        (a for a in authority.copy_authorities.all() if a.active and a.pk not in skip),
+        key=lambda a: (a.level, a.name),
+    )
+    return [named_copy(a) for a in named] + [
+        line.strip() for line in authority.copy_to.splitlines() if line.strip()
+    ]
+
+
 def letter_copies(letter):
-    """The C.c.p. lines: those every letter carries (LETTER_COPY_TO), the authority's own, and
-    the case file."""
+    """The C.c.p. lines: those every letter carries (LETTER_COPY_TO), the heads of other
+    authorities named by their recorded name and post (the contractor of a subcontractor, and
+    those the authority's copy list names), the authority's own free lines, and the case file."""
     copies = list(settings.LETTER_COPY_TO)
     if letter.recipient_kind == RecipientKind.AUTHORITY:
-        copies += [ln.strip() for ln in letter.recipient_authority.copy_to.splitlines()]
+        copies += authority_copies(letter.recipient_authority)
     copies.append(_("Expediente %(number)s") % {"number": letter.decision.case.file_number})
     return [c for c in copies if c]
 

@@ -5,10 +5,11 @@ Every read starts from `portal_measures_for(user)`; a measure outside it is a 40
 one that does not exist, and every measure read is noted in the read log under its case (so it
 appears on the case's "who has seen this")."""
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from cases.documents.models import Document, DocumentStatus
 from cases.models import Consent, ConsentPurpose
 from protection import access
 from protection.security.audit import note_case
@@ -189,3 +190,56 @@ def portal_reports_for(user, measure):
         .select_related("recorded_by", "reported_by_authority")
         .order_by("-occurred_at", "-pk")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents: only those attached to the authority's own reports or to letters addressed to it
+
+
+def _portal_documents(user):
+    reports = ImplementationEvent.objects.filter(
+        measure__in=portal_measures_for(user),
+        reported_by_authority_id__in=authority_scope_ids(user),
+    ).values("pk")
+    letters = portal_letters_all_for(user).values("pk")
+    return Document.objects.filter(status=DocumentStatus.ACTIVE).filter(
+        Q(record_kind="implementation_event", record_id__in=reports)
+        | Q(record_kind="letter", record_id__in=letters)
+    )
+
+
+def portal_documents_by_record(user, *, reports=(), letters=()):
+    """{(record_kind, record_id): [documents]} of the given reports and letters, as the
+    portal shows them beside each (one query)."""
+    wanted = Q(record_kind="implementation_event", record_id__in=[r.pk for r in reports]) | Q(
+        record_kind="letter", record_id__in=[letter.pk for letter in letters]
+    )
+    grouped = {}
+    for document in (
+        _portal_documents(user)
+        .filter(wanted)
+        .select_related("category")
+        .order_by("uploaded_at", "pk")
+    ):
+        grouped.setdefault((document.record_kind, document.record_id), []).append(document)
+    return grouped
+
+
+def portal_document_get(user, pk):
+    """One document attached to the authority's reports or letters; Http404 otherwise (the
+    same as one that does not exist). Noted in the read log under its case."""
+    try:
+        document_id = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    document = (
+        _portal_documents(user)
+        .filter(pk=document_id)
+        .select_related("case", "category", "display_file")
+        .first()
+    )
+    if document is None:
+        note_case(Document.objects.filter(pk=document_id).values_list("case_id", flat=True).first())
+        raise Http404
+    note_case(document.case_id)
+    return document

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.documents.selectors import board_documents
 from cases.models import (
     Aggression,
+    AggressionType,
     Case,
     CasePerson,
     CaseStatus,
@@ -112,6 +113,21 @@ def board_item_get_for(user, pk):
     if invitee_only(rows) and not invitee_consent(item.case_id):
         raise Http404
     return item, rows
+
+
+def member_items_for_case(user, case):
+    """The agenda items of `case` that `user` (a Board member) may open in the portal, newest
+    session first: the case page points to them (papers sent, sessions the member was called
+    to; an invitee only with the beneficiary's consent), the same rule as board_item_get_for."""
+    sessions = sessions_for_member(user).filter(papers_sent_at__isnull=False).values("pk")
+    items = list(
+        AgendaItem.objects.filter(case=case, session__in=sessions)
+        .select_related("session")
+        .order_by("-session__scheduled_at", "position")
+    )
+    if items and not invitee_consent(case.pk):
+        items = [i for i in items if not invitee_only(board_membership(user, i.session))]
+    return items
 
 
 def cases_with_invitee_consent(case_ids):
@@ -458,11 +474,11 @@ def dossier(item, *, viewer):
             }
             for pm in study.proposed_measures.select_related(
                 "measure_type", "covered__person", "covered__collective"
-            )
+            ).order_by("pk")
         ]
     measures = GrantedMeasure.objects.select_related(
         "measure_type", "authority", "covered__person", "covered__collective"
-    ).order_by("granted_at")
+    ).order_by("granted_at", "pk")  # one decision grants many at the same instant: a stable order
     decisions = []
     for decision in (
         Decision.objects.filter(case=case, status=DecisionStatus.CONFIRMED)
@@ -500,13 +516,13 @@ def dossier(item, *, viewer):
         }
         for a in Aggression.objects.filter(case=case, after_request=True)
         .select_related("state")
-        .prefetch_related("types")
-        .order_by("occurred_on")
+        .prefetch_related(Prefetch("types", queryset=AggressionType.objects.order_by("pk")))
+        .order_by("occurred_on", "pk")
     ]
     external = list(
         ExternalProtection.objects.filter(case=case)
         .select_related("risk_level_found")
-        .order_by("-granted_on")
+        .order_by("-granted_on", "-pk")
     )
     level = study.resulting_level if study is not None and study.resulting_level_id else None
     level = level or case.current_risk_level

@@ -14,8 +14,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from cases.documents.models import DocumentCategory
+from cases.documents.services import documents_store
 from protection import access
+from protection.clocks import mechanism_zone
 from protection.errors import DomainError
+from protection.formats import show_datetime
 from protection.history import save
 from protection.models import Role, User
 
@@ -159,10 +163,16 @@ def letter_acknowledge_in_portal(*, actor, letter):
 # Implementation reports
 
 
+# The document category of an authority's evidence (seeded by cases/documents/migrations).
+EVIDENCE_CATEGORY = "prueba-implementacion"
+
+
 @transaction.atomic
-def implementation_report(*, actor, measure, kind, occurred_at, notes):
-    """The authority reports what it did (or what failed). It is shown as "reportado por la
-    autoridad" and counts as implementation only once a follow-up officer confirms it."""
+def implementation_report(*, actor, measure, kind, occurred_at, notes, files=()):
+    """The authority reports what it did (or what failed), with optional evidence files
+    (checked, encrypted and recorded like every case document, attached to the report). It is
+    shown as "reportado por la autoridad" and counts as implementation only once a follow-up
+    officer confirms it. A refused file refuses the whole report: nothing is saved."""
     access.require(actor, "authority.portal")
     measure = GrantedMeasure.objects.select_for_update().get(pk=measure.pk)
     if measure.authority_id not in authority_scope_ids(actor):
@@ -177,7 +187,7 @@ def implementation_report(*, actor, measure, kind, occurred_at, notes):
         burden_amount=None,
         resolves=None,
     )
-    return save(
+    report = save(
         ImplementationEvent(
             measure=measure,
             kind=kind,
@@ -190,3 +200,19 @@ def implementation_report(*, actor, measure, kind, occurred_at, notes):
         actor,
         _("Reportado por la autoridad"),
     )
+    if files:
+        # Raises DocumentsRefused before storing anything; the report rolls back with it.
+        documents_store(
+            actor=actor,
+            case=measure.case,
+            files=list(files),
+            category=DocumentCategory.objects.filter(code=EVIDENCE_CATEGORY).first(),
+            description=_("Evidencia de la autoridad: %(kind)s del %(when)s")
+            % {
+                "kind": report.get_kind_display(),
+                "when": show_datetime(occurred_at, mechanism_zone()),
+            },
+            record_kind="implementation_event",
+            record_id=report.pk,
+        )
+    return report

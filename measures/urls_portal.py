@@ -12,5 +12,6 @@ urlpatterns = [
     path("oficios/<int:pk>/", v.letter, name="letter"),
     path("oficios/<int:pk>/pdf/", v.letter_file, name="letter_file"),
     path("oficios/<int:pk>/acuse/", v.letter_acknowledge, name="letter_acknowledge"),
+    path("documentos/<int:pk>/", v.document_file, name="document_file"),
     path("invitacion/<uidb64>/<token>/", v.invitation, name="invitation"),
 ]

@@ -15,16 +15,21 @@ from protection.errors import DomainError, StaleEdit
 from . import letters
 from .forms_authority import AuthorityAddresseeForm
 from .models import ImplementingAuthority
-from .rendering import authority_addressee
+from .rendering import authority_addressee, authority_copies
 
 
 @login_required
 @require_http_methods(["GET"])
 def authority_addressees(request):
     access.require(request.user, "authority.addressee")
-    authorities = ImplementingAuthority.objects.filter(active=True).order_by("level", "name")
+    authorities = (
+        ImplementingAuthority.objects.filter(active=True)
+        .select_related("subcontractor_of")
+        .prefetch_related("copy_authorities")
+        .order_by("level", "name")
+    )
     rows = [
-        {"authority": a, "name": name, "post": post}
+        {"authority": a, "name": name, "post": post, "copies": authority_copies(a)}
         for a in authorities
         for name, post in [authority_addressee(a)]
     ]
@@ -42,9 +47,10 @@ def authority_addressee_edit(request, pk):
         "addressee_post": authority.addressee_post,
         "name_article": authority.name_article,
         "copy_to": authority.copy_to,
+        "copy_authorities": list(authority.copy_authorities.values_list("pk", flat=True)),
         "version": authority.version,
     }
-    form = AuthorityAddresseeForm(request.POST or None, initial=initial)
+    form = AuthorityAddresseeForm(request.POST or None, initial=initial, authority=authority)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -56,12 +62,13 @@ def authority_addressee_edit(request, pk):
                 addressee_post=cd["addressee_post"],
                 name_article=cd["name_article"],
                 copy_to=cd["copy_to"],
+                copy_authorities=cd["copy_authorities"],
             )
         except StaleEdit as exc:
             changes = stale_changes_display(ImplementingAuthority, exc.changes)
             data = request.POST.copy()
             data["version"] = str(ImplementingAuthority.objects.get(pk=authority.pk).version)
-            form = AuthorityAddresseeForm(data)
+            form = AuthorityAddresseeForm(data, authority=authority)
             form.is_valid()
             form.add_error(None, exc.message)
         except DomainError as exc:
@@ -76,5 +83,12 @@ def authority_addressee_edit(request, pk):
     return render(
         request,
         "authority/addressee_edit.html",
-        {"authority": authority, "form": form, "changes": changes, "name": name, "post": post},
+        {
+            "authority": authority,
+            "form": form,
+            "changes": changes,
+            "name": name,
+            "post": post,
+            "copies": authority_copies(authority),
+        },
     )

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.documents.services import DocumentsRefused
+from cases.documents.views import display_file_response
 from protection import access
 from protection.errors import DomainError
 
@@ -126,6 +128,10 @@ def home(request):
 @require_http_methods(["GET"])
 def measure(request, pk):
     item = portal.portal_measure_get(request.user, pk)
+    reports = list(portal.portal_reports_for(request.user, item))
+    evidence = portal.portal_documents_by_record(request.user, reports=reports)
+    for report in reports:
+        report.evidence = evidence.get(("implementation_event", report.pk), [])
     return render(
         request,
         "authority/measure.html",
@@ -134,7 +140,7 @@ def measure(request, pk):
             "party": item.covered.party,
             "contact": portal.portal_contact_for(request.user, item),
             "letters": list(portal.portal_letters_for(request.user, item)),
-            "reports": list(portal.portal_reports_for(request.user, item)),
+            "reports": reports,
             "can_report": item.is_open,
         },
     )
@@ -144,12 +150,16 @@ def measure(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_add(request, pk):
     item = portal.portal_measure_get(request.user, pk)
-    form = ImplementationReportForm(request.POST or None)
+    form = ImplementationReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services_authority.implementation_report(
                 actor=request.user, measure=item, **form.cleaned_data
             )
+        except DocumentsRefused as refused:
+            form.add_error(None, refused.message)
+            for reason in refused.refusals:
+                form.add_error("files", reason)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -175,7 +185,20 @@ def letter(request, pk):
             "letter": item,
             "can_acknowledge": LETTER.allows(item, "acknowledge_portal", user=request.user),
             "measures": list(portal.portal_letter_measures(request.user, item)),
+            "documents": portal.portal_documents_by_record(request.user, letters=[item]).get(
+                ("letter", item.pk), []
+            ),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def document_file(request, pk):
+    """A document attached to one of the authority's reports or to a letter addressed to
+    it; any other document is a 404 (read logged under its case)."""
+    return display_file_response(
+        portal.portal_document_get(request.user, pk), ask_inline=request.GET
     )
 
 

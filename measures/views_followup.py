@@ -53,7 +53,11 @@ def measure_detail(request, pk):
     measure = _measure_for(request, pk, "case.view")
     events = list(
         measure.events.select_related(
-            "recorded_by", "resolves", "reported_by_authority", "confirmed_by"
+            "recorded_by",
+            "resolves",
+            "reported_by_authority",
+            "confirmed_by",
+            "contradiction_resolved_by",
         )
         .prefetch_related("resolutions")
         .order_by("-occurred_at", "-pk")
@@ -85,6 +89,7 @@ def measure_detail(request, pk):
             "chain": measure_decision_chain(measure),
             "can_open_decisions": access.can(request.user, "board.decide"),
             "can_record": measure.is_open and _can_record(request.user, measure),
+            "may_resolve_contradictions": access.can(request.user, "report.contradiction_resolve"),
             # Proof of implementation (delivery receipts, photos of installed cameras).
             "docs_by_record": documents_by_record(
                 document_list_for(request.user, measure.case).filter(

@@ -33,6 +33,8 @@ POLICY = {
     # coordination both. Risk analysts read the log; the late-response review is coordination's.
     "contact.record": frozenset({Role.RECEPTION, Role.FOLLOW_UP, Role.COORDINATOR}),
     "contact.late_review": frozenset({Role.COORDINATOR}),
+    # What was done about an implementing authority's contradicted report (its flag closes).
+    "report.contradiction_resolve": frozenset({Role.COORDINATOR}),
     # A person's fate (displaced, disappeared, deceased): whoever hears of it first records it.
     "person.life_status": frozenset({Role.RECEPTION, Role.FOLLOW_UP, Role.COORDINATOR}),
     "case.external_protection": frozenset(
@@ -67,6 +69,9 @@ POLICY = {
     # Who the letters to each authority are addressed to (measures/views_addressees.py).
     "authority.addressee": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
+    # A secret link to one's deadline calendar for a calendar application (staff, who have the
+    # calendar page; what the feed lists is decided at each fetch).
+    "calendar.feed": STAFF_ROLES,
     "security.break_glass": frozenset({Role.ADMINISTRATOR}),
     # A lost phone: the Coordination or the administration clears the second factor (reason,
     # security log, e-mail to the person).
@@ -185,6 +190,10 @@ VIEW_POLICY = {
     "cases:timeline": CASE_READERS,
     "cases:summary_pdf": CASE_READERS,
     "cases:calendar": STAFF_ROLES,
+    "cases:calendar_feed_link": roles_for("calendar.feed"),
+    # a calendar application cannot log in: the secret link is the credential (the view 404s
+    # for an unknown or revoked link, and scopes to its owner's role and cases at each fetch)
+    "cases:calendar_feed": PUBLIC,
     "cases:request_new": roles_for("request.register"),
     "cases:admissibility": roles_for("case.admissibility"),
     "cases:aggression_add": roles_for("case.aggression"),
@@ -221,6 +230,9 @@ VIEW_POLICY = {
     "measures:measure_detail": STAFF | {Role.CONSULTANT},
     "measures:event_add": roles_for("measure.implementation") | roles_for("urgent.implement"),
     "measures:report_confirm": roles_for("measure.implementation") | roles_for("urgent.implement"),
+    "measures:report_contradict": roles_for("measure.implementation")
+    | roles_for("urgent.implement"),
+    "measures:report_contradiction_resolve": roles_for("report.contradiction_resolve"),
     "measures:legal_hold_add": roles_for("legal_hold.record"),
     "measures:legal_hold_lift": roles_for("legal_hold.record"),
     # measures: appeals and their steps, re-discussion requests, modification proposals

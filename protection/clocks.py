@@ -53,6 +53,9 @@ def default_rule(clock):
         return ClockRule(
             settings.EMERGENCY_RESPONSE_TARGET_MINUTES, DurationUnit.MINUTES, Role.COORDINATOR, ""
         )
+    if clock == Clock.REPORT_CONTRADICTED:
+        # Due the moment the report is contradicted: the coordination is told at once.
+        return ClockRule(0, DurationUnit.MINUTES, Role.COORDINATOR, "")
     return DEFAULT_RULES[Clock(clock)]
 
 

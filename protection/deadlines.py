@@ -50,6 +50,8 @@ URGENT_CLOCKS = frozenset(
         Clock.URGENT_APPEAL_RULING,
         # A late emergency response is told to the coordination and e-mailed at once.
         Clock.EMERGENCY_RESPONSE,
+        # So is an authority's report the beneficiary contradicts: the measure may not be there.
+        Clock.REPORT_CONTRADICTED,
     }
 )
 
@@ -319,6 +321,12 @@ def _emergency_response_running():
     )
 
 
+def _report_contradicted_running():
+    """An implementing authority's report contradicted by the beneficiary's feedback (or by
+    the follow-up officer), whose contradiction the coordination has not yet resolved."""
+    return Q(contradicted_at__isnull=False, contradiction_resolved_at__isnull=True)
+
+
 def _field(name):
     return lambda: F(name)
 
@@ -471,6 +479,17 @@ WATCHES = (
         "case_id",
         _subject("cases.ContactLogEntry", "help_arrived_at"),
     ),
+    Watch(
+        Clock.REPORT_CONTRADICTED,
+        SubjectType.REPORT,
+        "contradicted_at",
+        "measures.ImplementationEvent",
+        _report_contradicted_running,
+        # The coordination, at once (like a late emergency response).
+        _none,
+        "measure__case_id",
+        _subject("measures.ImplementationEvent", "contradiction_resolved_at"),
+    ),
 )
 
 
@@ -575,6 +594,7 @@ def subjects_attach(flags):
         SubjectType.APPEAL: ["case"],
         SubjectType.REDISCUSSION: ["case"],
         SubjectType.CONTACT: ["case", "authority"],
+        SubjectType.REPORT: ["measure__measure_type", "reported_by_authority"],
     }
     by_type = {}
     for flag in flags:
@@ -615,6 +635,13 @@ def flag_subject_label(flag):
         return _("%(kind)s del %(when)s (expediente %(file)s)") % {
             "kind": subject.get_kind_display(),
             "when": show_datetime(subject.received_at, clocks.mechanism_zone()),
+            "file": case,
+        }
+    if flag.subject_type == SubjectType.REPORT and subject is not None:
+        return _("%(kind)s reportado por %(authority)s: %(measure)s (expediente %(file)s)") % {
+            "kind": subject.get_kind_display(),
+            "authority": subject.reported_by_authority,
+            "measure": subject.measure.measure_type,
             "file": case,
         }
     return _("%(kind)s (expediente %(file)s)") % {

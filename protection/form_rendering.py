@@ -14,6 +14,7 @@ from pathlib import Path
 
 import django
 from django.forms.renderers import DjangoTemplates
+from django.forms.widgets import Select
 from django.template import TemplateDoesNotExist
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -144,3 +145,70 @@ class FastDjangoTemplates(DjangoTemplates):
                 # Django's renderer strips what the template leaves around the tag.
                 return mark_safe(html.strip())  # noqa: S308 - every value above is escaped
         return super().render(template_name, context, request=request)
+
+
+# ---------------------------------------------------------------------------------------------
+# Selects rendered once per state of their options
+
+RENDERED_SELECTS_MAX = 512
+_rendered_selects = {}
+
+
+def _frozen(value):
+    """A hashable stand-in for a widget value or attribute, or None when there is none."""
+    if value is None or isinstance(value, int | bool):
+        return value
+    if isinstance(value, str):
+        return (value, isinstance(value, SafeData))
+    if isinstance(value, list | tuple):
+        parts = tuple(_frozen(v) for v in value)
+        return (
+            None
+            if any(p is None and v is not None for p, v in zip(parts, value, strict=True))
+            else parts
+        )
+    return None
+
+
+class CachedSelect(Select):
+    """A Select whose HTML is kept per process, keyed by everything it is made of: its name,
+    attributes, selected value and the (value, label) of every option, in the language of the
+    request. The options are still read on every request (a new officer, a renamed state or
+    another user's narrower list make another key), so a cached select is the one the same
+    options would render: no user is shown options another user's request put there. A filter
+    form's selects repeat the same few hundred options on every request; building each option's
+    context was most of the case list's form time (issue 17)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # Read once (a queryset's options are one query): the key, and the HTML on a miss.
+        # iter(): list() would ask a queryset for its len() first, a COUNT query.
+        self.choices = options = list(iter(self.choices))
+        choices = []
+        for option_value, label in options:
+            if isinstance(label, list | tuple):
+                return super().render(name, value, attrs, renderer)  # option groups: as Django
+            # A safe label is written as it is, another escaped: both are part of the key.
+            choices.append((str(option_value), str(label), isinstance(label, SafeData)))
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        frozen_attrs = tuple((k, _frozen(v)) for k, v in final_attrs.items())
+        frozen_value = _frozen(value)
+        if (value is not None and frozen_value is None) or any(
+            v is None and final_attrs[k] is not None for k, v in frozen_attrs
+        ):
+            return super().render(name, value, attrs, renderer)
+        key = (
+            type(self),
+            id(renderer),
+            name,
+            frozen_attrs,
+            frozen_value,
+            self.is_required,
+            tuple(choices),
+        )
+        html = _rendered_selects.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(_rendered_selects) >= RENDERED_SELECTS_MAX:
+                _rendered_selects.clear()
+            _rendered_selects[key] = html
+        return html

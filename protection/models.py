@@ -112,6 +112,10 @@ class Clock(models.TextChoices):
     # Help's arrival after an emergency call or panic-button activation (contact log). Its
     # default length is the EMERGENCY_RESPONSE_TARGET_MINUTES setting (protection.clocks).
     EMERGENCY_RESPONSE = "emergency_response", _("Respuesta a una emergencia")
+    # Not a legal clock: an implementing authority's report that the beneficiary's feedback
+    # (or the follow-up officer) contradicted, due for the coordination's attention at once
+    # and open until it records what was done (measures/services_reports.py).
+    REPORT_CONTRADICTED = "report_contradicted", _("Reporte de autoridad contradicho")
 
 
 class DurationUnit(models.TextChoices):
@@ -159,6 +163,7 @@ class SubjectType(models.TextChoices):
     APPEAL = "appeal", _("Inconformidad")
     REDISCUSSION = "rediscussion", _("Solicitud de nueva discusión")
     CONTACT = "contact", _("Emergencia de la bitácora de contactos")
+    REPORT = "report", _("Reporte de una autoridad implementadora")
 
 
 class EscalationLevel(models.IntegerChoices):

@@ -36,6 +36,10 @@ def _describe(flags, now):
             # A late emergency response: straight to its entry in the contact log.
             contacts = reverse("cases:contacts", args=[flag.case_id])
             flag.url = f"{contacts}#contacto-{flag.subject_id}"
+        elif flag.subject_type == SubjectType.REPORT and getattr(flag, "subject", None):
+            # A contradicted authority report: beside it on its measure's page.
+            measure = reverse("measures:measure_detail", args=[flag.subject.measure_id])
+            flag.url = f"{measure}#reporte-{flag.subject_id}"
     return flags
 
 

@@ -388,8 +388,11 @@ def build_world(tag):
         decided_at=now,
     )  # fmt: skip
     handover_case = HandoverCase.objects.create(handover=handover, case=case, assignments=["case"])
+    from protection.security.feeds import calendar_feed_link_create
+
+    feed_link, _secret = calendar_feed_link_create(actor=user)
     rows = [
-        handover, handover_case,
+        feed_link, handover, handover_case,
         document, user, state, person, collective, scale, level, case, request, party, consent,
         aggression_type, aggression, external, reason, admissibility, factor, assessment, study,
         score, measure_type, proposed, reevaluation, authority, session, member, attendance,

@@ -118,6 +118,34 @@ def document_upload(
     """Attach `files` (one or more) to `case` and, if given, to one of its records. Returns the
     new documents. Raises DocumentsRefused (nothing stored) if any file is refused."""
     access.require(actor, "document.upload")
+    return documents_store(
+        actor=actor,
+        case=case,
+        files=files,
+        category=category,
+        description=description,
+        record_kind=record_kind,
+        record_id=record_id,
+        for_board=for_board,
+        for_third_parties=for_third_parties,
+    )
+
+
+def documents_store(
+    *,
+    actor,
+    case,
+    files,
+    category,
+    description,
+    record_kind="",
+    record_id=None,
+    for_board=False,
+    for_third_parties=False,
+):
+    """document_upload's work, the same checks, encryption and recording, for a service that
+    has checked the actor's own right to attach files to that record (an implementing
+    authority's evidence on its report: measures/services_authority.py)."""
     if not files:
         raise DocumentsRefused([_("Elija al menos un archivo.")])
     _check_category(category)

@@ -177,9 +177,13 @@ def _stream(stored, *, name, inline):
 def document_file(request, pk):
     """The copy people see (for images: without metadata). Inline only for kinds a browser
     shows safely, and only when asked (?ver=1); otherwise a download."""
-    document = document_get_for(request.user, pk)
+    return display_file_response(document_get_for(request.user, pk), ask_inline=request.GET)
+
+
+def display_file_response(document, *, ask_inline):
+    """The document's visible copy as a response (also the authority portal's evidence)."""
     kind = kinds().get(document.kind)
-    inline = request.GET.get("ver") == "1" and kind is not None and kind.inline
+    inline = ask_inline.get("ver") == "1" and kind is not None and kind.inline
     name = document.safe_name
     if document.display_file.mime_type == "image/jpeg" and kind and kind.code == "heic":
         name = name.rsplit(".", 1)[0] + ".jpg"

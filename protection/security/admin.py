@@ -6,8 +6,9 @@ from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AuditEntry, BreakGlass, KnownDevice
+from .models import AuditEntry, BreakGlass, CalendarFeedToken, KnownDevice
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,6 +25,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Made and revoked by their owners on the calendar page; every fetch is in the audit log.
+    The keyed hash is not shown (it identifies the link)."""
+
+    list_display = ("user", "hint", "created_at", "revoked_at", "last_used_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "hint")
+    date_hierarchy = "created_at"
+    exclude = ("digest",)
 
 
 @admin.register(AuditEntry)

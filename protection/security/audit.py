@@ -75,6 +75,7 @@ def _build(
     query="",
     reason="",
     status_code=None,
+    path=None,
 ):
     user = user if user is not None else getattr(request, "user", None)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
@@ -88,7 +89,8 @@ def _build(
         object_id=str(object_id)[:64],
         case_id=case_id,
         # the path without its query string: filters are in `query`, search text sealed
-        path=(request.path if request else "")[:500],
+        # `path` replaces the request's when the URL itself carries a secret (a calendar link)
+        path=(path if path is not None else request.path if request else "")[:500],
         query=query[:500],
         search_sealed=search_text,
         search_index=search_index,
@@ -169,6 +171,8 @@ class AuditMiddleware:
             cases = _cases.get()
         finally:
             _cases.reset(token)
+        if getattr(request, "audit_logged", False):
+            return response  # the view wrote its own entry (its URL carries a secret)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return response  # anonymous requests are redirected to login; nothing was read

@@ -98,6 +98,12 @@ def blind_index(value):
     return hmac.new(_hash_key(), normal.encode(), hashlib.sha256).hexdigest()
 
 
+def token_digest(secret):
+    """Keyed hash of a secret that travels in a URL (a calendar feed link): the database keeps
+    only this, like the search indexes; no normalisation, the secret is matched exactly."""
+    return hmac.new(_hash_key(), b"token:" + secret.encode(), hashlib.sha256).hexdigest()
+
+
 class EncryptedTextField(models.TextField):
     """A text field stored encrypted. Transparent to Python code; not filterable by content
     (use a blind index field for exact search)."""

@@ -1,9 +1,10 @@
-"""Append-only audit log, break-glass access, known login devices."""
+"""Append-only audit log, break-glass access, known login devices, calendar feed links."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from protection.formats import show_datetime
 
@@ -42,6 +43,9 @@ class AuditAction(models.TextChoices):
     OTP_RESET = "otp_reset", _("Restablecimiento del segundo factor")
     RECOVERY_USED = "recovery_used", _("Uso de un código de recuperación")
     RECOVERY_RENEWED = "recovery_renew", _("Renovación de los códigos de recuperación")
+    CALENDAR_FEED = "calendar_feed", _("Consulta del calendario suscrito")
+    FEED_LINK_CREATED = "feed_link_new", _("Alta de un enlace de calendario")
+    FEED_LINK_REVOKED = "feed_link_revoke", _("Revocación de un enlace de calendario")
 
 
 class AuditOutcome(models.TextChoices):
@@ -200,3 +204,42 @@ class KnownDevice(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.ip_address or '—'}"
+
+
+class CalendarFeedToken(models.Model):
+    """A person's link for subscribing a calendar application to their deadline calendar
+    (cases.views_calendar.calendar_feed). Calendar applications cannot log in, so the secret
+    travels in the URL; only its keyed hash is kept (crypto.token_digest), the owner sees the
+    secret once, and a revoked link answers 404. One live link per person."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        related_name="calendar_feed_tokens",
+    )
+    digest = models.CharField(_("huella del enlace"), max_length=64, unique=True)
+    hint = models.CharField(
+        _("inicio del enlace"), max_length=8, help_text=_("Para reconocerlo; no basta para usarlo.")
+    )
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revocado"), null=True, blank=True)
+    # The time of the last fetch, written with .update() (no history row per fetch: every fetch
+    # is in the audit log already).
+    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enlace de calendario")
+        verbose_name_plural = _("enlaces de calendario")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_token_one_live",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.hint}…"

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from measures import letters as letter_services
@@ -431,3 +432,74 @@ def test_addressee_pages_are_the_coordinations(client, follow_up, coordinator, o
     client.force_login(coordinator)
     missing = reverse("measures:authority_addressee_edit", args=[987654])
     assert client.get(missing).status_code == 404
+
+
+# --------------------------------------------------------------------------------------------
+# Copies (C.c.p.) that name people
+
+
+def test_copies_name_each_copied_head_with_name_and_post(
+    client, reception, analyst, analyst2, coordinator, oaxaca, contractor
+):
+    """The Coordination chooses, on an authority's addressee page, the other authorities whose
+    heads its letters copy; the letter names each by the name and post recorded for them, and a
+    subcontractor's letters copy its contractor's head."""
+    fiscalia = f.AuthorityFactory(
+        name="Fiscalía General del Estado de Oaxaca",
+        addressee_name="Lic. Bernardo Quiroz Salinas",
+        addressee_post="Fiscal General",
+        name_article="la",
+        copy_to="",
+    )
+    subcontractor = f.AuthorityFactory(
+        name="Instalaciones Seguras del Sur, S.A. de C.V.",
+        level="contractor",
+        subcontractor_of=contractor,
+        addressee_name="Arq. Pilar Vela Núñez",
+        addressee_post="Administradora única",
+        copy_to="",
+    )
+    client.force_login(coordinator)
+    url = reverse("measures:authority_addressee_edit", args=[oaxaca.pk])
+    page = client.get(url).content.decode()
+    assert "Fiscalía General del Estado de Oaxaca" in page  # offered as a copy
+    response = client.post(
+        url,
+        {
+            "addressee_name": oaxaca.addressee_name,
+            "addressee_post": oaxaca.addressee_post,
+            "name_article": oaxaca.name_article,
+            "copy_to": "",
+            "copy_authorities": [fiscalia.pk],
+            "version": oaxaca.version,
+        },
+    )
+    assert response.status_code == 302
+    listing = client.get(reverse("measures:authority_addressees")).content.decode()
+    named = (
+        "Lic. Bernardo Quiroz Salinas, Fiscal General de la Fiscalía General del Estado de "
+        "Oaxaca.- Para su conocimiento"
+    )
+    assert named in listing
+    assert "con copia para: Fiscalía General del Estado de Oaxaca" in str(
+        oaxaca.history.latest().history_change_reason
+    )
+
+    decision = confirmed_decision(
+        coordinator, reception, analyst, analyst2, [oaxaca, subcontractor]
+    )
+    letters = {ln.recipient_authority_id: ln for ln in Letter.objects.filter(decision=decision)}
+    text_pages, pages = rendered(letters[oaxaca.pk])
+    text = flat(text_pages[0])
+    assert pages == 1
+    copies = text[text.index("C.c.p.") :]
+    assert copies.index(COPY_ALL) < copies.index(named)
+    assert COPY_OAXACA not in copies  # the free line was cleared in the same edit
+
+    text_pages, pages = rendered(letters[subcontractor.pk])
+    copies = flat(text_pages[0])[flat(text_pages[0]).index("C.c.p.") :]
+    assert (
+        "Ing. Rodrigo Aranda Lugo, Representante legal de Monitoreo Integral, S.A. de C.V.- "
+        "Para su conocimiento" in copies
+    )
+    assert named not in copies

@@ -144,3 +144,57 @@ def test_case_url_is_the_reversed_url(pk):
         assert case_url(pk).startswith("/mecanismo/")
     finally:
         set_script_prefix("/")
+
+
+# --- CachedSelect: the HTML a Select writes, kept per state of its options -------------------
+
+
+def _select_html(widget_class, choices, value, attrs=None):
+    field = forms.ChoiceField(choices=choices, widget=widget_class(attrs={"class": "form-select"}))
+    return field.widget.render("pick", value, attrs=attrs or {"id": "id_pick"})
+
+
+@pytest.mark.parametrize("value", [None, "", "1", "dos", ["1", "dos"], 1])
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+def test_cached_select_writes_what_select_writes(value, language):
+    from protection.form_rendering import CachedSelect
+
+    flat = [c for c in CHOICES if not isinstance(c[1], list)]
+    with override(language):
+        for _ in range(2):  # a miss, then a hit
+            assert _select_html(CachedSelect, flat, value) == _select_html(
+                forms.Select, flat, value
+            )
+
+
+def test_cached_select_follows_its_options_and_never_mixes_them():
+    """Another set of options, another label, another selection or a safe label instead of an
+    escaped one is another key: a cached select is always what its own options render."""
+    from protection.form_rendering import CachedSelect
+
+    one = [("", "—"), ("1", "Ana")]
+    two = [("", "—"), ("1", "Ana"), ("2", "Beto")]
+    renamed = [("", "—"), ("1", "Anabel")]
+    safe = [("", "—"), ("1", mark_safe("<i>x</i>"))]  # noqa: S308 - test data
+    unsafe = [("", "—"), ("1", "<i>x</i>")]
+    for choices in (one, two, renamed, safe, unsafe, one):
+        for value in (None, "1", "2"):
+            assert _select_html(CachedSelect, choices, value) == _select_html(
+                forms.Select, choices, value
+            )
+    assert "Beto" not in _select_html(CachedSelect, one, None)
+    assert "&lt;i&gt;" in _select_html(CachedSelect, unsafe, None)
+    assert "<i>x</i>" in _select_html(CachedSelect, safe, None)
+
+
+def test_cached_select_reads_a_queryset_once(db, django_assert_num_queries):
+    from protection.form_rendering import CachedSelect
+
+    field = forms.ModelChoiceField(queryset=State.objects.order_by("name"), widget=CachedSelect)
+    stock = forms.ModelChoiceField(queryset=State.objects.order_by("name"))
+    expected = stock.widget.render("state", None)
+    for _ in range(2):
+        widget = field.widget.__deepcopy__({})
+        widget.choices = field.choices
+        with django_assert_num_queries(1):
+            assert widget.render("state", None) == expected

@@ -96,6 +96,7 @@ def test_an_authority_user_reaches_only_its_portal():
         if access.view_allowed(user, name) is True and access.view_rule(name) != access.PUBLIC
     )
     assert reachable == [
+        "authority:document_file",
         "authority:home",
         "authority:letter",
         "authority:letter_acknowledge",

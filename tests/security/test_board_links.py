@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from measures import services as ms
+from measures.models import AppealTrack
 from protection.models import Role
 
 from ..measures.board_fixtures import awaiting_board_case, board, board_user, item_for
@@ -47,13 +48,49 @@ def test_no_link_a_board_member_sees_leads_to_a_403(
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members = board(coordinator, users={5 if role == Role.BOARD_CIVIL else 0: member})
     item_for(coordinator, session, case)
+    # An appeal on the case: its page is staff-only, so the case page must not link it (it
+    # used to, and answered 403).
+    ms.appeal_file(
+        actor=coordinator,
+        case=case,
+        track=AppealTrack.ORDINARY,
+        grounds="Implementación deficiente.",
+        against_implementation=True,
+    )
     ms.session_papers_generate(actor=coordinator, session=session)
     ms.session_papers_send(actor=coordinator, session=session)
     client.force_login(member)
     # The case is reachable and its page was crawled.
     seen, refused = crawl(client, reverse("home"))
-    assert reverse("cases:detail", args=[case.pk]) in seen
+    case_page = reverse("cases:detail", args=[case.pk])
+    assert case_page in seen
     assert refused == [], f"links a Board member is offered but refused: {refused}"
+    assert "Inconformidades" in client.get(case_page).content.decode()
+
+
+def test_one_route_to_a_case_from_the_agenda_and_from_the_lists(
+    client, reception, analyst, analyst2, coordinator
+):
+    """The file number leads to the case page wherever a Board member meets it (home, case
+    list, the session's agenda, the item's dossier); the case page leads to the session's
+    dossier and observations."""
+    member = board_user("junta_ruta", Role.BOARD_CIVIL)
+    case = awaiting_board_case(reception, analyst, analyst2)
+    session, _members = board(coordinator, users={5: member})
+    item = item_for(coordinator, session, case)
+    ms.session_papers_generate(actor=coordinator, session=session)
+    ms.session_papers_send(actor=coordinator, session=session)
+    client.force_login(member)
+    case_link = f'href="{reverse("cases:detail", args=[case.pk])}"'
+    item_link = f'href="{reverse("measures:board_portal_item", args=[item.pk])}"'
+    for page in (
+        reverse("home"),
+        reverse("cases:list"),
+        reverse("measures:board_portal_session", args=[session.pk]),
+        reverse("measures:board_portal_item", args=[item.pk]),
+    ):
+        assert case_link in client.get(page).content.decode(), page
+    assert item_link in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
 
 
 def test_before_the_papers_are_sent_no_link_leads_to_a_missing_case(

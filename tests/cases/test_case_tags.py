@@ -1,0 +1,178 @@
+"""The case rows and badges written in Python (cases/templatetags/case_tags.py) are the HTML their
+former templates wrote, byte for byte, escaping included, in both languages."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Engine, engines
+from django.utils import timezone, translation
+
+from cases.models import CaseStatus, Procedure
+from protection.models import Role
+from tests.factories import UserFactory
+
+# The templates as they were before the rows moved to Python.
+FORMER_BENEFICIARIES = (
+    "{% load i18n %}{% for b in case.current_beneficiaries %}{{ b.party }}"
+    "{% if not forloop.last %}; {% endif %}{% empty %}"
+    '<span class="text-body-secondary">{% translate "Sin personas beneficiarias registradas" %}'
+    "</span>{% endfor %}\n"
+)
+FORMER_STATUS = (
+    "<span class=\"badge rounded-pill text-bg-{% if case.status == 'closed' %}secondary"
+    "{% elif case.status == 'urgent_protection' %}danger{% elif case.status == 'received' %}info"
+    '{% else %}primary{% endif %}">{{ case.get_status_display }}</span>\n'
+)
+FORMER_RISK = (
+    "{% load i18n %}{% if level %}"
+    '<span class="badge text-bg-light border border-secondary-subtle risk-level" '
+    "title=\"{% translate 'Nivel de riesgo' %}\">{{ level }}</span>{% else %}"
+    '<span class="text-body-secondary">{% translate "Sin nivel" %}</span>{% endif %}\n'
+)
+FORMER_LIST = """{% load i18n protection_tags %}{% for case in cases %}
+        <tr>
+          {% if bulk %}<td><input type="checkbox" class="form-check-input" name="expediente" value="{{ case.pk }}" id="select-{{ case.pk }}" aria-label="{% blocktranslate with file=case.file_number %}Seleccionar {{ file }}{% endblocktranslate %}"></td>{% endif %}
+          <th scope="row" class="text-nowrap">{% if case.file_open %}<a href="{{ case.pk|case_url }}">{{ case.file_number }}</a>{% else %}{{ case.file_number }}<br><span class="small text-body-secondary fw-normal">{% translate "Sólo datos de identificación" %}</span>{% if user|can:"contact.record" and case.is_active %}<br><a class="small fw-normal" href="{% url 'cases:contacts' case.pk %}">{% translate "Registrar contacto o emergencia" %}</a>{% endif %}{% endif %}</th>
+          <td>{% include "beneficiaries" %}</td>
+          <td>{% include "status" %}</td>
+          <td>{{ case.get_procedure_display }}</td>
+          {% if not headers_only %}<td>{% include "risk" with level=case.current_risk_level %}</td>{% endif %}
+          <td class="text-nowrap">{% clock case.next_deadline_at %}</td>
+          <td>{{ case.assigned_officer.display_name|default:"—" }}</td>
+        </tr>
+        {% endfor %}"""
+NOW_LIST = "{% load case_tags %}{% case_list_rows cases bulk headers_only %}"
+FORMER_HOME = """{% load protection_tags %}{% for case in rows %}
+      <tr>
+        <th scope="row" class="text-nowrap"><a href="{{ case.pk|case_url }}">{{ case.file_number }}</a></th>
+        <td>{% include "beneficiaries" %}</td>
+        <td>{% include "status" %}</td>
+        <td class="text-nowrap">{% clock case.next_deadline_at %}</td>
+      </tr>
+      {% endfor %}"""
+NOW_HOME = "{% load case_tags %}{% case_home_rows rows %}"
+
+
+def _render(source, context):
+    """Renders `source` with the former include files available by name."""
+    django_engine = engines["django"].engine
+    engine = Engine(
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {
+                    "beneficiaries": FORMER_BENEFICIARIES,
+                    "status": FORMER_STATUS,
+                    "risk": FORMER_RISK,
+                },
+            )
+        ],
+        libraries=django_engine.libraries,
+        builtins=django_engine.builtins,
+    )
+    return engine.from_string(source).render(Context(context))
+
+
+class Party:
+    def __init__(self, name):
+        self.name = name
+
+    def __str__(self):
+        return self.name
+
+
+class Level:
+    def __str__(self):
+        return "Alto <extremo> & más"
+
+
+def _case(pk, status, procedure, *, people=(), level=None, officer=None, file_open=True, due=None):
+    labels = dict(CaseStatus.choices)
+    procedures = dict(Procedure.choices)
+    return SimpleNamespace(
+        pk=pk,
+        file_number=f"MPP/2025/{pk:04d}<&>",
+        status=status,
+        procedure=procedure,
+        get_status_display=lambda: str(labels[status]),
+        get_procedure_display=lambda: str(procedures[procedure]),
+        current_beneficiaries=[SimpleNamespace(party=Party(name)) for name in people],
+        current_risk_level=level,
+        assigned_officer=officer,
+        file_open=file_open,
+        is_active=status != CaseStatus.CLOSED,
+        next_deadline_at=due,
+    )
+
+
+@pytest.fixture
+def cases(db):
+    now = timezone.now()
+    officer = UserFactory(role=Role.FOLLOW_UP, first_name="Ana <b>", last_name="O'Neil & Co")
+    nameless = UserFactory(role=Role.ANALYST, first_name="", last_name="")
+    return [
+        _case(
+            1,
+            CaseStatus.FOLLOW_UP,
+            Procedure.ORDINARY,
+            people=["María <i>López</i>", "Colectivo \"Tierra\" & 'Agua'"],
+            level=Level(),
+            officer=officer,
+            due=now - timedelta(days=3),
+        ),
+        _case(2, CaseStatus.CLOSED, Procedure.EXTRAORDINARY, officer=nameless),
+        _case(3, CaseStatus.URGENT_PROTECTION, Procedure.EXTRAORDINARY, file_open=False),
+        _case(
+            4,
+            CaseStatus.RECEIVED,
+            Procedure.ORDINARY,
+            people=["Juan"],
+            file_open=False,
+            due=now + timedelta(hours=5),
+        ),
+        _case(5, CaseStatus.CLOSED, Procedure.ORDINARY, file_open=False),
+    ]
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize("headers_only", [True, False])
+@pytest.mark.parametrize("role", [Role.RECEPTION, Role.COORDINATOR])
+def test_case_list_rows_write_what_the_template_loop_wrote(
+    cases, language, bulk, headers_only, role
+):
+    user = UserFactory(role=role)
+    context = {"cases": cases, "bulk": bulk, "headers_only": headers_only, "user": user}
+    with translation.override(language):
+        former = _render(FORMER_LIST, context)
+        now = engines["django"].from_string(NOW_LIST).render(context)
+    assert now == former
+    assert "&lt;i&gt;López&lt;/i&gt;" in now and "O&#x27;Neil &amp; Co" in now
+    assert ("Alto &lt;extremo&gt; &amp; más" in now) is not headers_only
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+def test_case_home_rows_write_what_the_template_loop_wrote(cases, language):
+    with translation.override(language):
+        former = _render(FORMER_HOME, {"rows": cases})
+        now = engines["django"].from_string(NOW_HOME).render({"rows": cases})
+    assert now == former
+    assert "MPP/2025/0001&lt;&amp;&gt;" in now
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+def test_badges_write_what_their_templates_wrote(cases, language):
+    tags = engines["django"]
+    with translation.override(language):
+        for case in cases:
+            context = {"case": case, "level": case.current_risk_level}
+            assert tags.from_string("{% load case_tags %}{% status_badge case %}").render(
+                context
+            ) == _render(FORMER_STATUS, context)
+            assert tags.from_string("{% load case_tags %}{% risk_badge level %}").render(
+                context
+            ) == _render(FORMER_RISK, context)
+            assert tags.from_string("{% load case_tags %}{% beneficiaries case %}").render(
+                context
+            ) == _render(FORMER_BENEFICIARIES, context)
