@@ -83,13 +83,13 @@ class _Labels:
     """The labels and choices a table of rows repeats, translated once per table."""
 
     def __init__(self):
-        self.status = {value: str(label) for value, label in CaseStatus.choices}
+        self.status_labels = {value: str(label) for value, label in CaseStatus.choices}
         self.procedure = {value: str(label) for value, label in Procedure.choices}
         self.no_beneficiaries = _no_beneficiaries()
 
     def badge(self, case):
         status = case.status
-        return _status_badge(status, self.status.get(status, status))
+        return _status_badge(status, self.status_labels.get(status, status))
 
 
 _HOME_ROW = (
