@@ -26,6 +26,7 @@ YAML; these tags reach into the running story:
     !party [case, who]                the person's or collective's current row on the case
     !grant_text [case, level, lines]  the usual text of a Board grant
     !first_study case                 the case's first risk study
+    !first_request case               the case's first request
     !reload obj                       a fresh copy of a saved row
     !const HIGH                       a constant of demo/cast.py (risk profiles, legal texts)
     !delta {days: 7}  !plus [a, b]  !minus [a, b]  !mod [a, b]  !decimal "1850.00"
@@ -228,10 +229,12 @@ class Story:
             return value[0][value[1]]
         if tag == "get":
             return getattr(value[0], value[1])
-        if tag in ("first_study", "reload") and isinstance(value, list):
+        if tag in ("first_study", "first_request", "reload") and isinstance(value, list):
             [value] = value
         if tag == "first_study":
             return RiskStudy.objects.filter(case=value).first()
+        if tag == "first_request":
+            return value.requests.order_by("received_at").first()
         if tag == "reload":
             return type(value)._default_manager.get(pk=value.pk)
         if tag in HELPERS:

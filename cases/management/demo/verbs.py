@@ -569,81 +569,59 @@ class Verbs:
             f"implementación dentro de los 30 días naturales siguientes."
         )
 
-    def documents_f6(self, case, marcela, surveillance, hold):
-        """Case documents: the signed request, a photograph of the surveillance that still
-        carries its GPS position (the visible copy is stripped; the page says so) and the
-        court's suspension order, marked for the Board."""
-        request = case.requests.order_by("received_at").first()
-        name = f"{marcela.given_names} {marcela.family_names}"
-        received = timezone.localtime(request.received_at, self.zone)
-        uploads = [
-            (
-                self.recepcion,
-                "solicitud-firmada",
-                "solicitud",
-                "Solicitud de incorporación firmada por la peticionaria.",
-                ("request", request.pk),
-                ContentFile(
-                    demo_documents.signed_request_pdf(
-                        name=name,
-                        place="Etchojoa, Sonora",
-                        date_text=received.strftime("%d/%m/%Y"),
-                        facts=request.facts,
-                    ),
-                    name="Solicitud firmada - Yocupicio.pdf",
-                ),
-                request.received_at,
-                False,
-            ),
-            (
-                self.seguimiento,
-                "evidencia-agresion",
-                "agresion",
-                "Fotografía de la camioneta que vigilaba el domicilio, tomada por la "
-                "beneficiaria con su teléfono (el original conserva la posición GPS).",
-                ("aggression", surveillance.pk),
-                ContentFile(
-                    demo_documents.photo_with_gps(
-                        latitude=26.9137,
-                        longitude=-109.6284,
-                        taken=datetime.combine(surveillance.occurred_on, time(18, 42)),
-                    ),
-                    name="IMG_20250131_184200.jpg",
-                ),
-                self.ago(300, 10),
-                False,
-            ),
-            (
-                self.seguimiento,
-                "resolucion-judicial",
-                "amparo",
-                "Auto de suspensión de plano en el amparo indirecto.",
-                ("legal_hold", hold.pk),
-                ContentFile(
-                    demo_documents.court_ruling_pdf(
-                        court=hold.court,
-                        reference=hold.reference,
-                        date_text=hold.issued_on.strftime("%d/%m/%Y"),
-                        text=hold.notes,
-                    ),
-                    name="Auto de suspensión - amparo 845.pdf",
-                ),
-                self.ago(18, 13),
-                True,
-            ),
-        ]
-        for actor, category, _key, description, record, file, at, for_board in uploads:
-            with self._at(at):
-                document_services.document_upload(
-                    actor=actor,
-                    case=case,
-                    files=[file],
-                    category=DocumentCategory.objects.get(code=category),
-                    description=description,
-                    record_kind=record[0],
-                    record_id=record[1],
-                    for_board=for_board,
-                )
+    def document(
+        self,
+        case,
+        at,
+        actor,
+        category,
+        description,
+        record_kind,
+        record,
+        file_name,
+        *,
+        signed_by="",
+        place="",
+        photo=None,
+        for_board=False,
+    ):
+        """Upload one fictional file to the case through the document service; what the file
+        is follows from what it documents: a request (signed by `signed_by` in `place`), an
+        aggression (a phone photograph, `photo` = {latitude, longitude, time}, that still
+        carries its GPS position) or a legal hold (the court's order)."""
+        if record_kind == "request":
+            content = demo_documents.signed_request_pdf(
+                name=signed_by,
+                place=place,
+                date_text=timezone.localtime(record.received_at, self.zone).strftime("%d/%m/%Y"),
+                facts=record.facts,
+            )
+        elif record_kind == "aggression":
+            hour, minute = (int(part) for part in photo["time"].split(":"))
+            content = demo_documents.photo_with_gps(
+                latitude=photo["latitude"],
+                longitude=photo["longitude"],
+                taken=datetime.combine(record.occurred_on, time(hour, minute)),
+            )
+        else:
+            content = demo_documents.court_ruling_pdf(
+                court=record.court,
+                reference=record.reference,
+                date_text=record.issued_on.strftime("%d/%m/%Y"),
+                text=record.notes,
+            )
+        with self._at(at):
+            [document] = document_services.document_upload(
+                actor=actor,
+                case=case,
+                files=[ContentFile(content, name=file_name)],
+                category=DocumentCategory.objects.get(code=category),
+                description=description,
+                record_kind=record_kind,
+                record_id=record.pk,
+                for_board=for_board,
+            )
+        return document
 
     def portal_letters(self, decision, at):
         """The authority letters of `decision`, rendered two hours before `at` (the portal
