@@ -239,18 +239,6 @@ def _urgent_implemented_check(actor, case_id):
         )
 
 
-def measure_mark_implemented(*, actor, measure, at, notes):
-    """Shortcut used by forms: a delivery event that worked."""
-    return implementation_event_record(
-        actor=actor,
-        measure=measure,
-        kind=EventKind.DELIVERY,
-        occurred_at=at,
-        outcome=EventOutcome.OK,
-        notes=notes,
-    )
-
-
 def measure_end(actor, measure, step, reason, decision=None, at=None):
     """End `measure` by `step` of its map (used by case steps here and by Board decisions)."""
     return MEASURE.transition(

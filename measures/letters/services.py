@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseRole
-from measures.lifecycle import LETTER, MEASURE
+from measures.lifecycle import DECISION, LETTER, MEASURE
 from measures.models import (
     Decision,
     DecisionStatus,
@@ -346,8 +346,12 @@ def decision_mark_notified(*, actor, decision, at=None, check_actor=True):
     if decision.status != DecisionStatus.CONFIRMED:
         raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
     at = at or timezone.now()
-    decision.notified_at = decision.notified_at or at
-    save(decision, actor, _("Acuerdo comunicado"))
+    DECISION.update(
+        decision,
+        actor=actor,
+        reason=_("Acuerdo comunicado"),
+        notified_at=decision.notified_at or at,
+    )
     for measure in GrantedMeasure.objects.select_for_update().filter(
         decision=decision, notified_at__isnull=True, ended_at__isnull=True
     ):
