@@ -20,6 +20,7 @@ from protection.formats import template_date
 from protection.reversing import reverse_id
 from protection.templatetags.protection_tags import abbr, authority, clock
 
+from ..documents.templatetags.documents import record_docs
 from ..models import CaseStatus, Procedure
 
 register = template.Library()
@@ -421,6 +422,55 @@ def decision_line_rows(lines):
                 _text(covered.party) if covered else "—",
                 conditional_escape(authority(line.authority) or "—"),
                 _text(line.duration_months or "—"),
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every row is escaped by format_html
+
+
+_LETTER_ROW = (
+    "\n        <tr>\n"
+    '          <td class="text-nowrap">{}{}</td>\n'
+    "          <td>{}{}</td>\n"
+    "          <td>{}</td>\n"
+    "          <td>{}</td>\n"
+    '          <td class="text-nowrap">{}</td>\n'
+    '          <td class="text-nowrap">{}{}</td>\n'
+    "        </tr>\n        "
+)
+_WAIVER = '<br><span class="small text-body-secondary" data-testid="letter-waiver">{}: {}</span>'
+
+
+@register.simple_tag(takes_context=True)
+def letter_rows(context, letters):
+    """The rows of the case page's letters table, as its template loop wrote them."""
+    by_record = context.get("docs_by_record")
+    rows = []
+    for letter in letters:
+        decision = letter.decision
+        waivers = ""
+        if decision is not None and decision.session:
+            waivers = mark_safe(  # noqa: S308 - each part is escaped by format_html
+                "".join(
+                    format_html(_WAIVER, w.get_kind_display(), w.reason)
+                    for w in decision.session.waivers.all()
+                )
+            )
+        if letter.recipient_authority:
+            recipient = conditional_escape(authority(letter.recipient_authority))
+        else:
+            recipient = _party(letter.recipient_party)
+        rows.append(
+            format_html(
+                _LETTER_ROW,
+                letter.number,
+                format_html(" (v{})", _text(letter.version)) if letter.version > 1 else "",
+                "" if decision is None else _text(decision.number),
+                waivers,
+                recipient,
+                letter.get_status_display(),
+                _date(letter.sent_at, "SHORT_DATETIME_FORMAT") or "—",
+                _date(letter.acknowledged_at, "SHORT_DATETIME_FORMAT") or "—",
+                record_docs(context, by_record, "letter", letter.pk),
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 - every row is escaped by format_html
