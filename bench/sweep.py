@@ -1,4 +1,4 @@
-"""The deadline sweep (protection.deadlines.deadlines_sweep) against one hand-written SQL
+"""The deadline sweep (protection.deadlines.sweep.deadlines_sweep) against one hand-written SQL
 statement that flags the same rows, side by side in one run, each inside a transaction that is
 rolled back, so the database is left as it was.
 
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from protection import clocks
-from protection.deadlines import deadlines_sweep
+from protection.deadlines.sweep import deadlines_sweep
 from protection.models import Clock, OverdueFlag
 
 FLAG_COLUMNS = (

@@ -262,7 +262,7 @@ class Case(Versioned):
     )
     unit = models.CharField(_("unidad a cargo"), max_length=16, blank=True)
     # UPSA's officer who follows the measures in place: overdue implementation and review flags go
-    # to her, then to the coordination (protection/deadlines.py). Assigned from the decision page
+    # to her, then to the coordination (protection/deadlines/sweep.py). Assigned from the decision page
     # or the case page (cases.services.case_follow_up_assign).
     follow_up_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

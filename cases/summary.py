@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from measures.letters.rendering import html_to_pdf
 from protection import access
-from protection.deadlines import open_clocks
+from protection.deadlines.sweep import open_clocks
 from protection.models import SubjectType
 
 from .models import CaseStatus

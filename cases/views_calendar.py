@@ -1,4 +1,4 @@
-"""Deadline calendar: the running legal clocks (protection.deadlines.open_clocks, the sweep's
+"""Deadline calendar: the running legal clocks (protection.deadlines.sweep.open_clocks, the sweep's
 own definitions) by due date, as a month grid — one's own, or a unit's. Only cases the user may
 see are listed (cases.selectors scope).
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from protection import access
-from protection.deadlines import open_clocks
+from protection.deadlines.sweep import open_clocks
 from protection.errors import DomainError
 from protection.models import Unit, User
 from protection.security import audit

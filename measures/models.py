@@ -474,7 +474,7 @@ class ImplementationEvent(models.Model):
     contradiction_reason = models.TextField(
         _("qué contradice el reporte"), blank=True, db_default=""
     )
-    # The contradiction raises a flag for the coordination (protection/deadlines.py) that stays
+    # The contradiction raises a flag for the coordination (protection/deadlines/sweep.py) that stays
     # open until it records what it did (measures/services_reports.py).
     contradiction_resolved_at = models.DateTimeField(
         _("contradicción atendida"), null=True, blank=True

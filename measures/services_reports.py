@@ -3,7 +3,7 @@ report contradicted (a visit or a call found otherwise), and the coordination re
 contradiction by recording what it did.
 
 A contradiction (this, or the beneficiary's feedback: measures.services._reports_contradicted)
-raises a flag through the deadline sweep (protection/deadlines.py, clock
+raises a flag through the deadline sweep (protection/deadlines/sweep.py, clock
 REPORT_CONTRADICTED) that reaches the coordination at once, in the app and by e-mail, and
 stays open until resolved here."""
 

@@ -1,10 +1,10 @@
 from django.conf import settings
 
 from . import access
+from .deadlines.notifications import unread_count
+from .deadlines.tasks import background_delayed
 from .models import Role
-from .notifications import unread_count
 from .security.services import break_glass_open_all, break_glass_open_for
-from .tasks import background_delayed
 
 
 class _Once:

@@ -1,7 +1,7 @@
 """Maps of the ground floor's own records: the e-mail state of an alert (Notification).
 
 An alert is inserted pending, or already skipped when its recipient has no e-mail address
-(protection.notifications writes that initial state in the INSERT ... SELECT). After that only
+(protection.deadlines.notifications writes that initial state in the INSERT ... SELECT). After that only
 these steps move it, as conditional UPDATEs over the rows a digest task has claimed.
 """
 

@@ -145,8 +145,8 @@ class ClockDefinition(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Deadlines: overdue flags, notifications and the record of periodic runs (protection/deadlines.py,
-# protection/notifications.py). These rows are written set-based by the sweep (INSERT ... SELECT,
+# Deadlines: overdue flags, notifications and the record of periodic runs (protection/deadlines/sweep.py,
+# protection/deadlines/notifications.py). These rows are written set-based by the sweep (INSERT ... SELECT,
 # UPDATE ... WHERE), which skips simple-history on purpose: each row is itself the log of what
 # happened (raised, alerted, escalated, cleared; created, read, e-mailed). The history tables
 # record only what is changed one row at a time through the ORM.

@@ -1,7 +1,7 @@
 """Every periodic job, in one place.
 
 protection/celery.py loads BEAT_SCHEDULE into Celery beat; administrators see the same list,
-with each job's last run, at /avisos/programacion/ (protection.notification_views.schedule).
+with each job's last run, at /avisos/programacion/ (protection.deadlines.views.schedule).
 Times are UTC (CELERY_TIMEZONE).
 """
 

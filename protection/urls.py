@@ -18,7 +18,7 @@ urlpatterns = [
     path("riesgo/", include("risk.urls")),
     path("medidas/", include("measures.urls")),
     path("autoridad/", include("measures.urls_portal")),
-    path("avisos/", include("protection.notification_urls")),
+    path("avisos/", include("protection.deadlines.urls")),
     path("verificar/", include("measures.letters.urls_verify")),
     path("indicadores/", include("protection.reports.urls")),
     path("ayuda/", views_help.help_page, name="help"),

@@ -57,7 +57,7 @@ def _sweep_check_remembered():
     check for 30 s per process: a query-count test whose two requests straddled that window
     counted one query more, at random. Every test starts with the check remembered (no query);
     the tests of the check itself reset it."""
-    from protection import tasks
+    from protection.deadlines import tasks
 
     saved = dict(tasks._sweep_seen)
     tasks._sweep_seen.update(at=float("inf"), stale=False)

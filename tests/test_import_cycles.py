@@ -8,8 +8,8 @@ from pathlib import Path
 
 import measures.tasks  # noqa: F401 - registers its tasks
 import protection.reports.tasks  # noqa: F401 - registers its tasks
-from protection import notifications, tasks
 from protection.celery import app
+from protection.deadlines import notifications, tasks
 from protection.reports import services as report_services
 
 ROOT = Path(__file__).resolve().parent.parent

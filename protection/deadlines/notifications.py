@@ -32,18 +32,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.selectors import case_list_for
+from protection.access import STAFF_ROLES
 from protection.formats import show_datetime
-
-from .access import STAFF_ROLES
-from .deadlines import (
-    URGENT_CLOCKS,
-    flag_subject_label,
-    insert_select,
-    subjects_attach,
-    sweep_lock,
-)
-from .lifecycle import EMAIL
-from .models import (
+from protection.lifecycle import EMAIL
+from protection.models import (
     EmailStatus,
     EscalationLevel,
     Notification,
@@ -53,9 +45,17 @@ from .models import (
     Unit,
     User,
 )
-from .queue import enqueue
+from protection.queue import enqueue
 
-# The digest task (protection/tasks.py) calls this module; it is queued by its name.
+from .sweep import (
+    URGENT_CLOCKS,
+    flag_subject_label,
+    insert_select,
+    subjects_attach,
+    sweep_lock,
+)
+
+# The digest task (protection/deadlines/tasks.py) calls this module; it is queued by its name.
 DIGEST_SEND = "protection.tasks.digest_send"
 
 log = logging.getLogger(__name__)

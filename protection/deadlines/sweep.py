@@ -37,10 +37,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from protection import clocks
 from protection.formats import show_datetime
-
-from . import clocks
-from .models import Clock, EscalationLevel, OverdueFlag, SubjectType
+from protection.models import Clock, EscalationLevel, OverdueFlag, SubjectType
 
 # Clocks of the urgent (extraordinary) procedure: counted in hours, escalated within the hour.
 URGENT_CLOCKS = frozenset(

@@ -21,9 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from measures.models import Letter, LetterStatus
+from protection.models import PeriodicRun
 
-from .deadlines import deadlines_sweep
-from .models import PeriodicRun
+# Re-exported: callers and tests use them from here (the code lives in the queue helper).
+from protection.queue import broker_available, broker_health, enqueue  # noqa: F401
+from protection.schedules import SWEEP_JOB
+
 from .notifications import (
     digest_send_claimed,
     escalations_run,
@@ -31,10 +34,7 @@ from .notifications import (
     urgent_email_stuck,
     users_with_pending_email,
 )
-
-# Re-exported: callers and tests use them from here (the code lives in the queue helper).
-from .queue import broker_available, broker_health, enqueue  # noqa: F401
-from .schedules import SWEEP_JOB
+from .sweep import deadlines_sweep
 
 # Queued by name: the letter task lives in the measures app (protection imports no domain task).
 LETTER_RENDER = "measures.tasks.letter_render"

@@ -1,5 +1,5 @@
 """Pages of the alerts: the bell, the list of one's notifications, overdue flags, the schedule of
-periodic jobs. Thin: selectors and services are in protection/notifications.py."""
+periodic jobs. Thin: selectors and services are in protection/deadlines/notifications.py."""
 
 from datetime import timedelta
 
@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from protection.access import STAFF_ROLES
+from protection.models import PeriodicRun, Role, SubjectType
+from protection.schedules import JOBS
+
 from . import notifications as service
-from .access import STAFF_ROLES
-from .deadlines import flag_subject_label, subjects_attach
-from .models import PeriodicRun, Role, SubjectType
-from .schedules import JOBS
+from .sweep import flag_subject_label, subjects_attach
 
 PAGE_SIZE = 50
 

@@ -316,7 +316,7 @@ BOARD_ACCESS_DAYS_AFTER_DECISION = env.int("BOARD_ACCESS_DAYS_AFTER_DECISION", d
 # response: a flag to the coordination, and the indicators' "answered within target" share.
 EMERGENCY_RESPONSE_TARGET_MINUTES = env.int("EMERGENCY_RESPONSE_TARGET_MINUTES", default=30)
 
-# Deadlines and the outbox (protection/deadlines.py, notifications.py, tasks.py).
+# Deadlines and the outbox (protection/deadlines/sweep.py, notifications.py, tasks.py).
 DEADLINES_ESCALATE_AFTER_HOURS = env.int("DEADLINES_ESCALATE_AFTER_HOURS", default=48)
 DEADLINES_URGENT_ESCALATE_AFTER_MINUTES = env.int(
     "DEADLINES_URGENT_ESCALATE_AFTER_MINUTES", default=30

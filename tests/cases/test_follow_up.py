@@ -12,10 +12,10 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case
 from measures.models import GrantedMeasure
-from protection.deadlines import deadlines_sweep
+from protection.deadlines.notifications import escalations_run
+from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import DomainError
 from protection.models import Clock, EscalationLevel, Notification, OverdueFlag, Role
-from protection.notifications import escalations_run
 
 from .. import factories as f
 from .. import workflows as wf

@@ -23,9 +23,9 @@ from cases.models import (
     State,
 )
 from measures.models import MeasureEndReason, MeasureStatus
+from protection.deadlines.notifications import digest_send_claimed
 from protection.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from protection.models import Notification, NotificationKind, Role
-from protection.notifications import digest_send_claimed
 from risk import services as risk_services
 from risk.models import ReevaluationTrigger, StudyKind
 

@@ -22,7 +22,7 @@ from measures.models import (
     SessionStatus,
 )
 from protection import clocks
-from protection.deadlines import deadlines_sweep
+from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import TransitionNotAllowed
 from protection.models import Clock, OverdueFlag, Role, SubjectType
 from protection.reports import indicators

@@ -24,10 +24,10 @@ from measures.models import (
     SessionStatus,
 )
 from protection import clocks
-from protection.deadlines import deadlines_sweep
+from protection.deadlines.notifications import escalate_after, escalations_run
+from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import DomainError
 from protection.models import Clock, Notification, OverdueFlag, SubjectType
-from protection.notifications import escalate_after, escalations_run
 
 from .. import factories as f
 from .. import workflows as wf

@@ -23,7 +23,7 @@ from measures.models import (
     GrantedMeasure,
     MeasureOrigin,
 )
-from protection.deadlines import WATCHES, SweepResult, deadlines_sweep
+from protection.deadlines.sweep import WATCHES, SweepResult, deadlines_sweep
 from protection.models import Clock, OverdueFlag, Role, SubjectType
 from risk import services as risk_services
 from risk.models import StudyStatus

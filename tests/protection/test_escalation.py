@@ -11,7 +11,8 @@ from django.utils import timezone
 from measures import services as measure_services
 from measures.board import services as board_services
 from measures.models import SessionKind
-from protection.deadlines import deadlines_sweep
+from protection.deadlines.notifications import EscalationResult, escalations_run
+from protection.deadlines.sweep import deadlines_sweep
 from protection.models import (
     Clock,
     EmailStatus,
@@ -21,7 +22,6 @@ from protection.models import (
     OverdueFlag,
     Role,
 )
-from protection.notifications import EscalationResult, escalations_run
 from tests import factories as f
 from tests import workflows
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from protection.celery import app as celery_app
-from protection.deadlines import deadlines_sweep
+from protection.deadlines.notifications import escalations_run
+from protection.deadlines.sweep import deadlines_sweep
+from protection.deadlines.tasks import broker_health, deadlines_watch, enqueue
 from protection.models import Notification, Role
-from protection.notifications import escalations_run
 from protection.schedules import JOBS
-from protection.tasks import broker_health, deadlines_watch, enqueue
 from tests import factories as f
 from tests import workflows
 
@@ -277,7 +277,7 @@ def test_with_redis_down_pages_work_fast_and_say_work_is_delayed(client, recepti
 
 def test_with_redis_down_queueing_returns_at_once_and_leaves_the_row(reception, dead_broker):
     alerts_for(reception, 1)
-    from protection.tasks import digest_send
+    from protection.deadlines.tasks import digest_send
 
     started = time.monotonic()
     queued = enqueue(digest_send, reception.pk)
@@ -295,7 +295,7 @@ def test_with_redis_up_there_is_no_delay_banner(client, reception):
 
 
 def test_a_sweep_that_stopped_running_shows_the_delay_banner(client, reception):
-    from protection import tasks
+    from protection.deadlines import tasks
     from protection.models import PeriodicRun
 
     PeriodicRun.objects.create(

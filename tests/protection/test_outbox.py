@@ -7,10 +7,14 @@ import pytest
 from django.utils import timezone
 
 from measures.models import Letter, LetterStatus
-from protection.deadlines import deadlines_sweep
-from protection.notifications import escalations_run
+from protection.deadlines.notifications import escalations_run
+from protection.deadlines.sweep import deadlines_sweep
+from protection.deadlines.tasks import (
+    letters_requeue_stuck,
+    outbox_requeue,
+    urgent_emails_requeue_stuck,
+)
 from protection.schedules import BEAT_SCHEDULE, JOBS
-from protection.tasks import letters_requeue_stuck, outbox_requeue, urgent_emails_requeue_stuck
 from tests import workflows
 
 from .helpers import purge_queue, queued_tasks, urgent_case
@@ -111,7 +115,7 @@ def test_every_periodic_job_is_in_the_one_schedule_celery_beat_reads():
 def test_tasks_take_json_primary_keys_and_are_acknowledged_late():
     from django.conf import settings
 
-    from protection import tasks
+    from protection.deadlines import tasks
 
     assert settings.CELERY_TASK_SERIALIZER == "json"
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]

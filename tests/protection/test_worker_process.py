@@ -16,8 +16,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from protection.deadlines.tasks import urgent_emails_requeue_stuck
 from protection.models import EmailStatus, Notification
-from protection.tasks import urgent_emails_requeue_stuck
 
 from .helpers import (
     BASE_DIR,
@@ -66,8 +66,8 @@ def workers(tmp_path):
 
 
 def test_a_worker_killed_mid_task_the_email_goes_out_exactly_once(tmp_path, workers, reception):
-    from protection.deadlines import deadlines_sweep
-    from protection.notifications import escalations_run
+    from protection.deadlines.notifications import escalations_run
+    from protection.deadlines.sweep import deadlines_sweep
 
     urgent_case(reception, hours_ago=4)
     deadlines_sweep()

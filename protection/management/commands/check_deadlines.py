@@ -6,8 +6,8 @@ a sweep run too (as in the periodic task); `--no-alerts` only flags.
 
 from django.core.management.base import BaseCommand
 
-from protection.deadlines import deadlines_sweep
-from protection.notifications import escalations_run
+from protection.deadlines.notifications import escalations_run
+from protection.deadlines.sweep import deadlines_sweep
 
 
 class Command(BaseCommand):
