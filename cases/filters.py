@@ -10,6 +10,7 @@ from protection import access
 from protection.access import STAFF_ROLES
 from protection.form_rendering import CachedSelect
 from protection.models import User
+from risk.models import RiskLevel
 
 from .models import (
     Case,
@@ -31,8 +32,6 @@ def _beneficiary_cases(**attributes):
 
 
 def _risk_levels(request):
-    from risk.models import RiskLevel
-
     return RiskLevel.objects.filter(scale__active=True).order_by("rank")
 
 

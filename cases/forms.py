@@ -9,14 +9,18 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.db.models import Case as Sql
+from django.db.models import IntegerField, Value, When
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from measures.models import ImplementingAuthority, MeasureCategory, MeasureType
 from protection import clocks
 from protection.models import Clock, DurationUnit, Role, User
 from protection.text_limits import TextLimitsMixin
+from risk.models import RiskLevel
 
 from .models import (
     THIRD_PARTY_PURPOSES,
@@ -510,8 +514,6 @@ class ExternalProtectionForm(StyledForm):
     notes = forms.CharField(label=_("Notas"), required=False, widget=textarea(3))
 
     def __init__(self, *args, **kwargs):
-        from risk.models import RiskLevel
-
         super().__init__(*args, **kwargs)
         self.fields["risk_level_found"].queryset = RiskLevel.objects.filter(
             scale__active=True
@@ -576,7 +578,6 @@ class ConsentForm(StyledForm):
         self.fields["third_party_user"].queryset = User.objects.filter(
             is_active=True, role=Role.CONSULTANT
         ).order_by("first_name", "last_name", "username")
-        from measures.models import ImplementingAuthority
 
         self.fields["authority"].queryset = ImplementingAuthority.objects.filter(
             active=True
@@ -634,11 +635,6 @@ class UrgentMeasureForm(StyledForm):
     details = forms.CharField(label=_("Especificaciones"), required=False, widget=textarea(2))
 
     def __init__(self, *args, case, **kwargs):
-        from django.db.models import Case as Sql
-        from django.db.models import IntegerField, Value, When
-
-        from measures.models import ImplementingAuthority, MeasureCategory, MeasureType
-
         super().__init__(*args, **kwargs)
         # Urgent measures (art. 32) first, then the rest of the catalogue.
         self.fields["measure_type"].queryset = (

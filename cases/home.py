@@ -6,7 +6,7 @@ number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,14 +14,25 @@ from measures.board import appeal_lifecycle
 from measures.models import (
     Appeal,
     AppealStatus,
+    GrantedMeasure,
     RediscussionRequest,
     RediscussionStatus,
 )
 from protection.access import STAFF_ROLES
 from protection.models import Role, User
+from risk.models import RiskStudy, StudyStatus
 
 from .lifecycle import FOLLOW_UP_STATUSES, pending_clocks
-from .models import STUDY_CLOCK_STATUSES, Aggression, CaseStatus, Procedure
+from .models import (
+    STUDY_CLOCK_STATUSES,
+    Aggression,
+    Case,
+    CasePerson,
+    CaseRole,
+    CaseStatus,
+    ContactLogEntry,
+    Procedure,
+)
 from .selectors import case_list_for, in_case_scope
 
 # Re-evaluations show on the coordinator's backlog this long before they fall due.
@@ -49,10 +60,6 @@ BENEFICIARY_FIELDS = (
 def with_list_relations(queryset):
     """What a row in a case list shows, in a fixed number of queries whatever the row count:
     officer and risk level joined, current beneficiaries prefetched into `current_beneficiaries`."""
-    from django.db.models import Prefetch
-
-    from .models import CasePerson, CaseRole
-
     beneficiaries = (
         CasePerson.objects.filter(role=CaseRole.BENEFICIARY, to_date__isnull=True)
         .select_related("person", "collective")
@@ -110,11 +117,6 @@ def my_cases_q(user):
     """Cases that are mine: assigned to me, followed by me, with my open risk study, or with a
     measure I follow. One list of case ids from four indexed look-ups (an OR of EXISTS conditions would test every
     case of the mechanism to find the few that are mine)."""
-    from measures.models import GrantedMeasure
-    from risk.models import RiskStudy, StudyStatus
-
-    from .models import Case
-
     # order_by(): no ORDER BY inside the UNION (SQLite refuses it; it means nothing there).
     mine = (
         Case.objects.filter(assigned_officer=user)
@@ -182,9 +184,6 @@ def due_today(user, now=None, limit=100):
     work, most urgent first:
     the clocks of my cases, my open risk studies, and the notification and implementation of
     measures I follow (or that are on cases assigned to me). Four queries."""
-    from measures.models import GrantedMeasure
-    from risk.models import RiskStudy, StudyStatus
-
     horizon = due_horizon(now)
     scope = case_list_for(user)
     items = {}
@@ -386,9 +385,6 @@ class TeamRow:
 def team_load(user, now=None):
     """For coordinators: every active staff member with the open and overdue work they hold,
     counted within the coordinator's scope. Four queries."""
-    from measures.models import GrantedMeasure
-    from risk.models import RiskStudy, StudyStatus
-
     now = now or timezone.now()
     scope = case_list_for(user)
     members = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
@@ -446,9 +442,6 @@ class BacklogSection:
 def backlog(user, now=None, limit=BACKLOG_LIMIT):
     """For coordinators: what is late across the mechanism, within scope. Each section has the
     total and the `limit` most overdue rows. Two queries per section."""
-    from measures.models import GrantedMeasure
-    from risk.models import RiskStudy, StudyStatus
-
     now = now or timezone.now()
     scope = case_list_for(user)
     sections = []
@@ -554,8 +547,6 @@ def late_emergencies(user, now=None):
     """Emergencies of the contact log whose help did not arrive within the target (or has not
     arrived and the target passed), not yet reviewed by the coordination: the same rule as the
     emergency-response watch of the deadline sweep."""
-    from .models import ContactLogEntry
-
     now = now or timezone.now()
     return (
         ContactLogEntry.objects.filter(

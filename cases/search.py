@@ -4,6 +4,9 @@ import unicodedata
 
 from django.db.models import Q
 
+from .models import Case, CasePerson, Person
+from .selectors import case_list_for
+
 
 def normalize(text):
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -23,8 +26,6 @@ def case_search_text(case):
 
 def case_search_refresh(case):
     """Recompute a case's search text. search_text is excluded from history: it is derived."""
-    from .models import Case
-
     Case.objects.filter(pk=case.pk).update(search_text=case_search_text(case))
 
 
@@ -57,9 +58,6 @@ def similar_people_cases(user, *, given_names, family_names, birth_year, state, 
     the cases they are on that `user` may see: [(case_person, ...)]. Cases outside the user's
     scope are not shown at all (need-to-know). Narrowed in the database by state and birth year
     (small sets), names compared in Python so it works on SQLite too."""
-    from .models import CasePerson, Person
-    from .selectors import case_list_for
-
     wanted = name_tokens(given_names, family_names)
     if birth_year is None or state is None or len(wanted) < 2:
         return []

@@ -8,8 +8,13 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
+from measures.board.appeal_lifecycle import OPEN as OPEN_APPEALS
+from measures.models import AgendaItem, Appeal, AppealTrack, Attendance, GrantedMeasure, Seat
 from protection import access, clocks
 from protection.models import Clock, Role, Unit
+from protection.security.audit import note_case
+from protection.security.services import break_glass_case_ids
+from risk.models import RiskStudy
 
 from .models import (
     ADMITTED_STATUSES,
@@ -18,8 +23,10 @@ from .models import (
     ClosureReason,
     Consent,
     ConsentPurpose,
+    ContactLogEntry,
     Procedure,
 )
+from .timeline import _history_entries
 
 # Which unit handles a case at each stage (need-to-know for unit staff).
 STAGE_UNIT = {
@@ -35,10 +42,6 @@ STAGE_UNIT = {
 def handled_q(user):
     """The cases the user's unit handles (the HANDLED reach of protection.access.NEED_TO_KNOW),
     as a Q object over Case. Staff units only; anyone else handles nothing."""
-    from measures.board.appeal_lifecycle import OPEN as OPEN_APPEALS
-    from measures.models import Appeal, AppealTrack, GrantedMeasure
-    from risk.models import RiskStudy
-
     role = user.role
     stages = [status for status, unit in STAGE_UNIT.items() if unit == user.unit]
     # EXISTS subqueries rather than joins: no duplicate rows, no DISTINCT over big lists.
@@ -108,8 +111,6 @@ def _reach_q(user, reader, reach):
     if reach == access.CONSENTED:
         return _consented_q(user, reader.consent_purpose)
     if reach == access.BREAK_GLASS:
-        from protection.security.services import break_glass_case_ids
-
         return Q(pk__in=break_glass_case_ids(user))
     return NOTHING
 
@@ -142,8 +143,6 @@ def board_case_ids(user):
     """Cases on agendas of sessions the Board member belongs to, from when the papers were sent
     until the configured time after the decision. Invitees (voice, no vote) see a case only
     with the beneficiary's recorded consent for Board invitees (art. 8-V)."""
-    from measures.models import AgendaItem, Attendance, Seat
-
     window = timedelta(days=settings.BOARD_ACCESS_DAYS_AFTER_DECISION)
     now = timezone.now()
     memberships = Attendance.objects.filter(member__user=user)
@@ -202,8 +201,6 @@ def case_get_for(user, pk, record=access.CASE_FILE):
     """The case if `user` may see its `record` (the case file unless said: a risk study, a
     granted measure); Http404 otherwise (same as a case that does not exist). Every call is
     noted in the read log, found or not."""
-    from protection.security.audit import note_case
-
     try:
         case_id = int(pk)
     except (ValueError, TypeError):
@@ -245,8 +242,6 @@ def case_visible(user, case_id, record=access.CASE_FILE):
 def contact_entries(case):
     """The case's contact log, newest first (the case is already scoped: case_get_for). One
     query whatever the number of entries."""
-    from .models import ContactLogEntry
-
     return list(
         ContactLogEntry.objects.filter(case=case)
         .select_related("authority", "recorded_by", "repairs", "late_reviewed_by")
@@ -259,9 +254,6 @@ def contact_history(entries):
     """{entry id: [corrections, oldest first]} from the entries' history: each correction with
     who, when, why and the fields it changed (old → new). One query for all the entries, plus
     one per related model named in the changes."""
-    from .models import ContactLogEntry
-    from .timeline import _history_entries
-
     if not entries:
         return {}
     records = list(

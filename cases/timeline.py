@@ -21,9 +21,34 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from measures.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Appeal,
+    Decision,
+    DecisionLine,
+    GrantedMeasure,
+    ImplementationEvent,
+    LegalHold,
+    Letter,
+    RediscussionRequest,
+    SessionWaiver,
+)
 from protection import clocks
 from protection.reversing import reverse_id
+from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
 
+from .models import (
+    AdmissibilityDecision,
+    Aggression,
+    Case,
+    CasePerson,
+    Consent,
+    ContactLogEntry,
+    ExternalProtection,
+    Person,
+    ProtectionRequest,
+)
 from .wording import petitioner_label
 
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
@@ -79,31 +104,6 @@ def _party_name(case_person):
 def case_records(case, *, events_limit=TIMELINE_PAGE):
     """Every record the case page and the timeline show, one query per source (plus one per
     many-to-many prefetch). Lists, so templates do not query again."""
-    from measures.models import (
-        AgendaItem,
-        AgendaItemKind,
-        Appeal,
-        Decision,
-        DecisionLine,
-        GrantedMeasure,
-        ImplementationEvent,
-        LegalHold,
-        Letter,
-        RediscussionRequest,
-        SessionWaiver,
-    )
-    from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
-
-    from .models import (
-        AdmissibilityDecision,
-        Aggression,
-        CasePerson,
-        Consent,
-        ContactLogEntry,
-        ExternalProtection,
-        ProtectionRequest,
-    )
-
     party = ("person", "collective")
     parties = list(
         CasePerson.objects.filter(case=case)
@@ -378,8 +378,6 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
 def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
     """Changes to the case and to the people on it, from django-simple-history. Two queries for
     the records, plus one per related model named in the changes."""
-    from .models import Case, Person
-
     case_records_ = list(
         Case.history.filter(id=case.pk)
         .select_related("history_user")

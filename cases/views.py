@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from measures.board import appeal_lifecycle
@@ -254,8 +255,6 @@ def _without_studies_unless_allowed(user, case, records):
 def _only_openable_links(user, entries):
     """Drop timeline links to pages the user's role may not open (a Board member is not
     offered the risk study, which would answer 403); the entry stays, without its link."""
-    from django.urls import Resolver404, resolve
-
     allowed = {}
     for entry in entries:
         if not entry.url:

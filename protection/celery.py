@@ -1,5 +1,6 @@
 """The one Celery application. Periodic schedules live in protection/schedules.py."""
 
+import gc
 import os
 
 from celery import Celery
@@ -27,6 +28,4 @@ app.conf.task_publish_retry_policy = {
 def _freeze_startup_objects(**kwargs):
     """As the web workers do (protection.wsgi): what is loaded at start stays out of the
     garbage collector's full collections."""
-    import gc
-
     gc.freeze()

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -261,8 +262,6 @@ class OverdueFlag(models.Model):
 
     def late_by(self, now=None):
         """How late: until now while open; until done (or until the clock stopped) once closed."""
-        from django.utils import timezone
-
         end = self.done_at or self.cleared_at or now or timezone.now()
         return max(end - self.due_at, timedelta(0))
 

@@ -47,7 +47,7 @@ class _BrokerHealth:
         url = current_app.conf.broker_url or ""
         try:
             if url.startswith(("redis://", "rediss://")):
-                import redis
+                import redis  # only with a Redis broker
 
                 client = redis.Redis.from_url(
                     url,

@@ -1,5 +1,7 @@
 """Default clock durations (Mexico) and numbering series, seeded by migration."""
 
+from .clocks import DEFAULT_RULES
+
 NUMBER_SERIES = [
     # key, name, pattern, prefix
     ("case", "Expedientes", "{prefix}/{year}/{number:04d}", "MPPDDHP"),
@@ -9,8 +11,6 @@ NUMBER_SERIES = [
 
 
 def load(apps):
-    from .clocks import DEFAULT_RULES
-
     ClockDefinition = apps.get_model("protection", "ClockDefinition")
     NumberSeries = apps.get_model("protection", "NumberSeries")
     for clock, rule in DEFAULT_RULES.items():

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from . import access
 from .errors import DomainError, PermissionDenied, TransitionNotAllowed
 from .history import save as history_save
+from .history import stamp
 
 
 @dataclass(frozen=True)
@@ -211,8 +212,6 @@ class StateMachine:
             history_save(obj, actor, reason)
             self.saved(obj)
         else:
-            from .history import stamp
-
             stamp(obj, actor, reason)
         if after_commit is not None:
             transaction.on_commit(after_commit)

@@ -8,6 +8,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documentos del expediente")
 
     def ready(self):
+        # Imported once the apps are loaded (validation reads settings and models).
         from . import validation
 
         validation.configure_image_libraries()

@@ -7,6 +7,7 @@ fails, the files just written are deleted again, so nothing is ever half-saved.
 
 import logging
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -263,8 +264,6 @@ def document_original_open(*, actor, document, reason, request=None):
 
 
 def _alert_coordinators(user_id, document_id, reason):
-    from django.core.mail import send_mail
-
     user = User.objects.get(pk=user_id)
     document = Document.objects.select_related("case").get(pk=document_id)
     recipients = list(

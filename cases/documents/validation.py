@@ -113,7 +113,7 @@ def configure_image_libraries():
     """Pillow's own bomb guard follows our setting; HEIC opens through pillow-heif when
     installed."""
     Image.MAX_IMAGE_PIXELS = settings.DOCUMENTS_MAX_IMAGE_PIXELS
-    try:
+    try:  # optional codec, loaded only when the image libraries are configured
         from pillow_heif import register_heif_opener
     except ImportError:  # pragma: no cover - the dependency is pinned
         return

@@ -6,6 +6,7 @@ against the document's case (the selectors note it)."""
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -49,8 +50,6 @@ def _back_to_record(case, record_kind):
 
 
 def _limits_context():
-    from django.conf import settings
-
     return {
         "max_file_bytes": settings.DOCUMENTS_MAX_FILE_BYTES,
         "max_upload_bytes": settings.DOCUMENTS_MAX_UPLOAD_BYTES,

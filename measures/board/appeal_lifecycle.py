@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from measures.models import Appeal, AppealTrack
+from measures.models import Appeal, AppealTrack, BoardSession, SessionStatus
 from measures.models import AppealStatus as S
 from protection import clocks
 from protection.models import Clock, Role
@@ -135,8 +135,6 @@ def ready_for_board(appeal):
 def board_due_at(start):
     """When the Board must rule (art. 58-IV, "at its next session"): the first session scheduled
     after `start` that is still to be held, else the configured clock from `start`."""
-    from measures.models import BoardSession, SessionStatus
-
     start = start or timezone.now()
     session = (
         BoardSession.objects.filter(scheduled_at__gt=start)

@@ -49,6 +49,7 @@ from measures.models import (
 )
 from protection.formats import show_date
 from protection.redaction import measure_details_for, redact_for
+from risk.lifecycle import study_score
 from risk.models import RiskStudy, StudyKind, StudyStatus
 
 # ---------------------------------------------------------------------------------------------
@@ -449,8 +450,6 @@ def item_study(item):
 def dossier(item, *, viewer):
     """Everything a Board member reads about an agenda item, redacted for `viewer`
     (None: the Board audience, as in the papers PDF)."""
-    from risk.lifecycle import study_score
-
     now = timezone.now()
     case = Case.objects.select_related("current_risk_level").get(pk=item.case_id)
     parties = [

@@ -48,7 +48,7 @@ from measures.models import (
     RecipientKind,
 )
 from protection import clocks
-from protection.models import Clock
+from protection.models import Clock, DurationUnit
 from protection.redaction import measure_details_for
 
 log = logging.getLogger(__name__)
@@ -392,8 +392,6 @@ def _local_datetime(value):
 
 
 def _clock_words(rule):
-    from protection.models import DurationUnit
-
     unit = {
         DurationUnit.MINUTES: _("minutos"),
         DurationUnit.HOURS: _("horas"),

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
@@ -36,10 +37,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cases.models import STUDY_CLOCK_STATUSES, CaseStatus
+from measures.models import (
+    AppealStatus,
+    DecisionStatus,
+    MeasureOrigin,
+    RediscussionStatus,
+    SessionStatus,
+)
 from protection import clocks
 from protection.formats import show_datetime
 from protection.models import Clock, EscalationLevel, OverdueFlag, SubjectType
+from risk.models import Reevaluation, RiskStudy, StudyStatus
 
 # Clocks of the urgent (extraordinary) procedure: counted in hours, escalated within the hour.
 URGENT_CLOCKS = frozenset(
@@ -88,8 +99,6 @@ class Watch:
 
     @property
     def model(self):
-        from django.apps import apps
-
         return apps.get_model(self.model_path)
 
     def overdue(self, now):
@@ -190,8 +199,6 @@ def _subject(model_path, field):
     """When the thing was done: `field` of the flag's record."""
 
     def done():
-        from django.apps import apps
-
         model = apps.get_model(model_path)
         rows = model._default_manager.filter(pk=OuterRef("subject_id")).order_by()
         return Subquery(rows.values(field)[:1])
@@ -201,8 +208,6 @@ def _subject(model_path, field):
 
 def _case_running(*extra):
     def running():
-        from cases.models import CaseStatus
-
         q = ~Q(status=CaseStatus.CLOSED)
         for item in extra:
             q &= item() if callable(item) else item
@@ -212,22 +217,16 @@ def _case_running(*extra):
 
 
 def _study_open_none():
-    from risk.models import RiskStudy, StudyStatus
-
     return ~Exists(
         RiskStudy.objects.filter(case=OuterRef("pk")).exclude(status=StudyStatus.APPROVED)
     )
 
 
 def _case_study_running():
-    from cases.models import STUDY_CLOCK_STATUSES
-
     return Q(status__in=STUDY_CLOCK_STATUSES) & _study_open_none()
 
 
 def _case_study_done():
-    from risk.models import RiskStudy
-
     return _first(
         RiskStudy.objects.filter(case=OuterRef("subject_id"), approved_at__gte=OuterRef("due_at")),
         "approved_at",
@@ -235,15 +234,11 @@ def _case_study_done():
 
 
 def _case_reevaluation_running():
-    from cases.models import CaseStatus
-
     # Once a re-evaluation is opened its study's clock takes over.
     return Q(status=CaseStatus.FOLLOW_UP)
 
 
 def _case_reevaluation_done():
-    from risk.models import Reevaluation
-
     return _first(
         Reevaluation.objects.filter(
             case=OuterRef("subject_id"), requested_at__gte=OuterRef("due_at")
@@ -253,21 +248,14 @@ def _case_reevaluation_done():
 
 
 def _study_running():
-    from cases.models import CaseStatus
-    from risk.models import StudyStatus
-
     return ~Q(status=StudyStatus.APPROVED) & ~Q(case__status=CaseStatus.CLOSED)
 
 
 def _session_running():
-    from measures.models import SessionStatus
-
     return Q(papers_sent_at__isnull=True) & ~Q(status=SessionStatus.CLOSED)
 
 
 def _decision_running():
-    from measures.models import DecisionStatus
-
     return Q(status=DecisionStatus.CONFIRMED, notified_at__isnull=True)
 
 
@@ -279,15 +267,11 @@ def _measure_notification_running():
 
 
 def _measure_implementation_running():
-    from measures.models import MeasureOrigin
-
     return Q(origin=MeasureOrigin.BOARD, implemented_at__isnull=True, ended_at__isnull=True)
 
 
 def _appeal_ruling_running(track):
     def running():
-        from measures.models import AppealStatus
-
         return Q(track=track, ruled_at__isnull=True) & ~Q(
             status__in=[AppealStatus.RESOLVED, AppealStatus.INADMISSIBLE]
         )
@@ -296,14 +280,10 @@ def _appeal_ruling_running(track):
 
 
 def _appeal_consejo_running():
-    from measures.models import AppealStatus
-
     return Q(consejo_ruled_at__isnull=True, status=AppealStatus.INDEPENDENT_STUDY)
 
 
 def _rediscussion_running():
-    from measures.models import RediscussionStatus
-
     return ~Q(status=RediscussionStatus.ANSWERED) & Q(answered_at__isnull=True)
 
 
@@ -311,8 +291,6 @@ def _emergency_response_running():
     """An emergency (contact log) whose help has not arrived, or arrived after the target, and
     whose lateness the coordination has not yet reviewed. A retroactive entry (help already
     recorded, late) is flagged too; the review closes the flag."""
-    from cases.models import CaseStatus
-
     return (
         Q(late_reviewed_at__isnull=True)
         & ~Q(case__status=CaseStatus.CLOSED)
@@ -583,8 +561,6 @@ def open_clocks(*, case_ids=None, responsible_ids=None, due_from=None, due_until
 
 def subjects_attach(flags):
     """Set `flag.subject` on each flag: one query per kind of record, whatever the count."""
-    from django.apps import apps
-
     models = {watch.subject_type: watch.model_path for watch in WATCHES}
     related = {
         SubjectType.STUDY: ["case", "analyst"],
@@ -612,8 +588,6 @@ def subjects_attach(flags):
 
 def flag_subject_label(flag):
     """A short label for the flag's record that names no person (used in e-mails too)."""
-    from django.utils.translation import gettext as _
-
     subject = getattr(flag, "subject", None)
     case = flag.case.file_number if flag.case_id and flag.case else ""
     if flag.subject_type == SubjectType.CASE:

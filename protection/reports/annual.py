@@ -396,6 +396,6 @@ def render_html(report):
 
 
 def render_pdf(report):
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy: loaded only when a report PDF is made
 
     return HTML(string=render_html(report), base_url=str(settings.BASE_DIR)).write_pdf()

@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported once the apps are loaded: both connect receivers to the domain's models.
         from . import sqlite_functions
 
         sqlite_functions.connect_signal()

@@ -9,24 +9,25 @@ spreadsheet would run as a formula is neutralised.
 import csv
 import io
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.filters import CaseFilter
 from cases.models import Aggression, CaseRole
-from cases.search import search_filter
 from cases.selectors import case_list_for
 from measures.models import GrantedMeasure
+from protection import clocks
+from protection.redaction import measure_details_for, redact_for
 
 from .models import ExportFormat, ExportKind
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
 # Google Sheets; a leading apostrophe makes it plain text (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-REDACTED_FALLBACK = "[dato reservado]"
 
 
 def neutralise(value):
@@ -39,31 +40,12 @@ def neutralise(value):
 
 
 def redact(user, field_name, value):
-    """`value` as `user` may see it. Delegates to protection.redaction when it is installed;
-    otherwise only the mechanism's staff see contact details (the same rule)."""
-    try:
-        from protection.redaction import redact_for
-    except ImportError:
-        return _fallback_redact(user, value)
+    """`value` as `user` may see it (protection.redaction, the rule of the pages)."""
     return str(redact_for(user, field_name, value))
 
 
 def measure_details(user, measure_type, details):
-    try:
-        from protection.redaction import measure_details_for
-    except ImportError:
-        if getattr(measure_type, "code", "") in ("safe_house", "temporary_relocation"):
-            return _fallback_redact(user, details)
-        return details
     return str(measure_details_for(user, measure_type, details))
-
-
-def _fallback_redact(user, value):
-    from protection.access import STAFF_ROLES
-
-    if user is not None and user.is_authenticated and user.role in STAFF_ROLES:
-        return value
-    return REDACTED_FALLBACK
 
 
 # --- the lists --------------------------------------------------------------------------------
@@ -80,19 +62,7 @@ def _scoped(model_qs, user):
 
 
 def case_queryset(user, params):
-    qs = case_list_for(user)
-    try:
-        from cases.filters import CaseFilter
-    except ImportError:
-        CaseFilter = None
-    if CaseFilter is not None:
-        qs = CaseFilter(params, queryset=qs).qs
-    else:  # the case list's basic parameters
-        if params.get("q"):
-            qs = qs.filter(search_filter(params["q"]))
-        for name in ("status", "procedure"):
-            if params.get(name):
-                qs = qs.filter(**{name: params[name]})
+    qs = CaseFilter(params, queryset=case_list_for(user)).qs
     return (
         qs.select_related("assigned_officer", "current_risk_level")
         .prefetch_related("parties__person__state", "parties__collective__state")
@@ -313,12 +283,8 @@ def case_ids(kind, qs):
 
 def rows(user, kind, qs):
     """Header, then each row redacted and neutralised, datetimes in the user's zone."""
-    from protection import clocks
-
     zone = clocks.mechanism_zone()
     if getattr(user, "time_zone", ""):
-        from zoneinfo import ZoneInfo
-
         zone = ZoneInfo(user.time_zone)
     yield [neutralise(h) for h in headers(kind)]
     for row in ROWS[kind](user, qs, zone):
@@ -342,7 +308,7 @@ def write(file_format, row_iter, stream, *, progress=None, every=500):
                 progress(count)
         text.detach()
     else:
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # heavy: loaded only for a spreadsheet export
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Datos"))
@@ -365,7 +331,7 @@ def _csv_value(value):
 
 def _xlsx_value(value):
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # heavy: spreadsheet exports only
 
         # Strings are written as text, never as formulas: openpyxl treats a leading "=" as one,
         # so neutralise() has already prefixed it; control characters are not valid XML.

@@ -3,7 +3,7 @@ and the beneficiary's state, gender, profile (defender or journalist) and kind (
 collective). The form reads them from the query string; `ReportFilters` is what the queries use.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -67,8 +67,6 @@ class ReportFilters:
 
 
 def _replace(filters, **changes):
-    from dataclasses import replace
-
     return replace(filters, **changes)
 
 

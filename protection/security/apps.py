@@ -11,6 +11,7 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Acceso y auditoría")
 
     def ready(self):
+        # Imported once the apps are loaded: connects the audit's receivers.
         from . import signals  # noqa: F401
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +17,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from protection import access
 from protection.errors import DomainError, PermissionDenied
 from protection.formats import show_datetime
-from protection.models import Role
+from protection.models import Role, User
 
 from . import audit
 from .models import AuditAction, AuditOutcome, BreakGlass, BreakGlassCase
+from .signals import end_sessions_of
 
 RECOVERY_CODES = 10
 log = logging.getLogger(__name__)
@@ -101,8 +103,6 @@ def user_zone(user):
 
 
 def _mail(subject, body, recipients):
-    from django.core.mail import send_mail
-
     try:
         send_mail(subject, body, None, recipients)
     except Exception:  # SMTP down must not undo the change; the audit row stands
@@ -203,8 +203,6 @@ def two_factor_reset(*, actor, user, reason, request=None):
     """A coordinator or the administrator clears a person's lost second factor: every
     authenticator and recovery code goes, their sessions end, the reason is logged and the
     person is told by e-mail. At the next login they enrol a new authenticator."""
-    from .signals import end_sessions_of
-
     if actor.role not in TWO_FACTOR_RESET_ROLES:
         raise PermissionDenied(
             _("Sólo la Coordinación o la administración restablecen el segundo factor.")
@@ -365,8 +363,6 @@ def break_glass_end(*, actor, grant, request=None):
 
 def _alert_coordinators(grant_id, *, opened):
     """E-mail each active coordinator, with times in their own zone (named)."""
-    from protection.models import User
-
     grant = BreakGlass.objects.select_related("user", "ended_by").get(pk=grant_id)
     numbers = ", ".join(grant.cases.values_list("file_number", flat=True))
     for coordinator in User.objects.filter(role=Role.COORDINATOR, is_active=True).exclude(email=""):

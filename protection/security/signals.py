@@ -4,6 +4,7 @@ import hashlib
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -90,8 +91,6 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 def end_sessions_of(user):
     """Delete every session of `user` (deactivation, password reset)."""
-    from django.contrib.sessions.models import Session
-
     user_pk = str(user.pk)
     stale = [
         s.session_key

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.selectors import case_get_for, cases_by_file_number
@@ -446,9 +447,6 @@ class LoginView(auth_views.LoginView):
 
 
 def demo_codes():
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     rows = []
     for device in (
         TOTPDevice.objects.filter(confirmed=True, name="demo")
