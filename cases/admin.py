@@ -1,3 +1,6 @@
+"""The Django admin of the cases app: read-mostly for case data, changes through admin actions that
+call the services."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

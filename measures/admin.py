@@ -1,3 +1,5 @@
+"""The Django admin of the measures app: read-mostly for case data, changes through admin actions."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

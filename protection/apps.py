@@ -1,3 +1,5 @@
+"""The protection app's configuration: connects the deadlines' admin when the app is ready."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""Template context shared by every page: the user's role and menu rights, unread notices, open
+break-glass accesses, a delayed background."""
+
 from django.conf import settings
 
 from . import access

@@ -1,3 +1,5 @@
+"""Middleware: each request in the user's time zone and language."""
+
 from zoneinfo import ZoneInfo
 
 from django.conf import settings

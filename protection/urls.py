@@ -1,3 +1,5 @@
+"""The project's URLs: each app's pages under its prefix, the admin, login, help and error pages."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views

@@ -1,3 +1,5 @@
+"""Project pages: the home page (each role's work), the health check and the error pages."""
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection

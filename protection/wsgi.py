@@ -1,3 +1,5 @@
+"""The WSGI entry point, with the startup objects frozen out of the garbage collector."""
+
 import gc
 import os
 

@@ -1,3 +1,5 @@
+"""The Django admin of the risk app: read-mostly for case data."""
+
 from django.contrib import admin
 
 from protection.admin import CaseDataAdmin, NoDeleteAdmin

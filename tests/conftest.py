@@ -1,3 +1,6 @@
+"""Shared pytest fixtures: the default language, one user per role, and the header's sweep check
+remembered."""
+
 import pytest
 from django.utils import translation
 

@@ -1,3 +1,5 @@
+"""The Django admin of case documents and their categories."""
+
 from django.contrib import admin
 
 from protection.admin import CaseDataAdmin

@@ -1,3 +1,5 @@
+"""The documents app's configuration: registers the upload checks when the app is ready."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

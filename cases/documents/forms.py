@@ -1,3 +1,6 @@
+"""Forms of the document pages: upload (several files), replacement and the reason for a read or
+removal."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""URLs of the document pages (namespace documents)."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""The Django admin of the reports: export jobs, read-only."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""The reports app's configuration: SQLite functions for tests and the case facts' signal
+receivers."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""URLs of the indicators, aggressions, annual report and exports (namespace reports)."""
+
 from django.urls import path
 
 from . import views

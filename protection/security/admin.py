@@ -1,3 +1,5 @@
+"""The Django admin of security: audit entries, break-glass accesses, devices, read-only."""
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html

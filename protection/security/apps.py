@@ -1,3 +1,5 @@
+"""The security app's configuration: connects its signal receivers when the app is ready."""
+
 from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

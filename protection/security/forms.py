@@ -1,3 +1,6 @@
+"""Forms of the security pages: two-factor tokens, resets, break-glass, reveals and the audit
+filter."""
+
 import re
 
 from django import forms

@@ -1,3 +1,6 @@
+"""URLs of the security pages: two-factor setup and login, recovery codes, the account, audit and
+break-glass (namespace security)."""
+
 from django.urls import path
 
 from . import views

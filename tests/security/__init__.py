@@ -1,0 +1,1 @@
+"""Tests of security, audit and need-to-know."""

@@ -1,3 +1,5 @@
+"""Template tags that show a record's attached documents beside it on the case page."""
+
 from urllib.parse import quote
 
 from django import template

@@ -1,0 +1,1 @@
+"""Management commands of the cases app: the demo data loader and the synthetic data generator."""

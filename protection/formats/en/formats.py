@@ -1,3 +1,5 @@
+"""English date and time formats (see protection/formats/__init__.py)."""
+
 # Day, abbreviated month and year (never the ambiguous 05/12/2026), 24-hour times, the zone's
 # abbreviation. See protection/formats/__init__.py. Input formats are Django's for en.
 DATE_FORMAT = "j M Y"

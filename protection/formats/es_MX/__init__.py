@@ -1,0 +1,1 @@
+"""Spanish (Mexico) date and time formats."""

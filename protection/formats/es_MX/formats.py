@@ -1,3 +1,5 @@
+"""Spanish (Mexico) date and time formats (see protection/formats/__init__.py)."""
+
 # Dates as Mexican offices write them (día/mes/año), 24-hour times, the zone's abbreviation.
 # See protection/formats/__init__.py. Input formats are Django's for es_MX.
 DATE_FORMAT = "d/m/Y"

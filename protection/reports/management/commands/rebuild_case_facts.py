@@ -1,3 +1,6 @@
+"""manage.py rebuild_case_facts: recompute every case's milestone dates (CaseFacts) from the
+records."""
+
 import time
 
 from django.core.management.base import BaseCommand

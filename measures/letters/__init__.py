@@ -1,0 +1,2 @@
+"""Letters (oficios): planned from confirmed decisions, rendered to PDF by a worker, delivered,
+acknowledged and publicly verifiable."""
