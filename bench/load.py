@@ -306,11 +306,5 @@ def purge_queue(env):
     )
 
 
-def env_with(env, **extra):
-    out = dict(env)
-    out.update({k: str(v) for k, v in extra.items()})
-    return out
-
-
 def cpu_count():
     return os.cpu_count() or 1

@@ -111,14 +111,6 @@ def assignment_words(assignments):
     return ", ".join(words)
 
 
-def handovers_for_case(case):
-    return (
-        HandoverCase.objects.filter(case=case)
-        .select_related("handover__from_officer", "handover__to_officer", "handover__decided_by")
-        .order_by("-handover__decided_at")
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # The service
 

@@ -9,6 +9,7 @@ function below.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from protection.reports.facts import refresh_of
 from protection.transitions import StateMachine, Step
 
 from .models import STUDY_CLOCK_STATUSES, Case, ConsentPurpose, LifeStatus, Person, Procedure
@@ -107,6 +108,7 @@ CASE = StateMachine(
     states=S,
     describe=lambda case: _("el expediente %(file)s") % {"file": case.file_number},
     derive=derive,
+    saved=refresh_of,  # its closing date feeds the indicators (protection.reports.facts)
     steps=[
         Step(
             "urgent_measures_issue",

@@ -16,6 +16,7 @@ from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role
 from protection.numbering import number_next
+from protection.reports.facts import refresh_of
 from protection.versioning import save_versioned
 
 from .lifecycle import CASE
@@ -147,21 +148,22 @@ def request_register(
             beneficiary_requested_presence=beneficiary_requested_presence,
         )
     rules = clocks.rules()
+    started = {}  # the clocks this request starts, stored through the case's map
     if procedure == Procedure.EXTRAORDINARY and case.urgent_issued_at is None:
-        case.procedure = Procedure.EXTRAORDINARY
-        case.urgent_issue_due_at = clocks.due_at(
+        started["procedure"] = Procedure.EXTRAORDINARY
+        started["urgent_issue_due_at"] = clocks.due_at(
             Clock.URGENT_ISSUE, received_at, clock_rule=rules[Clock.URGENT_ISSUE]
         )
-        case.urgent_implement_due_at = clocks.due_at(
+        started["urgent_implement_due_at"] = clocks.due_at(
             Clock.URGENT_IMPLEMENT,
-            case.urgent_issue_due_at,
+            started["urgent_issue_due_at"],
             clock_rule=rules[Clock.URGENT_IMPLEMENT],
         )
     if case.risk_study_due_at is None:
-        case.risk_study_due_at = clocks.due_at(
+        started["risk_study_due_at"] = clocks.due_at(
             Clock.RISK_STUDY, received_at, clock_rule=rules[Clock.RISK_STUDY]
         )
-    CASE.update(case, actor=actor, reason=_("Solicitud registrada"))
+    CASE.update(case, actor=actor, reason=_("Solicitud registrada"), **started)
 
     request = save(
         ProtectionRequest(
@@ -221,6 +223,7 @@ def request_register(
             actor,
         )
     case_search_refresh(case)
+    refresh_of(case)  # its request date (protection.reports.facts)
     return request
 
 
@@ -304,6 +307,7 @@ def case_admissibility_decide(*, actor, case, admitted, reasons, explanation):
         actor,
     )
     decision.reasons.set(reasons)
+    refresh_of(case)
     return decision
 
 
@@ -334,20 +338,6 @@ def case_person_add(
     )
     case_search_refresh(case)
     return case_person
-
-
-@transaction.atomic
-def case_person_end(*, actor, case_person, to_date=None):
-    access.require(actor, "case.edit_parties")
-    cp = CasePerson.objects.select_for_update().get(pk=case_person.pk)
-    if cp.to_date:
-        raise DomainError(_("Esta persona ya no figura en el expediente."))
-    if cp.granted_measures.filter(ended_at__isnull=True).exists():
-        raise DomainError(
-            _("La persona tiene medidas vigentes: la Junta debe concluirlas primero.")
-        )
-    cp.to_date = to_date or timezone.localdate()
-    return save(cp, actor)
 
 
 @transaction.atomic
@@ -472,6 +462,7 @@ def aggression_record(
         actor,
     )
     aggression.types.set(types)
+    refresh_of(case)
     return aggression
 
 

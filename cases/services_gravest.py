@@ -36,7 +36,7 @@ from risk import services as risk_services
 
 from . import services
 from .lifecycle import PERSON
-from .models import Aggression, CasePerson, LifeStatus, Person
+from .models import CasePerson, LifeStatus, Person
 
 # Which step of the PERSON map leads from a status to another.
 LIFE_STEPS = {
@@ -121,11 +121,6 @@ def _tell_coordination(aggression, names, outcome):
             urgent=True,
         )
     return len(coordinators)
-
-
-def pending_gravest(case):
-    """The case's gravest aggressions still waiting for an immediate-action assessment."""
-    return Aggression.objects.filter(case=case, gravest=True, assessment__isnull=True)
 
 
 @transaction.atomic

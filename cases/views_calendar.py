@@ -100,10 +100,12 @@ def deadline_calendar(request):
                 "overdue": row.due_at < now,
             }
         )
-    weeks = [
-        [{"day": d, "in_month": d.month == first.month, "items": by_day.get(d, [])} for d in week]
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    ]
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        cells = [
+            {"day": d, "in_month": d.month == first.month, "items": by_day.get(d, [])} for d in week
+        ]
+        weeks.append({"cells": cells, "has_items": any(cell["items"] for cell in cells)})
     previous = (first - timedelta(days=1)).replace(day=1)
     units = STAFF_UNITS if access.can(user, "case.view_all") else (user.unit,)
     units = [(u, Unit(u).label) for u in units if u]

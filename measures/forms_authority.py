@@ -75,6 +75,15 @@ class ImplementationReportForm(StyledForm):
         return value
 
 
+class AuthorityChoiceField(forms.ModelMultipleChoiceField):
+    """Authorities by their full name (acronyms are not explained in a list) and the head the
+    copy would name."""
+
+    def label_from_instance(self, obj):
+        label = f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
+        return f"{label} · {obj.addressee_name}" if obj.addressee_name else label
+
+
 class AuthorityAddresseeForm(StyledForm):
     """Who the letters to an authority are addressed to, and its own copies (C.c.p.)."""
 
@@ -112,7 +121,7 @@ class AuthorityAddresseeForm(StyledForm):
             "copias que llevan todos los oficios."
         ),
     )
-    copy_authorities = forms.ModelMultipleChoiceField(
+    copy_authorities = AuthorityChoiceField(
         label=_("Con copia para las personas titulares de"),
         queryset=ImplementingAuthority.objects.none(),
         required=False,

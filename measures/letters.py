@@ -18,7 +18,7 @@ from protection.history import save, stamp
 from protection.numbering import number_next
 from protection.versioning import save_versioned
 
-from .lifecycle import LETTER, MEASURE
+from .lifecycle import DECISION, LETTER, MEASURE
 from .models import (
     Decision,
     DecisionStatus,
@@ -346,8 +346,12 @@ def decision_mark_notified(*, actor, decision, at=None, check_actor=True):
     if decision.status != DecisionStatus.CONFIRMED:
         raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
     at = at or timezone.now()
-    decision.notified_at = decision.notified_at or at
-    save(decision, actor, _("Acuerdo comunicado"))
+    DECISION.update(
+        decision,
+        actor=actor,
+        reason=_("Acuerdo comunicado"),
+        notified_at=decision.notified_at or at,
+    )
     for measure in GrantedMeasure.objects.select_for_update().filter(
         decision=decision, notified_at__isnull=True, ended_at__isnull=True
     ):

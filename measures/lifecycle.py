@@ -2,12 +2,25 @@
 decision, an appeal, a re-discussion request and a letter may move. Each step names the access
 policy it needs and the legal conditions it checks (protection/transitions.py).
 
-How can a granted measure end? Only by one of the `MEASURE` steps that lead to ENDED below:
-a confirmed Board decision that ends it (never while a court hold protects it), the
-beneficiary's written voluntary exit, the rejection of the request during which it was
-issued as an urgent measure, or the recorded death or disappearance of its covered person. A
-confirmed Board decision may also suspend an implemented measure and later resume it
-(`board_suspend`, `board_resume`).
+How can a granted measure end?
+==============================
+
+A granted measure (`MEASURE` below) moves GRANTED → NOTIFIED → IMPLEMENTED, may be SUSPENDED and
+resumed, and ENDS only by one of these four steps — there is no other way, in a page, a task,
+the admin (read-only for measures) or a script (tests/test_transitions_guard.py):
+
+| step               | from                          | who (access.POLICY)            | condition          |
+|--------------------|-------------------------------|--------------------------------|--------------------|
+| `board_end`        | granted, notified, implemented, suspended | a confirmed Board decision (board.decide) that ends, reduces, modifies or withdraws it, or denies the case | never while a court hold (LegalHold) protects it |
+| `voluntary_exit`   | any open state                | the beneficiary's written exit, recorded by follow-up or the coordination (case.voluntary_exit) | — |
+| `request_rejected` | any open state                | the request is found inadmissible while an urgent measure issued on it runs (case.admissibility) | — |
+| `person_lost`      | any open state                | the covered person's death or disappearance is recorded (person.life_status) | not a withdrawal: a hold does not keep it open |
+
+A measure never ends by itself: when its term (`review_due_at`) passes it stays in force until
+the Board decides. Besides ending, a confirmed Board decision may suspend an implemented measure
+(`board_suspend`, also barred by a court hold) and resume it (`board_resume`). Each end records
+the reason (MeasureEndReason), the decision if any, the date and the acting user, in the
+measure's history.
 """
 
 from django.conf import settings
@@ -18,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from protection import access, clocks
+from protection.reports.facts import refresh_of
 from protection.transitions import StateMachine, Step
 
 # The appeal's map has its own module (with its track rules); importing it here registers it
@@ -107,6 +121,7 @@ def _no_hold_to_suspend(measure, user):
 MEASURE = StateMachine(
     GrantedMeasure,
     states=M,
+    saved=refresh_of,  # grant, implementation and notification dates feed the indicators
     describe=lambda m: (
         _("la medida «%(type)s» de %(file)s") % {"type": m.measure_type, "file": m.case}
     ),
@@ -458,6 +473,7 @@ def _confirm_conditions(decision, user):
 DECISION = StateMachine(
     Decision,
     states=DecisionStatus,
+    saved=refresh_of,  # confirmation and notification dates feed the indicators
     describe=lambda d: _("el acuerdo %(n)s") % {"n": d.number},
     explain={
         DecisionStatus.CONFIRMED: gettext_lazy(

@@ -13,6 +13,7 @@ from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role
 from protection.numbering import number_next
+from protection.reports.facts import refresh_of
 
 from . import appeal_lifecycle
 from .appeal_lifecycle import APPEAL
@@ -272,18 +273,6 @@ def _urgent_implemented_check(actor, case_id):
             reason=_("Medidas urgentes implementadas"),
             urgent_implemented_at=last,
         )
-
-
-def measure_mark_implemented(*, actor, measure, at, notes):
-    """Shortcut used by forms: a delivery event that worked."""
-    return implementation_event_record(
-        actor=actor,
-        measure=measure,
-        kind=EventKind.DELIVERY,
-        occurred_at=at,
-        outcome=EventOutcome.OK,
-        notes=notes,
-    )
 
 
 def _end_measure(actor, measure, step, reason, decision=None, at=None):
@@ -687,11 +676,15 @@ def decision_confirm(*, actor, decision):
         elif line.action == LineAction.EXTEND:
             target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
             base = max(filter(None, [target.review_due_at, now]))
-            target.review_due_at = clocks.shift(
-                base, clocks.ClockRule(line.duration_months, "months", "", "")
+            MEASURE.update(
+                target,
+                actor=actor,
+                reason=_("Medida prorrogada"),
+                review_due_at=clocks.shift(
+                    base, clocks.ClockRule(line.duration_months, "months", "", "")
+                ),
+                duration_months=(target.duration_months or 0) + line.duration_months,
             )
-            target.duration_months = (target.duration_months or 0) + line.duration_months
-            save(target, actor, _("Medida prorrogada"))
         else:
             target = GrantedMeasure.objects.select_for_update().get(pk=line.target_id)
             _end_measure(
@@ -741,6 +734,7 @@ def decision_confirm(*, actor, decision):
     if decision.supersedes_id:
         letters_supersede_for(actor=actor, decision=decision.supersedes)
     letters_plan(actor=actor, decision=decision)
+    refresh_of(case)  # the measures it granted (created above, not by a step)
     return decision
 
 

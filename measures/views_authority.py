@@ -21,6 +21,8 @@ from cases.documents.services import DocumentsRefused
 from cases.documents.views import display_file_response
 from protection import access
 from protection.errors import DomainError
+from protection.reports.filters import filters_from_params
+from protection.reports.indicators import compliance_for_authorities
 
 from . import selectors_authority as portal
 from . import services_authority
@@ -112,11 +114,19 @@ def home(request):
     authority = portal.authority_for(request.user)
     now = timezone.now()
     pending = list(portal.portal_pending_for(request.user, now=now)) if authority else []
+    # The figures the Mechanism's indicators page shows for this authority (and its
+    # subcontractors), by the same query, over the same default period.
+    filters = filters_from_params({})
+    compliance = (
+        compliance_for_authorities(authority.scope_ids(), filters, now=now) if authority else []
+    )
     return render(
         request,
         "authority/home.html",
         {
             "authority": authority,
+            "compliance": compliance,
+            "compliance_period": filters.label,
             "pending": pending,
             "overdue_count": sum(1 for m in pending if m.implementation_due_at < now),
             "to_acknowledge": list(portal.portal_letters_to_acknowledge(request.user)),

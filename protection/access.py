@@ -620,11 +620,6 @@ def reach(reader_key, record):
     return NEED_TO_KNOW[reader_key][record]
 
 
-def role_reaches(role, record):
-    """The reaches a role has on `record`, over its rows."""
-    return {NEED_TO_KNOW[r.key][record][0] for r in READERS if r.role == role}
-
-
 def sees_headers_only_somewhere(user):
     """True when the user's header reach is wider than its file reach (reception): lists then
     show header fields only, and no filter that reaches beyond them."""

@@ -11,3 +11,8 @@ class ProtectionConfig(AppConfig):
         # it back; it is registered here, once the apps are loaded (as Django's own
         # autodiscovery does for admin.py).
         from . import admin_deadlines  # noqa: F401
+
+        # get_FOO_display() from a label map built once per field (issue 17).
+        from .choice_labels import install
+
+        install()

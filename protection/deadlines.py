@@ -493,10 +493,6 @@ WATCHES = (
 )
 
 
-def watched_clocks():
-    return sorted({watch.clock for watch in WATCHES})
-
-
 # ------------------------------------------------------------------------------------------------
 # The sweep
 
@@ -584,14 +580,6 @@ def open_clocks(*, case_ids=None, responsible_ids=None, due_from=None, due_until
             )
     rows.sort(key=lambda row: (row.due_at, row.case_id or 0, row.clock))
     return rows
-
-
-def flags_for_case(case_id, *, include_closed=True):
-    """The flags of one case, open first (the case page shows them)."""
-    flags = OverdueFlag.objects.filter(case_id=case_id).select_related("responsible")
-    if not include_closed:
-        flags = flags.filter(cleared_at__isnull=True)
-    return flags.order_by(F("cleared_at").desc(nulls_first=True), "due_at")
 
 
 def subjects_attach(flags):

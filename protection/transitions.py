@@ -14,6 +14,8 @@ must hold. The same machine answers every question about a step:
   row naming the actor and the reason, and schedules side effects after commit.
 - `machine.update(obj, actor=..., reason=..., **fields)`: a change of other fields that the
   derived clocks depend on (for example a clock that starts), through the same derivation.
+- `saved=`: what a map declares must follow every saved step or update of its records, in
+  the same transaction (the case's indicator facts: protection.reports.facts.refresh_of).
 - `machine.bulk(queryset, step, **fields)`: the conditional UPDATE used to claim rows (letters,
   exports, e-mail): only rows in a source state move. It writes no history row on purpose: a
   claim is bookkeeping, and the outcome is saved with history.
@@ -57,6 +59,7 @@ class StateMachine:
         field="status",
         describe=None,
         derive=None,
+        saved=None,
         unreachable=None,
         explain=None,
     ):
@@ -66,6 +69,7 @@ class StateMachine:
         self.steps = {step.name: step for step in steps}
         self._describe = describe
         self._derive = derive
+        self._saved = saved
         # States kept for existing rows that no step reaches yet, each with the reason.
         self.unreachable = dict(unreachable or {})
         # A sentence added to a refusal while the record is in a given state ("a confirmed
@@ -205,6 +209,7 @@ class StateMachine:
         reason = reason or self.step(step_name).label
         if save:
             history_save(obj, actor, reason)
+            self.saved(obj)
         else:
             from .history import stamp
 
@@ -223,12 +228,20 @@ class StateMachine:
         self.derive(obj)
         if save:
             history_save(obj, actor, reason)
+            self.saved(obj)
         return obj
 
     def derive(self, obj):
         """Recompute the stored values derived from the state and clocks (one function)."""
         if self._derive is not None:
             self._derive(obj)
+        return obj
+
+    def saved(self, obj):
+        """Bring up to date, in the same transaction, what the map says follows a saved record
+        (a step or update saved by the caller calls this after its own save)."""
+        if self._saved is not None:
+            self._saved(obj)
         return obj
 
     def bulk(self, queryset, step_name, **fields):

@@ -28,9 +28,11 @@ def _urgent_panel_refreshes():
     return max(1, idle_minutes // 2)
 
 
-def _urgent_panel_context(user, refresh):
+def _urgent_panel_context(user, refresh, urgent_cases=None):
+    if urgent_cases is None:
+        urgent_cases = urgent_clocks(user) if user.role in STAFF_ROLES else []
     return {
-        "urgent_cases": urgent_clocks(user) if user.role in STAFF_ROLES else [],
+        "urgent_cases": urgent_cases,
         "panel_refresh": refresh,
         "panel_polls": refresh < _urgent_panel_refreshes(),
         "panel_interval": URGENT_PANEL_REFRESH_SECONDS,
@@ -51,7 +53,8 @@ def home(request):
             refresh = 0
         return render(request, "cases/_urgent_panel.html", _urgent_panel_context(user, refresh))
     context = home_context(user)
-    context.update(_urgent_panel_context(user, 0))
+    # The page's panel shows the urgent clocks home_context() has just read (staff roles).
+    context.update(_urgent_panel_context(user, 0, context.get("urgent_cases")))
     return render(request, "home.html", context)
 
 

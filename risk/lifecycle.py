@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from protection.reports.facts import refresh_of
 from protection.transitions import StateMachine, Step
 
 from . import scoring
@@ -71,6 +72,7 @@ def _approve_conditions(study, user):
 STUDY = StateMachine(
     RiskStudy,
     states=S,
+    saved=refresh_of,  # its approval date feeds the indicators (protection.reports.facts)
     describe=lambda study: _("el estudio de riesgo de %(file)s") % {"file": study.case},
     steps=[
         Step(

@@ -17,8 +17,19 @@ ROOT = Path(settings.BASE_DIR)
 SOURCE_DIRS = ("cases", "risk", "measures", "protection", "bench", "scripts")
 # The transition layer itself: the only module that sets a state (setattr by field name).
 LAYER = {"protection/transitions.py"}
-# The one function that recomputes the case's stored deadline.
-DERIVED = {"next_deadline_at": {"cases/lifecycle.py"}}
+# The one function that recomputes the case's stored deadline, and the case clocks it is derived
+# from: those are set only as keyword arguments of CASE.update() or CASE.transition(), which
+# recompute the deadline in the same call (an attribute assigned anywhere else could be saved
+# without it).
+CASE_CLOCKS = (
+    "urgent_issue_due_at",
+    "urgent_implement_due_at",
+    "urgent_issued_at",
+    "urgent_implemented_at",
+    "risk_study_due_at",
+    "reevaluation_due_at",
+)
+DERIVED = {"next_deadline_at": {"cases/lifecycle.py"}, **{name: set() for name in CASE_CLOCKS}}
 # Bulk writers allowed to write states as data, each with the reason. Every entry must still be
 # needed (a test below fails when the file no longer writes a state), so none goes stale.
 BULK_WRITERS = {
@@ -198,6 +209,7 @@ def test_the_walk_reads_real_modules():
         "qs.update(email_status='sent')",
         "self._backdate(session, status='papers_sent')",
         "case.next_deadline_at = None",
+        "case.risk_study_due_at = due",
         "row['status'] = 'closed'",
     ],
 )
@@ -213,6 +225,7 @@ def test_the_walk_catches_every_form_of_status_write(snippet):
         "render(request, 'x.html', {}, status=404)",
         "if case.status == CaseStatus.CLOSED: pass",
         "CASE.transition(case, 'close', actor=user)",
+        "CASE.update(case, actor=user, risk_study_due_at=due)",
         "status = 'pending'",
     ],
 )

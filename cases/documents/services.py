@@ -7,7 +7,6 @@ fails, the files just written are deleted again, so nothing is ever half-saved.
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from protection.security.models import AuditAction
 
 from . import storage
 from .lifecycle import DOCUMENT
-from .models import Document, DocumentCategory, DocumentStatus, StoredFile
+from .models import Document, DocumentCategory, StoredFile
 from .records import kind_for, record_get
 from .validation import inspect_all, stripped_image
 
@@ -298,11 +297,3 @@ def _alert_coordinators(user_id, document_id, reason):
 
 def category_default():
     return DocumentCategory.objects.filter(active=True).order_by("order", "name").first()
-
-
-def active_documents_count(case):
-    return Document.objects.filter(case=case, status=DocumentStatus.ACTIVE).count()
-
-
-def max_sizes():
-    return settings.DOCUMENTS_MAX_FILE_BYTES, settings.DOCUMENTS_MAX_UPLOAD_BYTES

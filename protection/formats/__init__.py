@@ -10,8 +10,16 @@ Python code that puts a date or time into text for people uses the helpers below
 strftime; machine formats (ISO 8601 in exports, feeds and file names) stay as they are.
 """
 
+from functools import lru_cache
+
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
+
+# A page prints the same deadlines on every request (a case list's 50 clocks, a case page's
+# measures): each text is kept per process, keyed by the value, the zone and the language it
+# was written in, so a cached text is exactly what formatting again would give (issue 17).
+SHOWN_CACHE_SIZE = 16384
 
 
 def show_date(value):
@@ -28,7 +36,28 @@ def show_datetime(value, zone=None):
     "05/12/2026 14:30 CST"."""
     if value is None:
         return ""
-    return date_format(timezone.localtime(value, zone), "SHORT_DATETIME_FORMAT")
+    return _datetime_text(
+        value, "SHORT_DATETIME_FORMAT", zone or timezone.get_current_timezone(), get_language()
+    )
+
+
+@lru_cache(maxsize=SHOWN_CACHE_SIZE)
+def _datetime_text(value, format_name, zone, language):
+    # `language` is the active one (part of the key only): date_format() reads it itself.
+    return date_format(timezone.localtime(value, zone), format_name)
+
+
+def template_date(value, format_name):
+    """`{{ value|date:format_name }}` as a template writes it (an aware date-time in the current
+    zone), kept per process like show_datetime()."""
+    return _template_date(value, format_name, timezone.get_current_timezone(), get_language())
+
+
+@lru_cache(maxsize=SHOWN_CACHE_SIZE)
+def _template_date(value, format_name, zone, language):
+    from django.template.defaultfilters import date
+
+    return date(timezone.template_localtime(value), format_name)
 
 
 def show_time(value, zone=None):

@@ -12,7 +12,3 @@ class ReportsConfig(AppConfig):
         from . import sqlite_functions
 
         sqlite_functions.connect_signal()
-
-        from . import facts
-
-        facts.connect_signals()

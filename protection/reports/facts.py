@@ -4,24 +4,26 @@
 The indicators need, for every case, the date of its first request, first approved study, first
 confirmed decision, first notification, first Board measure granted, implemented and notified,
 and its aggressions. Aggregating those from every request, study, decision, measure and
-aggression on each page view reads millions of rows; instead one row per case holds them:
+aggression on each page view reads millions of rows; instead one row per case holds them.
+bench/facts.py measures both ways at 100,000 cases (indicators about 1.3 s with the table,
+about 5 s without; see the closing note of issue 12), so the table is kept:
 
 - `refresh(case_ids)` recomputes the rows of those cases in one SQL statement (INSERT ...
-  SELECT ... ON CONFLICT DO UPDATE). Saving or deleting a case, its admissibility decision, a
-  request, study, decision, granted measure or aggression refreshes the case at once, inside
-  the same transaction: one receiver for the SOURCES below, connected in ReportsConfig.ready().
-  Not the transition layer's hook: most of what the facts read is not a change of state (a new
-  request or aggression and its dates, a measure created by a confirmation, a decision's
-  notification date, an administrator's correction), so a hook there would miss them and each
-  service would have to call refresh by hand.
-- `rebuild()` recomputes the whole table set-based. Bulk writers that skip model signals
-  (queryset .update(), COPY: seed_demo's backdating, generate_synthetic) call it when they
-  finish; the nightly job `case-facts-rebuild` and `manage.py rebuild_case_facts` run it too,
-  so a row can never stay wrong for more than a day even after a manual database edit.
+  SELECT ... ON CONFLICT DO UPDATE), inside the writer's transaction. Who calls it is explicit,
+  not a signal: the transition layer after every saved step or update of a case, risk study,
+  decision or granted measure (their maps declare `saved=refresh_of`, protection/transitions.py),
+  and the services that create what feeds the facts without a step: request_register, the
+  admissibility decision, aggression_record, urgent_measures_issue, decision_confirm (new
+  measures, extensions) and the decision's notification (measures/letters.py).
+  tests/reports/test_case_facts.py walks a case through those services and compares every
+  stored value with a fresh computation, also after concurrent writes.
+- `rebuild()` recomputes the whole table set-based. Bulk writers (queryset .update(), COPY:
+  seed_demo's backdating, generate_synthetic, the tests' builders) call it or refresh() when
+  they finish; the nightly job `case-facts-rebuild` and `manage.py rebuild_case_facts` run it
+  too, so a row can never stay wrong for more than a day even after a manual database edit.
 """
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
 
 from cases.models import AdmissibilityDecision, Aggression, Case, ProtectionRequest
 from measures.models import Decision, DecisionStatus, GrantedMeasure, MeasureOrigin
@@ -44,17 +46,6 @@ COLUMNS = (
     "last_aggression_on",
     "admitted",
     "closed_at",
-)
-
-# The models whose rows feed the facts (the case itself for its closing date).
-SOURCES = (
-    Case,
-    AdmissibilityDecision,
-    ProtectionRequest,
-    RiskStudy,
-    Decision,
-    GrantedMeasure,
-    Aggression,
 )
 
 
@@ -169,15 +160,6 @@ def rebuild():
         return _write(None, _params())
 
 
-def _changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):
-        return  # fixtures being loaded: rebuild afterwards
-    refresh([instance.pk if sender is Case else instance.case_id])
-
-
-def connect_signals():
-    for model in SOURCES:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"case_facts_save_{model.__name__}")
-        post_delete.connect(
-            _changed, sender=model, dispatch_uid=f"case_facts_delete_{model.__name__}"
-        )
+def refresh_of(record):
+    """Refresh the facts of the case `record` belongs to (a case, or a record with case_id)."""
+    return refresh([record.pk if isinstance(record, Case) else record.case_id])

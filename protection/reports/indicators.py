@@ -18,12 +18,17 @@ Definitions (shown on the page too):
   The Board decision has no fixed legal deadline (next session), so it has no share.
 - Compliance per implementing authority and per state (of the covered person): on time
   (implemented by its due date), late (implemented after it), never (past due, not implemented,
-  not ended before it fell due), pending (not yet due).
+  not ended before it fell due), pending (not yet due). Implemented means confirmed by the
+  Mechanism: recorded by its staff, or reported by the authority in its portal and confirmed
+  by a follow-up officer. Reported by the authority and not yet confirmed (nor contradicted)
+  is shown apart ("reported"): those measures still count as never or pending. The portal's
+  home shows the same figures for its authority (`compliance_for_authorities`).
 - Emergency response (contact log): median and 90th percentile from an emergency call or
   panic-button activation to help's arrival, and the share answered within the target, per
   authority called and per state (protection/reports/emergencies.py).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -44,12 +49,14 @@ from cases.models import (
     State,
 )
 from measures.models import (
+    IMPLEMENTING_EVENTS,
     Appeal,
     AppealStatus,
     AppealTrack,
     Decision,
     DecisionStatus,
     GrantedMeasure,
+    ImplementationEvent,
     ImplementingAuthority,
     MeasureOrigin,
 )
@@ -178,6 +185,18 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
     buckets, granularity = _buckets(filters, now)
     params = _params(dialect, filters, now, buckets, reasons)
     result = Indicators(filters=filters, now=now, granularity=granularity)
+    with _aggregating(dialect, params):
+        _cases(result, dialect, rules, params, reasons)
+        if not summary_only:
+            _appeals(result, dialect, params)
+            _trends(result, dialect, params, buckets)
+            _compliance(result, dialect, params, detail=detail)
+            emergency_response(result, dialect, params, detail=detail, rules=rules)
+    return result
+
+
+@contextmanager
+def _aggregating(dialect, params):
     with transaction.atomic():
         if dialect.postgres:
             with connection.cursor() as cursor:
@@ -186,16 +205,24 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
                 cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
             dialect.use_local_session_zone(params["zone"])
         try:
-            _cases(result, dialect, rules, params, reasons)
-            if not summary_only:
-                _appeals(result, dialect, params)
-                _trends(result, dialect, params, buckets)
-                _compliance(result, dialect, params, detail=detail)
-                emergency_response(result, dialect, params, detail=detail, rules=rules)
+            yield
         finally:
             # Inside an outer transaction the setting would outlive this block.
             dialect.restore_session_zone()
-    return result
+
+
+def compliance_for_authorities(authority_ids, filters=None, *, now=None):
+    """The compliance rows of the indicators page (compliance_by_authority) for these
+    authorities only, computed by the same query narrowed to them: what the authority
+    portal's home shows. One aggregate query, whatever the number of measures."""
+    filters = _coerce(filters)
+    now = now or timezone.now()
+    dialect = q.Dialect()
+    params = _params(dialect, filters, now, [], [])
+    result = Indicators(filters=filters, now=now)
+    with _aggregating(dialect, params):
+        _compliance(result, dialect, params, detail=True, authority_ids=list(authority_ids))
+    return result.compliance_by_authority
 
 
 def _params(dialect, filters, now, buckets, reasons):
@@ -712,11 +739,29 @@ def _trends(result, dialect, params, buckets):
 # --- compliance ------------------------------------------------------------------------------
 
 
-def _compliance(result, dialect, params, *, detail):
+def _compliance(result, dialect, params, *, detail, authority_ids=None):
     """Measures granted in the period by implementing authority and by the covered person's
-    state when the measure was granted (GrantedMeasure.state): one GROUP BY over both, rolled up here (a few hundred groups at most)."""
+    state when the measure was granted (GrantedMeasure.state): one GROUP BY over both, rolled up here (a few hundred groups at most). `authority_ids` narrows it to those
+    authorities (the portal's figures)."""
     ts = dialect.ts
     G = GrantedMeasure
+    E = ImplementationEvent
+    # Reported by the authority (an event that would put the measure in place), not yet
+    # confirmed nor contradicted.
+    kinds = ", ".join(f"%(impl_kind_{i})s" for i in range(len(IMPLEMENTING_EVENTS)))
+    params.update({f"impl_kind_{i}": k.value for i, k in enumerate(IMPLEMENTING_EVENTS)})
+    reported = (
+        f"EXISTS (SELECT 1 FROM {q.table(E)} ev"
+        f" WHERE ev.{q.col(E, 'measure')} = gm.{q.col(G, 'id')}"
+        f" AND ev.{q.col(E, 'reported_by_authority')} IS NOT NULL"
+        f" AND ev.{q.col(E, 'confirmed_at')} IS NULL"
+        f" AND ev.{q.col(E, 'contradicted_at')} IS NULL"
+        f" AND ev.{q.col(E, 'kind')} IN ({kinds}))"
+    )
+    only = ""
+    if authority_ids is not None:
+        ids = [int(pk) for pk in authority_ids] or [0]
+        only = f" AND gm.{q.col(G, 'authority')} IN ({', '.join(map(str, ids))})"
     impl, due, ended = (
         f"gm.{q.col(G, 'implemented_at')}",
         f"gm.{q.col(G, 'implementation_due_at')}",
@@ -730,14 +775,15 @@ def _compliance(result, dialect, params, *, detail):
         f" {_count(dialect, f'{impl} IS NOT NULL AND {ts(impl)} <= {ts(due)}', 'on_time')},"
         f" {_count(dialect, f'{impl} IS NOT NULL AND {ts(impl)} > {ts(due)}', 'late')},"
         f" {_count(dialect, f'{impl} IS NULL AND {never}', 'never')},"
-        f" {_count(dialect, f'{impl} IS NULL AND NOT ({never})', 'pending')}"
+        f" {_count(dialect, f'{impl} IS NULL AND NOT ({never})', 'pending')},"
+        f" {_count(dialect, f'{impl} IS NULL AND {ended} IS NULL AND {reported}', 'reported')}"
         f" FROM {q.table(G)} gm"
         f" WHERE {q.period_condition(dialect, 'gm.' + q.col(G, 'granted_at'), result.filters)}"
-        f" AND {q.party_condition('gm.' + q.col(G, 'case'), result.filters)}"
+        f" AND {q.party_condition('gm.' + q.col(G, 'case'), result.filters)}{only}"
         f" GROUP BY gm.{q.col(G, 'authority')}, {state}",
         params,
     )
-    keys = ("on_time", "late", "never", "pending")
+    keys = COMPLIANCE_KEYS
     by_authority, by_state = {}, {}
     for row in rows:  # groups, not measures
         for target, key in ((by_authority, row["authority_id"]), (by_state, row["state_id"])):
@@ -775,8 +821,11 @@ def _compliance(result, dialect, params, *, detail):
     )
 
 
+COMPLIANCE_KEYS = ("on_time", "late", "never", "pending", "reported")
+
+
 def _compliance_row(row, label, **extra):
-    out = {k: int(row.get(k) or 0) for k in ("on_time", "late", "never", "pending")}
+    out = {k: int(row.get(k) or 0) for k in COMPLIANCE_KEYS}
     judged = out["on_time"] + out["late"] + out["never"]
     out.update(
         label=label,

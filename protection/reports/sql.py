@@ -151,18 +151,6 @@ def period_condition(dialect, expr, filters):
     return " AND ".join(parts) or "1 = 1"
 
 
-def date_period_condition(expr, filters, params):
-    """`expr` (a DATE column) within the filter's local dates."""
-    parts = []
-    if filters.first_day is not None:
-        params["first_day"] = filters.first_day
-        parts.append(f"{expr} >= %(first_day)s")
-    if filters.last_day is not None:
-        params["last_day"] = filters.last_day
-        parts.append(f"{expr} <= %(last_day)s")
-    return " AND ".join(parts) or "1 = 1"
-
-
 def party_condition(case_id_expr, filters):
     """EXISTS: the case has a beneficiary (person or collective) matching every party filter
     at once (the same beneficiary is, say, a woman journalist in Oaxaca). Reads the state,

@@ -176,3 +176,45 @@ def test_badges_write_what_their_templates_wrote(cases, language):
             assert tags.from_string("{% load case_tags %}{% beneficiaries case %}").render(
                 context
             ) == _render(FORMER_BENEFICIARIES, context)
+
+
+FORMER_RECORD_DOCS = (
+    "{% load i18n %}{% if docs or may_upload %}"
+    '<ul class="list-inline small mb-0 record-docs">{% for d in docs %}'
+    '<li class="list-inline-item"><a href="{% url \'documents:detail\' d.pk %}" '
+    'title="{{ d.category }}"><span aria-hidden="true">📎</span> {{ d.original_name }}</a></li>'
+    "{% endfor %}{% if may_upload and case %}"
+    '<li class="list-inline-item"><a class="link-secondary" '
+    "href=\"{% url 'documents:upload' case.pk %}?registro={{ record_value|urlencode }}\">"
+    '{% translate "Adjuntar documento" %}</a></li>{% endif %}</ul>{% endif %}\n'
+)
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+@pytest.mark.parametrize("may_upload", [True, False])
+def test_record_docs_write_what_their_template_wrote(language, may_upload):
+    """Documents beside a record on the case page (cases/documents/templatetags/documents.py)."""
+    docs = [
+        SimpleNamespace(pk=7, category="Acta <firmada> & sellada", original_name='o"k & <b>.pdf'),
+        SimpleNamespace(pk=8, category="Oficio", original_name="oficio.pdf"),
+    ]
+    case = SimpleNamespace(pk=42)
+    for kind, record_id, found in (("letter", 5, docs), ("decision", 6, []), ("x y", 9, [])):
+        by_record = {(kind, record_id): found}
+        context = {"case": case, "may_upload_documents": may_upload, "by_record": by_record}
+        former = {
+            "docs": found,
+            "case": case,
+            "may_upload": may_upload,
+            "record_value": f"{kind}:{record_id}",
+        }
+        with translation.override(language):
+            now = (
+                engines["django"]
+                .from_string("{% load documents %}{% record_docs by_record kind record_id %}")
+                .render({**context, "kind": kind, "record_id": record_id})
+            )
+            assert now == engines["django"].from_string(FORMER_RECORD_DOCS).render(former)
+    assert "o&quot;k &amp; &lt;b&gt;.pdf" in engines["django"].from_string(
+        "{% load documents %}{% record_docs by_record 'letter' 5 %}"
+    ).render({"case": case, "by_record": {("letter", 5): docs}})

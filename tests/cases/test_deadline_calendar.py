@@ -63,3 +63,16 @@ def test_board_member_and_anonymous_are_refused(client, board_gov):
     assert response.status_code == 302
     client.force_login(board_gov)
     assert client.get(URL).status_code == 403
+
+
+def test_on_a_phone_only_days_with_deadlines_are_shown(client, reception):
+    """Below 576 px the grid stacks as cards: days and weeks without a deadline are marked to
+    be hidden there (static/css/app.css), the day with one is not."""
+    case = wf.register(reception, urgent=True)
+    client.force_login(reception)
+    html = client.get(URL, {"mes": month_of(case.urgent_issue_due_at)}).content.decode()
+    cells = html.split("<td class=")[1:]
+    with_clock = [c for c in cells if case.file_number in c.split("</td>")[0]]
+    assert with_clock and all("calendar-day-empty" not in c.split(">")[0] for c in with_clock)
+    assert any("calendar-day-empty" in c.split(">")[0] for c in cells)
+    assert "calendar-week-empty" in html or html.count("<tr") <= 7

@@ -380,22 +380,3 @@ def test_check_deadlines_reports_what_it_cleared(reception, authority):
     call_command("check_deadlines", stdout=out)
 
     assert out.getvalue() == "raised 0, cleared 1, still overdue 0\n"
-
-
-def test_a_case_page_lists_its_flags_open_first_then_the_closed_ones(reception, authority):
-    from protection.deadlines import flags_for_case
-
-    case = urgent_case(reception, hours_ago=13)  # issue and implementation both late
-    deadlines_sweep()
-    issue_urgent(reception, case, authority)
-    deadlines_sweep()
-
-    flags = list(flags_for_case(case.pk))
-
-    assert [(flag.clock, flag.is_open) for flag in flags] == [
-        (Clock.URGENT_IMPLEMENT, True),
-        (Clock.URGENT_ISSUE, False),
-    ]
-    assert [flag.clock for flag in flags_for_case(case.pk, include_closed=False)] == [
-        Clock.URGENT_IMPLEMENT
-    ]

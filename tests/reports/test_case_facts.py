@@ -1,12 +1,14 @@
 """The per-case milestone dates the indicators read (protection.reports.facts): kept up to date
-by every save, equal to a full recomputation, and rebuilt after writes that skip signals."""
+by the transition layer and the services that feed them (no signals), equal to a fresh
+computation after every step of a case's life and after concurrent writes, and rebuilt after
+bulk writes."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from cases.models import Case, CaseStatus
 from measures.models import GrantedMeasure
 from protection.reports import facts
 from protection.reports.models import CaseFacts
@@ -25,6 +27,15 @@ def snapshot():
     return {
         row["case_id"]: row for row in CaseFacts.objects.order_by("case").values(*facts.COLUMNS)
     }
+
+
+def fresh():
+    """Every case's facts computed now from the records (the SELECT that builds the table)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(facts._select_sql(None), facts._params())
+        return {row[0]: dict(zip(facts.COLUMNS, row, strict=True)) for row in cursor.fetchall()}
 
 
 @pytest.fixture
@@ -80,16 +91,70 @@ def test_a_bulk_update_is_caught_by_the_rebuild_command(cases):
     assert CaseFacts.objects.get(case=full).board_implemented_at == later
 
 
-def test_closing_a_case_and_deleting_a_record_refresh_its_facts(cases):
-    full, _pending = cases
-    case = Case.objects.get(pk=full.pk)
-    case.status = CaseStatus.CLOSED
-    case.closed_at = datetime(2025, 9, 1, 16, tzinfo=UTC)
-    case.save()
-    assert CaseFacts.objects.get(case=full).closed_at == case.closed_at
-    measure = GrantedMeasure.objects.filter(case=full).first()
-    measure.delete()
-    assert CaseFacts.objects.get(case=full).board_granted_at is None
+def test_every_step_of_a_case_keeps_its_facts_equal_to_a_fresh_computation(actor):
+    """No signal keeps the facts: the transition layer and the services do. A case walked
+    through the real services, checked after every step that feeds a milestone."""
+    from cases import services as case_services
+    from cases.models import AggressionType, State
+    from measures import services as measure_services
+    from measures.letters import decision_mark_notified
+    from tests import workflows as wf
+
+    analyst = f.UserFactory(username="analyst_facts", role="analyst")
+    authority = f.AuthorityFactory()
+    filled = []
+
+    def check(step):
+        stored = snapshot()
+        assert stored == fresh(), f"after {step}"
+        filled.append(sum(v is not None and v is not False for v in stored[case.pk].values()))
+
+    case = wf.register(actor)
+    check("request")
+    wf.admit(actor, case)
+    check("admission")
+    wf.complete_study(analyst, actor, case)
+    check("study approved")
+    decision = wf.grant(actor, case, authority)
+    check("decision confirmed")
+    measure = GrantedMeasure.objects.get(decision=decision)
+    decision_mark_notified(actor=actor, decision=decision)
+    check("decision notified")
+    measure_services.implementation_event_record(
+        actor=actor,
+        measure=measure,
+        kind="delivery",
+        outcome="ok",
+        occurred_at=timezone.now(),
+        notes="Entregado.",
+    )
+    check("measure implemented")
+    case_services.aggression_record(
+        actor=actor,
+        case=case,
+        occurred_on=timezone.localdate(),
+        state=State.objects.first(),
+        types=[AggressionType.objects.first()],
+        presumed_aggressor="unknown",
+        description="Lo siguieron en la calle.",
+    )
+    check("aggression")
+    urgent = wf.register(actor, urgent=True)
+    measure_services.urgent_measures_issue(
+        actor=actor,
+        case=urgent,
+        measures=[
+            {
+                "measure_type": f.measure_type("panic_button"),
+                "covered": f.beneficiary_of(urgent),
+                "authority": authority,
+            }
+        ],
+    )
+    case = urgent
+    check("urgent measures")
+    # Each step filled in at least one more milestone: the walk tested something.
+    assert filled[:7] == sorted(filled[:7]) and filled[6] > filled[0]
 
 
 def test_a_granted_measure_records_the_state_of_the_covered_person(cases):
@@ -172,24 +237,26 @@ def test_concurrent_writes_leave_every_stored_fact_equal_to_a_fresh_computation(
 
     from django.db import connection, transaction
 
-    from cases.models import Aggression, State
+    from cases import services as case_services
+    from cases.models import AggressionType, State
 
     actor = f.UserFactory(username="coord_conc", role="coordinator")
     received = datetime(2025, 2, 3, 16, tzinfo=UTC)
     case = make_case(actor=actor, received_at=received)
     other = make_case(actor=actor, received_at=received + D)
     state = State.objects.first()
+    kind = AggressionType.objects.first()
     first_saved, errors, waited = threading.Event(), [], []
 
     def aggression(on_case, after):
-        Aggression.objects.create(
+        case_services.aggression_record(
+            actor=actor,
             case=on_case,
             occurred_on=(received + after).date(),
             state=state,
+            types=[kind],
             presumed_aggressor="unknown",
             description="Descripción.",
-            after_request=True,
-            recorded_by=actor,
         )
 
     def second_is_waiting():
@@ -238,5 +305,7 @@ def test_concurrent_writes_leave_every_stored_fact_equal_to_a_fresh_computation(
     assert errors == []
     stored = snapshot()
     assert stored[case.pk]["last_aggression_on"] == (received + 40 * D).date()
+    assert stored[other.pk]["aggression_after_request"] is True
+    assert stored == fresh()  # every stored value of every case
     facts.rebuild()
     assert snapshot() == stored
