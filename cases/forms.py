@@ -532,8 +532,9 @@ class ConsentForm(StyledForm):
         label=_("Finalidad"),
         choices=ConsentPurpose.choices,
         help_text=_(
-            "Acceso de un tercero (consultoría, contratista) o presencia de invitados en "
-            "la Junta requieren consentimiento expreso de la persona."
+            "Acceso de una consultoría para un análisis de riesgo externo, presencia de "
+            "invitados en la Junta o domicilio y contacto para una autoridad implementadora "
+            "(también la empresa contratista) requieren consentimiento expreso de la persona."
         ),
     )
     person = PersonChoiceField(label=_("Quién consiente"), queryset=Person.objects.none())

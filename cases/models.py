@@ -571,16 +571,19 @@ def sync_party_attributes(person=None, collective=None):
 class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Tramitar la solicitud")
     # A named third party's access follows what it is for (need-to-know, protection.access):
-    # an outside risk analysis reads the file without contact details; implementing a measure
-    # never opens the file (implementers reach their measure through the authorities' portal).
+    # an outside risk analysis reads the file without contact details.
     THIRD_PARTY = "third_party", _("Acceso de un tercero para un análisis de riesgo externo")
-    IMPLEMENTER = "implementer", _("Acceso de un tercero que implementa una medida")
     BOARD_INVITEE = "board_invitee", _("Presencia de invitados en la Junta")
+    # Whoever implements a measure (a police force, the private contractor and its
+    # subcontractors) never opens the file: it reaches its measures through the authorities'
+    # portal, and this consent, for one authority, lets it see the address and contact details
+    # its measures need. (The former "implementer" purpose, which named a third party, was
+    # folded into this one: cases/migrations/0020_consent_implementer_folded.py.)
     AUTHORITY_CONTACT = "authority_data", _("Domicilio y contacto a una autoridad implementadora")
 
 
 # Purposes that name a third party (who must then be named).
-THIRD_PARTY_PURPOSES = (ConsentPurpose.THIRD_PARTY, ConsentPurpose.IMPLEMENTER)
+THIRD_PARTY_PURPOSES = (ConsentPurpose.THIRD_PARTY,)
 
 
 class Consent(models.Model):

@@ -48,6 +48,26 @@ class MeasureTypeAdmin(CaseDataAdmin):
     search_fields = ("name", "code", "legal_basis")
 
 
+class AuthorityMemberInline(NoDeleteAdmin, admin.TabularInline):
+    """Who uses the authority's portal: read here, invited by the Coordination from its page
+    (measures/services_authority.py), never added or removed in the admin."""
+
+    model = AuthorityMember
+    fields = ("user", "invited_by", "invited_at")
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = _("usuarios del portal de autoridades")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "invited_by")
+
+
 @admin.register(ImplementingAuthority)
 class ImplementingAuthorityAdmin(CaseDataAdmin):
     list_display = ("name", "short_name", "level", "state", "subcontractor_of", "active")
@@ -55,6 +75,7 @@ class ImplementingAuthorityAdmin(CaseDataAdmin):
     search_fields = ("name", "short_name", "addressee_name", "addressee_post")
     list_select_related = ("state", "subcontractor_of")
     autocomplete_fields = ("subcontractor_of",)
+    inlines = (AuthorityMemberInline,)
 
 
 @admin.register(AuthorityMember)

@@ -386,7 +386,6 @@ REACHES = {
 # Consent purposes a consultant may be named for (values of cases.models.ConsentPurpose; the
 # ground floor imports no domain app, so the test checks these are real choices).
 CONSENT_RISK_ANALYSIS = "third_party"
-CONSENT_IMPLEMENTATION = "implementer"
 
 
 class Reader:
@@ -411,12 +410,6 @@ READERS = (
         Role.CONSULTANT,
         "Consultant named in a consent for outside risk analysis",
         CONSENT_RISK_ANALYSIS,
-    ),
-    Reader(
-        "consultant_implementer",
-        Role.CONSULTANT,
-        "Third party named in a consent for implementing a measure",
-        CONSENT_IMPLEMENTATION,
     ),
     Reader("authority", Role.AUTHORITY, "Implementing authority (portal user)"),
     Reader("administrator", Role.ADMINISTRATOR, "System administrator"),
@@ -563,21 +556,6 @@ NEED_TO_KNOW = {
             NONE,
             "the log page is for the staff who take calls and follow the case (entries on the "
             "case page are part of the file)",
-        ),
-    ),
-    "consultant_implementer": _row(
-        (
-            NONE,
-            "implementing a measure does not need the file: the letter and the measure say "
-            "what to do for whom",
-        ),
-        (NONE, "the consent is for implementing a measure, not for reading the file"),
-        (NONE, "reached through the letter to the implementing authority, not the file"),
-        (NONE, "the person's routines and risk reasoning are not for whoever installs a camera"),
-        (
-            NONE,
-            "the measure itself reaches implementers through the implementing-authority portal "
-            "(issue 16); the consent never opens the case pages",
         ),
     ),
     "authority": _row(

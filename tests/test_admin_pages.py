@@ -603,6 +603,18 @@ def authority_form(authority, **changes):
         "level": authority.level,
         "expected_version": authority.version,
     }
+    # The read-only inline of the authority's portal users posts its management form.
+    members = list(authority.members.values_list("pk", flat=True))
+    data.update(
+        {
+            "members-TOTAL_FORMS": len(members),
+            "members-INITIAL_FORMS": len(members),
+            "members-MIN_NUM_FORMS": 0,
+            "members-MAX_NUM_FORMS": 1000,
+            **{f"members-{i}-id": pk for i, pk in enumerate(members)},
+            **{f"members-{i}-authority": authority.pk for i in range(len(members))},
+        }
+    )
     return {**data, **changes}
 
 

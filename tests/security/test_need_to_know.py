@@ -64,7 +64,6 @@ DECLARED = {
     "board_government": (G, G, N, G, G, N),
     "board_civil": (G, G, N, G, G, N),
     "consultant_risk": (C, C, N, C, C, N),
-    "consultant_implementer": (N, N, N, N, N, N),
     "authority": (OWN, N, OWN, N, OWN, N),
     "administrator": (B, B, N, B, B, B),
 }
@@ -97,7 +96,7 @@ def world(reception, analyst, analyst2, follow_up, coordinator, authority):
     to risk evaluation with its urgent measures issued and a study under way (the urgent track
     is still reception's), and one decided by the Board and followed by UPSA, with an approved
     study, a granted measure, a Board session whose papers were sent, consents naming an outside
-    analyst and an implementer, and an administrator's break-glass access."""
+    analyst, and an administrator's break-glass access."""
     users = {
         "reception": reception,
         "analyst": analyst,
@@ -106,7 +105,6 @@ def world(reception, analyst, analyst2, follow_up, coordinator, authority):
         "board_government": f.UserFactory(username="ntk_gob", role=Role.BOARD_GOVERNMENT),
         "board_civil": f.UserFactory(username="ntk_civil", role=Role.BOARD_CIVIL),
         "consultant_risk": f.UserFactory(username="ntk_analisis", role=Role.CONSULTANT),
-        "consultant_implementer": f.UserFactory(username="ntk_instala", role=Role.CONSULTANT),
         "authority": f.UserFactory(username="ntk_autoridad", role=Role.AUTHORITY),
         "administrator": f.UserFactory(
             username="ntk_admin", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
@@ -140,17 +138,13 @@ def world(reception, analyst, analyst2, follow_up, coordinator, authority):
     decision = record(coordinator, followed, item, grant_lines(followed, authority))
     ms.decision_confirm(actor=coordinator, decision=decision)
     case_services.case_follow_up_assign(actor=coordinator, case=followed, officer=follow_up)
-    for purpose, user in (
-        (ConsentPurpose.THIRD_PARTY, users["consultant_risk"]),
-        (ConsentPurpose.IMPLEMENTER, users["consultant_implementer"]),
-    ):
-        case_services.consent_record(
-            actor=coordinator,
-            case=followed,
-            purpose=purpose,
-            third_party_user=user,
-            evidence="Escrito firmado por la beneficiaria.",
-        )
+    case_services.consent_record(
+        actor=coordinator,
+        case=followed,
+        purpose=ConsentPurpose.THIRD_PARTY,
+        third_party_user=users["consultant_risk"],
+        evidence="Escrito firmado por la beneficiaria.",
+    )
     break_glass_start(
         actor=users["administrator"],
         cases=[(followed.pk, followed.file_number)],
