@@ -84,7 +84,11 @@ def test_board_member_reads_a_redacted_dossier(page, live_server, login, staff):
     page.goto(f"{live_server.url}/medidas/junta/portal/")
     expect(page.get_by_role("heading", name="Portal de la Junta de Gobierno")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"1ª Ordinaria")).click()
-    page.get_by_role("link", name=case.file_number).click()
+    # One route to a case: the file number opens the case page, which leads to the session's
+    # papers and observations.
+    page.get_by_role("link", name=case.file_number, exact=True).click()
+    expect(page.get_by_role("heading", name=f"Expediente {case.file_number}")).to_be_visible()
+    page.get_by_role("link", name="carpeta de la sesión y observaciones").click()
 
     dossier = page.locator("article.dossier")
     expect(dossier).to_contain_text("Explicación factor por factor")
