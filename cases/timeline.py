@@ -11,6 +11,7 @@ in Python. The sources that grow without bound (events, history) are capped at t
 The case page asks for TIMELINE_PAGE; each "Ver entradas anteriores" asks for one page more.
 """
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -414,9 +415,51 @@ def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
 # Events from the records
 
 
-def record_entries(case, records):
+def _measure_keys(m):
+    """The (at, order) of each entry record_entries() makes for a granted measure."""
+    keys = [(m.granted_at, 0)]
+    if m.notified_at and m.notified_at != m.granted_at:
+        keys.append((m.notified_at, 1))
+    if m.implemented_at:
+        keys.append((m.implemented_at, 2))
+    if m.ended_at:
+        keys.append((m.ended_at, 3))
+    return keys
+
+
+def _letter_keys(letter):
+    """The (at, order) of each entry record_entries() makes for a letter."""
+    return [(at, 0) for at in (letter.generated_at, letter.sent_at, letter.acknowledged_at) if at]
+
+
+def _newest(records, keys_of, limit):
+    """(the records that may have an entry among the newest `limit`, the number of entries the
+    others would make). An entry older than the `limit`-th newest entry of its own source has at
+    least `limit` entries strictly newer than it, so it is never shown: a busy case's hundreds
+    of measure and letter entries are not built to be sorted out (issue 17)."""
+    if limit is None:
+        return records, 0
+    keys = [key for record in records for key in keys_of(record)]
+    if len(keys) <= limit:
+        return records, 0
+    cutoff = heapq.nlargest(limit, keys)[-1]
+    kept, skipped = [], 0
+    for record in records:
+        record_keys = keys_of(record)
+        if any(key >= cutoff for key in record_keys):
+            kept.append(record)
+        else:
+            skipped += len(record_keys)
+    return kept, skipped
+
+
+def record_entries(case, records, *, limit=None):
+    """The timeline entries of the case's records. With `limit`, entries that cannot be among
+    the newest `limit` are not built; returns (entries, how many were not built)."""
     entries = []
     add = entries.append
+    measures, skipped_measures = _newest(records["measures"], _measure_keys, limit)
+    letters, skipped_letters = _newest(records["letters"], _letter_keys, limit)
 
     for r in records["requests"]:
         add(
@@ -586,7 +629,7 @@ def record_entries(case, records):
                 )
             )
 
-    for m in records["measures"]:
+    for m in measures:
         link = _url("measures:measure_detail", m.pk)
         label = _("%(m)s para %(p)s") % {"m": m.measure_type, "p": _party_name(m.covered)}
         add(
@@ -672,7 +715,7 @@ def record_entries(case, records):
             )
         )
 
-    for letter in records["letters"]:
+    for letter in letters:
         recipient = str(letter.recipient_authority or _party_name(letter.recipient_party))
         in_portal = letter.delivered_in_portal
         for at, title in (
@@ -804,14 +847,14 @@ def record_entries(case, records):
                 url=_url("documents:detail", doc.pk),
             )
         )
-    return entries
+    return entries, skipped_measures + skipped_letters
 
 
 def case_timeline(case, records, *, can_see_contact, limit=TIMELINE_PAGE):
     """(entries newest first, truncated?)."""
-    entries = record_entries(case, records)
+    entries, not_built = record_entries(case, records, limit=limit)
     entries += history_entries(
         case, records["parties"], can_see_contact=can_see_contact, limit=limit
     )
     entries.sort(key=lambda e: (e.at, e.order), reverse=True)
-    return entries[:limit], len(entries) > limit
+    return entries[:limit], len(entries) + not_built > limit

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from measures import letters as letter_services
-from measures import rendering
-from measures import services as ms
+from measures.board import services as bs
+from measures.board.selectors import batch_progress
+from measures.letters import rendering
+from measures.letters import services as letter_services
 from measures.models import (
     DecisionStatus,
     Letter,
@@ -27,7 +28,6 @@ from measures.models import (
     RecipientKind,
     Resolution,
 )
-from measures.selectors_board import batch_progress
 from measures.tasks import letter_render
 from protection.errors import DomainError
 from protection.models import Role
@@ -122,7 +122,7 @@ def test_letters_come_only_from_confirmed_decisions(
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
     draft = record(coordinator, case, item, grant_lines(case, authority))
     with pytest.raises(ValueError):
         letter_services.letters_plan(actor=coordinator, decision=draft)
@@ -223,7 +223,7 @@ def test_superseding_decision_shows_letters_as_superseded(
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, first.case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
     second = record(
         coordinator,
         first.case,
@@ -235,7 +235,7 @@ def test_superseding_decision_shows_letters_as_superseded(
         resolution=Resolution.MODIFY,
         supersedes=first,
     )
-    ms.decision_confirm(actor=coordinator, decision=second)
+    bs.decision_confirm(actor=coordinator, decision=second)
     render_all(second)
     old.refresh_from_db()
     assert old.status == LetterStatus.SUPERSEDED and old.superseded_by.decision == second
