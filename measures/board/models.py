@@ -35,7 +35,10 @@ class BoardSession(Versioned):
     papers_due_at = models.DateTimeField(_("envío de documentos vence"))
     papers_sent_at = models.DateTimeField(_("documentos enviados"), null=True, blank=True)
     papers_file = models.FileField(
-        _("carpeta de la sesión (PDF)"), upload_to="board-papers/", blank=True
+        _("carpeta de la sesión (PDF)"),
+        upload_to="board-papers/",
+        blank=True,
+        max_length=255,
     )
     papers_sha256 = models.CharField(_("huella SHA-256 de la carpeta"), max_length=64, blank=True)
     papers_generated_at = models.DateTimeField(_("carpeta generada"), null=True, blank=True)

@@ -60,7 +60,7 @@ class Letter(models.Model):
     )
     verification_code = models.CharField(_("código de verificación"), max_length=16, unique=True)
     content_sha256 = models.CharField(_("huella SHA-256"), max_length=64, blank=True)
-    file = models.FileField(_("archivo PDF"), upload_to="letters/", blank=True)
+    file = models.FileField(_("archivo PDF"), upload_to="letters/", blank=True, max_length=255)
     generated_at = models.DateTimeField(_("generado"), null=True, blank=True)
     sent_at = models.DateTimeField(_("enviado"), null=True, blank=True)
     sent_via = models.CharField(_("medio de envío"), max_length=120, blank=True)

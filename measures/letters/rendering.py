@@ -137,7 +137,12 @@ def _stored_sha256(name):
 
 def pdf_store(prefix, data):
     """Store `data` as `<prefix>-<sha256[:16]>.pdf` without ever overwriting. Returns
-    (stored name, full SHA-256 hex). Storing the same bytes twice reuses the existing file."""
+    (stored name, full SHA-256 hex). Storing the same bytes twice reuses the existing file.
+
+    The name can reach about 150 characters (a 60-character letter number, its version and the
+    whole hash when the short name is taken by bytes that cannot be read back, such as sealed
+    bytes whose key row went with a rolled-back transaction): the file fields that hold these
+    names allow 255, Django's default of 100 failed the render at the database."""
     digest = hashlib.sha256(data).hexdigest()
     name = f"{prefix}-{digest[:16]}.pdf"
     if default_storage.exists(name):

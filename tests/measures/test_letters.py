@@ -513,3 +513,27 @@ def test_rendering_never_reaches_an_external_url():
         server.shutdown()
     assert pdf.startswith(b"%PDF") and _Recorder.hits == []
     assert hashlib.sha256(pdf).hexdigest()
+
+
+def test_a_taken_short_name_with_unreadable_bytes_still_renders_a_long_numbered_letter(
+    decision, monkeypatch
+):
+    """A render whose short file name is already taken by bytes that cannot be read back (sealed
+    bytes whose key row went with a rolled-back transaction) stores under the whole hash; with a
+    60-character letter number that name is longer than Django's default 100 characters and
+    the render failed at the database (seen in `make bench`)."""
+    from django.core.files.storage import default_storage
+
+    letter = Letter.objects.filter(decision=decision).first()
+    Letter.objects.filter(pk=letter.pk).update(number="CEN/URCRR/" + "9" * 50)
+    real_exists = default_storage.exists
+    monkeypatch.setattr(rendering, "_stored_sha256", lambda name: None)
+    monkeypatch.setattr(
+        default_storage,
+        "exists",
+        lambda name: name.endswith(".pdf") and len(name) < 100 or real_exists(name),
+    )
+    assert rendering.letter_render_claimed(letter.pk) == "generated"
+    letter.refresh_from_db()
+    assert len(letter.file.name) > 100
+    assert letter.content_sha256 in letter.file.name
