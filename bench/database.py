@@ -40,8 +40,10 @@ def generator_version():
     """A fingerprint of the generator's code, recorded on the database: a database made by
     another version is reused with a note (BENCH_REGENERATE=1 makes it again)."""
     digest = hashlib.sha256()
-    for path in ("cases/synthetic.py", "cases/management/commands/generate_synthetic.py"):
-        digest.update((ROOT / path).read_bytes())
+    paths = sorted((ROOT / "bench" / "synthetic").glob("*.py"))
+    paths.append(ROOT / "cases/management/commands/generate_synthetic.py")
+    for path in paths:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -133,7 +135,7 @@ def prepare(cases, *, log, template=None, force=False):
         log(f"reusing {name}: it holds {cases:,} synthetic cases ({made_by})")
         if made_by != _marker(cases):
             log(
-                f"note: cases/synthetic.py is now version {generator_version()}; "
+                f"note: the generator (bench/synthetic/) is now version {generator_version()}; "
                 "BENCH_REGENERATE=1 makes the database again"
             )
         return name, None

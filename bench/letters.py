@@ -4,7 +4,7 @@ letters through real Celery workers.
 In-process (measure_in_process): planned letters are reset to pending inside a transaction; for
 each, the same HTML the pipeline would produce is rendered by WeasyPrint alone (an in-memory
 fetcher holding the letter's stylesheet: the least any renderer must do), then the pipeline itself
-runs (measures.rendering.letter_render_claimed: claim, load decision, template, QR code, PDF,
+runs (measures.letters.rendering.letter_render_claimed: claim, load decision, template, QR code, PDF,
 store, save with history). The transaction is rolled back; the stored PDFs are in the
 benchmark's own media folder, which bench/run.py deletes.
 
@@ -72,7 +72,7 @@ def pick(count):
 
 
 def letter_html(letter_id, issued_at):
-    from measures.rendering import _letter_for_render, letter_context
+    from measures.letters.rendering import _letter_for_render, letter_context
 
     letter = _letter_for_render(letter_id)
     with translation.override(settings.LANGUAGE_CODE):
@@ -86,7 +86,7 @@ def bare_fetcher():
     from memory."""
     from weasyprint.urls import URLFetcherResponse
 
-    from measures.rendering import StaticOnlyFetcher
+    from measures.letters.rendering import StaticOnlyFetcher
 
     class MemoryFetcher(StaticOnlyFetcher):
         def __init__(self):
@@ -108,13 +108,13 @@ def bare_fetcher():
 def bare_render(html, fetcher):
     from weasyprint import HTML
 
-    from measures.rendering import RENDER_ORIGIN
+    from measures.letters.rendering import RENDER_ORIGIN
 
     return HTML(string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=fetcher).write_pdf()
 
 
 def measure_in_process(count):
-    from measures.rendering import letter_render_claimed
+    from measures.letters.rendering import letter_render_claimed
 
     ids = pick(count + 1)
     warm, timed = ids[0], ids[1:]

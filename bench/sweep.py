@@ -48,7 +48,7 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM risk_riskstudy s
                       WHERE s.case_id = c.id AND s.status <> 'approved')
   UNION ALL
-    SELECT 'reevaluation', 'case', c.id, c.id, c.reevaluation_due_at, c.assigned_officer_id
+    SELECT 'reevaluation', 'case', c.id, c.id, c.reevaluation_due_at, c.follow_up_officer_id
     FROM cases_case c
     WHERE c.reevaluation_due_at < %(now)s AND c.status = 'follow_up'
   UNION ALL
@@ -71,7 +71,7 @@ FROM (
       AND (m.decision_id IS NULL OR d.notified_at IS NOT NULL)
   UNION ALL
     SELECT 'implementation', 'measure', m.id, m.case_id, m.implementation_due_at,
-           COALESCE(m.responsible_id, c.assigned_officer_id)
+           COALESCE(m.responsible_id, c.follow_up_officer_id)
     FROM measures_grantedmeasure m JOIN cases_case c ON c.id = m.case_id
     WHERE m.implementation_due_at < %(now)s AND m.origin = 'board'
       AND m.implemented_at IS NULL AND m.ended_at IS NULL
@@ -85,6 +85,24 @@ FROM (
     FROM measures_appeal a
     WHERE a.consejo_ruling_due_at < %(now)s AND a.consejo_ruled_at IS NULL
       AND a.status = 'independent_study'
+  UNION ALL
+    SELECT 'appeal_board_ruling', 'appeal', a.id, a.case_id, a.ruling_due_at, NULL
+    FROM measures_appeal a
+    WHERE a.ruling_due_at < %(now)s AND a.track = 'ordinary' AND a.ruled_at IS NULL
+      AND a.status NOT IN ('resolved', 'inadmissible')
+  UNION ALL
+    SELECT 'rediscussion', 'rediscussion', q.id, q.case_id, q.due_at, q.recorded_by_id
+    FROM measures_rediscussionrequest q
+    WHERE q.due_at < %(now)s AND q.status <> 'answered' AND q.answered_at IS NULL
+  UNION ALL
+    SELECT 'emergency_response', 'contact', e.id, e.case_id, e.response_due_at, NULL
+    FROM cases_contactlogentry e JOIN cases_case c ON c.id = e.case_id
+    WHERE e.response_due_at < %(now)s AND e.late_reviewed_at IS NULL AND c.status <> 'closed'
+      AND (e.help_arrived_at IS NULL OR e.help_arrived_at > e.response_due_at)
+  UNION ALL
+    SELECT 'report_contradicted', 'report', r.id, m.case_id, r.contradicted_at, NULL
+    FROM measures_implementationevent r JOIN measures_grantedmeasure m ON m.id = r.measure_id
+    WHERE r.contradicted_at < %(now)s AND r.contradiction_resolved_at IS NULL
 ) f
 JOIN (VALUES {roles}) AS r(clock, role) ON r.clock = f.clock
 ON CONFLICT (clock, subject_type, subject_id) WHERE cleared_at IS NULL DO NOTHING

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from measures import appeal_lifecycle
+from measures.board import appeal_lifecycle
 from measures.models import (
     Appeal,
     AppealStatus,

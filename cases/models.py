@@ -336,6 +336,15 @@ class Case(Versioned):
                 condition=Q(urgent_implemented_at__isnull=True),
                 name="case_urgent_impl_pending",
             ),
+            # Cases in follow-up without a follow-up officer, read from the index alone: the
+            # coordinator's home counts those with a measure in place (issue 17).
+            models.Index(
+                fields=["id"],
+                condition=Q(
+                    follow_up_officer__isnull=True, status__in=["follow_up", "reevaluation"]
+                ),
+                name="case_without_follow_up",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -35,7 +35,7 @@ STAGE_UNIT = {
 def handled_q(user):
     """The cases the user's unit handles (the HANDLED reach of protection.access.NEED_TO_KNOW),
     as a Q object over Case. Staff units only; anyone else handles nothing."""
-    from measures.appeal_lifecycle import OPEN as OPEN_APPEALS
+    from measures.board.appeal_lifecycle import OPEN as OPEN_APPEALS
     from measures.models import Appeal, AppealTrack, GrantedMeasure
     from risk.models import RiskStudy
 

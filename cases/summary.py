@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from measures.rendering import html_to_pdf
+from measures.letters.rendering import html_to_pdf
 from protection import access
 from protection.deadlines import open_clocks
 from protection.models import SubjectType

@@ -9,9 +9,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from measures import appeal_lifecycle
+from measures.board import appeal_lifecycle
+from measures.board.selectors import member_items_for_case
 from measures.models import AgendaItemStatus, MeasureOrigin
-from measures.selectors_board import member_items_for_case
 from protection import access
 
 from .documents.records import kind_for

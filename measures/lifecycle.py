@@ -30,13 +30,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# The appeal's map has its own module (with its track rules); importing it here registers it
+# with the app's other maps (protection.transitions.machines() discovers `lifecycle` modules).
+from measures.board.appeal_lifecycle import APPEAL  # noqa: F401
 from protection import access, clocks
 from protection.reports.facts import refresh_of
 from protection.transitions import StateMachine, Step
 
-# The appeal's map has its own module (with its track rules); importing it here registers it
-# with the app's other maps (protection.transitions.machines() discovers `lifecycle` modules).
-from .appeal_lifecycle import APPEAL  # noqa: F401
 from .models import (
     AgendaItem,
     AgendaItemStatus,
@@ -555,7 +555,7 @@ LETTER = StateMachine(
     states=L,
     describe=lambda letter: _("el oficio %(n)s") % {"n": letter.number},
     steps=[
-        # Rendering is done by a worker (measures.rendering), not by a person.
+        # Rendering is done by a worker (measures.letters.rendering), not by a person.
         Step("render", (L.PENDING, L.FAILED), L.GENERATED, gettext_lazy("generar el oficio")),
         Step("fail", (L.PENDING, L.FAILED), L.FAILED, gettext_lazy("registrar el error")),
         Step(

@@ -243,3 +243,26 @@ def portal_document_get(user, pk):
         raise Http404
     note_case(document.case_id)
     return document
+
+
+def portal_latest_reports(user, measures):
+    """{measure id: the latest report of the user's authority on it} (one query)."""
+    latest = {}
+    for report in (
+        ImplementationEvent.objects.filter(
+            measure__in=[m.pk for m in measures],
+            reported_by_authority_id__in=authority_scope_ids(user),
+        )
+        .only(
+            "measure_id",
+            "kind",
+            "occurred_at",
+            "confirmed_at",
+            "contradicted_at",
+            "contradicted_by_id",
+            "reported_by_authority_id",
+        )
+        .order_by("measure_id", "-occurred_at", "-pk")
+    ):
+        latest.setdefault(report.measure_id, report)
+    return latest

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases.documents.models import DocumentCategory
 from cases.documents.services import documents_store
+from measures.letters.services import letter_communicated
 from protection import access
 from protection.clocks import mechanism_zone
 from protection.errors import DomainError
@@ -23,7 +24,6 @@ from protection.formats import show_datetime
 from protection.history import save
 from protection.models import Role, User
 
-from .letters import letter_communicated
 from .lifecycle import LETTER
 from .models import (
     AUTHORITY_REPORT_KINDS,

@@ -1,12 +1,19 @@
-"""Measures pages (implementation, legal holds: urls_followup; appeals, re-discussion requests and
-modification proposals from the case page: urls_appeals) and the Board (urls_board)."""
+"""Measures pages under /medidas/ (namespace measures): following measures (urls_followup), the
+implementing authorities' users and letter addressees (urls_authority), the Board
+(board/urls.py, board/urls_appeals.py for the steps reached from the case page) and letters
+(letters/urls.py)."""
 
-from . import urls_appeals, urls_authority, urls_board, urls_followup
+from measures.board import urls as board_urls
+from measures.board import urls_appeals
+from measures.letters import urls as letter_urls
+
+from . import urls_authority, urls_followup
 
 app_name = "measures"
 urlpatterns = [
     *urls_followup.urlpatterns,
     *urls_appeals.urlpatterns,
-    *urls_board.urlpatterns,
+    *board_urls.urlpatterns,
+    *letter_urls.urlpatterns,
     *urls_authority.urlpatterns,
 ]

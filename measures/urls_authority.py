@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import views_addressees
+from measures.letters import views_addressees
+
 from . import views_authority as v
 
 urlpatterns = [

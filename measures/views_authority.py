@@ -114,6 +114,9 @@ def home(request):
     authority = portal.authority_for(request.user)
     now = timezone.now()
     pending = list(portal.portal_pending_for(request.user, now=now)) if authority else []
+    latest = portal.portal_latest_reports(request.user, pending)
+    for item in pending:
+        item.latest_report = latest.get(item.pk)
     # The figures the Mechanism's indicators page shows for this authority (and its
     # subcontractors), by the same query, over the same default period.
     filters = filters_from_params({})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.documents.selectors import document_list_for, documents_by_record
 from cases.views_steps import case_for, step_page
+from measures.board.selectors import measure_decision_chain
 from protection import access
 from protection.errors import DomainError
 
@@ -27,7 +28,6 @@ from .models import (
     MeasureOrigin,
     MeasureStatus,
 )
-from .selectors_board import measure_decision_chain
 
 
 def _measure_for(request, pk, action):

@@ -4,6 +4,10 @@ Services call `require(user, action)` before they change anything; views use the
 Record scope (which cases a user may see) lives in cases/selectors.py.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied
@@ -66,7 +70,7 @@ POLICY = {
     # The implementing-authority portal (measures/views_authority.py): its own measures only.
     "authority.portal": frozenset({Role.AUTHORITY}),
     "authority.invite": frozenset({Role.COORDINATOR}),
-    # Who the letters to each authority are addressed to (measures/views_addressees.py).
+    # Who the letters to each authority are addressed to (measures/letters/views_addressees.py).
     "authority.addressee": frozenset({Role.COORDINATOR}),
     "audit.view": frozenset({Role.COORDINATOR}),
     # A secret link to one's deadline calendar for a calendar application (staff, who have the
@@ -629,3 +633,19 @@ def need_to_know_markdown():
             reach_, reason = NEED_TO_KNOW[reader.key][column]
             lines.append(f"  - {RECORDS[column][0]} (`{reach_}`): {reason}")
     return "\n".join(lines)
+
+
+def role_required(action):
+    """View guard: login required, and the user's role must allow `action` (403 otherwise)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise Forbidden
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -19,7 +19,7 @@ urlpatterns = [
     path("medidas/", include("measures.urls")),
     path("autoridad/", include("measures.urls_portal")),
     path("avisos/", include("protection.notification_urls")),
-    path("verificar/", include("measures.urls_verify")),
+    path("verificar/", include("measures.letters.urls_verify")),
     path("indicadores/", include("protection.reports.urls")),
     path("ayuda/", views_help.help_page, name="help"),
     path("ayuda/glosario/", views_help.glossary, name="glossary"),

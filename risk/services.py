@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.lifecycle import CASE
 from cases.models import Aggression, Case, CaseStatus
-from measures import appeal_lifecycle
+from measures.board import appeal_lifecycle
 from measures.models import Appeal, AppealStatus
 from protection import access, clocks
 from protection.errors import DomainError

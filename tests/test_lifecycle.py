@@ -8,6 +8,8 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import CaseStatus, ClosureReason
 from measures import services as measure_services
+from measures.board import services as board_services
+from measures.letters import services as letter_services
 from measures.models import (
     DecisionStatus,
     EventKind,
@@ -56,7 +58,7 @@ def test_ordinary_case_from_request_to_closure(
     # one letter to the beneficiary, one to the authority, planned with the confirmation
     assert Letter.objects.filter(decision=decision).count() == 2
 
-    measure_services.decision_mark_notified(actor=coordinator, decision=decision)
+    letter_services.decision_mark_notified(actor=coordinator, decision=decision)
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.NOTIFIED
 
@@ -99,10 +101,10 @@ def test_ordinary_case_from_request_to_closure(
     assert case.status == CaseStatus.AWAITING_BOARD
 
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator, session=session, case=case, kind="reevaluation"
     )
-    withdrawal = measure_services.decision_record(
+    withdrawal = board_services.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -113,7 +115,7 @@ def test_ordinary_case_from_request_to_closure(
         votes_for=5,
         withdrawal_ground=WithdrawalGround.RISK_DECREASED,
     )
-    measure_services.decision_confirm(actor=coordinator, decision=withdrawal)
+    board_services.decision_confirm(actor=coordinator, decision=withdrawal)
     case.refresh_from_db()
     measure.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
@@ -187,10 +189,10 @@ def test_appeal_against_denial_reopens_the_case_with_a_new_study(
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator, session=session, case=case, kind="incorporation"
     )
-    denial = measure_services.decision_record(
+    denial = board_services.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -199,11 +201,11 @@ def test_appeal_against_denial_reopens_the_case_with_a_new_study(
         text="Se niega la incorporación.",
         votes_for=5,
     )
-    measure_services.decision_confirm(actor=coordinator, decision=denial)
+    board_services.decision_confirm(actor=coordinator, decision=denial)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closure_reason == ClosureReason.DENIED
 
-    appeal = measure_services.appeal_file(
+    appeal = board_services.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -233,7 +235,7 @@ def test_appeal_out_of_time_is_recorded_as_inadmissible(
     type(decision).objects.filter(pk=decision.pk).update(
         confirmed_at=long_ago, notified_at=long_ago
     )
-    appeal = measure_services.appeal_file(
+    appeal = board_services.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -304,10 +306,10 @@ def test_denial_and_rejection_end_urgent_measures(
     wf.admit(reception, denied)
     wf.complete_study(analyst, analyst2, denied)
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator, session=session, case=denied, kind="incorporation"
     )
-    decision = measure_services.decision_record(
+    decision = board_services.decision_record(
         actor=coordinator,
         case=denied,
         agenda_item=item,
@@ -316,11 +318,11 @@ def test_denial_and_rejection_end_urgent_measures(
         text="Se niega la incorporación.",
         votes_for=5,
     )
-    measure_services.decision_confirm(actor=coordinator, decision=decision)
+    board_services.decision_confirm(actor=coordinator, decision=decision)
     assert denied.granted_measures.count() == 1
     assert not denied.granted_measures.filter(ended_at__isnull=True).exists()
     # The denial's letters say which urgent measure it ended.
-    from measures.rendering import decision_letter_lines
+    from measures.letters.rendering import decision_letter_lines
 
     ended = [line for line in decision_letter_lines(decision) if line.ended_at]
     assert [line.measure for line in ended] == [denied.granted_measures.get().measure_type.name]

@@ -14,7 +14,7 @@ from cases.lifecycle import next_deadline
 from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAMES
 from cases.models import Aggression, Case, CaseStatus, Consent, ConsentPurpose, ExternalBody
 from cases.selectors import case_list_for
-from measures import services as measure_services
+from measures.board import services as board_services
 from measures.lifecycle import session_quorum
 from measures.models import (
     AgendaItem,
@@ -414,7 +414,7 @@ def test_seed_demo_failure_leaves_nothing(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("simulated failure in the middle of the seed")
 
-    monkeypatch.setattr(measure_services, "session_close", broken)
+    monkeypatch.setattr(board_services, "session_close", broken)
     with pytest.raises(RuntimeError):
         seed()
     assert row_counts() == empty

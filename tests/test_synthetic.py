@@ -1,4 +1,4 @@
-"""generate_synthetic (cases/synthetic.py): deterministic, consistent, never mixed with real data.
+"""generate_synthetic (bench/synthetic/): deterministic, consistent, never mixed with real data.
 
 Runs the real generator against PostgreSQL inside each test's transaction (the COPY writer
 thread shares that transaction)."""
@@ -13,7 +13,8 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from cases import synthetic
+from bench import synthetic
+from bench.synthetic.synth import Synth
 from cases.lifecycle import CASE, next_deadline
 from cases.models import (
     Aggression,
@@ -24,7 +25,7 @@ from cases.models import (
     Person,
     ProtectionRequest,
 )
-from cases.search import case_search_text
+from cases.search import case_search_text, normalize
 from measures.lifecycle import MEASURE
 from measures.models import (
     AgendaItem,
@@ -38,9 +39,11 @@ from measures.models import (
     LegalHold,
     Letter,
 )
-from protection.models import NumberSeries, User
+from protection import clocks
+from protection.models import Clock, NumberSeries, User
 from protection.numbering import number_next
-from risk.models import FactorScore, RiskStudy
+from risk import scoring
+from risk.models import FactorScore, RiskFactor, RiskLevel, RiskStudy
 
 from . import factories as f
 
@@ -452,5 +455,39 @@ def test_search_finds_people_without_accents():
     run(60, seed=5)
     person = Person.objects.filter(family_names__regex=r"[áéíóúñ]").first()
     assert person is not None
-    plain = synthetic.normalize(person.family_names.split()[0])
+    plain = normalize(person.family_names.split()[0])
     assert Case.objects.filter(Q(search_text__contains=plain)).exists()
+
+
+def test_fast_paths_store_what_the_domain_functions_compute(monkeypatch):
+    """The generator computes scores and calendar months by a fast path of its own (the domain's
+    functions are too slow for 100,000 cases); here the fast path serves every value, and each
+    stored score, suggested level and clock equals what risk.scoring and protection.clocks give."""
+    monkeypatch.setattr(Synth, "SCORE_CHECKS", 0)
+    monkeypatch.setattr(Synth, "MONTHS_CHECKS", 0)
+    run(60, 5)
+    factors = list(RiskFactor.objects.filter(active=True).order_by("order", "code"))
+    levels = list(RiskLevel.objects.filter(scale__active=True).order_by("rank"))
+    given = {}
+    for row in FactorScore.objects.values("study_id", "factor_id", "score"):
+        given.setdefault(row["study_id"], {})[row["factor_id"]] = (row["score"], "")
+    studies = RiskStudy.objects.filter(pk__in=given)
+    assert studies.count() > 20
+    for study in studies:
+        result = scoring.compute(factors, given[study.pk], levels)
+        assert study.weighted_score == result.weighted_score, study.pk
+        assert study.suggested_level_id == (result.suggested_level or levels[0]).pk, study.pk
+    decisions = Decision.objects.filter(confirmed_at__isnull=False)
+    assert decisions.count() > 10
+    for decision in decisions:
+        expected = clocks.due_at(Clock.NOTIFICATION, decision.confirmed_at)
+        assert decision.notification_due_at == expected, decision.pk
+    extended = DecisionLine.objects.filter(action="extend").values("target_id")
+    granted = GrantedMeasure.objects.filter(origin="board", duration_months__isnull=False)
+    assert granted.count() > 20
+    for measure in granted:
+        due = clocks.due_at(Clock.IMPLEMENTATION, measure.granted_at)
+        assert measure.implementation_due_at == due, measure.pk
+    for measure in granted.exclude(pk__in=extended):
+        months = clocks.ClockRule(measure.duration_months, "months", "", "")
+        assert measure.review_due_at == clocks.shift(measure.granted_at, months), measure.pk

@@ -9,6 +9,7 @@ from cases import services as case_services
 from cases.lifecycle import CASE
 from cases.models import AdmissibilityReason, Case, CaseStatus
 from measures import services as measure_services
+from measures.board import services as board_services
 from measures.models import BoardSession, Decision, DecisionStatus, Resolution, WithdrawalGround
 from protection import transitions
 from protection.errors import DomainError, PermissionDenied, TransitionNotAllowed
@@ -205,11 +206,11 @@ def test_decision_without_quorum_is_refused(reception, analyst, analyst2, coordi
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     session = wf.board_with_quorum(coordinator, present=3, civil=1)
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator, session=session, case=case, kind="incorporation"
     )
-    measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    decision = measure_services.decision_record(
+    board_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    decision = board_services.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -229,7 +230,7 @@ def test_decision_without_quorum_is_refused(reception, analyst, analyst2, coordi
         ],
     )
     with pytest.raises(DomainError, match="quórum"):
-        measure_services.decision_confirm(actor=coordinator, decision=decision)
+        board_services.decision_confirm(actor=coordinator, decision=decision)
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DRAFT and not case.granted_measures.exists()
 
@@ -241,14 +242,14 @@ def test_absent_beneficiary_who_asked_to_attend_blocks_the_decision(
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator,
         session=session,
         case=case,
         kind="incorporation",
         beneficiary_requested_presence=True,
     )
-    decision = measure_services.decision_record(
+    decision = board_services.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -258,14 +259,14 @@ def test_absent_beneficiary_who_asked_to_attend_blocks_the_decision(
         votes_for=5,
     )
     with pytest.raises(DomainError, match="presente"):
-        measure_services.decision_confirm(actor=coordinator, decision=decision)
-    measure_services.agenda_item_presence(
+        board_services.decision_confirm(actor=coordinator, decision=decision)
+    board_services.agenda_item_presence(
         actor=coordinator,
         item=item,
         attended=False,
         absence_waiver="Renuncia firmada el 2 de mayo.",
     )
-    measure_services.decision_confirm(actor=coordinator, decision=decision)
+    board_services.decision_confirm(actor=coordinator, decision=decision)
 
 
 def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(
@@ -278,11 +279,11 @@ def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(
 
     def withdrawal(ground):
         session = wf.board_with_quorum(coordinator)
-        item = measure_services.agenda_item_add(
+        item = board_services.agenda_item_add(
             actor=coordinator, session=session, case=case, kind="withdrawal"
         )
-        measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
-        return measure_services.decision_record(
+        board_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
+        return board_services.decision_record(
             actor=coordinator,
             case=case,
             agenda_item=item,
@@ -296,7 +297,7 @@ def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(
 
     no_ground = withdrawal("")
     with pytest.raises(DomainError, match="causal"):
-        measure_services.decision_confirm(actor=coordinator, decision=no_ground)
+        board_services.decision_confirm(actor=coordinator, decision=no_ground)
     measure_services.legal_hold_record(
         actor=coordinator,
         case=case,
@@ -306,7 +307,7 @@ def test_withdrawal_needs_a_ground_and_is_refused_under_a_legal_hold(
     )
     held = withdrawal(WithdrawalGround.ABANDON)
     with pytest.raises(DomainError, match="suspensión judicial"):
-        measure_services.decision_confirm(actor=coordinator, decision=held)
+        board_services.decision_confirm(actor=coordinator, decision=held)
     assert case.granted_measures.filter(ended_at__isnull=True).count() == 1
     case.refresh_from_db()
     assert case.status == CaseStatus.FOLLOW_UP
@@ -320,9 +321,9 @@ def test_confirmed_decision_changes_only_by_a_new_decision(
     wf.complete_study(analyst, analyst2, case)
     decision = wf.grant(coordinator, case, authority)
     with pytest.raises(DomainError):
-        measure_services.decision_confirm(actor=coordinator, decision=decision)
+        board_services.decision_confirm(actor=coordinator, decision=decision)
     with pytest.raises(DomainError):
-        measure_services.decision_line_add(
+        board_services.decision_line_add(
             actor=coordinator, decision=decision, action="end", target=case.granted_measures.get()
         )
     assert Decision.objects.get(pk=decision.pk).lines.count() == 1

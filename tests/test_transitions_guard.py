@@ -37,7 +37,8 @@ BULK_WRITERS = {
     # loaded by COPY in minutes; one transition (and history row) per step through the ORM
     # would take hours. It follows the maps: test_synthetic checks that every change of state
     # in the history it writes is a step of the record's map.
-    "cases/synthetic.py": "bulk synthetic data for the benchmark, checked against the maps",
+    "bench/synthetic/story.py": "bulk synthetic data for the benchmark, checked against the maps",
+    "bench/synthetic/story_measures.py": "the same generator's measures, decisions and appeals",
 }
 # Calls that write rows: a status keyword there sets a state.
 WRITE_CALLS = {

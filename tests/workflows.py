@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import AdmissibilityReason
-from measures import services as measure_services
+from measures.board import services as board_services
 from measures.models import (
     BoardMember,
     Resolution,
@@ -87,7 +87,7 @@ def complete_appeal_study(analyst, approver, case):
 
 
 def board_with_quorum(coordinator, *, present=5, civil=2):
-    session = measure_services.session_schedule(
+    session = board_services.session_schedule(
         actor=coordinator,
         kind=SessionKind.ORDINARY,
         scheduled_at=timezone.now() + timedelta(days=7),
@@ -97,7 +97,7 @@ def board_with_quorum(coordinator, *, present=5, civil=2):
         (SessionWaiverKind.EARLY, "Sesión adelantada por la urgencia de los casos."),
         (SessionWaiverKind.NO_PAPERS, "Los expedientes se presentan en la sesión."),
     ):
-        measure_services.session_waiver_record(
+        board_services.session_waiver_record(
             actor=coordinator, session=session, kind=kind, reason=reason
         )
     seats = [
@@ -118,7 +118,7 @@ def board_with_quorum(coordinator, *, present=5, civil=2):
     civil_members = [m for m in members if m.is_civil_society][:civil]
     gov_members = [m for m in members if not m.is_civil_society][: max(present - civil, 0)]
     for member in members:
-        measure_services.attendance_record(
+        board_services.attendance_record(
             actor=coordinator,
             session=session,
             member=member,
@@ -130,12 +130,12 @@ def board_with_quorum(coordinator, *, present=5, civil=2):
 def grant(coordinator, case, authority, *, session=None, beneficiary_attended=True):
     session = session or board_with_quorum(coordinator)
     study = RiskStudy.objects.filter(case=case, status="approved").first()
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator, session=session, case=case, kind="incorporation", risk_study=study
     )
     if beneficiary_attended:
-        measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    decision = measure_services.decision_record(
+        board_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    decision = board_services.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -154,4 +154,4 @@ def grant(coordinator, case, authority, *, session=None, beneficiary_attended=Tr
             }
         ],
     )
-    return measure_services.decision_confirm(actor=coordinator, decision=decision)
+    return board_services.decision_confirm(actor=coordinator, decision=decision)

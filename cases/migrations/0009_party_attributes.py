@@ -2,14 +2,28 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 
 def fill(apps, schema_editor):
-    # Existing case roles get their copies now; a new database has none to fill.
-    if apps.get_model("cases", "CasePerson").objects.exists():
-        from cases.models import sync_party_attributes
-
-        sync_party_attributes()
+    # Existing case roles get their copies now; a new database has none to fill. Frozen here
+    # (cases.models.sync_party_attributes is the live copy: a migration must not import it).
+    CasePerson = apps.get_model("cases", "CasePerson")
+    if not CasePerson.objects.exists():
+        return
+    people = apps.get_model("cases", "Person").objects.filter(pk=OuterRef("person_id"))
+    collectives = apps.get_model("cases", "Collective").objects.filter(pk=OuterRef("collective_id"))
+    CasePerson.objects.filter(person__isnull=False).update(
+        party_state=Subquery(people.values("state")[:1]),
+        party_gender=Coalesce(Subquery(people.values("gender")[:1]), Value("")),
+        party_profile=Coalesce(Subquery(people.values("profile_type")[:1]), Value("")),
+    )
+    CasePerson.objects.filter(collective__isnull=False).update(
+        party_state=Subquery(collectives.values("state")[:1]),
+        party_gender="",
+        party_profile=Coalesce(Subquery(collectives.values("profile_type")[:1]), Value("")),
+    )
 
 
 class Migration(migrations.Migration):

@@ -6,10 +6,29 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def needs_contact(apps, schema_editor):
-    from measures import reference
+# Frozen here (a data migration must not import live modules; measures/reference.py is the live
+# copy): measures an implementing authority cannot put in place without reaching the person.
+NEEDS_CONTACT = frozenset(
+    {
+        "escorts",
+        "property_protection",
+        "mobile_phone",
+        "radio_phone",
+        "satellite_phone",
+        "cameras",
+        "locks",
+        "lighting",
+        "alarms",
+        "home_security_other",
+        "patrols",
+        "panic_button",
+    }
+)
 
-    reference.load_needs_contact(apps)
+
+def needs_contact(apps, schema_editor):
+    MeasureType = apps.get_model("measures", "MeasureType")
+    MeasureType.objects.filter(code__in=NEEDS_CONTACT).update(needs_contact=True)
 
 
 class Migration(migrations.Migration):

@@ -4,10 +4,18 @@ from django.db import migrations, models
 
 
 def seed_new_clocks(apps, schema_editor):
-    # The Board's ruling on an appeal gets its configurable row like every other clock.
-    from protection import reference
-
-    reference.load(apps)
+    # The Board's ruling on an appeal gets its configurable row like every other clock (frozen
+    # here: a data migration must not import live modules).
+    ClockDefinition = apps.get_model("protection", "ClockDefinition")
+    ClockDefinition.objects.get_or_create(
+        clock="appeal_board_ruling",
+        defaults={
+            "amount": 1,
+            "unit": "months",
+            "responsible_role": "coordinator",
+            "legal_basis": "art. 58-IV",
+        },
+    )
 
 
 class Migration(migrations.Migration):

@@ -56,7 +56,7 @@ class ExportJob(models.Model):
     rows_total = models.PositiveIntegerField(_("filas"), default=0)
     rows_done = models.PositiveIntegerField(_("filas escritas"), default=0)
     # Kept under MEDIA_ROOT, which is never served: downloads go through an access-checked view.
-    file = models.FileField(_("archivo"), upload_to="exports/", blank=True)
+    file = models.FileField(_("archivo"), upload_to="exports/", blank=True, max_length=255)
     created_at = models.DateTimeField(_("solicitada"), default=timezone.now)
     claimed_at = models.DateTimeField(_("en proceso desde"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminada"), null=True, blank=True)

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from measures import rendering
 from measures import services as measure_services
 from measures import services_authority as portal_services
+from measures.letters import rendering
 from measures.models import (
     AuthorityLevel,
     AuthorityMember,

@@ -11,7 +11,8 @@ from celery.signals import task_postrun
 from django.db import connection
 from playwright.sync_api import expect
 
-from measures import services as ms
+from measures.board import services as bs
+from measures.letters.rendering import file_sha256
 from measures.models import (
     Decision,
     DecisionStatus,
@@ -19,7 +20,6 @@ from measures.models import (
     LetterStatus,
     Observation,
 )
-from measures.rendering import file_sha256
 from protection.celery import app as celery_app
 from protection.models import Role
 
@@ -76,8 +76,8 @@ def test_board_member_reads_a_redacted_dossier(page, live_server, login, staff):
     coordinator = staff["coordinator"]
     session, _members = board(coordinator, users={5: civil})
     item_for(coordinator, session, case)
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
 
     login(page, live_server, civil)
     # (The home page's menu belongs to base.html; the Board pages add their own links.)
@@ -118,7 +118,7 @@ def test_coordinator_records_a_decision_and_generates_its_letters(page, live_ser
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
 
     login(page, live_server, coordinator)
     page.goto(f"{live_server.url}/medidas/junta/sesiones/")

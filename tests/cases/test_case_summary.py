@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import services_contacts
-from measures import services as ms
+from measures.board import services as bs
 from protection.models import Role
 from protection.security.models import AuditEntry
 
@@ -87,8 +87,8 @@ def test_board_member_prints_cases_on_an_agenda_sent_to_her_only(
     client.force_login(member)
     url = reverse("cases:summary_pdf", args=[case.pk])
     assert client.get(url).status_code == 404  # papers not sent yet
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     response = client.get(url)
     assert response.status_code == 200
     text = pdf_text(response.content)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseRole
-from measures import services as measure_services
+from measures.board import services as board_services
 from measures.models import AppealTrack, SessionKind
 
 from .. import workflows as wf
@@ -84,7 +84,7 @@ def test_board_candidates_do_not_run_labels_together(
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     decision = wf.grant(coordinator, case, authority)
-    measure_services.appeal_file(
+    board_services.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -92,7 +92,7 @@ def test_board_candidates_do_not_run_labels_together(
         against_decision=decision,
     )
     wf.complete_appeal_study(analyst, analyst2, case)
-    session = measure_services.session_schedule(
+    session = board_services.session_schedule(
         actor=coordinator,
         kind=SessionKind.ORDINARY,
         scheduled_at=timezone.now() + timedelta(days=20),

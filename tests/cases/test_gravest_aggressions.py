@@ -229,7 +229,7 @@ def test_deceased_person_measures_end_and_lists_say_so(client, followed, follow_
     assert "[Fallecimiento]" in str(person)
     page = client.get(reverse("cases:detail", args=[followed.pk])).content.decode()
     assert "[Fallecimiento]" in page
-    from measures.rendering import _party_name
+    from measures.letters.rendering import _party_name
 
     assert "Fallecimiento" in _party_name(beneficiary)
     # the end is final: no "found" for a deceased person

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.db.models import Count
 
-from cases import synthetic
+from bench import synthetic
 from cases.models import Case
 from cases.timeline import case_records, case_timeline, history_entries, record_entries
 

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from cases import services as case_services
 from cases.models import CasePerson, CaseRole, Gender, ProfileType
 from cases.wording import party_profile_label, party_role_label, profile_label, role_label
-from measures.selectors_board import _party_row
+from measures.board.selectors import _party_row
 
 from .. import factories as f
 from .. import workflows as wf

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from cases.documents import storage
 from cases.documents.models import StoredFile
-from measures import rendering
+from measures.letters import rendering
 from measures.models import Letter
 from protection.security import crypto
 

@@ -27,8 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone, translation
 
-from bench import targets
-from cases import synthetic
+from bench import synthetic, targets
 
 CASES = 120
 SEED = 17

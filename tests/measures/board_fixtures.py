@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cases import services as case_services
-from measures import services as ms
+from measures.board import services as bs
 from measures.models import BoardMember, Resolution, Seat, SessionKind, SessionWaiverKind
 from protection.models import Role
 from risk.models import RiskStudy
@@ -56,7 +56,7 @@ def board(coordinator, *, scheduled_at=None, users=None):
         )
         for i, seat in enumerate(SEATS)
     ]
-    session = ms.session_schedule(
+    session = bs.session_schedule(
         actor=coordinator,
         kind=SessionKind.ORDINARY,
         scheduled_at=scheduled_at or timezone.now() + timedelta(days=7),
@@ -68,14 +68,14 @@ def board(coordinator, *, scheduled_at=None, users=None):
 def reasons_for_sitting_early(coordinator, session):
     """These test sessions sit today, a week before their date and without sending papers:
     as in real life, only with the coordinator's recorded reasons (tests of the reasons
-    themselves schedule their sessions with ms.session_schedule)."""
-    ms.session_waiver_record(
+    themselves schedule their sessions with bs.session_schedule)."""
+    bs.session_waiver_record(
         actor=coordinator,
         session=session,
         kind=SessionWaiverKind.EARLY,
         reason="Sesión extraordinaria adelantada por la urgencia del caso.",
     )
-    ms.session_waiver_record(
+    bs.session_waiver_record(
         actor=coordinator,
         session=session,
         kind=SessionWaiverKind.NO_PAPERS,
@@ -87,13 +87,13 @@ def mark_present(coordinator, session, members, *, count=5, civil=2):
     civil_members = [m for m in members if m.is_civil_society][:civil]
     gov = [m for m in members if not m.is_civil_society][: max(count - civil, 0)]
     for member in civil_members + gov:
-        ms.attendance_record(actor=coordinator, session=session, member=member, present=True)
+        bs.attendance_record(actor=coordinator, session=session, member=member, present=True)
     return civil_members + gov
 
 
 def item_for(coordinator, session, case, **kwargs):
     study = RiskStudy.objects.filter(case=case, status="approved").first()
-    return ms.agenda_item_add(
+    return bs.agenda_item_add(
         actor=coordinator,
         session=session,
         case=case,
@@ -127,7 +127,7 @@ def record(
     supersedes=None,
     **kwargs,
 ):
-    return ms.decision_record(
+    return bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -156,7 +156,7 @@ def confirmed_decision(
         for i, authority in enumerate(authorities):
             lines += grant_lines(case, authority, code=codes[i % len(codes)], months=6 + 6 * i)
     decision = record(coordinator, case, item, lines)
-    return ms.decision_confirm(actor=coordinator, decision=decision)
+    return bs.decision_confirm(actor=coordinator, decision=decision)
 
 
 def board_user(username, role=Role.BOARD_CIVIL):

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures import appeal_lifecycle
 from measures import services as ms
+from measures.board import appeal_lifecycle
+from measures.board import services as bs
 from measures.models import (
     AgendaItemKind,
     Appeal,
@@ -217,7 +218,7 @@ def test_appeal_pages_refuse_other_roles_and_other_cases(
     stranger = f.UserFactory(username="recepcion_ajena", role=Role.RECEPTION)
     client.force_login(stranger)
     assert client.get(file_url(case)).status_code == 404
-    appeal = ms.appeal_file(
+    appeal = bs.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -238,7 +239,7 @@ def test_urgent_appeal_is_ruled_by_the_coordination_within_its_clock(
     client, reception, coordinator, authority
 ):
     case = urgent_case(reception, authority)
-    appeal = ms.appeal_file(
+    appeal = bs.appeal_file(
         actor=reception,
         case=case,
         track=AppealTrack.URGENT,
@@ -346,9 +347,9 @@ def test_ordinary_appeal_walks_every_step_with_its_clocks(
 
     # 5. The Board resolves it: a decision that grants another measure upholds it.
     mark_present(coordinator, session, members)
-    ms.session_open(actor=coordinator, session=session)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    ruling = ms.decision_record(
+    bs.session_open(actor=coordinator, session=session)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    ruling = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -367,7 +368,7 @@ def test_ordinary_appeal_walks_every_step_with_its_clocks(
             }
         ],
     )
-    ms.decision_confirm(actor=coordinator, decision=ruling)
+    bs.decision_confirm(actor=coordinator, decision=ruling)
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.RESOLVED and appeal.upheld is True
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
@@ -378,7 +379,7 @@ def test_board_ruling_clock_is_swept_when_no_session_takes_the_appeal(
     reception, analyst, analyst2, coordinator, authority, granted
 ):
     case, decision = granted
-    appeal = ms.appeal_file(
+    appeal = bs.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -397,7 +398,7 @@ def test_board_ruling_clock_is_swept_when_no_session_takes_the_appeal(
 
 def test_the_map_refuses_steps_out_of_order(coordinator, granted):
     case, decision = granted
-    appeal = ms.appeal_file(
+    appeal = bs.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -405,9 +406,9 @@ def test_the_map_refuses_steps_out_of_order(coordinator, granted):
         against_decision=decision,
     )
     with pytest.raises(TransitionNotAllowed):
-        ms.appeal_consejo_rule(actor=coordinator, appeal=appeal, ruling="Dictamen.")
+        bs.appeal_consejo_rule(actor=coordinator, appeal=appeal, ruling="Dictamen.")
     with pytest.raises(TransitionNotAllowed):
-        ms.appeal_rule_urgent(actor=coordinator, appeal=appeal, upheld=True, ruling="X")
+        bs.appeal_rule_urgent(actor=coordinator, appeal=appeal, upheld=True, ruling="X")
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.NEW_STUDY and appeal.consejo_ruling == ""
 
@@ -418,7 +419,7 @@ def test_the_map_refuses_steps_out_of_order(coordinator, granted):
 
 def test_coordinator_home_lists_running_appeals_with_their_next_step(client, coordinator, granted):
     case, decision = granted
-    appeal = ms.appeal_file(
+    appeal = bs.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -435,7 +436,7 @@ def test_urgent_appeal_due_today_is_in_the_coordinators_due_list(
     client, reception, coordinator, authority
 ):
     case = urgent_case(reception, authority)
-    appeal = ms.appeal_file(
+    appeal = bs.appeal_file(
         actor=reception,
         case=case,
         track=AppealTrack.URGENT,
@@ -453,7 +454,7 @@ def test_indicators_count_appeals_filed_resolved_and_overdue(
     reception, coordinator, authority, granted
 ):
     case, decision = granted
-    ms.appeal_file(
+    bs.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
@@ -461,21 +462,21 @@ def test_indicators_count_appeals_filed_resolved_and_overdue(
         against_decision=decision,
     )
     urgent = urgent_case(reception, authority)
-    late = ms.appeal_file(
+    late = bs.appeal_file(
         actor=reception,
         case=urgent,
         track=AppealTrack.URGENT,
         grounds="Insuficientes.",
         against_implementation=True,
     )
-    ruled = ms.appeal_file(
+    ruled = bs.appeal_file(
         actor=reception,
         case=urgent,
         track=AppealTrack.URGENT,
         grounds="Otra.",
         against_implementation=True,
     )
-    ms.appeal_rule_urgent(actor=coordinator, appeal=ruled, upheld=False, ruling="Se confirma.")
+    bs.appeal_rule_urgent(actor=coordinator, appeal=ruled, upheld=False, ruling="Se confirma.")
     result = indicators.compute({}, now=late.ruling_due_at + timedelta(minutes=1))
     assert result.appeals["filed"] == 3
     assert result.appeals["filed_urgent"] == 2

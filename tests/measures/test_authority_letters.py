@@ -8,9 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from measures import letters as letter_services
-from measures import rendering
 from measures import services_authority as portal_services
+from measures.letters import rendering
+from measures.letters import services as letter_services
 from measures.models import GrantedMeasure, Letter, LetterStatus, MeasureStatus, RecipientKind
 from protection.errors import DomainError
 from protection.security.models import AuditEntry

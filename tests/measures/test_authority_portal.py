@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Consent, ConsentPurpose
-from measures import letters as letter_services
-from measures import rendering
+from measures.letters import rendering
+from measures.letters import services as letter_services
 from measures.models import (
     AuthorityLevel,
     AuthorityMember,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.documents.models import Document
-from measures import rendering
 from measures import services_authority as portal_services
+from measures.letters import rendering
 from measures.models import (
     AuthorityMember,
     EventKind,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import CaseStatus
 from measures import lifecycle as ml
 from measures import services as ms
+from measures.board import services as bs
 from measures.models import (
     AgendaItemStatus,
     Decision,
@@ -43,8 +44,8 @@ def in_session(coordinator, case, *, attended=True):
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, case)
     if attended:
-        ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    ms.session_open(actor=coordinator, session=session)
+        bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.session_open(actor=coordinator, session=session)
     return session, item
 
 
@@ -99,7 +100,7 @@ def test_extend_and_end_lines_change_existing_measures(reception, analyst, analy
         ],
         resolution=Resolution.MODIFY,
     )
-    ms.decision_confirm(actor=coordinator, decision=decision)
+    bs.decision_confirm(actor=coordinator, decision=decision)
     kept.refresh_from_db()
     dropped.refresh_from_db()
     assert kept.ended_at is None and kept.review_due_at > review_before + timedelta(days=180)
@@ -116,7 +117,7 @@ def test_withdrawal_needs_a_ground_and_respects_legal_holds(
     decision = record(coordinator, case, item, [], resolution=Resolution.WITHDRAW)
     problems = ml.decision_problems(decision)
     assert any("causales permitidas" in p for p in problems)
-    decision = ms.decision_draft_update(
+    decision = bs.decision_draft_update(
         actor=coordinator, decision=decision, fields={"withdrawal_ground": WithdrawalGround.PROFIT}
     )
     hold = ms.legal_hold_record(
@@ -127,7 +128,7 @@ def test_withdrawal_needs_a_ground_and_respects_legal_holds(
         issued_on=timezone.localdate(),
     )
     with pytest.raises(DomainError, match="suspensión judicial") as refused:
-        ms.decision_confirm(actor=coordinator, decision=decision)
+        bs.decision_confirm(actor=coordinator, decision=decision)
     # The refusal names the hold, so the coordinator can look it up.
     assert "Juzgado Tercero de Distrito" in str(refused.value)
     assert "Amparo 123/2026" in str(refused.value)
@@ -135,7 +136,7 @@ def test_withdrawal_needs_a_ground_and_respects_legal_holds(
     ms.legal_hold_lift(
         actor=follow_up, hold=hold, lifted_on=timezone.localdate(), notes="Se negó el amparo."
     )
-    ms.decision_confirm(actor=coordinator, decision=decision)
+    bs.decision_confirm(actor=coordinator, decision=decision)
     assert not GrantedMeasure.objects.filter(case=case, ended_at__isnull=True).exists()
     # The authority whose measure ended gets a letter even though the decision had no lines.
     assert Letter.objects.filter(
@@ -152,7 +153,7 @@ def test_votes_cannot_exceed_members_present_nor_lack_a_majority(
     _session, item = in_session(coordinator, case)
     decision = record(coordinator, case, item, grant_lines(case, authority), votes_for=6)
     assert any("sólo hay 5" in p for p in ml.decision_problems(decision))
-    decision = ms.decision_draft_update(
+    decision = bs.decision_draft_update(
         actor=coordinator, decision=decision, fields={"votes_for": 2, "votes_against": 3}
     )
     assert any("mayoría" in p for p in ml.decision_problems(decision))
@@ -163,15 +164,15 @@ def test_confirmed_decision_changes_only_by_a_new_decision(
 ):
     first = confirmed_decision(coordinator, reception, analyst, analyst2, [authority])
     with pytest.raises(DomainError, match="nuevo acuerdo"):
-        ms.decision_draft_update(actor=coordinator, decision=first, fields={"votes_for": 9})
+        bs.decision_draft_update(actor=coordinator, decision=first, fields={"votes_for": 9})
     with pytest.raises(DomainError, match="nuevo acuerdo"):
-        ms.decision_line_add(
+        bs.decision_line_add(
             actor=coordinator, decision=first, **grant_lines(first.case, authority)[0]
         )
     with pytest.raises(DomainError, match="nuevo acuerdo"):
-        ms.decision_line_remove(actor=coordinator, line=first.lines.get())
+        bs.decision_line_remove(actor=coordinator, line=first.lines.get())
     with pytest.raises(DomainError, match="nuevo acuerdo"):
-        ms.decision_confirm(actor=coordinator, decision=first)
+        bs.decision_confirm(actor=coordinator, decision=first)
     first.refresh_from_db()
     assert first.votes_for == 5 and first.lines.count() == 1
 
@@ -197,7 +198,7 @@ def test_superseding_decision_marks_earlier_letters_superseded(
         resolution=Resolution.MODIFY,
         supersedes=first,
     )
-    ms.decision_confirm(actor=coordinator, decision=second)
+    bs.decision_confirm(actor=coordinator, decision=second)
     for letter in old_letters:
         letter.refresh_from_db()
         assert letter.status == LetterStatus.SUPERSEDED
@@ -250,7 +251,7 @@ def test_coordinator_records_and_confirms_a_decision_through_the_pages(
     response = client.post(url, data)
     assert response.status_code == 200 and "durante la sesión" in response.content.decode()
     assert not Decision.objects.exists()
-    ms.session_open(actor=coordinator, session=session)
+    bs.session_open(actor=coordinator, session=session)
     page = follow(client, client.post(url, data))
     decision = Decision.objects.get()
     html = page.content.decode()

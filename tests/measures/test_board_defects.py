@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures import lifecycle as ml
-from measures import services as ms
+from measures.board import services as bs
 from measures.models import (
     Attendance,
     BoardMember,
@@ -52,7 +52,7 @@ def test_the_decision_form_lists_authorities_by_full_name(
 
 def bare_session(coordinator, days_ahead=7):
     """A session as the coordinator schedules it: its date ahead, papers not sent, no reasons."""
-    session = ms.session_schedule(
+    session = bs.session_schedule(
         actor=coordinator,
         kind=SessionKind.ORDINARY,
         scheduled_at=timezone.now() + timedelta(days=days_ahead),
@@ -69,11 +69,11 @@ def bare_session(coordinator, days_ahead=7):
 def test_opening_early_and_without_papers_needs_a_reason_for_each(client, coordinator):
     session, _members = bare_session(coordinator)
     with pytest.raises(DomainError, match="antes de esa fecha") as refused:
-        ms.session_open(actor=coordinator, session=session)
+        bs.session_open(actor=coordinator, session=session)
     assert "carpeta" in str(refused.value)
     # One reason is not enough: nothing is kept, the session stays closed.
     with pytest.raises(DomainError, match="carpeta"):
-        ms.session_open(
+        bs.session_open(
             actor=coordinator,
             session=session,
             reasons={SessionWaiverKind.EARLY: "Caso urgente de una periodista."},
@@ -123,7 +123,7 @@ def test_no_quorum_message_waits_for_attendance(client, coordinator):
     quorum = html[html.index('data-testid="quorum"') :][:600]
     assert "Sin quórum" not in quorum and "Asistencia aún no registrada" in quorum
     assert 'data-testid="civil-warning"' not in html
-    ms.attendance_record(actor=coordinator, session=session, member=members[0], present=True)
+    bs.attendance_record(actor=coordinator, session=session, member=members[0], present=True)
     html = client.get(page).content.decode()
     assert "Sin quórum" in html and 'data-testid="civil-warning"' in html
 
@@ -135,12 +135,12 @@ def test_deciding_without_civil_society_needs_a_reason_shown_on_decision_and_let
     session, members = board(coordinator)
     mark_present(coordinator, session, members, count=5, civil=0)
     item = item_for(coordinator, session, case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    ms.session_open(actor=coordinator, session=session)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.session_open(actor=coordinator, session=session)
     decision = record(coordinator, case, item, grant_lines(case, f.AuthorityFactory()))
     assert any("sociedad civil" in p for p in ml.decision_problems(decision))
     with pytest.raises(DomainError, match="sociedad civil"):
-        ms.decision_confirm(actor=coordinator, decision=decision)
+        bs.decision_confirm(actor=coordinator, decision=decision)
 
     client.force_login(coordinator)
     page = client.get(reverse("measures:board_session", args=[session.pk])).content.decode()
@@ -150,7 +150,7 @@ def test_deciding_without_civil_society_needs_a_reason_shown_on_decision_and_let
         {"kind": "no_civil", "reason": "Las cuatro consejeras excusaron su asistencia."},
     )
     assert ml.decision_problems(decision) == []
-    ms.decision_confirm(actor=coordinator, decision=decision)
+    bs.decision_confirm(actor=coordinator, decision=decision)
 
     html = client.get(reverse("measures:board_decision", args=[decision.pk])).content.decode()
     waivers = html[html.index('data-testid="waivers"') :]
@@ -166,14 +166,14 @@ def test_deciding_without_civil_society_needs_a_reason_shown_on_decision_and_let
 def test_waiver_refuses_an_empty_reason_and_a_second_one(coordinator):
     session, _members = bare_session(coordinator)
     with pytest.raises(DomainError, match="motivo"):
-        ms.session_waiver_record(
+        bs.session_waiver_record(
             actor=coordinator, session=session, kind=SessionWaiverKind.EARLY, reason=" "
         )
-    ms.session_waiver_record(
+    bs.session_waiver_record(
         actor=coordinator, session=session, kind=SessionWaiverKind.EARLY, reason="Urgencia."
     )
     with pytest.raises(DomainError, match="Ya consta"):
-        ms.session_waiver_record(
+        bs.session_waiver_record(
             actor=coordinator, session=session, kind=SessionWaiverKind.EARLY, reason="Otra."
         )
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from cases import services as case_services
 from cases.models import Consent
 from measures import services as ms
+from measures.board import services as bs
 from measures.models import BoardMember, EventKind, EventOutcome, Observation, Seat
 from protection.errors import DomainError
 from protection.models import Role
@@ -53,8 +54,8 @@ def gov_member(db):
 def session_with_papers(coordinator, case, users, *, scheduled_at=None):
     session, members = board(coordinator, users=users, scheduled_at=scheduled_at)
     item = item_for(coordinator, session, case)
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     session.refresh_from_db()
     return session, members, item
 
@@ -72,9 +73,9 @@ def decided_before(reception, analyst, analyst2, coordinator, follow_up):
     # A second decision adds a safe house whose location must never reach the Board.
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
-    item = ms.agenda_item_add(actor=coordinator, session=session, case=case, kind="reevaluation")
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    second = ms.decision_record(
+    item = bs.agenda_item_add(actor=coordinator, session=session, case=case, kind="reevaluation")
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    second = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -94,7 +95,7 @@ def decided_before(reception, analyst, analyst2, coordinator, follow_up):
             }
         ],
     )
-    ms.decision_confirm(actor=coordinator, decision=second)
+    bs.decision_confirm(actor=coordinator, decision=second)
     # First measure implemented after its due date: "late".
     type(measure).objects.filter(pk=measure.pk).update(
         granted_at=timezone.now() - timedelta(days=60),
@@ -281,8 +282,8 @@ def test_papers_pdf_is_redacted_and_holds_every_item(
     session, members = board(coordinator, users={5: civil_member})
     item_for(coordinator, session, decided_before)
     item_for(coordinator, session, other)
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     client.force_login(civil_member)
     response = client.get(reverse("measures:board_papers_download", args=[session.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -323,7 +324,7 @@ def test_civil_member_records_an_observation_before_the_session(
     assert "Falta considerar el contexto" in html and "Registrar una observación" not in html
     assert client.post(url, {"text": "Otra"}).status_code == 403
     with pytest.raises(DomainError):
-        ms.observation_record(actor=gov_member, item=item, text="Otra")
+        bs.observation_record(actor=gov_member, item=item, text="Otra")
 
 
 def test_no_observations_once_the_session_started(
@@ -331,9 +332,9 @@ def test_no_observations_once_the_session_started(
 ):
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members, item = session_with_papers(coordinator, case, {5: civil_member})
-    ms.session_open(actor=coordinator, session=session)
+    bs.session_open(actor=coordinator, session=session)
     with pytest.raises(DomainError, match="antes de que inicie"):
-        ms.observation_record(actor=civil_member, item=item, text="Tarde.")
+        bs.observation_record(actor=civil_member, item=item, text="Tarde.")
 
 
 def test_portal_lists_upcoming_and_past_sessions(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.selectors import case_list_for
 from measures import lifecycle as ml
-from measures import services as ms
+from measures.board import services as bs
 from measures.models import (
     AgendaItemKind,
     AgendaItemStatus,
@@ -51,7 +51,7 @@ def test_quorum_needs_half_of_voting_seats_plus_one(coordinator):
         for m in members
         if not m.is_civil_society and not Attendance.objects.get(session=session, member=m).present
     )
-    ms.attendance_record(actor=coordinator, session=session, member=gov, present=True)
+    bs.attendance_record(actor=coordinator, session=session, member=gov, present=True)
     assert ml.session_quorum(session)[:3] == (5, 5, True)
 
 
@@ -59,7 +59,7 @@ def test_invitees_do_not_count_for_quorum(coordinator):
     session, members = board(coordinator)
     mark_present(coordinator, session, members, count=4, civil=2)
     invitee = BoardMember.objects.create(name="ONU-DH", seat=Seat.INVITEE, institution="OACNUDH")
-    ms.attendance_record(actor=coordinator, session=session, member=invitee, present=True)
+    bs.attendance_record(actor=coordinator, session=session, member=invitee, present=True)
     assert ml.session_quorum(session)[:3] == (4, 5, False)
 
 
@@ -69,14 +69,14 @@ def test_substitute_and_principal_never_both_count(coordinator):
     substitute = BoardMember.objects.create(
         name="Suplente FGR", seat=principal.seat, institution="FGR", substitute_for=principal
     )
-    ms.attendance_record(actor=coordinator, session=session, member=principal, present=True)
+    bs.attendance_record(actor=coordinator, session=session, member=principal, present=True)
     with pytest.raises(DomainError, match="suplente"):
-        ms.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
-    ms.attendance_record(actor=coordinator, session=session, member=principal, present=False)
-    ms.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
+        bs.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
+    bs.attendance_record(actor=coordinator, session=session, member=principal, present=False)
+    bs.attendance_record(actor=coordinator, session=session, member=substitute, present=True)
     assert ml.session_quorum(session)[0] == 1
     with pytest.raises(DomainError, match="suplente"):
-        ms.attendance_record(actor=coordinator, session=session, member=principal, present=True)
+        bs.attendance_record(actor=coordinator, session=session, member=principal, present=True)
 
 
 def test_decision_without_quorum_is_refused_with_a_clear_message(
@@ -86,10 +86,10 @@ def test_decision_without_quorum_is_refused_with_a_clear_message(
     session, members = board(coordinator)
     mark_present(coordinator, session, members, count=3, civil=1)
     item = item_for(coordinator, session, case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
     decision = record(coordinator, case, item, grant_lines(case, authority), votes_for=3)
     with pytest.raises(DomainError, match="No hay quórum"):
-        ms.decision_confirm(actor=coordinator, decision=decision)
+        bs.decision_confirm(actor=coordinator, decision=decision)
     case.refresh_from_db()
     assert case.status == "awaiting_board" and not case.granted_measures.exists()
 
@@ -108,16 +108,16 @@ def test_absent_beneficiary_who_asked_to_be_present_blocks_the_decision(
     decision = record(coordinator, case, item, grant_lines(case, authority))
     assert any("renuncia escrita" in p for p in ml.decision_problems(decision))
     with pytest.raises(DomainError, match="renuncia escrita"):
-        ms.decision_confirm(actor=coordinator, decision=decision)
+        bs.decision_confirm(actor=coordinator, decision=decision)
     # A written waiver lets the Board decide in their absence.
-    ms.agenda_item_presence(
+    bs.agenda_item_presence(
         actor=coordinator,
         item=item,
         attended=False,
         absence_waiver="Escrito firmado del 2 de marzo: no asistirá.",
     )
     decision.refresh_from_db()
-    ms.decision_confirm(actor=coordinator, decision=decision)
+    bs.decision_confirm(actor=coordinator, decision=decision)
     item.refresh_from_db()
     assert item.status == AgendaItemStatus.DECIDED
 
@@ -127,7 +127,7 @@ def test_presence_request_recorded_per_item(reception, analyst, analyst2, coordi
     session, _members = board(coordinator)
     item = item_for(coordinator, session, case)
     assert item.beneficiary_requested_presence is False
-    ms.agenda_item_presence_requested(actor=coordinator, item=item, requested=True)
+    bs.agenda_item_presence_requested(actor=coordinator, item=item, requested=True)
     item.refresh_from_db()
     assert item.beneficiary_requested_presence is True
 
@@ -137,7 +137,7 @@ def test_presence_request_recorded_per_item(reception, analyst, analyst2, coordi
 
 
 def test_candidates_list_cases_awaiting_the_board_once(reception, analyst, analyst2, coordinator):
-    from measures.selectors_board import agenda_candidates
+    from measures.board.selectors import agenda_candidates
 
     case = awaiting_board_case(reception, analyst, analyst2)
     keys = [c.key for c in agenda_candidates()]
@@ -149,7 +149,7 @@ def test_candidates_list_cases_awaiting_the_board_once(reception, analyst, analy
     item = item_for(coordinator, session, case)
     assert f"case-{case.pk}" not in [c.key for c in agenda_candidates()]
     # Deferred: the case waits for the next session again.
-    ms.agenda_item_defer(actor=coordinator, item=item, reason="Falta la opinión de la CNDH.")
+    bs.agenda_item_defer(actor=coordinator, item=item, reason="Falta la opinión de la CNDH.")
     assert f"case-{case.pk}" in [c.key for c in agenda_candidates()]
 
 
@@ -157,14 +157,14 @@ def test_agenda_items_move_up_and_down(reception, analyst, analyst2, coordinator
     session, _members = board(coordinator)
     cases = [awaiting_board_case(reception, analyst, analyst2) for _ in range(3)]
     items = [item_for(coordinator, session, case) for case in cases]
-    ms.agenda_item_move(actor=coordinator, item=items[2], direction="up")
+    bs.agenda_item_move(actor=coordinator, item=items[2], direction="up")
     order = list(session.agenda_items.order_by("position").values_list("case_id", flat=True))
     assert order == [cases[0].pk, cases[2].pk, cases[1].pk]
-    ms.agenda_item_move(actor=coordinator, item=items[0], direction="down")
+    bs.agenda_item_move(actor=coordinator, item=items[0], direction="down")
     order = list(session.agenda_items.order_by("position").values_list("case_id", flat=True))
     assert order == [cases[2].pk, cases[0].pk, cases[1].pk]
     # the first item cannot go further up; nothing changes
-    ms.agenda_item_move(actor=coordinator, item=items[2], direction="up")
+    bs.agenda_item_move(actor=coordinator, item=items[2], direction="up")
     assert list(session.agenda_items.order_by("position").values_list("position", flat=True)) == [
         1,
         2,
@@ -177,16 +177,16 @@ def test_defer_needs_a_reason_and_a_pending_item(reception, analyst, analyst2, c
     session, _members = board(coordinator)
     item = item_for(coordinator, session, case)
     with pytest.raises(DomainError, match="motivo"):
-        ms.agenda_item_defer(actor=coordinator, item=item, reason="  ")
-    ms.agenda_item_defer(actor=coordinator, item=item, reason="Falta información.")
+        bs.agenda_item_defer(actor=coordinator, item=item, reason="  ")
+    bs.agenda_item_defer(actor=coordinator, item=item, reason="Falta información.")
     with pytest.raises(DomainError):
-        ms.agenda_item_defer(actor=coordinator, item=item, reason="Otra vez.")
+        bs.agenda_item_defer(actor=coordinator, item=item, reason="Otra vez.")
 
 
 def test_contradiction_when_another_body_found_higher_risk(
     reception, analyst, analyst2, coordinator
 ):
-    from measures.selectors_board import agenda_items
+    from measures.board.selectors import agenda_items
 
     case = awaiting_board_case(reception, analyst, analyst2)
     # The study found "extraordinary" (the top of the default scale): make it ordinary.
@@ -212,13 +212,13 @@ def test_contradiction_when_another_body_found_higher_risk(
 def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
     reception, analyst, analyst2, coordinator, authority
 ):
-    from measures.selectors_board import agenda_candidates
+    from measures.board.selectors import agenda_candidates
     from tests import workflows as wf
 
     case = awaiting_board_case(reception, analyst, analyst2)
     wf.grant(coordinator, case, authority)
     received = timezone.now() - timedelta(days=2)
-    request = ms.rediscussion_request_record(
+    request = bs.rediscussion_request_record(
         actor=coordinator,
         case=case,
         requested_by_name="Colectivo de Abogadas",
@@ -229,12 +229,12 @@ def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
     assert f"rediscussion-{request.pk}" in [c.key for c in agenda_candidates()]
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
-    item = ms.agenda_item_add_rediscussion(actor=coordinator, session=session, request=request)
+    item = bs.agenda_item_add_rediscussion(actor=coordinator, session=session, request=request)
     request.refresh_from_db()
     assert request.status == RediscussionStatus.ON_AGENDA and request.agenda_item == item
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
     measure = case.granted_measures.get()
-    decision = ms.decision_record(
+    decision = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -245,7 +245,7 @@ def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
         votes_for=5,
         lines=[{"action": "extend", "target": measure, "duration_months": 6}],
     )
-    ms.decision_confirm(actor=coordinator, decision=decision)
+    bs.decision_confirm(actor=coordinator, decision=decision)
     request.refresh_from_db()
     assert request.status == RediscussionStatus.ANSWERED
     assert request.answered_by_decision == decision and request.answered_at
@@ -253,12 +253,12 @@ def test_rediscussion_request_has_a_deadline_and_is_answered_by_a_decision(
 
 def test_deferred_rediscussion_returns_to_the_queue(reception, analyst, analyst2, coordinator):
     case = awaiting_board_case(reception, analyst, analyst2)
-    request = ms.rediscussion_request_record(
+    request = bs.rediscussion_request_record(
         actor=coordinator, case=case, requested_by_name="La beneficiaria", reason="Hechos nuevos."
     )
     session, _members = board(coordinator)
-    item = ms.agenda_item_add_rediscussion(actor=coordinator, session=session, request=request)
-    ms.agenda_item_defer(actor=coordinator, item=item, reason="Sin tiempo en la sesión.")
+    item = bs.agenda_item_add_rediscussion(actor=coordinator, session=session, request=request)
+    bs.agenda_item_defer(actor=coordinator, item=item, reason="Sin tiempo en la sesión.")
     request.refresh_from_db()
     assert request.status == RediscussionStatus.OPEN and request.agenda_item is None
 
@@ -274,22 +274,22 @@ def test_papers_frozen_once_sent_and_late_packets_flagged(
     # Scheduled 3 days ahead: the 5-day papers deadline has already passed.
     session, _members = board(coordinator, scheduled_at=timezone.now() + timedelta(days=3))
     with pytest.raises(DomainError, match="Genere primero"):
-        ms.session_papers_send(actor=coordinator, session=session)
+        bs.session_papers_send(actor=coordinator, session=session)
     with pytest.raises(DomainError, match="no tiene puntos"):
-        ms.session_papers_generate(actor=coordinator, session=session)
+        bs.session_papers_generate(actor=coordinator, session=session)
     item_for(coordinator, session, case)
-    session = ms.session_papers_generate(actor=coordinator, session=session)
+    session = bs.session_papers_generate(actor=coordinator, session=session)
     first_name, first_hash = session.papers_file.name, session.papers_sha256
     assert len(first_hash) == 64
-    session = ms.session_papers_send(actor=coordinator, session=session)
+    session = bs.session_papers_send(actor=coordinator, session=session)
     assert session.status == SessionStatus.PAPERS_SENT
     assert session.papers_sent_late is True
     assert not Attendance.objects.filter(session=session, papers_sent_at__isnull=True).exists()
     with pytest.raises(DomainError, match="congelada"):
-        ms.session_papers_generate(actor=coordinator, session=session)
+        bs.session_papers_generate(actor=coordinator, session=session)
     session.refresh_from_db()
     assert (session.papers_file.name, session.papers_sha256) == (first_name, first_hash)
-    from measures.rendering import file_sha256
+    from measures.letters.rendering import file_sha256
 
     assert file_sha256(session.papers_file) == first_hash
 
@@ -298,8 +298,8 @@ def test_papers_sent_in_time_are_not_flagged(reception, analyst, analyst2, coord
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members = board(coordinator, scheduled_at=timezone.now() + timedelta(days=10))
     item_for(coordinator, session, case)
-    ms.session_papers_generate(actor=coordinator, session=session)
-    session = ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    session = bs.session_papers_send(actor=coordinator, session=session)
     assert session.papers_sent_late is False
 
 
@@ -309,8 +309,8 @@ def test_board_member_access_starts_when_papers_are_sent(reception, analyst, ana
     session, _members = board(coordinator, users={5: member_user})
     item_for(coordinator, session, case)
     assert not case_list_for(member_user).filter(pk=case.pk).exists()
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     assert case_list_for(member_user).filter(pk=case.pk).exists()
 
 
@@ -319,15 +319,15 @@ def test_session_close_refuses_pending_items(reception, analyst, analyst2, coord
     session, _members = board(coordinator)
     item = item_for(coordinator, session, case)
     with pytest.raises(DomainError, match="En sesión"):
-        ms.session_close(actor=coordinator, session=session)
-    ms.session_open(actor=coordinator, session=session)
+        bs.session_close(actor=coordinator, session=session)
+    bs.session_open(actor=coordinator, session=session)
     with pytest.raises(DomainError, match=case.file_number):
-        ms.session_close(actor=coordinator, session=session)
-    ms.agenda_item_defer(actor=coordinator, item=item, reason="Sin tiempo.")
-    session = ms.session_close(actor=coordinator, session=session)
+        bs.session_close(actor=coordinator, session=session)
+    bs.agenda_item_defer(actor=coordinator, item=item, reason="Sin tiempo.")
+    session = bs.session_close(actor=coordinator, session=session)
     assert session.status == SessionStatus.CLOSED
     with pytest.raises(DomainError):
-        ms.attendance_record(
+        bs.attendance_record(
             actor=coordinator, session=session, member=BoardMember.objects.first(), present=True
         )
 
@@ -513,13 +513,13 @@ def test_rediscussion_page_records_a_request(client, reception, analyst, analyst
 def test_appeal_goes_on_the_agenda_and_is_resolved_by_the_decision(
     client, reception, analyst, analyst2, coordinator, authority
 ):
+    from measures.board.selectors import agenda_candidates
     from measures.models import AppealStatus
-    from measures.selectors_board import agenda_candidates
     from tests import workflows as wf
 
     case = awaiting_board_case(reception, analyst, analyst2)
     decision = wf.grant(coordinator, case, authority)
-    appeal = ms.appeal_file(
+    appeal = bs.appeal_file(
         actor=coordinator,
         case=case,
         track="ordinary",
@@ -544,8 +544,8 @@ def test_appeal_goes_on_the_agenda_and_is_resolved_by_the_decision(
     assert item.kind == AgendaItemKind.APPEAL and item.appeal == appeal
     assert appeal.status == AppealStatus.ON_AGENDA
     assert f"appeal-{appeal.pk}" not in [c.key for c in agenda_candidates()]
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    ruling = ms.decision_record(
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    ruling = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -554,7 +554,7 @@ def test_appeal_goes_on_the_agenda_and_is_resolved_by_the_decision(
         text="Se declara infundada la inconformidad.",
         votes_for=5,
     )
-    ms.decision_confirm(actor=coordinator, decision=ruling)
+    bs.decision_confirm(actor=coordinator, decision=ruling)
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.RESOLVED and appeal.upheld is False
 
@@ -562,7 +562,7 @@ def test_appeal_goes_on_the_agenda_and_is_resolved_by_the_decision(
 def test_approved_reevaluation_is_offered_as_a_reevaluation_item(
     reception, analyst, analyst2, coordinator, follow_up, authority
 ):
-    from measures.selectors_board import agenda_candidates
+    from measures.board.selectors import agenda_candidates
     from risk import services as risk_services
     from tests import workflows as wf
 

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from measures import letters as letter_services
-from measures import rendering
-from measures import services as ms
+from measures.board import services as bs
+from measures.letters import rendering
+from measures.letters import services as letter_services
 from measures.models import Letter, RecipientKind, Resolution, WithdrawalGround
 from protection import clocks
 from protection.errors import PermissionDenied
@@ -205,7 +205,7 @@ def test_a_withdrawal_letter_without_lines_is_a_one_page_oficio(
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, first.case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
     decision = record(
         coordinator,
         first.case,
@@ -214,7 +214,7 @@ def test_a_withdrawal_letter_without_lines_is_a_one_page_oficio(
         resolution=Resolution.WITHDRAW,
         withdrawal_ground=WithdrawalGround.PROFIT,
     )
-    decision = ms.decision_confirm(actor=coordinator, decision=decision)
+    decision = bs.decision_confirm(actor=coordinator, decision=decision)
     for letter in Letter.objects.filter(decision=decision).order_by("pk"):
         text_pages, pages = rendered(letter)
         text = flat(text_pages[0])

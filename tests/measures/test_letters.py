@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from measures import letters as letter_services
-from measures import rendering
-from measures import services as ms
+from measures.board import services as bs
+from measures.board.selectors import batch_progress
+from measures.letters import rendering
+from measures.letters import services as letter_services
 from measures.models import (
     DecisionStatus,
     Letter,
@@ -27,7 +28,6 @@ from measures.models import (
     RecipientKind,
     Resolution,
 )
-from measures.selectors_board import batch_progress
 from measures.tasks import letter_render
 from protection.errors import DomainError
 from protection.models import Role
@@ -122,7 +122,7 @@ def test_letters_come_only_from_confirmed_decisions(
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
     draft = record(coordinator, case, item, grant_lines(case, authority))
     with pytest.raises(ValueError):
         letter_services.letters_plan(actor=coordinator, decision=draft)
@@ -223,7 +223,7 @@ def test_superseding_decision_shows_letters_as_superseded(
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
     item = item_for(coordinator, session, first.case)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
     second = record(
         coordinator,
         first.case,
@@ -235,7 +235,7 @@ def test_superseding_decision_shows_letters_as_superseded(
         resolution=Resolution.MODIFY,
         supersedes=first,
     )
-    ms.decision_confirm(actor=coordinator, decision=second)
+    bs.decision_confirm(actor=coordinator, decision=second)
     render_all(second)
     old.refresh_from_db()
     assert old.status == LetterStatus.SUPERSEDED and old.superseded_by.decision == second
@@ -513,3 +513,27 @@ def test_rendering_never_reaches_an_external_url():
         server.shutdown()
     assert pdf.startswith(b"%PDF") and _Recorder.hits == []
     assert hashlib.sha256(pdf).hexdigest()
+
+
+def test_a_taken_short_name_with_unreadable_bytes_still_renders_a_long_numbered_letter(
+    decision, monkeypatch
+):
+    """A render whose short file name is already taken by bytes that cannot be read back (sealed
+    bytes whose key row went with a rolled-back transaction) stores under the whole hash; with a
+    60-character letter number that name is longer than Django's default 100 characters and
+    the render failed at the database (seen in `make bench`)."""
+    from django.core.files.storage import default_storage
+
+    letter = Letter.objects.filter(decision=decision).first()
+    Letter.objects.filter(pk=letter.pk).update(number="CEN/URCRR/" + "9" * 50)
+    real_exists = default_storage.exists
+    monkeypatch.setattr(rendering, "_stored_sha256", lambda name: None)
+    monkeypatch.setattr(
+        default_storage,
+        "exists",
+        lambda name: name.endswith(".pdf") and len(name) < 100 or real_exists(name),
+    )
+    assert rendering.letter_render_claimed(letter.pk) == "generated"
+    letter.refresh_from_db()
+    assert len(letter.file.name) > 100
+    assert letter.content_sha256 in letter.file.name

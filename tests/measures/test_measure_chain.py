@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from measures import services as measure_services
+from measures.board import services as board_services
 from measures.models import GrantedMeasure, Resolution
 
 from .. import factories as f
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def later_decision(coordinator, case, resolution, lines):
-    decision = measure_services.decision_record(
+    decision = board_services.decision_record(
         actor=coordinator,
         case=case,
         resolution=resolution,
@@ -24,7 +25,7 @@ def later_decision(coordinator, case, resolution, lines):
         votes_for=5,
         lines=lines,
     )
-    return measure_services.decision_confirm(actor=coordinator, decision=decision)
+    return board_services.decision_confirm(actor=coordinator, decision=decision)
 
 
 def test_the_measure_page_shows_every_decision_and_stops_the_clock_when_it_ends(

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from measures import services as measure_services
+from measures.board import services as board_services
+from measures.letters.rendering import decision_letter_lines
 from measures.models import (
     EventKind,
     EventOutcome,
@@ -15,7 +17,6 @@ from measures.models import (
     MeasureStatus,
     Resolution,
 )
-from measures.rendering import decision_letter_lines
 from protection.errors import DomainError, TransitionNotAllowed
 
 from .. import factories as f
@@ -48,11 +49,11 @@ def implement(follow_up, measure):
 
 def modification(coordinator, case, action, measure, resolution=Resolution.MODIFY):
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator, session=session, case=case, kind="modification"
     )
-    measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    return measure_services.decision_record(
+    board_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    return board_services.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -71,7 +72,7 @@ def test_the_board_suspends_and_resumes_an_implemented_measure(granted, coordina
     implemented_at = measure.implemented_at
 
     suspension = modification(coordinator, case, LineAction.SUSPEND, measure)
-    measure_services.decision_confirm(actor=coordinator, decision=suspension)
+    board_services.decision_confirm(actor=coordinator, decision=suspension)
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.SUSPENDED and measure.ended_at is None
     newest = measure.history.order_by("-history_date", "-history_id").first()
@@ -81,7 +82,7 @@ def test_the_board_suspends_and_resumes_an_implemented_measure(granted, coordina
     assert (line.action, line.measure) == ("Se suspende", measure.measure_type.name)
 
     resumption = modification(coordinator, case, LineAction.RESUME, measure)
-    measure_services.decision_confirm(actor=coordinator, decision=resumption)
+    board_services.decision_confirm(actor=coordinator, decision=resumption)
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.IMPLEMENTED
     assert measure.implemented_at == implemented_at  # the first implementation stays recorded
@@ -114,7 +115,7 @@ def test_a_court_hold_forbids_suspending_the_measure(granted, coordinator, follo
         issued_on=timezone.localdate() - timedelta(days=1),
     )
     with pytest.raises(DomainError, match="impide suspender"):
-        measure_services.decision_confirm(actor=coordinator, decision=suspension)
+        board_services.decision_confirm(actor=coordinator, decision=suspension)
     measure.refresh_from_db()
     suspension.refresh_from_db()
     assert measure.status == MeasureStatus.IMPLEMENTED
@@ -125,10 +126,10 @@ def test_a_suspended_measure_can_still_end(granted, coordinator, follow_up):
     """Suspended is not ended: the Board's withdrawal or the person's exit still ends it."""
     case, measure = granted
     measure = implement(follow_up, measure)
-    measure_services.decision_confirm(
+    board_services.decision_confirm(
         actor=coordinator, decision=modification(coordinator, case, LineAction.SUSPEND, measure)
     )
-    measure_services.decision_confirm(
+    board_services.decision_confirm(
         actor=coordinator,
         decision=modification(
             coordinator, case, LineAction.END, measure, resolution=Resolution.REDUCE

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures import services as ms
+from measures.board import services as bs
+from measures.letters.rendering import decision_letter_lines
 from measures.models import (
     AgendaItem,
     AgendaItemKind,
@@ -22,7 +23,6 @@ from measures.models import (
     Resolution,
     SessionStatus,
 )
-from measures.rendering import decision_letter_lines
 from protection import clocks
 from protection.deadlines import deadlines_sweep
 from protection.errors import DomainError
@@ -111,7 +111,7 @@ def test_rediscussion_bad_input_and_wrong_roles(client, coordinator, follow_up, 
 
 def test_rediscussion_clock_is_swept_and_escalated(coordinator, granted):
     case = granted
-    request = ms.rediscussion_request_record(
+    request = bs.rediscussion_request_record(
         actor=coordinator,
         case=case,
         requested_by_name="La beneficiaria",
@@ -135,9 +135,9 @@ def test_rediscussion_clock_is_swept_and_escalated(coordinator, granted):
     # Put on an agenda and answered by the Board: the flag closes, keeping how late it was.
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
-    item = ms.agenda_item_add_rediscussion(actor=coordinator, session=session, request=request)
-    ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    decision = ms.decision_record(
+    item = bs.agenda_item_add_rediscussion(actor=coordinator, session=session, request=request)
+    bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    decision = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -154,7 +154,7 @@ def test_rediscussion_clock_is_swept_and_escalated(coordinator, granted):
             }
         ],
     )
-    ms.decision_confirm(actor=coordinator, decision=decision)
+    bs.decision_confirm(actor=coordinator, decision=decision)
     assert deadlines_sweep().cleared == 1
     flag.refresh_from_db()
     assert flag.done_at is not None and flag.late_by() > timedelta(0)
@@ -230,13 +230,13 @@ def test_board_reduces_then_restores_a_measure(coordinator, follow_up, authority
     def session_item(reason):
         session, members = board(coordinator)
         mark_present(coordinator, session, members)
-        item = ms.measures_modification_propose(actor=follow_up, case=case, reason=reason)
-        ms.session_open(actor=coordinator, session=session)
-        ms.agenda_item_presence(actor=coordinator, item=item, attended=True)
+        item = bs.measures_modification_propose(actor=follow_up, case=case, reason=reason)
+        bs.session_open(actor=coordinator, session=session)
+        bs.agenda_item_presence(actor=coordinator, item=item, attended=True)
         return session, item
 
     session, item = session_item("Ya no se requiere el botón.")
-    reduce = ms.decision_record(
+    reduce = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -247,17 +247,17 @@ def test_board_reduces_then_restores_a_measure(coordinator, follow_up, authority
         confirmed_risk_level=f.level("ordinary"),
     )
     with pytest.raises(DomainError, match="Indique qué medidas concluyen con la reducción"):
-        ms.decision_confirm(actor=coordinator, decision=reduce)
-    ms.decision_line_add(actor=coordinator, decision=reduce, action=LineAction.END, target=panic)
-    ms.decision_confirm(actor=coordinator, decision=reduce)
+        bs.decision_confirm(actor=coordinator, decision=reduce)
+    bs.decision_line_add(actor=coordinator, decision=reduce, action=LineAction.END, target=panic)
+    bs.decision_confirm(actor=coordinator, decision=reduce)
     panic.refresh_from_db()
     assert panic.ended_at and panic.end_reason == MeasureEndReason.REDUCED
     item.refresh_from_db()
     assert item.status == AgendaItemStatus.DECIDED
-    ms.session_close(actor=coordinator, session=session)
+    bs.session_close(actor=coordinator, session=session)
 
     _session, item = session_item("Nueva amenaza: restablecer el botón y agregar teléfono.")
-    restore = ms.decision_record(
+    restore = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -268,7 +268,7 @@ def test_board_reduces_then_restores_a_measure(coordinator, follow_up, authority
         confirmed_risk_level=f.level("extraordinary"),
     )
     with pytest.raises(DomainError, match="Seleccione una medida concluida"):
-        ms.decision_line_add(
+        bs.decision_line_add(
             actor=coordinator,
             decision=restore,
             action=LineAction.RESTORE,
@@ -283,14 +283,14 @@ def test_board_reduces_then_restores_a_measure(coordinator, follow_up, authority
             ),
             duration_months=6,
         )
-    ms.decision_line_add(
+    bs.decision_line_add(
         actor=coordinator,
         decision=restore,
         action=LineAction.RESTORE,
         target=panic,
         duration_months=6,
     )
-    ms.decision_confirm(actor=coordinator, decision=restore)
+    bs.decision_confirm(actor=coordinator, decision=restore)
     restored = GrantedMeasure.objects.get(decision=restore)
     assert restored.measure_type_id == panic.measure_type_id
     assert restored.covered_id == panic.covered_id and restored.authority_id == panic.authority_id
@@ -313,10 +313,10 @@ def test_decision_pages_offer_modify_and_restore_for_a_proposal(
     )
     session, members = board(coordinator)
     mark_present(coordinator, session, members)
-    item = ms.measures_modification_propose(
+    item = bs.measures_modification_propose(
         actor=follow_up, case=case, reason="Restablecer el botón: hubo una nueva amenaza."
     )
-    ms.session_open(actor=coordinator, session=session)
+    bs.session_open(actor=coordinator, session=session)
     client.force_login(coordinator)
     # The item shows the reason; the decision form starts from "Modificar medidas".
     assert (
@@ -325,7 +325,7 @@ def test_decision_pages_offer_modify_and_restore_for_a_proposal(
     )
     form = client.get(reverse("measures:board_decision_record", args=[item.pk])).context["form"]
     assert form.initial["resolution"] == Resolution.MODIFY
-    decision = ms.decision_record(
+    decision = bs.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -345,7 +345,7 @@ def test_decision_pages_offer_modify_and_restore_for_a_proposal(
     line = decision.lines.get()
     assert line.action == LineAction.RESTORE and line.target == panic
     # Restoring a measure still in force is refused with the reason, and adds nothing.
-    other = ms.decision_record(
+    other = bs.decision_record(
         actor=coordinator,
         case=case,
         resolution=Resolution.RESTORE,

@@ -13,6 +13,8 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import ClosureReason
 from measures import services as measure_services
+from measures.board import services as board_services
+from measures.letters import services as letter_services
 from measures.models import (
     AppealTrack,
     Decision,
@@ -209,7 +211,7 @@ def test_board_clocks_notification_implementation_and_papers(
     papers = open_flags().get(clock=Clock.BOARD_PAPERS)
     assert papers.case_id is None and papers.responsible is None
 
-    measure_services.decision_mark_notified(actor=coordinator, decision=decision)
+    letter_services.decision_mark_notified(actor=coordinator, decision=decision)
     measure_services.implementation_event_record(
         actor=follow_up,
         measure=measure,
@@ -273,7 +275,7 @@ def test_reevaluation_clock_and_its_handover_to_the_reevaluation_study(
 def test_urgent_appeal_ruling_clock(reception, coordinator, authority):
     case = urgent_case(reception, hours_ago=1)
     issue_urgent(reception, case, authority)
-    appeal = measure_services.appeal_file(
+    appeal = board_services.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.URGENT,
@@ -286,7 +288,7 @@ def test_urgent_appeal_ruling_clock(reception, coordinator, authority):
     flag = open_flags().get(clock=Clock.URGENT_APPEAL_RULING)
     assert (flag.subject_type, flag.subject_id) == (SubjectType.APPEAL, appeal.pk)
 
-    measure_services.appeal_rule_urgent(
+    board_services.appeal_rule_urgent(
         actor=coordinator, appeal=appeal, upheld=True, ruling="Se amplían las medidas."
     )
     assert deadlines_sweep(now=later).cleared >= 1

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from measures import services as measure_services
+from measures.board import services as board_services
 from measures.models import SessionKind
 from protection.deadlines import deadlines_sweep
 from protection.models import (
@@ -110,7 +111,7 @@ def test_an_urgent_clock_reaches_the_coordination_within_the_hour(reception, coo
 
 def test_a_flag_nobody_is_responsible_for_goes_to_the_coordinators_at_once(coordinator):
     # Papers are due five days before the session: three days ahead, they are two days late.
-    measure_services.session_schedule(
+    board_services.session_schedule(
         actor=coordinator,
         kind=SessionKind.ORDINARY,
         scheduled_at=timezone.now() + timedelta(days=3),

@@ -173,3 +173,6 @@ def test_the_indicators_page_and_the_portal_home_show_the_figures(client, known,
     row = home[home.index(f'data-authority="{known["csp"].pk}"') :].split("</tr>")[0]
     assert 'data-figure="pending">1<' in row and 'data-figure="reported">1<' in row
     assert f'data-authority="{known["ssp"].pk}"' not in home
+    # The pending measure says where its report stands.
+    pending = home[home.index('data-testid="pending-measures"') :].split("</table>")[0]
+    assert "Entrega ·" in pending and ">reportado por la autoridad</span>" in pending

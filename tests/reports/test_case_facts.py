@@ -97,7 +97,7 @@ def test_every_step_of_a_case_keeps_its_facts_equal_to_a_fresh_computation(actor
     from cases import services as case_services
     from cases.models import AggressionType, State
     from measures import services as measure_services
-    from measures.letters import decision_mark_notified
+    from measures.letters.services import decision_mark_notified
     from tests import workflows as wf
 
     analyst = f.UserFactory(username="analyst_facts", role="analyst")

@@ -9,7 +9,7 @@ from collections import deque
 import pytest
 from django.urls import reverse
 
-from measures import services as ms
+from measures.board import services as bs
 from measures.models import AppealTrack
 from protection.models import Role
 
@@ -50,15 +50,15 @@ def test_no_link_a_board_member_sees_leads_to_a_403(
     item_for(coordinator, session, case)
     # An appeal on the case: its page is staff-only, so the case page must not link it (it
     # used to, and answered 403).
-    ms.appeal_file(
+    bs.appeal_file(
         actor=coordinator,
         case=case,
         track=AppealTrack.ORDINARY,
         grounds="Implementación deficiente.",
         against_implementation=True,
     )
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     client.force_login(member)
     # The case is reachable and its page was crawled.
     seen, refused = crawl(client, reverse("home"))
@@ -78,8 +78,8 @@ def test_one_route_to_a_case_from_the_agenda_and_from_the_lists(
     case = awaiting_board_case(reception, analyst, analyst2)
     session, _members = board(coordinator, users={5: member})
     item = item_for(coordinator, session, case)
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     client.force_login(member)
     case_link = f'href="{reverse("cases:detail", args=[case.pk])}"'
     item_link = f'href="{reverse("measures:board_portal_item", args=[item.pk])}"'

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import ConsentPurpose
 from measures import services as ms
+from measures.board import services as bs
 from measures.models import AuthorityMember
 from protection import access, redaction
 from protection.models import Role
@@ -132,11 +133,11 @@ def world(reception, analyst, analyst2, follow_up, coordinator, authority):
         coordinator, users={1: users["board_government"], 5: users["board_civil"]}
     )
     item = item_for(coordinator, session, followed)
-    ms.session_papers_generate(actor=coordinator, session=session)
-    ms.session_papers_send(actor=coordinator, session=session)
+    bs.session_papers_generate(actor=coordinator, session=session)
+    bs.session_papers_send(actor=coordinator, session=session)
     mark_present(coordinator, session, members)
     decision = record(coordinator, followed, item, grant_lines(followed, authority))
-    ms.decision_confirm(actor=coordinator, decision=decision)
+    bs.decision_confirm(actor=coordinator, decision=decision)
     case_services.case_follow_up_assign(actor=coordinator, case=followed, officer=follow_up)
     case_services.consent_record(
         actor=coordinator,

@@ -263,7 +263,7 @@ def test_key_rotation_reencrypts_every_row(reception, settings):
 def test_board_invitee_sees_a_case_only_with_the_beneficiarys_consent(
     client, reception, analyst, analyst2, coordinator
 ):
-    from measures import services as measure_services
+    from measures.board import services as board_services
     from measures.models import BoardMember, Seat
 
     case = wf.register(reception)
@@ -274,7 +274,7 @@ def test_board_invitee_sees_a_case_only_with_the_beneficiarys_consent(
         name="ONU-DH", seat=Seat.INVITEE, institution="OACNUDH", user=invitee_user
     )
     session = wf.board_with_quorum(coordinator)
-    measure_services.agenda_item_add(
+    board_services.agenda_item_add(
         actor=coordinator, session=session, case=case, kind="incorporation"
     )
     session.papers_sent_at = timezone.now()

@@ -2,15 +2,15 @@
 
     python manage.py generate_synthetic --cases 100000 [--seed 1] [--as-of 2026-01-31] [--reset]
 
-The generator lives in cases/synthetic.py. PostgreSQL is loaded with COPY in one transaction;
-SQLite works for small N only (the speed target is for PostgreSQL).
+The generator lives in bench/synthetic/ (the benchmark's data). PostgreSQL is loaded with COPY
+in one transaction; SQLite works for small N only (the speed target is for PostgreSQL).
 """
 
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import synthetic
+from bench import synthetic
 
 
 def _date(value):

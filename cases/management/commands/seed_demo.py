@@ -88,11 +88,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeder = Seeder()
             seeder.run()
-            # The indicators' per-case facts, computed once from the finished records (cheaper
-            # than keeping them current through a few hundred steps).
-            from protection.reports.facts import rebuild
-
-            rebuild()
         self.stdout.write(self.style.SUCCESS(_("Datos de demostración cargados (ficticios).")))
         for line in seeder.summary():
             self.stdout.write(line)

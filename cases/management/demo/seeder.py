@@ -22,7 +22,7 @@ from cases.models import (
     Person,
     State,
 )
-from measures import services as measure_services
+from measures.board import services as board_services
 from measures.lifecycle import SESSION
 from measures.models import (
     Attendance,
@@ -453,7 +453,7 @@ class Seeder(Verbs):
         self.past_sessions, self.session = [], {}
         # The year's calendar is set at the start (runs under the set-up clock, self.origin).
         for days in PAST_SESSION_DAYS:  # oldest first, so numbers follow the calendar
-            session = measure_services.session_schedule(
+            session = board_services.session_schedule(
                 actor=self.coordinacion,
                 kind=SessionKind.ORDINARY,
                 scheduled_at=self.ago(days, 10),
@@ -466,7 +466,7 @@ class Seeder(Verbs):
         ).astimezone(UTC)
         # Papers for the next session are not sent yet: the coordinator can generate and send
         # them from the Board pages.
-        self.upcoming = measure_services.session_schedule(
+        self.upcoming = board_services.session_schedule(
             actor=self.coordinacion,
             kind=SessionKind.ORDINARY,
             scheduled_at=upcoming,
@@ -488,15 +488,15 @@ class Seeder(Verbs):
             row.papers_sent_at = at
             save(row, self.coordinacion, _("Carpeta enviada"))
         yield session.scheduled_at
-        measure_services.session_open(actor=self.coordinacion, session=session)
+        board_services.session_open(actor=self.coordinacion, session=session)
         voting = [m for m in self.members if m.votes]
         absent = {voting[[3, 1, 8, 4][index % 4]].pk, self.members[9 + index % 3].pk}
         for member in self.members:
-            measure_services.attendance_record(
+            board_services.attendance_record(
                 actor=self.coordinacion,
                 session=session,
                 member=member,
                 present=member.pk not in absent,
             )
         yield session.scheduled_at + timedelta(hours=4)
-        measure_services.session_close(actor=self.coordinacion, session=session)
+        board_services.session_close(actor=self.coordinacion, session=session)

@@ -6,7 +6,7 @@ one-key mapping:
 
     - wait: !ago [7, 10]          the story's clock moves to that moment (`at` from now on)
     - person: {as: rocio, ...}    a verb of demo/verbs.py, keyword arguments; `as` names the result
-    - service: {call: measures.appeal_file, actor: !user coordinacion, ...}
+    - service: {call: board.appeal_file, actor: !user coordinacion, ...}
                                   a service function, called as it is (keyword arguments)
     - let: {lines: [...]}         names values for later steps
     - each: {in: !ref issued, as: measure, do: [...]}   the steps in `do`, once per item
@@ -48,9 +48,10 @@ from cases import services as case_services
 from cases import services_contacts as contact_services
 from cases import services_gravest as gravest_services
 from cases.documents import services as document_services
-from measures import letters as letter_services
 from measures import services as measure_services
 from measures import services_authority as portal_services
+from measures.board import services as board_services
+from measures.letters import services as letter_services
 from risk import services as risk_services
 from risk.models import RiskStudy
 
@@ -66,6 +67,7 @@ SERVICES = {
     "gravest": gravest_services,
     "documents": document_services,
     "measures": measure_services,
+    "board": board_services,
     "letters": letter_services,
     "portal": portal_services,
     "risk": risk_services,

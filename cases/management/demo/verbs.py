@@ -20,8 +20,10 @@ from cases.models import (
     Prosecutor,
     RequestChannel,
 )
-from measures import rendering as letter_rendering
 from measures import services as measure_services
+from measures.board import services as board_services
+from measures.letters import rendering as letter_rendering
+from measures.letters import services as letter_services
 from measures.lifecycle import session_quorum
 from measures.models import (
     AgendaItemKind,
@@ -493,12 +495,12 @@ class Verbs:
         study = (
             RiskStudy.objects.filter(case=case, status="approved").order_by("-approved_at").first()
         )
-        item = measure_services.agenda_item_add(
+        item = board_services.agenda_item_add(
             actor=self.coordinacion, session=session, case=case, kind=kind, risk_study=study
         )
         at = yield session.scheduled_at + timedelta(minutes=45 + 20 * item.position)
         if attended is not None:
-            measure_services.agenda_item_presence(
+            board_services.agenda_item_presence(
                 actor=self.coordinacion, item=item, attended=attended
             )
         if resolution in (Resolution.GRANT, Resolution.EXTEND):
@@ -518,7 +520,7 @@ class Verbs:
         ]
         rows += [{"action": LineAction.END, "target": target} for target in end]
         rows += [{"action": LineAction.SUSPEND, "target": target} for target in suspend]
-        decision = measure_services.decision_record(
+        decision = board_services.decision_record(
             actor=self.coordinacion,
             case=case,
             agenda_item=item,
@@ -534,10 +536,10 @@ class Verbs:
             lines=rows,
             number=number_next(key="decision", at=at),
         )
-        return measure_services.decision_confirm(actor=self.coordinacion, decision=decision)
+        return board_services.decision_confirm(actor=self.coordinacion, decision=decision)
 
     def notify(self, decision, at):
-        measure_services.decision_mark_notified(actor=self.coordinacion, decision=decision, at=at)
+        letter_services.decision_mark_notified(actor=self.coordinacion, decision=decision, at=at)
 
     def consent(self, case, at, purpose, who, evidence, *, user=None, name=""):
         return case_services.consent_record(

@@ -1,9 +1,9 @@
 """Board pages under /medidas/junta/: sessions and agendas (coordination), decisions, papers,
-letters, re-discussion requests, and the Board members' portal. Names start with board_."""
+re-discussion requests, and the Board members' portal. Names start with board_."""
 
 from django.urls import path
 
-from . import board_views as v
+from . import views as v
 
 urlpatterns = [
     path("junta/sesiones/", v.sessions, name="board_sessions"),
@@ -20,14 +20,6 @@ urlpatterns = [
     ),
     path("junta/sesiones/<int:pk>/carpeta/enviar/", v.papers_send, name="board_papers_send"),
     path("junta/sesiones/<int:pk>/carpeta.pdf", v.papers_download, name="board_papers_download"),
-    path(
-        "junta/sesiones/<int:pk>/oficios/generar/",
-        v.letters_generate,
-        name="board_letters_generate",
-    ),
-    path(
-        "junta/oficios/lotes/<int:pk>/progreso/", v.letters_progress, name="board_letters_progress"
-    ),
     path("junta/puntos/<int:pk>/", v.item_detail, name="board_item"),
     path("junta/puntos/<int:pk>/mover/", v.item_move, name="board_item_move"),
     path("junta/puntos/<int:pk>/diferir/", v.item_defer, name="board_item_defer"),
@@ -42,11 +34,6 @@ urlpatterns = [
         name="board_decision_line_remove",
     ),
     path("junta/acuerdos/<int:pk>/confirmar/", v.decision_confirm, name="board_decision_confirm"),
-    path("junta/oficios/<int:pk>.pdf", v.letter_download, name="board_letter_download"),
-    path("junta/oficios/<int:pk>/entrega/", v.letter_deliver, name="board_letter_deliver"),
-    path("junta/oficios/<int:pk>/acuse/", v.letter_acknowledge, name="board_letter_acknowledge"),
-    path("junta/oficios/<int:pk>/nueva-version/", v.letter_reissue, name="board_letter_reissue"),
-    path("junta/oficios/<int:pk>/reintentar/", v.letter_retry, name="board_letter_retry"),
     path("junta/nueva-discusion/", v.rediscussions, name="board_rediscussions"),
     path("junta/portal/", v.portal, name="board_portal"),
     path("junta/portal/sesiones/<int:pk>/", v.portal_session, name="board_portal_session"),

@@ -25,11 +25,7 @@ from cases.models import (
 )
 from cases.selectors import case_get_for
 from cases.wording import party_profile_label, party_role_label
-from protection.formats import show_date
-from protection.redaction import measure_details_for, redact_for
-from risk.models import RiskStudy, StudyKind, StudyStatus
-
-from .models import (
+from measures.models import (
     AgendaItem,
     AgendaItemKind,
     AgendaItemStatus,
@@ -51,6 +47,9 @@ from .models import (
     RediscussionStatus,
     Seat,
 )
+from protection.formats import show_date
+from protection.redaction import measure_details_for, redact_for
+from risk.models import RiskStudy, StudyKind, StudyStatus
 
 # ---------------------------------------------------------------------------------------------
 # Membership

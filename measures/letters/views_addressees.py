@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.views_steps import stale_changes_display
+from measures.forms_authority import AuthorityAddresseeForm
+from measures.models import ImplementingAuthority
 from protection import access
 from protection.errors import DomainError, StaleEdit
 
-from . import letters
-from .forms_authority import AuthorityAddresseeForm
-from .models import ImplementingAuthority
+from . import services as letters
 from .rendering import authority_addressee, authority_copies
 
 

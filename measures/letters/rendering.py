@@ -39,18 +39,17 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases.models import CasePerson, LifeStatus
-from protection import clocks
-from protection.models import Clock
-from protection.redaction import measure_details_for
-
-from .lifecycle import LETTER
-from .models import (
+from measures.lifecycle import LETTER
+from measures.models import (
     GrantedMeasure,
     Letter,
     LetterStatus,
     LineAction,
     RecipientKind,
 )
+from protection import clocks
+from protection.models import Clock
+from protection.redaction import measure_details_for
 
 log = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO; keep worker logs to what matters.
@@ -138,7 +137,12 @@ def _stored_sha256(name):
 
 def pdf_store(prefix, data):
     """Store `data` as `<prefix>-<sha256[:16]>.pdf` without ever overwriting. Returns
-    (stored name, full SHA-256 hex). Storing the same bytes twice reuses the existing file."""
+    (stored name, full SHA-256 hex). Storing the same bytes twice reuses the existing file.
+
+    The name can reach about 150 characters (a 60-character letter number, its version and the
+    whole hash when the short name is taken by bytes that cannot be read back, such as sealed
+    bytes whose key row went with a rolled-back transaction): the file fields that hold these
+    names allow 255, Django's default of 100 failed the render at the database."""
     digest = hashlib.sha256(data).hexdigest()
     name = f"{prefix}-{digest[:16]}.pdf"
     if default_storage.exists(name):
@@ -646,31 +650,3 @@ def _release(letter_id, claimed_at, *, error):
             LETTER.bulk(mine, "fail", claimed_at=None, last_error=error[:2000])
     except (OperationalError, InterfaceError):
         log.warning("could not release the claim on letter %s; it expires by itself", letter_id)
-
-
-# ---------------------------------------------------------------------------------------------
-# Board papers
-
-
-def papers_render(session):
-    """The session's packet: the agenda and one dossier per pending item, redacted for the Board
-    (viewer=None)."""
-    from .models import AgendaItemStatus
-    from .selectors_board import agenda_items, attendance_in_seat_order, dossier
-
-    items = [i for i in agenda_items(session) if i.status == AgendaItemStatus.PENDING]
-    members = attendance_in_seat_order(session)
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
-            "board/papers.html",
-            {
-                "session": session,
-                "items": items,
-                "dossiers": [dossier(item, viewer=None) for item in items],
-                "members": members,
-                "mechanism_name": settings.MECHANISM_NAME,
-                "generated_at": timezone.now(),
-                "zone": clocks.mechanism_zone(),
-            },
-        )
-    return html_to_pdf(html)

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from measures.models import Appeal, AppealTrack
+from measures.models import AppealStatus as S
 from protection import clocks
 from protection.models import Clock, Role
 from protection.transitions import StateMachine, Step
-
-from .models import Appeal, AppealTrack
-from .models import AppealStatus as S
 
 OPEN = (S.FILED, S.NEW_STUDY, S.INDEPENDENT_STUDY, S.CONSEJO_RULED, S.ON_AGENDA)
 
@@ -136,7 +135,7 @@ def ready_for_board(appeal):
 def board_due_at(start):
     """When the Board must rule (art. 58-IV, "at its next session"): the first session scheduled
     after `start` that is still to be held, else the configured clock from `start`."""
-    from .models import BoardSession, SessionStatus
+    from measures.models import BoardSession, SessionStatus
 
     start = start or timezone.now()
     session = (

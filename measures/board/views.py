@@ -1,8 +1,7 @@
-"""Board pages: sessions and agendas for the coordination (CEN), the Board members' portal,
-letters, and the public verification page. Views are thin: forms validate shape, services
+"""Board pages: sessions and agendas for the coordination (CEN), decisions, the session papers,
+re-discussion requests and the Board members' portal (letters: measures/letters/views.py). Views are thin: forms validate shape, services
 decide; a DomainError becomes a message, never a 500."""
 
-import hashlib
 from functools import wraps
 
 from django.contrib import messages
@@ -18,29 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import FollowUpAssignForm
 from cases.selectors import case_get_for, case_list_for
-from protection import access
-from protection.errors import DomainError
-from protection.formats import show_datetime
-from protection.security.audit import note_case
-
-from . import letters as letter_services
-from . import lifecycle, services
-from . import selectors_board as sel
-from .forms_board import (
+from measures import lifecycle
+from measures.letters.forms import (
     AcknowledgementForm,
-    DecisionForm,
-    DecisionLineForm,
-    DeferForm,
     DeliveryForm,
-    ObservationForm,
-    PresenceForm,
-    RediscussionForm,
     ReissueForm,
-    SessionScheduleForm,
-    VerifyCodeForm,
-    VerifyUploadForm,
+    letter_form_prefix,
 )
-from .models import (
+from measures.models import (
     AgendaItem,
     AgendaItemKind,
     AgendaItemStatus,
@@ -52,32 +36,32 @@ from .models import (
     DecisionStatus,
     Letter,
     LetterBatch,
-    LetterStatus,
     RediscussionRequest,
     Resolution,
     SessionStatus,
     SessionWaiver,
     SessionWaiverKind,
 )
+from protection import access
+from protection.access import role_required
+from protection.errors import DomainError
+from protection.formats import show_datetime
+from protection.security.audit import note_case
+
+from . import selectors as sel
+from . import services
+from .forms import (
+    DecisionForm,
+    DecisionLineForm,
+    DeferForm,
+    ObservationForm,
+    PresenceForm,
+    RediscussionForm,
+    SessionScheduleForm,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Guards
-
-
-def role_required(action):
-    """Login required; the user's role must allow `action` (403 otherwise)."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not access.can(request.user, action):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def board_member_required(view):
@@ -515,8 +499,7 @@ def decision_detail(request, pk):
             .order_by("recipient_kind", "pk", "version")
         )
         for letter in letters:
-            # One prefix per letter: the page holds a form per letter, ids must stay unique.
-            prefix = _letter_prefix(letter.pk)
+            prefix = letter_form_prefix(letter.pk)
             letter.delivery_form = DeliveryForm(prefix=prefix, initial={"sent_at": now})
             letter.ack_form = AcknowledgementForm(prefix=prefix, initial={"acknowledged_at": now})
             letter.portal_delivery = lifecycle.LETTER.allows(
@@ -673,130 +656,6 @@ def papers_download(request, pk):
 
 
 # ---------------------------------------------------------------------------------------------
-# Letters
-
-
-@role_required("letter.generate")
-@require_POST
-def letters_generate(request, pk):
-    session = get_object_or_404(BoardSession, pk=pk)
-    try:
-        letter_services.letters_generate_for_session(actor=request.user, session=session)
-        messages.success(request, _("Generación de oficios en curso."))
-    except DomainError as exc:
-        _error(request, exc)
-    return redirect(_session_url(pk, "oficios"))
-
-
-@role_required("letter.generate")
-def letters_progress(request, pk):
-    batch = get_object_or_404(LetterBatch.objects.select_related("session"), pk=pk)
-    progress = sel.batch_progress(batch)
-    context = {"batch": progress, "session": batch.session}
-    if progress.finished and request.htmx:
-        # Refresh the letters table too once everything is done.
-        context["letters"] = sel.session_letters(batch.session)
-    return render(request, "board/_progress.html", context)
-
-
-def _letter_prefix(pk):
-    return f"oficio{pk}"
-
-
-def _letter_get(pk):
-    return get_object_or_404(Letter.objects.select_related("decision"), pk=pk)
-
-
-@role_required("letter.generate")
-def letter_download(request, pk):
-    letter = _letter_get(pk)
-    case_get_for(request.user, letter.decision.case_id)
-    if not letter.file:
-        raise Http404
-    return FileResponse(
-        letter.file.open("rb"),
-        content_type="application/pdf",
-        filename=f"oficio-{letter.number.replace('/', '-')}.pdf",
-    )
-
-
-def _back_to_decision(letter):
-    return redirect(reverse("measures:board_decision", args=[letter.decision_id]) + "#oficios")
-
-
-@role_required("letter.deliver")
-@require_POST
-def letter_deliver(request, pk):
-    letter = _letter_get(pk)
-    form = DeliveryForm(request.POST, prefix=_letter_prefix(letter.pk))
-    if form.is_valid():
-        try:
-            letter_services.letter_record_delivery(
-                actor=request.user, letter=letter, **form.cleaned_data
-            )
-            messages.success(
-                request, _("Entrega del oficio %(n)s registrada.") % {"n": letter.number}
-            )
-        except DomainError as exc:
-            _error(request, exc)
-    else:
-        messages.error(request, _("Indique la fecha y el medio de entrega."))
-    return _back_to_decision(letter)
-
-
-@role_required("letter.deliver")
-@require_POST
-def letter_acknowledge(request, pk):
-    letter = _letter_get(pk)
-    form = AcknowledgementForm(request.POST, prefix=_letter_prefix(letter.pk))
-    if form.is_valid():
-        try:
-            letter_services.letter_record_acknowledgement(
-                actor=request.user, letter=letter, **form.cleaned_data
-            )
-            messages.success(
-                request, _("Acuse del oficio %(n)s registrado.") % {"n": letter.number}
-            )
-        except DomainError as exc:
-            _error(request, exc)
-    else:
-        messages.error(request, _("Indique la fecha del acuse."))
-    return _back_to_decision(letter)
-
-
-@role_required("letter.generate")
-@require_POST
-def letter_reissue(request, pk):
-    letter = _letter_get(pk)
-    form = ReissueForm(request.POST, prefix=_letter_prefix(letter.pk))
-    if form.is_valid():
-        try:
-            new = letter_services.letter_reissue(
-                actor=request.user, letter=letter, reason=form.cleaned_data["reason"]
-            )
-            messages.success(
-                request, _("Nueva versión %(v)s del oficio en generación.") % {"v": new.version}
-            )
-        except DomainError as exc:
-            _error(request, exc)
-    else:
-        messages.error(request, _("Indique el motivo de la nueva versión."))
-    return _back_to_decision(letter)
-
-
-@role_required("letter.generate")
-@require_POST
-def letter_retry(request, pk):
-    letter = _letter_get(pk)
-    try:
-        letter_services.letter_retry(actor=request.user, letter=letter)
-        messages.success(request, _("Oficio en cola de nuevo."))
-    except DomainError as exc:
-        _error(request, exc)
-    return _back_to_decision(letter)
-
-
-# ---------------------------------------------------------------------------------------------
 # Re-discussion requests
 
 
@@ -919,44 +778,5 @@ def portal_item(request, pk):
             "session": item.session,
             "dossier": sel.dossier(item, viewer=request.user),
             "form": form,
-        },
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Public verification (no login, no personal data)
-
-
-def verify_index(request):
-    form = VerifyCodeForm(request.GET or None)
-    if request.GET and form.is_valid():
-        return redirect("verify:letter", code=form.cleaned_data["code"].strip().upper())
-    return render(request, "letters/verify_index.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def verify_letter(request, code):
-    letter = letter_services.letter_for_code(code)
-    if letter is None:
-        return render(
-            request, "letters/verify.html", {"letter": None, "code": code[:16]}, status=404
-        )
-    upload_form = VerifyUploadForm(request.POST or None, request.FILES or None)
-    match = None
-    if request.method == "POST" and upload_form.is_valid():
-        digest = hashlib.sha256()
-        for chunk in upload_form.cleaned_data["file"].chunks():
-            digest.update(chunk)
-        match = bool(letter.content_sha256) and digest.hexdigest() == letter.content_sha256
-    return render(
-        request,
-        "letters/verify.html",
-        {
-            "letter": letter,
-            "current": letter_services.letter_is_current(letter),
-            "generated": letter.status not in (LetterStatus.PENDING, LetterStatus.FAILED)
-            and bool(letter.content_sha256),
-            "upload_form": upload_form,
-            "match": match,
         },
     )

@@ -2,7 +2,7 @@
 proposals to modify measures.
 
 Each page finds the case through cases.selectors (404 if the user may not see it) and checks the
-role (403); the rules live in measures.services and measures.appeal_lifecycle, so a refused step
+role (403); the rules live in measures.board.services and measures.board.appeal_lifecycle, so a refused step
 shows its reason above the form and saves nothing."""
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.views_steps import case_for, step_page
+from measures.models import AgendaItem, AgendaItemStatus, Appeal
 from protection import access
 from protection.errors import DomainError
 from risk import services as risk_services
@@ -29,7 +30,6 @@ from .forms_appeals import (
     ModificationProposalForm,
     RediscussionCaseForm,
 )
-from .models import AgendaItem, AgendaItemStatus, Appeal
 
 
 def _appeal_for(request, pk, action):

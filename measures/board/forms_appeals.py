@@ -1,16 +1,15 @@
 """Forms reached from the case page: appeals (each step), re-discussion requests, proposals to
-modify measures. They validate shape only; the rules live in measures.services."""
+modify measures. They validate shape only; the rules live in measures.board.services."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateTimeLocalInput, StyledForm, UserChoiceField, textarea
+from measures.models import AppealTrack, BoardSession, Decision, DecisionStatus, SessionStatus
 from protection.formats import show_date
 from protection.models import Role, User
 from risk.models import RiskStudy, StudyKind
-
-from .models import AppealTrack, BoardSession, Decision, DecisionStatus, SessionStatus
 
 
 def now_minute():

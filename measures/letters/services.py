@@ -12,14 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseRole
-from protection import access
-from protection.errors import DomainError
-from protection.history import save, stamp
-from protection.numbering import number_next
-from protection.versioning import save_versioned
-
-from .lifecycle import DECISION, LETTER, MEASURE
-from .models import (
+from measures.lifecycle import DECISION, LETTER, MEASURE
+from measures.models import (
     Decision,
     DecisionStatus,
     GrantedMeasure,
@@ -30,6 +24,12 @@ from .models import (
     NameArticle,
     RecipientKind,
 )
+from protection import access
+from protection.errors import DomainError
+from protection.history import save, stamp
+from protection.numbering import number_next
+from protection.versioning import save_versioned
+
 from .tasks import letters_enqueue
 
 TEMPLATE_VERSION = "oficio-2026.2"

@@ -6,10 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AuthorityChoiceField
 from cases.models import CasePerson
-from protection.text_limits import TextLimitsMixin
-from risk.models import RiskLevel
-
-from .models import (
+from measures.models import (
     Decision,
     DecisionStatus,
     GrantedMeasure,
@@ -21,6 +18,8 @@ from .models import (
     SessionKind,
     WithdrawalGround,
 )
+from protection.text_limits import TextLimitsMixin
+from risk.models import RiskLevel
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -193,34 +192,3 @@ class RediscussionForm(BoardForm):
     requested_by_name = forms.CharField(label=_("Quién lo solicita"), max_length=200)
     received_at = forms.DateTimeField(label=_("Recibida"), widget=DateTimeLocalInput())
     reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class DeliveryForm(BoardForm):
-    sent_at = forms.DateTimeField(label=_("Entregado"), widget=DateTimeLocalInput())
-    sent_via = forms.CharField(
-        label=_("Medio"),
-        max_length=120,
-        help_text=_("Mensajería, correo institucional, en persona..."),
-    )
-
-
-class AcknowledgementForm(BoardForm):
-    acknowledged_at = forms.DateTimeField(label=_("Acuse recibido"), widget=DateTimeLocalInput())
-
-
-class ReissueForm(BoardForm):
-    reason = forms.CharField(label=_("Motivo de la nueva versión"), max_length=500)
-
-
-class VerifyCodeForm(BoardForm):
-    code = forms.CharField(label=_("Código de verificación"), max_length=16)
-
-
-class VerifyUploadForm(BoardForm):
-    file = forms.FileField(label=_("Archivo PDF del oficio"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("El archivo es demasiado grande (máximo 20 MB)."))
-        return upload
