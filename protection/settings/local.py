@@ -4,6 +4,8 @@ DEBUG is off here too: `make run` serves the app behind gunicorn, as production 
 error is the app's own Spanish page. A developer who wants Django's debug page and development
 server opts in with DEV_SERVER=1 (scripts/run-embedded.sh), which sets DJANGO_DEBUG=1."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
@@ -20,3 +22,10 @@ for sub in ("broker/queue", "broker/processed", "mail", "media", "staticfiles", 
 # Letters of the embedded demo are signed by the demo coordinator (seed_demo's `coordinacion`);
 # production requires the real signatory (LETTER_SIGNATORY_NAME).
 LETTER_SIGNATORY_NAME = env("LETTER_SIGNATORY_NAME", default="Mtro. Alejandro Ibarra Solís")
+# ...and copy, by name and post, the demo's follow-up officer as head of the UPSA (a copy list
+# names people, not only offices); LETTER_COPY_TO in the environment wins.
+if "LETTER_COPY_TO" not in os.environ:
+    LETTER_COPY_TO = [
+        "Mtra. Rosa Elena Martínez Tapia, Titular de la Unidad de Prevención, Seguimiento y "
+        "Análisis.- Para su seguimiento"
+    ]
