@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from measures import services as measure_services
 from measures import services_authority as portal_services
+from measures.board import services as board_services
 from measures.letters import rendering
 from measures.models import (
     AuthorityLevel,
@@ -57,15 +57,15 @@ def world(transactional_db):
     wf.admit(reception, case)
     wf.complete_study(analyst, analyst2, case)
     session = wf.board_with_quorum(coordinator)
-    item = measure_services.agenda_item_add(
+    item = board_services.agenda_item_add(
         actor=coordinator,
         session=session,
         case=case,
         kind="incorporation",
         risk_study=RiskStudy.objects.filter(case=case, status="approved").first(),
     )
-    measure_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
-    decision = measure_services.decision_record(
+    board_services.agenda_item_presence(actor=coordinator, item=item, attended=True)
+    decision = board_services.decision_record(
         actor=coordinator,
         case=case,
         agenda_item=item,
@@ -85,7 +85,7 @@ def world(transactional_db):
             }
         ],
     )
-    decision = measure_services.decision_confirm(actor=coordinator, decision=decision)
+    decision = board_services.decision_confirm(actor=coordinator, decision=decision)
     measure = GrantedMeasure.objects.get(decision=decision)
     GrantedMeasure.objects.filter(pk=measure.pk).update(
         responsible=follow_up, granted_at=timezone.now() - timedelta(days=1)
