@@ -105,16 +105,10 @@ AUTHORITY_ADDRESSEES = {
     "blindaje": ("Ing. Claudio Mendoza Ferrer", ""),
 }
 # An authority's own copies (C.c.p.), beyond those every letter carries (LETTER_COPY_TO).
+# A subcontractor's letters copy its contractor's head by themselves (from the contractor's
+# addressee record); only copies nobody would infer are written here.
 AUTHORITY_COPIES = {
     "gn": "Titular de la Secretaría de Seguridad y Protección Ciudadana.- Para su conocimiento",
-    "sat": (
-        "Representante legal de Tecnologías de Protección Integral, S.A. de C.V. (contratista "
-        "principal).- Para su conocimiento"
-    ),
-    "blindaje": (
-        "Representante legal de Tecnologías de Protección Integral, S.A. de C.V. (contratista "
-        "principal).- Para su conocimiento"
-    ),
 }
 
 LEGAL_BASIS_GRANT = (

@@ -44,6 +44,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from cases import handover as handover_services
 from cases import services as case_services
 from cases import services_contacts as contact_services
 from cases import services_gravest as gravest_services
@@ -65,6 +66,7 @@ SERVICES = {
     "cases": case_services,
     "contacts": contact_services,
     "gravest": gravest_services,
+    "handover": handover_services,
     "documents": document_services,
     "measures": measure_services,
     "board": board_services,
