@@ -187,7 +187,7 @@ def reset(state_path):
 
 
 def run(state_path, which, timeout):
-    from measures.tasks import letters_enqueue
+    from measures.letters.tasks import letters_enqueue
 
     with open(state_path, encoding="utf-8") as handle:
         state = json.load(handle)
