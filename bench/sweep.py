@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from protection import clocks
+from protection.deadlines.models import OverdueFlag
 from protection.deadlines.sweep import deadlines_sweep
-from protection.models import Clock, OverdueFlag
+from protection.models import Clock
 
 FLAG_COLUMNS = (
     "clock, subject_type, subject_id, case_id, due_at, raised_at, responsible_id, "

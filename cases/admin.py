@@ -4,8 +4,9 @@ call the services."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from protection.admin import CaseDataAdmin, NoDeleteAdmin
+from protection.admin import NoDeleteAdmin
 
+from .admin_scope import CaseDataAdmin
 from .models import (
     AdmissibilityDecision,
     AdmissibilityReason,

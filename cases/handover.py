@@ -19,11 +19,12 @@ from django.utils.translation import ngettext
 from measures.models import GrantedMeasure
 from protection import access
 from protection.access import STAFF_ROLES
+from protection.deadlines.models import NotificationKind, OverdueFlag
 from protection.deadlines.notifications import notice_send
 from protection.deadlines.sweep import open_clocks
 from protection.errors import DomainError
 from protection.history import save
-from protection.models import NotificationKind, OverdueFlag, User
+from protection.models import User
 from risk.models import RiskStudy, StudyStatus
 
 from .models import Case, CaseStatus, Handover, HandoverCase

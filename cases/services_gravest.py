@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from measures.lifecycle import MEASURE
 from measures.models import GrantedMeasure, MeasureEndReason
 from protection import access
+from protection.deadlines.models import NotificationKind
 from protection.deadlines.notifications import notice_send
 from protection.errors import DomainError
 from protection.history import save
-from protection.models import NotificationKind, Role, User
+from protection.models import Role, User
 from risk import services as risk_services
 
 from . import services

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from measures.letters.rendering import html_to_pdf
 from protection import access
+from protection.deadlines.models import SubjectType
 from protection.deadlines.sweep import open_clocks
-from protection.models import SubjectType
 
 from .models import CaseStatus
 from .timeline import case_records

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from protection.admin import CaseDataAdmin, NoDeleteAdmin, every_field
+from cases.admin_scope import CaseDataAdmin
+from protection.admin import NoDeleteAdmin, every_field
 
 from .models import (
     AgendaItem,

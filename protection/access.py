@@ -145,7 +145,7 @@ PORTAL_ONLY_AUTHENTICATED = frozenset(
         "security:recovery_codes",
         "security:account",
         "security:device_remove",
-        # Help and glossary: general text, no case data (protection/views_help.py).
+        # Help and glossary: general text, no case data (protection/help/views.py).
         "help",
         "help_role",
         "glossary",

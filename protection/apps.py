@@ -1,4 +1,4 @@
-"""The protection app's configuration: connects the deadlines' admin when the app is ready."""
+"""The protection app's configuration: installs the choice-label maps when the app is ready."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,12 +9,8 @@ class ProtectionConfig(AppConfig):
     verbose_name = _("Configuración del mecanismo")
 
     def ready(self):
-        # The deadline pages' admin builds on admin.py's base classes, so admin.py cannot import
-        # it back; it is registered here, once the apps are loaded (as Django's own
-        # autodiscovery does for admin.py).
-        from . import admin_deadlines  # noqa: F401
-
-        # get_FOO_display() from a label map built once per field (issue 17).
+        # get_FOO_display() from a label map built once per field (issue 17); it walks every
+        # installed model, so it runs once the apps are loaded.
         from .choice_labels import install
 
         install()

@@ -1,7 +1,7 @@
 """One guarded path for every state change.
 
 Every model with a status has one `StateMachine`, declared in its app's `lifecycle.py` module
-(cases/lifecycle.py, risk/lifecycle.py, measures/lifecycle.py, protection/lifecycle.py). A
+(cases/lifecycle.py, risk/lifecycle.py, measures/lifecycle.py, protection/deadlines/lifecycle.py). A
 machine lists the states and the steps; each step says where it may start, where it leads, what
 it is called, which access policy it needs and which legal conditions (holds, waivers, quorum)
 must hold. The same machine answers every question about a step:

@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from cases.views_home import home
 
-from . import views, views_help
+from . import views
 from .security import views as security_views
 
 urlpatterns = [
@@ -25,9 +25,7 @@ urlpatterns = [
     path("avisos/", include("protection.deadlines.urls")),
     path("verificar/", include("measures.letters.urls_verify")),
     path("indicadores/", include("protection.reports.urls")),
-    path("ayuda/", views_help.help_page, name="help"),
-    path("ayuda/glosario/", views_help.glossary, name="glossary"),
-    path("ayuda/<slug:role>/", views_help.help_page, name="help_role"),
+    path("ayuda/", include("protection.help.urls")),
     path("", home, name="home"),
 ]
 

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from protection.admin import CaseDataAdmin, NoDeleteAdmin
+from cases.admin_scope import CaseDataAdmin
+from protection.admin import NoDeleteAdmin
 
 from .models import (
     FactorScore,

@@ -78,19 +78,14 @@ from measures.models import (
 )
 from protection.access import POLICY, can
 from protection.admin import CONFIGURATION, is_configuration
-from protection.models import (
-    Clock,
-    ClockDefinition,
-    DurationUnit,
+from protection.deadlines.models import (
     Notification,
     NotificationKind,
-    NumberSeries,
     OverdueFlag,
     PeriodicRun,
-    Role,
     SubjectType,
-    User,
 )
+from protection.models import Clock, ClockDefinition, DurationUnit, NumberSeries, Role, User
 from protection.reports.models import ExportJob
 from protection.transitions import machines
 from risk.models import (
@@ -108,7 +103,7 @@ from risk.models import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("protection", "cases", "risk", "measures")
+PROJECT_APPS = ("protection", "deadlines", "cases", "risk", "measures")
 THIRD_PARTY = {"axes", "otp_static", "otp_totp", "otp_hotp", "otp_email"}
 # Third-party admins (django-axes, django-otp) are theirs to test; ours are all covered.
 REGISTERED = sorted(

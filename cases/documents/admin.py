@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from protection.admin import CaseDataAdmin
+from cases.admin_scope import CaseDataAdmin
 
 from .models import Document, DocumentCategory
 

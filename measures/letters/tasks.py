@@ -14,8 +14,9 @@ log = logging.getLogger(__name__)
 
 def letters_enqueue(letter_ids):
     """Queue rendering of planned letters. If the broker is down the rows stay pending and the
-    periodic sweeper (protection.tasks.letters_requeue_stuck) queues them later: nothing is
-    lost. A letter queued twice is rendered once (measures.letters.rendering claims the row)."""
+    periodic sweeper (protection.deadlines.tasks.letters_requeue_stuck) queues them later:
+    nothing is lost. A letter queued twice is rendered once (measures.letters.rendering claims
+    the row)."""
     for letter_id in letter_ids:
         enqueue(letter_render, letter_id)
 

@@ -1,4 +1,6 @@
-"""Deadlines and notifications, a feature of the protection app that spans the domain apps: the
-sweep that flags overdue clocks (sweep.py), notices, digests and escalations (notifications.py),
-their pages (views.py, urls.py) and the periodic tasks and outbox (tasks.py). Its models
-(OverdueFlag, Notification, PeriodicRun ...) stay in protection/models.py, so no migration."""
+"""Deadlines and notifications, a feature that spans the domain apps, installed as its own app
+(label "deadlines"): its models (overdue flags, notifications, periodic runs: models.py, on the
+tables the protection app created), the sweep that flags overdue clocks (sweep.py), notices,
+digests and escalations (notifications.py), an alert's e-mail map (lifecycle.py), their pages
+(views.py, urls.py), the admin, the bell's context processor, the periodic tasks and the outbox
+(tasks.py) and the check_deadlines command."""

@@ -34,19 +34,11 @@ from django.utils.translation import ngettext
 from cases.selectors import case_list_for
 from protection.access import STAFF_ROLES
 from protection.formats import show_datetime
-from protection.lifecycle import EMAIL
-from protection.models import (
-    EmailStatus,
-    EscalationLevel,
-    Notification,
-    NotificationKind,
-    OverdueFlag,
-    Role,
-    Unit,
-    User,
-)
+from protection.models import Role, Unit, User
 from protection.queue import enqueue
 
+from .lifecycle import EMAIL
+from .models import EmailStatus, EscalationLevel, Notification, NotificationKind, OverdueFlag
 from .sweep import (
     URGENT_CLOCKS,
     flag_subject_label,

@@ -49,8 +49,10 @@ from measures.models import (
 )
 from protection import clocks
 from protection.formats import show_datetime
-from protection.models import Clock, EscalationLevel, OverdueFlag, SubjectType
+from protection.models import Clock
 from risk.models import Reevaluation, RiskStudy, StudyStatus
+
+from .models import EscalationLevel, OverdueFlag, SubjectType
 
 # Clocks of the urgent (extraordinary) procedure: counted in hours, escalated within the hour.
 URGENT_CLOCKS = frozenset(

@@ -21,12 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from measures.models import Letter, LetterStatus
-from protection.models import PeriodicRun
 
 # Re-exported: callers and tests use them from here (the code lives in the queue helper).
 from protection.queue import broker_available, broker_health, enqueue  # noqa: F401
 from protection.schedules import SWEEP_JOB
 
+from .models import PeriodicRun
 from .notifications import (
     digest_send_claimed,
     escalations_run,
@@ -100,7 +100,8 @@ def _recorded(name, work):
 
 
 # ------------------------------------------------------------------------------------------------
-# Tasks
+# Tasks. Their registered names are those they had when they lived in protection/tasks.py:
+# queued messages and the beat schedule (protection/schedules.py) name them so.
 
 
 @shared_task(

@@ -16,10 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from protection.access import STAFF_ROLES
-from protection.models import PeriodicRun, Role, SubjectType
+from protection.models import Role
 from protection.schedules import JOBS
 
 from . import notifications as service
+from .models import PeriodicRun, SubjectType
 from .sweep import flag_subject_label, subjects_attach
 
 PAGE_SIZE = 50

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "cases.documents",
     "risk",
     "measures",
+    # Features that span the domain apps (their models point into them).
+    "protection.deadlines",
     "protection.reports",
 ]
 
@@ -87,6 +89,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "protection.context_processors.app",
+                "protection.deadlines.context_processors.alerts",
+                "protection.security.context_processors.break_glass",
             ],
         },
     },

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from protection import access
 from protection.formats import show_datetime
-from protection.glossary import ACRONYM_PATTERN, ACRONYMS
+from protection.help.glossary import ACRONYM_PATTERN, ACRONYMS
 from protection.reversing import reverse_id
 
 register = template.Library()

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from cases import services as case_services
 from cases.models import CaseRole, ContactLogEntry, Person
 from measures.models import MeasureEndReason
-from protection.models import Notification, Role
+from protection.deadlines.models import Notification
+from protection.models import Role
 
 from .. import factories as f
 from .. import workflows as wf

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case, CasePerson, CaseRole, Handover
-from protection.models import Notification, NotificationKind, Role
+from protection.deadlines.models import Notification, NotificationKind
+from protection.models import Role
 
 from .. import factories as f
 from .. import workflows as wf

@@ -13,10 +13,11 @@ from django.utils import timezone
 from cases import services_contacts as contacts
 from cases.home import backlog
 from cases.models import ContactKind, ContactLogEntry, State
+from protection.deadlines.models import EscalationLevel, Notification, OverdueFlag, SubjectType
 from protection.deadlines.notifications import digest_send_claimed, escalations_run
 from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import DomainError
-from protection.models import Clock, EscalationLevel, Notification, OverdueFlag, SubjectType
+from protection.models import Clock
 from protection.reports import indicators
 from protection.reports.filters import make_filters
 from tests import factories as f

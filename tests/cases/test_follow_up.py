@@ -12,10 +12,11 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case
 from measures.models import GrantedMeasure
+from protection.deadlines.models import EscalationLevel, Notification, OverdueFlag
 from protection.deadlines.notifications import escalations_run
 from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import DomainError
-from protection.models import Clock, EscalationLevel, Notification, OverdueFlag, Role
+from protection.models import Clock, Role
 
 from .. import factories as f
 from .. import workflows as wf

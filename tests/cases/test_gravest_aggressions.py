@@ -23,9 +23,10 @@ from cases.models import (
     State,
 )
 from measures.models import MeasureEndReason, MeasureStatus
+from protection.deadlines.models import Notification, NotificationKind
 from protection.deadlines.notifications import digest_send_claimed
 from protection.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from protection.models import Notification, NotificationKind, Role
+from protection.models import Role
 from risk import services as risk_services
 from risk.models import ReevaluationTrigger, StudyKind
 

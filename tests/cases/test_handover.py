@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from cases.handover import cases_handover, cases_held_by
 from cases.models import Case, Handover
+from protection.deadlines.models import Notification, NotificationKind
 from protection.deadlines.notifications import digest_send_claimed
 from protection.errors import DomainError, PermissionDenied
-from protection.models import Notification, NotificationKind, Role
+from protection.models import Role
 from risk import services as risk_services
 from risk.models import RiskStudy
 

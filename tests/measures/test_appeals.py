@@ -22,9 +22,10 @@ from measures.models import (
     SessionStatus,
 )
 from protection import clocks
+from protection.deadlines.models import OverdueFlag, SubjectType
 from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import TransitionNotAllowed
-from protection.models import Clock, OverdueFlag, Role, SubjectType
+from protection.models import Clock, Role
 from protection.reports import indicators
 from risk.models import RiskStudy, StudyKind
 

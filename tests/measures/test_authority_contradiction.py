@@ -13,10 +13,11 @@ from measures import services as measure_services
 from measures import services_authority as portal_services
 from measures import services_reports
 from measures.models import EventKind, EventOutcome, GrantedMeasure
+from protection.deadlines.models import EscalationLevel, Notification, OverdueFlag, SubjectType
 from protection.deadlines.notifications import digest_send_claimed, escalations_run
 from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import DomainError
-from protection.models import Clock, EscalationLevel, Notification, OverdueFlag, SubjectType
+from protection.models import Clock
 
 from .. import factories as f
 from .test_authority_portal import granted_case, portal_user

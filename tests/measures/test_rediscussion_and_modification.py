@@ -24,10 +24,11 @@ from measures.models import (
     SessionStatus,
 )
 from protection import clocks
+from protection.deadlines.models import Notification, OverdueFlag, SubjectType
 from protection.deadlines.notifications import escalate_after, escalations_run
 from protection.deadlines.sweep import deadlines_sweep
 from protection.errors import DomainError
-from protection.models import Clock, Notification, OverdueFlag, SubjectType
+from protection.models import Clock
 
 from .. import factories as f
 from .. import workflows as wf

@@ -23,8 +23,9 @@ from measures.models import (
     GrantedMeasure,
     MeasureOrigin,
 )
+from protection.deadlines.models import OverdueFlag, SubjectType
 from protection.deadlines.sweep import WATCHES, SweepResult, deadlines_sweep
-from protection.models import Clock, OverdueFlag, Role, SubjectType
+from protection.models import Clock, Role
 from risk import services as risk_services
 from risk.models import StudyStatus
 from tests import factories as f

@@ -11,17 +11,16 @@ from django.utils import timezone
 from measures import services as measure_services
 from measures.board import services as board_services
 from measures.models import SessionKind
-from protection.deadlines.notifications import EscalationResult, escalations_run
-from protection.deadlines.sweep import deadlines_sweep
-from protection.models import (
-    Clock,
+from protection.deadlines.models import (
     EmailStatus,
     EscalationLevel,
     Notification,
     NotificationKind,
     OverdueFlag,
-    Role,
 )
+from protection.deadlines.notifications import EscalationResult, escalations_run
+from protection.deadlines.sweep import deadlines_sweep
+from protection.models import Clock, Role
 from tests import factories as f
 from tests import workflows
 

@@ -12,10 +12,10 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from protection.deadlines.models import EmailStatus, Notification
 from protection.deadlines.notifications import digest_send_claimed, escalations_run
 from protection.deadlines.sweep import deadlines_sweep
 from protection.deadlines.tasks import digests_send_due
-from protection.models import EmailStatus, Notification
 from tests import workflows
 
 from .helpers import purge_queue, queued_tasks, urgent_case

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from protection.celery import app as celery_app
+from protection.deadlines.models import Notification
 from protection.deadlines.notifications import escalations_run
 from protection.deadlines.sweep import deadlines_sweep
 from protection.deadlines.tasks import broker_health, deadlines_watch, enqueue
-from protection.models import Notification, Role
+from protection.models import Role
 from protection.schedules import JOBS
 from tests import factories as f
 from tests import workflows
@@ -296,7 +297,7 @@ def test_with_redis_up_there_is_no_delay_banner(client, reception):
 
 def test_a_sweep_that_stopped_running_shows_the_delay_banner(client, reception):
     from protection.deadlines import tasks
-    from protection.models import PeriodicRun
+    from protection.deadlines.models import PeriodicRun
 
     PeriodicRun.objects.create(
         name="deadlines-watch", last_finished_at=timezone.now() - timedelta(hours=1)

@@ -90,7 +90,7 @@ def test_urgent_alert_emails_stuck_are_queued_again(reception):
 
 
 def test_the_periodic_outbox_task_runs_both_sweepers(letters):
-    from protection.models import PeriodicRun
+    from protection.deadlines.models import PeriodicRun
 
     result = outbox_requeue.apply().get()
 

@@ -16,8 +16,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from protection.deadlines.models import EmailStatus, Notification
 from protection.deadlines.tasks import urgent_emails_requeue_stuck
-from protection.models import EmailStatus, Notification
 
 from .helpers import (
     BASE_DIR,

@@ -1,4 +1,4 @@
-"""Help for newcomers: a short page per role and the glossary (protection/glossary.py)."""
+"""Help pages: a short page per role and the glossary (the words are in glossary.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from measures.models import ImplementingAuthority
+from protection import access
+from protection.models import Role
 
-from . import access
 from .glossary import ACRONYMS, GENERIC_HELP, GLOSSARY, ROLE_HELP
-from .models import Role
 
 
 def _links(entries, user):

@@ -1,15 +1,16 @@
-"""Maps of the ground floor's own records: the e-mail state of an alert (Notification).
+"""The map of the deadlines' own records: the e-mail state of an alert (Notification).
 
 An alert is inserted pending, or already skipped when its recipient has no e-mail address
-(protection.deadlines.notifications writes that initial state in the INSERT ... SELECT). After that only
+(notifications.py writes that initial state in the INSERT ... SELECT). After that only
 these steps move it, as conditional UPDATEs over the rows a digest task has claimed.
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from protection.transitions import StateMachine, Step
+
 from .models import EmailStatus, Notification
-from .transitions import StateMachine, Step
 
 EMAIL = StateMachine(
     Notification,

@@ -9,7 +9,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, Unit
+from protection.models import Role, Unit
 
 ACRONYMS = {
     "URCRR": Unit.URCRR.label,

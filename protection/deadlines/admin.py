@@ -1,12 +1,13 @@
-"""Admin pages of the deadlines: overdue flags, notifications, periodic runs. All read-only:
+"""The Django admin of the deadlines: overdue flags, notifications, periodic runs. All read-only:
 the sweep and the tasks write these rows; the schedule itself is at /avisos/programacion/."""
 
 from django.contrib import admin
 
+from cases.admin_scope import CaseDataAdmin
 from cases.selectors import case_list_for
+from protection.models import Role
 
-from .admin import CaseDataAdmin
-from .models import Notification, OverdueFlag, PeriodicRun, Role
+from .models import Notification, OverdueFlag, PeriodicRun
 
 
 class ReadOnlyAdmin(CaseDataAdmin):

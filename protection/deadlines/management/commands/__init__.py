@@ -1,0 +1,1 @@
+"""Management commands of the deadlines: check_deadlines (run the sweep now)."""
