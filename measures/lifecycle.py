@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 # The appeal's map has its own module (with its track rules); importing it here registers it
 # with the app's other maps (protection.transitions.machines() discovers `lifecycle` modules).
+from cases import tallies
 from measures.board.appeal_lifecycle import APPEAL  # noqa: F401
 from protection import access, clocks
 from protection.reports.facts import refresh_of
@@ -118,10 +119,15 @@ def _no_hold_to_suspend(measure, user):
     return []
 
 
+def _measure_saved(measure):
+    tallies.refresh_of(measure)  # a case whose measures in place nobody follows (the home)
+    refresh_of(measure)  # grant, implementation and notification dates feed the indicators
+
+
 MEASURE = StateMachine(
     GrantedMeasure,
     states=M,
-    saved=refresh_of,  # grant, implementation and notification dates feed the indicators
+    saved=_measure_saved,
     describe=lambda m: (
         _("la medida «%(type)s» de %(file)s") % {"type": m.measure_type, "file": m.case}
     ),
