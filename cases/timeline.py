@@ -5,8 +5,8 @@ aggressions, assessments, studies, Board decisions, measures and their implement
 court holds, appeals and every recorded change (django-simple-history: who, when, which fields)
 in one place.
 
-Reads run one query per source (`case_records`), whatever the number of rows; the merge is a sort
-in Python. The sources that grow without bound (events, history) are capped at the newest
+Reads run one query per source (`cases.records.case_records`), whatever the number of rows; the
+merge is a sort in Python. The sources that grow without bound (events, history) are capped at the newest
 `limit` rows, and so is the result: the newest `limit` entries overall are always among them.
 The case page asks for TIMELINE_PAGE; each "Ver entradas anteriores" asks for one page more.
 """
@@ -15,40 +15,14 @@ import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db import models
-from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from measures.models import (
-    AgendaItem,
-    AgendaItemKind,
-    Appeal,
-    Decision,
-    DecisionLine,
-    GrantedMeasure,
-    ImplementationEvent,
-    LegalHold,
-    Letter,
-    RediscussionRequest,
-    SessionWaiver,
-)
 from protection import clocks
 from protection.reversing import reverse_id
-from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
 
-from .models import (
-    AdmissibilityDecision,
-    Aggression,
-    Case,
-    CasePerson,
-    Consent,
-    ContactLogEntry,
-    ExternalProtection,
-    Person,
-    ProtectionRequest,
-)
+from .models import Case, Person
 from .wording import petitioner_label
 
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
@@ -99,162 +73,6 @@ def _party_name(case_person):
     if case_person is None:
         return ""
     return str(case_person.person or case_person.collective)
-
-
-def case_records(case, *, events_limit=TIMELINE_PAGE):
-    """Every record the case page and the timeline show, one query per source (plus one per
-    many-to-many prefetch). Lists, so templates do not query again."""
-    party = ("person", "collective")
-    parties = list(
-        CasePerson.objects.filter(case=case)
-        .select_related("person", "person__state", "collective", "collective__state")
-        .order_by("to_date", "role", "pk")
-    )
-    records = {
-        "parties": parties,
-        "requests": list(
-            ProtectionRequest.objects.filter(case=case)
-            .select_related("petitioner_person", "petitioner_collective", "registered_by")
-            .order_by("-received_at")
-        ),
-        "admissibility": (
-            AdmissibilityDecision.objects.filter(case=case)
-            .select_related("decided_by")
-            .prefetch_related("reasons")
-            .first()
-        ),
-        "aggressions": list(
-            Aggression.objects.filter(case=case)
-            .select_related(
-                "state",
-                "recorded_by",
-                "assessment__performed_by",
-                "reevaluation__study__analyst",
-                *(f"victim__{p}" for p in party),
-            )
-            .prefetch_related("types")
-            .order_by("-occurred_on", "-pk")
-        ),
-        "external": list(
-            ExternalProtection.objects.filter(case=case)
-            .select_related("risk_level_found")
-            .order_by("-granted_on", "-pk")
-        ),
-        "consents": list(
-            Consent.objects.filter(case=case)
-            .select_related("person", "third_party_user", "authority", "recorded_by")
-            .order_by("-given_at", "-pk")
-        ),
-        "assessments": list(
-            ImmediateActionAssessment.objects.filter(case=case)
-            .select_related("performed_by")
-            .order_by("-performed_at")
-        ),
-        "studies": list(
-            RiskStudy.objects.filter(case=case)
-            .select_related("analyst", "approved_by", "resulting_level")
-            .order_by("-requested_at")
-        ),
-        "reevaluations": list(
-            Reevaluation.objects.filter(case=case)
-            .select_related("requested_by")
-            .order_by("-requested_at")
-        ),
-        "decisions": list(
-            Decision.objects.filter(case=case)
-            .select_related("session", "confirmed_risk_level", "confirmed_by", "recorded_by")
-            .prefetch_related(
-                Prefetch(
-                    "lines",
-                    # Targets and covered parties are attached from the lists below.
-                    queryset=DecisionLine.objects.select_related(
-                        "measure_type", "authority"
-                    ).order_by("pk"),
-                ),
-                # The session's recorded exceptions (early, no papers, no civil society), shown
-                # with the decision and its letters.
-                Prefetch(
-                    "session__waivers",
-                    queryset=SessionWaiver.objects.select_related("recorded_by").order_by("pk"),
-                ),
-            )
-            .order_by(models.F("confirmed_at").desc(nulls_first=True), "-pk")
-        ),
-        "measures": list(
-            GrantedMeasure.objects.filter(case=case)
-            .select_related("measure_type", "authority", "responsible")
-            .order_by(models.F("ended_at").desc(nulls_first=True), "-granted_at", "-pk")
-        ),
-        "events": list(
-            ImplementationEvent.objects.filter(measure__case=case)
-            .select_related("recorded_by")
-            .order_by("-occurred_at", "-pk")[:events_limit]
-        ),
-        # The contact log grows without bound, like the events: the newest `events_limit`.
-        "contacts": list(
-            ContactLogEntry.objects.filter(case=case)
-            .select_related("authority", "recorded_by", "repairs")
-            .prefetch_related("repaired_by")
-            .order_by("-received_at", "-pk")[:events_limit]
-        ),
-        "holds": list(
-            LegalHold.objects.filter(case=case)
-            .select_related("recorded_by")
-            .order_by("-issued_on", "-pk")
-        ),
-        "appeals": list(
-            Appeal.objects.filter(case=case)
-            .select_related("against_decision", "recorded_by", "new_study")
-            .order_by("-filed_at")
-        ),
-        "rediscussions": list(
-            RediscussionRequest.objects.filter(case=case)
-            .select_related("agenda_item__session", "answered_by_decision", "recorded_by")
-            .order_by("-received_at", "-pk")
-        ),
-        "proposals": list(
-            AgendaItem.objects.filter(case=case, kind=AgendaItemKind.MODIFICATION)
-            .select_related("session", "proposed_by", "decision")
-            .order_by("-session__scheduled_at", "-pk")
-        ),
-        "letters": list(
-            Letter.objects.filter(decision__case=case)
-            .select_related("recipient_authority")
-            .order_by(models.F("generated_at").desc(nulls_first=True), "-pk")
-        ),
-    }
-    _link_within_case(records)
-    return records
-
-
-def _link_within_case(records):
-    """Point the records at the case's own parties, measures and decisions, already loaded
-    above, instead of loading each again for every row that names one (a case with fifty
-    measures has hundreds of events, lines and letters). A reference outside the lists (none is
-    expected) stays lazy and still resolves."""
-    parties = {p.pk: p for p in records["parties"]}
-    measures = {m.pk: m for m in records["measures"]}
-    decisions = {d.pk: d for d in records["decisions"]}
-
-    def link(obj, field, table):
-        target = table.get(getattr(obj, f"{field}_id"))
-        if target is not None:
-            setattr(obj, field, target)
-
-    for m in records["measures"]:
-        link(m, "covered", parties)
-        link(m, "decision", decisions)
-    for d in records["decisions"]:
-        for line in d.lines.all():
-            link(line, "covered", parties)
-            link(line, "target", measures)
-    for ev in records["events"]:
-        link(ev, "measure", measures)
-    for h in records["holds"]:
-        link(h, "measure", measures)
-    for letter in records["letters"]:
-        link(letter, "decision", decisions)
-        link(letter, "recipient_party", parties)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,7 +303,7 @@ def record_entries(case, records, *, limit=None):
                 kind="admissibility",
                 tone="success" if adm.admitted else "danger",
                 title=_("Solicitud admitida") if adm.admitted else _("Solicitud no admitida"),
-                detail=", ".join(str(reason) for reason in adm.reasons.all()),
+                detail=", ".join(str(reason) for reason in adm.reason_list),
                 actor=_name(adm.decided_by),
             )
         )
@@ -498,7 +316,7 @@ def record_entries(case, records, *, limit=None):
                 kind="aggression",
                 tone="danger",
                 title=(_("Agresión grave: %(t)s") if a.gravest else _("Agresión: %(t)s"))
-                % {"t": ", ".join(str(t) for t in a.types.all())},
+                % {"t": ", ".join(str(t) for t in a.type_list)},
                 detail=_("%(aggressor)s · %(state)s")
                 % {"aggressor": a.get_presumed_aggressor_display(), "state": a.state},
                 actor=_name(a.recorded_by),

@@ -21,8 +21,9 @@ from .filters import CaseFilter
 from .home import with_list_relations
 from .lifecycle import CASE
 from .models import ADMITTED_STATUSES, CaseStatus, Procedure
+from .records import case_records
 from .selectors import case_get_for, case_header_list_for, sees_record_of
-from .timeline import TIMELINE_PAGE, case_records, case_timeline
+from .timeline import TIMELINE_PAGE, case_timeline
 
 PAGE_SIZE = 50
 CONTACTS_ON_CASE_PAGE = 5

@@ -452,7 +452,7 @@ def letter_rows(context, letters):
             waivers = mark_safe(  # noqa: S308 - each part is escaped by format_html
                 "".join(
                     format_html(_WAIVER, w.get_kind_display(), w.reason)
-                    for w in decision.session.waivers.all()
+                    for w in decision.session.waiver_list
                 )
             )
         if letter.recipient_authority:
