@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-from measures.board import appeal_lifecycle
+from measures.board.lifecycle import appeal_next_step
 from measures.board.selectors import member_items_for_case
 from measures.models import AgendaItemStatus, MeasureOrigin
 from protection import access
@@ -202,7 +202,7 @@ def case_detail(request, pk):
             and ext.risk_level_found.rank > level_rank
         )
     for appeal in records["appeals"]:
-        appeal.next_step = appeal_lifecycle.next_step(appeal)
+        appeal.next_step = appeal_next_step(appeal)
     parties = records["parties"]
     context = {
         "case": case,
