@@ -25,7 +25,7 @@ from measures.models import (
     RediscussionRequest,
     SessionWaiver,
 )
-from protection.prepared import PreparedRead
+from protection.prepared import PreparedRead, PreparedReads
 from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
 
 from .models import (
@@ -544,21 +544,9 @@ def _contacts_query(case_id, limit):
 
 
 # The events and the contact log grow without bound: the newest `limit` rows, a number that is
-# part of the SQL. The limits the pages use (the case page, the summary, the first older pages)
-# are prepared; a deeper page of the timeline runs its queryset as it is.
-_LIMITED_READS = 8
-_limited = {}
-
-
-def _newest(query, case_id, limit):
-    read = _limited.get((query, limit))
-    if read is None:
-        if len(_limited) >= _LIMITED_READS:
-            return list(query(case_id, limit))
-        read = _limited.setdefault(
-            (query, limit), PreparedRead(lambda stand_in: query(stand_in, limit))
-        )
-    return read(case_id)
+# part of the SQL (the case page's, the summary's and the first older pages' are prepared).
+_events = PreparedReads(_events_query)
+_contacts = PreparedReads(_contacts_query)
 
 
 def case_records(case, *, events_limit=TIMELINE_PAGE):
@@ -578,8 +566,8 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         "reevaluations": _reevaluations(pk),
         "decisions": _decisions(pk),
         "measures": _measures(pk),
-        "events": _newest(_events_query, pk, events_limit),
-        "contacts": _newest(_contacts_query, pk, events_limit),
+        "events": _events(pk, events_limit),
+        "contacts": _contacts(pk, events_limit),
         "holds": _holds(pk),
         "appeals": _appeals(pk),
         "rediscussions": _rediscussions(pk),

@@ -15,14 +15,16 @@ import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Subquery
+from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from protection import clocks
-from protection.reversing import reverse_id
+from protection.prepared import PreparedReads
+from protection.reversing import id_urls
 
-from .models import Case, Person
+from .models import Case, CasePerson, Person
 from .wording import petitioner_label
 
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
@@ -51,13 +53,36 @@ class Entry:
     order: int = 0
 
 
-def _url(name, *args):
-    try:
-        if len(args) == 1 and isinstance(args[0], int):
-            return reverse_id(name, args[0])
-        return reverse(name, args=args)
-    except NoReverseMatch:  # the page is not built (yet): show the entry without a link
-        return ""
+def _messages():
+    """gettext for one build of the timeline: a busy case's hundreds of entries share a score of
+    messages, each translated once here (the functions below bind it to `_`, so the messages are
+    still found by makemessages)."""
+    kept = {}
+
+    def translate(message):
+        text = kept.get(message)
+        if text is None:
+            text = kept[message] = _(message)
+        return text
+
+    return translate
+
+
+class _Links:
+    """Links to records by id for the entries of one build: each URL name's pattern looked up
+    once (protection.reversing.id_urls)."""
+
+    def __init__(self):
+        self._urls = {}
+
+    def __call__(self, name, pk):
+        url = self._urls.get(name, False)
+        if url is False:
+            try:
+                url = self._urls[name] = id_urls(name)
+            except NoReverseMatch:  # the page is not built (yet): entries without a link
+                url = self._urls[name] = None
+        return url(pk) if url is not None else ""
 
 
 def _day(value):
@@ -134,6 +159,7 @@ def _related_names(model, diffs):
 
 
 def _history_entries(model, records, *, subject, created_title, can_see_contact):
+    _ = _messages()
     for record in records:
         record.history_object_key = record.id
     diffs = _diffs(records)
@@ -193,14 +219,33 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
     return entries
 
 
-def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
-    """Changes to the case and to the people on it, from django-simple-history. Two queries for
-    the records, plus one per related model named in the changes."""
-    case_records_ = list(
-        Case.history.filter(id=case.pk)
+# The two history reads, their SQL built once per process and LIMIT (protection.prepared).
+_case_history = PreparedReads(
+    lambda case_id, limit: (
+        Case.history.filter(id=case_id)
         .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: limit + 1]
-    )[::-1]
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+)
+# The people on the case: those of its parties (present and past).
+_person_history = PreparedReads(
+    lambda case_id, limit: (
+        Person.history.filter(
+            id__in=Subquery(
+                CasePerson.objects.filter(case_id=case_id, person__isnull=False).values("person_id")
+            )
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+)
+
+
+def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
+    """Changes to the case and to the people on it (`parties`: the case's parties, or none to
+    leave people out), from django-simple-history. Two queries for the records, plus one per
+    related model named in the changes."""
+    case_records_ = _case_history(case.pk, limit + 1)[::-1]
     entries = _history_entries(
         Case,
         case_records_,
@@ -210,11 +255,7 @@ def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
     )
     person_ids = {p.person_id for p in parties if p.person_id}
     if person_ids:
-        person_records = list(
-            Person.history.filter(id__in=person_ids)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")[: limit + len(person_ids)]
-        )[::-1]
+        person_records = _person_history(case.pk, limit + len(person_ids))[::-1]
         entries += _history_entries(
             Person,
             person_records,
@@ -272,6 +313,8 @@ def _newest(records, keys_of, limit):
 def record_entries(case, records, *, limit=None):
     """The timeline entries of the case's records. With `limit`, entries that cannot be among
     the newest `limit` are not built; returns (entries, how many were not built)."""
+    _ = _messages()
+    link_to = _Links()
     entries = []
     add = entries.append
     measures, skipped_measures = _newest(records["measures"], _measure_keys, limit)
@@ -374,7 +417,7 @@ def record_entries(case, records, *, limit=None):
         )
 
     for s in records["studies"]:
-        link = _url("risk:study_detail", s.pk)
+        link = link_to("risk:study_detail", s.pk)
         kind = s.get_kind_display()
         add(
             Entry(
@@ -446,7 +489,7 @@ def record_entries(case, records, *, limit=None):
             )
 
     for m in measures:
-        link = _url("measures:measure_detail", m.pk)
+        link = link_to("measures:measure_detail", m.pk)
         label = _("%(m)s para %(p)s") % {"m": m.measure_type, "p": _party_name(m.covered)}
         add(
             Entry(
@@ -500,7 +543,7 @@ def record_entries(case, records, *, limit=None):
                 at=ev.occurred_at,
                 kind="event",
                 tone="danger" if ev.outcome == "failed" else "info",
-                url=_url("measures:measure_detail", ev.measure_id),
+                url=link_to("measures:measure_detail", ev.measure_id),
                 title=_("%(k)s: %(m)s")
                 % {"k": ev.get_kind_display(), "m": ev.measure.measure_type},
                 detail=f"{ev.get_outcome_display()} · {ev.notes}",
@@ -524,7 +567,7 @@ def record_entries(case, records, *, limit=None):
                 at=c.received_at,
                 kind="contact",
                 tone="danger" if c.is_emergency else "info",
-                url=_url("cases:contacts", case.pk) + f"#contacto-{c.pk}",
+                url=link_to("cases:contacts", case.pk) + f"#contacto-{c.pk}",
                 title=_("Bitácora: %(k)s") % {"k": c.get_kind_display()},
                 detail=" · ".join(str(d) for d in detail),
                 actor=_name(c.recorded_by),
@@ -625,7 +668,7 @@ def record_entries(case, records, *, limit=None):
                 at=ap.filed_at,
                 kind="appeal",
                 tone="warning",
-                url=_url("measures:appeal_detail", ap.pk),
+                url=link_to("measures:appeal_detail", ap.pk),
                 title=_("Inconformidad presentada (%(t)s)") % {"t": ap.get_track_display()},
                 detail=str(ap.against_decision or _("Por deficiente implementación")),
                 actor=_name(ap.recorded_by),
@@ -660,7 +703,7 @@ def record_entries(case, records, *, limit=None):
                 title=_("Documento agregado: %(c)s") % {"c": doc.category},
                 detail=f"{doc.original_name} · {doc.description[:120]}",
                 actor=_name(doc.uploaded_by),
-                url=_url("documents:detail", doc.pk),
+                url=link_to("documents:detail", doc.pk),
             )
         )
     return entries, skipped_measures + skipped_letters

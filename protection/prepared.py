@@ -97,3 +97,25 @@ class PreparedRead:
 
     def __call__(self, value):
         return self.plan().run(value)
+
+
+class PreparedReads:
+    """A PreparedRead per value of a number that is part of the SQL (a LIMIT):
+    `reads = PreparedReads(lambda case_id, limit: ...[:limit])`, then `reads(case.pk, 50)`. The
+    `most` numbers first asked for are prepared; any other runs its queryset as it is (a
+    visitor paging far back must not fill the process with plans)."""
+
+    def __init__(self, build, *, most=32):
+        self._build = build
+        self._most = most
+        self._reads = {}
+
+    def __call__(self, value, number):
+        read = self._reads.get(number)
+        if read is None:
+            if len(self._reads) >= self._most:
+                return list(self._build(value, number))
+            read = self._reads.setdefault(
+                number, PreparedRead(lambda stand_in: self._build(stand_in, number))
+            )
+        return read(value)

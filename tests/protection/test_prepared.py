@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import CasePerson
 from measures.models import GrantedMeasure
-from protection.prepared import PreparedRead
+from protection.prepared import PreparedRead, PreparedReads
 
 from .. import factories as f
 from .. import workflows as wf
@@ -83,3 +83,19 @@ def test_refuses_what_it_cannot_reproduce(reception):
         ).plan()
     with pytest.raises(ValueError, match="prefetches nothing"):
         PreparedRead(lambda case_id: CasePerson.objects.filter(case_id=case_id).values()).plan()
+
+
+def test_a_read_per_limit_and_the_queryset_beyond_the_most_prepared(reception):
+    case = wf.register(reception)
+    for _ in range(3):
+        CasePerson.objects.create(
+            case=case, person=f.PersonFactory(), role="relative", from_date=timezone.localdate()
+        )
+    reads = PreparedReads(
+        lambda case_id, limit: CasePerson.objects.filter(case_id=case_id).order_by("pk")[:limit],
+        most=2,
+    )
+    expected = list(CasePerson.objects.filter(case=case).order_by("pk"))
+    for limit in (1, 3, 2, 1, 3):
+        assert [o.pk for o in reads(case.pk, limit)] == [o.pk for o in expected[:limit]]
+    assert sorted(reads._reads) == [1, 3]  # 2 came third: its queryset ran as it is
