@@ -242,14 +242,23 @@ class _Writer:
 
     def __init__(self):
         self.date = template_date_writer()
-        self.clock = ClockWriter()
+        self._clock = None
         self._kept = {}
+
+    def clock(self, due, done=None):
+        if self._clock is None:
+            self._clock = ClockWriter()
+        return self._clock(due, done)
 
     @staticmethod
     def text(value):
-        """`{{ value }}`: localized, escaped unless safe (what _text() returns), as str."""
-        if type(value) is str:
+        """`{{ value }}`: localized, escaped unless safe (what _text() returns), as str. A small
+        whole number is its digits in every language (no group separator below 1,000)."""
+        kind = type(value)
+        if kind is str:
             return html_escape(value)
+        if kind is int and -1000 < value < 1000:
+            return str(value)
         return str(_text(value))
 
     def kept(self, key, make):
