@@ -10,7 +10,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from measures.board import appeal_lifecycle
+from measures.board.lifecycle import APPEAL_OPEN, appeal_next_step
 from measures.models import (
     Appeal,
     AppealStatus,
@@ -327,7 +327,7 @@ def due_today(user, now=None, limit=100, ids=None):
             )
         )[:limit]:
             due = appeal_due_at(appeal)
-            step = appeal_lifecycle.next_step(appeal)
+            step = appeal_next_step(appeal)
             items[(appeal.case_id, f"appeal-{appeal.pk}", due)] = DueItem(
                 due_at=due,
                 what=str(_("Inconformidad: %(step)s") % {"step": step[0] if step else ""}),
@@ -349,7 +349,7 @@ def due_today(user, now=None, limit=100, ids=None):
 def appeals_open(user):
     """Appeals still running, in the user's scope, the most urgent clock first."""
     return (
-        Appeal.objects.filter(in_case_scope(user), status__in=appeal_lifecycle.OPEN)
+        Appeal.objects.filter(in_case_scope(user), status__in=APPEAL_OPEN)
         .select_related("case", "new_study")
         .order_by(
             F("ruling_due_at").asc(nulls_last=True),
@@ -595,7 +595,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT, counts=None):
         ],
     )
     for appeal in sections[-1].rows:
-        appeal.next_step = appeal_lifecycle.next_step(appeal)
+        appeal.next_step = appeal_next_step(appeal)
         appeal.due_at = appeal_due_at(appeal)
     add(
         "rediscussions",
