@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
-from measures.board.appeal_lifecycle import OPEN as OPEN_APPEALS
+from measures.board.lifecycle import APPEAL_OPEN
 from measures.models import AgendaItem, Appeal, AppealTrack, Attendance, GrantedMeasure, Seat
 from protection import access, clocks
 from protection.models import Clock, Role, Unit
@@ -54,7 +54,7 @@ def handled_q(user):
         filing = clocks.rule(Clock.URGENT_APPEAL_FILING)
         window_start = clocks.shift(timezone.now(), filing, sign=-1)
         urgent_appeal = Appeal.objects.filter(
-            case=OuterRef("pk"), track=AppealTrack.URGENT, status__in=OPEN_APPEALS
+            case=OuterRef("pk"), track=AppealTrack.URGENT, status__in=APPEAL_OPEN
         )
         # Requests the unit found inadmissible stay its own: a new request from the same
         # person is judged against that decision (its reasons and the facts then narrated).

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-from measures.board import appeal_lifecycle
+from measures.board.lifecycle import appeal_next_step
 from measures.board.selectors import member_items_for_case
 from measures.models import AgendaItemStatus, MeasureOrigin
 from protection import access
@@ -20,9 +20,10 @@ from .documents.selectors import document_list_for, documents_by_record
 from .filters import CaseFilter
 from .lifecycle import CASE
 from .models import ADMITTED_STATUSES, CaseStatus, Procedure
+from .records import case_records
 from .rows import CASE_ROW_VALUES, case_rows
 from .selectors import case_get_for, case_header_list_for, sees_record_of
-from .timeline import TIMELINE_PAGE, case_records, case_timeline
+from .timeline import TIMELINE_PAGE, case_timeline
 
 PAGE_SIZE = 50
 CONTACTS_ON_CASE_PAGE = 5
@@ -181,7 +182,7 @@ def case_detail(request, pk):
             and ext.risk_level_found.rank > level_rank
         )
     for appeal in records["appeals"]:
-        appeal.next_step = appeal_lifecycle.next_step(appeal)
+        appeal.next_step = appeal_next_step(appeal)
     parties = records["parties"]
     context = {
         "case": case,

@@ -247,7 +247,7 @@ def agenda_candidates():
             else AgendaItemKind.INCORPORATION
         )
         out.append(Candidate(kind=kind, case=case, study=study, key=f"case-{case.pk}"))
-    # Ordinary-track appeals ready for the Board (appeal_lifecycle.ready_for_board, in SQL): the
+    # Ordinary-track appeals ready for the Board (lifecycle.appeal_ready_for_board, in SQL): the
     # new study approved, or the Consejo's ruling in, or deferred from an earlier agenda.
     appeals = (
         Appeal.objects.filter(track=AppealTrack.ORDINARY)
