@@ -19,7 +19,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, State
-from measures.lifecycle import SESSION
+from measures.board.lifecycle import SESSION
 from measures.models import AgendaItem, Attendance, BoardSession, SessionStatus
 from protection.models import Role, User
 

@@ -6,11 +6,11 @@ number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from measures.board import appeal_lifecycle
+from measures.board.lifecycle import APPEAL_OPEN, appeal_next_step
 from measures.models import (
     Appeal,
     AppealStatus,
@@ -22,6 +22,7 @@ from protection.access import STAFF_ROLES
 from protection.models import Role, User
 from risk.models import RiskStudy, StudyStatus
 
+from . import tallies
 from .lifecycle import FOLLOW_UP_STATUSES, pending_clocks
 from .models import (
     STUDY_CLOCK_STATUSES,
@@ -33,7 +34,7 @@ from .models import (
     ContactLogEntry,
     Procedure,
 )
-from .selectors import case_list_for, in_case_scope
+from .selectors import case_list_for, case_scope, in_case_scope
 
 # Re-evaluations show on the coordinator's backlog this long before they fall due.
 REEVALUATION_LOOKAHEAD = timedelta(days=30)
@@ -136,9 +137,40 @@ def my_cases_q(user):
     return Q(pk__in=mine)
 
 
-def my_cases(user, limit=LIST_LIMIT):
-    """(rows, total): my active cases, the most urgent first."""
-    qs = case_list_for(user).filter(my_cases_q(user)).exclude(status=CaseStatus.CLOSED)
+def my_active_case_ids(user):
+    """Ids of my cases that are not closed (my_cases_q's four look-ups, each kept to open
+    cases), read once per page. The lists and the due items then fetch these few cases by
+    primary key: given the look-ups as a subquery, PostgreSQL estimated hundreds of rows and
+    read every open case of the mechanism to join them (issue 17). Whatever the scope, the
+    callers still filter these ids through it."""
+    open_cases = ~Q(case__status=CaseStatus.CLOSED)
+    return list(
+        Case.objects.filter(assigned_officer=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by()
+        .values_list("pk", flat=True)
+        .union(
+            Case.objects.filter(follow_up_officer=user)
+            .exclude(status=CaseStatus.CLOSED)
+            .order_by()
+            .values_list("pk", flat=True),
+            RiskStudy.objects.filter(open_cases, analyst=user)
+            .exclude(status=StudyStatus.APPROVED)
+            .order_by()
+            .values_list("case_id", flat=True),
+            GrantedMeasure.objects.filter(open_cases, responsible=user, ended_at__isnull=True)
+            .order_by()
+            .values_list("case_id", flat=True),
+        )
+    )
+
+
+def my_cases(user, limit=LIST_LIMIT, ids=None):
+    """(rows, total): my active cases, the most urgent first. `ids`: my_active_case_ids(user)
+    when the caller has read them already."""
+    if ids is None:
+        ids = my_active_case_ids(user)
+    qs = case_list_for(user).filter(pk__in=ids).exclude(status=CaseStatus.CLOSED)
     rows = list(
         home_rows(qs).order_by(F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk")[
             :limit
@@ -179,17 +211,20 @@ CASE_CLOCK_LABELS = {
 }
 
 
-def due_today(user, now=None, limit=100):
+def due_today(user, now=None, limit=100, ids=None):
     """What is due by the end of today (at least the next 12 hours) or already overdue in my
     work, most urgent first:
     the clocks of my cases, my open risk studies, and the notification and implementation of
-    measures I follow (or that are on cases assigned to me). Four queries."""
+    measures I follow (or that are on cases assigned to me). Four queries (five without `ids`,
+    my_active_case_ids(user))."""
     horizon = due_horizon(now)
     scope = case_list_for(user)
     items = {}
+    if ids is None:
+        ids = my_active_case_ids(user)
 
     cases = (
-        scope.filter(my_cases_q(user), next_deadline_at__lt=horizon)
+        scope.filter(pk__in=ids, next_deadline_at__lt=horizon)
         .exclude(status=CaseStatus.CLOSED)
         .only(
             "pk",
@@ -292,7 +327,7 @@ def due_today(user, now=None, limit=100):
             )
         )[:limit]:
             due = appeal_due_at(appeal)
-            step = appeal_lifecycle.next_step(appeal)
+            step = appeal_next_step(appeal)
             items[(appeal.case_id, f"appeal-{appeal.pk}", due)] = DueItem(
                 due_at=due,
                 what=str(_("Inconformidad: %(step)s") % {"step": step[0] if step else ""}),
@@ -314,7 +349,7 @@ def due_today(user, now=None, limit=100):
 def appeals_open(user):
     """Appeals still running, in the user's scope, the most urgent clock first."""
     return (
-        Appeal.objects.filter(in_case_scope(user), status__in=appeal_lifecycle.OPEN)
+        Appeal.objects.filter(in_case_scope(user), status__in=APPEAL_OPEN)
         .select_related("case", "new_study")
         .order_by(
             F("ruling_due_at").asc(nulls_last=True),
@@ -358,12 +393,22 @@ def urgent_clocks(user, limit=LIST_LIMIT):
     return list(home_rows(qs).order_by(F("next_deadline_at").asc(nulls_last=True), "pk")[:limit])
 
 
-def stage_counts(user, only_mine=False):
-    """[(status value, label, count)] for every stage, within the user's scope."""
-    qs = case_list_for(user)
-    if only_mine:
-        qs = qs.filter(my_cases_q(user))
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+def whole_counts(user):
+    """The kept counts of every case (cases.tallies) if `user` sees every case, else None: a
+    count of cases outside someone's scope is not theirs to see."""
+    return None if case_scope(user) else tallies.counts()
+
+
+def stage_counts(user, only_mine=False, counts=None):
+    """[(status value, label, count)] for every stage, within the user's scope. Read from the
+    kept counts when the scope is every case (`counts`: whole_counts(user) already read)."""
+    if not only_mine and not case_scope(user):
+        counts = tallies.stage_counts(counts)
+    else:
+        qs = case_list_for(user)
+        if only_mine:
+            qs = qs.filter(my_cases_q(user))
+        counts = dict(qs.order_by().values_list("status").annotate(n=Count("*")))
     return [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
 
 
@@ -384,7 +429,9 @@ class TeamRow:
 
 def team_load(user, now=None):
     """For coordinators: every active staff member with the open and overdue work they hold,
-    counted within the coordinator's scope. Four queries."""
+    counted within the coordinator's scope. Four queries. COUNT(*), not COUNT(id): each count
+    is then read from a partial index alone (case_open_by_officer, study_open_by_analyst,
+    measure_pending_by_officer) instead of from the rows (issue 17)."""
     now = now or timezone.now()
     scope = case_list_for(user)
     members = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
@@ -397,7 +444,7 @@ def team_load(user, now=None):
         .filter(assigned_officer__isnull=False)
         .order_by()
         .values("assigned_officer")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_deadline_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("next_deadline_at", filter=Q(next_deadline_at__lt=now)))
     ):
         if row["assigned_officer"] in rows:
             rows[row["assigned_officer"]].open_cases = row["n"]
@@ -408,7 +455,7 @@ def team_load(user, now=None):
         .exclude(status=StudyStatus.APPROVED)
         .order_by()
         .values("analyst")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
     ):
         if row["analyst"] in rows:
             rows[row["analyst"]].open_studies = row["n"]
@@ -423,12 +470,29 @@ def team_load(user, now=None):
         )
         .order_by()
         .values("responsible")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(implementation_due_at__lt=now)))
+        .annotate(
+            n=Count("*"),
+            late=Count("implementation_due_at", filter=Q(implementation_due_at__lt=now)),
+        )
     ):
         if row["responsible"] in rows:
             rows[row["responsible"]].pending_measures = row["n"]
             rows[row["responsible"]].overdue_measures = row["late"]
     return list(rows.values())
+
+
+def officer_name_fields(relation):
+    """What User.display_name reads, through `relation`."""
+    return (f"{relation}__first_name", f"{relation}__last_name", f"{relation}__username")
+
+
+# What a measure row of the backlog shows: its case, type and authority (|authority filter).
+MEASURE_ROW_FIELDS = (
+    "case__file_number",
+    "measure_type__name",
+    "authority__name",
+    "authority__short_name",
+)
 
 
 @dataclass
@@ -439,16 +503,25 @@ class BacklogSection:
     rows: list
 
 
-def backlog(user, now=None, limit=BACKLOG_LIMIT):
+def backlog(user, now=None, limit=BACKLOG_LIMIT, counts=None):
     """For coordinators: what is late across the mechanism, within scope. Each section has the
-    total and the `limit` most overdue rows. Two queries per section."""
+    total and the `limit` most overdue rows. Two queries per section; one for a section whose
+    total is a kept count (cases.tallies) and the scope every case (`counts`: whole_counts(user)
+    already read)."""
     now = now or timezone.now()
     scope = case_list_for(user)
+    whole = not case_scope(user)
+    if whole and counts is None:
+        counts = tallies.counts()
     sections = []
 
-    def add(key, title, qs, order):
-        rows = list(qs.order_by(*order)[:limit])
-        count = qs.count()  # always, so the page makes the same queries whatever the numbers
+    def add(key, title, qs, order, count=None, fields=()):
+        # `fields`: only what the section's rows show (templates/home.html), not whole rows of
+        # every related record (issue 17). A field the template shows must be listed here: a
+        # deferred field costs a query per row (tests/cases/test_views_core.py's budget).
+        rows = list((qs.only(*fields) if fields else qs).order_by(*order)[:limit])
+        if count is None:
+            count = qs.count()  # always, so the page makes the same queries whatever the numbers
         sections.append(BacklogSection(key=key, title=str(title), count=count, rows=rows))
 
     add(
@@ -458,6 +531,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             "assigned_officer"
         ),
         ["risk_study_due_at", "pk"],
+        fields=("file_number", "risk_study_due_at", *officer_name_fields("assigned_officer")),
     )
     add(
         "studies",
@@ -466,6 +540,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         .exclude(status=StudyStatus.APPROVED)
         .select_related("case", "analyst"),
         ["due_at", "pk"],
+        fields=("case__file_number", "kind", "due_at", *officer_name_fields("analyst")),
     )
     add(
         "not_notified",
@@ -477,6 +552,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             notification_due_at__lt=now,
         ).select_related("case", "measure_type", "authority"),
         ["notification_due_at", "pk"],
+        fields=(*MEASURE_ROW_FIELDS, "notification_due_at"),
     )
     add(
         "not_implemented",
@@ -488,6 +564,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             implementation_due_at__lt=now,
         ).select_related("case", "measure_type", "authority"),
         ["implementation_due_at", "pk"],
+        fields=(*MEASURE_ROW_FIELDS, "implementation_due_at"),
     )
     add(
         "reevaluations",
@@ -496,16 +573,16 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             status__in=FOLLOW_UP_STATUSES, reevaluation_due_at__lt=now + REEVALUATION_LOOKAHEAD
         ).select_related("follow_up_officer"),
         ["reevaluation_due_at", "pk"],
+        fields=("file_number", "reevaluation_due_at", *officer_name_fields("follow_up_officer")),
     )
     # Measures in place that nobody follows: their flags would reach only the coordination.
     add(
         "no_follow_up",
         _("Expedientes con medidas sin persona de seguimiento"),
-        scope.filter(
-            status__in=FOLLOW_UP_STATUSES,
-            follow_up_officer__isnull=True,
-        ).filter(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))),
+        scope.filter(tallies.without_follow_up_q()),
         ["opened_at", "pk"],
+        count=tallies.without_follow_up_count(counts) if whole else None,
+        fields=("file_number",),
     )
     add(
         "appeals",
@@ -518,7 +595,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         ],
     )
     for appeal in sections[-1].rows:
-        appeal.next_step = appeal_lifecycle.next_step(appeal)
+        appeal.next_step = appeal_next_step(appeal)
         appeal.due_at = appeal_due_at(appeal)
     add(
         "rediscussions",
@@ -533,12 +610,21 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case"),
         ["recorded_at", "pk"],
+        fields=("case__file_number", "occurred_on"),
     )
     add(
         "late_emergencies",
         _("Emergencias con respuesta tardía sin revisar"),
         late_emergencies(user, now),
         ["response_due_at", "pk"],
+        fields=(
+            "case__file_number",
+            "kind",
+            "received_at",
+            "help_arrived_at",
+            "authority__name",
+            "authority__short_name",
+        ),
     )
     return sections
 
@@ -566,13 +652,15 @@ def home_context(user, now=None):
     staff = user.role in STAFF_ROLES
     context = {"is_staff_role": staff, "is_coordinator": user.role == Role.COORDINATOR}
     if staff:
-        context["my_cases"], context["my_cases_total"] = my_cases(user)
-        context["due_items"] = due_today(user, now)
+        ids = my_active_case_ids(user)
+        context["my_cases"], context["my_cases_total"] = my_cases(user, ids=ids)
+        context["due_items"] = due_today(user, now, ids=ids)
         context["urgent_cases"] = urgent_clocks(user)
     else:
         context["visible_cases"], context["visible_total"] = visible_cases(user)
-    context["stage_counts"] = stage_counts(user)
+    counts = whole_counts(user)
+    context["stage_counts"] = stage_counts(user, counts=counts)
     if user.role == Role.COORDINATOR:
         context["team"] = team_load(user, now)
-        context["backlog"] = backlog(user, now)
+        context["backlog"] = backlog(user, now, counts=counts)
     return context

@@ -87,6 +87,21 @@ class LifeStatus(models.TextChoices):
     DECEASED = "deceased", _("Fallecimiento")
 
 
+def person_name(given_names, family_names, preferred_name, life_status):
+    """How a person is named wherever people are listed (case page, case lists, Board papers,
+    letters' lists, measures): str(Person), also for rows read as plain values."""
+    name = f"{given_names} {family_names}".strip()
+    if preferred_name:
+        name = f"{name} ({preferred_name})"
+    if life_status in NAMED_LIFE_STATUSES:
+        return f"{name} [{LifeStatus(life_status).label}]"
+    return name
+
+
+# Life situations every list names beside the person: lost (disappeared, deceased) or displaced.
+NAMED_LIFE_STATUSES = frozenset({LifeStatus.DISAPPEARED, LifeStatus.DECEASED, LifeStatus.DISPLACED})
+
+
 class Person(Versioned):
     given_names = models.CharField(_("nombre(s)"), max_length=120)
     family_names = models.CharField(_("apellidos"), max_length=120, blank=True)
@@ -137,13 +152,9 @@ class Person(Versioned):
         ]
 
     def __str__(self):
-        name = f"{self.given_names} {self.family_names}".strip()
-        if self.preferred_name:
-            name = f"{name} ({self.preferred_name})"
-        if self.is_lost or self.life_status == LifeStatus.DISPLACED:
-            # Wherever people are listed (case page, Board papers, letters' lists, measures).
-            return f"{name} [{self.get_life_status_display()}]"
-        return name
+        return person_name(
+            self.given_names, self.family_names, self.preferred_name, self.life_status
+        )
 
     @property
     def is_lost(self):
@@ -237,6 +248,9 @@ ADMITTED_STATUSES = (
     CaseStatus.FOLLOW_UP,
     CaseStatus.REEVALUATION,
 )
+
+# Measures in place that the follow-up unit follows (cases.lifecycle, the home's backlog).
+FOLLOW_UP_STATUSES = (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION)
 
 # The risk-study clock runs from the request until the study is approved (art. 27).
 STUDY_CLOCK_STATUSES = (
@@ -344,6 +358,13 @@ class Case(Versioned):
                     follow_up_officer__isnull=True, status__in=["follow_up", "reevaluation"]
                 ),
                 name="case_without_follow_up",
+            ),
+            # The coordinator's team table: open cases per officer and how many are overdue,
+            # counted from the index alone (issue 17).
+            models.Index(
+                fields=["assigned_officer", "next_deadline_at"],
+                condition=~Q(status="closed"),
+                name="case_open_by_officer",
             ),
         ]
         constraints = [
@@ -1087,3 +1108,36 @@ class HandoverCase(models.Model):
 
     def __str__(self):
         return f"{self.handover} · {self.case}"
+
+
+class CaseTally(models.Model):
+    """What one case adds to the case counts (CaseCount) now: kept by cases.tallies with the
+    case, so that a change adds exactly the difference. Bookkeeping, not case data."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="+", editable=False
+    )
+    stage = models.CharField(max_length=24, blank=True)  # the case's status when counted
+    without_follow_up = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("aporte del expediente a los conteos")
+        verbose_name_plural = _("aportes de los expedientes a los conteos")
+
+    def __str__(self):
+        return f"{self.case_id}: {self.stage}"
+
+
+class CaseCount(models.Model):
+    """One change of a case count (cases.tallies): a count is the sum of its rows. Rows are only
+    added (no two writers wait on one counter row); the nightly rebuild folds them into one."""
+
+    key = models.CharField(max_length=40, db_index=True)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("cambio de un conteo de expedientes")
+        verbose_name_plural = _("cambios de los conteos de expedientes")
+
+    def __str__(self):
+        return f"{self.key} {self.n:+d}"

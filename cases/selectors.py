@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
-from measures.board.appeal_lifecycle import OPEN as OPEN_APPEALS
+from measures.board.lifecycle import APPEAL_OPEN
 from measures.models import AgendaItem, Appeal, AppealTrack, Attendance, GrantedMeasure, Seat
 from protection import access, clocks
 from protection.models import Clock, Role, Unit
@@ -54,7 +54,7 @@ def handled_q(user):
         filing = clocks.rule(Clock.URGENT_APPEAL_FILING)
         window_start = clocks.shift(timezone.now(), filing, sign=-1)
         urgent_appeal = Appeal.objects.filter(
-            case=OuterRef("pk"), track=AppealTrack.URGENT, status__in=OPEN_APPEALS
+            case=OuterRef("pk"), track=AppealTrack.URGENT, status__in=APPEAL_OPEN
         )
         # Requests the unit found inadmissible stay its own: a new request from the same
         # person is judged against that decision (its reasons and the facts then narrated).
@@ -197,17 +197,21 @@ def in_case_scope(user, field="case"):
     return Q(**{f"{field}__in": Case.objects.filter(scope).values("pk")})
 
 
-def case_get_for(user, pk, record=access.CASE_FILE):
+def case_get_for(user, pk, record=access.CASE_FILE, *, select_related=()):
     """The case if `user` may see its `record` (the case file unless said: a risk study, a
     granted measure); Http404 otherwise (same as a case that does not exist). Every call is
-    noted in the read log, found or not."""
+    noted in the read log, found or not. `select_related`: relations read with it, in the
+    same query."""
     try:
         case_id = int(pk)
     except (ValueError, TypeError):
         raise Http404 from None
     note_case(case_id)
+    cases = Case.objects.filter(scope_for(user, record))
+    if select_related:
+        cases = cases.select_related(*select_related)
     try:
-        return Case.objects.filter(scope_for(user, record)).get(pk=case_id)
+        return cases.get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404 from None
 

@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("Medidas y Junta de Gobierno")
+    # The app is split by sub-domain, each with its own map (protection.transitions.machines).
+    lifecycle_modules = (
+        "measures.lifecycle",
+        "measures.board.lifecycle",
+        "measures.letters.lifecycle",
+    )

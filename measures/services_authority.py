@@ -24,7 +24,7 @@ from protection.formats import show_datetime
 from protection.history import save
 from protection.models import Role, User
 
-from .lifecycle import LETTER
+from .letters.lifecycle import LETTER
 from .models import (
     AUTHORITY_REPORT_KINDS,
     AuthorityMember,

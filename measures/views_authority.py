@@ -31,7 +31,7 @@ from .forms_authority import (
     ImplementationReportForm,
     InvitationPasswordForm,
 )
-from .lifecycle import LETTER
+from .letters.lifecycle import LETTER
 from .models import AuthorityMember, ImplementingAuthority, Letter
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """One guarded path for every state change.
 
 Every model with a status has one `StateMachine`, declared in its app's `lifecycle.py` module
-(cases/lifecycle.py, risk/lifecycle.py, measures/lifecycle.py, protection/deadlines/lifecycle.py). A
+(cases/lifecycle.py, risk/lifecycle.py, protection/deadlines/lifecycle.py), or in the modules
+an app split by sub-domain lists in its AppConfig's `lifecycle_modules` (measures: the granted
+measure's map in measures/lifecycle.py, the Board's in measures/board/lifecycle.py, the
+letters' in measures/letters/lifecycle.py). A
 machine lists the states and the steps; each step says where it may start, where it leads, what
 it is called, which access policy it needs and which legal conditions (holds, waivers, quorum)
 must hold. The same machine answers every question about a step:
@@ -24,8 +27,10 @@ No other module assigns a status field: tests/test_transitions_guard.py walks th
 """
 
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -260,8 +265,12 @@ _REGISTRY = {}
 
 
 def machines():
-    """Every state machine of the project, by model label ("cases.Case")."""
+    """Every state machine of the project, by model label ("cases.Case"): each app's
+    `lifecycle` module is imported, and the modules its AppConfig lists in `lifecycle_modules`."""
     autodiscover_modules("lifecycle")
+    for app_config in apps.get_app_configs():
+        for name in getattr(app_config, "lifecycle_modules", ()):
+            import_module(name)
     return dict(_REGISTRY)
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.lifecycle import CASE
 from cases.models import Aggression, Case, CaseStatus
-from measures.board import appeal_lifecycle
+from measures.board.lifecycle import appeal_board_due_at
 from measures.models import Appeal, AppealStatus
 from protection import access, clocks
 from protection.errors import DomainError
@@ -235,7 +235,7 @@ def _appeal_study_approved(actor, study):
         .first()
     )
     if appeal is not None:
-        appeal.ruling_due_at = appeal_lifecycle.board_due_at(study.approved_at)
+        appeal.ruling_due_at = appeal_board_due_at(study.approved_at)
         save(appeal, actor, _("Nuevo estudio aprobado: la Junta resuelve en su próxima sesión"))
 
 

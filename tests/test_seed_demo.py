@@ -15,7 +15,7 @@ from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAMES
 from cases.models import Aggression, Case, CaseStatus, Consent, ConsentPurpose, ExternalBody
 from cases.selectors import case_list_for
 from measures.board import services as board_services
-from measures.lifecycle import session_quorum
+from measures.board.lifecycle import session_quorum
 from measures.models import (
     AgendaItem,
     BoardSession,

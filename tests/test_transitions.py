@@ -83,7 +83,9 @@ def test_refused_steps_on_saved_records_change_nothing(
 ):
     """On real rows of every kind a Board decision touches, each step the map does not allow
     from the row's state is refused and leaves the row and its history as they were."""
-    from measures.lifecycle import AGENDA_ITEM, DECISION, LETTER, MEASURE, SESSION
+    from measures.board.lifecycle import AGENDA_ITEM, DECISION, SESSION
+    from measures.letters.lifecycle import LETTER
+    from measures.lifecycle import MEASURE
     from tests.measures.board_fixtures import confirmed_decision
 
     decision = confirmed_decision(coordinator, reception, analyst, analyst2, [authority])

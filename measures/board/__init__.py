@@ -1,2 +1,3 @@
 """The Governing Board: sessions, attendance, agendas, decisions, observations, re-discussion
-requests and appeals, with their services, selectors, pages and the session papers."""
+requests and appeals, with their maps (lifecycle.py), services, selectors, pages and the session
+papers."""

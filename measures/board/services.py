@@ -6,21 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import tallies
 from cases.lifecycle import CASE
 from cases.models import Case, CaseStatus, ClosureReason
 from cases.selectors import case_visible
 from measures.letters.rendering import pdf_store
 from measures.letters.services import letters_plan, letters_supersede_for
-from measures.lifecycle import (
-    AGENDA_ITEM,
-    DECISION,
-    GRANTING,
-    MEASURE,
-    PAUSING,
-    REDISCUSSION,
-    SESSION,
-    session_waivers_missing,
-)
+from measures.lifecycle import MEASURE
 from measures.models import (
     AgendaItem,
     AgendaItemKind,
@@ -54,8 +46,18 @@ from protection.models import Clock, Role
 from protection.numbering import number_next
 from protection.reports.facts import refresh_of
 
-from . import appeal_lifecycle
-from .appeal_lifecycle import APPEAL
+from .lifecycle import (
+    AGENDA_ITEM,
+    APPEAL,
+    DECISION,
+    GRANTING,
+    PAUSING,
+    REDISCUSSION,
+    SESSION,
+    appeal_board_due_at,
+    appeal_ready_for_board,
+    session_waivers_missing,
+)
 from .papers import papers_render
 from .selectors import board_membership
 
@@ -451,6 +453,7 @@ def decision_confirm(*, actor, decision):
         letters_supersede_for(actor=actor, decision=decision.supersedes)
     letters_plan(actor=actor, decision=decision)
     refresh_of(case)  # the measures it granted (created above, not by a step)
+    tallies.refresh_of(case)  # measures in place: whether someone follows them (the home)
     return decision
 
 
@@ -639,7 +642,7 @@ def appeal_consejo_rule(*, actor, appeal, ruling, independent_study=None):
         consejo_ruling=ruling.strip(),
         consejo_ruled_at=now,
         independent_study=independent_study or appeal.independent_study,
-        ruling_due_at=appeal_lifecycle.board_due_at(now),
+        ruling_due_at=appeal_board_due_at(now),
     )
 
 
@@ -651,7 +654,7 @@ def appeal_put_on_agenda(*, actor, appeal, session):
         Appeal.objects.select_for_update(of=("self",)).select_related("new_study").get(pk=appeal.pk)
     )
     APPEAL.check(appeal, "put_on_agenda", user=actor, conditions=False)
-    if not appeal_lifecycle.ready_for_board(appeal):
+    if not appeal_ready_for_board(appeal):
         raise DomainError(
             _("La inconformidad aún no está lista para la Junta: falta aprobar el nuevo estudio.")
         )
@@ -749,7 +752,7 @@ def session_waiver_record(*, actor, session, kind, reason):
 def session_open(*, actor, session, reasons=None):
     """The session starts: decisions are recorded from now on. Before its scheduled date or
     without its papers sent, only with the reason for each (`reasons`: {kind: text}); the
-    step's condition (measures.lifecycle) refuses while a reason is missing."""
+    step's condition (measures.board.lifecycle) refuses while a reason is missing."""
     session = BoardSession.objects.select_for_update().get(pk=session.pk)
     SESSION.check(session, "open", user=actor, conditions=False)
     for kind, reason in (reasons or {}).items():

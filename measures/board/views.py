@@ -17,13 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import FollowUpAssignForm
 from cases.selectors import case_get_for, case_list_for
-from measures import lifecycle
 from measures.letters.forms import (
     AcknowledgementForm,
     DeliveryForm,
     ReissueForm,
     letter_form_prefix,
 )
+from measures.letters.lifecycle import LETTER
 from measures.models import (
     AgendaItem,
     AgendaItemKind,
@@ -48,8 +48,8 @@ from protection.errors import DomainError
 from protection.formats import show_datetime
 from protection.security.audit import note_case
 
+from . import lifecycle, services
 from . import selectors as sel
-from . import services
 from .forms import (
     DecisionForm,
     DecisionLineForm,
@@ -502,9 +502,7 @@ def decision_detail(request, pk):
             prefix = letter_form_prefix(letter.pk)
             letter.delivery_form = DeliveryForm(prefix=prefix, initial={"sent_at": now})
             letter.ack_form = AcknowledgementForm(prefix=prefix, initial={"acknowledged_at": now})
-            letter.portal_delivery = lifecycle.LETTER.allows(
-                letter, "deliver_portal", user=request.user
-            )
+            letter.portal_delivery = LETTER.allows(letter, "deliver_portal", user=request.user)
             letter.reissue_form = ReissueForm(prefix=prefix)
         context.update(
             letters=letters,

@@ -2,8 +2,8 @@
 proposals to modify measures.
 
 Each page finds the case through cases.selectors (404 if the user may not see it) and checks the
-role (403); the rules live in measures.board.services and measures.board.appeal_lifecycle, so a refused step
-shows its reason above the form and saves nothing."""
+role (403); the rules live in measures.board.services and measures.board.lifecycle, so a refused
+step shows its reason above the form and saves nothing."""
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -19,7 +19,7 @@ from protection.errors import DomainError
 from risk import services as risk_services
 from risk.models import StudyKind
 
-from . import appeal_lifecycle, services
+from . import lifecycle, services
 from .forms_appeals import (
     AppealAgendaForm,
     AppealConsejoForm,
@@ -50,14 +50,14 @@ def _appeal_url(appeal):
 def appeal_actions(user, appeal):
     """Which step buttons the appeal page shows: the map allows the step and the role may take it
     (the step pages and the services check again)."""
-    allowed = appeal_lifecycle.allowed
+    allowed = lifecycle.appeal_allowed
     return {
         "rule_urgent": allowed(appeal, "rule_urgent") and access.can(user, "board.decide"),
-        "new_study": appeal_lifecycle.needs_new_study(appeal) and access.can(user, "study.assign"),
+        "new_study": lifecycle.appeal_needs_new_study(appeal) and access.can(user, "study.assign"),
         "independent": allowed(appeal, "request_independent_study")
         and access.can(user, "board.manage"),
         "consejo": allowed(appeal, "consejo_rule") and access.can(user, "board.manage"),
-        "agenda": appeal_lifecycle.ready_for_board(appeal)
+        "agenda": lifecycle.appeal_ready_for_board(appeal)
         and not _pending_item(appeal)
         and access.can(user, "board.manage"),
     }
@@ -124,7 +124,7 @@ def appeal_detail(request, pk):
             "title": _("Inconformidad"),
             "actions": appeal_actions(request.user, appeal),
             "can_manage_board": access.can(request.user, "board.manage"),
-            "next_step": appeal_lifecycle.next_step(appeal),
+            "next_step": lifecycle.appeal_next_step(appeal),
             "items": items,
             "pending_item": next((i for i in items if i.status == AgendaItemStatus.PENDING), None),
             "history": appeal.history.select_related("history_user").order_by(
@@ -182,7 +182,7 @@ def appeal_new_study(request, pk):
     form = AppealStudyForm(request.POST or None)
 
     def perform(cd):
-        if not appeal_lifecycle.needs_new_study(appeal):
+        if not lifecycle.appeal_needs_new_study(appeal):
             raise DomainError(_("Esta inconformidad no espera la asignación de un nuevo estudio."))
         risk_services.risk_study_open(
             actor=request.user, case=appeal.case, analyst=cd["analyst"], kind=StudyKind.APPEAL

@@ -39,7 +39,6 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases.models import CasePerson, LifeStatus
-from measures.lifecycle import LETTER
 from measures.models import (
     GrantedMeasure,
     Letter,
@@ -50,6 +49,8 @@ from measures.models import (
 from protection import clocks
 from protection.models import Clock, DurationUnit
 from protection.redaction import measure_details_for
+
+from .lifecycle import LETTER
 
 log = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO; keep worker logs to what matters.

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseRole
-from measures.lifecycle import DECISION, LETTER, MEASURE
+from measures.board.lifecycle import DECISION
+from measures.lifecycle import MEASURE
 from measures.models import (
     Decision,
     DecisionStatus,
@@ -30,6 +31,7 @@ from protection.history import save, stamp
 from protection.numbering import number_next
 from protection.versioning import save_versioned
 
+from .lifecycle import LETTER
 from .tasks import letters_enqueue
 
 TEMPLATE_VERSION = "oficio-2026.2"

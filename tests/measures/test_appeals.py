@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures import services as ms
-from measures.board import appeal_lifecycle
 from measures.board import services as bs
+from measures.board.lifecycle import appeal_next_step
 from measures.models import (
     AgendaItemKind,
     Appeal,
@@ -172,7 +172,7 @@ def test_appeal_out_of_time_is_kept_as_inadmissible(client, coordinator, granted
     )
     appeal = Appeal.objects.get(case=case)
     assert appeal.status == AppealStatus.INADMISSIBLE
-    assert appeal_lifecycle.next_step(appeal) is None
+    assert appeal_next_step(appeal) is None
     assert "Presentada fuera del plazo legal." in client.get(detail_url(appeal)).content.decode()
 
 
@@ -301,7 +301,7 @@ def test_ordinary_appeal_walks_every_step_with_its_clocks(
     appeal.refresh_from_db()
     study = appeal.new_study
     assert study.kind == StudyKind.APPEAL and study.analyst == analyst
-    assert appeal_lifecycle.next_step(appeal)[1] == "analyst"
+    assert appeal_next_step(appeal)[1] == "analyst"
     # Not ready for the Board before the study is approved.
     session, members = board(coordinator)
     response = client.post(

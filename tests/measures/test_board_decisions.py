@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseStatus
-from measures import lifecycle as ml
 from measures import services as ms
+from measures.board import lifecycle as ml
 from measures.board import services as bs
 from measures.models import (
     AgendaItemStatus,

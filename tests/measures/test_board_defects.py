@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures import lifecycle as ml
+from measures.board import lifecycle as ml
 from measures.board import services as bs
 from measures.models import (
     Attendance,

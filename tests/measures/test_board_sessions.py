@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.selectors import case_list_for
-from measures import lifecycle as ml
+from measures.board import lifecycle as ml
 from measures.board import services as bs
 from measures.models import (
     AgendaItemKind,

@@ -23,7 +23,7 @@ from cases.models import (
     State,
 )
 from measures.board import services as board_services
-from measures.lifecycle import SESSION
+from measures.board.lifecycle import SESSION
 from measures.models import (
     Attendance,
     AuthorityLevel,

@@ -22,9 +22,9 @@ from cases.models import (
 )
 from measures import services as measure_services
 from measures.board import services as board_services
+from measures.board.lifecycle import session_quorum
 from measures.letters import rendering as letter_rendering
 from measures.letters import services as letter_services
-from measures.lifecycle import session_quorum
 from measures.models import (
     AgendaItemKind,
     EventOutcome,
