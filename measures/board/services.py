@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from cases.lifecycle import CASE
 from cases.models import Case, CaseStatus, ClosureReason
 from cases.selectors import case_visible
-from measures.letters.rendering import pdf_store
 from measures.letters.services import letters_plan, letters_supersede_for
 from measures.lifecycle import MEASURE
 from measures.models import (
@@ -43,6 +42,7 @@ from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role
 from protection.numbering import number_next
+from protection.pdf import pdf_store
 from protection.reports.facts import refresh_of
 
 from .lifecycle import (
