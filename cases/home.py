@@ -136,9 +136,40 @@ def my_cases_q(user):
     return Q(pk__in=mine)
 
 
-def my_cases(user, limit=LIST_LIMIT):
-    """(rows, total): my active cases, the most urgent first."""
-    qs = case_list_for(user).filter(my_cases_q(user)).exclude(status=CaseStatus.CLOSED)
+def my_active_case_ids(user):
+    """Ids of my cases that are not closed (my_cases_q's four look-ups, each kept to open
+    cases), read once per page. The lists and the due items then fetch these few cases by
+    primary key: given the look-ups as a subquery, PostgreSQL estimated hundreds of rows and
+    read every open case of the mechanism to join them (issue 17). Whatever the scope, the
+    callers still filter these ids through it."""
+    open_cases = ~Q(case__status=CaseStatus.CLOSED)
+    return list(
+        Case.objects.filter(assigned_officer=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by()
+        .values_list("pk", flat=True)
+        .union(
+            Case.objects.filter(follow_up_officer=user)
+            .exclude(status=CaseStatus.CLOSED)
+            .order_by()
+            .values_list("pk", flat=True),
+            RiskStudy.objects.filter(open_cases, analyst=user)
+            .exclude(status=StudyStatus.APPROVED)
+            .order_by()
+            .values_list("case_id", flat=True),
+            GrantedMeasure.objects.filter(open_cases, responsible=user, ended_at__isnull=True)
+            .order_by()
+            .values_list("case_id", flat=True),
+        )
+    )
+
+
+def my_cases(user, limit=LIST_LIMIT, ids=None):
+    """(rows, total): my active cases, the most urgent first. `ids`: my_active_case_ids(user)
+    when the caller has read them already."""
+    if ids is None:
+        ids = my_active_case_ids(user)
+    qs = case_list_for(user).filter(pk__in=ids).exclude(status=CaseStatus.CLOSED)
     rows = list(
         home_rows(qs).order_by(F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk")[
             :limit
@@ -179,17 +210,20 @@ CASE_CLOCK_LABELS = {
 }
 
 
-def due_today(user, now=None, limit=100):
+def due_today(user, now=None, limit=100, ids=None):
     """What is due by the end of today (at least the next 12 hours) or already overdue in my
     work, most urgent first:
     the clocks of my cases, my open risk studies, and the notification and implementation of
-    measures I follow (or that are on cases assigned to me). Four queries."""
+    measures I follow (or that are on cases assigned to me). Four queries (five without `ids`,
+    my_active_case_ids(user))."""
     horizon = due_horizon(now)
     scope = case_list_for(user)
     items = {}
+    if ids is None:
+        ids = my_active_case_ids(user)
 
     cases = (
-        scope.filter(my_cases_q(user), next_deadline_at__lt=horizon)
+        scope.filter(pk__in=ids, next_deadline_at__lt=horizon)
         .exclude(status=CaseStatus.CLOSED)
         .only(
             "pk",
@@ -363,7 +397,7 @@ def stage_counts(user, only_mine=False):
     qs = case_list_for(user)
     if only_mine:
         qs = qs.filter(my_cases_q(user))
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("*")))
     return [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
 
 
@@ -384,7 +418,9 @@ class TeamRow:
 
 def team_load(user, now=None):
     """For coordinators: every active staff member with the open and overdue work they hold,
-    counted within the coordinator's scope. Four queries."""
+    counted within the coordinator's scope. Four queries. COUNT(*), not COUNT(id): each count
+    is then read from a partial index alone (case_open_by_officer, study_open_by_analyst,
+    measure_pending_by_officer) instead of from the rows (issue 17)."""
     now = now or timezone.now()
     scope = case_list_for(user)
     members = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
@@ -397,7 +433,7 @@ def team_load(user, now=None):
         .filter(assigned_officer__isnull=False)
         .order_by()
         .values("assigned_officer")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(next_deadline_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("next_deadline_at", filter=Q(next_deadline_at__lt=now)))
     ):
         if row["assigned_officer"] in rows:
             rows[row["assigned_officer"]].open_cases = row["n"]
@@ -408,7 +444,7 @@ def team_load(user, now=None):
         .exclude(status=StudyStatus.APPROVED)
         .order_by()
         .values("analyst")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
     ):
         if row["analyst"] in rows:
             rows[row["analyst"]].open_studies = row["n"]
@@ -423,7 +459,10 @@ def team_load(user, now=None):
         )
         .order_by()
         .values("responsible")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(implementation_due_at__lt=now)))
+        .annotate(
+            n=Count("*"),
+            late=Count("implementation_due_at", filter=Q(implementation_due_at__lt=now)),
+        )
     ):
         if row["responsible"] in rows:
             rows[row["responsible"]].pending_measures = row["n"]
@@ -566,8 +605,9 @@ def home_context(user, now=None):
     staff = user.role in STAFF_ROLES
     context = {"is_staff_role": staff, "is_coordinator": user.role == Role.COORDINATOR}
     if staff:
-        context["my_cases"], context["my_cases_total"] = my_cases(user)
-        context["due_items"] = due_today(user, now)
+        ids = my_active_case_ids(user)
+        context["my_cases"], context["my_cases_total"] = my_cases(user, ids=ids)
+        context["due_items"] = due_today(user, now, ids=ids)
         context["urgent_cases"] = urgent_clocks(user)
     else:
         context["visible_cases"], context["visible_total"] = visible_cases(user)

@@ -345,6 +345,13 @@ class Case(Versioned):
                 ),
                 name="case_without_follow_up",
             ),
+            # The coordinator's team table: open cases per officer and how many are overdue,
+            # counted from the index alone (issue 17).
+            models.Index(
+                fields=["assigned_officer", "next_deadline_at"],
+                condition=~Q(status="closed"),
+                name="case_open_by_officer",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

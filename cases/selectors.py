@@ -197,17 +197,21 @@ def in_case_scope(user, field="case"):
     return Q(**{f"{field}__in": Case.objects.filter(scope).values("pk")})
 
 
-def case_get_for(user, pk, record=access.CASE_FILE):
+def case_get_for(user, pk, record=access.CASE_FILE, *, select_related=()):
     """The case if `user` may see its `record` (the case file unless said: a risk study, a
     granted measure); Http404 otherwise (same as a case that does not exist). Every call is
-    noted in the read log, found or not."""
+    noted in the read log, found or not. `select_related`: relations read with it, in the
+    same query."""
     try:
         case_id = int(pk)
     except (ValueError, TypeError):
         raise Http404 from None
     note_case(case_id)
+    cases = Case.objects.filter(scope_for(user, record))
+    if select_related:
+        cases = cases.select_related(*select_related)
     try:
-        return Case.objects.filter(scope_for(user, record)).get(pk=case_id)
+        return cases.get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404 from None
 

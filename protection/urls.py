@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cases.views_home import home
+
 from . import views, views_help
 from .security import views as security_views
 
@@ -26,7 +28,7 @@ urlpatterns = [
     path("ayuda/", views_help.help_page, name="help"),
     path("ayuda/glosario/", views_help.glossary, name="glossary"),
     path("ayuda/<slug:role>/", views_help.help_page, name="help_role"),
-    path("", views.home, name="home"),
+    path("", home, name="home"),
 ]
 
 handler403 = "protection.views.permission_denied"

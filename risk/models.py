@@ -227,6 +227,12 @@ class RiskStudy(Versioned):
             models.Index(fields=["case", "-requested_at"]),
             # Open studies by due date (home page backlog, deadline sweep).
             models.Index(fields=["due_at"], condition=~Q(status="approved"), name="study_open_due"),
+            # The coordinator's team table: open studies per analyst, read from the index alone.
+            models.Index(
+                fields=["analyst", "due_at"],
+                condition=~Q(status="approved"),
+                name="study_open_by_analyst",
+            ),
             # The indicators' backlog of re-evaluations: when each one's study was approved, read
             # from this narrow index instead of the wide table.
             models.Index(fields=["id", "status", "approved_at"], name="study_approval_cover"),

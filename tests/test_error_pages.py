@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import get_resolver
 from django.utils import translation
 
+from cases import views_home
 from protection import views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def test_an_exception_in_a_view_shows_the_500_page_not_a_traceback(
     def boom(request):
         raise RuntimeError("database exploded: SELECT secret FROM somewhere")
 
-    monkeypatch.setattr(views, "home_context", lambda user: boom(None))
+    monkeypatch.setattr(views_home, "home_context", lambda user: boom(None))
     client = Client(raise_request_exception=False)
     client.force_login(coordinator)
     response = client.get("/")

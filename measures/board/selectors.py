@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.documents.selectors import board_documents
 from cases.models import (
     Aggression,
-    AggressionType,
     Case,
     CasePerson,
     CaseStatus,
@@ -45,7 +44,7 @@ from measures.models import (
     Seat,
 )
 from protection.formats import show_date
-from protection.redaction import measure_details_for, redact_for
+from protection.redaction import measure_details_for, redact_for, sees_contact_details
 from risk.lifecycle import study_score
 from risk.models import RiskStudy, StudyKind, StudyStatus
 
@@ -106,7 +105,8 @@ def board_item_get_for(user, pk):
     rows = board_membership(user, item.session)
     if not rows or not item.session.papers_sent_at:
         raise Http404
-    case_get_for(user, item.case_id)  # raises Http404 outside the user's scope
+    # Http404 outside the user's scope; the case is the one the page and the dossier show.
+    item.case = case_get_for(user, item.case_id, select_related=("current_risk_level",))
     if invitee_only(rows) and not invitee_consent(item.case_id):
         raise Http404
     return item, rows
@@ -336,8 +336,28 @@ IMPLEMENTATION_LABELS = {
 }
 
 
-def _party_row(viewer, party):
+# Contact details the dossier shows only to readers who may see them (redaction.py).
+CONTACT_FIELDS = (
+    "person__phone",
+    "person__email",
+    "person__home_address",
+    "person__safe_contact_notes",
+    "collective__phone",
+    "collective__email",
+    "collective__address",
+)
+COVERED_CONTACT_FIELDS = tuple(f"covered__{name}" for name in CONTACT_FIELDS)
+
+
+def _party_row(viewer, party, contact):
+    """One row of the dossier's people table; `contact`: whether `viewer` sees contact details
+    (sees_contact_details). When not, they were not read (deferred): the redaction needs no
+    value, and reading one would cost a query."""
     person, collective = party.person, party.collective
+
+    def shown(field_name, obj, attribute):
+        return redact_for(viewer, field_name, getattr(obj, attribute) if contact else "")
+
     if person is not None:
         return {
             "name": person.full_name,
@@ -352,12 +372,10 @@ def _party_row(viewer, party):
             "languages": person.languages,
             "place": ", ".join(filter(None, [person.municipality, str(person.state or "")])),
             "rural": person.rural,
-            "phone": redact_for(viewer, "Person.phone", person.phone),
-            "email": redact_for(viewer, "Person.email", person.email),
-            "address": redact_for(viewer, "Person.home_address", person.home_address),
-            "safe_contact": redact_for(
-                viewer, "Person.safe_contact_notes", person.safe_contact_notes
-            ),
+            "phone": shown("Person.phone", person, "phone"),
+            "email": shown("Person.email", person, "email"),
+            "address": shown("Person.home_address", person, "home_address"),
+            "safe_contact": shown("Person.safe_contact_notes", person, "safe_contact_notes"),
         }
     return {
         "name": collective.name,
@@ -372,9 +390,9 @@ def _party_row(viewer, party):
         "languages": "",
         "place": ", ".join(filter(None, [collective.municipality, str(collective.state or "")])),
         "rural": collective.rural,
-        "phone": redact_for(viewer, "Collective.phone", collective.phone),
-        "email": redact_for(viewer, "Collective.email", collective.email),
-        "address": redact_for(viewer, "Collective.address", collective.address),
+        "phone": shown("Collective.phone", collective, "phone"),
+        "email": shown("Collective.email", collective, "email"),
+        "address": shown("Collective.address", collective, "address"),
         "safe_contact": "",
     }
 
@@ -394,13 +412,18 @@ def dossier(item, *, viewer):
     """Everything a Board member reads about an agenda item, redacted for `viewer`
     (None: the Board audience, as in the papers PDF)."""
     now = timezone.now()
-    case = Case.objects.select_related("current_risk_level").get(pk=item.case_id)
-    parties = [
-        _party_row(viewer, party)
-        for party in CasePerson.objects.filter(case=case, to_date__isnull=True)
-        .select_related("person__state", "collective__state")
-        .order_by("role", "pk")
-    ]
+    if AgendaItem.case.is_cached(item):  # read through the reader's scope (board_item_get_for)
+        case = item.case
+    else:
+        case = Case.objects.select_related("current_risk_level").get(pk=item.case_id)
+    contact = sees_contact_details(viewer)
+    parties = CasePerson.objects.filter(case=case, to_date__isnull=True).select_related(
+        "person__state", "collective__state"
+    )
+    if not contact:
+        # Redacted for this reader whatever they hold: not read, so not decrypted.
+        parties = parties.defer(*CONTACT_FIELDS)
+    parties = [_party_row(viewer, party, contact) for party in parties.order_by("role", "pk")]
     study = item_study(item)
     score = None
     proposed = []
@@ -415,11 +438,17 @@ def dossier(item, *, viewer):
             }
             for pm in study.proposed_measures.select_related(
                 "measure_type", "covered__person", "covered__collective"
-            ).order_by("pk")
+            )
+            .defer(*COVERED_CONTACT_FIELDS)
+            .order_by("pk")
         ]
-    measures = GrantedMeasure.objects.select_related(
-        "measure_type", "authority", "covered__person", "covered__collective"
-    ).order_by("granted_at", "pk")  # one decision grants many at the same instant: a stable order
+    measures = (
+        GrantedMeasure.objects.select_related(
+            "measure_type", "authority", "covered__person", "covered__collective"
+        )
+        .defer(*COVERED_CONTACT_FIELDS)  # only the covered party's name is shown
+        .order_by("granted_at", "pk")  # one decision grants many at the same instant
+    )
     decisions = []
     for decision in (
         Decision.objects.filter(case=case, status=DecisionStatus.CONFIRMED)
@@ -444,10 +473,20 @@ def dossier(item, *, viewer):
                 }
             )
         decisions.append({"decision": decision, "measures": rows})
+    aggressions = Aggression.objects.filter(case=case, after_request=True)
+    # The types of every aggression in one query, also when there is none (a prefetch would be
+    # skipped then, and the page's query count would depend on the case).
+    types = {}
+    for aggression_id, name in (
+        Aggression.types.through.objects.filter(aggression__in=aggressions)
+        .order_by("aggressiontype_id")
+        .values_list("aggression_id", "aggressiontype__name")
+    ):
+        types.setdefault(aggression_id, []).append(name)
     aggressions = [
         {
             "date": a.occurred_on,
-            "types": ", ".join(t.name for t in a.types.all()),
+            "types": ", ".join(types.get(a.pk, ())),
             "aggressor": a.get_presumed_aggressor_display(),
             "where": ", ".join(filter(None, [a.municipality, str(a.state)])),
             "place": redact_for(viewer, "Aggression.place", a.place),
@@ -455,10 +494,7 @@ def dossier(item, *, viewer):
             "investigation": a.get_investigation_status_display(),
             "description": a.description,
         }
-        for a in Aggression.objects.filter(case=case, after_request=True)
-        .select_related("state")
-        .prefetch_related(Prefetch("types", queryset=AggressionType.objects.order_by("pk")))
-        .order_by("occurred_on", "pk")
+        for a in aggressions.select_related("state").order_by("occurred_on", "pk")
     ]
     external = list(
         ExternalProtection.objects.filter(case=case)

@@ -361,3 +361,15 @@ LETTER_COPY_TO = [
     if copy.strip()
 ]
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="https://mecanismo.example")
+
+# Django's default cache (per process) and, apart, the template fragments kept per process
+# ({% cache ... using="fragments" %}): the main menu, which depends only on the role, the page
+# and the language (templates/base.html).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
