@@ -112,6 +112,9 @@ class ProtectionRequestInline(NoDeleteAdmin, admin.TabularInline):
         "declares_imminent_danger",
         "registered_by",
     )
+    # `petitioner` is the model's property, not a field: an inline's form (read-only or not)
+    # is built from model fields, so it is named here to be shown as text.
+    readonly_fields = ("petitioner",)
     extra = 0
     show_change_link = True
 
