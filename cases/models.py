@@ -87,6 +87,21 @@ class LifeStatus(models.TextChoices):
     DECEASED = "deceased", _("Fallecimiento")
 
 
+def person_name(given_names, family_names, preferred_name, life_status):
+    """How a person is named wherever people are listed (case page, case lists, Board papers,
+    letters' lists, measures): str(Person), also for rows read as plain values."""
+    name = f"{given_names} {family_names}".strip()
+    if preferred_name:
+        name = f"{name} ({preferred_name})"
+    if life_status in NAMED_LIFE_STATUSES:
+        return f"{name} [{LifeStatus(life_status).label}]"
+    return name
+
+
+# Life situations every list names beside the person: lost (disappeared, deceased) or displaced.
+NAMED_LIFE_STATUSES = frozenset({LifeStatus.DISAPPEARED, LifeStatus.DECEASED, LifeStatus.DISPLACED})
+
+
 class Person(Versioned):
     given_names = models.CharField(_("nombre(s)"), max_length=120)
     family_names = models.CharField(_("apellidos"), max_length=120, blank=True)
@@ -137,13 +152,9 @@ class Person(Versioned):
         ]
 
     def __str__(self):
-        name = f"{self.given_names} {self.family_names}".strip()
-        if self.preferred_name:
-            name = f"{name} ({self.preferred_name})"
-        if self.is_lost or self.life_status == LifeStatus.DISPLACED:
-            # Wherever people are listed (case page, Board papers, letters' lists, measures).
-            return f"{name} [{self.get_life_status_display()}]"
-        return name
+        return person_name(
+            self.given_names, self.family_names, self.preferred_name, self.life_status
+        )
 
     @property
     def is_lost(self):

@@ -17,7 +17,7 @@ from protection.models import SubjectType
 from protection.pdf import html_to_pdf
 
 from .models import CaseStatus
-from .timeline import case_records
+from .records import case_records
 
 RECENT = 10
 OPEN_STUDY_STATUSES = ("draft", "submitted", "returned")

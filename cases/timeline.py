@@ -5,8 +5,8 @@ aggressions, assessments, studies, Board decisions, measures and their implement
 court holds, appeals and every recorded change (django-simple-history: who, when, which fields)
 in one place.
 
-Reads run one query per source (`case_records`), whatever the number of rows; the merge is a sort
-in Python. The sources that grow without bound (events, history) are capped at the newest
+Reads run one query per source (`cases.records.case_records`), whatever the number of rows; the
+merge is a sort in Python. The sources that grow without bound (events, history) are capped at the newest
 `limit` rows, and so is the result: the newest `limit` entries overall are always among them.
 The case page asks for TIMELINE_PAGE; each "Ver entradas anteriores" asks for one page more.
 """
@@ -15,40 +15,16 @@ import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db import models
-from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Subquery
+from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from measures.models import (
-    AgendaItem,
-    AgendaItemKind,
-    Appeal,
-    Decision,
-    DecisionLine,
-    GrantedMeasure,
-    ImplementationEvent,
-    LegalHold,
-    Letter,
-    RediscussionRequest,
-    SessionWaiver,
-)
 from protection import clocks
-from protection.reversing import reverse_id
-from risk.models import ImmediateActionAssessment, Reevaluation, RiskStudy
+from protection.prepared import PreparedReads
+from protection.reversing import id_urls
 
-from .models import (
-    AdmissibilityDecision,
-    Aggression,
-    Case,
-    CasePerson,
-    Consent,
-    ContactLogEntry,
-    ExternalProtection,
-    Person,
-    ProtectionRequest,
-)
+from .models import Case, CasePerson, Person
 from .wording import petitioner_label
 
 # The case page shows this many timeline entries; "Ver más" loads the next as many, and so on
@@ -77,13 +53,36 @@ class Entry:
     order: int = 0
 
 
-def _url(name, *args):
-    try:
-        if len(args) == 1 and isinstance(args[0], int):
-            return reverse_id(name, args[0])
-        return reverse(name, args=args)
-    except NoReverseMatch:  # the page is not built (yet): show the entry without a link
-        return ""
+def _messages():
+    """gettext for one build of the timeline: a busy case's hundreds of entries share a score of
+    messages, each translated once here (the functions below bind it to `_`, so the messages are
+    still found by makemessages)."""
+    kept = {}
+
+    def translate(message):
+        text = kept.get(message)
+        if text is None:
+            text = kept[message] = _(message)
+        return text
+
+    return translate
+
+
+class _Links:
+    """Links to records by id for the entries of one build: each URL name's pattern looked up
+    once (protection.reversing.id_urls)."""
+
+    def __init__(self):
+        self._urls = {}
+
+    def __call__(self, name, pk):
+        url = self._urls.get(name, False)
+        if url is False:
+            try:
+                url = self._urls[name] = id_urls(name)
+            except NoReverseMatch:  # the page is not built (yet): entries without a link
+                url = self._urls[name] = None
+        return url(pk) if url is not None else ""
 
 
 def _day(value):
@@ -99,162 +98,6 @@ def _party_name(case_person):
     if case_person is None:
         return ""
     return str(case_person.person or case_person.collective)
-
-
-def case_records(case, *, events_limit=TIMELINE_PAGE):
-    """Every record the case page and the timeline show, one query per source (plus one per
-    many-to-many prefetch). Lists, so templates do not query again."""
-    party = ("person", "collective")
-    parties = list(
-        CasePerson.objects.filter(case=case)
-        .select_related("person", "person__state", "collective", "collective__state")
-        .order_by("to_date", "role", "pk")
-    )
-    records = {
-        "parties": parties,
-        "requests": list(
-            ProtectionRequest.objects.filter(case=case)
-            .select_related("petitioner_person", "petitioner_collective", "registered_by")
-            .order_by("-received_at")
-        ),
-        "admissibility": (
-            AdmissibilityDecision.objects.filter(case=case)
-            .select_related("decided_by")
-            .prefetch_related("reasons")
-            .first()
-        ),
-        "aggressions": list(
-            Aggression.objects.filter(case=case)
-            .select_related(
-                "state",
-                "recorded_by",
-                "assessment__performed_by",
-                "reevaluation__study__analyst",
-                *(f"victim__{p}" for p in party),
-            )
-            .prefetch_related("types")
-            .order_by("-occurred_on", "-pk")
-        ),
-        "external": list(
-            ExternalProtection.objects.filter(case=case)
-            .select_related("risk_level_found")
-            .order_by("-granted_on", "-pk")
-        ),
-        "consents": list(
-            Consent.objects.filter(case=case)
-            .select_related("person", "third_party_user", "authority", "recorded_by")
-            .order_by("-given_at", "-pk")
-        ),
-        "assessments": list(
-            ImmediateActionAssessment.objects.filter(case=case)
-            .select_related("performed_by")
-            .order_by("-performed_at")
-        ),
-        "studies": list(
-            RiskStudy.objects.filter(case=case)
-            .select_related("analyst", "approved_by", "resulting_level")
-            .order_by("-requested_at")
-        ),
-        "reevaluations": list(
-            Reevaluation.objects.filter(case=case)
-            .select_related("requested_by")
-            .order_by("-requested_at")
-        ),
-        "decisions": list(
-            Decision.objects.filter(case=case)
-            .select_related("session", "confirmed_risk_level", "confirmed_by", "recorded_by")
-            .prefetch_related(
-                Prefetch(
-                    "lines",
-                    # Targets and covered parties are attached from the lists below.
-                    queryset=DecisionLine.objects.select_related(
-                        "measure_type", "authority"
-                    ).order_by("pk"),
-                ),
-                # The session's recorded exceptions (early, no papers, no civil society), shown
-                # with the decision and its letters.
-                Prefetch(
-                    "session__waivers",
-                    queryset=SessionWaiver.objects.select_related("recorded_by").order_by("pk"),
-                ),
-            )
-            .order_by(models.F("confirmed_at").desc(nulls_first=True), "-pk")
-        ),
-        "measures": list(
-            GrantedMeasure.objects.filter(case=case)
-            .select_related("measure_type", "authority", "responsible")
-            .order_by(models.F("ended_at").desc(nulls_first=True), "-granted_at", "-pk")
-        ),
-        "events": list(
-            ImplementationEvent.objects.filter(measure__case=case)
-            .select_related("recorded_by")
-            .order_by("-occurred_at", "-pk")[:events_limit]
-        ),
-        # The contact log grows without bound, like the events: the newest `events_limit`.
-        "contacts": list(
-            ContactLogEntry.objects.filter(case=case)
-            .select_related("authority", "recorded_by", "repairs")
-            .prefetch_related("repaired_by")
-            .order_by("-received_at", "-pk")[:events_limit]
-        ),
-        "holds": list(
-            LegalHold.objects.filter(case=case)
-            .select_related("recorded_by")
-            .order_by("-issued_on", "-pk")
-        ),
-        "appeals": list(
-            Appeal.objects.filter(case=case)
-            .select_related("against_decision", "recorded_by", "new_study")
-            .order_by("-filed_at")
-        ),
-        "rediscussions": list(
-            RediscussionRequest.objects.filter(case=case)
-            .select_related("agenda_item__session", "answered_by_decision", "recorded_by")
-            .order_by("-received_at", "-pk")
-        ),
-        "proposals": list(
-            AgendaItem.objects.filter(case=case, kind=AgendaItemKind.MODIFICATION)
-            .select_related("session", "proposed_by", "decision")
-            .order_by("-session__scheduled_at", "-pk")
-        ),
-        "letters": list(
-            Letter.objects.filter(decision__case=case)
-            .select_related("recipient_authority")
-            .order_by(models.F("generated_at").desc(nulls_first=True), "-pk")
-        ),
-    }
-    _link_within_case(records)
-    return records
-
-
-def _link_within_case(records):
-    """Point the records at the case's own parties, measures and decisions, already loaded
-    above, instead of loading each again for every row that names one (a case with fifty
-    measures has hundreds of events, lines and letters). A reference outside the lists (none is
-    expected) stays lazy and still resolves."""
-    parties = {p.pk: p for p in records["parties"]}
-    measures = {m.pk: m for m in records["measures"]}
-    decisions = {d.pk: d for d in records["decisions"]}
-
-    def link(obj, field, table):
-        target = table.get(getattr(obj, f"{field}_id"))
-        if target is not None:
-            setattr(obj, field, target)
-
-    for m in records["measures"]:
-        link(m, "covered", parties)
-        link(m, "decision", decisions)
-    for d in records["decisions"]:
-        for line in d.lines.all():
-            link(line, "covered", parties)
-            link(line, "target", measures)
-    for ev in records["events"]:
-        link(ev, "measure", measures)
-    for h in records["holds"]:
-        link(h, "measure", measures)
-    for letter in records["letters"]:
-        link(letter, "decision", decisions)
-        link(letter, "recipient_party", parties)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,6 +159,7 @@ def _related_names(model, diffs):
 
 
 def _history_entries(model, records, *, subject, created_title, can_see_contact):
+    _ = _messages()
     for record in records:
         record.history_object_key = record.id
     diffs = _diffs(records)
@@ -375,14 +219,33 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
     return entries
 
 
-def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
-    """Changes to the case and to the people on it, from django-simple-history. Two queries for
-    the records, plus one per related model named in the changes."""
-    case_records_ = list(
-        Case.history.filter(id=case.pk)
+# The two history reads, their SQL built once per process and LIMIT (protection.prepared).
+_case_history = PreparedReads(
+    lambda case_id, limit: (
+        Case.history.filter(id=case_id)
         .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: limit + 1]
-    )[::-1]
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+)
+# The people on the case: those of its parties (present and past).
+_person_history = PreparedReads(
+    lambda case_id, limit: (
+        Person.history.filter(
+            id__in=Subquery(
+                CasePerson.objects.filter(case_id=case_id, person__isnull=False).values("person_id")
+            )
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+)
+
+
+def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
+    """Changes to the case and to the people on it (`parties`: the case's parties, or none to
+    leave people out), from django-simple-history. Two queries for the records, plus one per
+    related model named in the changes."""
+    case_records_ = _case_history(case.pk, limit + 1)[::-1]
     entries = _history_entries(
         Case,
         case_records_,
@@ -392,11 +255,7 @@ def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
     )
     person_ids = {p.person_id for p in parties if p.person_id}
     if person_ids:
-        person_records = list(
-            Person.history.filter(id__in=person_ids)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")[: limit + len(person_ids)]
-        )[::-1]
+        person_records = _person_history(case.pk, limit + len(person_ids))[::-1]
         entries += _history_entries(
             Person,
             person_records,
@@ -454,6 +313,8 @@ def _newest(records, keys_of, limit):
 def record_entries(case, records, *, limit=None):
     """The timeline entries of the case's records. With `limit`, entries that cannot be among
     the newest `limit` are not built; returns (entries, how many were not built)."""
+    _ = _messages()
+    link_to = _Links()
     entries = []
     add = entries.append
     measures, skipped_measures = _newest(records["measures"], _measure_keys, limit)
@@ -485,7 +346,7 @@ def record_entries(case, records, *, limit=None):
                 kind="admissibility",
                 tone="success" if adm.admitted else "danger",
                 title=_("Solicitud admitida") if adm.admitted else _("Solicitud no admitida"),
-                detail=", ".join(str(reason) for reason in adm.reasons.all()),
+                detail=", ".join(str(reason) for reason in adm.reason_list),
                 actor=_name(adm.decided_by),
             )
         )
@@ -498,7 +359,7 @@ def record_entries(case, records, *, limit=None):
                 kind="aggression",
                 tone="danger",
                 title=(_("Agresión grave: %(t)s") if a.gravest else _("Agresión: %(t)s"))
-                % {"t": ", ".join(str(t) for t in a.types.all())},
+                % {"t": ", ".join(str(t) for t in a.type_list)},
                 detail=_("%(aggressor)s · %(state)s")
                 % {"aggressor": a.get_presumed_aggressor_display(), "state": a.state},
                 actor=_name(a.recorded_by),
@@ -556,7 +417,7 @@ def record_entries(case, records, *, limit=None):
         )
 
     for s in records["studies"]:
-        link = _url("risk:study_detail", s.pk)
+        link = link_to("risk:study_detail", s.pk)
         kind = s.get_kind_display()
         add(
             Entry(
@@ -628,7 +489,7 @@ def record_entries(case, records, *, limit=None):
             )
 
     for m in measures:
-        link = _url("measures:measure_detail", m.pk)
+        link = link_to("measures:measure_detail", m.pk)
         label = _("%(m)s para %(p)s") % {"m": m.measure_type, "p": _party_name(m.covered)}
         add(
             Entry(
@@ -682,7 +543,7 @@ def record_entries(case, records, *, limit=None):
                 at=ev.occurred_at,
                 kind="event",
                 tone="danger" if ev.outcome == "failed" else "info",
-                url=_url("measures:measure_detail", ev.measure_id),
+                url=link_to("measures:measure_detail", ev.measure_id),
                 title=_("%(k)s: %(m)s")
                 % {"k": ev.get_kind_display(), "m": ev.measure.measure_type},
                 detail=f"{ev.get_outcome_display()} · {ev.notes}",
@@ -706,7 +567,7 @@ def record_entries(case, records, *, limit=None):
                 at=c.received_at,
                 kind="contact",
                 tone="danger" if c.is_emergency else "info",
-                url=_url("cases:contacts", case.pk) + f"#contacto-{c.pk}",
+                url=link_to("cases:contacts", case.pk) + f"#contacto-{c.pk}",
                 title=_("Bitácora: %(k)s") % {"k": c.get_kind_display()},
                 detail=" · ".join(str(d) for d in detail),
                 actor=_name(c.recorded_by),
@@ -807,7 +668,7 @@ def record_entries(case, records, *, limit=None):
                 at=ap.filed_at,
                 kind="appeal",
                 tone="warning",
-                url=_url("measures:appeal_detail", ap.pk),
+                url=link_to("measures:appeal_detail", ap.pk),
                 title=_("Inconformidad presentada (%(t)s)") % {"t": ap.get_track_display()},
                 detail=str(ap.against_decision or _("Por deficiente implementación")),
                 actor=_name(ap.recorded_by),
@@ -842,7 +703,7 @@ def record_entries(case, records, *, limit=None):
                 title=_("Documento agregado: %(c)s") % {"c": doc.category},
                 detail=f"{doc.original_name} · {doc.description[:120]}",
                 actor=_name(doc.uploaded_by),
-                url=_url("documents:detail", doc.pk),
+                url=link_to("documents:detail", doc.pk),
             )
         )
     return entries, skipped_measures + skipped_letters

@@ -18,11 +18,12 @@ from protection import access
 from .documents.records import kind_for
 from .documents.selectors import document_list_for, documents_by_record
 from .filters import CaseFilter
-from .home import with_list_relations
 from .lifecycle import CASE
 from .models import ADMITTED_STATUSES, CaseStatus, Procedure
+from .records import case_records
+from .rows import CASE_ROW_VALUES, case_rows
 from .selectors import case_get_for, case_header_list_for, sees_record_of
-from .timeline import TIMELINE_PAGE, case_records, case_timeline
+from .timeline import TIMELINE_PAGE, case_timeline
 
 PAGE_SIZE = 50
 CONTACTS_ON_CASE_PAGE = 5
@@ -34,42 +35,22 @@ def _require_case_view(user):
         raise PermissionDenied
 
 
-# What a row of the case list shows (case_tags.case_list_rows): whole case, officer and level
-# rows were a fifth of the list's Python time (issue 17). A row that shows another field must
-# add it here (a deferred field costs a query per row: the list's query budget fails).
-CASE_LIST_FIELDS = (
-    "pk",
-    "file_number",
-    "status",
-    "procedure",
-    "next_deadline_at",
-    "assigned_officer",
-    "assigned_officer__first_name",
-    "assigned_officer__last_name",
-    "assigned_officer__username",
-    "current_risk_level",
-    "current_risk_level__name",
-)
-
-
 @login_required
 def case_list(request):
     _require_case_view(request.user)
     # Headers of every case the user may know exists (reception: all, to find duplicates and
     # urgent requests); `file_open` says which rows link to their file.
-    base = (
-        with_list_relations(case_header_list_for(request.user))
-        .only(*CASE_LIST_FIELDS)
-        .order_by(F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk")
+    base = case_header_list_for(request.user).order_by(
+        F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk"
     )
     case_filter = CaseFilter(request.GET or None, queryset=base, request=request)
-    paginator = Paginator(case_filter.qs, PAGE_SIZE)
+    paginator = Paginator(case_filter.qs.values(*CASE_ROW_VALUES), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": case_filter,
         "form": case_filter.form,
         "page": page,
-        "cases": page.object_list,
+        "cases": case_rows(page.object_list),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "o")),
         # Risk levels are study results: not a column (nor a filter) where rows are headers.
         "headers_only": case_filter.headers_only,

@@ -1,9 +1,12 @@
-"""Shared pytest fixtures: the default language, one user per role, and the header's sweep check
-remembered."""
+"""Shared pytest fixtures: the default language, one user per role, the header's sweep check
+remembered, and the case page's records read only as loaded."""
 
 import pytest
+from django.db.models import Model
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.utils import translation
 
+from cases import views as case_views
 from protection.models import Role
 
 from . import factories as f
@@ -66,3 +69,60 @@ def _sweep_check_remembered():
     tasks._sweep_seen.update(at=float("inf"), stale=False)
     yield
     tasks._sweep_seen.update(saved)
+
+
+_LOADED_FOR_CASE_PAGE = "_loaded_for_case_page"
+
+
+def _mark(value):
+    """Mark the records case_records() returned, the objects joined to them and their prefetched
+    rows."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _mark(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _mark(item)
+    elif isinstance(value, Model) and not getattr(value, _LOADED_FOR_CASE_PAGE, False):
+        setattr(value, _LOADED_FOR_CASE_PAGE, True)
+        _mark(list(value._state.fields_cache.values()))
+        for rows in getattr(value, "_prefetched_objects_cache", {}).values():
+            _mark(list(rows))
+
+
+@pytest.fixture(autouse=True)
+def _case_page_reads_only_what_it_loaded(monkeypatch):
+    """The case page loads only the fields it shows (cases.timeline: the *_FIELDS lists, issue
+    17). Reading another field of those records, or a relation they did not join, would cost a
+    query per row; in every test that opens a case page (or its older timeline entries) it fails
+    here instead, naming the field."""
+    loaded = case_views.case_records
+
+    def case_records(*args, **kwargs):
+        records = loaded(*args, **kwargs)
+        _mark(records)
+        return records
+
+    refresh = Model.refresh_from_db
+    get_object = ForwardManyToOneDescriptor.get_object
+
+    def strict_refresh(self, *args, **kwargs):
+        if getattr(self, _LOADED_FOR_CASE_PAGE, False):
+            fields = kwargs.get("fields") or (args[1] if len(args) > 1 else None)
+            raise AssertionError(
+                f"the case page read {type(self).__name__}.{fields}, which case_records() did "
+                "not load: add it to its *_FIELDS list in cases/timeline.py"
+            )
+        return refresh(self, *args, **kwargs)
+
+    def strict_get_object(self, instance):
+        if getattr(instance, _LOADED_FOR_CASE_PAGE, False):
+            raise AssertionError(
+                f"the case page read {type(instance).__name__}.{self.field.name}, which "
+                "case_records() did not join: add it to its select_related in cases/timeline.py"
+            )
+        return get_object(self, instance)
+
+    monkeypatch.setattr(case_views, "case_records", case_records)
+    monkeypatch.setattr(Model, "refresh_from_db", strict_refresh)
+    monkeypatch.setattr(ForwardManyToOneDescriptor, "get_object", strict_get_object)

@@ -4,8 +4,14 @@ The case list printed each of its 50 rows through three nested `{% include %}`s 
 stage badge, risk badge) and a dozen variable look-ups: most of the page's Python time at national
 scale (issue 17's profile). The tags here write the same HTML, character for character, with
 format_html (every value escaped as `{{ }}` escaped it); tests/cases/test_case_tags.py compares
-them with the templates they replace, and tests/golden/ with the whole pages.
+them with the templates they replace, and tests/golden/ with the whole pages. The case page's
+rows (measures, decision lines, letters, timeline) go through a `_Writer`: str.format on parts
+escaped once, labels and related names kept per value, dates and clocks written with the zone,
+language and time read once per render.
 """
+
+import unicodedata
+from html import escape as html_escape
 
 from django import template
 from django.template.defaultfilters import truncatechars
@@ -16,9 +22,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from protection import access
-from protection.formats import template_date
-from protection.reversing import reverse_id
-from protection.templatetags.protection_tags import abbr, authority, clock
+from protection.formats import template_date_writer
+from protection.reversing import id_urls, reverse_id
+from protection.templatetags.protection_tags import ClockWriter, abbr, authority, clock
 
 from ..documents.templatetags.documents import record_docs
 from ..models import CaseStatus, Procedure
@@ -213,24 +219,6 @@ def case_list_rows(context, cases, bulk, headers_only):
     return mark_safe("".join(rows))  # noqa: S308 - every part is escaped
 
 
-def _link(name, pk):
-    """`{% url name pk as link %}`: the URL, or "" when it does not reverse."""
-    try:
-        return reverse_id(name, pk)
-    except NoReverseMatch:
-        return ""
-
-
-def _date(value, format_name):
-    """`{{ value|date:format_name }}`: in the current time zone, as the filter expects it."""
-    return template_date(value, format_name)
-
-
-def _party(case_person):
-    """`{{ case_person.party }}`: nothing when there is no case person."""
-    return "" if case_person is None else _text(case_person.party)
-
-
 _MEASURE_ROW = (
     "\n<tr{}>\n"
     "  <td>{}\n"
@@ -246,24 +234,88 @@ _MEASURE_ROW = (
 _ENDED = mark_safe(' class="text-body-secondary"')  # noqa: S308 - a constant
 
 
+class _Writer:
+    """What the rows of one render repeat, read once: plain text escaped without Django's
+    per-call lazy-text checks (the same HTML: html.escape is what escape() runs), labels of
+    choices and related records kept per value, dates in the render's zone and language, and
+    the clocks (protection_tags.ClockWriter)."""
+
+    def __init__(self):
+        self.date = template_date_writer()
+        self._clock = None
+        self._kept = {}
+
+    def clock(self, due, done=None):
+        if self._clock is None:
+            self._clock = ClockWriter()
+        return self._clock(due, done)
+
+    @staticmethod
+    def text(value):
+        """`{{ value }}`: localized, escaped unless safe (what _text() returns), as str. A small
+        whole number is its digits in every language (no group separator below 1,000)."""
+        kind = type(value)
+        if kind is str:
+            return html_escape(value)
+        if kind is int and -1000 < value < 1000:
+            return str(value)
+        return str(_text(value))
+
+    def kept(self, key, make):
+        """make() once per key for this render."""
+        try:
+            return self._kept[key]
+        except KeyError:
+            value = self._kept[key] = make()
+            return value
+
+    def display(self, obj, field):
+        """obj.get_<field>_display(), escaped, once per value."""
+        return self.kept(
+            (type(obj), field, getattr(obj, field)),
+            lambda: self.text(getattr(obj, f"get_{field}_display")()),
+        )
+
+    def related(self, obj, field, write):
+        """write(obj.<field>) once per related id (None when there is none)."""
+        return self.kept(
+            (type(obj), field, getattr(obj, f"{field}_id")), lambda: write(getattr(obj, field))
+        )
+
+
+def _urls(name):
+    """reverse_id for many ids of `name`, or None when the page is not routed."""
+    try:
+        return id_urls(name)
+    except NoReverseMatch:
+        return None
+
+
+_MEASURE_EVENT = (
+    '<a class="btn btn-sm btn-outline-primary" href="{}">{}'
+    '<span class="visually-hidden"> · {}</span></a>'
+)
+
+
 @register.simple_tag
 def measure_rows(measures, actions):
     """The rows cases/_measure_row.html wrote, one per granted measure (the case page)."""
+    write = _Writer()
     overdue = '<span class="clock-overdue">{}</span>'
-    not_notified = format_html(overdue, _("concluida sin comunicarse"))
-    not_implemented = format_html(overdue, _("concluida sin implementarse"))
-    record_event = _("Registrar evento")
+    not_notified = overdue.format(html_escape(_("concluida sin comunicarse")))
+    not_implemented = overdue.format(html_escape(_("concluida sin implementarse")))
+    record_event = None
     may_record = actions.get("event_add") if hasattr(actions, "get") else False
+    detail_url = _urls("measures:measure_detail")
+    event_url = _urls("measures:event_add") if may_record else None
     rows = []
     for m in measures:
-        link = _link("measures:measure_detail", m.pk)
-        kind = _text(m.measure_type)
+        kind = write.related(m, "measure_type", write.text)
         decision = m.decision
         if m.ended_at:
-            ended = format_html(
-                '<br><span class="small">{} · {}</span>',
-                _date(m.ended_at, "SHORT_DATE_FORMAT"),
-                m.get_end_reason_display(),
+            ended = '<br><span class="small">{} · {}</span>'.format(
+                html_escape(write.date(m.ended_at, "SHORT_DATE_FORMAT")),
+                write.display(m, "end_reason"),
             )
         else:
             ended = ""
@@ -272,39 +324,41 @@ def measure_rows(measures, actions):
         elif m.ended_at and not m.notified_at:
             notified = not_notified
         else:
-            notified = clock(m.notification_due_at, m.notified_at)
+            notified = write.clock(m.notification_due_at, m.notified_at)
         if m.ended_at and not m.implemented_at:
             implemented = not_implemented
         else:
-            implemented = clock(m.implementation_due_at, m.implemented_at)
+            implemented = write.clock(m.implementation_due_at, m.implemented_at)
         event = ""
-        if may_record and not m.ended_at:
-            event_link = _link("measures:event_add", m.pk)
-            if event_link:
-                event = format_html(
-                    '<a class="btn btn-sm btn-outline-primary" href="{}">{}'
-                    '<span class="visually-hidden"> · {}</span></a>',
-                    event_link,
-                    record_event,
-                    kind,
-                )
+        if event_url is not None and not m.ended_at:
+            if record_event is None:
+                record_event = html_escape(_("Registrar evento"))
+            event = _MEASURE_EVENT.format(event_url(m.pk), record_event, kind)
+        origin = write.kept(("origin", m.origin), lambda m=m: str(abbr(m.get_origin_display())))
         rows.append(
-            format_html(
-                _MEASURE_ROW,
+            _MEASURE_ROW.format(
                 _ENDED if m.ended_at else "",
-                format_html('<a href="{}">{}</a>', link, kind) if link else kind,
-                abbr(m.get_origin_display()),
-                format_html(" · {}", _text(decision.number)) if decision else "",
-                _party(m.covered),
-                conditional_escape(authority(m.authority)),
-                m.get_status_display(),
+                f'<a href="{detail_url(m.pk)}">{kind}</a>' if detail_url else kind,
+                origin,
+                f" · {write.text(decision.number)}" if decision else "",
+                write.related(m, "covered", _party_text),
+                write.related(m, "authority", _authority_text),
+                write.display(m, "status"),
                 ended,
                 notified,
                 implemented,
                 event,
             )
         )
-    return mark_safe("".join(rows))  # noqa: S308 - every row is escaped by format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every part is escaped
+
+
+def _party_text(case_person):
+    return "" if case_person is None else _Writer.text(case_person.party)
+
+
+def _authority_text(obj):
+    return str(conditional_escape(authority(obj)))
 
 
 _ENTRY = (
@@ -345,50 +399,61 @@ def _truncated(value, length):
     return conditional_escape(truncatechars(value, length))
 
 
+def _truncated_text(value, length):
+    """_truncated() as str; text that fits is escaped as it is (after the NFC normalisation
+    truncatechars applies), without truncatechars' per-character count."""
+    if type(value) is str:
+        text = unicodedata.normalize("NFC", value)
+        if len(text) <= length:
+            return html_escape(text)
+    return str(_truncated(value, length))
+
+
 @register.simple_tag
 def timeline_items(entries):
     """The <li> items cases/_timeline_items.html wrote, one per timeline entry."""
+    write = _Writer()
     headings = None
     items = []
     for entry in entries:
         at = entry.at
-        shown = _date(at, "SHORT_DATE_FORMAT" if entry.date_only else "SHORT_DATETIME_FORMAT")
-        title = _text(entry.title)
+        shown = write.date(at, "SHORT_DATE_FORMAT" if entry.date_only else "SHORT_DATETIME_FORMAT")
+        title = write.text(entry.title)
         changes = ""
         if entry.changes:
             if headings is None:
-                headings = (_("Campos modificados"), _("Campo"), _("Antes"), _("Después"))
-            changes = format_html(
-                _CHANGES,
+                headings = [
+                    html_escape(h)
+                    for h in (_("Campos modificados"), _("Campo"), _("Antes"), _("Después"))
+                ]
+            changes = _CHANGES.format(
                 *headings,
-                mark_safe(  # noqa: S308 - each row is escaped by format_html
-                    "".join(
-                        format_html(
-                            _CHANGE,
-                            _text(change["field"]),
-                            _truncated(change["old"], 120),
-                            _truncated(change["new"], 120),
+                "".join(
+                    [
+                        _CHANGE.format(
+                            write.text(change["field"]),
+                            _truncated_text(change["old"], 120),
+                            _truncated_text(change["new"], 120),
                         )
                         for change in entry.changes
-                    )
+                    ]
                 ),
             )
         items.append(
-            format_html(
-                _ENTRY,
-                _text(entry.kind),
-                _text(entry.tone),
-                _date(at, "c"),
-                shown,
-                format_html(" · {}", _text(entry.actor)) if entry.actor else "",
-                format_html('<a href="{}">{}</a>', entry.url, title) if entry.url else title,
-                format_html('<div class="timeline-detail">{}</div>', _truncated(entry.detail, 300))
+            _ENTRY.format(
+                write.text(entry.kind),
+                write.text(entry.tone),
+                html_escape(write.date(at, "c")),
+                html_escape(shown),
+                f" · {write.text(entry.actor)}" if entry.actor else "",
+                f'<a href="{html_escape(entry.url)}">{title}</a>' if entry.url else title,
+                f'<div class="timeline-detail">{_truncated_text(entry.detail, 300)}</div>'
                 if entry.detail
                 else "",
                 changes,
             )
         )
-    return mark_safe("".join(items))  # noqa: S308 - every item is escaped by format_html
+    return mark_safe("".join(items))  # noqa: S308 - every part is escaped
 
 
 _LINE = (
@@ -406,25 +471,26 @@ _LINE = (
 def decision_line_rows(lines):
     """The rows of a Board decision's lines on the case page (action, measure, covered person,
     authority, months), as the template loop wrote them."""
+    write = _Writer()
     rows = []
     for line in lines:
-        if line.measure_type:
-            measure = _text(line.measure_type)
+        if line.measure_type_id:
+            measure = write.related(line, "measure_type", write.text)
         else:
             target = line.target
-            measure = "" if target is None else _text(target.measure_type)
-        covered = line.covered
+            measure = "" if target is None else write.text(target.measure_type)
         rows.append(
-            format_html(
-                _LINE,
-                line.get_action_display(),
+            _LINE.format(
+                write.display(line, "action"),
                 measure,
-                _text(covered.party) if covered else "—",
-                conditional_escape(authority(line.authority) or "—"),
-                _text(line.duration_months or "—"),
+                write.related(line, "covered", lambda c: write.text(c.party) if c else "—"),
+                write.related(
+                    line, "authority", lambda a: str(conditional_escape(authority(a) or "—"))
+                ),
+                write.text(line.duration_months or "—"),
             )
         )
-    return mark_safe("".join(rows))  # noqa: S308 - every row is escaped by format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every part is escaped
 
 
 _LETTER_ROW = (
@@ -440,37 +506,44 @@ _LETTER_ROW = (
 _WAIVER = '<br><span class="small text-body-secondary" data-testid="letter-waiver">{}: {}</span>'
 
 
+def _waivers_text(session):
+    if not session:
+        return ""
+    return "".join(
+        [
+            _WAIVER.format(html_escape(str(w.get_kind_display())), html_escape(w.reason))
+            for w in session.waiver_list
+        ]
+    )
+
+
 @register.simple_tag(takes_context=True)
 def letter_rows(context, letters):
     """The rows of the case page's letters table, as its template loop wrote them."""
     by_record = context.get("docs_by_record")
+    write = _Writer()
     rows = []
     for letter in letters:
         decision = letter.decision
-        waivers = ""
-        if decision is not None and decision.session:
-            waivers = mark_safe(  # noqa: S308 - each part is escaped by format_html
-                "".join(
-                    format_html(_WAIVER, w.get_kind_display(), w.reason)
-                    for w in decision.session.waivers.all()
-                )
-            )
-        if letter.recipient_authority:
-            recipient = conditional_escape(authority(letter.recipient_authority))
+        if letter.recipient_authority_id:
+            recipient = write.related(letter, "recipient_authority", _authority_text)
         else:
-            recipient = _party(letter.recipient_party)
+            recipient = write.related(letter, "recipient_party", _party_text)
         rows.append(
-            format_html(
-                _LETTER_ROW,
-                letter.number,
-                format_html(" (v{})", _text(letter.version)) if letter.version > 1 else "",
-                "" if decision is None else _text(decision.number),
-                waivers,
+            _LETTER_ROW.format(
+                html_escape(letter.number),
+                f" (v{write.text(letter.version)})" if letter.version > 1 else "",
+                "" if decision is None else write.text(decision.number),
+                ""
+                if decision is None
+                else write.kept(
+                    ("waivers", decision.pk), lambda d=decision: _waivers_text(d.session)
+                ),
                 recipient,
-                letter.get_status_display(),
-                _date(letter.sent_at, "SHORT_DATETIME_FORMAT") or "—",
-                _date(letter.acknowledged_at, "SHORT_DATETIME_FORMAT") or "—",
-                record_docs(context, by_record, "letter", letter.pk),
+                write.display(letter, "status"),
+                html_escape(write.date(letter.sent_at, "SHORT_DATETIME_FORMAT") or "—"),
+                html_escape(write.date(letter.acknowledged_at, "SHORT_DATETIME_FORMAT") or "—"),
+                str(record_docs(context, by_record, "letter", letter.pk)),
             )
         )
-    return mark_safe("".join(rows))  # noqa: S308 - every row is escaped by format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every part is escaped

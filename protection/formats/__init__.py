@@ -53,6 +53,24 @@ def template_date(value, format_name):
     return _template_date(value, format_name, timezone.get_current_timezone(), get_language())
 
 
+def template_date_writer():
+    """template_date() for the many dates of one render: the zone and the language read once."""
+    zone, language = timezone.get_current_timezone(), get_language()
+    return lambda value, format_name: _template_date(value, format_name, zone, language)
+
+
+def datetime_writer():
+    """show_datetime() for the many date-times of one render, in the current zone."""
+    zone, language = timezone.get_current_timezone(), get_language()
+
+    def show(value):
+        if value is None:
+            return ""
+        return _datetime_text(value, "SHORT_DATETIME_FORMAT", zone, language)
+
+    return show
+
+
 @lru_cache(maxsize=SHOWN_CACHE_SIZE)
 def _template_date(value, format_name, zone, language):
     from django.template.defaultfilters import date

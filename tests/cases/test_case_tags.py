@@ -9,6 +9,7 @@ from django.template import Context, Engine, engines
 from django.utils import timezone, translation
 
 from cases.models import CaseStatus, Procedure
+from cases.templatetags.case_tags import _text, _truncated, _truncated_text, _Writer
 from protection.models import Role
 from tests.factories import UserFactory
 
@@ -218,3 +219,27 @@ def test_record_docs_write_what_their_template_wrote(language, may_upload):
     assert "o&quot;k &amp; &lt;b&gt;.pdf" in engines["django"].from_string(
         "{% load documents %}{% record_docs by_record 'letter' 5 %}"
     ).render({"case": case, "by_record": {("letter", 5): docs}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "corto",
+        "x" * 120,
+        "x" * 121,
+        "Añadir <b>\"comillas\"</b> & 'apóstrofos'",
+        "e\u0301" * 100,  # combining accents: counted as one character, normalised to NFC
+        "e\u0301" * 130,
+        "ñ" * 119 + "é",
+    ],
+)
+def test_truncated_text_is_truncatechars(text):
+    assert _truncated_text(text, 120) == str(_truncated(text, 120))
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+def test_writer_text_is_text(language):
+    with translation.override(language):
+        for value in (0, 7, -999, 999, 1000, 123456, True, 2.5, "a<b>&'\"", None):
+            assert _Writer.text(value) == str(_text(value)), value

@@ -9,7 +9,8 @@ from django.db.models import Count
 
 from bench import synthetic
 from cases.models import Case
-from cases.timeline import case_records, case_timeline, history_entries, record_entries
+from cases.records import case_records
+from cases.timeline import case_timeline, history_entries, record_entries
 
 pytestmark = pytest.mark.django_db
 

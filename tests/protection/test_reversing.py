@@ -4,7 +4,7 @@ import pytest
 from django.urls import get_resolver, reverse, set_script_prefix
 from django.utils import translation
 
-from protection.reversing import reverse_id
+from protection.reversing import id_urls, reverse_id
 
 
 def _one_int_url_names():
@@ -34,6 +34,15 @@ def test_reverse_id_is_reverse(language):
         for name in NAMES:
             for pk in (1, 7, 2_147_483, 99_999_999):
                 assert reverse_id(name, pk) == reverse(name, args=[pk]), name
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+def test_id_urls_is_reverse(language):
+    with translation.override(language):
+        for name in NAMES:
+            url = id_urls(name)
+            for pk in (1, 7, 2_147_483, 99_999_999):
+                assert url(pk) == reverse(name, args=[pk]), name
 
 
 def test_reverse_id_follows_the_script_prefix():

@@ -1,0 +1,121 @@
+"""Reads whose SQL is built once per process: querysets that a busy page repeats on every request
+with only one id changing.
+
+The case page runs a score of such reads (one per kind of record, each `filter(case=...)`).
+Building their SQL anew each time, Django's query compiler walking every joined model and column,
+was a third of the page's Python time in issue 17's profile, for the same text every time. A
+`PreparedRead` builds the queryset once with a stand-in id, keeps the SQL, its parameters and
+how a row becomes model instances, and afterwards only puts the real id in the parameters.
+
+What comes back is what iterating the queryset gives: model instances of the queryset's model,
+its select_related objects attached, deferred fields (only/defer) deferred. What it does not
+do: prefetch_related (read the related rows with a PreparedRead of their own), values(),
+annotations that depend on the request, slicing by a changing number (build one read per
+number). tests/protection/test_prepared.py compares its results with the queryset's.
+"""
+
+import threading
+
+from django.db import connections
+from django.db.models.query import ModelIterable, get_related_populators
+
+# An id no row has: where it lands among the compiled SQL's parameters is where the real id goes.
+STAND_IN = -917_364_251
+
+
+class _Plan:
+    """The compiled SQL of one read and how its rows become instances."""
+
+    def __init__(self, queryset):
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+            raise ValueError("a prepared read returns model instances and prefetches nothing")
+        if queryset._known_related_objects:
+            raise ValueError("a prepared read starts from a manager, not a related manager")
+        self.alias = queryset.db
+        compiler = queryset.query.get_compiler(using=self.alias)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.positions = [i for i, p in enumerate(self.params) if p == STAND_IN]
+        if not self.positions:
+            raise ValueError("the queryset does not use the stand-in id")
+        select = compiler.select
+        klass_info = compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.related = get_related_populators(klass_info, select, self.alias)
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.converters = list(
+            compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()
+        )
+
+    def run(self, value):
+        params = list(self.params)
+        for position in self.positions:
+            params[position] = value
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        model, alias, start, end = self.model, self.alias, self.start, self.end
+        init_list = self.init_list
+        objects = []
+        for row in rows:
+            if self.converters:
+                row = list(row)
+                for position, (converters, expression) in self.converters:
+                    cell = row[position]
+                    for converter in converters:
+                        cell = converter(cell, expression, connection)
+                    row[position] = cell
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in self.related:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+
+class PreparedRead:
+    """`read = PreparedRead(lambda case_id: Model.objects.filter(case_id=case_id)...)`, then
+    `read(case.pk)` gives the list `list(queryset)` would give for that id. `build` is called once
+    per process (with a stand-in id); the id must be a query parameter, not part of the SQL."""
+
+    def __init__(self, build):
+        self._build = build
+        self._plan = None
+        self._lock = threading.Lock()
+
+    def plan(self):
+        if self._plan is None:
+            with self._lock:
+                if self._plan is None:
+                    self._plan = _Plan(self._build(STAND_IN))
+        return self._plan
+
+    def __call__(self, value):
+        return self.plan().run(value)
+
+
+class PreparedReads:
+    """A PreparedRead per value of a number that is part of the SQL (a LIMIT):
+    `reads = PreparedReads(lambda case_id, limit: ...[:limit])`, then `reads(case.pk, 50)`. The
+    `most` numbers first asked for are prepared; any other runs its queryset as it is (a
+    visitor paging far back must not fill the process with plans)."""
+
+    def __init__(self, build, *, most=32):
+        self._build = build
+        self._most = most
+        self._reads = {}
+
+    def __call__(self, value, number):
+        read = self._reads.get(number)
+        if read is None:
+            if len(self._reads) >= self._most:
+                return list(self._build(value, number))
+            read = self._reads.setdefault(
+                number, PreparedRead(lambda stand_in: self._build(stand_in, number))
+            )
+        return read(value)
