@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import tallies
 from cases.lifecycle import CASE
 from cases.models import Case, CaseStatus, ClosureReason
 from cases.selectors import case_visible
@@ -452,6 +453,7 @@ def decision_confirm(*, actor, decision):
         letters_supersede_for(actor=actor, decision=decision.supersedes)
     letters_plan(actor=actor, decision=decision)
     refresh_of(case)  # the measures it granted (created above, not by a step)
+    tallies.refresh_of(case)  # measures in place: whether someone follows them (the home)
     return decision
 
 
