@@ -26,6 +26,7 @@ from protection.history import save
 from protection.models import NotificationKind, OverdueFlag, User
 from risk.models import RiskStudy, StudyStatus
 
+from . import tallies
 from .models import Case, CaseStatus, Handover, HandoverCase
 
 # What an officer can hold on a case, as recorded in HandoverCase.assignments.
@@ -183,6 +184,7 @@ def cases_handover(*, actor, from_officer, to_officer, cases, reason):
             if FOLLOW_UP in moved:
                 case.follow_up_officer = to_officer
             save(case, actor, history_reason)
+            tallies.refresh_of(case)  # the home's counts of cases without a follow-up officer
         for study in _open_studies().select_for_update().filter(case=case, analyst=from_officer):
             study.analyst = to_officer
             save(study, actor, history_reason)

@@ -6,7 +6,7 @@ number of queries whatever the number of rows."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from protection.access import STAFF_ROLES
 from protection.models import Role, User
 from risk.models import RiskStudy, StudyStatus
 
+from . import tallies
 from .lifecycle import FOLLOW_UP_STATUSES, pending_clocks
 from .models import (
     STUDY_CLOCK_STATUSES,
@@ -33,7 +34,7 @@ from .models import (
     ContactLogEntry,
     Procedure,
 )
-from .selectors import case_list_for, in_case_scope
+from .selectors import case_list_for, case_scope, in_case_scope
 
 # Re-evaluations show on the coordinator's backlog this long before they fall due.
 REEVALUATION_LOOKAHEAD = timedelta(days=30)
@@ -392,12 +393,22 @@ def urgent_clocks(user, limit=LIST_LIMIT):
     return list(home_rows(qs).order_by(F("next_deadline_at").asc(nulls_last=True), "pk")[:limit])
 
 
-def stage_counts(user, only_mine=False):
-    """[(status value, label, count)] for every stage, within the user's scope."""
-    qs = case_list_for(user)
-    if only_mine:
-        qs = qs.filter(my_cases_q(user))
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("*")))
+def whole_counts(user):
+    """The kept counts of every case (cases.tallies) if `user` sees every case, else None: a
+    count of cases outside someone's scope is not theirs to see."""
+    return None if case_scope(user) else tallies.counts()
+
+
+def stage_counts(user, only_mine=False, counts=None):
+    """[(status value, label, count)] for every stage, within the user's scope. Read from the
+    kept counts when the scope is every case (`counts`: whole_counts(user) already read)."""
+    if not only_mine and not case_scope(user):
+        counts = tallies.stage_counts(counts)
+    else:
+        qs = case_list_for(user)
+        if only_mine:
+            qs = qs.filter(my_cases_q(user))
+        counts = dict(qs.order_by().values_list("status").annotate(n=Count("*")))
     return [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
 
 
@@ -470,6 +481,20 @@ def team_load(user, now=None):
     return list(rows.values())
 
 
+def officer_name_fields(relation):
+    """What User.display_name reads, through `relation`."""
+    return (f"{relation}__first_name", f"{relation}__last_name", f"{relation}__username")
+
+
+# What a measure row of the backlog shows: its case, type and authority (|authority filter).
+MEASURE_ROW_FIELDS = (
+    "case__file_number",
+    "measure_type__name",
+    "authority__name",
+    "authority__short_name",
+)
+
+
 @dataclass
 class BacklogSection:
     key: str
@@ -478,16 +503,25 @@ class BacklogSection:
     rows: list
 
 
-def backlog(user, now=None, limit=BACKLOG_LIMIT):
+def backlog(user, now=None, limit=BACKLOG_LIMIT, counts=None):
     """For coordinators: what is late across the mechanism, within scope. Each section has the
-    total and the `limit` most overdue rows. Two queries per section."""
+    total and the `limit` most overdue rows. Two queries per section; one for a section whose
+    total is a kept count (cases.tallies) and the scope every case (`counts`: whole_counts(user)
+    already read)."""
     now = now or timezone.now()
     scope = case_list_for(user)
+    whole = not case_scope(user)
+    if whole and counts is None:
+        counts = tallies.counts()
     sections = []
 
-    def add(key, title, qs, order):
-        rows = list(qs.order_by(*order)[:limit])
-        count = qs.count()  # always, so the page makes the same queries whatever the numbers
+    def add(key, title, qs, order, count=None, fields=()):
+        # `fields`: only what the section's rows show (templates/home.html), not whole rows of
+        # every related record (issue 17). A field the template shows must be listed here: a
+        # deferred field costs a query per row (tests/cases/test_views_core.py's budget).
+        rows = list((qs.only(*fields) if fields else qs).order_by(*order)[:limit])
+        if count is None:
+            count = qs.count()  # always, so the page makes the same queries whatever the numbers
         sections.append(BacklogSection(key=key, title=str(title), count=count, rows=rows))
 
     add(
@@ -497,6 +531,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             "assigned_officer"
         ),
         ["risk_study_due_at", "pk"],
+        fields=("file_number", "risk_study_due_at", *officer_name_fields("assigned_officer")),
     )
     add(
         "studies",
@@ -505,6 +540,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         .exclude(status=StudyStatus.APPROVED)
         .select_related("case", "analyst"),
         ["due_at", "pk"],
+        fields=("case__file_number", "kind", "due_at", *officer_name_fields("analyst")),
     )
     add(
         "not_notified",
@@ -516,6 +552,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             notification_due_at__lt=now,
         ).select_related("case", "measure_type", "authority"),
         ["notification_due_at", "pk"],
+        fields=(*MEASURE_ROW_FIELDS, "notification_due_at"),
     )
     add(
         "not_implemented",
@@ -527,6 +564,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             implementation_due_at__lt=now,
         ).select_related("case", "measure_type", "authority"),
         ["implementation_due_at", "pk"],
+        fields=(*MEASURE_ROW_FIELDS, "implementation_due_at"),
     )
     add(
         "reevaluations",
@@ -535,16 +573,16 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
             status__in=FOLLOW_UP_STATUSES, reevaluation_due_at__lt=now + REEVALUATION_LOOKAHEAD
         ).select_related("follow_up_officer"),
         ["reevaluation_due_at", "pk"],
+        fields=("file_number", "reevaluation_due_at", *officer_name_fields("follow_up_officer")),
     )
     # Measures in place that nobody follows: their flags would reach only the coordination.
     add(
         "no_follow_up",
         _("Expedientes con medidas sin persona de seguimiento"),
-        scope.filter(
-            status__in=FOLLOW_UP_STATUSES,
-            follow_up_officer__isnull=True,
-        ).filter(Exists(GrantedMeasure.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))),
+        scope.filter(tallies.without_follow_up_q()),
         ["opened_at", "pk"],
+        count=tallies.without_follow_up_count(counts) if whole else None,
+        fields=("file_number",),
     )
     add(
         "appeals",
@@ -572,12 +610,21 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT):
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case"),
         ["recorded_at", "pk"],
+        fields=("case__file_number", "occurred_on"),
     )
     add(
         "late_emergencies",
         _("Emergencias con respuesta tardía sin revisar"),
         late_emergencies(user, now),
         ["response_due_at", "pk"],
+        fields=(
+            "case__file_number",
+            "kind",
+            "received_at",
+            "help_arrived_at",
+            "authority__name",
+            "authority__short_name",
+        ),
     )
     return sections
 
@@ -611,8 +658,9 @@ def home_context(user, now=None):
         context["urgent_cases"] = urgent_clocks(user)
     else:
         context["visible_cases"], context["visible_total"] = visible_cases(user)
-    context["stage_counts"] = stage_counts(user)
+    counts = whole_counts(user)
+    context["stage_counts"] = stage_counts(user, counts=counts)
     if user.role == Role.COORDINATOR:
         context["team"] = team_load(user, now)
-        context["backlog"] = backlog(user, now)
+        context["backlog"] = backlog(user, now, counts=counts)
     return context

@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy
 from protection.reports.facts import refresh_of
 from protection.transitions import StateMachine, Step
 
-from .models import STUDY_CLOCK_STATUSES, Case, ConsentPurpose, LifeStatus, Person, Procedure
+from . import tallies
+from .models import (
+    FOLLOW_UP_STATUSES,
+    STUDY_CLOCK_STATUSES,
+    Case,
+    ConsentPurpose,
+    LifeStatus,
+    Person,
+    Procedure,
+)
 from .models import CaseStatus as S
 
 ACTIVE = (
@@ -23,8 +32,6 @@ ACTIVE = (
     S.FOLLOW_UP,
     S.REEVALUATION,
 )
-
-FOLLOW_UP_STATUSES = (S.FOLLOW_UP, S.REEVALUATION)
 
 
 def pending_clocks(case):
@@ -103,12 +110,17 @@ def _close_conditions(case, user):
     return []
 
 
+def _saved(case):
+    tallies.refresh_of(case)  # cases per stage, without a follow-up officer (the home)
+    refresh_of(case)  # its closing date feeds the indicators (protection.reports.facts)
+
+
 CASE = StateMachine(
     Case,
     states=S,
     describe=lambda case: _("el expediente %(file)s") % {"file": case.file_number},
     derive=derive,
-    saved=refresh_of,  # its closing date feeds the indicators (protection.reports.facts)
+    saved=_saved,
     steps=[
         Step(
             "urgent_measures_issue",

@@ -249,6 +249,9 @@ ADMITTED_STATUSES = (
     CaseStatus.REEVALUATION,
 )
 
+# Measures in place that the follow-up unit follows (cases.lifecycle, the home's backlog).
+FOLLOW_UP_STATUSES = (CaseStatus.FOLLOW_UP, CaseStatus.REEVALUATION)
+
 # The risk-study clock runs from the request until the study is approved (art. 27).
 STUDY_CLOCK_STATUSES = (
     CaseStatus.RECEIVED,
@@ -1105,3 +1108,36 @@ class HandoverCase(models.Model):
 
     def __str__(self):
         return f"{self.handover} · {self.case}"
+
+
+class CaseTally(models.Model):
+    """What one case adds to the case counts (CaseCount) now: kept by cases.tallies with the
+    case, so that a change adds exactly the difference. Bookkeeping, not case data."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="+", editable=False
+    )
+    stage = models.CharField(max_length=24, blank=True)  # the case's status when counted
+    without_follow_up = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("aporte del expediente a los conteos")
+        verbose_name_plural = _("aportes de los expedientes a los conteos")
+
+    def __str__(self):
+        return f"{self.case_id}: {self.stage}"
+
+
+class CaseCount(models.Model):
+    """One change of a case count (cases.tallies): a count is the sum of its rows. Rows are only
+    added (no two writers wait on one counter row); the nightly rebuild folds them into one."""
+
+    key = models.CharField(max_length=40, db_index=True)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("cambio de un conteo de expedientes")
+        verbose_name_plural = _("cambios de los conteos de expedientes")
+
+    def __str__(self):
+        return f"{self.key} {self.n:+d}"

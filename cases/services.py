@@ -19,6 +19,7 @@ from protection.numbering import number_next
 from protection.reports.facts import refresh_of
 from protection.versioning import save_versioned
 
+from . import tallies
 from .lifecycle import CASE
 from .models import (
     ADMITTED_STATUSES,
@@ -224,6 +225,7 @@ def request_register(
         )
     case_search_refresh(case)
     refresh_of(case)  # its request date (protection.reports.facts)
+    tallies.refresh_of(case)  # one more case at its stage (the home's counts)
     return request
 
 
@@ -262,6 +264,7 @@ def case_follow_up_assign(*, actor, case, officer):
     ):
         measure.responsible = officer
         save(measure, actor, _("Seguimiento asignado a %(name)s") % {"name": officer.display_name})
+    tallies.refresh_of(case)  # its measures have someone to follow them now (the home's counts)
     return case
 
 

@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import tallies
 from protection import access
 from protection.reports.facts import refresh_of
 from protection.transitions import StateMachine, Step
@@ -93,10 +94,15 @@ def _no_hold_to_suspend(measure, user):
     return []
 
 
+def _measure_saved(measure):
+    tallies.refresh_of(measure)  # a case whose measures in place nobody follows (the home)
+    refresh_of(measure)  # grant, implementation and notification dates feed the indicators
+
+
 MEASURE = StateMachine(
     GrantedMeasure,
     states=M,
-    saved=refresh_of,  # grant, implementation and notification dates feed the indicators
+    saved=_measure_saved,
     describe=lambda m: (
         _("la medida «%(type)s» de %(file)s") % {"type": m.measure_type, "file": m.case}
     ),

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import sync_party_attributes
+from cases.tallies import rebuild as rebuild_case_counts
 from protection import clocks
 from protection.reports.facts import rebuild as rebuild_case_facts
 from protection.reports.models import CaseFacts
@@ -226,6 +227,7 @@ def generate(*, cases, seed=1, as_of=None, reset=False, vacuum=True, bulk=None, 
             # read, and the indicators' per-case facts, each in one pass.
             sync_party_attributes()
             rebuild_case_facts()
+            rebuild_case_counts()
             timings.append(("party attributes, case facts", time.monotonic() - step))
             step = time.monotonic()
         # Leaving the block commits (and checks the deferred foreign keys of a small load).

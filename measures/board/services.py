@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import tallies
 from cases.lifecycle import CASE
 from cases.models import Case, CaseStatus, ClosureReason
 from cases.selectors import case_visible
-from measures.letters.rendering import pdf_store
 from measures.letters.services import letters_plan, letters_supersede_for
 from measures.lifecycle import MEASURE
 from measures.models import (
@@ -43,6 +43,7 @@ from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role
 from protection.numbering import number_next
+from protection.pdf import pdf_store
 from protection.reports.facts import refresh_of
 
 from .lifecycle import (
@@ -452,6 +453,7 @@ def decision_confirm(*, actor, decision):
         letters_supersede_for(actor=actor, decision=decision.supersedes)
     letters_plan(actor=actor, decision=decision)
     refresh_of(case)  # the measures it granted (created above, not by a step)
+    tallies.refresh_of(case)  # measures in place: whether someone follows them (the home)
     return decision
 
 
