@@ -86,7 +86,7 @@ def bare_fetcher():
     from memory."""
     from weasyprint.urls import URLFetcherResponse
 
-    from measures.letters.rendering import StaticOnlyFetcher
+    from protection.pdf import StaticOnlyFetcher
 
     class MemoryFetcher(StaticOnlyFetcher):
         def __init__(self):
@@ -108,7 +108,7 @@ def bare_fetcher():
 def bare_render(html, fetcher):
     from weasyprint import HTML
 
-    from measures.letters.rendering import RENDER_ORIGIN
+    from protection.pdf import RENDER_ORIGIN
 
     return HTML(string=html, base_url=f"{RENDER_ORIGIN}/", url_fetcher=fetcher).write_pdf()
 

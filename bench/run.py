@@ -634,7 +634,7 @@ def main():
         figure(
             f"bench.inprocess_seconds_at_{cases}.runs",
             run_list(run_seconds[cases]),
-            "s (the first run also EXPLAINs every query and times the sweep)",
+            "s (the first run also EXPLAINs every query, and times the sweep unless skipped)",
         )
         print_pages(runs, small, targets, cases)
         print_indicators(runs, targets)

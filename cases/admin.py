@@ -113,15 +113,11 @@ class ProtectionRequestInline(NoDeleteAdmin, admin.TabularInline):
         "declares_imminent_danger",
         "registered_by",
     )
-    readonly_fields = fields
+    # `petitioner` is the model's property, not a field: an inline's form (read-only or not)
+    # is built from model fields, so it is named here to be shown as text.
+    readonly_fields = ("petitioner",)
     extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return (
@@ -165,7 +161,6 @@ class CaseAdmin(CaseDataAdmin):
     date_hierarchy = "opened_at"
     list_select_related = ("assigned_officer", "current_risk_level")
     autocomplete_fields = ("assigned_officer",)
-    readonly_fields = ("next_deadline_at",)
     inlines = (CasePersonInline, ProtectionRequestInline)
     fieldsets = (
         (
@@ -339,7 +334,6 @@ class AggressionAdmin(CaseDataAdmin):
     date_hierarchy = "occurred_on"
     list_select_related = ("case", "state")
     autocomplete_fields = ("case", "victim")
-    readonly_fields = ("after_request",)
     filter_horizontal = ("types",)
 
 
@@ -372,12 +366,6 @@ class ContactLogEntryAdmin(CaseDataAdmin):
     date_hierarchy = "received_at"
     list_select_related = ("case", "authority", "recorded_by")
     autocomplete_fields = ("case", "authority", "repairs")
-    readonly_fields = (
-        "response_due_at",
-        "late_reviewed_at",
-        "late_reviewed_by",
-        "late_review_notes",
-    )
 
 
 @admin.register(AdmissibilityReason)
@@ -398,24 +386,16 @@ class AdmissibilityDecisionAdmin(CaseDataAdmin):
     filter_horizontal = ("reasons",)
 
 
-class _WrittenOnceAdmin(CaseDataAdmin):
+@admin.register(Handover)
+class HandoverAdmin(CaseDataAdmin):
     """Handovers are recorded by the coordinator's handover page (cases/handover.py), once."""
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(Handover)
-class HandoverAdmin(_WrittenOnceAdmin):
     list_display = ("decided_at", "from_officer", "to_officer", "decided_by")
     list_select_related = ("from_officer", "to_officer", "decided_by")
 
 
 @admin.register(HandoverCase)
-class HandoverCaseAdmin(_WrittenOnceAdmin):
+class HandoverCaseAdmin(CaseDataAdmin):
     list_display = ("handover", "case")
     search_fields = ("case__file_number",)
     list_select_related = ("handover__from_officer", "handover__to_officer", "case")

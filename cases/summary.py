@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from measures.letters.rendering import html_to_pdf
 from protection import access
 from protection.deadlines.models import SubjectType
 from protection.deadlines.sweep import open_clocks
+from protection.pdf import html_to_pdf
 
 from .models import CaseStatus
 from .records import case_records

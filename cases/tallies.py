@@ -18,9 +18,9 @@ case (cases per stage) or probed the measures of some 40,000 cases (no follow-up
   so two writers of one case add their differences one after the other, the second from what the
   first committed. Counts are only ever added to (no row every writer must update and wait on).
 - `rebuild()` recomputes everything set-based and folds the changes into one row per count:
-  bulk writers (generate_synthetic, the tests' builders) call it when they finish, and the
-  nightly job `case-counts-rebuild` runs it, so a count never stays wrong for more than a day
-  even after a manual database edit.
+  bulk writers (generate_synthetic; migration 0023 for existing data) call it when they
+  finish. There is no nightly job for it yet (CaseFacts has one): after a manual database edit
+  of cases or measures, call rebuild() by hand.
 
 The counts are of every case: a page may show them only to a user whose scope is every case
 (the home page checks it; anyone else gets a count within their scope).

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin_scope import CaseDataAdmin
-from protection.admin import NoDeleteAdmin, every_field
+from protection.admin import NoDeleteAdmin
 
 from .models import (
     AgendaItem,
@@ -15,7 +15,6 @@ from .models import (
     BoardSession,
     Decision,
     DecisionLine,
-    DecisionStatus,
     GrantedMeasure,
     ImplementationEvent,
     ImplementingAuthority,
@@ -57,15 +56,8 @@ class AuthorityMemberInline(NoDeleteAdmin, admin.TabularInline):
 
     model = AuthorityMember
     fields = ("user", "invited_by", "invited_at")
-    readonly_fields = fields
     extra = 0
     verbose_name_plural = _("usuarios del portal de autoridades")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "invited_by")
@@ -90,10 +82,6 @@ class AuthorityMemberAdmin(CaseDataAdmin):
     list_filter = ("authority__level",)
     search_fields = ("user__username", "user__email", "authority__name")
     list_select_related = ("user", "authority", "invited_by")
-    readonly_fields = ("user", "authority", "invited_by", "invited_at")
-
-    def has_add_permission(self, request):
-        return False
 
 
 class AttendanceInline(NoDeleteAdmin, admin.TabularInline):
@@ -133,8 +121,6 @@ class BoardSessionAdmin(CaseDataAdmin):
     list_filter = ("kind", "status", "scheduled_at")
     search_fields = ("number__exact", "place")
     date_hierarchy = "scheduled_at"
-    # Fingerprint of the generated papers: never typed.
-    readonly_fields = ("papers_sha256",)
     inlines = (AttendanceInline, AgendaItemInline)
 
 
@@ -164,10 +150,6 @@ class SessionWaiverAdmin(CaseDataAdmin):
     list_filter = ("kind",)
     search_fields = ("session__number__exact", "reason")
     list_select_related = ("session", "recorded_by")
-    readonly_fields = ("session", "kind", "reason", "recorded_by", "recorded_at")
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(AgendaItem)
@@ -186,10 +168,6 @@ class AgendaItemAdmin(CaseDataAdmin):
     autocomplete_fields = ("session", "case", "risk_study", "appeal")
 
 
-def decision_confirmed(decision):
-    return decision is not None and decision.status == DecisionStatus.CONFIRMED
-
-
 class DecisionLineInline(NoDeleteAdmin, admin.TabularInline):
     """The measures a decision grants, extends or ends: recorded while it is a draft."""
 
@@ -205,18 +183,11 @@ class DecisionLineInline(NoDeleteAdmin, admin.TabularInline):
         "target",
         "result",
     )
-    readonly_fields = ("result",)  # set when confirmation applies the line
     autocomplete_fields = ("covered", "authority", "target")
     extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*related("result", MEASURE_LABEL))
-
-    def has_add_permission(self, request, obj=None):
-        return not decision_confirmed(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not decision_confirmed(obj) and super().has_change_permission(request, obj)
 
 
 @admin.register(Decision)
@@ -245,16 +216,6 @@ class DecisionAdmin(CaseDataAdmin):
     )
     inlines = (DecisionLineInline,)
 
-    def get_readonly_fields(self, request, obj=None):
-        if decision_confirmed(obj):
-            return every_field(self.model)
-        return super().get_readonly_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if decision_confirmed(obj):
-            return False
-        return super().has_change_permission(request, obj)
-
 
 @admin.register(DecisionLine)
 class DecisionLineAdmin(CaseDataAdmin):
@@ -272,16 +233,6 @@ class DecisionLineAdmin(CaseDataAdmin):
         *related("result", MEASURE_LABEL),
     )
     autocomplete_fields = ("decision", "covered", "authority", "target", "result")
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and decision_confirmed(obj.decision):
-            return every_field(self.model)
-        return super().get_readonly_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and decision_confirmed(obj.decision):
-            return False
-        return super().has_change_permission(request, obj)
 
 
 class ImplementationEventInline(NoDeleteAdmin, admin.TabularInline):
@@ -434,15 +385,6 @@ class LetterAdmin(CaseDataAdmin):
     def recipient(self, obj):
         return obj.recipient_party or obj.recipient_authority
 
-    def get_readonly_fields(self, request, obj=None):
-        return every_field(self.model)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Observation)
 class ObservationAdmin(CaseDataAdmin):
@@ -470,12 +412,3 @@ class LetterBatchAdmin(CaseDataAdmin):
     list_display = ("session", "requested_by", "requested_at")
     list_select_related = ("session", "requested_by")
     date_hierarchy = "requested_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return every_field(self.model)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

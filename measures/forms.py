@@ -1,4 +1,5 @@
-"""Forms for following measures: implementation events and legal holds."""
+"""Forms for following measures (implementation events, legal holds) and the base of the Board's
+and the letters' forms."""
 
 from datetime import timedelta
 
@@ -8,10 +9,32 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, DateTimeLocalInput, StyledForm, now_minute, textarea, today
 from protection.formats import show_datetime
+from protection.text_limits import TextLimitsMixin
 
 from .models import EventKind, EventOutcome, GrantedMeasure, ImplementationEvent
 
 FAULT_KINDS = (EventKind.FAULT, EventKind.FAILED_ACTIVATION)
+
+
+def _bootstrap(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+    return form
+
+
+class BootstrapForm(TextLimitsMixin, forms.Form):
+    """The Board's and the letters' forms: Bootstrap's classes set on each widget once, when the
+    form is built (their pages render the fields one by one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
 
 
 def open_faults(measure):

@@ -682,6 +682,24 @@ def test_records_of_the_mechanisms_work_are_read_only(admin_client, world, model
     assert model._default_manager.filter(pk=obj.pk).values().get() == before
 
 
+def test_inlines_of_work_records_add_and_change_nothing_on_any_page(rf, admin_user):
+    """The rule holds on a configuration page too (the portal users on an authority's page):
+    an inline of records of the mechanism's work adds and changes nothing, with no override of
+    its own (protection/admin.py NoDeleteAdmin)."""
+    request = rf.get("/")
+    request.user = admin_user
+    checked = set()
+    for model in PROJECT_REGISTERED:
+        for inline_class in admin.site._registry[model].inlines:
+            inline = inline_class(model, admin.site)
+            if is_configuration(inline.model):
+                continue
+            assert not inline.has_add_permission(request, None), inline_class
+            assert not inline.has_change_permission(request, None), inline_class
+            checked.add(inline.model._meta.label)
+    assert "measures.AuthorityMember" in checked and "cases.ProtectionRequest" in checked
+
+
 def test_configuration_names_registered_models_only():
     labels = {m._meta.label_lower for m in admin.site._registry}
     assert CONFIGURATION <= labels

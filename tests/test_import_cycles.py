@@ -1,7 +1,8 @@
 """No import cycle between the project's own modules (STYLE.md rule 11), counting function-local
 imports too: a cycle hidden inside a function is still a cycle. Tests, migrations, the
 benchmark and scripts are left out. The checker is tested on a made-up tree first, so that it
-cannot pass by finding nothing."""
+cannot pass by finding nothing. Between the measures app's sub-domains imports go one way only:
+the Board imports letters, letters never import the Board."""
 
 import ast
 from pathlib import Path
@@ -136,6 +137,51 @@ def test_the_project_has_no_import_cycle():
     assert {"cases.services", "measures.services", "protection.deadlines.tasks"} <= set(graph)
     found = cycles(graph)
     assert found == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
+
+
+def imports_into(graph, source, target):
+    """(importer, imported) for every import from package `source` into package `target`."""
+
+    def inside(name, package):
+        return name == package or name.startswith(package + ".")
+
+    return sorted(
+        (name, imported)
+        for name, targets in graph.items()
+        if inside(name, source)
+        for imported in targets
+        if inside(imported, target)
+    )
+
+
+def test_the_direction_checker_finds_imports_against_the_direction(tmp_path):
+    app = tmp_path / "app"
+    for package in (app, app / "board", app / "letters"):
+        package.mkdir()
+        (package / "__init__.py").write_text("")
+    (app / "board" / "services.py").write_text("from app.letters import services\n")
+    (app / "board" / "forms.py").write_text("Form = object\n")
+    (app / "letters" / "services.py").write_text("def plan():\n    from ..board import forms\n")
+    (app / "letters" / "views.py").write_text("import app.board.services\n")
+    graph = import_graph(tmp_path)
+    assert imports_into(graph, "app.letters", "app.board") == [
+        ("app.letters.services", "app.board"),  # `from ..board import forms` reads the package
+        ("app.letters.services", "app.board.forms"),
+        ("app.letters.views", "app.board.services"),
+    ]
+    assert imports_into(graph, "app.board", "app.letters") == [
+        ("app.board.services", "app.letters"),
+        ("app.board.services", "app.letters.services"),
+    ]
+
+
+def test_letters_never_import_the_board():
+    """A Board decision produces letters: the Board's modules import letters' (planning on
+    confirmation, the letter forms on the decision page), letters' never import the Board's —
+    what both need lives below them (measures.forms, protection.pdf, the models)."""
+    graph = import_graph(ROOT)
+    assert imports_into(graph, "measures.board", "measures.letters")  # the direction exists
+    assert imports_into(graph, "measures.letters", "measures.board") == []
 
 
 def test_tasks_queued_by_name_are_registered_under_that_name():

@@ -25,12 +25,3 @@ class DocumentAdmin(CaseDataAdmin):
     list_display = ("__str__", "case", "status", "uploaded_by", "uploaded_at")
     list_filter = ("status", "category")
     exclude = ("display_file", "original_file")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

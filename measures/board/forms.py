@@ -4,8 +4,9 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import AuthorityChoiceField
+from cases.forms import AuthorityChoiceField, DateTimeLocalInput
 from cases.models import CasePerson
+from measures.forms import BootstrapForm
 from measures.models import (
     Decision,
     DecisionStatus,
@@ -18,48 +19,22 @@ from measures.models import (
     SessionKind,
     WithdrawalGround,
 )
-from protection.text_limits import TextLimitsMixin
 from risk.models import RiskLevel
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _bootstrap(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-    return form
-
-
-class BoardForm(TextLimitsMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
-
-
-class SessionScheduleForm(BoardForm):
+class SessionScheduleForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Tipo de sesión"), choices=SessionKind.choices)
     scheduled_at = forms.DateTimeField(label=_("Fecha y hora"), widget=DateTimeLocalInput())
     place = forms.CharField(label=_("Lugar"), max_length=200, required=False)
 
 
-class DeferForm(BoardForm):
+class DeferForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Motivo del diferimiento"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class PresenceForm(BoardForm):
+class PresenceForm(BootstrapForm):
     requested = forms.BooleanField(
         label=_("La persona beneficiaria pidió estar presente"), required=False
     )
@@ -72,7 +47,7 @@ class PresenceForm(BoardForm):
     )
 
 
-class DecisionForm(BoardForm):
+class DecisionForm(BootstrapForm):
     resolution = forms.ChoiceField(label=_("Resolución"), choices=Resolution.choices)
     legal_basis = forms.CharField(
         label=_("Fundamento"),
@@ -127,7 +102,7 @@ class DecisionForm(BoardForm):
             )
 
 
-class DecisionLineForm(BoardForm):
+class DecisionLineForm(BootstrapForm):
     action = forms.ChoiceField(label=_("Acción"), choices=LineAction.choices)
     measure_type = forms.ModelChoiceField(
         label=_("Medida"), required=False, queryset=MeasureType.objects.filter(active=True)
@@ -183,11 +158,11 @@ def _target_label(measure):
     return label
 
 
-class ObservationForm(BoardForm):
+class ObservationForm(BootstrapForm):
     text = forms.CharField(label=_("Observación"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class RediscussionForm(BoardForm):
+class RediscussionForm(BootstrapForm):
     file_number = forms.CharField(label=_("Número de expediente"), max_length=60)
     requested_by_name = forms.CharField(label=_("Quién lo solicita"), max_length=200)
     received_at = forms.DateTimeField(label=_("Recibida"), widget=DateTimeLocalInput())

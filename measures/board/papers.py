@@ -5,9 +5,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from measures.letters.rendering import html_to_pdf
 from measures.models import AgendaItemStatus
 from protection import clocks
+from protection.pdf import html_to_pdf
 
 from .selectors import agenda_items, attendance_in_seat_order, dossier
 

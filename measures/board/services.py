@@ -10,7 +10,6 @@ from cases import tallies
 from cases.lifecycle import CASE
 from cases.models import Case, CaseStatus, ClosureReason
 from cases.selectors import case_visible
-from measures.letters.rendering import pdf_store
 from measures.letters.services import letters_plan, letters_supersede_for
 from measures.lifecycle import MEASURE
 from measures.models import (
@@ -44,6 +43,7 @@ from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role
 from protection.numbering import number_next
+from protection.pdf import pdf_store
 from protection.reports.facts import refresh_of
 
 from .lifecycle import (

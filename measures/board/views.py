@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import FollowUpAssignForm
 from cases.selectors import case_get_for, case_list_for
+from measures.letters import selectors as letter_selectors
 from measures.letters.forms import (
     AcknowledgementForm,
     DeliveryForm,
@@ -137,7 +138,7 @@ def _session_context(session, request):
             "civil": civil,
         },
         "items": sel.agenda_items(session),
-        "batch": sel.batch_progress(latest_batch) if latest_batch else None,
+        "batch": letter_selectors.batch_progress(latest_batch) if latest_batch else None,
         # "Sin quórum" means something only once attendance has been taken.
         "attendance_taken": present > 0,
         **_waiver_context(session, civil if present > 0 else None),
@@ -169,7 +170,7 @@ def session_detail(request, pk):
     context.update(
         candidates=sel.agenda_candidates() if session.status != SessionStatus.CLOSED else [],
         decisions=sel.session_decisions(session),
-        letters=sel.session_letters(session),
+        letters=letter_selectors.session_letters(session),
     )
     return render(request, "board/session.html", context)
 

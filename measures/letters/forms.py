@@ -4,7 +4,8 @@ the decision page), and the public verification page. They validate input shape 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from measures.board.forms import BoardForm, DateTimeLocalInput
+from cases.forms import DateTimeLocalInput
+from measures.forms import BootstrapForm
 
 
 def letter_form_prefix(pk):
@@ -12,7 +13,7 @@ def letter_form_prefix(pk):
     return f"oficio{pk}"
 
 
-class DeliveryForm(BoardForm):
+class DeliveryForm(BootstrapForm):
     sent_at = forms.DateTimeField(label=_("Entregado"), widget=DateTimeLocalInput())
     sent_via = forms.CharField(
         label=_("Medio"),
@@ -21,19 +22,19 @@ class DeliveryForm(BoardForm):
     )
 
 
-class AcknowledgementForm(BoardForm):
+class AcknowledgementForm(BootstrapForm):
     acknowledged_at = forms.DateTimeField(label=_("Acuse recibido"), widget=DateTimeLocalInput())
 
 
-class ReissueForm(BoardForm):
+class ReissueForm(BootstrapForm):
     reason = forms.CharField(label=_("Motivo de la nueva versión"), max_length=500)
 
 
-class VerifyCodeForm(BoardForm):
+class VerifyCodeForm(BootstrapForm):
     code = forms.CharField(label=_("Código de verificación"), max_length=16)
 
 
-class VerifyUploadForm(BoardForm):
+class VerifyUploadForm(BootstrapForm):
     file = forms.FileField(label=_("Archivo PDF del oficio"))
 
     def clean_file(self):

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseRole
-from measures.board.lifecycle import DECISION
 from measures.lifecycle import MEASURE
 from measures.models import (
     Decision,
@@ -29,6 +28,7 @@ from protection import access
 from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.numbering import number_next
+from protection.transitions import machine_for
 from protection.versioning import save_versioned
 
 from .lifecycle import LETTER
@@ -348,7 +348,9 @@ def decision_mark_notified(*, actor, decision, at=None, check_actor=True):
     if decision.status != DecisionStatus.CONFIRMED:
         raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
     at = at or timezone.now()
-    DECISION.update(
+    # The decision's map (measures.board.lifecycle) found by its model: letters need none of the
+    # Board's rules to record the date, and so never import the Board.
+    machine_for(Decision).update(
         decision,
         actor=actor,
         reason=_("Acuerdo comunicado"),

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import case_get_for
-from measures.board import selectors as sel
 from measures.models import BoardSession, Letter, LetterBatch, LetterStatus
 from protection.access import role_required
 from protection.errors import DomainError
 
+from . import selectors as sel
 from . import services as letter_services
 from .forms import (
     AcknowledgementForm,

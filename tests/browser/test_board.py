@@ -12,7 +12,6 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from measures.board import services as bs
-from measures.letters.rendering import file_sha256
 from measures.models import (
     Decision,
     DecisionStatus,
@@ -22,6 +21,7 @@ from measures.models import (
 )
 from protection.celery import app as celery_app
 from protection.models import Role
+from protection.pdf import file_sha256
 
 from .. import factories as f
 from ..measures.board_fixtures import (

@@ -289,7 +289,7 @@ def test_papers_frozen_once_sent_and_late_packets_flagged(
         bs.session_papers_generate(actor=coordinator, session=session)
     session.refresh_from_db()
     assert (session.papers_file.name, session.papers_sha256) == (first_name, first_hash)
-    from measures.letters.rendering import file_sha256
+    from protection.pdf import file_sha256
 
     assert file_sha256(session.papers_file) == first_hash
 

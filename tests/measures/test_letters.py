@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from measures.board import services as bs
-from measures.board.selectors import batch_progress
 from measures.letters import rendering
 from measures.letters import services as letter_services
+from measures.letters.selectors import batch_progress
 from measures.models import (
     DecisionStatus,
     Letter,
@@ -29,6 +29,7 @@ from measures.models import (
     Resolution,
 )
 from measures.tasks import letter_render
+from protection import pdf
 from protection.errors import DomainError
 from protection.models import Role
 
@@ -156,7 +157,7 @@ def test_stored_file_matches_its_hash_and_is_never_overwritten(decision):
     assert rendering.letter_render_claimed(letter.pk) == "generated"
     letter.refresh_from_db()
     assert letter.status == LetterStatus.GENERATED and letter.generated_at
-    assert rendering.file_sha256(letter.file) == letter.content_sha256
+    assert pdf.file_sha256(letter.file) == letter.content_sha256
     assert letter.content_sha256[:16] in letter.file.name
     first_name, first_hash, first_at = letter.file.name, letter.content_sha256, letter.generated_at
     # Running again (a duplicate queue entry) does nothing.
@@ -170,7 +171,7 @@ def test_stored_file_matches_its_hash_and_is_never_overwritten(decision):
     # Storing the same bytes again reuses the file; never a second copy, never an overwrite.
     with letter.file.open("rb") as handle:
         data = handle.read()
-    assert rendering.pdf_store(first_name.rsplit("-", 1)[0], data) == (first_name, first_hash)
+    assert pdf.pdf_store(first_name.rsplit("-", 1)[0], data) == (first_name, first_hash)
 
 
 def test_public_verification_page_shows_no_personal_data(client, decision, two_authorities):
@@ -242,7 +243,7 @@ def test_superseding_decision_shows_letters_as_superseded(
     html = client.get(reverse("verify:letter", args=[old.verification_code])).content.decode()
     assert "SUSTITUIDO" in html and old.superseded_by.number in html
     # The old file is kept and still matches its hash.
-    assert rendering.file_sha256(old.file) == old.content_sha256
+    assert pdf.file_sha256(old.file) == old.content_sha256
     new_text = pdf_text(old.superseded_by)
     assert f"sustituye al acuerdo {first.number}" in new_text
     assert "Concluye: Botón de pánico" in new_text and "Se otorga: Cámaras de seguridad" in new_text
@@ -263,7 +264,7 @@ def test_reissue_creates_a_new_version_and_keeps_the_old_one(decision, coordinat
     assert rendering.letter_render_claimed(new.pk) == "generated"
     new.refresh_from_db()
     assert new.file.name != old.file.name
-    assert rendering.file_sha256(old.file) == old.content_sha256
+    assert pdf.file_sha256(old.file) == old.content_sha256
     text = pdf_text(new)
     assert f"sustituye al oficio {old.number}" in text and "versión 2" in text
     with pytest.raises(DomainError):
@@ -408,7 +409,7 @@ def test_generate_all_letters_of_a_session_survives_a_restart(decision, coordina
     assert progress.finished and progress.done == 3 and progress.percent == 100
     for letter in Letter.objects.filter(decision=decision):
         assert letter.status == LetterStatus.GENERATED
-        assert rendering.file_sha256(letter.file) == letter.content_sha256
+        assert pdf.file_sha256(letter.file) == letter.content_sha256
     assert Letter.objects.filter(decision=decision).count() == 3  # nothing duplicated
     # Generating again plans nothing new and queues nothing.
     again = letter_services.letters_generate_for_session(actor=coordinator, session=session)
@@ -481,19 +482,19 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
 
 def test_fetcher_serves_only_the_app_static_files():
-    fetcher = rendering.StaticOnlyFetcher()
-    css = fetcher.fetch(f"{rendering.RENDER_ORIGIN}/static/measures/letters/oficio-2026.1.css")
+    fetcher = pdf.StaticOnlyFetcher()
+    css = fetcher.fetch(f"{pdf.RENDER_ORIGIN}/static/measures/letters/oficio-2026.1.css")
     assert b"@page" in css.read()
     for url in (
         "https://example.org/logo.png",
         "http://127.0.0.1:9/static/css/app.css",
         "file:///etc/passwd",
-        f"{rendering.RENDER_ORIGIN}/static/../../../../etc/passwd",
-        f"{rendering.RENDER_ORIGIN}/static/%2e%2e/%2e%2e/etc/passwd",
-        f"{rendering.RENDER_ORIGIN}/media/letters/x.pdf",
-        f"{rendering.RENDER_ORIGIN}/static/no/such/file.css",
+        f"{pdf.RENDER_ORIGIN}/static/../../../../etc/passwd",
+        f"{pdf.RENDER_ORIGIN}/static/%2e%2e/%2e%2e/etc/passwd",
+        f"{pdf.RENDER_ORIGIN}/media/letters/x.pdf",
+        f"{pdf.RENDER_ORIGIN}/static/no/such/file.css",
     ):
-        with pytest.raises(rendering.FetchRefused):
+        with pytest.raises(pdf.FetchRefused):
             fetcher.fetch(url)
 
 
@@ -508,11 +509,11 @@ def test_rendering_never_reaches_an_external_url():
             f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
             "<p>Hola</p></body></html>"
         )
-        pdf = rendering.html_to_pdf(html)
+        data = pdf.html_to_pdf(html)
     finally:
         server.shutdown()
-    assert pdf.startswith(b"%PDF") and _Recorder.hits == []
-    assert hashlib.sha256(pdf).hexdigest()
+    assert data.startswith(b"%PDF") and _Recorder.hits == []
+    assert hashlib.sha256(data).hexdigest()
 
 
 def test_a_taken_short_name_with_unreadable_bytes_still_renders_a_long_numbered_letter(
@@ -527,7 +528,7 @@ def test_a_taken_short_name_with_unreadable_bytes_still_renders_a_long_numbered_
     letter = Letter.objects.filter(decision=decision).first()
     Letter.objects.filter(pk=letter.pk).update(number="CEN/URCRR/" + "9" * 50)
     real_exists = default_storage.exists
-    monkeypatch.setattr(rendering, "_stored_sha256", lambda name: None)
+    monkeypatch.setattr(pdf, "_stored_sha256", lambda name: None)
     monkeypatch.setattr(
         default_storage,
         "exists",

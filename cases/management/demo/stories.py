@@ -28,7 +28,8 @@ YAML; these tags reach into the running story:
     !first_study case                 the case's first risk study
     !first_request case               the case's first request
     !reload obj                       a fresh copy of a saved row
-    !const HIGH                       a constant of demo/cast.py (risk profiles, legal texts)
+    !const HIGH                       a constant of demo/cast.py (risk profiles, legal texts;
+                                      their values are in scripts/demo/cast.yaml)
     !delta {days: 7}  !plus [a, b]  !minus [a, b]  !mod [a, b]  !decimal "1850.00"
     !format ["MC-{}", value]          !item [obj, key]  !get [obj, attr]
     !place_state case  !place_municipality case   where the case's first beneficiary lives
