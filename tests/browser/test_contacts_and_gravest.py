@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from cases import services as case_services
 from cases.models import CaseRole, ContactLogEntry, Person
 from measures.models import MeasureEndReason
+from protection.clocks import mechanism_zone
 from protection.deadlines.models import Notification
 from protection.models import Role
 
@@ -98,7 +99,9 @@ def test_a_killing_flags_reevaluates_and_ends_the_measures(page, live_server, lo
     login(page, live_server, staff["coordinator"])
     page.goto(f"{live_server.url}/casos/{case.pk}/")
     page.locator("#agresiones").get_by_role("link", name="Registrar agresión").click()
-    page.get_by_label("Fecha de la agresión").fill(timezone.localdate().isoformat())
+    page.get_by_label("Fecha de la agresión").fill(
+        timezone.localdate(timezone.now(), mechanism_zone()).isoformat()
+    )
     page.get_by_label("Persona agredida").select_option(str(relative.pk))
     page.get_by_label("Homicidio", exact=True).check()
     page.get_by_label("Entidad").select_option(label="Guerrero")

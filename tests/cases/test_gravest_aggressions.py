@@ -23,6 +23,7 @@ from cases.models import (
     State,
 )
 from measures.models import MeasureEndReason, MeasureStatus
+from protection.clocks import mechanism_zone
 from protection.deadlines.models import Notification, NotificationKind
 from protection.deadlines.notifications import digest_send_claimed
 from protection.errors import DomainError, PermissionDenied, TransitionNotAllowed
@@ -34,6 +35,12 @@ from .. import factories as f
 from .. import workflows as wf
 
 pytestmark = pytest.mark.django_db
+
+
+def local_today():
+    """Today in the mechanism's zone, as the pages (and their forms) see it: between midnight UTC
+    and midnight in Mexico City, UTC's date is already tomorrow there."""
+    return timezone.localdate(timezone.now(), mechanism_zone())
 
 
 @pytest.fixture
@@ -51,7 +58,7 @@ def followed(reception, analyst, analyst2, coordinator, authority):
 def aggression_data(case, *codes, victim=None):
     victim = victim or f.beneficiary_of(case)
     return {
-        "occurred_on": timezone.localdate().isoformat(),
+        "occurred_on": local_today().isoformat(),
         "victim": victim.pk,
         "types": [AggressionType.objects.get(code=c).pk for c in codes],
         "state": State.objects.get(code="OAX").pk,
@@ -206,7 +213,7 @@ def test_deceased_person_measures_end_and_lists_say_so(client, followed, follow_
     page = client.get(reverse("cases:detail", args=[followed.pk])).content.decode()
     assert url in page  # reachable from the case page
     # no notes: refused, nothing changed
-    response = client.post(url, {"status": "deceased", "on": timezone.localdate(), "notes": ""})
+    response = client.post(url, {"status": "deceased", "on": local_today(), "notes": ""})
     assert response.status_code == 200
     person.refresh_from_db()
     assert person.life_status == LifeStatus.ACTIVE
@@ -214,7 +221,7 @@ def test_deceased_person_measures_end_and_lists_say_so(client, followed, follow_
         url,
         {
             "status": "deceased",
-            "on": timezone.localdate().isoformat(),
+            "on": local_today().isoformat(),
             "notes": "Informó la fiscalía estatal (carpeta FGE/123/2026).",
         },
     )

@@ -13,6 +13,7 @@ from cases import services as case_services
 from cases.models import CasePerson, CaseRole, Gender, ProfileType
 from cases.wording import party_profile_label, party_role_label, profile_label, role_label
 from measures.board.selectors import _party_row
+from protection.redaction import sees_contact_details
 
 from .. import factories as f
 from .. import workflows as wf
@@ -154,7 +155,7 @@ def test_board_papers_rows_and_choice_labels_agree(reception):
     case = wf.register(reception, person=man)
     party = CasePerson.objects.get(case=case, role=CaseRole.BENEFICIARY)
     with translation.override("es-mx"):
-        row = _party_row(reception, party)
+        row = _party_row(reception, party, sees_contact_details(reception))
         assert str(row["role"]) == "Persona beneficiaria"
         assert str(row["profile"]) == "Persona defensora de derechos humanos"
         assert str(party_role_label(party)) == "Persona beneficiaria"

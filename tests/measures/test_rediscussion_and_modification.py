@@ -175,7 +175,9 @@ def test_follow_up_officer_proposes_a_modification_for_the_next_session(
     client.force_login(follow_up)
     assert url in client.get(case_url(case)).content.decode()
     page = client.get(url).content.decode()
-    assert str(sooner) in page  # the page says which session it goes to
+    # The page says which session it goes to, dated in the mechanism's zone as pages are.
+    with timezone.override(clocks.mechanism_zone()):
+        assert str(sooner) in page
     response = client.post(url, {"reason": "El botón de pánico falla; proponemos radio."})
     assert response.status_code == 302
     item = AgendaItem.objects.get(case=case, kind=AgendaItemKind.MODIFICATION)
