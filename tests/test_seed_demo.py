@@ -45,6 +45,10 @@ EXPECTED_ROWS = {
     "cases.AdmissibilityDecision": 36,
     "cases.Aggression": 48,
     "cases.Case": 43,
+    # The case counts (cases.tallies): one part per case, and one change row per change of a
+    # case's stage or follow-up as the stories run through the services.
+    "cases.CaseTally": 43,
+    "cases.CaseCount": 261,
     "cases.CasePerson": 60,
     "cases.Collective": 7,
     "cases.Consent": 54,

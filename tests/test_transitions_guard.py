@@ -39,6 +39,10 @@ BULK_WRITERS = {
     # in the history it writes is a step of the record's map.
     "bench/synthetic/story.py": "bulk synthetic data for the benchmark, checked against the maps",
     "bench/synthetic/story_measures.py": "the same generator's measures, decisions and appeals",
+    # Not a writer at all: the case list's display rows are plain objects copied from .values()
+    # (issue 17: no model instance per row); they are never saved, so their `status` and
+    # `next_deadline_at` attributes set nothing.
+    "cases/rows.py": "read-only display rows of the case list, copied from .values()",
 }
 # Calls that write rows: a status keyword there sets a state.
 WRITE_CALLS = {
