@@ -7,7 +7,8 @@ goes through format_html, so labels are escaped.
 
 import uuid
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 # Colour-blind-safe palette (Okabe–Ito) for series; a sequential blue scale for the map.
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]
@@ -27,7 +28,11 @@ def _fmt(value):
 
 def bar_chart(title, rows, *, desc="", series=None, unit="", hide_below=0):
     """rows: [(label, value)] or, with `series` (names), [(label, [v1, v2, ...])] stacked.
-    hide_below: counts from 1 to hide_below−1 are neither drawn nor written (shown "<N")."""
+    hide_below: counts from 1 to hide_below−1 are neither drawn nor written (shown "<N").
+
+    The SVG is written with plain string formatting: every text (labels, names, title, unit)
+    goes through conditional_escape, numbers are written as str() writes them, which is what
+    format_html did for each element at a tenth of the cost (issue 17)."""
     if hide_below:
         rows = [
             (
@@ -45,6 +50,8 @@ def bar_chart(title, rows, *, desc="", series=None, unit="", hide_below=0):
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     parts = []
     legend_rows = 0
+    names = [conditional_escape(name) for name in series] if stacked else []
+    unit_html = conditional_escape(unit)
     if stacked:
         # The legend wraps onto further lines rather than run past the chart's right edge.
         x, legend_rows = LABEL_WIDTH, 1
@@ -54,29 +61,22 @@ def bar_chart(title, rows, *, desc="", series=None, unit="", hide_below=0):
                 x, legend_rows = LABEL_WIDTH, legend_rows + 1
             y = (legend_rows - 1) * ROW_HEIGHT
             parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
-                    '<text x="{}" y="{}" font-size="11">{}</text>',
-                    x,
-                    y + 4,
-                    SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                    x + 16,
-                    y + 15,
-                    name,
-                )
+                f'<rect x="{x}" y="{y + 4}" width="12" height="12" '
+                f'fill="{SERIES_COLOURS[i % len(SERIES_COLOURS)]}"></rect>'
+                f'<text x="{x + 16}" y="{y + 15}" font-size="11">{names[i]}</text>'
             )
             x += item_width
+        # What each piece's tooltip adds after the row's label.
+        suffixes = [conditional_escape(f" · {name}" if name else "") for name in series]
     legend_height = ROW_HEIGHT * legend_rows
     height = legend_height + ROW_HEIGHT * max(len(rows), 1) + 6
+    bar_height = ROW_HEIGHT - 6
     for index, (label, value) in enumerate(rows):
         y = legend_height + index * ROW_HEIGHT
+        label_html = conditional_escape(label)
         parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 6,
-                y + 15,
-                _shorten(str(label)),
-            )
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" font-size="11" text-anchor="end">'
+            f"{conditional_escape(_shorten(str(label)))}</text>"
         )
         pieces = value if stacked else [value]
         x = LABEL_WIDTH
@@ -84,21 +84,11 @@ def bar_chart(title, rows, *, desc="", series=None, unit="", hide_below=0):
             if not piece:
                 continue
             w = max(BAR_WIDTH * piece / top, 1)
-            name = series[i] if stacked else ""
             parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}{}: {}{}</title>'
-                    "</rect>",
-                    round(x, 1),
-                    y + 3,
-                    round(w, 1),
-                    ROW_HEIGHT - 6,
-                    SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                    label,
-                    f" · {name}" if name else "",
-                    _fmt(piece),
-                    unit,
-                )
+                f'<rect x="{round(x, 1)}" y="{y + 3}" width="{round(w, 1)}" '
+                f'height="{bar_height}" fill="{SERIES_COLOURS[i % len(SERIES_COLOURS)]}">'
+                f"<title>{label_html}{suffixes[i] if stacked else ''}: "
+                f"{conditional_escape(_fmt(piece))}{unit_html}</title></rect>"
             )
             x += w
         total = sum(p for p in pieces if p) if pieces else 0
@@ -108,21 +98,15 @@ def bar_chart(title, rows, *, desc="", series=None, unit="", hide_below=0):
             below = f"<{hidden[0].threshold}"
             shown = f"{shown} (+{below})" if total else below
         parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="12">{}</text>', round(x, 1) + 4, y + 15, shown
-            )
+            f'<text x="{round(x, 1) + 4}" y="{y + 15}" font-size="12">'
+            f"{conditional_escape(shown)}</text>"
         )
-    return format_html(
+    return mark_safe(  # noqa: S308 -- every text above went through conditional_escape
         '<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
-        'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        'aria-labelledby="{id}-t {id}-d"><title id="{id}-t">{title}</title>'
-        '<desc id="{id}-d">{desc}</desc>{body}</svg>',
-        w=width,
-        h=height,
-        id=chart_id,
-        title=title,
-        desc=desc or title,
-        body=format_html_join("", "{}", ((p,) for p in parts)),
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d"><title id="{chart_id}-t">'
+        f"{conditional_escape(title)}</title>"
+        f'<desc id="{chart_id}-d">{conditional_escape(desc or title)}</desc>{"".join(parts)}</svg>'
     )
 
 
