@@ -170,7 +170,9 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
     """Every indicator for `filters` (ReportFilters, or a query-string-like mapping such as
     {"period": "year", "year": "2025", "gender": "woman"}). `detail=False` leaves out the
     per-authority and per-state compliance tables (the Board's reduced view); `summary_only`
-    leaves out the trends and compliance (the annual report's times by group need no more).
+    computes only the cohort's aggregate (requests received, admitted and rejected, and the
+    milestones: the annual report's times by group need no more): no reasons, no overdue
+    counts beyond the cohort's own, no appeals, trends, compliance or emergencies.
 
     Queries: the clock rules, the reasons list, (for "all time") the first request date, then
     four aggregates — cases, appeals, re-evaluations, measures — and two for emergency response
@@ -186,7 +188,7 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
     params = _params(dialect, filters, now, buckets, reasons)
     result = Indicators(filters=filters, now=now, granularity=granularity)
     with _aggregating(dialect, params):
-        _cases(result, dialect, rules, params, reasons)
+        _cases(result, dialect, rules, params, reasons, summary_only=summary_only)
         if not summary_only:
             _appeals(result, dialect, params)
             _trends(result, dialect, params, buckets)
@@ -373,8 +375,10 @@ def _count(dialect, condition, name):
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
 
 
-def _cases(result, dialect, rules, params, reasons):
-    """The cohort's figures in one aggregate over one row per case."""
+def _cases(result, dialect, rules, params, reasons, *, summary_only=False):
+    """The cohort's figures in one aggregate over one row per case (`summary_only`: without
+    the requests of the period, the overdue records and the reasons, which read other
+    tables)."""
     open_case = "status <> %(closed)s"
 
     def count(condition, name):
@@ -434,13 +438,17 @@ def _cases(result, dialect, rules, params, reasons):
     per_case = _per_case_sql(dialect, rules, result.filters)
     # Every request in the period, also those added to a case opened before (outside the
     # aggregate, so that it counts even when no case was opened in the period).
-    notification, implementation, appeals = _overdue_sql(dialect, result.filters)
-    row = q.fetch_one(
-        f"SELECT agg.*, {all_requests} AS all_requests, {notification} AS od_notification,"
-        f" {implementation} AS od_implementation, {appeals} AS od_appeal"
-        f" FROM (SELECT {', '.join(cols)} FROM ({per_case}) pc) agg",
-        params,
-    )
+    aggregate = f"SELECT {', '.join(cols)} FROM ({per_case}) pc"
+    if summary_only:
+        row = q.fetch_one(aggregate, params)
+    else:
+        notification, implementation, appeals = _overdue_sql(dialect, result.filters)
+        row = q.fetch_one(
+            f"SELECT agg.*, {all_requests} AS all_requests, {notification} AS od_notification,"
+            f" {implementation} AS od_implementation, {appeals} AS od_appeal"
+            f" FROM ({aggregate}) agg",
+            params,
+        )
     n = {k: int(v or 0) for k, v in row.items() if not k.endswith("_pct")}
 
     result.requests = {
@@ -448,8 +456,9 @@ def _cases(result, dialect, rules, params, reasons):
         "admitted": n["admitted"],
         "rejected": n["rejected"],
         "pending": n["received"] - n["admitted"] - n["rejected"],
-        "all_requests": n["all_requests"],
     }
+    if not summary_only:
+        result.requests["all_requests"] = n["all_requests"]
     if dialect.postgres:
         pct = {key: row[f"{key}_pct"] or [None, None] for key, *_rest in MILESTONES}
     else:
@@ -463,6 +472,8 @@ def _cases(result, dialect, rules, params, reasons):
         p50, p90 = pct.get(key) or (None, None)
         m.median_seconds, m.p90_seconds = _float(p50), _float(p90)
         result.milestones.append(m)
+    if summary_only:
+        return
     labels = dict(Clock.choices)
     result.overdue_now = [
         {
@@ -689,27 +700,43 @@ def _trends(result, dialect, params, buckets):
         f" AND rs.{q.col(RiskStudy, 'status')} = %(study_approved)s"
         f" WHERE {q.party_condition(fcase, filters)}"
     )
-    arrive, leave = _bucket_index("arrive_at", n), _bucket_index("leave_at", n)
+    if dialect.postgres:
+        # width_bucket: how many bucket ends are <= the moment (a binary search), which is
+        # the CASE chain's answer for ends in ascending order.
+        params["b_ends"] = [params[f"b{i}e"] for i in range(n)]
+        arrive = "width_bucket(arrive_at, %(b_ends)s::timestamptz[])"
+        leave = "width_bucket(leave_at, %(b_ends)s::timestamptz[])"
+    else:
+        arrive, leave = _bucket_index("arrive_at", n), _bucket_index("leave_at", n)
     cohort = "in_cohort = 1"
+    # One pass over each source, grouped by (arrival bucket, departure bucket): the arrivals
+    # and departures per bucket are summed from those groups (a few hundred at most) here.
     sql = (
-        f"WITH cs AS ({cases}), rv AS ({reevaluations})"
-        f" SELECT 'study_in' AS k, {arrive} AS b, COUNT(*) AS n,"
+        f"SELECT 'study' AS k, {arrive} AS b_in, {leave} AS b_out, COUNT(*) AS n,"
         f" {_count(dialect, cohort, 'received')},"
         f" {_count(dialect, f'{cohort} AND admitted', 'admitted')},"
         f" {_count(dialect, f'{cohort} AND NOT admitted', 'rejected')}"
-        f" FROM cs GROUP BY {arrive}"
-        f" UNION ALL SELECT 'study_out', {leave}, COUNT(*), 0, 0, 0 FROM cs"
-        f" WHERE leave_at IS NOT NULL GROUP BY {leave}"
-        f" UNION ALL SELECT 'reeval_in', {arrive}, COUNT(*), 0, 0, 0 FROM rv GROUP BY {arrive}"
-        f" UNION ALL SELECT 'reeval_out', {leave}, COUNT(*), 0, 0, 0 FROM rv"
-        f" WHERE leave_at IS NOT NULL GROUP BY {leave}"
+        f" FROM ({cases}) cs GROUP BY 2, 3"
+        f" UNION ALL SELECT 'reeval', {arrive}, {leave}, COUNT(*), 0, 0, 0"
+        f" FROM ({reevaluations}) rv GROUP BY 2, 3"
     )
     rows = q.fetch_all(sql, params) if n else []
-    got = {(row["k"], row["b"]): row for row in rows}
+    got = {}
+
+    def add(key, amount):
+        got[key] = got.get(key, 0) + int(amount or 0)
+
+    for row in rows:  # groups, not cases
+        kind = row["k"]
+        add((f"{kind}_in", row["b_in"], "n"), row["n"])
+        if row["b_out"] is not None:
+            add((f"{kind}_out", row["b_out"], "n"), row["n"])
+        if kind == "study":
+            for column in ("received", "admitted", "rejected"):
+                add(("study_in", row["b_in"], column), row[column])
 
     def value(kind, i, column="n"):
-        row = got.get((kind, i))
-        return int(row[column] or 0) if row else 0
+        return got.get((kind, i, column), 0)
 
     studies = reevals = 0
     series, trend = [], []
