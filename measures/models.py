@@ -334,7 +334,22 @@ class GrantedMeasure(Versioned):
             models.Index(fields=["case", "status"]),
             models.Index(fields=["authority", "status"]),
             models.Index(fields=["responsible", "status"]),
-            models.Index(fields=["granted_at"], name="measure_granted_at"),
+            # Measures granted in a period, with what the indicators' compliance counts read
+            # (and the annual report's by level): an index-only scan instead of visiting
+            # each measure's row (protection/reports/indicators.py _compliance; issue 17).
+            models.Index(
+                fields=["granted_at"],
+                include=[
+                    "authority",
+                    "state",
+                    "implemented_at",
+                    "implementation_due_at",
+                    "ended_at",
+                    "case",
+                    "id",
+                ],
+                name="measure_granted_cover",
+            ),
             # The sweep: open promises past their date.
             models.Index(
                 fields=["implementation_due_at"],
