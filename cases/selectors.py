@@ -139,6 +139,31 @@ def case_scope(user):
     return scope_for(user, access.CASE_FILE)
 
 
+# Roles whose HANDLED reach (handled_q) is built from their id, role and unit alone.
+_HANDLED_BY_ID = frozenset({Role.ANALYST, Role.FOLLOW_UP})
+
+
+def scope_key(user, record=access.CASE_FILE):
+    """A key naming the SQL of scope_for(user, record) up to the user's id, when the scope
+    depends on nothing else (the role, the unit, the matrix): every case, or what an analyst's
+    or a follow-up officer's unit handles. SQL compiled once per process with a stand-in id
+    (cases/home.py) is shared by the users of one key. None for a scope that reads the database
+    or the clock (Board agendas, consents, break-glass accesses, reception's urgent window):
+    such a scope is built anew on every request. A change to handled_q() or _reach_q() that
+    makes a scope of this key read anything else must return None for it here."""
+    readers = access.readers_for(user)
+    if not readers:
+        return None
+    reaches = tuple(access.reach(reader.key, record)[0] for reader in readers)
+    for reach in reaches:
+        if reach in (access.ALL, access.NONE):
+            continue
+        if reach == access.HANDLED and user.role in _HANDLED_BY_ID:
+            continue
+        return None
+    return (user.role, user.unit or "", reaches, record)
+
+
 def board_case_ids(user):
     """Cases on agendas of sessions the Board member belongs to, from when the papers were sent
     until the configured time after the decision. Invitees (voice, no vote) see a case only
