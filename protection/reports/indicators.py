@@ -29,7 +29,7 @@ Definitions (shown on the page too):
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -43,6 +43,7 @@ from cases.models import (
     AdmissibilityDecision,
     AdmissibilityReason,
     Case,
+    CasePerson,
     CaseStatus,
     Procedure,
     ProtectionRequest,
@@ -197,6 +198,68 @@ def compute(filters=None, *, now=None, detail=True, summary_only=False):
     return result
 
 
+def milestones_by_group(groups, *, now=None):
+    """{key: [Milestone, ...]} for each (key, filters) of `groups`: the milestones (reached,
+    median and 90th percentile) that compute(filters, summary_only=True) gives, for filters
+    that share their period and differ only in the party filters (the annual report's gender
+    groups). On PostgreSQL one aggregate over the period's cohort, each group's figures taken
+    with FILTER over the cases whose beneficiaries match it; elsewhere compute() per group."""
+    groups = [(key, _coerce(filters)) for key, filters in groups]
+    now = now or timezone.now()
+    dialect = q.Dialect()
+    if not groups:
+        return {}
+    if not dialect.postgres:
+        return {
+            key: compute(filters, now=now, summary_only=True).milestones for key, filters in groups
+        }
+    rules = clocks.rules()
+    period = replace(groups[0][1], state_id=None, genders=(), profile="", party_kind="")
+    params = _params(dialect, period, now, [], [])
+    CP = CasePerson
+    flags, matches, cols = [], [], []
+    for j, (_key, filters) in enumerate(groups):
+        # The group's party filters over one beneficiary, with their own parameter names.
+        match = q.party_match("cp", filters).replace("%(f_", f"%(g{j}_f_")
+        for name, value in q.base_params(dialect, now=now, filters=filters).items():
+            if name.startswith("f_"):
+                params[f"g{j}_{name}"] = value
+        matches.append(f"MAX(CASE WHEN {match} THEN 1 ELSE 0 END) AS g{j}")
+        flags.append(f"COALESCE(gp.g{j}, 0) AS g{j}")
+        for key, *_rest in MILESTONES:
+            cols.append(
+                _count(dialect, f"g{j} = 1 AND {key}_at IS NOT NULL", f"g{j}_{key}_reached")
+            )
+            cols.append(
+                f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {key}_secs)"
+                f" FILTER (WHERE g{j} = 1) AS g{j}_{key}_pct"
+            )
+    # Which groups each case's beneficiaries belong to: one pass over the case roles (a case
+    # is in a group when one of its beneficiaries matches it, as party_condition asks).
+    cp_case = f"cp.{q.col(CP, 'case')}"
+    join = (
+        f" LEFT JOIN (SELECT {cp_case} AS case_id, {', '.join(matches)}"
+        f" FROM {q.table(CP)} cp WHERE cp.{q.col(CP, 'role')} = %(beneficiary)s"
+        f" GROUP BY {cp_case}) gp ON gp.case_id = c.id"
+    )
+    with _aggregating(dialect, params):
+        # Built inside: the deadlines are written for the transaction's zone.
+        per_case = _per_case_sql(dialect, rules, period, extra=flags, join=join)
+        row = q.fetch_one(f"SELECT {', '.join(cols)} FROM ({per_case}) pc", params)
+    out = {}
+    for j, (group_key, _filters) in enumerate(groups):
+        milestones = []
+        for key, label, clock, _anchor in MILESTONES:
+            m = Milestone(
+                key=key, label=str(label), clock=clock, reached=int(row[f"g{j}_{key}_reached"] or 0)
+            )
+            p50, p90 = row[f"g{j}_{key}_pct"] or (None, None)
+            m.median_seconds, m.p90_seconds = _float(p50), _float(p90)
+            milestones.append(m)
+        out[group_key] = milestones
+    return out
+
+
 @contextmanager
 def _aggregating(dialect, params):
     with transaction.atomic():
@@ -271,9 +334,10 @@ def _facts_join(case_id="c.id"):
     return f" JOIN {q.table(CaseFacts)} f ON f.{q.col(CaseFacts, 'case')} = {case_id}"
 
 
-def _per_case_sql(dialect, rules, filters):
+def _per_case_sql(dialect, rules, filters, *, extra=(), join=""):
     """The cohort, one row per case, with comparable timestamps, deadlines and durations per
-    milestone (the milestones' dates are stored per case in CaseFacts)."""
+    milestone (the milestones' dates are stored per case in CaseFacts); `extra`: more
+    columns, over `c`, `f` and what `join` adds."""
     ts, due, secs = dialect.ts, dialect.due, dialect.seconds_between
 
     def c(name):
@@ -317,8 +381,8 @@ def _per_case_sql(dialect, rules, filters):
         f" CASE WHEN {any_impl} IS NOT NULL THEN 1 ELSE 0 END AS has_impl,"
         f" CASE WHEN {any_impl} IS NOT NULL"
         f" AND {_facts('last_aggression_on')} >= {dialect.local_date(any_impl)} THEN 1 ELSE 0 END"
-        f" AS ag_after_impl"
-        f" FROM {q.table(Case)} c{_facts_join()}"
+        f" AS ag_after_impl{''.join(', ' + column for column in extra)}"
+        f" FROM {q.table(Case)} c{_facts_join()}{join}"
         f" WHERE {_cohort_where(dialect, filters)}"
         # Computed once per row, not once per aggregate that reads it.
         f"{' OFFSET 0' if dialect.postgres else ''}"

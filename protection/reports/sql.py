@@ -161,7 +161,15 @@ def party_condition(case_id_expr, filters):
     conds = [
         f"{cp}.{col(CasePerson, 'case')} = {case_id_expr}",
         f"{cp}.{col(CasePerson, 'role')} = %(beneficiary)s",
+        party_match(cp, filters),
     ]
+    return f"EXISTS (SELECT 1 FROM {table(CasePerson)} {cp} WHERE {' AND '.join(conds)})"
+
+
+def party_match(cp, filters):
+    """The party filters over one case role `cp` (a CasePerson alias): what party_condition
+    asks of a beneficiary."""
+    conds = []
     if filters.state_id:
         conds.append(f"{cp}.{col(CasePerson, 'party_state')} = %(f_state)s")
     if filters.genders:
@@ -173,7 +181,7 @@ def party_condition(case_id_expr, filters):
         conds.append(f"{cp}.{col(CasePerson, 'person')} IS NOT NULL")
     elif filters.party_kind == "collective":
         conds.append(f"{cp}.{col(CasePerson, 'collective')} IS NOT NULL")
-    return f"EXISTS (SELECT 1 FROM {table(CasePerson)} {cp} WHERE {' AND '.join(conds)})"
+    return " AND ".join(conds) or "1 = 1"
 
 
 def fetch_all(sql, params):
