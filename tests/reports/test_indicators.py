@@ -502,3 +502,23 @@ def test_the_computation_leaves_the_connection_time_zone_as_it_found_it(actor):
     before = zone()
     indicators.compute(make_filters("all"), now=NOW)
     assert zone() == before == connection.timezone_name
+
+
+def test_milestones_by_group_equal_compute_per_group(known):
+    """The annual report's times by gender group come from one aggregate: each group's
+    milestones equal what compute() gives for that group's filters."""
+    groups = [
+        ("women", make_filters("year", year=2025, genders=("woman",))),
+        ("men", make_filters("year", year=2025, genders=("man",))),
+        ("diverse", make_filters("year", year=2025, genders=("trans_woman", "non_binary"))),
+        ("collective", make_filters("year", year=2025, party_kind="collective")),
+        ("gro", make_filters("year", year=2025, state=State.objects.get(code="GRO"))),
+    ]
+    by_group = indicators.milestones_by_group(groups, now=NOW)
+    assert any(m.reached for m in by_group["women"])
+    for key, filters in groups:
+        expected = indicators.compute(filters, now=NOW, summary_only=True).milestones
+        got = by_group[key]
+        assert [(m.key, m.reached, m.median_seconds, m.p90_seconds) for m in got] == [
+            (m.key, m.reached, m.median_seconds, m.p90_seconds) for m in expected
+        ], key
