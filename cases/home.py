@@ -20,6 +20,7 @@ from measures.models import (
     RediscussionRequest,
     RediscussionStatus,
 )
+from protection import access
 from protection.access import STAFF_ROLES
 from protection.models import Role, User
 from protection.prepared_multi import DATETIME, INT, IntList, PreparedValues
@@ -39,7 +40,14 @@ from .models import (
     Procedure,
     person_name,
 )
-from .selectors import case_list_for, case_scope, in_case_scope, scope_key
+from .selectors import (
+    case_list_for,
+    case_scope,
+    handled_beyond_stages,
+    handled_stages,
+    in_case_scope,
+    scope_key,
+)
 
 # Re-evaluations show on the coordinator's backlog this long before they fall due.
 REEVALUATION_LOOKAHEAD = timedelta(days=30)
@@ -153,7 +161,7 @@ def my_cases_q(user):
 
 # Lists of case ids (my active cases, a page's rows) go into a prepared read padded to one of
 # these sizes; a longer list runs its queryset as it is.
-ID_LIST_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
+ID_LIST_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 _PREPARED = {}
 _PREPARED_LOCK = threading.Lock()
 
@@ -741,6 +749,42 @@ def _stage_counts(user):
     return case_list_for(user).order_by().values_list("status").annotate(n=Count("*"))
 
 
+def _whole_stage_counts(user):
+    return (
+        Case.objects.filter(status__in=handled_stages(user))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+    )
+
+
+def _beyond_stage_ids(user):
+    first, *rest = handled_beyond_stages(user)
+    return first.union(*rest)
+
+
+def _beyond_stage_counts(user, ids):
+    return (
+        Case.objects.filter(pk__in=ids)
+        .exclude(status__in=handled_stages(user))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+    )
+
+
+def _handled_stage_counts(user, reads):
+    """{status: count} of an analyst's or follow-up officer's scope (HANDLED): every case of
+    the stages their unit handles, counted from the status index, and the cases of other
+    stages they handle, found by id (selectors.handled_beyond_stages). Three queries, none of
+    them a scan of every case."""
+    counts = dict(reads(_whole_stage_counts)) if handled_stages(user) else {}
+    ids = [row[0] for row in reads(_beyond_stage_ids)]
+    if ids:
+        counts.update(reads(_beyond_stage_counts, ids=ids))
+    return counts
+
+
 def stage_counts(user, only_mine=False, counts=None, reads=None):
     """[(status value, label, count)] for every stage, within the user's scope. Read from the
     kept counts when the scope is every case (`counts`: whole_counts(user) already read)."""
@@ -750,7 +794,11 @@ def stage_counts(user, only_mine=False, counts=None, reads=None):
         qs = case_list_for(user).filter(my_cases_q(user))
         counts = dict(qs.order_by().values_list("status").annotate(n=Count("*")))
     else:
-        counts = dict((reads or _Reads(user))(_stage_counts))
+        reads = reads or _Reads(user)
+        if reads.key is not None and reads.key[2] == (access.HANDLED,):
+            counts = _handled_stage_counts(user, reads)
+        else:
+            counts = dict(reads(_stage_counts))
     return [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
 
 

@@ -12,7 +12,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,8 +48,9 @@ def _number(value):
     return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
 
-def _overdue(value):
-    return _OVERDUE.format(_number(value)) if value else "0"
+def _numbers():
+    """_number() for the many numbers of one render: the setting read once."""
+    return localize if settings.USE_THOUSAND_SEPARATOR else str
 
 
 @register.simple_tag
@@ -58,26 +59,37 @@ def team_rows(team, list_url):
     # Role names with their unit's acronym expanded (<abbr>), as everywhere else.
     roles = {value: str(abbr(label)) for value, label in Role.choices}
     url = str(conditional_escape(list_url))
+    number = _numbers()
+    warning = str(_WARNING)
+    overdue = _OVERDUE.format
+    rows = []
     # str.format() on values escaped here (or numbers): what format_html() does, once per row
-    # without its per-argument checks (about 350 rows at national scale).
-    return mark_safe(  # noqa: S308 - every text value below is escaped
-        "".join(
-            _ROW.format(
-                _WARNING if row.overdue_total else "",
-                url,
-                _number(row.user.pk),
-                escape(row.user.display_name),
-                roles.get(row.user.role) or escape(row.user.role),
-                _number(row.open_cases),
-                _overdue(row.overdue_cases),
-                _number(row.open_studies),
-                _overdue(row.overdue_studies),
-                _number(row.pending_measures),
-                _overdue(row.overdue_measures),
-            )
-            for row in team
+    # without its per-argument checks (about 350 rows at national scale); text escaped by
+    # html.escape, what escape() runs without its lazy-text wrapper.
+    for row in team:
+        user = row.user
+        late_cases, late_studies, late_measures = (
+            row.overdue_cases,
+            row.overdue_studies,
+            row.overdue_measures,
         )
-    )
+        role = roles.get(user.role)
+        rows.append(
+            _ROW.format(
+                warning if late_cases + late_studies + late_measures else "",
+                url,
+                number(user.pk),
+                html_escape(str(user.display_name)),
+                role if role is not None else html_escape(str(user.role)),
+                number(row.open_cases),
+                overdue(number(late_cases)) if late_cases else "0",
+                number(row.open_studies),
+                overdue(number(late_studies)) if late_studies else "0",
+                number(row.pending_measures),
+                overdue(number(late_measures)) if late_measures else "0",
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every text value above is escaped
 
 
 # -- the urgent panel, the due list, the stages and the backlog ----------------------------------
