@@ -1,5 +1,7 @@
 """Formatting for report pages: durations, shares and (for reduced views) small counts."""
 
+import html
+
 from django import template
 from django.conf import settings
 from django.utils import formats
@@ -71,6 +73,9 @@ def _number(value):
 
 
 def _text(value):
+    """conditional_escape(value), without its generic path for a plain str."""
+    if type(value) is str:
+        return html.escape(value)
     return conditional_escape(value)
 
 
