@@ -14,11 +14,13 @@ The case page asks for TIMELINE_PAGE; each "Ver entradas anteriores" asks for on
 import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from itertools import chain
 
-from django.db.models import Subquery
+from django.db.models import Field, Subquery
 from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from simple_history.models import ModelChange
 
 from protection import clocks
 from protection.prepared import PreparedReads
@@ -122,6 +124,43 @@ def _display(value, model_field, related_names, hide=False):
     return str(value)
 
 
+# What diff_against() compares, per history model: (name, attname) of the tracked editable
+# fields, by name (its order), or None where it compares more (many-to-many fields).
+_COMPARED = {}
+
+
+def _compared(older):
+    model = type(older)
+    if model not in _COMPARED:
+        names = {f.name for f in older.tracked_fields if f.editable}
+        fields = sorted(
+            (f.name, f.attname)
+            for f in chain(model._meta.concrete_fields, model._meta.private_fields)
+            if f.editable and f.name in names
+        )
+        plain = all(
+            type(model._meta.get_field(name)).value_from_object is Field.value_from_object
+            for name, _attname in fields
+        )
+        same = plain and not older._history_m2m_fields and len(fields) == len(names)
+        _COMPARED[model] = fields if same else None
+    return _COMPARED[model]
+
+
+def _changes(record, older):
+    """record.diff_against(older).changes: the fields whose values differ, by name, each with
+    .field, .old and .new. Compared here as diff_against() does (model_to_dict's values) without
+    building two dicts per pair of records (a busy case has a hundred)."""
+    fields = _compared(older)
+    if fields is None:
+        return record.diff_against(older).changes
+    return [
+        ModelChange(name, getattr(older, attname), getattr(record, attname))
+        for name, attname in fields
+        if getattr(older, attname) != getattr(record, attname)
+    ]
+
+
 def _diffs(records):
     """[(record, changes)] for consecutive history records of each object, oldest first."""
     previous = {}
@@ -130,11 +169,7 @@ def _diffs(records):
         older = previous.get(record.history_object_key)
         changes = []
         if older is not None:
-            changes = [
-                c
-                for c in record.diff_against(older).changes
-                if c.field not in IGNORED_HISTORY_FIELDS
-            ]
+            changes = [c for c in _changes(record, older) if c.field not in IGNORED_HISTORY_FIELDS]
         out.append((record, older, changes))
         previous[record.history_object_key] = record
     return out
