@@ -84,7 +84,19 @@ class _Links:
                 url = self._urls[name] = id_urls(name)
             except NoReverseMatch:  # the page is not built (yet): entries without a link
                 url = self._urls[name] = None
-        return url(pk) if url is not None else ""
+        return Link(url(pk), name) if url is not None else ""
+
+
+class Link(str):
+    """An entry's link (a str), knowing the URL name it was reversed from (`view`): the case
+    page checks the role's access by name once per name instead of resolving every link."""
+
+    __slots__ = ("view",)
+
+    def __new__(cls, url, view):
+        link = super().__new__(cls, url)
+        link.view = view
+        return link
 
 
 def _day(value):
@@ -106,13 +118,25 @@ def _party_name(case_person):
 # History ("who changed what")
 
 
+# {value: label} of a field's choices, per field (the labels are lazy: written in the language
+# of each request).
+_CHOICE_LABELS = {}
+
+
+def _choice_labels(model_field):
+    labels = _CHOICE_LABELS.get(model_field)
+    if labels is None:
+        labels = _CHOICE_LABELS[model_field] = dict(model_field.flatchoices)
+    return labels
+
+
 def _display(value, model_field, related_names, hide=False):
     if hide:
         return _("(reservado)")
     if value is None or value == "":
         return "—"
     if model_field is not None and model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        return str(_choice_labels(model_field).get(value, value))
     if model_field is not None and model_field.is_relation:
         return related_names.get((model_field.related_model, value), f"#{value}")
     if isinstance(value, bool):
@@ -199,6 +223,7 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
         record.history_object_key = record.id
     diffs = _diffs(records)
     names = _related_names(model, diffs)
+    field_names = {}  # each field's verbose name, translated once per build
     entries = []
     for record, _older, changes in diffs:
         # Reasons are stored as written by the services (Spanish, the source language); shown
@@ -237,7 +262,10 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
                 # A clock recomputed to the same minute (a decision that moves nothing): to a
                 # reader nothing changed, so no "05/12/2027 → 05/12/2027" line.
                 continue
-            rows.append({"field": str(f.verbose_name), "old": old, "new": new})
+            label = field_names.get(f)
+            if label is None:
+                label = field_names[f] = str(f.verbose_name)
+            rows.append({"field": label, "old": old, "new": new})
         if not rows and not reason:
             continue  # only derived fields moved
         entries.append(
