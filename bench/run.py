@@ -157,6 +157,7 @@ def print_pages(runs, small, targets, cases):
     count = len(runs)
     small_pages = {p["name"]: p for p in (small or {}).get("pages", [])}
     by_run = [{p["name"]: p for p in run.get("pages", [])} for run in runs]
+    cpu_before = baseline_issue17().get("python_cpu_p50_ms", {})
     if count > 1:
         comment(
             f"pages measured in {count} consecutive runs: p50, p95 and Python CPU are the worst "
@@ -178,6 +179,8 @@ def print_pages(runs, small, targets, cases):
         figure(f"{key}.p50", worst_p50, "ms")
         figure(f"{key}.p95", worst_p95, "ms")
         figure(f"{key}.python_cpu_p50", worst_cpu, "ms")
+        if cpu_before.get(name):
+            figure(f"{key}.python_cpu_p50_before_issue17", cpu_before[name], "ms")
         if count > 1:
             figure(f"{key}.p95.runs", run_list(p["p95_ms"] for p in seen), "ms")
             figure(
@@ -341,12 +344,20 @@ ISSUE17_THROUGHPUT = {"case_list": 24.0, "home_coordinator": 5.9}
 ISSUE17_PAGES = ("case_list", "case_page", "home_", "board_dossier", "reports_indicators")
 
 
+def baseline_issue17():
+    """bench/baseline_issue17.json: the figures of the code before issue 17's first change,
+    measured on this machine with this benchmark's phases ({} when the file is missing)."""
+    try:
+        return json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def throughput_before_issue17():
     """(throughput by page in req/s, where they come from) before issue 17's first change: the
     load phase of that code on this machine, recorded in bench/baseline_issue17.json."""
-    try:
-        data = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data = baseline_issue17()
+    if "throughput_req_s" not in data:
         return ISSUE17_THROUGHPUT, "issue 17's text (case list and coordinator's home only)"
     source = (
         f"commit {data['commit'][:7]} measured {data['measured_at']} on {data['machine']}, "

@@ -1,12 +1,14 @@
 """Reads for the home page ("Mi trabajo"): my cases, what is due, urgent clocks, counts per
 stage, and for coordinators the team's load and the backlog. Everything starts from
 case_list_for(user), so nobody sees a case outside their scope, and every function runs a fixed
-number of queries whatever the number of rows."""
+number of queries whatever the number of rows. Rows are read as plain values (no model
+instances) and, for the usual scopes, with SQL compiled once per process (see _Reads below)."""
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +20,10 @@ from measures.models import (
     RediscussionRequest,
     RediscussionStatus,
 )
+from protection import access
 from protection.access import STAFF_ROLES
 from protection.models import Role, User
+from protection.prepared_multi import DATETIME, INT, IntList, PreparedValues
 from risk.models import RiskStudy, StudyStatus
 
 from . import tallies
@@ -28,13 +32,22 @@ from .models import (
     STUDY_CLOCK_STATUSES,
     Aggression,
     Case,
+    CaseCount,
     CasePerson,
     CaseRole,
     CaseStatus,
     ContactLogEntry,
     Procedure,
+    person_name,
 )
-from .selectors import case_list_for, case_scope, in_case_scope
+from .selectors import (
+    case_list_for,
+    case_scope,
+    handled_beyond_stages,
+    handled_stages,
+    in_case_scope,
+    scope_key,
+)
 
 # Re-evaluations show on the coordinator's backlog this long before they fall due.
 REEVALUATION_LOOKAHEAD = timedelta(days=30)
@@ -137,14 +150,176 @@ def my_cases_q(user):
     return Q(pk__in=mine)
 
 
-def my_active_case_ids(user):
-    """Ids of my cases that are not closed (my_cases_q's four look-ups, each kept to open
-    cases), read once per page. The lists and the due items then fetch these few cases by
-    primary key: given the look-ups as a subquery, PostgreSQL estimated hundreds of rows and
-    read every open case of the mechanism to join them (issue 17). Whatever the scope, the
-    callers still filter these ids through it."""
+# -- how the reads run ------------------------------------------------------------------------
+#
+# Each read below is a builder: (user, **values) -> a values_list() queryset. For a user whose
+# scope is a fixed shape of SQL around their id (selectors.scope_key: coordinators, analysts,
+# follow-up officers) it runs as a PreparedValues, its SQL compiled once per process for that
+# shape, with the user's id, the time and the listed ids put in its parameters; compiling some
+# forty querysets on every request was most of the home page's Python time (issue 17). For any
+# other user it runs as the queryset itself. Both give the same rows.
+
+# Lists of case ids (my active cases, a page's rows) go into a prepared read padded to one of
+# these sizes; a longer list runs its queryset as it is.
+ID_LIST_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+_PREPARED = {}
+_PREPARED_LOCK = threading.Lock()
+
+
+def _list_size(ids):
+    for size in ID_LIST_SIZES:
+        if len(ids) <= size:
+            return size
+    return None
+
+
+def _stand_in_user(user_id, role, unit):
+    """The user a prepared read is built for: the real user's role and unit, a stand-in id."""
+    return User(pk=user_id, role=role, unit=unit, is_active=True)
+
+
+class _Reads:
+    """Runs the home page's reads for one user (see above)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.key = scope_key(user)
+
+    def __call__(self, build, **values):
+        if self.key is None:
+            return list(build(self.user, **values))
+        shape = []
+        for name, value in values.items():
+            if isinstance(value, datetime):
+                shape.append((name, DATETIME))
+            elif isinstance(value, list):
+                size = _list_size(value)
+                if size is None:
+                    return list(build(self.user, **values))
+                shape.append((name, size))
+            else:
+                raise TypeError(f"{name}: a prepared read takes instants and id lists")
+        plan_key = (build, self.key, tuple(shape))
+        read = _PREPARED.get(plan_key)
+        if read is None:
+            kinds = {name: DATETIME if kind == DATETIME else IntList(kind) for name, kind in shape}
+            read = _prepared(plan_key, build, self.user.role, self.user.unit, kinds)
+        return read(user_id=self.user.pk, **values)
+
+
+def _prepared(plan_key, build, role, unit, kinds):
+    def make(user_id, **values):
+        return build(_stand_in_user(user_id, role, unit), **values)
+
+    with _PREPARED_LOCK:
+        read = _PREPARED.get(plan_key)
+        if read is None:
+            read = _PREPARED[plan_key] = PreparedValues(make, user_id=INT, **kinds)
+    return read
+
+
+class _Counts:
+    """The totals of several reads in one query (one prepared read per set of builders)."""
+
+    def __init__(self, reads):
+        self.reads = reads
+
+    def __call__(self, builds, **values):
+        user = self.reads.user
+        if self.reads.key is None:
+            return [build(user, **values).count() for build in builds]
+        kinds = {name: DATETIME for name in values}
+        plan_key = ("counts", tuple(builds), self.reads.key)
+        read = _PREPARED.get(plan_key)
+        if read is None:
+            role, unit = user.role, user.unit
+
+            def make(user_id, **v):
+                stand_in = _stand_in_user(user_id, role, unit)
+                return [build(stand_in, **v) for build in builds]
+
+            with _PREPARED_LOCK:
+                read = _PREPARED.get(plan_key)
+                if read is None:
+                    read = _PREPARED[plan_key] = PreparedValues(
+                        make, count=True, user_id=INT, **kinds
+                    )
+        return read(user_id=user.pk, **values)
+
+
+# -- the rows the page shows ----------------------------------------------------------------
+
+
+class Party:
+    """A current beneficiary as a row shows it: str(case_person.party)."""
+
+    __slots__ = ("party",)
+
+    def __init__(self, party):
+        self.party = party
+
+
+class CaseRow:
+    """A case of the home page's lists and urgent panel (HOME_ROW_FIELDS), with its current
+    beneficiaries, as plain values."""
+
+    __slots__ = (*HOME_ROW_FIELDS, "current_beneficiaries")
+
+    def __init__(self, values):
+        (
+            self.pk,
+            self.file_number,
+            self.status,
+            self.next_deadline_at,
+            self.urgent_issue_due_at,
+            self.urgent_issued_at,
+            self.urgent_implement_due_at,
+            self.urgent_implemented_at,
+        ) = values
+        self.current_beneficiaries = []
+
+
+def _beneficiaries(user, ids):
+    return (
+        CasePerson.objects.filter(case_id__in=ids, role=CaseRole.BENEFICIARY, to_date__isnull=True)
+        .order_by("pk")
+        .values_list(
+            "case_id",
+            "person_id",
+            "person__given_names",
+            "person__family_names",
+            "person__preferred_name",
+            "person__life_status",
+            "collective__name",
+        )
+    )
+
+
+def _with_beneficiaries(reads, *lists):
+    """Fill current_beneficiaries of the rows of `lists`, in pk order (one query for all)."""
+    by_case = {}
+    for rows in lists:
+        for row in rows:
+            by_case.setdefault(row.pk, []).append(row)
+    if not by_case:
+        return
+    for case_id, person_id, given, family, preferred, life, collective in reads(
+        _beneficiaries, ids=list(by_case)
+    ):
+        # CasePerson.party: the person, or else the collective (whose str is its name).
+        party = Party(
+            person_name(given, family, preferred, life) if person_id is not None else collective
+        )
+        for row in by_case[case_id]:
+            row.current_beneficiaries.append(party)
+
+
+# -- my cases ---------------------------------------------------------------------------------
+
+
+def _my_active_case_ids(user):
     open_cases = ~Q(case__status=CaseStatus.CLOSED)
-    return list(
+    return (
         Case.objects.filter(assigned_officer=user)
         .exclude(status=CaseStatus.CLOSED)
         .order_by()
@@ -165,19 +340,41 @@ def my_active_case_ids(user):
     )
 
 
-def my_cases(user, limit=LIST_LIMIT, ids=None):
-    """(rows, total): my active cases, the most urgent first. `ids`: my_active_case_ids(user)
-    when the caller has read them already."""
-    if ids is None:
-        ids = my_active_case_ids(user)
-    qs = case_list_for(user).filter(pk__in=ids).exclude(status=CaseStatus.CLOSED)
-    rows = list(
-        home_rows(qs).order_by(F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk")[
-            :limit
-        ]
+def my_active_case_ids(user, reads=None):
+    """Ids of my cases that are not closed (my_cases_q's four look-ups, each kept to open
+    cases), read once per page. The lists and the due items then fetch these few cases by
+    primary key: given the look-ups as a subquery, PostgreSQL estimated hundreds of rows and
+    read every open case of the mechanism to join them (issue 17). Whatever the scope, the
+    callers still filter these ids through it."""
+    return (reads or _Reads(user))(_my_active_case_ids)
+
+
+def _my_cases(user, ids, limit=LIST_LIMIT):
+    # The total with the rows (a window over the filtered cases, counted before the LIMIT).
+    return (
+        case_list_for(user)
+        .filter(pk__in=ids)
+        .exclude(status=CaseStatus.CLOSED)
+        .annotate(total=Window(Count("*")))
+        .order_by(F("next_deadline_at").asc(nulls_last=True), "-opened_at", "-pk")
+        .values_list(*HOME_ROW_FIELDS, "total")[:limit]
     )
-    total = qs.count()  # always: the page makes the same queries whatever the numbers
-    return rows, total
+
+
+def my_cases(user, limit=LIST_LIMIT, ids=None, reads=None, beneficiaries=True):
+    """(rows, total): my active cases, the most urgent first. `ids`: my_active_case_ids(user)
+    when the caller has read them already; `beneficiaries=False` as for urgent_clocks()."""
+    reads = reads or _Reads(user)
+    if ids is None:
+        ids = my_active_case_ids(user, reads)
+    if limit == LIST_LIMIT:
+        found = reads(_my_cases, ids=ids)
+    else:
+        found = list(_my_cases(user, ids, limit))
+    rows = [CaseRow(values[:-1]) for values in found]
+    if beneficiaries:
+        _with_beneficiaries(reads, rows)
+    return rows, found[0][-1] if found else 0
 
 
 def visible_cases(user, limit=LIST_LIMIT):
@@ -186,6 +383,9 @@ def visible_cases(user, limit=LIST_LIMIT):
     rows = list(home_rows(qs).order_by("-opened_at", "-pk")[:limit])
     total = qs.count()  # always: the page makes the same queries whatever the numbers
     return rows, total
+
+
+# -- what is due ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -210,37 +410,194 @@ CASE_CLOCK_LABELS = {
     "reevaluation": _("Revaluación periódica"),
 }
 
+DUE_LIMIT = 100
+_CLOCK_FIELDS = (
+    "pk",
+    "file_number",
+    "status",
+    "urgent_issue_due_at",
+    "urgent_issued_at",
+    "urgent_implement_due_at",
+    "urgent_implemented_at",
+    "risk_study_due_at",
+    "reevaluation_due_at",
+)
 
-def due_today(user, now=None, limit=100, ids=None):
+
+class _Clocks:
+    """What pending_clocks() reads of a case."""
+
+    __slots__ = _CLOCK_FIELDS
+
+    def __init__(self, values):
+        for name, value in zip(_CLOCK_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+
+def _due_cases(user, ids, horizon):
+    return (
+        case_list_for(user)
+        .filter(pk__in=ids, next_deadline_at__lt=horizon)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("next_deadline_at")
+        .values_list(*_CLOCK_FIELDS)[:DUE_LIMIT]
+    )
+
+
+def _due_studies(user, horizon):
+    return (
+        RiskStudy.objects.filter(in_case_scope(user), analyst=user, due_at__lt=horizon)
+        .exclude(status=StudyStatus.APPROVED)
+        .order_by("due_at")
+        .values_list("pk", "kind", "due_at", "case_id", "case__file_number")[:DUE_LIMIT]
+    )
+
+
+def _pending_measures(user, horizon):
+    return (
+        GrantedMeasure.objects.filter(in_case_scope(user), ended_at__isnull=True)
+        .filter(
+            Q(notified_at__isnull=True, notification_due_at__lt=horizon)
+            | Q(implemented_at__isnull=True, implementation_due_at__lt=horizon)
+        )
+        .order_by("implementation_due_at")
+    )
+
+
+_MEASURE_DUE_FIELDS = (
+    "pk",
+    "case_id",
+    "notified_at",
+    "notification_due_at",
+    "implemented_at",
+    "implementation_due_at",
+    "case__file_number",
+    "measure_type__name",
+)
+
+
+def _due_measures_followed(user, horizon):
+    return (
+        _pending_measures(user, horizon)
+        .filter(responsible=user)
+        .values_list(*_MEASURE_DUE_FIELDS)[:DUE_LIMIT]
+    )
+
+
+def _due_measures_assigned(user, horizon):
+    return (
+        _pending_measures(user, horizon)
+        .filter(case__assigned_officer=user)
+        .values_list(*_MEASURE_DUE_FIELDS)[:DUE_LIMIT]
+    )
+
+
+_APPEAL_FIELDS = (
+    "pk",
+    "case_id",
+    "case__file_number",
+    "status",
+    "track",
+    "new_study_id",
+    "new_study__approved_at",
+    "ruling_due_at",
+    "consejo_ruling_due_at",
+)
+
+
+class _Study:
+    __slots__ = ("approved_at",)
+
+    def __init__(self, approved_at):
+        self.approved_at = approved_at
+
+
+class AppealRow:
+    """What the home page shows of a running appeal (and appeal_next_step() reads)."""
+
+    __slots__ = (
+        "pk",
+        "case_id",
+        "file_number",
+        "status",
+        "track",
+        "new_study_id",
+        "new_study",
+        "ruling_due_at",
+        "consejo_ruling_due_at",
+        "next_step",
+        "due_at",
+    )
+
+    def __init__(self, values):
+        (
+            self.pk,
+            self.case_id,
+            self.file_number,
+            self.status,
+            self.track,
+            self.new_study_id,
+            approved_at,
+            self.ruling_due_at,
+            self.consejo_ruling_due_at,
+        ) = values
+        self.new_study = None if self.new_study_id is None else _Study(approved_at)
+        self.next_step = appeal_next_step(self)
+        self.due_at = appeal_due_at(self)
+
+    def get_track_display(self):
+        return _display(Appeal, "track", self.track)
+
+
+def _display(model, field, value):
+    """What get_<field>_display() shows for `value`: its choice's label, else the value."""
+    labels = _LABELS.get((model, field))
+    if labels is None:
+        labels = _LABELS[(model, field)] = dict(model._meta.get_field(field).flatchoices)
+    label = labels.get(value, value)
+    return label if isinstance(label, str) else str(label)
+
+
+_LABELS = {}
+
+
+def _appeals_due(user, horizon, limit=DUE_LIMIT):
+    return (
+        appeals_open(user)
+        .filter(
+            Q(ruling_due_at__lt=horizon, ruled_at__isnull=True)
+            | Q(
+                consejo_ruling_due_at__lt=horizon,
+                consejo_ruled_at__isnull=True,
+                status=AppealStatus.INDEPENDENT_STUDY,
+            )
+        )
+        .values_list(*_APPEAL_FIELDS)[:limit]
+    )
+
+
+def _rediscussions_due(user, horizon):
+    return (
+        rediscussions_open(user)
+        .filter(due_at__lt=horizon)
+        .values_list("pk", "case_id", "case__file_number", "due_at")[:DUE_LIMIT]
+    )
+
+
+def due_today(user, now=None, limit=DUE_LIMIT, ids=None, reads=None):
     """What is due by the end of today (at least the next 12 hours) or already overdue in my
     work, most urgent first:
     the clocks of my cases, my open risk studies, and the notification and implementation of
     measures I follow (or that are on cases assigned to me). Four queries (five without `ids`,
-    my_active_case_ids(user))."""
+    my_active_case_ids(user)); two more for coordinators."""
     horizon = due_horizon(now)
-    scope = case_list_for(user)
+    reads = reads or _Reads(user)
     items = {}
     if ids is None:
-        ids = my_active_case_ids(user)
+        ids = my_active_case_ids(user, reads)
 
-    cases = (
-        scope.filter(pk__in=ids, next_deadline_at__lt=horizon)
-        .exclude(status=CaseStatus.CLOSED)
-        .only(
-            "pk",
-            "file_number",
-            "status",
-            "urgent_issue_due_at",
-            "urgent_issued_at",
-            "urgent_implement_due_at",
-            "urgent_implemented_at",
-            "risk_study_due_at",
-            "reevaluation_due_at",
-            "next_deadline_at",
-        )
-        .order_by("next_deadline_at")[:limit]
-    )
-    for case in cases:
+    for values in reads(_due_cases, ids=ids, horizon=horizon):
+        case = _Clocks(values)
         for key, due in pending_clocks(case):
             if due < horizon:
                 items[(case.pk, key, due)] = DueItem(
@@ -250,98 +607,65 @@ def due_today(user, now=None, limit=100, ids=None):
                     file_number=case.file_number,
                 )
 
-    studies = (
-        RiskStudy.objects.filter(in_case_scope(user), analyst=user, due_at__lt=horizon)
-        .exclude(status=StudyStatus.APPROVED)
-        .select_related("case")
-        .only("pk", "kind", "due_at", "case_id", "case__file_number")
-        .order_by("due_at")[:limit]
-    )
-    for study in studies:
+    study_label = _("Estudio de riesgo: %(kind)s")
+    for pk, kind, due_at, case_id, file_number in reads(_due_studies, horizon=horizon):
         # The initial study runs on the case's own clock: show it once, with the study's link.
-        items[(study.case_id, "risk_study", study.due_at)] = DueItem(
-            due_at=study.due_at,
-            what=str(_("Estudio de riesgo: %(kind)s") % {"kind": study.get_kind_display()}),
-            case_id=study.case_id,
-            file_number=study.case.file_number,
+        items[(case_id, "risk_study", due_at)] = DueItem(
+            due_at=due_at,
+            what=str(study_label % {"kind": _display(RiskStudy, "kind", kind)}),
+            case_id=case_id,
+            file_number=file_number,
             url_name="risk:study_detail",
-            url_arg=study.pk,
+            url_arg=pk,
         )
 
-    pending = (
-        GrantedMeasure.objects.filter(in_case_scope(user), ended_at__isnull=True)
-        .filter(
-            Q(notified_at__isnull=True, notification_due_at__lt=horizon)
-            | Q(implemented_at__isnull=True, implementation_due_at__lt=horizon)
-        )
-        .select_related("case", "measure_type")
-        # Only what a due item shows: whole case rows were most of this page's Python time.
-        .only(
-            "pk",
-            "case_id",
-            "notified_at",
-            "notification_due_at",
-            "implemented_at",
-            "implementation_due_at",
-            "case__file_number",
-            "measure_type__name",
-        )
-        .order_by("implementation_due_at")
-    )
     # Measures I follow, and measures on cases assigned to me: one indexed query each (an OR
     # of the two would read every overdue measure of the mechanism to keep mine).
     measures = {
-        m.pk: m
-        for m in [
-            *pending.filter(responsible=user)[:limit],
-            *pending.filter(case__assigned_officer=user)[:limit],
+        values[0]: values
+        for values in [
+            *reads(_due_measures_followed, horizon=horizon),
+            *reads(_due_measures_assigned, horizon=horizon),
         ]
     }.values()
-    for m in measures:
-        if m.notified_at is None and m.notification_due_at and m.notification_due_at < horizon:
-            items[(m.case_id, f"notify-{m.pk}", m.notification_due_at)] = DueItem(
-                due_at=m.notification_due_at,
-                what=str(_("Comunicar la medida: %(m)s") % {"m": m.measure_type}),
-                case_id=m.case_id,
-                file_number=m.case.file_number,
+    for pk, case_id, notified, notify_due, implemented, implement_due, number, kind in measures:
+        if notified is None and notify_due and notify_due < horizon:
+            items[(case_id, f"notify-{pk}", notify_due)] = DueItem(
+                due_at=notify_due,
+                what=str(_("Comunicar la medida: %(m)s") % {"m": kind}),
+                case_id=case_id,
+                file_number=number,
                 url_name="measures:measure_detail",
-                url_arg=m.pk,
+                url_arg=pk,
             )
-        if m.implemented_at is None and m.implementation_due_at < horizon:
-            items[(m.case_id, f"implement-{m.pk}", m.implementation_due_at)] = DueItem(
-                due_at=m.implementation_due_at,
-                what=str(_("Implementar la medida: %(m)s") % {"m": m.measure_type}),
-                case_id=m.case_id,
-                file_number=m.case.file_number,
+        if implemented is None and implement_due < horizon:
+            items[(case_id, f"implement-{pk}", implement_due)] = DueItem(
+                due_at=implement_due,
+                what=str(_("Implementar la medida: %(m)s") % {"m": kind}),
+                case_id=case_id,
+                file_number=number,
                 url_name="measures:measure_detail",
-                url_arg=m.pk,
+                url_arg=pk,
             )
     if user.role == Role.COORDINATOR:
         # The coordination acts next on appeals and re-discussion requests (two queries).
-        for appeal in appeals_open(user).filter(
-            Q(ruling_due_at__lt=horizon, ruled_at__isnull=True)
-            | Q(
-                consejo_ruling_due_at__lt=horizon,
-                consejo_ruled_at__isnull=True,
-                status=AppealStatus.INDEPENDENT_STUDY,
-            )
-        )[:limit]:
-            due = appeal_due_at(appeal)
-            step = appeal_next_step(appeal)
-            items[(appeal.case_id, f"appeal-{appeal.pk}", due)] = DueItem(
-                due_at=due,
+        for values in reads(_appeals_due, horizon=horizon):
+            appeal = AppealRow(values)
+            step = appeal.next_step
+            items[(appeal.case_id, f"appeal-{appeal.pk}", appeal.due_at)] = DueItem(
+                due_at=appeal.due_at,
                 what=str(_("Inconformidad: %(step)s") % {"step": step[0] if step else ""}),
                 case_id=appeal.case_id,
-                file_number=appeal.case.file_number,
+                file_number=appeal.file_number,
                 url_name="measures:appeal_detail",
                 url_arg=appeal.pk,
             )
-        for rq in rediscussions_open(user).filter(due_at__lt=horizon)[:limit]:
-            items[(rq.case_id, f"rediscussion-{rq.pk}", rq.due_at)] = DueItem(
-                due_at=rq.due_at,
+        for pk, case_id, file_number, due_at in reads(_rediscussions_due, horizon=horizon):
+            items[(case_id, f"rediscussion-{pk}", due_at)] = DueItem(
+                due_at=due_at,
                 what=str(_("Responder la solicitud de nueva discusión")),
-                case_id=rq.case_id,
-                file_number=rq.case.file_number,
+                case_id=case_id,
+                file_number=file_number,
             )
     return sorted(items.values(), key=lambda item: (item.due_at, item.file_number))[:limit]
 
@@ -381,35 +705,116 @@ def urgent_pending_q():
     )
 
 
-def urgent_clocks(user, limit=LIST_LIMIT):
-    """Extraordinary-procedure cases whose urgent clocks (issue ≤ 3 h, implement ≤ 9 h) still
-    run, the one that falls due first at the top."""
-    qs = (
+def _urgent_clocks(user):
+    return (
         case_list_for(user)
         .filter(procedure=Procedure.EXTRAORDINARY)
         .exclude(status=CaseStatus.CLOSED)
         .filter(urgent_pending_q())
+        .order_by(F("next_deadline_at").asc(nulls_last=True), "pk")
+        .values_list(*HOME_ROW_FIELDS)[:LIST_LIMIT]
     )
-    return list(home_rows(qs).order_by(F("next_deadline_at").asc(nulls_last=True), "pk")[:limit])
 
 
-def whole_counts(user):
+def urgent_clocks(user, limit=LIST_LIMIT, reads=None, beneficiaries=True):
+    """Extraordinary-procedure cases whose urgent clocks (issue ≤ 3 h, implement ≤ 9 h) still
+    run, the one that falls due first at the top. `beneficiaries=False`: the caller reads them
+    (with those of other rows, _with_beneficiaries)."""
+    reads = reads or _Reads(user)
+    if limit == LIST_LIMIT:
+        rows = [CaseRow(values) for values in reads(_urgent_clocks)]
+    else:
+        rows = [CaseRow(values) for values in _urgent_clocks(user)[:limit]]
+    if beneficiaries:
+        _with_beneficiaries(reads, rows)
+    return rows
+
+
+# -- counts -----------------------------------------------------------------------------------
+
+
+def _kept_counts(user):
+    return CaseCount.objects.order_by().values_list("key").annotate(total=Sum("n"))
+
+
+def whole_counts(user, reads=None):
     """The kept counts of every case (cases.tallies) if `user` sees every case, else None: a
     count of cases outside someone's scope is not theirs to see."""
-    return None if case_scope(user) else tallies.counts()
+    if case_scope(user):
+        return None
+    return dict((reads or _Reads(user))(_kept_counts))
 
 
-def stage_counts(user, only_mine=False, counts=None):
+def _stage_counts(user):
+    return case_list_for(user).order_by().values_list("status").annotate(n=Count("*"))
+
+
+def _whole_stage_counts(user):
+    return (
+        Case.objects.filter(status__in=handled_stages(user))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+    )
+
+
+def _beyond_stage_ids(user):
+    first, *rest = handled_beyond_stages(user)
+    return first.union(*rest)
+
+
+def _beyond_stage_counts(user, ids):
+    return (
+        Case.objects.filter(pk__in=ids)
+        .exclude(status__in=handled_stages(user))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+    )
+
+
+def _handled_stage_counts(user, reads):
+    """{status: count} of an analyst's or follow-up officer's scope (HANDLED): every case of
+    the stages their unit handles, counted from the status index, and the cases of other
+    stages they handle, found by id (selectors.handled_beyond_stages). Three queries, none of
+    them a scan of every case."""
+    counts = dict(reads(_whole_stage_counts)) if handled_stages(user) else {}
+    ids = [row[0] for row in reads(_beyond_stage_ids)]
+    if ids:
+        counts.update(reads(_beyond_stage_counts, ids=ids))
+    return counts
+
+
+def stage_counts(user, only_mine=False, counts=None, reads=None):
     """[(status value, label, count)] for every stage, within the user's scope. Read from the
     kept counts when the scope is every case (`counts`: whole_counts(user) already read)."""
     if not only_mine and not case_scope(user):
         counts = tallies.stage_counts(counts)
-    else:
-        qs = case_list_for(user)
-        if only_mine:
-            qs = qs.filter(my_cases_q(user))
+    elif only_mine:
+        qs = case_list_for(user).filter(my_cases_q(user))
         counts = dict(qs.order_by().values_list("status").annotate(n=Count("*")))
+    else:
+        reads = reads or _Reads(user)
+        if reads.key is not None and reads.key[2] == (access.HANDLED,):
+            counts = _handled_stage_counts(user, reads)
+        else:
+            counts = dict(reads(_stage_counts))
     return [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
+
+
+# -- the team ---------------------------------------------------------------------------------
+
+
+class Member:
+    """A staff member as the team table shows them (User.display_name, role)."""
+
+    __slots__ = ("pk", "role", "display_name")
+
+    def __init__(self, pk, role, first_name, last_name, username):
+        self.pk = pk
+        self.role = role
+        # User.get_full_name() or the username.
+        self.display_name = f"{first_name} {last_name}".strip() or username
 
 
 @dataclass
@@ -427,41 +832,37 @@ class TeamRow:
         return self.overdue_cases + self.overdue_studies + self.overdue_measures
 
 
-def team_load(user, now=None):
-    """For coordinators: every active staff member with the open and overdue work they hold,
-    counted within the coordinator's scope. Four queries. COUNT(*), not COUNT(id): each count
-    is then read from a partial index alone (case_open_by_officer, study_open_by_analyst,
-    measure_pending_by_officer) instead of from the rows (issue 17)."""
-    now = now or timezone.now()
-    scope = case_list_for(user)
-    members = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
-        "role", "last_name", "first_name", "username"
+def _members(user):
+    return (
+        User.objects.filter(is_active=True, role__in=STAFF_ROLES)
+        .order_by("role", "last_name", "first_name", "username")
+        .values_list("pk", "role", "first_name", "last_name", "username")
     )
-    rows = {member.pk: TeamRow(user=member) for member in members}
 
-    for row in (
-        scope.exclude(status=CaseStatus.CLOSED)
+
+def _officer_load(user, now):
+    return (
+        case_list_for(user)
+        .exclude(status=CaseStatus.CLOSED)
         .filter(assigned_officer__isnull=False)
         .order_by()
-        .values("assigned_officer")
+        .values_list("assigned_officer")
         .annotate(n=Count("*"), late=Count("next_deadline_at", filter=Q(next_deadline_at__lt=now)))
-    ):
-        if row["assigned_officer"] in rows:
-            rows[row["assigned_officer"]].open_cases = row["n"]
-            rows[row["assigned_officer"]].overdue_cases = row["late"]
+    )
 
-    for row in (
+
+def _analyst_load(user, now):
+    return (
         RiskStudy.objects.filter(in_case_scope(user))
         .exclude(status=StudyStatus.APPROVED)
         .order_by()
-        .values("analyst")
+        .values_list("analyst")
         .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
-    ):
-        if row["analyst"] in rows:
-            rows[row["analyst"]].open_studies = row["n"]
-            rows[row["analyst"]].overdue_studies = row["late"]
+    )
 
-    for row in (
+
+def _follow_up_load(user, now):
+    return (
         GrantedMeasure.objects.filter(
             in_case_scope(user),
             ended_at__isnull=True,
@@ -469,16 +870,38 @@ def team_load(user, now=None):
             responsible__isnull=False,
         )
         .order_by()
-        .values("responsible")
+        .values_list("responsible")
         .annotate(
             n=Count("*"),
             late=Count("implementation_due_at", filter=Q(implementation_due_at__lt=now)),
         )
-    ):
-        if row["responsible"] in rows:
-            rows[row["responsible"]].pending_measures = row["n"]
-            rows[row["responsible"]].overdue_measures = row["late"]
+    )
+
+
+def team_load(user, now=None, reads=None):
+    """For coordinators: every active staff member with the open and overdue work they hold,
+    counted within the coordinator's scope. Four queries. COUNT(*), not COUNT(id): each count
+    is then read from a partial index alone (case_open_by_officer, study_open_by_analyst,
+    measure_pending_by_officer) instead of from the rows (issue 17)."""
+    now = now or timezone.now()
+    reads = reads or _Reads(user)
+    rows = {values[0]: TeamRow(user=Member(*values)) for values in reads(_members)}
+    for officer, n, late in reads(_officer_load, now=now):
+        row = rows.get(officer)
+        if row is not None:
+            row.open_cases, row.overdue_cases = n, late
+    for analyst, n, late in reads(_analyst_load, now=now):
+        row = rows.get(analyst)
+        if row is not None:
+            row.open_studies, row.overdue_studies = n, late
+    for officer, n, late in reads(_follow_up_load, now=now):
+        row = rows.get(officer)
+        if row is not None:
+            row.pending_measures, row.overdue_measures = n, late
     return list(rows.values())
+
+
+# -- the backlog ------------------------------------------------------------------------------
 
 
 def officer_name_fields(relation):
@@ -486,13 +909,11 @@ def officer_name_fields(relation):
     return (f"{relation}__first_name", f"{relation}__last_name", f"{relation}__username")
 
 
-# What a measure row of the backlog shows: its case, type and authority (|authority filter).
-MEASURE_ROW_FIELDS = (
-    "case__file_number",
-    "measure_type__name",
-    "authority__name",
-    "authority__short_name",
-)
+def _display_name(first_name, last_name, username):
+    """User.display_name of a related user read as values ("" when there is none)."""
+    if username is None:
+        return ""
+    return f"{first_name} {last_name}".strip() or username
 
 
 @dataclass
@@ -503,129 +924,349 @@ class BacklogSection:
     rows: list
 
 
-def backlog(user, now=None, limit=BACKLOG_LIMIT, counts=None):
-    """For coordinators: what is late across the mechanism, within scope. Each section has the
-    total and the `limit` most overdue rows. Two queries per section; one for a section whose
-    total is a kept count (cases.tallies) and the scope every case (`counts`: whole_counts(user)
-    already read)."""
-    now = now or timezone.now()
-    scope = case_list_for(user)
-    whole = not case_scope(user)
-    if whole and counts is None:
-        counts = tallies.counts()
-    sections = []
+class BacklogRow:
+    """One row of a backlog section: `pk` (the record's), `case_id`, `file_number`, `due_at`
+    (the clock it shows), `who` (a display name), and the section's other fields by name."""
 
-    def add(key, title, qs, order, count=None, fields=()):
-        # `fields`: only what the section's rows show (templates/home.html), not whole rows of
-        # every related record (issue 17). A field the template shows must be listed here: a
-        # deferred field costs a query per row (tests/cases/test_views_core.py's budget).
-        rows = list((qs.only(*fields) if fields else qs).order_by(*order)[:limit])
-        if count is None:
-            count = qs.count()  # always, so the page makes the same queries whatever the numbers
-        sections.append(BacklogSection(key=key, title=str(title), count=count, rows=rows))
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
 
-    add(
-        "study_clock",
-        _("Expedientes con el plazo del estudio de riesgo vencido"),
-        scope.filter(status__in=STUDY_CLOCK_STATUSES, risk_study_due_at__lt=now).select_related(
-            "assigned_officer"
-        ),
-        ["risk_study_due_at", "pk"],
-        fields=("file_number", "risk_study_due_at", *officer_name_fields("assigned_officer")),
+
+class _Authority:
+    """An implementing authority as the |authority filter reads it."""
+
+    __slots__ = ("name", "short_name")
+
+    def __init__(self, name, short_name):
+        self.name = name
+        self.short_name = short_name
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+def _authority(name, short_name):
+    return None if name is None else _Authority(name, short_name)
+
+
+def _study_clock(user, now):
+    return case_list_for(user).filter(status__in=STUDY_CLOCK_STATUSES, risk_study_due_at__lt=now)
+
+
+def _studies_late(user, now):
+    return RiskStudy.objects.filter(in_case_scope(user), due_at__lt=now).exclude(
+        status=StudyStatus.APPROVED
     )
-    add(
-        "studies",
-        _("Estudios de riesgo vencidos sin aprobar"),
-        RiskStudy.objects.filter(in_case_scope(user), due_at__lt=now)
-        .exclude(status=StudyStatus.APPROVED)
-        .select_related("case", "analyst"),
-        ["due_at", "pk"],
-        fields=("case__file_number", "kind", "due_at", *officer_name_fields("analyst")),
+
+
+def _not_notified(user, now):
+    return GrantedMeasure.objects.filter(
+        in_case_scope(user),
+        ended_at__isnull=True,
+        notified_at__isnull=True,
+        notification_due_at__lt=now,
     )
-    add(
-        "not_notified",
-        _("Medidas otorgadas no comunicadas en plazo"),
-        GrantedMeasure.objects.filter(
-            in_case_scope(user),
-            ended_at__isnull=True,
-            notified_at__isnull=True,
-            notification_due_at__lt=now,
-        ).select_related("case", "measure_type", "authority"),
-        ["notification_due_at", "pk"],
-        fields=(*MEASURE_ROW_FIELDS, "notification_due_at"),
+
+
+def _not_implemented(user, now):
+    return GrantedMeasure.objects.filter(
+        in_case_scope(user),
+        ended_at__isnull=True,
+        implemented_at__isnull=True,
+        implementation_due_at__lt=now,
     )
-    add(
-        "not_implemented",
-        _("Medidas no implementadas en plazo"),
-        GrantedMeasure.objects.filter(
-            in_case_scope(user),
-            ended_at__isnull=True,
-            implemented_at__isnull=True,
-            implementation_due_at__lt=now,
-        ).select_related("case", "measure_type", "authority"),
-        ["implementation_due_at", "pk"],
-        fields=(*MEASURE_ROW_FIELDS, "implementation_due_at"),
+
+
+def _reevaluations(user, lookahead):
+    return case_list_for(user).filter(
+        status__in=FOLLOW_UP_STATUSES, reevaluation_due_at__lt=lookahead
     )
-    add(
-        "reevaluations",
-        _("Revaluaciones vencidas o que vencen en 30 días"),
-        scope.filter(
-            status__in=FOLLOW_UP_STATUSES, reevaluation_due_at__lt=now + REEVALUATION_LOOKAHEAD
-        ).select_related("follow_up_officer"),
-        ["reevaluation_due_at", "pk"],
-        fields=("file_number", "reevaluation_due_at", *officer_name_fields("follow_up_officer")),
+
+
+def _no_follow_up(user):
+    return case_list_for(user).filter(tallies.without_follow_up_q())
+
+
+def _gravest_pending(user):
+    return Aggression.objects.filter(
+        in_case_scope(user), gravest=True, assessment__isnull=True
+    ).exclude(case__status=CaseStatus.CLOSED)
+
+
+def _rows_study_clock(user, now):
+    return (
+        _study_clock(user, now)
+        .order_by("risk_study_due_at", "pk")
+        .values_list(
+            "pk", "file_number", "risk_study_due_at", *officer_name_fields("assigned_officer")
+        )[:BACKLOG_LIMIT]
     )
-    # Measures in place that nobody follows: their flags would reach only the coordination.
-    add(
-        "no_follow_up",
-        _("Expedientes con medidas sin persona de seguimiento"),
-        scope.filter(tallies.without_follow_up_q()),
-        ["opened_at", "pk"],
-        count=tallies.without_follow_up_count(counts) if whole else None,
-        fields=("file_number",),
+
+
+def _rows_studies(user, now):
+    return (
+        _studies_late(user, now)
+        .order_by("due_at", "pk")
+        .values_list(
+            "pk", "case_id", "case__file_number", "kind", "due_at", *officer_name_fields("analyst")
+        )[:BACKLOG_LIMIT]
     )
-    add(
-        "appeals",
-        _("Inconformidades en trámite"),
-        appeals_open(user),
-        [
-            F("ruling_due_at").asc(nulls_last=True),
-            F("consejo_ruling_due_at").asc(nulls_last=True),
-            "filed_at",
-        ],
+
+
+_MEASURE_ROW_VALUES = (
+    "pk",
+    "case_id",
+    "case__file_number",
+    "measure_type__name",
+    "authority__name",
+    "authority__short_name",
+)
+
+
+def _rows_not_notified(user, now):
+    return (
+        _not_notified(user, now)
+        .order_by("notification_due_at", "pk")
+        .values_list(*_MEASURE_ROW_VALUES, "notification_due_at")[:BACKLOG_LIMIT]
     )
-    for appeal in sections[-1].rows:
-        appeal.next_step = appeal_next_step(appeal)
-        appeal.due_at = appeal_due_at(appeal)
-    add(
-        "rediscussions",
-        _("Solicitudes de nueva discusión sin respuesta"),
-        rediscussions_open(user),
-        ["due_at", "pk"],
+
+
+def _rows_not_implemented(user, now):
+    return (
+        _not_implemented(user, now)
+        .order_by("implementation_due_at", "pk")
+        .values_list(*_MEASURE_ROW_VALUES, "implementation_due_at")[:BACKLOG_LIMIT]
     )
-    add(
-        "gravest_pending",
-        _("Agresiones graves sin estudio de acción inmediata"),
-        Aggression.objects.filter(in_case_scope(user), gravest=True, assessment__isnull=True)
-        .exclude(case__status=CaseStatus.CLOSED)
-        .select_related("case"),
-        ["recorded_at", "pk"],
-        fields=("case__file_number", "occurred_on"),
+
+
+def _rows_reevaluations(user, lookahead):
+    return (
+        _reevaluations(user, lookahead)
+        .order_by("reevaluation_due_at", "pk")
+        .values_list(
+            "pk", "file_number", "reevaluation_due_at", *officer_name_fields("follow_up_officer")
+        )[:BACKLOG_LIMIT]
     )
-    add(
-        "late_emergencies",
-        _("Emergencias con respuesta tardía sin revisar"),
-        late_emergencies(user, now),
-        ["response_due_at", "pk"],
-        fields=(
+
+
+def _rows_no_follow_up(user):
+    return (
+        _no_follow_up(user)
+        .order_by("opened_at", "pk")
+        .values_list("pk", "file_number")[:BACKLOG_LIMIT]
+    )
+
+
+def _rows_appeals(user):
+    return appeals_open(user).values_list(*_APPEAL_FIELDS)[:BACKLOG_LIMIT]
+
+
+def _rows_rediscussions(user):
+    return (
+        rediscussions_open(user)
+        .order_by("due_at", "pk")
+        .values_list("pk", "case_id", "case__file_number", "status", "due_at")[:BACKLOG_LIMIT]
+    )
+
+
+def _rows_gravest_pending(user):
+    return (
+        _gravest_pending(user)
+        .order_by("recorded_at", "pk")
+        .values_list("pk", "case_id", "case__file_number", "occurred_on")[:BACKLOG_LIMIT]
+    )
+
+
+def _rows_late_emergencies(user, now):
+    return (
+        late_emergencies(user, now)
+        .order_by("response_due_at", "pk")
+        .values_list(
+            "pk",
+            "case_id",
             "case__file_number",
             "kind",
             "received_at",
             "help_arrived_at",
             "authority__name",
             "authority__short_name",
-        ),
+        )[:BACKLOG_LIMIT]
     )
+
+
+def _backlog_rows(reads, now, lookahead):
+    """{section key: [BacklogRow]} of every section."""
+    rows = {}
+    rows["study_clock"] = [
+        BacklogRow(pk=pk, case_id=pk, file_number=number, due_at=due, who=_display_name(*who))
+        for pk, number, due, *who in reads(_rows_study_clock, now=now)
+    ]
+    rows["studies"] = [
+        BacklogRow(
+            pk=pk,
+            case_id=case_id,
+            file_number=number,
+            kind=_display(RiskStudy, "kind", kind),
+            due_at=due,
+            who=_display_name(*who),
+        )
+        for pk, case_id, number, kind, due, *who in reads(_rows_studies, now=now)
+    ]
+    for key, build in (
+        ("not_notified", _rows_not_notified),
+        ("not_implemented", _rows_not_implemented),
+    ):
+        rows[key] = [
+            BacklogRow(
+                pk=pk,
+                case_id=case_id,
+                file_number=number,
+                measure_type=kind,
+                authority=_authority(name, short),
+                due_at=due,
+            )
+            for pk, case_id, number, kind, name, short, due in reads(build, now=now)
+        ]
+    rows["reevaluations"] = [
+        BacklogRow(pk=pk, case_id=pk, file_number=number, due_at=due, who=_display_name(*who))
+        for pk, number, due, *who in reads(_rows_reevaluations, lookahead=lookahead)
+    ]
+    rows["no_follow_up"] = [
+        BacklogRow(pk=pk, case_id=pk, file_number=number)
+        for pk, number in reads(_rows_no_follow_up)
+    ]
+    rows["appeals"] = [AppealRow(values) for values in reads(_rows_appeals)]
+    rows["rediscussions"] = [
+        BacklogRow(
+            pk=pk,
+            case_id=case_id,
+            file_number=number,
+            status=_display(RediscussionRequest, "status", status),
+            due_at=due,
+        )
+        for pk, case_id, number, status, due in reads(_rows_rediscussions)
+    ]
+    rows["gravest_pending"] = [
+        BacklogRow(pk=pk, case_id=case_id, file_number=number, occurred_on=occurred_on)
+        for pk, case_id, number, occurred_on in reads(_rows_gravest_pending)
+    ]
+    rows["late_emergencies"] = [
+        BacklogRow(
+            pk=pk,
+            case_id=case_id,
+            file_number=number,
+            kind=_display(ContactLogEntry, "kind", kind),
+            received_at=received_at,
+            help_arrived_at=arrived,
+            authority=_authority(name, short),
+            # ContactLogEntry.response_minutes
+            response_minutes=None
+            if arrived is None
+            else int((arrived - received_at).total_seconds() // 60),
+        )
+        for pk, case_id, number, kind, received_at, arrived, name, short in reads(
+            _rows_late_emergencies, now=now
+        )
+    ]
+    return rows
+
+
+BACKLOG_SECTIONS = (
+    ("study_clock", _("Expedientes con el plazo del estudio de riesgo vencido")),
+    ("studies", _("Estudios de riesgo vencidos sin aprobar")),
+    ("not_notified", _("Medidas otorgadas no comunicadas en plazo")),
+    ("not_implemented", _("Medidas no implementadas en plazo")),
+    ("reevaluations", _("Revaluaciones vencidas o que vencen en 30 días")),
+    # Measures in place that nobody follows: their flags would reach only the coordination.
+    ("no_follow_up", _("Expedientes con medidas sin persona de seguimiento")),
+    ("appeals", _("Inconformidades en trámite")),
+    ("rediscussions", _("Solicitudes de nueva discusión sin respuesta")),
+    ("gravest_pending", _("Agresiones graves sin estudio de acción inmediata")),
+    ("late_emergencies", _("Emergencias con respuesta tardía sin revisar")),
+)
+
+
+def _count_study_clock(user, now, lookahead):
+    return _study_clock(user, now)
+
+
+def _count_studies(user, now, lookahead):
+    return _studies_late(user, now)
+
+
+def _count_not_notified(user, now, lookahead):
+    return _not_notified(user, now)
+
+
+def _count_not_implemented(user, now, lookahead):
+    return _not_implemented(user, now)
+
+
+def _count_reevaluations(user, now, lookahead):
+    return _reevaluations(user, lookahead)
+
+
+def _count_no_follow_up(user, now, lookahead):
+    return _no_follow_up(user)
+
+
+def _count_appeals(user, now, lookahead):
+    return appeals_open(user)
+
+
+def _count_rediscussions(user, now, lookahead):
+    return rediscussions_open(user)
+
+
+def _count_gravest_pending(user, now, lookahead):
+    return _gravest_pending(user)
+
+
+def _count_late_emergencies(user, now, lookahead):
+    return late_emergencies(user, now)
+
+
+_BACKLOG_COUNTS = {
+    "study_clock": _count_study_clock,
+    "studies": _count_studies,
+    "not_notified": _count_not_notified,
+    "not_implemented": _count_not_implemented,
+    "reevaluations": _count_reevaluations,
+    "no_follow_up": _count_no_follow_up,
+    "appeals": _count_appeals,
+    "rediscussions": _count_rediscussions,
+    "gravest_pending": _count_gravest_pending,
+    "late_emergencies": _count_late_emergencies,
+}
+
+
+def backlog(user, now=None, limit=BACKLOG_LIMIT, counts=None, reads=None):
+    """For coordinators: what is late across the mechanism, within scope. Each section has the
+    total and the `limit` most overdue rows: one query per section for the rows and one for
+    all the totals (a section's total is a kept count, cases.tallies, when the scope is every
+    case; `counts`: whole_counts(user) already read)."""
+    if limit != BACKLOG_LIMIT:
+        raise ValueError("the backlog shows BACKLOG_LIMIT rows per section")
+    now = now or timezone.now()
+    lookahead = now + REEVALUATION_LOOKAHEAD
+    reads = reads or _Reads(user)
+    whole = not case_scope(user)
+    if whole and counts is None:
+        counts = tallies.counts()
+    rows = _backlog_rows(reads, now, lookahead)
+    counted = [
+        _BACKLOG_COUNTS[key]
+        for key, _title in BACKLOG_SECTIONS
+        if not (whole and key == "no_follow_up")
+    ]
+    totals = iter(_Counts(reads)(counted, now=now, lookahead=lookahead))
+    sections = []
+    for key, title in BACKLOG_SECTIONS:
+        if whole and key == "no_follow_up":
+            count = tallies.without_follow_up_count(counts)
+        else:
+            count = next(totals)
+        sections.append(BacklogSection(key=key, title=str(title), count=count, rows=rows[key]))
     return sections
 
 
@@ -649,18 +1290,21 @@ def late_emergencies(user, now=None):
 def home_context(user, now=None):
     """Everything the home page shows for `user`, by role."""
     now = now or timezone.now()
+    reads = _Reads(user)
     staff = user.role in STAFF_ROLES
     context = {"is_staff_role": staff, "is_coordinator": user.role == Role.COORDINATOR}
     if staff:
-        ids = my_active_case_ids(user)
-        context["my_cases"], context["my_cases_total"] = my_cases(user, ids=ids)
-        context["due_items"] = due_today(user, now, ids=ids)
-        context["urgent_cases"] = urgent_clocks(user)
+        ids = my_active_case_ids(user, reads)
+        mine, context["my_cases_total"] = my_cases(user, ids=ids, reads=reads, beneficiaries=False)
+        context["due_items"] = due_today(user, now, ids=ids, reads=reads)
+        urgent = urgent_clocks(user, reads=reads, beneficiaries=False)
+        _with_beneficiaries(reads, mine, urgent)  # one query for both lists
+        context["my_cases"], context["urgent_cases"] = mine, urgent
     else:
         context["visible_cases"], context["visible_total"] = visible_cases(user)
-    counts = whole_counts(user)
-    context["stage_counts"] = stage_counts(user, counts=counts)
+    counts = whole_counts(user, reads)
+    context["stage_counts"] = stage_counts(user, counts=counts, reads=reads)
     if user.role == Role.COORDINATOR:
-        context["team"] = team_load(user, now)
-        context["backlog"] = backlog(user, now, counts=counts)
+        context["team"] = team_load(user, now, reads)
+        context["backlog"] = backlog(user, now, counts=counts, reads=reads)
     return context

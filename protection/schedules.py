@@ -82,6 +82,17 @@ JOBS = (
         ),
         expires=6 * 60 * 60,
     ),
+    Job(
+        "case-counts-rebuild",
+        "cases.tasks.case_counts_rebuild",
+        crontab(hour=9, minute=45),
+        _(
+            "Recalcula desde los expedientes los conteos por etapa y de medidas sin persona de "
+            "seguimiento que muestra la página de inicio (09:45 UTC, 03:45 en la Ciudad de "
+            "México); se actualizan también al momento con cada cambio."
+        ),
+        expires=6 * 60 * 60,
+    ),
 )
 
 BEAT_SCHEDULE = {

@@ -132,6 +132,31 @@ def test_a_user_who_does_not_see_every_case_never_gets_the_kept_counts(
     assert {value: n for value, _label, n in stage_counts(coordinator)}[CaseStatus.FOLLOW_UP] == 41
 
 
+def _found(body):
+    return body.split('id="case-results"')[1].split("</p>")[0].split("<p")[1]
+
+
+def test_case_list_counts_from_the_kept_counts_only_unfiltered_and_for_every_case(
+    client, reception, coordinator
+):
+    wf.register(reception)
+    wf.register(reception)
+    # Kept counts that differ from the cases, to see which one each list shows.
+    CaseCount.objects.create(key="stage:follow_up", n=40)
+    client.force_login(coordinator)
+    assert "42 expedientes encontrados" in _found(
+        client.get(reverse("cases:list")).content.decode()
+    )
+    # Sorting and paging keep the kept count; a filter or a search counts the list's own query.
+    url = reverse("cases:list")
+    assert "42 expedientes" in _found(client.get(url + "?o=-deadline&page=1").content.decode())
+    assert "2 expedientes" in _found(client.get(url + "?status=received").content.decode())
+    assert "0 expedientes" in _found(client.get(url + "?q=zzzz").content.decode())
+    # Someone whose list is not every case never gets the kept count.
+    client.force_login(f.UserFactory(username="analista3_t", role=Role.ANALYST))
+    assert "42 expedientes" not in _found(client.get(reverse("cases:list")).content.decode())
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_of_one_case_leave_counts_equal_to_a_fresh_count():
     """The coordinator names the follow-up officer while someone corrects the date of the case's
@@ -228,3 +253,17 @@ def test_concurrent_registrations_are_all_counted():
         t.join(30)
     assert errors == []
     assert kept() == fresh() == {"stage:received": 12}
+
+
+def test_the_nightly_job_folds_the_change_rows_and_mends_a_drifted_count(reception):
+    from cases.tasks import case_counts_rebuild
+    from protection.schedules import BEAT_SCHEDULE
+
+    assert BEAT_SCHEDULE["case-counts-rebuild"]["task"] == case_counts_rebuild.name
+    case = wf.register(reception)
+    wf.admit(reception, case)
+    assert CaseCount.objects.count() > 1  # one change row per step
+    Case.objects.update(status=CaseStatus.CLOSED)  # a manual edit the counts did not see
+    assert case_counts_rebuild.apply().get() == 1
+    assert kept() == fresh() == {"stage:closed": 1}
+    assert CaseCount.objects.count() == 1
