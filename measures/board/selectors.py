@@ -45,9 +45,11 @@ from measures.models import (
     Seat,
 )
 from protection.formats import show_date
+from protection.prepared import PreparedRead
+from protection.prepared_multi import INT, PreparedValues
 from protection.redaction import measure_details_for, redact_for, sees_contact_details
 from risk.lifecycle import study_score
-from risk.models import RiskStudy, StudyKind, StudyStatus
+from risk.models import ProposedMeasure, RiskStudy, StudyKind, StudyStatus
 
 # ---------------------------------------------------------------------------------------------
 # Membership
@@ -422,6 +424,18 @@ _COVERED_NAME = (
 )
 
 
+_proposed = PreparedValues(
+    lambda study_id: (
+        ProposedMeasure.objects.filter(study_id=study_id)
+        .order_by("pk")
+        .values_list(
+            "measure_type__name", "covered_id", "duration_months", "context_notes", *_COVERED_NAME
+        )
+    ),
+    study_id=INT,
+)
+
+
 def proposed_measures(study):
     """The measures a study proposes, as the dossier lists them (plain values, one query)."""
     return [
@@ -431,11 +445,7 @@ def proposed_measures(study):
             "duration": duration,
             "context": context,
         }
-        for measure, covered_id, duration, context, *covered in study.proposed_measures.order_by(
-            "pk"
-        ).values_list(
-            "measure_type__name", "covered_id", "duration_months", "context_notes", *_COVERED_NAME
-        )
+        for measure, covered_id, duration, context, *covered in _proposed(study_id=study.pk)
     ]
 
 
@@ -448,32 +458,18 @@ class _MeasureType:
         self.code = code
 
 
-def earlier_decisions(case, *, viewer, now=None):
-    """The case's confirmed decisions, oldest first, each with the measures it granted and how
-    they were implemented (the dossier's "earlier decisions"): two queries whatever their number,
-    the measures read as plain values (a busy case has dozens, each with four related rows)."""
-    now = now or timezone.now()
-    decisions = list(
-        Decision.objects.filter(case=case, status=DecisionStatus.CONFIRMED)
+_decisions = PreparedRead(
+    lambda case_id: (
+        Decision.objects.filter(case_id=case_id, status=DecisionStatus.CONFIRMED)
         .select_related("confirmed_risk_level")
         .only("number", "resolution", "confirmed_at", "confirmed_risk_level__name")
         .order_by("confirmed_at")
     )
-    rows = {decision.pk: [] for decision in decisions}
-    kinds = {}
-    for (
-        decision_id,
-        measure,
-        code,
-        authority,
-        details,
-        due,
-        implemented,
-        ended,
-        *covered,
-    ) in (
+)
+_granted = PreparedValues(
+    lambda case_id: (
         GrantedMeasure.objects.filter(
-            decision__case=case, decision__status=DecisionStatus.CONFIRMED
+            decision__case_id=case_id, decision__status=DecisionStatus.CONFIRMED
         )
         .order_by("granted_at", "pk")  # one decision grants many at the same instant
         .values_list(
@@ -487,7 +483,30 @@ def earlier_decisions(case, *, viewer, now=None):
             "ended_at",
             *_COVERED_NAME,
         )
-    ):
+    ),
+    case_id=INT,
+)
+
+
+def earlier_decisions(case, *, viewer, now=None):
+    """The case's confirmed decisions, oldest first, each with the measures it granted and how
+    they were implemented (the dossier's "earlier decisions"): two queries whatever their number,
+    the measures read as plain values (a busy case has dozens, each with four related rows)."""
+    now = now or timezone.now()
+    decisions = _decisions(case.pk)
+    rows = {decision.pk: [] for decision in decisions}
+    kinds = {}
+    for (
+        decision_id,
+        measure,
+        code,
+        authority,
+        details,
+        due,
+        implemented,
+        ended,
+        *covered,
+    ) in _granted(case_id=case.pk):
         kind = kinds.get(code)
         if kind is None:
             kind = kinds[code] = _MeasureType(code)
@@ -513,17 +532,9 @@ def _labels(model, name):
     return dict(model._meta.get_field(name).flatchoices)
 
 
-def aggressions_since_request(case, *, viewer):
-    """The aggressions the dossier lists (those after the request), oldest first, each with its
-    types: one query whatever their number (one row per aggression and type, types in id
-    order), plain values, the place redacted for `viewer`."""
-    aggressor = _labels(Aggression, "presumed_aggressor")
-    reported_to = _labels(Aggression, "reported_to")
-    investigation = _labels(Aggression, "investigation_status")
-    out = []
-    last = None
-    for pk, occurred_on, municipality, state, place, who, where, status, text, kind in (
-        Aggression.objects.filter(case=case, after_request=True)
+_aggressions = PreparedValues(
+    lambda case_id: (
+        Aggression.objects.filter(case_id=case_id, after_request=True)
         .order_by("occurred_on", "pk", "types__id")
         .values_list(
             "pk",
@@ -537,6 +548,22 @@ def aggressions_since_request(case, *, viewer):
             "description",
             "types__name",
         )
+    ),
+    case_id=INT,
+)
+
+
+def aggressions_since_request(case, *, viewer):
+    """The aggressions the dossier lists (those after the request), oldest first, each with its
+    types: one query whatever their number (one row per aggression and type, types in id
+    order), plain values, the place redacted for `viewer`."""
+    aggressor = _labels(Aggression, "presumed_aggressor")
+    reported_to = _labels(Aggression, "reported_to")
+    investigation = _labels(Aggression, "investigation_status")
+    out = []
+    last = None
+    for pk, occurred_on, municipality, state, place, who, where, status, text, kind in _aggressions(
+        case_id=case.pk
     ):
         if pk == last:
             out[-1]["types"].append(kind)
@@ -576,6 +603,34 @@ def item_proposed_measures(item):
     return [] if study is None else proposed_measures(study)
 
 
+# The dossier's reads, their SQL compiled once per process (protection.prepared): a Board
+# member's dossier repeats them on every request with only the case's (or item's) id changing.
+def _current_parties(case_id):
+    return (
+        CasePerson.objects.filter(case_id=case_id, to_date__isnull=True)
+        .select_related("person__state", "collective__state")
+        .order_by("role", "pk")
+    )
+
+
+_parties_with_contact = PreparedRead(_current_parties)
+_parties = PreparedRead(lambda case_id: _current_parties(case_id).defer(*CONTACT_FIELDS))
+_external = PreparedRead(
+    lambda case_id: (
+        ExternalProtection.objects.filter(case_id=case_id)
+        .select_related("risk_level_found")
+        .order_by("-granted_on", "-pk")
+    )
+)
+_observations = PreparedRead(
+    lambda item_id: (
+        Observation.objects.filter(agenda_item_id=item_id)
+        .select_related("member")
+        .order_by("recorded_at")
+    )
+)
+
+
 def dossier(item, *, viewer):
     """Everything a Board member reads about an agenda item, redacted for `viewer`
     (None: the Board audience, as in the papers PDF)."""
@@ -585,13 +640,10 @@ def dossier(item, *, viewer):
     else:
         case = Case.objects.select_related("current_risk_level").get(pk=item.case_id)
     contact = sees_contact_details(viewer)
-    parties = CasePerson.objects.filter(case=case, to_date__isnull=True).select_related(
-        "person__state", "collective__state"
-    )
-    if not contact:
-        # Redacted for this reader whatever they hold: not read, so not decrypted.
-        parties = parties.defer(*CONTACT_FIELDS)
-    parties = [_party_row(viewer, party, contact) for party in parties.order_by("role", "pk")]
+    # Redacted for a reader who may not see contact details whatever they hold: not read, so
+    # not decrypted.
+    parties = (_parties_with_contact if contact else _parties)(case.pk)
+    parties = [_party_row(viewer, party, contact) for party in parties]
     study = item_study(item)
     score = None
     proposed = []
@@ -599,11 +651,7 @@ def dossier(item, *, viewer):
         score = study_score(study)
         proposed = proposed_measures(study)
     aggressions = aggressions_since_request(case, viewer=viewer)
-    external = list(
-        ExternalProtection.objects.filter(case=case)
-        .select_related("risk_level_found")
-        .order_by("-granted_on", "-pk")
-    )
+    external = _external(case.pk)
     level = study.resulting_level if study is not None and study.resulting_level_id else None
     level = level or case.current_risk_level
     higher = [
@@ -623,7 +671,7 @@ def dossier(item, *, viewer):
         "external": external,
         "contradictions": higher,
         "level": level,
-        "observations": list(item.observations.select_related("member").order_by("recorded_at")),
+        "observations": _observations(item.pk),
         "documents": board_documents(case),
     }
 
