@@ -1,8 +1,15 @@
-"""The deadlines' models, taken over from the protection app without touching the database: the
-tables protection 0003 created (and later migrations altered) keep their names and their rows
-(protection 0011 removed the models from the protection app's state). The content types of the
-six models move from app label "protection" to "deadlines", so permissions and admin log
-entries stay attached; reversible."""
+"""The deadlines' models, taken over from the protection app: their tables keep the names
+protection 0003 gave them (protection_overdueflag, protection_notification,
+protection_periodicrun and their history tables).
+
+On a database migrated through protection 0003-0011 the tables are there with their rows: this
+migration only adds the models to the deadlines app's state (protection 0011, now part of the
+squashed 0003, removed them from the protection app's) and moves the content types of the six models from app label "protection"
+to "deadlines", so permissions and admin log entries stay attached. On a fresh database, where
+protection's squashed 0003-0011 creates none of them (so the user model's app depends on no
+domain app), it creates the tables (CreateTablesIfMissing). Reversed, it moves the content
+types back and leaves the tables and their rows in place: reversing protection past 0002 drops
+them, as reversing 0003 always did."""
 
 import django.db.models.deletion
 import simple_history.models
@@ -29,6 +36,32 @@ def relabel(apps, schema_editor, old, new):
             types.filter(app_label=old, model=model).update(app_label=new)
 
 
+class CreateTablesIfMissing(migrations.operations.base.Operation):
+    """Create the tables of MODELS that the database lacks (a fresh database), from the state
+    this migration has built; leave existing ones (and their rows) alone. Nothing backwards."""
+
+    reversible = True
+    reduces_to_sql = False
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        existing = set(schema_editor.connection.introspection.table_names())
+        for name in MODELS:
+            model = to_state.apps.get_model(app_label, name)
+            if not self.allow_migrate_model(schema_editor.connection.alias, model):
+                continue
+            if model._meta.db_table not in existing:
+                schema_editor.create_model(model)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def describe(self):
+        return "Create the deadlines' tables where the database lacks them"
+
+
 def forwards(apps, schema_editor):
     relabel(apps, schema_editor, "protection", "deadlines")
 
@@ -44,6 +77,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0021_home_backlog_indexes'),
         ('contenttypes', '0002_remove_content_type_name'),
+        # Replaced by protection 0003_squashed_0011, which Django puts here; named so, a
+        # database that applied only part of 0003-0011 stops with Django's explanation.
         ('protection', '0011_deadlines_models_to_own_app'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -245,5 +280,6 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        CreateTablesIfMissing(),
         migrations.RunPython(forwards, backwards),
     ]
