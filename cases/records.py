@@ -616,7 +616,7 @@ def _link_within_case(records):
     def link(obj, field, table):
         target = table.get(getattr(obj, f"{field}_id"))
         if target is not None:
-            setattr(obj, field, target)
+            _cache_related(obj, field, target)
 
     for m in records["measures"]:
         link(m, "covered", parties)
@@ -634,3 +634,23 @@ def _link_within_case(records):
     for letter in records["letters"]:
         link(letter, "decision", decisions)
         link(letter, "recipient_party", parties)
+
+
+# (model, field) -> the foreign key when caching its object is all that setting it would do.
+_MANY_TO_ONE = {}
+
+
+def _cache_related(obj, name, target):
+    """setattr(obj, name, target) for a foreign key whose id already is target's: the object
+    kept in obj's cache of related objects, as the descriptor keeps it, without its checks (the
+    type, the database, the id written again) for each of the hundreds of links of a busy case.
+    A one-to-one field (which also caches the reverse side) is set through its descriptor."""
+    key = (type(obj), name)
+    field = _MANY_TO_ONE.get(key, False)
+    if field is False:
+        candidate = type(obj)._meta.get_field(name)
+        field = _MANY_TO_ONE[key] = candidate if candidate.many_to_one else None
+    if field is None or obj._state.db != target._state.db:
+        setattr(obj, name, target)
+    else:
+        field.set_cached_value(obj, target)

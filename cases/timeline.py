@@ -14,11 +14,13 @@ The case page asks for TIMELINE_PAGE; each "Ver entradas anteriores" asks for on
 import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from itertools import chain
 
-from django.db.models import Subquery
+from django.db.models import Field, Subquery
 from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from simple_history.models import ModelChange
 
 from protection import clocks
 from protection.prepared import PreparedReads
@@ -82,7 +84,19 @@ class _Links:
                 url = self._urls[name] = id_urls(name)
             except NoReverseMatch:  # the page is not built (yet): entries without a link
                 url = self._urls[name] = None
-        return url(pk) if url is not None else ""
+        return Link(url(pk), name) if url is not None else ""
+
+
+class Link(str):
+    """An entry's link (a str), knowing the URL name it was reversed from (`view`): the case
+    page checks the role's access by name once per name instead of resolving every link."""
+
+    __slots__ = ("view",)
+
+    def __new__(cls, url, view):
+        link = super().__new__(cls, url)
+        link.view = view
+        return link
 
 
 def _day(value):
@@ -104,13 +118,25 @@ def _party_name(case_person):
 # History ("who changed what")
 
 
+# {value: label} of a field's choices, per field (the labels are lazy: written in the language
+# of each request).
+_CHOICE_LABELS = {}
+
+
+def _choice_labels(model_field):
+    labels = _CHOICE_LABELS.get(model_field)
+    if labels is None:
+        labels = _CHOICE_LABELS[model_field] = dict(model_field.flatchoices)
+    return labels
+
+
 def _display(value, model_field, related_names, hide=False):
     if hide:
         return _("(reservado)")
     if value is None or value == "":
         return "—"
     if model_field is not None and model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        return str(_choice_labels(model_field).get(value, value))
     if model_field is not None and model_field.is_relation:
         return related_names.get((model_field.related_model, value), f"#{value}")
     if isinstance(value, bool):
@@ -122,6 +148,43 @@ def _display(value, model_field, related_names, hide=False):
     return str(value)
 
 
+# What diff_against() compares, per history model: (name, attname) of the tracked editable
+# fields, by name (its order), or None where it compares more (many-to-many fields).
+_COMPARED = {}
+
+
+def _compared(older):
+    model = type(older)
+    if model not in _COMPARED:
+        names = {f.name for f in older.tracked_fields if f.editable}
+        fields = sorted(
+            (f.name, f.attname)
+            for f in chain(model._meta.concrete_fields, model._meta.private_fields)
+            if f.editable and f.name in names
+        )
+        plain = all(
+            type(model._meta.get_field(name)).value_from_object is Field.value_from_object
+            for name, _attname in fields
+        )
+        same = plain and not older._history_m2m_fields and len(fields) == len(names)
+        _COMPARED[model] = fields if same else None
+    return _COMPARED[model]
+
+
+def _changes(record, older):
+    """record.diff_against(older).changes: the fields whose values differ, by name, each with
+    .field, .old and .new. Compared here as diff_against() does (model_to_dict's values) without
+    building two dicts per pair of records (a busy case has a hundred)."""
+    fields = _compared(older)
+    if fields is None:
+        return record.diff_against(older).changes
+    return [
+        ModelChange(name, getattr(older, attname), getattr(record, attname))
+        for name, attname in fields
+        if getattr(older, attname) != getattr(record, attname)
+    ]
+
+
 def _diffs(records):
     """[(record, changes)] for consecutive history records of each object, oldest first."""
     previous = {}
@@ -130,11 +193,7 @@ def _diffs(records):
         older = previous.get(record.history_object_key)
         changes = []
         if older is not None:
-            changes = [
-                c
-                for c in record.diff_against(older).changes
-                if c.field not in IGNORED_HISTORY_FIELDS
-            ]
+            changes = [c for c in _changes(record, older) if c.field not in IGNORED_HISTORY_FIELDS]
         out.append((record, older, changes))
         previous[record.history_object_key] = record
     return out
@@ -164,6 +223,7 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
         record.history_object_key = record.id
     diffs = _diffs(records)
     names = _related_names(model, diffs)
+    field_names = {}  # each field's verbose name, translated once per build
     entries = []
     for record, _older, changes in diffs:
         # Reasons are stored as written by the services (Spanish, the source language); shown
@@ -202,7 +262,10 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
                 # A clock recomputed to the same minute (a decision that moves nothing): to a
                 # reader nothing changed, so no "05/12/2027 → 05/12/2027" line.
                 continue
-            rows.append({"field": str(f.verbose_name), "old": old, "new": new})
+            label = field_names.get(f)
+            if label is None:
+                label = field_names[f] = str(f.verbose_name)
+            rows.append({"field": label, "old": old, "new": new})
         if not rows and not reason:
             continue  # only derived fields moved
         entries.append(

@@ -272,13 +272,19 @@ def _only_openable_links(user, entries):
     """Drop timeline links to pages the user's role may not open (a Board member is not
     offered the risk study, which would answer 403); the entry stays, without its link."""
     allowed = {}
+    resolved = {}  # the name a link was reversed from -> the page its first link resolved to
     for entry in entries:
         if not entry.url:
             continue
-        try:
-            name = resolve(entry.url.split("?")[0].split("#")[0]).view_name
-        except Resolver404:
-            continue
+        reversed_from = getattr(entry.url, "view", None)
+        name = resolved.get(reversed_from)
+        if name is None:
+            try:
+                name = resolve(entry.url.split("?")[0].split("#")[0]).view_name
+            except Resolver404:
+                continue
+            if reversed_from is not None:
+                resolved[reversed_from] = name
         if name not in allowed:
             allowed[name] = access.view_allowed(user, name) is True
         if not allowed[name]:

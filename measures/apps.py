@@ -13,3 +13,8 @@ class MeasuresConfig(AppConfig):
         "measures.board.lifecycle",
         "measures.letters.lifecycle",
     )
+
+    def ready(self):
+        # The Board answers what letters announce (the decision's date of communication): the
+        # receivers are connected once the apps are loaded.
+        from .board import receivers  # noqa: F401

@@ -14,10 +14,16 @@ annotations that depend on the request, slicing by a changing number (build one 
 number). tests/protection/test_prepared.py compares its results with the queryset's.
 """
 
+import inspect
 import threading
 
 from django.db import connections
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable, RelatedPopulator
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 # An id no row has: where it lands among the compiled SQL's parameters is where the real id goes.
 STAND_IN = -917_364_251
@@ -44,7 +50,8 @@ class _Plan:
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
-        self.related = get_related_populators(klass_info, select, self.alias)
+        self.make = _maker(self.model, self.alias, self.init_list)
+        self.related = _populators(klass_info, select, self.alias)
         self.annotations = list(compiler.annotation_col_map.items())
         self.converters = list(
             compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()
@@ -58,8 +65,7 @@ class _Plan:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        model, alias, start, end = self.model, self.alias, self.start, self.end
-        init_list = self.init_list
+        start, end, make = self.start, self.end, self.make
         objects = []
         for row in rows:
             if self.converters:
@@ -69,7 +75,7 @@ class _Plan:
                     for converter in converters:
                         cell = converter(cell, expression, connection)
                     row[position] = cell
-            obj = model.from_db(alias, init_list, row[start:end])
+            obj = make(row[start:end])
             for populator in self.related:
                 populator.populate(row, obj)
             for name, position in self.annotations:
@@ -119,3 +125,83 @@ class PreparedReads:
                 number, PreparedRead(lambda stand_in: self._build(stand_in, number))
             )
         return read(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Instances without Model.__init__ (issue 17: a busy case page makes some 800 of them, and
+# __init__ was half of its reads' time: the deferred fields padded in, a setattr through a
+# descriptor per field, two init signals sent to nobody). For a model where that is all
+# __init__ would do, the instance is made as from_db() leaves it: the loaded values in its
+# __dict__ (a deferred field is one absent from it), its state "not adding" and its database.
+
+
+def _plain(model, init_list):
+    """Whether from_db() of `model` with these fields only stores the values: Django's own
+    __init__ and from_db, no init signal receivers, and no field whose attribute does more than
+    store its value when set on a new instance (a foreign key's id attribute also clears a
+    cached object, which a new instance does not have)."""
+    if model.__init__ is not Model.__init__ or model.__setattr__ is not object.__setattr__:
+        return False
+    if model.from_db.__func__ is not Model.from_db.__func__:
+        return False
+    after = model.__mro__[model.__mro__.index(Model) + 1 : -1]  # what super().__init__() runs
+    if any("__init__" in vars(base) for base in after):
+        return False
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return False
+    for attname in init_list:
+        attribute = inspect.getattr_static(model, attname, None)
+        if not isinstance(attribute, DeferredAttribute):
+            return False
+        kind = type(attribute)
+        if hasattr(kind, "__set__") and kind is not ForeignKeyDeferredAttribute:
+            return False
+    return True
+
+
+def _maker(model, alias, init_list):
+    """values -> the instance model.from_db(alias, init_list, values) makes."""
+    if not _plain(model, init_list):
+        return lambda values: model.from_db(alias, init_list, values)
+    new = object.__new__
+    names = tuple(init_list)
+
+    def make(values):
+        obj = new(model)
+        state = ModelState()
+        state.adding = False
+        state.db = alias
+        fields = obj.__dict__
+        fields["_state"] = state
+        fields.update(zip(names, values, strict=True))
+        return obj
+
+    return make
+
+
+class _Populator(RelatedPopulator):
+    """RelatedPopulator (a select_related object), its instances made by _maker()."""
+
+    def __init__(self, klass_info, select, db):
+        super().__init__(klass_info, select, db)
+        self.related_populators = _populators(klass_info, select, db)
+        self.make = _maker(self.model_cls, db, self.init_list)
+
+    def populate(self, row, from_obj):
+        if self.reorder_for_init:
+            obj_data = self.reorder_for_init(row)
+        else:
+            obj_data = row[self.cols_start : self.cols_end]
+        if obj_data[self.pk_idx] is None:
+            obj = None
+        else:
+            obj = self.make(obj_data)
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
+
+
+def _populators(klass_info, select, db):
+    return [_Populator(info, select, db) for info in klass_info.get("related_klass_infos", [])]

@@ -105,8 +105,6 @@ class RiskStudyAdmin(CaseDataAdmin):
     date_hierarchy = "requested_at"
     list_select_related = ("case", "analyst", "resulting_level")
     autocomplete_fields = ("case", "analyst", "approved_by")
-    # Computed from the factor scores by the scoring service.
-    readonly_fields = ("weighted_score", "suggested_level")
     inlines = (FactorScoreInline, ProposedMeasureInline)
 
 

@@ -2,7 +2,9 @@
 imports too: a cycle hidden inside a function is still a cycle. Tests, migrations, the
 benchmark and scripts are left out. The checker is tested on a made-up tree first, so that it
 cannot pass by finding nothing. Between the measures app's sub-domains imports go one way only:
-the Board imports letters, letters never import the Board."""
+the Board imports letters, letters never import the Board, nor look up one of its maps by its
+model (`machine_for(Decision)`: an import in all but name); letters announce what the Board
+must record with a signal (measures/letters/signals.py)."""
 
 import ast
 from pathlib import Path
@@ -12,6 +14,7 @@ import protection.reports.tasks  # noqa: F401 - registers its tasks
 from protection.celery import app
 from protection.deadlines import notifications, tasks
 from protection.reports import services as report_services
+from protection.transitions import StateMachine
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {
@@ -182,6 +185,66 @@ def test_letters_never_import_the_board():
     graph = import_graph(ROOT)
     assert imports_into(graph, "measures.board", "measures.letters")  # the direction exists
     assert imports_into(graph, "measures.letters", "measures.board") == []
+
+
+def machine_lookups(root, package):
+    """(module, model name) for every `machine_for(...)` call in the modules of `package`; a
+    model named by anything but a plain or dotted name reads "?" (so it cannot slip through)."""
+    found = []
+    for name, path in modules(root).items():
+        if not (name == package or name.startswith(package + ".")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if called != "machine_for":
+                continue
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Name):
+                found.append((name, arg.id))
+            elif isinstance(arg, ast.Attribute):
+                found.append((name, arg.attr))
+            else:
+                found.append((name, "?"))
+    return sorted(found)
+
+
+def test_the_lookup_checker_finds_maps_looked_up_by_model(tmp_path):
+    app = tmp_path / "app"
+    (app / "letters").mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "letters" / "__init__.py").write_text("")
+    (app / "letters" / "services.py").write_text(
+        "from protection.transitions import machine_for\n"
+        "from app import models, transitions\n\n"
+        "def mark(d):\n"
+        "    machine_for(Decision).update(d)\n"
+        "    transitions.machine_for(models.Appeal)\n"
+        "    machine_for(type(d))\n"
+    )
+    (app / "board.py").write_text("machine_for(Decision)\n")
+    assert machine_lookups(tmp_path, "app.letters") == [
+        ("app.letters.services", "?"),
+        ("app.letters.services", "Appeal"),
+        ("app.letters.services", "Decision"),
+    ]
+
+
+def test_letters_never_look_up_a_map_of_the_board():
+    """A Board model's map (measures/board/lifecycle.py) looked up by letters would make them
+    depend on the Board's rules as surely as an import: letters send a signal instead."""
+    from measures.board import lifecycle as board
+
+    board_models = {
+        machine.model.__name__
+        for machine in vars(board).values()
+        if isinstance(machine, StateMachine)
+    }
+    assert {"BoardSession", "Decision", "Appeal"} <= board_models
+    lookups = machine_lookups(ROOT, "measures.letters")
+    assert [(m, model) for m, model in lookups if model in board_models | {"?"}] == []
 
 
 def test_tasks_queued_by_name_are_registered_under_that_name():

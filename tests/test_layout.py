@@ -6,6 +6,7 @@ with any of its modules; it is checked on a made-up tree first, so it cannot pas
 nothing."""
 
 import ast
+import re
 from collections import deque
 from pathlib import Path
 
@@ -164,3 +165,83 @@ def test_the_ground_floor_imports_no_domain_app():
     assert {"protection.admin", "protection.models", "protection.access"} <= set(ground_floor)
     found = domain_paths(ROOT)
     assert not found, "the ground floor reaches a domain app:\n" + "\n".join(found.values())
+
+
+# README "How the code is organised": the map a person reads first must match the code.
+README_PATH = re.compile(
+    r"(?<![\w/.])([A-Za-z_*][\w*.-]*(?:/[\w*.-]+)*(?:\.(?:py|yaml|md|json)|/))(?![\w])"
+)
+
+
+def readme_map(root):
+    text = (root / "README.md").read_text(encoding="utf-8")
+    return text.split("## How the code is organised", 1)[1].split("```", 2)[1]
+
+
+def readme_paths_missing(root):
+    """(line, name) for every file or folder the map names that does not exist: a name is read
+    from the project root, from its entry's folder (`protection/`, `  board/`) or from the last
+    folder its entry named (`documents/ (... storage.py`); a bare file name may be any file of
+    that name in its entry's app ("every lifecycle.py")."""
+    missing = []
+    top = sub = last = ""
+    for line in readme_map(root).splitlines():
+        if m := re.match(r"^(\w[\w-]*/)\s", line):
+            top, sub, last = m.group(1), "", ""
+        elif m := re.match(r"^  (\w[\w-]*/)\s", line):
+            sub, last = m.group(1), ""
+        for name in README_PATH.findall(line):
+            bases = [root, root / top, root / top / sub]
+            if last:
+                bases += [root / last, root / top / last, root / top / sub / last]
+            found = any(list(base.glob(name.rstrip("/"))) for base in bases)
+            if not found and "/" not in name and top:
+                found = any((root / top).rglob(name))
+            if not found:
+                missing.append((line.strip(), name))
+            if name.endswith("/"):
+                last = name
+    return missing
+
+
+def test_the_readme_check_finds_a_name_that_does_not_exist(tmp_path):
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/views.py": "",
+            "app/sub/__init__.py": "",
+            "app/sub/lifecycle.py": "",
+            "app/docs/storage.py": "",
+            "README.md": (
+                "## How the code is organised\n\n```\n"
+                "app/          views.py, gone.py; every lifecycle.py; docs/ (storage.py)\n"
+                "  sub/        lifecycle.py, missing.py\n```\n"
+            ),
+        },
+    )
+    assert [name for _line, name in readme_paths_missing(tmp_path)] == ["gone.py", "missing.py"]
+
+
+def test_the_readme_names_only_files_that_exist():
+    assert len(README_PATH.findall(readme_map(ROOT))) > 80
+    assert readme_paths_missing(ROOT) == []
+
+
+def test_the_readme_lists_every_sub_app():
+    """Each sub-package of an app with pages or models of its own (protection/deadlines,
+    measures/board...) and the data packages (bench/synthetic, scripts/demo) has its entry."""
+    block = readme_map(ROOT)
+    sub_apps = {
+        path.parent.relative_to(ROOT).as_posix()
+        for package in (*DOMAIN, "protection")
+        for path in (ROOT / package).glob("*/*.py")
+        if path.name in ("views.py", "models.py") and (path.parent / "__init__.py").exists()
+    } | {"bench/synthetic", "scripts/demo"}
+    assert {"protection/deadlines", "protection/help", "measures/board"} <= sub_apps
+    unlisted = [
+        name
+        for name in sorted(sub_apps)
+        if not re.search(rf"(^  |[\s(]){re.escape(name.split('/')[-1])}/", block, re.M)
+    ]
+    assert unlisted == []

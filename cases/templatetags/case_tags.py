@@ -14,20 +14,30 @@ import unicodedata
 from html import escape as html_escape
 
 from django import template
+from django.db.models import Model
 from django.template.defaultfilters import truncatechars
 from django.urls import NoReverseMatch
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from protection import access
 from protection.formats import template_date_writer
 from protection.reversing import id_urls, reverse_id
-from protection.templatetags.protection_tags import ClockWriter, abbr, authority, clock
+from protection.templatetags.protection_tags import (
+    ClockWriter,
+    abbr,
+    authority,
+    clock,
+    reverse_ids,
+)
 
 from ..documents.templatetags.documents import record_docs
 from ..models import CaseStatus, Procedure
+from ..wording import party_profile_label, party_role_label
 
 register = template.Library()
 
@@ -250,15 +260,29 @@ class _Writer:
             self._clock = ClockWriter()
         return self._clock(due, done)
 
+    @classmethod
+    def of(cls, context):
+        """The writer of this render: the rows of one page share what they have written
+        (labels, related names, dates, clocks), tag after tag."""
+        render = context.render_context
+        writer = render.get(cls)
+        if writer is None:
+            writer = render[cls] = cls()
+        return writer
+
     @staticmethod
     def text(value):
         """`{{ value }}`: localized, escaped unless safe (what _text() returns), as str. A small
-        whole number is its digits in every language (no group separator below 1,000)."""
+        whole number is its digits in every language (no group separator below 1,000); a
+        record (a model instance: localize() leaves it as it is) or a lazy message is its
+        text, escaped, as escape() writes it."""
         kind = type(value)
         if kind is str:
             return html_escape(value)
         if kind is int and -1000 < value < 1000:
             return str(value)
+        if (isinstance(value, Model | Promise)) and not hasattr(kind, "__html__"):
+            return html_escape(str(value))
         return str(_text(value))
 
     def kept(self, key, make):
@@ -297,10 +321,10 @@ _MEASURE_EVENT = (
 )
 
 
-@register.simple_tag
-def measure_rows(measures, actions):
+@register.simple_tag(takes_context=True)
+def measure_rows(context, measures, actions):
     """The rows cases/_measure_row.html wrote, one per granted measure (the case page)."""
-    write = _Writer()
+    write = _Writer.of(context)
     overdue = '<span class="clock-overdue">{}</span>'
     not_notified = overdue.format(html_escape(_("concluida sin comunicarse")))
     not_implemented = overdue.format(html_escape(_("concluida sin implementarse")))
@@ -409,10 +433,10 @@ def _truncated_text(value, length):
     return str(_truncated(value, length))
 
 
-@register.simple_tag
-def timeline_items(entries):
+@register.simple_tag(takes_context=True)
+def timeline_items(context, entries):
     """The <li> items cases/_timeline_items.html wrote, one per timeline entry."""
-    write = _Writer()
+    write = _Writer.of(context)
     headings = None
     items = []
     for entry in entries:
@@ -467,11 +491,11 @@ _LINE = (
 )
 
 
-@register.simple_tag
-def decision_line_rows(lines):
+@register.simple_tag(takes_context=True)
+def decision_line_rows(context, lines):
     """The rows of a Board decision's lines on the case page (action, measure, covered person,
     authority, months), as the template loop wrote them."""
-    write = _Writer()
+    write = _Writer.of(context)
     rows = []
     for line in lines:
         if line.measure_type_id:
@@ -521,7 +545,7 @@ def _waivers_text(session):
 def letter_rows(context, letters):
     """The rows of the case page's letters table, as its template loop wrote them."""
     by_record = context.get("docs_by_record")
-    write = _Writer()
+    write = _Writer.of(context)
     rows = []
     for letter in letters:
         decision = letter.decision
@@ -544,6 +568,300 @@ def letter_rows(context, letters):
                 html_escape(write.date(letter.sent_at, "SHORT_DATETIME_FORMAT") or "—"),
                 html_escape(write.date(letter.acknowledged_at, "SHORT_DATETIME_FORMAT") or "—"),
                 str(record_docs(context, by_record, "letter", letter.pk)),
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every part is escaped
+
+
+_PARTY_ROW = (
+    "\n<tr>\n"
+    '  <th scope="row">{}{}</th>\n'
+    "  <td>{}{}{}{}</td>\n"
+    "  {}\n"
+    '  <td class="text-nowrap">{}{}</td>\n'
+    '  <td class="text-nowrap">{}\n'
+    "    {}</td>\n"
+    "</tr>\n"
+)
+_PERSON_CELLS = (
+    "\n"
+    "  <td>{}{}{}</td>\n"
+    "  <td>{}{}{}</td>\n"
+    '  <td class="small">{}{}{}{}{}</td>\n'
+    '  <td class="small">{}</td>\n'
+    "  "
+)
+_COLLECTIVE_CELLS = (
+    "\n"
+    "  <td>{}{}</td>\n"
+    "  <td>{}{}{}</td>\n"
+    '  <td class="small">{}</td>\n'
+    '  <td class="small">{}</td>\n'
+    "  "
+)
+_PARTY_BUTTON = (
+    '<a class="btn btn-sm btn-outline-secondary" href="{}">{}'
+    '<span class="visually-hidden"> {}</span></a>'
+)
+
+
+class _PartyWords:
+    """The fixed words of the party rows, translated and escaped once per table."""
+
+    def __init__(self):
+        self.risk_study = html_escape(_("por el estudio de riesgo"))
+        self.rural = html_escape(_("rural"))
+        self.indigenous = html_escape(_("indígena"))
+        self.interpreter = html_escape(_("requiere intérprete"))
+        self.reserved = html_escape(_("reservado"))
+        self.edit = html_escape(_("Editar"))
+        self.situation = html_escape(_("Situación"))
+
+
+def _contact(can_see_contact, party, words):
+    if not can_see_contact:
+        return f'<span class="redacted">{words.reserved}</span>'
+    phone = _Writer.text(party.phone) if party.phone else ""
+    return phone + (f"<br>{_Writer.text(party.email)}" if party.email else "")
+
+
+def _place(party, words):
+    state = party.state
+    return (
+        _Writer.text(state) if state else "—",
+        f", {_Writer.text(party.municipality)}" if party.municipality else "",
+        f" · {words.rural}" if party.rural else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def party_rows(context, parties):
+    """The rows cases/_party_row.html wrote, one per party of the case (the case page)."""
+    write = _Writer.of(context)
+    words = _PartyWords()
+    actions = context.get("actions") or {}
+    can_see_contact = context.get("can_see_contact")
+    case = context.get("case")
+    rows = []
+    for party in parties:
+        name = write.text(party.party)
+        collective = party.collective
+        person = party.person
+        kind = (
+            f' <span class="badge text-bg-light border">{write.display(collective, "kind")}</span>'
+            if collective
+            else ""
+        )
+        status = ""
+        if person and person.life_status != "active":
+            on = person.life_status_on
+            status = '<span class="badge {} life-status">{}{}</span><br>'.format(
+                "text-bg-dark" if person.is_lost else "text-bg-warning",
+                write.display(person, "life_status"),
+                f" · {html_escape(write.date(on, 'SHORT_DATE_FORMAT'))}" if on else "",
+            )
+        if person:
+            p = person
+            indigenous = ""
+            if p.indigenous:
+                indigenous = f" · {words.indigenous}"
+                if p.ethnic_identity:
+                    indigenous += f" ({write.text(p.ethnic_identity)})"
+            cells = _PERSON_CELLS.format(
+                write.text(party_profile_label(p) or "—"),
+                f" · {write.display(p, 'field_of_work')}" if p.field_of_work else "",
+                f'<br><span class="small">{write.text(p.organisation)}</span>'
+                if p.organisation
+                else "",
+                *_place(p, words),
+                write.display(p, "gender"),
+                indigenous,
+                f" · {write.text(p.languages)}" if p.languages else "",
+                f" · <strong>{words.interpreter}</strong>" if p.needs_interpreter else "",
+                f" · {write.text(p.disability)}" if p.disability else "",
+                _contact(can_see_contact, p, words),
+            )
+        else:
+            c = collective
+            members = ""
+            if c.member_count:
+                count = c.member_count
+                members = ngettext("%(counter)s integrante", "%(counter)s integrantes", count) % {
+                    "counter": write.text(count)
+                }
+            cells = _COLLECTIVE_CELLS.format(
+                write.text(party_profile_label(c)),
+                f" · {write.display(c, 'field_of_work')}" if c.field_of_work else "",
+                *_place(c, words),
+                members,
+                _contact(can_see_contact, c, words),
+            )
+        edit = ""
+        if person and actions.get("person_edit") and not party.to_date:
+            try:
+                link = reverse_ids("cases:person_edit", case.pk, person.pk)
+            except NoReverseMatch:
+                link = ""
+            if link:
+                edit = _PARTY_BUTTON.format(html_escape(link), words.edit, name)
+        situation = ""
+        if person and actions.get("person_life_status"):
+            link = reverse_ids("cases:person_life_status", case.pk, person.pk)
+            situation = _PARTY_BUTTON.format(html_escape(link), words.situation, name)
+        rows.append(
+            _PARTY_ROW.format(
+                name,
+                kind,
+                status,
+                write.text(party_role_label(party)),
+                f" · {write.text(party.relationship)}" if party.relationship else "",
+                f' <span class="badge text-bg-info">{words.risk_study}</span>'
+                if party.added_by_risk_study
+                else "",
+                cells,
+                html_escape(write.date(party.from_date, "SHORT_DATE_FORMAT")),
+                f" – {html_escape(write.date(party.to_date, 'SHORT_DATE_FORMAT'))}"
+                if party.to_date
+                else "",
+                edit,
+                situation,
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every part is escaped
+
+
+_DECISION_CARD = (
+    '\n  <article class="card mb-2"><div class="card-body py-2">\n'
+    '    <h3 class="h6 mb-1">{} · {}\n'
+    '      <span class="badge {}">{}</span></h3>\n'
+    '    <p class="small mb-1">\n'
+    "      {}\n"
+    "      {}\n"
+    "      {}: {} ·\n"
+    "      {}\n"
+    "      {}\n"
+    "    </p>\n"
+    '    <p class="mb-1 prewrap">{}</p>\n'
+    "    {}\n"
+    "    {}\n"
+    "  </div></article>\n  "
+)
+_DECISION_LINES = (
+    "\n"
+    '    <div class="table-responsive">\n'
+    '      <table class="table table-sm mb-0">\n'
+    '        <caption class="visually-hidden">{}</caption>\n'
+    '        <thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+    '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>\n'
+    "        <tbody>\n"
+    "          {}\n"
+    "        </tbody>\n"
+    "      </table>\n"
+    "    </div>\n"
+    "    "
+)
+
+
+@register.simple_tag(takes_context=True)
+def decision_cards(context, decisions):
+    """The cards of the case page's Board decisions (number, resolution, state, session,
+    confirmation, votes, communication clock, text, documents and lines), as the template loop
+    wrote them."""
+    write = _Writer.of(context)
+    by_record = context.get("docs_by_record")
+    confirmed = html_escape(_("Confirmado"))
+    level_label = html_escape(_("Nivel confirmado"))
+    votes = _("Votos: %(f)s a favor, %(a)s en contra, %(ab)s abstenciones")
+    communication = html_escape(_("Comunicación"))
+    headings = None
+    cards = []
+    for d in decisions:
+        number = write.text(d.number)
+        confirmed_at = d.confirmed_at
+        lines = d.line_list
+        table = ""
+        if lines:
+            if headings is None:
+                headings = [
+                    html_escape(h)
+                    for h in (
+                        _("Acción"),
+                        _("Medida"),
+                        _("Persona cubierta"),
+                        _("Autoridad"),
+                        _("Duración (meses)"),
+                    )
+                ]
+            table = _DECISION_LINES.format(
+                _("Medidas del acuerdo %(n)s") % {"n": number},
+                *headings,
+                str(decision_line_rows(context, lines)),
+            )
+        level = d.confirmed_risk_level
+        cards.append(
+            _DECISION_CARD.format(
+                number,
+                write.display(d, "resolution"),
+                "text-bg-success" if d.status == "confirmed" else "text-bg-secondary",
+                write.display(d, "status"),
+                f"{write.text(d.session)} · " if d.session else "",
+                f"{confirmed} {html_escape(write.date(confirmed_at, 'SHORT_DATETIME_FORMAT'))} · "
+                if confirmed_at
+                else "",
+                level_label,
+                write.text(level) if level else "—",
+                votes
+                % {
+                    "f": write.text(d.votes_for),
+                    "a": write.text(d.votes_against),
+                    "ab": write.text(d.votes_abstaining),
+                },
+                f" · {communication}: {write.clock(d.notification_due_at, d.notified_at)}"
+                if confirmed_at
+                else "",
+                _truncated_text(d.text, 600),
+                str(record_docs(context, by_record, "decision", d.pk)),
+                table,
+            )
+        )
+    return mark_safe("".join(cards))  # noqa: S308 - every part is escaped
+
+
+_STUDY_ROW = (
+    "\n        <tr>\n"
+    "          <td>{} · {}</td>\n"
+    "          <td>{}</td>\n"
+    "          <td>{}</td>\n"
+    '          <td class="text-nowrap">{}</td>\n'
+    "          <td>{}</td>\n"
+    "        </tr>\n        "
+)
+
+
+@register.simple_tag(takes_context=True)
+def study_rows(context, studies):
+    """The rows of the case page's risk studies (kind, linked for who may open it, state,
+    analyst, clock, resulting level), as the template loop wrote them."""
+    write = _Writer.of(context)
+    detail_url = _urls("risk:study_detail")
+    linked = (
+        detail_url is not None
+        and access.view_allowed(context.get("user"), "risk:study_detail") is True
+    )
+    rows = []
+    for s in studies:
+        kind = write.display(s, "kind")
+        analyst = s.analyst
+        rows.append(
+            _STUDY_ROW.format(
+                f'<a href="{html_escape(detail_url(s.pk))}">{kind}</a>' if linked else kind,
+                html_escape(write.date(s.requested_at, "SHORT_DATE_FORMAT")),
+                write.display(s, "status"),
+                "" if analyst is None else write.text(analyst.display_name),
+                write.clock(s.due_at, s.approved_at),
+                write.kept(
+                    ("level", s.resulting_level_id), lambda s=s: risk_badge(s.resulting_level)
+                ),
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 - every part is escaped

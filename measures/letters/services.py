@@ -7,6 +7,7 @@ confirmation (so a broker outage at commit loses nothing); rendering happens in 
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,10 +29,10 @@ from protection import access
 from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.numbering import number_next
-from protection.transitions import machine_for
 from protection.versioning import save_versioned
 
 from .lifecycle import LETTER
+from .signals import decision_communicated
 from .tasks import letters_enqueue
 
 TEMPLATE_VERSION = "oficio-2026.2"
@@ -348,14 +349,10 @@ def decision_mark_notified(*, actor, decision, at=None, check_actor=True):
     if decision.status != DecisionStatus.CONFIRMED:
         raise DomainError(_("Sólo se comunica un acuerdo confirmado."))
     at = at or timezone.now()
-    # The decision's map (measures.board.lifecycle) found by its model: letters need none of the
-    # Board's rules to record the date, and so never import the Board.
-    machine_for(Decision).update(
-        decision,
-        actor=actor,
-        reason=_("Acuerdo comunicado"),
-        notified_at=decision.notified_at or at,
-    )
+    # The Board records the date on its decision (measures/board/receivers.py): letters announce
+    # the fact and never reach into the Board. No receiver would lose the date: refuse instead.
+    if not decision_communicated.send(sender=Decision, decision=decision, actor=actor, at=at):
+        raise ImproperlyConfigured("No receiver records a decision's communication.")
     for measure in GrantedMeasure.objects.select_for_update().filter(
         decision=decision, notified_at__isnull=True, ended_at__isnull=True
     ):

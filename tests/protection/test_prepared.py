@@ -99,3 +99,33 @@ def test_a_read_per_limit_and_the_queryset_beyond_the_most_prepared(reception):
     for limit in (1, 3, 2, 1, 3):
         assert [o.pk for o in reads(case.pk, limit)] == [o.pk for o in expected[:limit]]
     assert sorted(reads._reads) == [1, 3]  # 2 came third: its queryset ran as it is
+
+
+def test_instances_are_those_from_db_makes(reception):
+    """Instances are made without Model.__init__ where it would only store the values: the same
+    fields, state (saved, from this database) and joined objects; a model with an init signal
+    receiver gets Model.from_db() itself."""
+    from django.db.models.signals import post_init
+
+    case = wf.register(reception)
+    CasePerson.objects.create(
+        case=case, person=f.PersonFactory(), role="relative", from_date=timezone.localdate()
+    )
+    expected = list(_parties(case.pk))
+    got = PreparedRead(_parties)(case.pk)
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine._state.adding is theirs._state.adding is False
+        assert mine._state.db == theirs._state.db
+        assert mine.get_deferred_fields() == theirs.get_deferred_fields()
+        assert mine == theirs
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=CasePerson)
+    try:
+        got = PreparedRead(_parties)(case.pk)
+    finally:
+        post_init.disconnect(receiver, sender=CasePerson)
+    assert seen == got and len(seen) == len(expected)
