@@ -5,11 +5,13 @@ import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from protection import access
 from protection.access import STAFF_ROLES
-from protection.form_rendering import CachedSelect
+from protection.form_rendering import CachedSelect, Options
 from protection.models import User
+from protection.option_lists import KeptRows
 from risk.models import RiskLevel
 
 from .models import (
@@ -31,20 +33,64 @@ def _beneficiary_cases(**attributes):
     ).values("case_id")
 
 
-def _risk_levels(request):
+def _states(request=None):
+    return State.objects.order_by("name")
+
+
+def _risk_levels(request=None):
     return RiskLevel.objects.filter(scale__active=True).order_by("rank")
 
 
-def _officers():
-    """(pk, display name) of every active staff member, read as plain rows: the select lists
-    hundreds of people and building a User for each was a fifth of the list's Python time."""
-    rows = (
+def _active_officers():
+    """(pk, first, last, username) of every active staff member, read as plain rows: the select
+    lists hundreds of people and building a User for each was a fifth of the list's Python time."""
+    return (
         User.objects.filter(is_active=True, role__in=STAFF_ROLES)
         .order_by("last_name", "first_name", "username")
         .values_list("pk", "first_name", "last_name", "username")
     )
+
+
+def _officer_options(rows):
     # The label User.display_name gives (get_full_name() or username).
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+    return Options(
+        [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+    )
+
+
+# The officers select's (pk, display name) pairs, made again only when the people change.
+_officers = KeptRows(_active_officers, _officer_options)
+
+
+class _KeptModelChoiceIterator(ModelChoiceIterator):
+    """The options of a reference list (the 32 states, the risk levels) from the field's
+    KeptRows: the same query as the field's queryset, read again only when its rows change
+    (Django's iterator() read them through a server-side cursor, three round trips, on every
+    request)."""
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        if field.null_label is not None:
+            yield (field.null_value, field.null_label)
+        for obj in field.kept_rows():
+            yield self.choice(obj)
+
+
+class _KeptModelChoiceField(ModelChoiceField):
+    iterator = _KeptModelChoiceIterator
+
+    def __init__(self, *args, kept_rows, **kwargs):
+        self.kept_rows = kept_rows
+        super().__init__(*args, **kwargs)
+
+
+class KeptModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter whose options come from `kept_rows`, a KeptRows of its queryset.
+    Choosing still validates against the queryset itself."""
+
+    field_class = _KeptModelChoiceField
 
 
 class CaseOrderingFilter(django_filters.OrderingFilter):
@@ -89,10 +135,11 @@ class CaseFilter(django_filters.FilterSet):
         choices=Procedure.choices,
         empty_label=_("Todos"),
     )
-    state = django_filters.ModelChoiceFilter(
+    state = KeptModelChoiceFilter(
         widget=CachedSelect,
         label=_("Entidad de la persona beneficiaria"),
-        queryset=State.objects.order_by("name"),
+        queryset=_states,
+        kept_rows=KeptRows(_states),
         method="filter_state",
         empty_label=_("Todas"),
     )
@@ -110,11 +157,12 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_gender",
         empty_label=_("Todos"),
     )
-    risk_level = django_filters.ModelChoiceFilter(
+    risk_level = KeptModelChoiceFilter(
         widget=CachedSelect,
         label=_("Nivel de riesgo"),
         field_name="current_risk_level",
         queryset=_risk_levels,
+        kept_rows=KeptRows(_risk_levels),
         empty_label=_("Todos"),
     )
     overdue = django_filters.ChoiceFilter(

@@ -19,8 +19,8 @@ case (cases per stage) or probed the measures of some 40,000 cases (no follow-up
   first committed. Counts are only ever added to (no row every writer must update and wait on).
 - `rebuild()` recomputes everything set-based and folds the changes into one row per count:
   bulk writers (generate_synthetic; migration 0023 for existing data) call it when they
-  finish. There is no nightly job for it yet (CaseFacts has one): after a manual database edit
-  of cases or measures, call rebuild() by hand.
+  finish, and the nightly job case-counts-rebuild (cases/tasks.py), which also folds the day's
+  change rows into one per count and mends a count a manual database edit left behind.
 
 The counts are of every case: a page may show them only to a user whose scope is every case
 (the home page checks it; anyone else gets a count within their scope).

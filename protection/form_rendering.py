@@ -16,6 +16,7 @@ import django
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Select
 from django.template import TemplateDoesNotExist
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
@@ -181,8 +182,10 @@ class CachedSelect(Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         # Read once (a queryset's options are one query): the key, and the HTML on a miss.
-        # iter(): list() would ask a queryset for its len() first, a COUNT query.
-        self.choices = options = list(iter(self.choices))
+        # iter(): list() would ask a queryset for its len() first, a COUNT query. Options: the
+        # widget's setter would walk the list again to normalise what is already normal.
+        options = list(iter(self.choices))
+        self.choices = Options(options)
         choices = []
         for option_value, label in options:
             if isinstance(label, list | tuple):
@@ -212,3 +215,19 @@ class CachedSelect(Select):
                 _rendered_selects.clear()
             _rendered_selects[key] = html
         return html
+
+
+class Options(BaseChoiceIterator):
+    """Choices already as Django keeps them, (value, label) pairs: what a `choices` callable
+    returns to be taken as it is. Django's normalize_choices() walks a plain list again on every
+    iteration of the choices (a few hundred officers, every request); a choice iterator it
+    returns untouched."""
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)

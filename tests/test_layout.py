@@ -6,6 +6,7 @@ with any of its modules; it is checked on a made-up tree first, so it cannot pas
 nothing."""
 
 import ast
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -245,3 +246,20 @@ def test_the_readme_lists_every_sub_app():
         if not re.search(rf"(^  |[\s(]){re.escape(name.split('/')[-1])}/", block, re.M)
     ]
     assert unlisted == []
+
+
+LINE_LIMIT = 1200
+
+
+def test_no_python_file_outside_migrations_is_over_the_line_limit():
+    """Issue 13: a file that long holds more than one concern; split it by sub-domain."""
+    long = {}
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in {"var", "migrations"}]
+        for name in files:
+            if name.endswith(".py"):
+                path = Path(folder) / name
+                lines = len(path.read_text(encoding="utf-8").splitlines())
+                if lines > LINE_LIMIT:
+                    long[str(path.relative_to(ROOT))] = lines
+    assert long == {}

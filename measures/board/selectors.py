@@ -21,6 +21,7 @@ from cases.models import (
     Consent,
     ConsentPurpose,
     ExternalProtection,
+    person_name,
 )
 from cases.selectors import case_get_for
 from cases.wording import party_profile_label, party_role_label
@@ -44,9 +45,11 @@ from measures.models import (
     Seat,
 )
 from protection.formats import show_date
+from protection.prepared import PreparedRead
+from protection.prepared_multi import INT, PreparedValues
 from protection.redaction import measure_details_for, redact_for, sees_contact_details
 from risk.lifecycle import study_score
-from risk.models import RiskStudy, StudyKind, StudyStatus
+from risk.models import ProposedMeasure, RiskStudy, StudyKind, StudyStatus
 
 # ---------------------------------------------------------------------------------------------
 # Membership
@@ -320,10 +323,16 @@ def rediscussion_requests():
 def implementation_state(measure, now=None):
     """How a granted measure was implemented: on time, late, never (overdue or ended unkept),
     or still within its 30 days."""
+    return _implementation_state(
+        measure.implemented_at, measure.implementation_due_at, measure.ended_at, now
+    )
+
+
+def _implementation_state(implemented_at, due_at, ended_at, now=None):
     now = now or timezone.now()
-    if measure.implemented_at:
-        return "on_time" if measure.implemented_at <= measure.implementation_due_at else "late"
-    if measure.ended_at or measure.implementation_due_at < now:
+    if implemented_at:
+        return "on_time" if implemented_at <= due_at else "late"
+    if ended_at or due_at < now:
         return "never"
     return "pending"
 
@@ -397,6 +406,186 @@ def _party_row(viewer, party, contact):
     }
 
 
+def _party_name(person_id, given_names, family_names, preferred_name, life_status, collective):
+    """str(case_person.party) from plain values: the person's name, else the collective's."""
+    if person_id is not None:
+        return person_name(given_names, family_names, preferred_name, life_status)
+    return collective
+
+
+# The covered party's name as plain values (_party_name): no contact detail is read.
+_COVERED_NAME = (
+    "covered__person_id",
+    "covered__person__given_names",
+    "covered__person__family_names",
+    "covered__person__preferred_name",
+    "covered__person__life_status",
+    "covered__collective__name",
+)
+
+
+_proposed = PreparedValues(
+    lambda study_id: (
+        ProposedMeasure.objects.filter(study_id=study_id)
+        .order_by("pk")
+        .values_list(
+            "measure_type__name", "covered_id", "duration_months", "context_notes", *_COVERED_NAME
+        )
+    ),
+    study_id=INT,
+)
+
+
+def proposed_measures(study):
+    """The measures a study proposes, as the dossier lists them (plain values, one query)."""
+    return [
+        {
+            "measure": measure,
+            "covered": _party_name(*covered) if covered_id else "",
+            "duration": duration,
+            "context": context,
+        }
+        for measure, covered_id, duration, context, *covered in _proposed(study_id=study.pk)
+    ]
+
+
+class _MeasureType:
+    """What measure_details_for() reads of a measure type."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code):
+        self.code = code
+
+
+_decisions = PreparedRead(
+    lambda case_id: (
+        Decision.objects.filter(case_id=case_id, status=DecisionStatus.CONFIRMED)
+        .select_related("confirmed_risk_level")
+        .only("number", "resolution", "confirmed_at", "confirmed_risk_level__name")
+        .order_by("confirmed_at")
+    )
+)
+_granted = PreparedValues(
+    lambda case_id: (
+        GrantedMeasure.objects.filter(
+            decision__case_id=case_id, decision__status=DecisionStatus.CONFIRMED
+        )
+        .order_by("granted_at", "pk")  # one decision grants many at the same instant
+        .values_list(
+            "decision_id",
+            "measure_type__name",
+            "measure_type__code",
+            "authority__name",
+            "details",
+            "implementation_due_at",
+            "implemented_at",
+            "ended_at",
+            *_COVERED_NAME,
+        )
+    ),
+    case_id=INT,
+)
+
+
+def earlier_decisions(case, *, viewer, now=None):
+    """The case's confirmed decisions, oldest first, each with the measures it granted and how
+    they were implemented (the dossier's "earlier decisions"): two queries whatever their number,
+    the measures read as plain values (a busy case has dozens, each with four related rows)."""
+    now = now or timezone.now()
+    decisions = _decisions(case.pk)
+    rows = {decision.pk: [] for decision in decisions}
+    kinds = {}
+    for (
+        decision_id,
+        measure,
+        code,
+        authority,
+        details,
+        due,
+        implemented,
+        ended,
+        *covered,
+    ) in _granted(case_id=case.pk):
+        kind = kinds.get(code)
+        if kind is None:
+            kind = kinds[code] = _MeasureType(code)
+        state = _implementation_state(implemented, due, ended, now)
+        rows[decision_id].append(
+            {
+                "measure": measure,
+                "covered": _party_name(*covered),
+                "authority": authority,
+                "details": measure_details_for(viewer, kind, details),
+                "due": due,
+                "implemented": implemented,
+                "ended": ended,
+                "state": state,
+                "state_label": IMPLEMENTATION_LABELS[state],
+            }
+        )
+    return [{"decision": decision, "measures": rows[decision.pk]} for decision in decisions]
+
+
+def _labels(model, name):
+    """{value: label} of a choice field, as get_<name>_display() reads it."""
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+_aggressions = PreparedValues(
+    lambda case_id: (
+        Aggression.objects.filter(case_id=case_id, after_request=True)
+        .order_by("occurred_on", "pk", "types__id")
+        .values_list(
+            "pk",
+            "occurred_on",
+            "municipality",
+            "state__name",
+            "place",
+            "presumed_aggressor",
+            "reported_to",
+            "investigation_status",
+            "description",
+            "types__name",
+        )
+    ),
+    case_id=INT,
+)
+
+
+def aggressions_since_request(case, *, viewer):
+    """The aggressions the dossier lists (those after the request), oldest first, each with its
+    types: one query whatever their number (one row per aggression and type, types in id
+    order), plain values, the place redacted for `viewer`."""
+    aggressor = _labels(Aggression, "presumed_aggressor")
+    reported_to = _labels(Aggression, "reported_to")
+    investigation = _labels(Aggression, "investigation_status")
+    out = []
+    last = None
+    for pk, occurred_on, municipality, state, place, who, where, status, text, kind in _aggressions(
+        case_id=case.pk
+    ):
+        if pk == last:
+            out[-1]["types"].append(kind)
+            continue
+        last = pk
+        out.append(
+            {
+                "date": occurred_on,
+                "types": [] if kind is None else [kind],
+                "aggressor": str(aggressor.get(who, who)),
+                "where": ", ".join(filter(None, [municipality, state])),
+                "place": redact_for(viewer, "Aggression.place", place),
+                "reported_to": str(reported_to.get(where, where)),
+                "investigation": str(investigation.get(status, status)),
+                "description": text,
+            }
+        )
+    for row in out:
+        row["types"] = ", ".join(row["types"])
+    return out
+
+
 def item_study(item):
     if item.risk_study_id:
         return item.risk_study
@@ -408,6 +597,40 @@ def item_study(item):
     )
 
 
+def item_proposed_measures(item):
+    """What the study before the Board proposes for `item` (the dossier's "proposed measures")."""
+    study = item_study(item)
+    return [] if study is None else proposed_measures(study)
+
+
+# The dossier's reads, their SQL compiled once per process (protection.prepared): a Board
+# member's dossier repeats them on every request with only the case's (or item's) id changing.
+def _current_parties(case_id):
+    return (
+        CasePerson.objects.filter(case_id=case_id, to_date__isnull=True)
+        .select_related("person__state", "collective__state")
+        .order_by("role", "pk")
+    )
+
+
+_parties_with_contact = PreparedRead(_current_parties)
+_parties = PreparedRead(lambda case_id: _current_parties(case_id).defer(*CONTACT_FIELDS))
+_external = PreparedRead(
+    lambda case_id: (
+        ExternalProtection.objects.filter(case_id=case_id)
+        .select_related("risk_level_found")
+        .order_by("-granted_on", "-pk")
+    )
+)
+_observations = PreparedRead(
+    lambda item_id: (
+        Observation.objects.filter(agenda_item_id=item_id)
+        .select_related("member")
+        .order_by("recorded_at")
+    )
+)
+
+
 def dossier(item, *, viewer):
     """Everything a Board member reads about an agenda item, redacted for `viewer`
     (None: the Board audience, as in the papers PDF)."""
@@ -417,90 +640,18 @@ def dossier(item, *, viewer):
     else:
         case = Case.objects.select_related("current_risk_level").get(pk=item.case_id)
     contact = sees_contact_details(viewer)
-    parties = CasePerson.objects.filter(case=case, to_date__isnull=True).select_related(
-        "person__state", "collective__state"
-    )
-    if not contact:
-        # Redacted for this reader whatever they hold: not read, so not decrypted.
-        parties = parties.defer(*CONTACT_FIELDS)
-    parties = [_party_row(viewer, party, contact) for party in parties.order_by("role", "pk")]
+    # Redacted for a reader who may not see contact details whatever they hold: not read, so
+    # not decrypted.
+    parties = (_parties_with_contact if contact else _parties)(case.pk)
+    parties = [_party_row(viewer, party, contact) for party in parties]
     study = item_study(item)
     score = None
     proposed = []
     if study is not None:
         score = study_score(study)
-        proposed = [
-            {
-                "measure": str(pm.measure_type),
-                "covered": str(pm.covered.party) if pm.covered_id else "",
-                "duration": pm.duration_months,
-                "context": pm.context_notes,
-            }
-            for pm in study.proposed_measures.select_related(
-                "measure_type", "covered__person", "covered__collective"
-            )
-            .defer(*COVERED_CONTACT_FIELDS)
-            .order_by("pk")
-        ]
-    measures = (
-        GrantedMeasure.objects.select_related(
-            "measure_type", "authority", "covered__person", "covered__collective"
-        )
-        .defer(*COVERED_CONTACT_FIELDS)  # only the covered party's name is shown
-        .order_by("granted_at", "pk")  # one decision grants many at the same instant
-    )
-    decisions = []
-    for decision in (
-        Decision.objects.filter(case=case, status=DecisionStatus.CONFIRMED)
-        .select_related("session", "confirmed_risk_level")
-        .prefetch_related(Prefetch("granted_measures", queryset=measures))
-        .order_by("confirmed_at")
-    ):
-        rows = []
-        for measure in decision.granted_measures.all():
-            state = implementation_state(measure, now)
-            rows.append(
-                {
-                    "measure": str(measure.measure_type),
-                    "covered": str(measure.covered.party),
-                    "authority": measure.authority.name,
-                    "details": measure_details_for(viewer, measure.measure_type, measure.details),
-                    "due": measure.implementation_due_at,
-                    "implemented": measure.implemented_at,
-                    "ended": measure.ended_at,
-                    "state": state,
-                    "state_label": IMPLEMENTATION_LABELS[state],
-                }
-            )
-        decisions.append({"decision": decision, "measures": rows})
-    aggressions = Aggression.objects.filter(case=case, after_request=True)
-    # The types of every aggression in one query, also when there is none (a prefetch would be
-    # skipped then, and the page's query count would depend on the case).
-    types = {}
-    for aggression_id, name in (
-        Aggression.types.through.objects.filter(aggression__in=aggressions)
-        .order_by("aggressiontype_id")
-        .values_list("aggression_id", "aggressiontype__name")
-    ):
-        types.setdefault(aggression_id, []).append(name)
-    aggressions = [
-        {
-            "date": a.occurred_on,
-            "types": ", ".join(types.get(a.pk, ())),
-            "aggressor": a.get_presumed_aggressor_display(),
-            "where": ", ".join(filter(None, [a.municipality, str(a.state)])),
-            "place": redact_for(viewer, "Aggression.place", a.place),
-            "reported_to": a.get_reported_to_display(),
-            "investigation": a.get_investigation_status_display(),
-            "description": a.description,
-        }
-        for a in aggressions.select_related("state").order_by("occurred_on", "pk")
-    ]
-    external = list(
-        ExternalProtection.objects.filter(case=case)
-        .select_related("risk_level_found")
-        .order_by("-granted_on", "-pk")
-    )
+        proposed = proposed_measures(study)
+    aggressions = aggressions_since_request(case, viewer=viewer)
+    external = _external(case.pk)
     level = study.resulting_level if study is not None and study.resulting_level_id else None
     level = level or case.current_risk_level
     higher = [
@@ -515,12 +666,12 @@ def dossier(item, *, viewer):
         "study": study,
         "score": score,
         "proposed": proposed,
-        "decisions": decisions,
+        "decisions": earlier_decisions(case, viewer=viewer, now=now),
         "aggressions": aggressions,
         "external": external,
         "contradictions": higher,
         "level": level,
-        "observations": list(item.observations.select_related("member").order_by("recorded_at")),
+        "observations": _observations(item.pk),
         "documents": board_documents(case),
     }
 

@@ -482,7 +482,7 @@ def decision_detail(request, pk):
                 initial={name: getattr(decision, name) for name in services.DRAFT_FIELDS},
             ),
             line_form=DecisionLineForm(case=decision.case),
-            proposed=sel.dossier(decision.agenda_item, viewer=request.user)["proposed"]
+            proposed=sel.item_proposed_measures(decision.agenda_item)
             if decision.agenda_item_id
             else [],
         )

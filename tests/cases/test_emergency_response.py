@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services_contacts as contacts
-from cases.home import backlog
+from cases.home_coordination import backlog
 from cases.models import ContactKind, ContactLogEntry, State
 from protection.deadlines.models import EscalationLevel, Notification, OverdueFlag, SubjectType
 from protection.deadlines.notifications import digest_send_claimed, escalations_run

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services_gravest
-from cases.home import backlog
+from cases.home_coordination import backlog
 from cases.models import (
     Aggression,
     AggressionType,

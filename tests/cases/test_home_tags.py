@@ -5,7 +5,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from cases.home import TeamRow
+from cases.home_coordination import TeamRow
 from protection.models import Role
 from tests.factories import UserFactory
 

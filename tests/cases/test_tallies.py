@@ -15,7 +15,8 @@ from django.urls import reverse
 from cases import services as case_services
 from cases import tallies
 from cases.handover import cases_handover
-from cases.home import backlog, stage_counts
+from cases.home import stage_counts
+from cases.home_coordination import backlog
 from cases.models import Case, CaseCount, CaseStatus
 from measures.lifecycle import MEASURE
 from measures.models import GrantedMeasure, MeasureEndReason

@@ -1,0 +1,1 @@
+"""Template tags of the measures app (the Board's dossier rows)."""

@@ -1,0 +1,327 @@
+"""The rows of a Board dossier (templates/board/_dossier.html) written in Python.
+
+The dossier of a busy case lists dozens of granted measures, each row a dozen variable look-ups,
+date filters and translations through the template engine: most of the dossier's rendering time
+at national scale (issue 17's profile). The tags here write the same HTML, character for
+character, as the loops they replace: every value escaped as `{{ }}` escaped it, translations
+looked up once per render, dates written in the render's zone and language
+(protection.formats). tests/measures/test_dossier_tags.py compares them with the former
+template, tests/golden/ with the whole page. The dossier comes already redacted for its reader
+(measures.board.selectors.dossier): nothing here decides what a reader may see.
+"""
+
+from decimal import Decimal
+from html import escape as html_escape
+
+from django import template
+from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
+from protection.formats import template_date_writer
+from protection.reversing import id_urls
+from protection.templatetags.protection_tags import abbr
+
+register = template.Library()
+
+SHORT_DATE = "SHORT_DATE_FORMAT"
+
+
+def _text(value):
+    """`{{ value }}`: localized, escaped unless safe, as str."""
+    if type(value) is str:
+        return html_escape(value)
+    return str(conditional_escape(localize(value)))
+
+
+def _default(value, default="—"):
+    """`{{ value|default:"—" }}`."""
+    return _text(value) if value else default
+
+
+def _date_writer():
+    """`{{ value|date:format }}`, escaped, for the many dates of one render."""
+    write = template_date_writer()
+    return lambda value, format_name=SHORT_DATE: html_escape(write(value, format_name))
+
+
+_PARTY = (
+    "\n      <tr>\n"
+    "        <td>{}</td>\n"
+    "        <td>{}</td>\n"
+    "        <td>{}</td>\n"
+    "        <td>{}</td>\n"
+    '        <td class="small">\n'
+    '          <div>{} <span class="redactable">{}</span></div>\n'
+    '          <div>{} <span class="redactable">{}</span></div>\n'
+    '          <div>{} <span class="redactable">{}</span></div>\n'
+    "          {}\n"
+    "        </td>\n"
+    "      </tr>\n"
+    "      "
+)
+
+
+@register.simple_tag
+def dossier_parties(parties):
+    """The people table's rows: name, role, profile, place and contact (already redacted)."""
+    if not parties:
+        return ""
+    phone, email, address = gettext("Teléfono:"), gettext("Correo:"), gettext("Domicilio:")
+    indigenous = rural = safe_label = None
+    rows = []
+    for p in parties:
+        role = _text(p["role"])
+        if p["relationship"]:
+            role = f"{role} ({_text(p['relationship'])})"
+        profile = [_text(p["profile"])]
+        if p["work"]:
+            profile.append(" · " + _text(p["work"]))
+        if p["gender"]:
+            profile.append(" · " + _text(p["gender"]))
+        if p["indigenous"]:
+            if indigenous is None:
+                indigenous = gettext("indígena")
+            profile.append(" · " + indigenous)
+            if p["ethnic_identity"]:
+                profile.append(f" ({_text(p['ethnic_identity'])})")
+        if p["languages"]:
+            profile.append(" · " + _text(p["languages"]))
+        if p["organisation"]:
+            profile.append(" · " + _text(p["organisation"]))
+        place = _default(p["place"])
+        if p["rural"]:
+            if rural is None:
+                rural = gettext("rural")
+            place = f"{place} · {rural}"
+        safe = ""
+        if p["safe_contact"]:
+            if safe_label is None:
+                safe_label = gettext("Contacto seguro:")
+            safe = (
+                f'<div>{safe_label} <span class="redactable">{_text(p["safe_contact"])}</span>'
+                "</div>"
+            )
+        rows.append(
+            _PARTY.format(
+                _text(p["name"]),
+                role,
+                "".join(profile),
+                place,
+                phone,
+                _default(p["phone"]),
+                email,
+                _default(p["email"]),
+                address,
+                _default(p["address"]),
+                safe,
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def dossier_factor_lines(lines):
+    """The study's factor-by-factor explanation, one <li> per factor."""
+    return mark_safe(  # noqa: S308 - escaped
+        "".join(f"<li>{_text(line.sentence)}</li>" for line in lines)
+    )
+
+
+def _months(count):
+    """`{% blocktranslate count months=count %}{{ months }} mes{% plural %}...`."""
+    if not isinstance(count, (Decimal, float, int)):
+        raise template.TemplateSyntaxError(
+            "'months' argument to 'blocktranslate' tag must be a number."
+        )
+    return ngettext("%(months)s mes", "%(months)s meses", count) % {"months": _text(count)}
+
+
+@register.simple_tag
+def dossier_proposed(proposed):
+    """The measures the study proposes, one <li> each (or the sentence saying there are none)."""
+    if not proposed:
+        return mark_safe(  # noqa: S308 - a msgid
+            f"<li>{gettext('El estudio no propone medidas.')}</li>"
+        )
+    items = []
+    for pm in proposed:
+        covered = f" · {_text(pm['covered'])}" if pm["covered"] else ""
+        context = f" — {_text(pm['context'])}" if pm["context"] else ""
+        items.append(
+            f"<li>{_text(pm['measure'])}{covered} · {_months(pm['duration'])}{context}</li>"
+        )
+    return mark_safe("".join(items))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def dossier_external(external):
+    """Other bodies' protection, one <li> each (or "none recorded")."""
+    if not external:
+        return mark_safe(f"<li>{gettext('Ninguna registrada.')}</li>")  # noqa: S308 - a msgid
+    date = _date_writer()
+    found_label = gettext("riesgo determinado:")
+    inactive = None
+    items = []
+    for ep in external:
+        detail = f" ({_text(ep.body_detail)})" if ep.body_detail else ""
+        level = ep.risk_level_found
+        found = (level.name if level is not None else "") or ep.risk_level_text
+        if ep.active:
+            ended = ""
+        else:
+            if inactive is None:
+                inactive = " · " + gettext("no vigente")
+            ended = inactive
+        items.append(
+            f"\n      <li>{abbr(ep.get_body_display())}{detail} {_text(ep.reference)} · "
+            f"{date(ep.granted_on)} · {found_label} {_default(found)}{ended}</li>\n    "
+        )
+    return mark_safe("".join(items))  # noqa: S308 - escaped
+
+
+_DECISION = (
+    '\n    <p class="mb-1"><strong>{number}</strong> · {resolution} · {confirmed}{risk}</p>\n'
+    '    <table class="table table-sm">\n'
+    '      <caption class="visually-hidden">{caption}</caption>\n'
+    '      <thead><tr><th scope="col">{h[0]}</th><th scope="col">{h[1]}</th>'
+    '<th scope="col">{h[2]}</th><th scope="col">{h[3]}</th><th scope="col">{h[4]}</th>'
+    "</tr></thead>\n"
+    "      <tbody>\n"
+    "      {rows}\n"
+    "      </tbody>\n"
+    "    </table>\n"
+    "    "
+)
+_MEASURE = (
+    "\n      <tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td>\n"
+    '        <td class="impl-{}">{}{}</td></tr>\n'
+    "      "
+)
+
+
+@register.simple_tag
+def dossier_decisions(decisions):
+    """Earlier decisions, each with the table of the measures it granted and how they were
+    implemented (or the sentence saying there were none)."""
+    if not decisions:
+        return mark_safe(  # noqa: S308 - a msgid
+            f"\n    <p>{gettext('Sin acuerdos anteriores.')}</p>\n    "
+        )
+    date = _date_writer()
+    headings = (
+        gettext("Medida"),
+        gettext("Persona"),
+        gettext("Autoridad"),
+        gettext("Vencía"),
+        gettext("Implementación"),
+    )
+    caption = gettext("Medidas del acuerdo %(n)s")
+    risk_label = none_granted = None
+    labels = {}
+    out = []
+    for entry in decisions:
+        decision = entry["decision"]
+        number = _text(decision.number)
+        level = decision.confirmed_risk_level
+        risk = ""
+        if level:
+            if risk_label is None:
+                risk_label = gettext("riesgo")
+            risk = f" · {risk_label} {_text(level.name)}"
+        rows = []
+        for m in entry["measures"]:
+            details = m["details"]
+            details = f'<br><small class="redactable">{_text(details)}</small>' if details else ""
+            state = m["state"]
+            label = labels.get(state)
+            if label is None:
+                label = labels[state] = _text(m["state_label"])
+            implemented = m["implemented"]
+            implemented = f" ({date(implemented)})" if implemented else ""
+            rows.append(
+                _MEASURE.format(
+                    _text(m["measure"]),
+                    details,
+                    _text(m["covered"]),
+                    _text(m["authority"]),
+                    date(m["due"]),
+                    _text(state),
+                    label,
+                    implemented,
+                )
+            )
+        if not rows:
+            if none_granted is None:
+                none_granted = (
+                    f'<tr><td colspan="5">{gettext("El acuerdo no otorgó medidas.")}</td></tr>'
+                )
+            rows.append(none_granted)
+        out.append(
+            _DECISION.format(
+                number=number,
+                resolution=_text(decision.get_resolution_display()),
+                confirmed=date(decision.confirmed_at),
+                risk=risk,
+                caption=caption % {"n": number},
+                h=headings,
+                rows="".join(rows),
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def dossier_aggressions(aggressions):
+    """Aggressions since the request, one <li> each (or "none recorded")."""
+    if not aggressions:
+        return mark_safe(f"<li>{gettext('Ninguna registrada.')}</li>")  # noqa: S308 - a msgid
+    date = _date_writer()
+    aggressor = gettext("presunto agresor:")
+    items = []
+    for a in aggressions:
+        place = a["place"]
+        place = f' (<span class="redactable">{_text(place)}</span>)' if place else ""
+        items.append(
+            f"\n      <li>{date(a['date'])} · {_text(a['types'])} · {_text(a['where'])}{place} · "
+            f"{aggressor} {_text(a['aggressor'])} · {_text(a['reported_to'])} · "
+            f"{_text(a['investigation'])}<br><small>{_text(a['description'])}</small></li>\n    "
+        )
+    return mark_safe("".join(items))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def dossier_documents(documents):
+    """The documents marked for the Board, as links (or the sentence saying there are none)."""
+    if not documents:
+        return mark_safe(  # noqa: S308 - a msgid
+            f"<li>{gettext('Ningún documento marcado para la Junta.')}</li>"
+        )
+    url = id_urls("documents:detail")
+    items = []
+    for d in documents:
+        description = conditional_escape(truncatechars(d.description, 160))
+        items.append(
+            f'\n      <li><a href="{html_escape(url(d.pk))}">{_text(d.category)} · '
+            f"{_text(d.original_name)}</a> — {description}</li>\n    "
+        )
+    return mark_safe("".join(items))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def dossier_observations(observations):
+    """The Board members' observations, one <li> each (or the sentence saying there are none)."""
+    if not observations:
+        return mark_safe(f"<li>{gettext('Sin observaciones.')}</li>")  # noqa: S308 - a msgid
+    date = _date_writer()
+    items = []
+    for o in observations:
+        member = o.member
+        items.append(
+            f"\n      <li><strong>{_text(member.name)}</strong> "
+            f"({_text(member.get_seat_display())}), "
+            f"{date(o.recorded_at, 'SHORT_DATETIME_FORMAT')}: {linebreaksbr(o.text)}</li>\n    "
+        )
+    return mark_safe("".join(items))  # noqa: S308 - escaped
