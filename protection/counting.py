@@ -19,6 +19,14 @@ STAND_IN_ID = -917_364_257
 STAND_IN_TIME = datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=UTC)
 
 
+def _adapt(ops, value):
+    """`value` as the backend's query compiler passes it (a datetime through
+    adapt_datetimefield_value: unchanged on PostgreSQL, text in UTC on SQLite)."""
+    if isinstance(value, datetime):
+        return ops.adapt_datetimefield_value(value)
+    return value
+
+
 class KeptCount:
     """`count = KeptCount(lambda user_id: Model.objects.filter(owner_id=user_id), STAND_IN_ID)`,
     then `count(user.pk)` is `queryset.count()` for that id. `build` takes one argument per
@@ -36,9 +44,12 @@ class KeptCount:
                 queryset = self._build(*self._stand_ins).values("pk")
                 sql, params = queryset.query.sql_with_params()
                 params = list(params)
+                ops = connections[queryset.db].ops
                 positions = []
                 for stand_in in self._stand_ins:
-                    found = [i for i, p in enumerate(params) if p == stand_in]
+                    # As the backend passes it: SQLite gets an instant as text.
+                    adapted = _adapt(ops, stand_in)
+                    found = [i for i, p in enumerate(params) if p == adapted]
                     if not found:
                         raise ValueError(f"the queryset does not use the stand-in {stand_in!r}")
                     positions.append(found)
@@ -54,7 +65,9 @@ class KeptCount:
     def __call__(self, *values):
         alias, sql, kept, positions = self._plan or self._prepare()
         params = list(kept)
+        ops = connections[alias].ops
         for value, places in zip(values, positions, strict=True):
+            value = _adapt(ops, value)
             for place in places:
                 params[place] = value
         with connections[alias].cursor() as cursor:

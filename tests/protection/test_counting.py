@@ -74,3 +74,20 @@ def test_a_session_deleted_meanwhile_is_not_renewed():
     with pytest.raises(UpdateError):
         store.save()
     assert not Session.objects.exists()
+
+
+def test_kept_count_passes_instants_as_the_backend_does(settings):
+    """On SQLite (make run's database) Django passes an instant as text: the stand-in must be
+    found, and the request's instant passed, in that form (a KeptCount of the break-glass banner
+    once failed every coordinator page there)."""
+    from django.db.backends.sqlite3 import base as sqlite
+
+    from protection.counting import _adapt
+
+    ops = sqlite.DatabaseOperations(connection)
+    adapted = _adapt(ops, STAND_IN_TIME)
+    assert isinstance(adapted, str) and adapted.startswith("1901-02-03 04:05:06")
+    assert _adapt(ops, 7) == 7
+    assert _adapt(connection.ops, STAND_IN_TIME) == connection.ops.adapt_datetimefield_value(
+        STAND_IN_TIME
+    )
