@@ -15,16 +15,14 @@ from risk.models import RiskStudy, StudyStatus
 
 from . import tallies
 from .home import (
-    APPEAL_FIELDS,
     BACKLOG_LIMIT,
     REEVALUATION_LOOKAHEAD,
-    AppealRow,
     HomeCounts,
     HomeReads,
     appeals_open,
-    choice_display,
     rediscussions_open,
 )
+from .home_rows import APPEAL_FIELDS, AppealRow, choice_display
 from .lifecycle import FOLLOW_UP_STATUSES
 from .models import STUDY_CLOCK_STATUSES, Aggression, CaseStatus, ContactLogEntry
 from .selectors import case_list_for, case_scope, in_case_scope

@@ -43,6 +43,8 @@ BULK_WRITERS = {
     # (issue 17: no model instance per row); they are never saved, so their `status` and
     # `next_deadline_at` attributes set nothing.
     "cases/rows.py": "read-only display rows of the case list, copied from .values()",
+    # The same for the home page's rows (its case lists, urgent panel and appeals).
+    "cases/home_rows.py": "read-only display rows of the home page, copied from .values()",
 }
 # Calls that write rows: a status keyword there sets a state.
 WRITE_CALLS = {
