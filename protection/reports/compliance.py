@@ -29,6 +29,9 @@ a million measures on each view (some 500 ms of SQL at 100,000 cases; issue 17).
   the index of the reporting authority). Party filters (the beneficiaries' state, gender...)
   are not kept: with them the indicators count every measure directly.
 
+Months are those of the mechanism's zone (settings.DISPLAY_TIME_ZONE): after changing it, run
+`manage.py rebuild_case_facts` (the nightly job would mend the counts within a day).
+
 tests/reports/test_compliance_counts.py compares the kept counts with the direct computation,
 also after concurrent writes.
 """
