@@ -16,6 +16,7 @@ from html import escape as html_escape
 from django import template
 from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -36,9 +37,28 @@ def _text(value):
     return str(conditional_escape(localize(value)))
 
 
-def _default(value, default="—"):
+def _default(value, default="—", text=_text):
     """`{{ value|default:"—" }}`."""
-    return _text(value) if value else default
+    return text(value) if value else default
+
+
+def _texts():
+    """_text for one render, each lazy translation (a label, the redaction mark: the same few
+    objects in every row) looked up once rather than once per row."""
+    seen = {}
+
+    def text(value):
+        if type(value) is str:
+            return html_escape(value)
+        if not isinstance(value, Promise):
+            return _text(value)
+        found = seen.get(id(value))
+        if found is None:
+            # The value is kept with its text: while it lives, no other object has its id.
+            found = seen[id(value)] = (value, _text(value))
+        return found[1]
+
+    return text
 
 
 def _date_writer():
@@ -71,27 +91,28 @@ def dossier_parties(parties):
         return ""
     phone, email, address = gettext("Teléfono:"), gettext("Correo:"), gettext("Domicilio:")
     indigenous = rural = safe_label = None
+    text = _texts()
     rows = []
     for p in parties:
-        role = _text(p["role"])
+        role = text(p["role"])
         if p["relationship"]:
-            role = f"{role} ({_text(p['relationship'])})"
-        profile = [_text(p["profile"])]
+            role = f"{role} ({text(p['relationship'])})"
+        profile = [text(p["profile"])]
         if p["work"]:
-            profile.append(" · " + _text(p["work"]))
+            profile.append(" · " + text(p["work"]))
         if p["gender"]:
-            profile.append(" · " + _text(p["gender"]))
+            profile.append(" · " + text(p["gender"]))
         if p["indigenous"]:
             if indigenous is None:
                 indigenous = gettext("indígena")
             profile.append(" · " + indigenous)
             if p["ethnic_identity"]:
-                profile.append(f" ({_text(p['ethnic_identity'])})")
+                profile.append(f" ({text(p['ethnic_identity'])})")
         if p["languages"]:
-            profile.append(" · " + _text(p["languages"]))
+            profile.append(" · " + text(p["languages"]))
         if p["organisation"]:
-            profile.append(" · " + _text(p["organisation"]))
-        place = _default(p["place"])
+            profile.append(" · " + text(p["organisation"]))
+        place = _default(p["place"], text=text)
         if p["rural"]:
             if rural is None:
                 rural = gettext("rural")
@@ -101,21 +122,20 @@ def dossier_parties(parties):
             if safe_label is None:
                 safe_label = gettext("Contacto seguro:")
             safe = (
-                f'<div>{safe_label} <span class="redactable">{_text(p["safe_contact"])}</span>'
-                "</div>"
+                f'<div>{safe_label} <span class="redactable">{text(p["safe_contact"])}</span></div>'
             )
         rows.append(
             _PARTY.format(
-                _text(p["name"]),
+                text(p["name"]),
                 role,
                 "".join(profile),
                 place,
                 phone,
-                _default(p["phone"]),
+                _default(p["phone"], text=text),
                 email,
-                _default(p["email"]),
+                _default(p["email"], text=text),
                 address,
-                _default(p["address"]),
+                _default(p["address"], text=text),
                 safe,
             )
         )
