@@ -345,3 +345,166 @@ def dossier_observations(observations):
             f"{date(o.recorded_at, 'SHORT_DATETIME_FORMAT')}: {linebreaksbr(o.text)}</li>\n    "
         )
     return mark_safe("".join(items))  # noqa: S308 - escaped
+
+
+def _blocktranslate(text, msgid, **values):
+    """`{% blocktranslate with name=value ... %}` of `msgid` (its %(name)s placeholders)."""
+    return gettext(msgid) % {name: text(value) for name, value in values.items()}
+
+
+def _linebreaksbr_or_dash(value):
+    """`{{ value|linebreaksbr|default:"—" }}`."""
+    return linebreaksbr(value) or "—"
+
+
+@register.simple_tag
+def dossier_article(dossier):
+    """The whole dossier (the <article> of templates/board/_dossier.html, which was a template
+    calling the row tags above): the same HTML, character for character. Its template parts
+    (some forty translations and as many look-ups through the engine) cost more than all its
+    rows (issue 17)."""
+    text = _texts()
+    date = _date_writer()
+    item, case, study, score = dossier["item"], dossier["case"], dossier["study"], dossier["score"]
+    pk = text(item.pk)
+    out = [
+        f'<article class="dossier" aria-labelledby="dossier-{pk}">\n'
+        f'  <h2 id="dossier-{pk}" class="h4">'
+        + _blocktranslate(
+            text,
+            "Punto %(n)s. Expediente %(file)s · %(kind)s",
+            n=item.position,
+            file=case.file_number,
+            kind=item.get_kind_display(),
+        )
+        + "</h2>\n  "
+    ]
+    if item.reason:
+        out.append(
+            f'<p class="prewrap"><strong>{gettext("Motivo de la propuesta:")}</strong> '
+            f"{text(item.reason)}</p>"
+        )
+    out.append("\n\n  ")
+    if dossier["contradictions"]:
+        level = dossier["level"]
+        out.append(
+            '\n  <div class="alert alert-danger contradiction" role="alert">\n'
+            f"    <strong>{gettext('Contradicción con otros organismos:')}</strong>\n    "
+        )
+        for ep in dossier["contradictions"]:
+            found = ep.risk_level_found
+            out.append(
+                "\n    "
+                + _blocktranslate(
+                    text,
+                    "%(body)s %(ref)s determinó riesgo «%(found)s»; el estudio propone "
+                    "«%(level)s».",
+                    body=ep.get_body_display(),
+                    ref=ep.reference,
+                    found=found.name if found is not None else "",
+                    level=level.name if level is not None else "",
+                )
+                + "\n    "
+            )
+        out.append("\n  </div>\n  ")
+    level = case.current_risk_level
+    out.append(
+        "\n\n  <section>\n"
+        f'    <h3 class="h5">{gettext("Resumen del expediente")}</h3>\n'
+        '    <dl class="row">\n'
+        f'      <dt class="col-sm-3">{gettext("Estado")}</dt><dd class="col-sm-9">'
+        f"{text(case.get_status_display())} · {text(case.get_procedure_display())}</dd>\n"
+        f'      <dt class="col-sm-3">{gettext("Abierto")}</dt><dd class="col-sm-9">'
+        f"{date(case.opened_at)}</dd>\n"
+        f'      <dt class="col-sm-3">{gettext("Nivel de riesgo vigente")}</dt>'
+        f'<dd class="col-sm-9">{_default(level.name if level is not None else "", text=text)}'
+        "</dd>\n      "
+    )
+    if case.summary:
+        out.append(
+            f'<dt class="col-sm-3">{gettext("Resumen")}</dt><dd class="col-sm-9">'
+            f"{linebreaksbr(case.summary)}</dd>"
+        )
+    headings = "".join(
+        f'<th scope="col">{heading}</th>'
+        for heading in (
+            gettext("Nombre"),
+            gettext("Papel"),
+            gettext("Perfil"),
+            gettext("Lugar"),
+            gettext("Contacto"),
+        )
+    )
+    out.append(
+        "\n    </dl>\n"
+        '    <table class="table table-sm">\n'
+        f"      <caption>{gettext('Personas y colectivos en el expediente')}</caption>\n"
+        f"      <thead><tr>{headings}</tr></thead>\n"
+        "      <tbody>\n      "
+        + dossier_parties(dossier["parties"])
+        + "\n      </tbody>\n    </table>\n  </section>\n\n  <section>\n"
+        f'    <h3 class="h5">{gettext("Estudio de evaluación de riesgo")}</h3>\n    '
+    )
+    if study:
+        resulting = study.resulting_level
+        approved = ""
+        if study.approved_at:
+            approved = f" · {gettext('aprobado')} {date(study.approved_at)}"
+        out.append(
+            f"\n    <p><strong>{gettext('Nivel resultante:')}</strong> "
+            f"{_default(resulting.name if resulting is not None else '', text=text)}"
+            f"{approved} · {text(study.get_kind_display())}</p>\n    "
+        )
+        if score:
+            out.append(f"\n    <p>{text(score.summary)}</p>\n    ")
+            if study.level_justification:
+                out.append(
+                    f"<p><strong>{gettext('Razones del nivel:')}</strong> "
+                    f"{text(study.level_justification)}</p>"
+                )
+            out.append(
+                f'\n    <h4 class="h6">{gettext("Explicación factor por factor")}</h4>\n'
+                f'    <ol class="factor-lines">{dossier_factor_lines(score.lines)}</ol>\n    '
+            )
+        notes = ""
+        if study.proposed_measures_notes:
+            notes = f"<p>{text(study.proposed_measures_notes)}</p>"
+        out.append(
+            "\n    <dl>\n"
+            f"      <dt>{gettext('Contexto')}</dt>"
+            f"<dd>{_linebreaksbr_or_dash(study.narrative_context)}</dd>\n"
+            f"      <dt>{gettext('Enfoque diferencial')}</dt>"
+            f"<dd>{_linebreaksbr_or_dash(study.differential_considerations)}</dd>\n"
+            f"      <dt>{gettext('Lo que la persona dice de su riesgo')}</dt>"
+            f"<dd>{_linebreaksbr_or_dash(study.person_own_view)}</dd>\n"
+            "    </dl>\n"
+            f'    <h4 class="h6">{gettext("Medidas propuestas")}</h4>\n'
+            "    <ul>\n      "
+            + dossier_proposed(dossier["proposed"])
+            + f"\n    </ul>\n    {notes}\n    "
+        )
+    else:
+        out.append(f"\n    <p>{gettext('Sin estudio de riesgo aprobado.')}</p>\n    ")
+    out.append(
+        "\n  </section>\n\n  <section>\n"
+        f'    <h3 class="h5">{gettext("Protección de otros organismos")}</h3>\n'
+        "    <ul>\n    "
+        + dossier_external(dossier["external"])
+        + "\n    </ul>\n  </section>\n\n  <section>\n"
+        f'    <h3 class="h5">{gettext("Acuerdos anteriores y su implementación")}</h3>\n    '
+        + dossier_decisions(dossier["decisions"])
+        + "\n  </section>\n\n  <section>\n"
+        f'    <h3 class="h5">{gettext("Agresiones desde la solicitud")}</h3>\n'
+        "    <ul>\n    "
+        + dossier_aggressions(dossier["aggressions"])
+        + "\n    </ul>\n  </section>\n\n  <section>\n"
+        f'    <h3 class="h5">{gettext("Documentos para la Junta")}</h3>\n'
+        "    <ul>\n    "
+        + dossier_documents(dossier["documents"])
+        + '\n    </ul>\n  </section>\n\n  <section id="observaciones">\n'
+        f'    <h3 class="h5">{gettext("Observaciones de integrantes")}</h3>\n'
+        "    <ul>\n    "
+        + dossier_observations(dossier["observations"])
+        + "\n    </ul>\n  </section>\n</article>"
+    )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped
