@@ -19,7 +19,7 @@ from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from protection.formats import template_date_writer
 from protection.reversing import id_urls
@@ -28,6 +28,43 @@ from protection.templatetags.protection_tags import abbr
 register = template.Library()
 
 SHORT_DATE = "SHORT_DATE_FORMAT"
+
+# Texts written inside the HTML below: each a gettext_lazy constant (turned to text, in the
+# render's language, where it is written), so that makemessages finds it; a gettext() call
+# inside an f-string is not found (xgettext does not read f-strings' expressions).
+_NO_PROPOSALS = gettext_lazy("El estudio no propone medidas.")
+_NONE_RECORDED = gettext_lazy("Ninguna registrada.")
+_NO_DECISIONS = gettext_lazy("Sin acuerdos anteriores.")
+_NOTHING_GRANTED = gettext_lazy("El acuerdo no otorgó medidas.")
+_NO_DOCUMENTS = gettext_lazy("Ningún documento marcado para la Junta.")
+_NO_OBSERVATIONS = gettext_lazy("Sin observaciones.")
+_REASON = gettext_lazy("Motivo de la propuesta:")
+_CONTRADICTION = gettext_lazy("Contradicción con otros organismos:")
+_SUMMARY_HEADING = gettext_lazy("Resumen del expediente")
+_STATUS = gettext_lazy("Estado")
+_OPENED = gettext_lazy("Abierto")
+_CURRENT_LEVEL = gettext_lazy("Nivel de riesgo vigente")
+_SUMMARY = gettext_lazy("Resumen")
+_PEOPLE_CAPTION = gettext_lazy("Personas y colectivos en el expediente")
+_STUDY_HEADING = gettext_lazy("Estudio de evaluación de riesgo")
+_APPROVED = gettext_lazy("aprobado")
+_RESULTING_LEVEL = gettext_lazy("Nivel resultante:")
+_LEVEL_REASONS = gettext_lazy("Razones del nivel:")
+_FACTOR_LINES = gettext_lazy("Explicación factor por factor")
+_CONTEXT = gettext_lazy("Contexto")
+_DIFFERENTIAL = gettext_lazy("Enfoque diferencial")
+_OWN_VIEW = gettext_lazy("Lo que la persona dice de su riesgo")
+_PROPOSED_HEADING = gettext_lazy("Medidas propuestas")
+_NO_STUDY = gettext_lazy("Sin estudio de riesgo aprobado.")
+_EXTERNAL_HEADING = gettext_lazy("Protección de otros organismos")
+_DECISIONS_HEADING = gettext_lazy("Acuerdos anteriores y su implementación")
+_AGGRESSIONS_HEADING = gettext_lazy("Agresiones desde la solicitud")
+_DOCUMENTS_HEADING = gettext_lazy("Documentos para la Junta")
+_OBSERVATIONS_HEADING = gettext_lazy("Observaciones de integrantes")
+_ITEM_TITLE = gettext_lazy("Punto %(n)s. Expediente %(file)s · %(kind)s")
+_CONTRADICTION_LINE = gettext_lazy(
+    "%(body)s %(ref)s determinó riesgo «%(found)s»; el estudio propone «%(level)s»."
+)
 
 
 def _text(value):
@@ -164,7 +201,7 @@ def dossier_proposed(proposed):
     """The measures the study proposes, one <li> each (or the sentence saying there are none)."""
     if not proposed:
         return mark_safe(  # noqa: S308 - a msgid
-            f"<li>{gettext('El estudio no propone medidas.')}</li>"
+            f"<li>{_NO_PROPOSALS}</li>"
         )
     items = []
     for pm in proposed:
@@ -180,7 +217,7 @@ def dossier_proposed(proposed):
 def dossier_external(external):
     """Other bodies' protection, one <li> each (or "none recorded")."""
     if not external:
-        return mark_safe(f"<li>{gettext('Ninguna registrada.')}</li>")  # noqa: S308 - a msgid
+        return mark_safe(f"<li>{_NONE_RECORDED}</li>")  # noqa: S308 - a msgid
     date = _date_writer()
     found_label = gettext("riesgo determinado:")
     inactive = None
@@ -228,7 +265,7 @@ def dossier_decisions(decisions):
     implemented (or the sentence saying there were none)."""
     if not decisions:
         return mark_safe(  # noqa: S308 - a msgid
-            f"\n    <p>{gettext('Sin acuerdos anteriores.')}</p>\n    "
+            f"\n    <p>{_NO_DECISIONS}</p>\n    "
         )
     date = _date_writer()
     headings = (
@@ -275,9 +312,7 @@ def dossier_decisions(decisions):
             )
         if not rows:
             if none_granted is None:
-                none_granted = (
-                    f'<tr><td colspan="5">{gettext("El acuerdo no otorgó medidas.")}</td></tr>'
-                )
+                none_granted = f'<tr><td colspan="5">{_NOTHING_GRANTED}</td></tr>'
             rows.append(none_granted)
         out.append(
             _DECISION.format(
@@ -297,7 +332,7 @@ def dossier_decisions(decisions):
 def dossier_aggressions(aggressions):
     """Aggressions since the request, one <li> each (or "none recorded")."""
     if not aggressions:
-        return mark_safe(f"<li>{gettext('Ninguna registrada.')}</li>")  # noqa: S308 - a msgid
+        return mark_safe(f"<li>{_NONE_RECORDED}</li>")  # noqa: S308 - a msgid
     date = _date_writer()
     aggressor = gettext("presunto agresor:")
     items = []
@@ -317,7 +352,7 @@ def dossier_documents(documents):
     """The documents marked for the Board, as links (or the sentence saying there are none)."""
     if not documents:
         return mark_safe(  # noqa: S308 - a msgid
-            f"<li>{gettext('Ningún documento marcado para la Junta.')}</li>"
+            f"<li>{_NO_DOCUMENTS}</li>"
         )
     url = id_urls("documents:detail")
     items = []
@@ -334,7 +369,7 @@ def dossier_documents(documents):
 def dossier_observations(observations):
     """The Board members' observations, one <li> each (or the sentence saying there are none)."""
     if not observations:
-        return mark_safe(f"<li>{gettext('Sin observaciones.')}</li>")  # noqa: S308 - a msgid
+        return mark_safe(f"<li>{_NO_OBSERVATIONS}</li>")  # noqa: S308 - a msgid
     date = _date_writer()
     items = []
     for o in observations:
@@ -347,9 +382,10 @@ def dossier_observations(observations):
     return mark_safe("".join(items))  # noqa: S308 - escaped
 
 
-def _blocktranslate(text, msgid, **values):
-    """`{% blocktranslate with name=value ... %}` of `msgid` (its %(name)s placeholders)."""
-    return gettext(msgid) % {name: text(value) for name, value in values.items()}
+def _blocktranslate(text, message, **values):
+    """`{% blocktranslate with name=value ... %}` of `message` (a gettext_lazy constant with
+    %(name)s placeholders)."""
+    return str(message) % {name: text(value) for name, value in values.items()}
 
 
 def _linebreaksbr_or_dash(value):
@@ -372,7 +408,7 @@ def dossier_article(dossier):
         f'  <h2 id="dossier-{pk}" class="h4">'
         + _blocktranslate(
             text,
-            "Punto %(n)s. Expediente %(file)s · %(kind)s",
+            _ITEM_TITLE,
             n=item.position,
             file=case.file_number,
             kind=item.get_kind_display(),
@@ -380,16 +416,13 @@ def dossier_article(dossier):
         + "</h2>\n  "
     ]
     if item.reason:
-        out.append(
-            f'<p class="prewrap"><strong>{gettext("Motivo de la propuesta:")}</strong> '
-            f"{text(item.reason)}</p>"
-        )
+        out.append(f'<p class="prewrap"><strong>{_REASON}</strong> {text(item.reason)}</p>')
     out.append("\n\n  ")
     if dossier["contradictions"]:
         level = dossier["level"]
         out.append(
             '\n  <div class="alert alert-danger contradiction" role="alert">\n'
-            f"    <strong>{gettext('Contradicción con otros organismos:')}</strong>\n    "
+            f"    <strong>{_CONTRADICTION}</strong>\n    "
         )
         for ep in dossier["contradictions"]:
             found = ep.risk_level_found
@@ -397,8 +430,7 @@ def dossier_article(dossier):
                 "\n    "
                 + _blocktranslate(
                     text,
-                    "%(body)s %(ref)s determinó riesgo «%(found)s»; el estudio propone "
-                    "«%(level)s».",
+                    _CONTRADICTION_LINE,
                     body=ep.get_body_display(),
                     ref=ep.reference,
                     found=found.name if found is not None else "",
@@ -410,19 +442,19 @@ def dossier_article(dossier):
     level = case.current_risk_level
     out.append(
         "\n\n  <section>\n"
-        f'    <h3 class="h5">{gettext("Resumen del expediente")}</h3>\n'
+        f'    <h3 class="h5">{_SUMMARY_HEADING}</h3>\n'
         '    <dl class="row">\n'
-        f'      <dt class="col-sm-3">{gettext("Estado")}</dt><dd class="col-sm-9">'
+        f'      <dt class="col-sm-3">{_STATUS}</dt><dd class="col-sm-9">'
         f"{text(case.get_status_display())} · {text(case.get_procedure_display())}</dd>\n"
-        f'      <dt class="col-sm-3">{gettext("Abierto")}</dt><dd class="col-sm-9">'
+        f'      <dt class="col-sm-3">{_OPENED}</dt><dd class="col-sm-9">'
         f"{date(case.opened_at)}</dd>\n"
-        f'      <dt class="col-sm-3">{gettext("Nivel de riesgo vigente")}</dt>'
+        f'      <dt class="col-sm-3">{_CURRENT_LEVEL}</dt>'
         f'<dd class="col-sm-9">{_default(level.name if level is not None else "", text=text)}'
         "</dd>\n      "
     )
     if case.summary:
         out.append(
-            f'<dt class="col-sm-3">{gettext("Resumen")}</dt><dd class="col-sm-9">'
+            f'<dt class="col-sm-3">{_SUMMARY}</dt><dd class="col-sm-9">'
             f"{linebreaksbr(case.summary)}</dd>"
         )
     headings = "".join(
@@ -438,20 +470,20 @@ def dossier_article(dossier):
     out.append(
         "\n    </dl>\n"
         '    <table class="table table-sm">\n'
-        f"      <caption>{gettext('Personas y colectivos en el expediente')}</caption>\n"
+        f"      <caption>{_PEOPLE_CAPTION}</caption>\n"
         f"      <thead><tr>{headings}</tr></thead>\n"
         "      <tbody>\n      "
         + dossier_parties(dossier["parties"])
         + "\n      </tbody>\n    </table>\n  </section>\n\n  <section>\n"
-        f'    <h3 class="h5">{gettext("Estudio de evaluación de riesgo")}</h3>\n    '
+        f'    <h3 class="h5">{_STUDY_HEADING}</h3>\n    '
     )
     if study:
         resulting = study.resulting_level
         approved = ""
         if study.approved_at:
-            approved = f" · {gettext('aprobado')} {date(study.approved_at)}"
+            approved = f" · {_APPROVED} {date(study.approved_at)}"
         out.append(
-            f"\n    <p><strong>{gettext('Nivel resultante:')}</strong> "
+            f"\n    <p><strong>{_RESULTING_LEVEL}</strong> "
             f"{_default(resulting.name if resulting is not None else '', text=text)}"
             f"{approved} · {text(study.get_kind_display())}</p>\n    "
         )
@@ -459,11 +491,10 @@ def dossier_article(dossier):
             out.append(f"\n    <p>{text(score.summary)}</p>\n    ")
             if study.level_justification:
                 out.append(
-                    f"<p><strong>{gettext('Razones del nivel:')}</strong> "
-                    f"{text(study.level_justification)}</p>"
+                    f"<p><strong>{_LEVEL_REASONS}</strong> {text(study.level_justification)}</p>"
                 )
             out.append(
-                f'\n    <h4 class="h6">{gettext("Explicación factor por factor")}</h4>\n'
+                f'\n    <h4 class="h6">{_FACTOR_LINES}</h4>\n'
                 f'    <ol class="factor-lines">{dossier_factor_lines(score.lines)}</ol>\n    '
             )
         notes = ""
@@ -471,38 +502,38 @@ def dossier_article(dossier):
             notes = f"<p>{text(study.proposed_measures_notes)}</p>"
         out.append(
             "\n    <dl>\n"
-            f"      <dt>{gettext('Contexto')}</dt>"
+            f"      <dt>{_CONTEXT}</dt>"
             f"<dd>{_linebreaksbr_or_dash(study.narrative_context)}</dd>\n"
-            f"      <dt>{gettext('Enfoque diferencial')}</dt>"
+            f"      <dt>{_DIFFERENTIAL}</dt>"
             f"<dd>{_linebreaksbr_or_dash(study.differential_considerations)}</dd>\n"
-            f"      <dt>{gettext('Lo que la persona dice de su riesgo')}</dt>"
+            f"      <dt>{_OWN_VIEW}</dt>"
             f"<dd>{_linebreaksbr_or_dash(study.person_own_view)}</dd>\n"
             "    </dl>\n"
-            f'    <h4 class="h6">{gettext("Medidas propuestas")}</h4>\n'
+            f'    <h4 class="h6">{_PROPOSED_HEADING}</h4>\n'
             "    <ul>\n      "
             + dossier_proposed(dossier["proposed"])
             + f"\n    </ul>\n    {notes}\n    "
         )
     else:
-        out.append(f"\n    <p>{gettext('Sin estudio de riesgo aprobado.')}</p>\n    ")
+        out.append(f"\n    <p>{_NO_STUDY}</p>\n    ")
     out.append(
         "\n  </section>\n\n  <section>\n"
-        f'    <h3 class="h5">{gettext("Protección de otros organismos")}</h3>\n'
+        f'    <h3 class="h5">{_EXTERNAL_HEADING}</h3>\n'
         "    <ul>\n    "
         + dossier_external(dossier["external"])
         + "\n    </ul>\n  </section>\n\n  <section>\n"
-        f'    <h3 class="h5">{gettext("Acuerdos anteriores y su implementación")}</h3>\n    '
+        f'    <h3 class="h5">{_DECISIONS_HEADING}</h3>\n    '
         + dossier_decisions(dossier["decisions"])
         + "\n  </section>\n\n  <section>\n"
-        f'    <h3 class="h5">{gettext("Agresiones desde la solicitud")}</h3>\n'
+        f'    <h3 class="h5">{_AGGRESSIONS_HEADING}</h3>\n'
         "    <ul>\n    "
         + dossier_aggressions(dossier["aggressions"])
         + "\n    </ul>\n  </section>\n\n  <section>\n"
-        f'    <h3 class="h5">{gettext("Documentos para la Junta")}</h3>\n'
+        f'    <h3 class="h5">{_DOCUMENTS_HEADING}</h3>\n'
         "    <ul>\n    "
         + dossier_documents(dossier["documents"])
         + '\n    </ul>\n  </section>\n\n  <section id="observaciones">\n'
-        f'    <h3 class="h5">{gettext("Observaciones de integrantes")}</h3>\n'
+        f'    <h3 class="h5">{_OBSERVATIONS_HEADING}</h3>\n'
         "    <ul>\n    "
         + dossier_observations(dossier["observations"])
         + "\n    </ul>\n  </section>\n</article>"
