@@ -367,6 +367,14 @@ class GrantedMeasure(Versioned):
                 condition=Q(implemented_at__isnull=True, ended_at__isnull=True),
                 name="measure_pending_by_officer",
             ),
+            # ... and those not yet communicated: with the one above, a follow-up officer's
+            # measures due on their home page from two small indexes, where the notifications
+            # due across the mechanism were read and filtered by officer (issue 17).
+            models.Index(
+                fields=["responsible", "notification_due_at"],
+                condition=Q(notified_at__isnull=True, ended_at__isnull=True),
+                name="measure_notify_by_officer",
+            ),
             # Whether a case has a measure in place, read from the index alone: the
             # coordinator's home asks it of every case in follow-up without a follow-up
             # officer (some 40,000 at 100,000 cases; issue 17).
