@@ -217,18 +217,26 @@ class CaseFilter(django_filters.FilterSet):
             for name in self.FILE_ONLY_FILTERS:
                 self.filters.pop(name, None)
 
-    @property
-    def form(self):
-        styled = hasattr(self, "_form")
-        form = super().form
-        if not styled:
-            for name, field in form.fields.items():
+    # The form classes, one per set of filters offered (all, or without FILE_ONLY_FILTERS),
+    # made and styled once per process: django-filter made the class and a field per filter on
+    # every request. Django's Form deep-copies its class's fields for each form, so a request
+    # never sees another's values; labels and options stay lazy (read in the request's language,
+    # the options on every render).
+    _form_classes = {}
+
+    def get_form_class(self):
+        key = tuple(self.filters)
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = super().get_form_class()
+            for name, field in form_class.base_fields.items():
                 css = "form-control" if name == "q" else "form-select"
                 field.widget.attrs.setdefault("class", css)
                 if field.help_text:
                     field.widget.attrs["aria-describedby"] = f"id_{name}_help"
-            form.fields["q"].widget.input_type = "search"
-        return form
+            form_class.base_fields["q"].widget.input_type = "search"
+            self._form_classes[key] = form_class
+        return form_class
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_filter(value))
@@ -245,7 +253,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=_beneficiary_cases(party_gender=value))
 
     def filter_overdue(self, queryset, name, value):
-        now = timezone.now()
-        if value == "yes":
-            return queryset.filter(next_deadline_at__lt=now)
-        return queryset.filter(Q(next_deadline_at__isnull=True) | Q(next_deadline_at__gte=now))
+        return queryset.filter(overdue_q(value, timezone.now()))
+
+
+def overdue_q(value, now):
+    """The overdue filter's condition at `now`: "yes", a deadline passed; "no", none passed."""
+    if value == "yes":
+        return Q(next_deadline_at__lt=now)
+    return Q(next_deadline_at__isnull=True) | Q(next_deadline_at__gte=now)

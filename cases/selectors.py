@@ -200,9 +200,20 @@ def board_case_ids(user):
     """Cases on agendas of sessions the Board member belongs to, from when the papers were sent
     until the configured time after the decision. Invitees (voice, no vote) see a case only
     with the beneficiary's recorded consent for Board invitees (art. 8-V)."""
-    window = timedelta(days=settings.BOARD_ACCESS_DAYS_AFTER_DECISION)
     now = timezone.now()
-    memberships = Attendance.objects.filter(member__user=user)
+    return board_agenda_case_ids(user.pk, now, now - board_access_window())
+
+
+def board_access_window():
+    """How long after the Board's decision its members still read the case."""
+    return timedelta(days=settings.BOARD_ACCESS_DAYS_AFTER_DECISION)
+
+
+def board_agenda_case_ids(user_id, now, since):
+    """board_case_ids() of the user of this id at `now`, `since` being `now` less the access
+    window: every changing value a parameter, so that the Board dossier's prepared read
+    (measures.board.selectors) compiles this once per process."""
+    memberships = Attendance.objects.filter(member__user_id=user_id)
     as_member = memberships.exclude(member__seat=Seat.INVITEE).values("session_id")
     as_invitee = memberships.filter(member__seat=Seat.INVITEE).values("session_id")
     invitee_consent = Consent.objects.filter(
@@ -223,7 +234,7 @@ def board_case_ids(user):
         .filter(
             Q(decision__isnull=True)
             | Q(decision__confirmed_at__isnull=True)
-            | Q(decision__confirmed_at__gte=now - window)
+            | Q(decision__confirmed_at__gte=since)
         )
     )
     return items.values("case_id")
@@ -238,8 +249,12 @@ def case_header_list_for(user):
     `file_open`: whether the user may open its file too. Reception finds duplicates and urgent
     requests among every case; the page shows only the header fields of the others."""
     header = scope_for(user, access.CASE_HEADER)
-    file = case_scope(user)
     qs = Case.objects.filter(header)
+    # Where each of the user's matrix rows reaches headers exactly as far as files, every
+    # header in scope is an open file: the scope is not built (nor evaluated per row) twice.
+    if not access.sees_headers_only_somewhere(user):
+        return qs.annotate(file_open=Value(True, output_field=BooleanField()))
+    file = case_scope(user)
     if not file:
         return qs.annotate(file_open=Value(True, output_field=BooleanField()))
     return qs.annotate(file_open=ExpressionWrapper(file, output_field=BooleanField()))

@@ -1,4 +1,5 @@
-"""The session engine: Django's database sessions, renewed with one UPDATE.
+"""The session engine: Django's database sessions, read with one kept SELECT and renewed with one
+kept UPDATE.
 
 Every request renews the session (SESSION_SAVE_EVERY_REQUEST: the 30-minute idle limit counts
 from the last request). Django's database store renews it by building a Session instance and
@@ -7,23 +8,63 @@ on every page (issue 17: the per-request floor). A single UPDATE statement is at
 here the renewal is that one statement, with the same outcome: the row's data and expiry are
 written, and a session deleted meanwhile (signed out elsewhere, or expired and cleared) raises
 UpdateError as Django's store does. Creating a session is Django's own code, unchanged.
+
+Both statements are Django's own querysets (the store's `get(session_key=..., expire_date__gt=
+now)` and `filter(session_key=...).update(...)`), compiled once per process
+(protection.statements): the query compiler no longer runs twice on every request.
 """
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
-from django.db import router
+from django.utils import timezone
+
+from .counting import STAND_IN_TIME
+from .statements import KeptStatement, select_sql, update_sql
+
+# Values no session has: where they land among the compiled parameters is where the real go.
+STAND_IN_KEY = "kept-statement-stand-in-session-key"
+STAND_IN_DATA = "kept-statement-stand-in-session-data"
+
+
+def _sessions():
+    return db.SessionStore.get_model_class()._default_manager
+
+
+# The session's data while it has not expired (Django's _get_session_from_db).
+_read = KeptStatement(
+    lambda key, now: select_sql(
+        _sessions().filter(session_key=key, expire_date__gt=now).values_list("session_data")
+    ),
+    STAND_IN_KEY,
+    STAND_IN_TIME,
+)
+# The renewal: new data and expiry for the row, if it is still there.
+_renew = KeptStatement(
+    lambda key, data, expire: update_sql(
+        _sessions().filter(session_key=key), session_data=data, expire_date=expire
+    ),
+    STAND_IN_KEY,
+    STAND_IN_DATA,
+    STAND_IN_TIME,
+)
 
 
 class SessionStore(db.SessionStore):
+    def load(self):
+        # The session key is never None here (SessionBase._get_session asks only then), and
+        # one that does not exist or has expired gives an empty session and no key, as in
+        # Django's store (which would also take the key of a row read twice as not unique:
+        # session_key is the primary key).
+        rows = _read.rows(self.session_key, timezone.now())
+        if not rows:
+            self._session_key = None
+            return {}
+        return self.decode(rows[0][0])
+
     def save(self, must_create=False):
         if must_create or self.session_key is None:
             return super().save(must_create=must_create)
         data = self._get_session()
-        using = router.db_for_write(self.model)
-        updated = (
-            self.model._default_manager.using(using)
-            .filter(session_key=self.session_key)
-            .update(session_data=self.encode(data), expire_date=self.get_expiry_date())
-        )
+        updated = _renew.rowcount(self.session_key, self.encode(data), self.get_expiry_date())
         if not updated:
             raise UpdateError

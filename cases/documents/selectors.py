@@ -169,11 +169,17 @@ def document_readers(document, *, limit=100):
     )
 
 
-def board_documents(case):
-    """The documents marked for the Board's dossier of `case` (active only). The dossier's
-    audience is already the Board's; opening one goes through document_get_for again."""
-    return list(
-        Document.objects.filter(case=case, for_board=True, status=DocumentStatus.ACTIVE)
+# Its SQL compiled once per process (protection.prepared): every Board dossier reads it.
+_board_documents = PreparedRead(
+    lambda case_id: (
+        Document.objects.filter(case_id=case_id, for_board=True, status=DocumentStatus.ACTIVE)
         .select_related("category", "display_file")
         .order_by("uploaded_at", "pk")
     )
+)
+
+
+def board_documents(case):
+    """The documents marked for the Board's dossier of `case` (active only). The dossier's
+    audience is already the Board's; opening one goes through document_get_for again."""
+    return _board_documents(case.pk)

@@ -23,7 +23,7 @@ from cases.models import (
     ExternalProtection,
     person_name,
 )
-from cases.selectors import case_get_for
+from cases.selectors import board_access_window, board_agenda_case_ids, case_get_for
 from cases.wording import party_profile_label, party_role_label
 from measures.models import (
     AgendaItem,
@@ -44,24 +44,79 @@ from measures.models import (
     RediscussionStatus,
     Seat,
 )
+from protection import access
 from protection.formats import show_date
 from protection.prepared import PreparedRead
-from protection.prepared_multi import INT, PreparedValues
+from protection.prepared_multi import DATETIME, INT, PreparedValues
 from protection.redaction import measure_details_for, redact_for, sees_contact_details
-from risk.lifecycle import study_score
-from risk.models import ProposedMeasure, RiskStudy, StudyKind, StudyStatus
+from protection.security.audit import note_case
+from risk import scoring
+from risk.models import (
+    FactorScore,
+    ProposedMeasure,
+    RiskFactor,
+    RiskLevel,
+    RiskStudy,
+    StudyKind,
+    StudyStatus,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Membership
+
+
+class _Instances:
+    """A prepared read (protection.prepared_multi.PreparedValues: SQL compiled once per process)
+    whose SQL takes several values and whose rows come back as instances of `model`, as
+    iterating `build(**values)` gives them: every concrete field loaded, and the forward
+    relations named in `related` (one level each) attached as select_related() attaches them.
+    protection.prepared.PreparedRead does the same for reads that take one id."""
+
+    def __init__(self, build, model, *, related=(), **kinds):
+        self._model = model
+        self._names = [f.attname for f in model._meta.concrete_fields]
+        self._related = []
+        names = list(self._names)
+        for name in related:
+            relation = model._meta.get_field(name)
+            remote = relation.related_model
+            attnames = [f.attname for f in remote._meta.concrete_fields]
+            pk = attnames.index(remote._meta.pk.attname)
+            self._related.append((relation, remote, attnames, len(names), pk))
+            names += [f"{name}__{attname}" for attname in attnames]
+        self._read = PreparedValues(lambda **values: build(**values).values_list(*names), **kinds)
+
+    def __call__(self, **values):
+        alias = "default"
+        model, names, related = self._model, self._names, self._related
+        width = len(names)
+        out = []
+        for row in self._read(**values):
+            obj = model.from_db(alias, names, row[:width])
+            for relation, remote, attnames, start, pk in related:
+                cells = row[start : start + len(attnames)]
+                other = None if cells[pk] is None else remote.from_db(alias, attnames, cells)
+                relation.set_cached_value(obj, other)
+            out.append(obj)
+        return out
+
+
+_membership = _Instances(
+    lambda session_id, user_id: Attendance.objects.filter(
+        session_id=session_id, member__user_id=user_id
+    ).order_by("pk"),
+    Attendance,
+    related=("member",),
+    session_id=INT,
+    user_id=INT,
+)
 
 
 def board_membership(user, session):
     """The attendance rows through which `user` belongs to `session` (empty if none)."""
     if user is None or not user.is_authenticated:
         return []
-    return list(
-        Attendance.objects.filter(session=session, member__user=user).select_related("member")
-    )
+    return _membership(session_id=session.pk, user_id=user.pk)
 
 
 def attendance_in_seat_order(session):
@@ -98,21 +153,59 @@ def board_item_get_for(user, pk):
     The case must be in the user's scope (papers sent, session they belong to: case_get_for),
     the item must be on a session they were called to, and a member who sits only as an invitee
     reads it only with the beneficiary's recorded consent to invitees."""
-    item = (
-        AgendaItem.objects.select_related("session", "risk_study__resulting_level")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
+    items = _agenda_item(int(pk))
+    if not items:
         raise Http404
+    item = items[0]
     rows = board_membership(user, item.session)
     if not rows or not item.session.papers_sent_at:
         raise Http404
     # Http404 outside the user's scope; the case is the one the page and the dossier show.
-    item.case = case_get_for(user, item.case_id, select_related=("current_risk_level",))
+    item.case = _board_case_get(user, item.case_id)
     if invitee_only(rows) and not invitee_consent(item.case_id):
         raise Http404
     return item, rows
+
+
+# The reads of board_item_get_for, their SQL compiled once per process (protection.prepared):
+# building them anew, the case's scope above all (the member's sessions, the invitees'
+# consent, the access window as nested subqueries), was a third of the dossier's Python time.
+_agenda_item = PreparedRead(
+    lambda pk: AgendaItem.objects.select_related("session", "risk_study__resulting_level").filter(
+        pk=pk
+    )
+)
+_agenda_case = _Instances(
+    lambda user_id, now, since, case_id: Case.objects.filter(
+        pk__in=board_agenda_case_ids(user_id, now, since)
+    ).filter(pk=case_id),
+    Case,
+    related=("current_risk_level",),
+    user_id=INT,
+    now=DATETIME,
+    since=DATETIME,
+    case_id=INT,
+)
+
+
+def _board_case_get(user, case_id):
+    """case_get_for(user, case_id, select_related=("current_risk_level",)): for a user whose
+    every reach of the case file is the Board's agenda (access.AGENDA: a Board member), that
+    scope (cases.selectors.board_case_ids) as one prepared read; anyone else through
+    case_get_for itself. Noted in the read log, found or not, as case_get_for notes it."""
+    readers = access.readers_for(user)
+    if not readers or any(
+        access.reach(reader.key, access.CASE_FILE)[0] != access.AGENDA for reader in readers
+    ):
+        return case_get_for(user, case_id, select_related=("current_risk_level",))
+    note_case(case_id)
+    now = timezone.now()
+    cases = _agenda_case(
+        user_id=user.pk, now=now, since=now - board_access_window(), case_id=case_id
+    )
+    if not cases:
+        raise Http404
+    return cases[0]
 
 
 def member_items_for_case(user, case):
@@ -586,15 +679,45 @@ def aggressions_since_request(case, *, viewer):
     return out
 
 
+_approved_study = PreparedRead(
+    lambda case_id: (
+        RiskStudy.objects.filter(case_id=case_id, status=StudyStatus.APPROVED)
+        .select_related("resulting_level")
+        .order_by("-approved_at")[:1]
+    )
+)
+
+
 def item_study(item):
     if item.risk_study_id:
         return item.risk_study
-    return (
-        RiskStudy.objects.filter(case_id=item.case_id, status=StudyStatus.APPROVED)
-        .select_related("resulting_level")
-        .order_by("-approved_at")
-        .first()
-    )
+    studies = _approved_study(item.case_id)
+    return studies[0] if studies else None
+
+
+# risk.lifecycle.study_score's reads, prepared: the study's scores and the active methodology
+# (read on every request: an edit of the scale shows at once).
+_factor_scores = PreparedValues(
+    lambda study_id: FactorScore.objects.filter(study_id=study_id).values_list(
+        "factor_id", "score", "reasoning"
+    ),
+    study_id=INT,
+)
+_active_factors = _Instances(
+    lambda: RiskFactor.objects.filter(active=True).order_by("order", "code"), RiskFactor
+)
+_active_levels = _Instances(
+    lambda: RiskLevel.objects.filter(scale__active=True).order_by("rank"), RiskLevel
+)
+
+
+def study_score(study):
+    """risk.lifecycle.study_score(study), its three reads prepared."""
+    scores = {
+        factor_id: (score, reasoning)
+        for factor_id, score, reasoning in _factor_scores(study_id=study.pk)
+    }
+    return scoring.compute(_active_factors(), scores, _active_levels())
 
 
 def item_proposed_measures(item):

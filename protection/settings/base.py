@@ -52,7 +52,8 @@ MIDDLEWARE = [
     "protection.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, its user read prepared (protection.middleware.session_user).
+    "protection.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "protection.middleware.TimezoneMiddleware",
     "protection.security.audit.AuditMiddleware",

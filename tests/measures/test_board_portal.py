@@ -12,10 +12,11 @@ from cases import services as case_services
 from cases.models import Consent
 from measures import services as ms
 from measures.board import services as bs
-from measures.models import BoardMember, EventKind, EventOutcome, Observation, Seat
+from measures.models import BoardMember, Decision, EventKind, EventOutcome, Observation, Seat
 from protection.errors import DomainError
 from protection.models import Role
 from protection.redaction import REDACTED, SENSITIVE_FIELDS, redact_for
+from protection.security.models import AuditEntry
 
 from .. import factories as f
 from .board_fixtures import (
@@ -27,8 +28,10 @@ from .board_fixtures import (
     board,
     board_user,
     confirmed_decision,
+    grant_lines,
     item_for,
     mark_present,
+    record,
 )
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +186,35 @@ def test_member_reads_dossier_only_for_cases_on_their_agendas(
         == 404
     )
     assert client.get(reverse("measures:board_portal_item", args=[999999])).status_code == 404
+
+
+def test_member_reads_a_decided_case_until_the_access_window_closes(
+    client, reception, analyst, analyst2, coordinator, civil_member, settings
+):
+    """The dossier reads the case through the Board's scope (its own prepared read of
+    cases.selectors.board_case_ids): after the decision, until the configured number of days,
+    read from the settings on each request; each read, allowed or not, in the read log."""
+    case = awaiting_board_case(reception, analyst, analyst2)
+    session, members, item = session_with_papers(coordinator, case, {5: civil_member})
+    mark_present(coordinator, session, members)
+    decision = record(coordinator, case, item, grant_lines(case, f.AuthorityFactory()))
+    bs.decision_confirm(actor=coordinator, decision=decision)
+    url = reverse("measures:board_portal_item", args=[item.pk])
+    client.force_login(civil_member)
+    assert client.get(url).status_code == 200
+    days = settings.BOARD_ACCESS_DAYS_AFTER_DECISION
+    Decision.objects.filter(pk=decision.pk).update(
+        confirmed_at=timezone.now() - timedelta(days=days, hours=1)
+    )
+    assert client.get(url).status_code == 404
+    settings.BOARD_ACCESS_DAYS_AFTER_DECISION = days + 1
+    assert client.get(url).status_code == 200
+    logged = AuditEntry.objects.filter(user=civil_member, path=url).order_by("pk")
+    assert list(logged.values_list("case_id", "status_code")) == [
+        (case.pk, 200),
+        (case.pk, 404),
+        (case.pk, 200),
+    ]
 
 
 def test_no_dossier_before_papers_are_sent(
