@@ -19,7 +19,7 @@ from protection import access
 
 from . import tallies
 from .documents.records import kind_for
-from .documents.selectors import document_list_for, documents_by_record
+from .documents.selectors import case_page_documents, documents_by_record
 from .filters import CaseFilter
 from .home import HomeReads
 from .home import _handled_stage_counts as handled_stage_counts
@@ -218,11 +218,15 @@ def case_clocks(case, records):
     return rows
 
 
+CASE_PAGE_RELATED = ("current_risk_level", "assigned_officer", "follow_up_officer")
+
+
 @login_required
 def case_detail(request, pk):
     user = request.user
     _require_case_view(user)
-    case = case_get_for(user, pk)
+    # The header's risk level and officers in the same query as the case.
+    case = case_get_for(user, pk, select_related=CASE_PAGE_RELATED)
     records = case_records(case, events_limit=TIMELINE_PAGE)
     _without_studies_unless_allowed(user, case, records)
     records["documents"] = _documents(user, case)
@@ -317,7 +321,7 @@ def _only_openable_links(user, entries):
 
 def _documents(user, case):
     """The case's documents this user may see (one query), each with its record's kind."""
-    documents = list(document_list_for(user, case))
+    documents = case_page_documents(user, case)
     for document in documents:
         kind = kind_for(document.record_kind)
         document.record_label = kind.label if kind else _("El expediente en general")
