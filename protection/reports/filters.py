@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Gender, ProfileType, State
 from protection import clocks
+from protection.form_rendering import CachedSelect
 
 
 class Period:
@@ -165,18 +166,24 @@ def _year_choices():
 
 class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(
-        label=gettext_lazy("Periodo"), choices=Period.CHOICES, required=False
+        widget=CachedSelect, label=gettext_lazy("Periodo"), choices=Period.CHOICES, required=False
     )
     year = forms.TypedChoiceField(
-        label=gettext_lazy("Año"), coerce=int, required=False, choices=_year_choices
+        widget=CachedSelect,
+        label=gettext_lazy("Año"),
+        coerce=int,
+        required=False,
+        choices=_year_choices,
     )
     quarter = forms.TypedChoiceField(
+        widget=CachedSelect,
         label=gettext_lazy("Trimestre"),
         coerce=int,
         required=False,
         choices=[(1, "1.º"), (2, "2.º"), (3, "3.º"), (4, "4.º")],
     )
     month = forms.TypedChoiceField(
+        widget=CachedSelect,
         label=gettext_lazy("Mes"),
         coerce=int,
         required=False,
@@ -189,22 +196,26 @@ class ReportFilterForm(forms.Form):
         label=gettext_lazy("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     state = forms.ModelChoiceField(
+        widget=CachedSelect,
         label=gettext_lazy("Entidad"),
         required=False,
         queryset=State.objects.order_by("name"),
         empty_label=gettext_lazy("Todas"),
     )
     gender = forms.ChoiceField(
+        widget=CachedSelect,
         label=gettext_lazy("Género"),
         required=False,
         choices=[("", gettext_lazy("Todos")), *Gender.choices],
     )
     profile = forms.ChoiceField(
+        widget=CachedSelect,
         label=gettext_lazy("Perfil"),
         required=False,
         choices=[("", gettext_lazy("Todos")), *ProfileType.choices],
     )
     party_kind = forms.ChoiceField(
+        widget=CachedSelect,
         label=gettext_lazy("Individual o colectivo"),
         required=False,
         choices=[("", gettext_lazy("Ambos")), *PartyKind.CHOICES],

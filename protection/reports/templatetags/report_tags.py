@@ -128,3 +128,89 @@ def emergency_rows(rows):
             for row in rows
         )
     )
+
+
+def _small(value, threshold):
+    """{{ value|small:threshold }}: "<5" escaped as the template escapes it."""
+    return _text(small(value, threshold))
+
+
+@register.simple_tag
+def request_series_rows(rows, threshold):
+    """The rows of the table of requests per period."""
+    return mark_safe(  # noqa: S308 -- numbers and escaped text only
+        "".join(
+            f'<tr><th scope="row">{_text(row["label"])}</th>'
+            f'<td class="text-end">{_small(row["received"], threshold)}</td>'
+            f'<td class="text-end">{_small(row["admitted"], threshold)}</td>'
+            f'<td class="text-end">{_small(row["rejected"], threshold)}</td></tr>'
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def reason_rows(rows, threshold):
+    """The rows of the table of admissibility reasons (or the row saying there are none)."""
+    if not rows:
+        return mark_safe(  # noqa: S308 -- escaped text
+            f'<tr><td colspan="3">{_text(_("Sin decisiones en el periodo."))}</td></tr>'
+        )
+    admission, rejection = _text(_("Admisión")), _text(_("No admisión"))
+    return mark_safe(  # noqa: S308 -- numbers and escaped text only
+        "".join(
+            f'<tr><th scope="row">{_text(r["name"])}</th>'
+            f"<td>{admission if r['for_admission'] else rejection}</td>"
+            f'<td class="text-end">{_small(r["count"], threshold)}</td></tr>'
+            for r in rows
+        )
+    )
+
+
+@register.simple_tag
+def milestone_rows(rows, threshold):
+    """The rows of the table of response times per step."""
+    no_deadline = _text(_("sin plazo fijo"))
+    out = []
+    for m in rows:
+        out.append(
+            f'<tr data-milestone="{_text(m.key)}"><th scope="row">{_text(m.label)}</th>'
+            f'<td class="text-end">{_small(m.reached, threshold)}</td>\n          '
+        )
+        if threshold and m.reached < threshold:
+            out.append('<td class="text-end">—</td>' * 3)
+        else:
+            on_time = _text(share(m.share_on_time)) if m.has_deadline else no_deadline
+            out.append(
+                f'<td class="text-end">{_text(duration(m.median_seconds))}</td>'
+                f'<td class="text-end">{_text(duration(m.p90_seconds))}</td>'
+                f'<td class="text-end">{on_time}</td>'
+            )
+        overdue = _small(m.overdue_open, threshold) if m.has_deadline else "—"
+        out.append(f'\n          <td class="text-end">{overdue}</td></tr>')
+    return mark_safe("".join(out))  # noqa: S308 -- numbers and escaped text only
+
+
+@register.simple_tag
+def overdue_rows(rows, threshold):
+    """The rows of the table of deadlines overdue today."""
+    return mark_safe(  # noqa: S308 -- numbers and escaped text only
+        "".join(
+            f'<tr><th scope="row">{_text(row["label"])}</th>'
+            f'<td class="text-end">{_small(row["count"], threshold)}</td></tr>'
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def backlog_rows(rows, threshold):
+    """The rows of the table of studies and re-evaluations pending at each period's close."""
+    return mark_safe(  # noqa: S308 -- numbers and escaped text only
+        "".join(
+            f'<tr><th scope="row">{_text(row["label"])}</th>'
+            f'<td class="text-end">{_small(row["studies"], threshold)}</td>'
+            f'<td class="text-end">{_small(row["reevaluations"], threshold)}</td></tr>'
+            for row in rows
+        )
+    )
