@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from protection.templatetags.protection_tags import authority
 
@@ -214,3 +214,33 @@ def backlog_rows(rows, threshold):
             for row in rows
         )
     )
+
+
+# --- text that only depends on the language --------------------------------------------------
+
+
+class FixedTextNode(template.Node):
+    """What {% fixed_text %} encloses, rendered once per language and kept with the compiled
+    template: headers and captions made only of {% translate %} tags and markup (a table head
+    of eight translated names is eight translations per request otherwise). The block is
+    rendered without the page's variables, so one put inside by mistake shows as nothing rather
+    than as another request's value."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered = {}
+
+    def render(self, context):
+        key = (get_language(), context.autoescape)
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = self.nodelist.render(context.new())
+        return html
+
+
+@register.tag
+def fixed_text(parser, token):
+    """{% fixed_text %}…{% endfixed_text %}: see FixedTextNode."""
+    nodelist = parser.parse(("endfixed_text",))
+    parser.delete_first_token()
+    return FixedTextNode(nodelist)
