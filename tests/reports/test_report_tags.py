@@ -82,3 +82,21 @@ def test_fixed_text_is_rendered_per_language_without_the_page_variables():
     assert english != "<th>Mediana</th>" and "y" not in english
     with translation.override("es-mx"):
         assert template.render(Context()) == "<th>Mediana</th>"
+
+
+def test_authority_cells_are_escaped_and_kept_by_name():
+    from types import SimpleNamespace
+
+    from protection.reports.templatetags.report_tags import compliance_authority_rows
+
+    counts = {"on_time": 1, "late": 2, "never": 0, "pending": 3, "reported": 4}
+    rows = [
+        {"authority": SimpleNamespace(pk=1, short_name="A&B", name="<Autoridad>"), **counts},
+        {"authority": SimpleNamespace(pk=2, short_name="", name="<Otra>"), **counts},
+    ]
+    for _ in range(2):
+        html = compliance_authority_rows(rows)
+        assert '<abbr title="&lt;Autoridad&gt;">A&amp;B</abbr>' in html
+        assert '<th scope="row">&lt;Otra&gt;</th>' in html
+    rows[0]["authority"] = SimpleNamespace(pk=1, short_name="A&B", name="Renombrada")
+    assert '<abbr title="Renombrada">A&amp;B</abbr>' in compliance_authority_rows(rows)

@@ -79,13 +79,31 @@ def _text(value):
     return conditional_escape(value)
 
 
+_AUTHORITY_CELLS_MAX = 1024
+_authority_cells = {}
+
+
+def _authority_cell(obj):
+    """{{ obj|authority }}, kept per (short name, name): the same few dozen authorities head
+    the compliance table on every request, each one a format_html otherwise."""
+    short, name = getattr(obj, "short_name", ""), getattr(obj, "name", None)
+    if type(short) is not str or type(name) is not str:
+        return _text(authority(obj))
+    html = _authority_cells.get((short, name))
+    if html is None:
+        if len(_authority_cells) >= _AUTHORITY_CELLS_MAX:
+            _authority_cells.clear()
+        html = _authority_cells[short, name] = _text(authority(obj))
+    return html
+
+
 @register.simple_tag
 def compliance_authority_rows(rows):
     """The rows of the compliance table by implementing authority."""
     return mark_safe(  # noqa: S308 -- numbers and escaped text only
         "".join(
             f'<tr data-authority="{_number(row["authority"].pk)}"><th scope="row">'
-            f"{_text(authority(row['authority']))}</th>"
+            f"{_authority_cell(row['authority'])}</th>"
             + "".join(
                 f'<td class="text-end" data-figure="{key}">{_number(row[key])}</td>'
                 for key in ("on_time", "late", "never", "pending", "reported")
