@@ -238,3 +238,40 @@ def test_the_policy_header_is_django_csps(client, settings):
     assert headers(ours, path="/nada/x") == headers(theirs, path="/nada/x") == {}
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
     assert headers(ours) == headers(theirs) and len(headers(ours)) == 2
+
+
+def test_the_kept_bell_is_the_included_one():
+    from django.template import Context, engines
+    from django.utils import translation
+
+    engine = engines["django"].engine
+    kept = engine.from_string("{% load protection_tags %}<b>{% notification_bell %}</b>")
+    included = engine.from_string('<b>{% include "includes/bell.html" %}</b>')
+    staff = f.UserFactory(role="coordinator")
+    authority = f.UserFactory(role="authority")
+    counted = []
+
+    def count(n):
+        return lambda: counted.append(n) or n
+
+    for language in ("es-mx", "en"):
+        with translation.override(language):
+            for user, role in ((staff, "coordinator"), (authority, "authority"), (None, "")):
+                for unread in (0, 1, 7, 150, 1234):
+                    for delayed in (False, True):
+                        values = {
+                            "user": user or AnonymousUser(),
+                            "user_role": role,
+                            "notifications_unread": count(unread),
+                            "background_delayed": delayed,
+                        }
+                        for _twice in range(2):
+                            assert kept.render(Context(values)) == included.render(Context(values))
+    assert 1234 in counted
+    # Not shown (an authority, or nobody signed in): not counted, as in the template.
+    counted.clear()
+    kept.render(
+        Context({"user": authority, "user_role": "authority", "notifications_unread": count(3)})
+    )
+    kept.render(Context({"user": AnonymousUser(), "notifications_unread": count(3)}))
+    assert counted == []
