@@ -253,7 +253,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=_beneficiary_cases(party_gender=value))
 
     def filter_overdue(self, queryset, name, value):
-        now = timezone.now()
-        if value == "yes":
-            return queryset.filter(next_deadline_at__lt=now)
-        return queryset.filter(Q(next_deadline_at__isnull=True) | Q(next_deadline_at__gte=now))
+        return queryset.filter(overdue_q(value, timezone.now()))
+
+
+def overdue_q(value, now):
+    """The overdue filter's condition at `now`: "yes", a deadline passed; "no", none passed."""
+    if value == "yes":
+        return Q(next_deadline_at__lt=now)
+    return Q(next_deadline_at__isnull=True) | Q(next_deadline_at__gte=now)

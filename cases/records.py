@@ -10,7 +10,7 @@ reasons, decision lines, session waivers) are reads of their own, by case, attac
 """
 
 from django.db import models
-from django.db.models import Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, Q, Subquery, prefetch_related_objects
 
 from measures.models import (
     AgendaItem,
@@ -20,8 +20,10 @@ from measures.models import (
     DecisionLine,
     GrantedMeasure,
     ImplementationEvent,
+    ImplementingAuthority,
     LegalHold,
     Letter,
+    MeasureType,
     RediscussionRequest,
     SessionWaiver,
 )
@@ -232,8 +234,6 @@ LINE_FIELDS = (
     "authority",
     "duration_months",
     "target",
-    "measure_type__name",
-    *(f"authority__{f}" for f in AUTHORITY_FIELDS),
 )
 MEASURE_FIELDS = (
     "case",
@@ -250,8 +250,6 @@ MEASURE_FIELDS = (
     "implemented_at",
     "ended_at",
     "end_reason",
-    "measure_type__name",
-    *(f"authority__{f}" for f in AUTHORITY_FIELDS),
 )
 EVENT_FIELDS = (
     "measure",
@@ -349,7 +347,6 @@ LETTER_FIELDS = (
     "acknowledged_at",
     "delivered_in_portal",
     "acknowledged_by",
-    *(f"recipient_authority__{f}" for f in AUTHORITY_FIELDS),
 )
 
 
@@ -455,13 +452,10 @@ _decisions = _read(
         .order_by(models.F("confirmed_at").desc(nulls_first=True), "-pk")
     )
 )
-# Targets and covered parties are attached from the lists below.
+# Targets, covered parties, measure types and authorities are attached from the lists below.
 _lines = _read(
     lambda case_id: (
-        DecisionLine.objects.filter(decision__case_id=case_id)
-        .select_related("measure_type", "authority")
-        .only(*LINE_FIELDS)
-        .order_by("pk")
+        DecisionLine.objects.filter(decision__case_id=case_id).only(*LINE_FIELDS).order_by("pk")
     )
 )
 # The sessions' recorded exceptions (early, no papers, no civil society), shown with the
@@ -478,7 +472,6 @@ _waivers = _read(
 _measures = _read(
     lambda case_id: (
         GrantedMeasure.objects.filter(case_id=case_id)
-        .select_related("measure_type", "authority")
         .only(*MEASURE_FIELDS)
         .order_by(models.F("ended_at").desc(nulls_first=True), "-granted_at", "-pk")
     )
@@ -518,10 +511,44 @@ _proposals = _read(
 _letters = _read(
     lambda case_id: (
         Letter.objects.filter(decision__case_id=case_id)
-        .select_related("recipient_authority")
         .only(*LETTER_FIELDS)
         .order_by(models.F("generated_at").desc(nulls_first=True), "-pk")
     )
+)
+
+
+# The catalogue rows the measures, the decisions' lines and the letters name: a busy case's
+# two hundred measures and lines name a dozen measure types and authorities, read once each
+# here rather than joined (and made into an instance) on every row (issue 17).
+def _named_by_case(case_id, *sources):
+    """Q: the rows whose pk a row of one of `sources` ((model, its lookup of the case, the
+    foreign key)) of the case names."""
+    condition = Q()
+    for model, case_lookup, key in sources:
+        condition |= Q(
+            pk__in=Subquery(model.objects.filter(**{case_lookup: case_id}).values(f"{key}_id"))
+        )
+    return condition
+
+
+_measure_types = _read(
+    lambda case_id: MeasureType.objects.filter(
+        _named_by_case(
+            case_id,
+            (GrantedMeasure, "case_id", "measure_type"),
+            (DecisionLine, "decision__case_id", "measure_type"),
+        )
+    ).only("name")
+)
+_authorities = _read(
+    lambda case_id: ImplementingAuthority.objects.filter(
+        _named_by_case(
+            case_id,
+            (GrantedMeasure, "case_id", "authority"),
+            (DecisionLine, "decision__case_id", "authority"),
+            (Letter, "decision__case_id", "recipient_authority"),
+        )
+    ).only(*AUTHORITY_FIELDS)
 )
 
 
@@ -583,6 +610,7 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
     _attach(decisions, "line_list", _lines(pk) if decisions else [], "decision_id")
     sessions = [d.session for d in decisions if d.session_id]
     _attach(sessions, "waiver_list", _waivers(pk) if sessions else [], "session_id")
+    _link_catalogue(pk, records)
     if records["contacts"]:
         # Whether each fault was repaired: the contact rows read it as on the contact log page.
         prefetch_related_objects(
@@ -591,6 +619,35 @@ def case_records(case, *, events_limit=TIMELINE_PAGE):
         )
     _link_within_case(records)
     return records
+
+
+def _link_catalogue(pk, records):
+    """Point the measures, the decisions' lines and the letters at their measure types and
+    authorities, read once each (_measure_types, _authorities)."""
+    measures, letters = records["measures"], records["letters"]
+    lines = [line for d in records["decisions"] for line in d.line_list]
+    if measures or lines:
+        types = {t.pk: t for t in _measure_types(pk)}
+        _link(measures, "measure_type", types)
+        _link(lines, "measure_type", types)
+    if measures or lines or letters:
+        authorities = {a.pk: a for a in _authorities(pk)}
+        _link(measures, "authority", authorities)
+        _link(lines, "authority", authorities)
+        _link(letters, "recipient_authority", authorities)
+
+
+def _link(rows, name, table):
+    """row.<name> = its row in `table` (by id) for each of `rows` (of one model) that names
+    one there; the others are left lazy."""
+    if not rows:
+        return
+    field = _many_to_one(type(rows[0]), name)
+    attname = f"{name}_id"
+    for obj in rows:
+        target = table.get(getattr(obj, attname))
+        if target is not None:
+            _cache_related(obj, name, target, field)
 
 
 def _attach(owners, name, rows, key, attribute=None):
@@ -612,45 +669,39 @@ def _link_within_case(records):
     parties = {p.pk: p for p in records["parties"]}
     measures = {m.pk: m for m in records["measures"]}
     decisions = {d.pk: d for d in records["decisions"]}
-
-    def link(obj, field, table):
-        target = table.get(getattr(obj, f"{field}_id"))
-        if target is not None:
-            _cache_related(obj, field, target)
-
-    for m in records["measures"]:
-        link(m, "covered", parties)
-        link(m, "decision", decisions)
-    for d in records["decisions"]:
-        for line in d.line_list:
-            link(line, "covered", parties)
-            link(line, "target", measures)
-    for ev in records["events"]:
-        link(ev, "measure", measures)
-    for h in records["holds"]:
-        link(h, "measure", measures)
-    for a in records["aggressions"]:
-        link(a, "victim", parties)
-    for letter in records["letters"]:
-        link(letter, "decision", decisions)
-        link(letter, "recipient_party", parties)
+    lines = [line for d in records["decisions"] for line in d.line_list]
+    _link(records["measures"], "covered", parties)
+    _link(records["measures"], "decision", decisions)
+    _link(lines, "covered", parties)
+    _link(lines, "target", measures)
+    _link(records["events"], "measure", measures)
+    _link(records["holds"], "measure", measures)
+    _link(records["aggressions"], "victim", parties)
+    _link(records["letters"], "decision", decisions)
+    _link(records["letters"], "recipient_party", parties)
 
 
 # (model, field) -> the foreign key when caching its object is all that setting it would do.
 _MANY_TO_ONE = {}
 
 
-def _cache_related(obj, name, target):
-    """setattr(obj, name, target) for a foreign key whose id already is target's: the object
-    kept in obj's cache of related objects, as the descriptor keeps it, without its checks (the
-    type, the database, the id written again) for each of the hundreds of links of a busy case.
-    A one-to-one field (which also caches the reverse side) is set through its descriptor."""
-    key = (type(obj), name)
+def _many_to_one(model, name):
+    key = (model, name)
     field = _MANY_TO_ONE.get(key, False)
     if field is False:
-        candidate = type(obj)._meta.get_field(name)
+        candidate = model._meta.get_field(name)
         field = _MANY_TO_ONE[key] = candidate if candidate.many_to_one else None
-    if field is None or obj._state.db != target._state.db:
+    return field
+
+
+def _cache_related(obj, name, target, field):
+    """setattr(obj, name, target) for a foreign key whose id already is target's: the object
+    kept in obj's cache of related objects, as the descriptor keeps it (set_cached_value),
+    without its checks (the type, the database, the id written again) for each of the
+    hundreds of links of a busy case. A one-to-one field (`field` None: setting it also caches
+    the reverse side) is set through its descriptor."""
+    state = obj._state
+    if field is None or state.db != target._state.db:
         setattr(obj, name, target)
     else:
-        field.set_cached_value(obj, target)
+        state.fields_cache[field.cache_name] = target

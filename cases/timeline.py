@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from itertools import chain
 
-from django.db.models import Field, Subquery
+from django.db.models import Field, Q, Subquery
 from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.models import ModelChange
 
 from protection import clocks
-from protection.prepared import PreparedReads
+from protection.prepared import PreparedRead, PreparedReads
 from protection.reversing import id_urls
 
 from .models import Case, CasePerson, Person
@@ -199,8 +199,10 @@ def _diffs(records):
     return out
 
 
-def _related_names(model, diffs):
-    """One query per related model that appears in the changes: {(model, pk): label}."""
+def _related_names(model, diffs, named=None):
+    """One query per related model that appears in the changes: {(model, pk): label}.
+    `named(related)`: the rows of `related` the history read names (a prepared read, among
+    them every one the changes name), or None to read them by pk."""
     wanted = {}
     for _record, _older, changes in diffs:
         for change in changes:
@@ -211,18 +213,63 @@ def _related_names(model, diffs):
                         wanted.setdefault(f.related_model, set()).add(v)
     names = {}
     for related, pks in wanted.items():
-        for obj in related._default_manager.filter(pk__in=pks):
+        found = [] if named is None else [obj for obj in named(related) if obj.pk in pks]
+        missing = pks - {obj.pk for obj in found}
+        if missing:
+            found += related._default_manager.filter(pk__in=missing)
+        for obj in found:
             label = obj.display_name if hasattr(obj, "display_name") else str(obj)
             names[(related, obj.pk)] = label
     return names
 
 
-def _history_entries(model, records, *, subject, created_title, can_see_contact):
+class _NamedInHistory:
+    """The rows of each related model that a case's history rows of `model` name (in any of
+    the model's foreign keys to it), one prepared read per related model: the names shown
+    in "who changed what" without building a query for them on every page (issue 17).
+    `rows(case_id)`: the history rows of the case."""
+
+    def __init__(self, model, rows):
+        self._model = model
+        self._rows = rows
+        self._reads = {}
+
+    def _read(self, related):
+        keys = [
+            f.attname
+            for f in self._model._meta.concrete_fields
+            if f.is_relation and f.related_model is related
+        ]
+        if not keys:
+            return None
+        rows = self._rows
+
+        def build(case_id):
+            condition = Q()
+            for key in keys:
+                condition |= Q(pk__in=Subquery(rows(case_id).values(key)))
+            return related._default_manager.filter(condition)
+
+        return PreparedRead(build)
+
+    def __call__(self, case_id):
+        """named(related) for one case."""
+
+        def named(related):
+            read = self._reads.get(related, False)
+            if read is False:
+                read = self._reads.setdefault(related, self._read(related))
+            return [] if read is None else read(case_id)
+
+        return named
+
+
+def _history_entries(model, records, *, subject, created_title, can_see_contact, named=None):
     _ = _messages()
     for record in records:
         record.history_object_key = record.id
     diffs = _diffs(records)
-    names = _related_names(model, diffs)
+    names = _related_names(model, diffs, named)
     field_names = {}  # each field's verbose name, translated once per build
     entries = []
     for record, _older, changes in diffs:
@@ -282,26 +329,36 @@ def _history_entries(model, records, *, subject, created_title, can_see_contact)
     return entries
 
 
+def _case_history_rows(case_id):
+    return Case.history.filter(id=case_id)
+
+
+def _person_history_rows(case_id):
+    """The history of the people on the case: those of its parties (present and past)."""
+    return Person.history.filter(
+        id__in=Subquery(
+            CasePerson.objects.filter(case_id=case_id, person__isnull=False).values("person_id")
+        )
+    )
+
+
 # The two history reads, their SQL built once per process and LIMIT (protection.prepared).
 _case_history = PreparedReads(
     lambda case_id, limit: (
-        Case.history.filter(id=case_id)
+        _case_history_rows(case_id)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
 )
-# The people on the case: those of its parties (present and past).
 _person_history = PreparedReads(
     lambda case_id, limit: (
-        Person.history.filter(
-            id__in=Subquery(
-                CasePerson.objects.filter(case_id=case_id, person__isnull=False).values("person_id")
-            )
-        )
+        _person_history_rows(case_id)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
 )
+_named_in_case_history = _NamedInHistory(Case, _case_history_rows)
+_named_in_person_history = _NamedInHistory(Person, _person_history_rows)
 
 
 def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
@@ -315,6 +372,7 @@ def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
         subject=lambda r: _("el expediente"),
         created_title=lambda r: _("Expediente abierto: %(n)s") % {"n": r.file_number},
         can_see_contact=can_see_contact,
+        named=_named_in_case_history(case.pk),
     )
     person_ids = {p.person_id for p in parties if p.person_id}
     if person_ids:
@@ -327,6 +385,7 @@ def history_entries(case, parties, *, can_see_contact, limit=TIMELINE_PAGE):
                 _("Persona registrada: %(n)s") % {"n": f"{r.given_names} {r.family_names}".strip()}
             ),
             can_see_contact=can_see_contact,
+            named=_named_in_person_history(case.pk),
         )
     return entries
 

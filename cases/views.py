@@ -1,8 +1,6 @@
 """Case pages: the case list (search, filters, sorting) and the case page with its timeline.
 Reads go through the scoped selectors; the step pages (forms) live in their own views."""
 
-import threading
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,6 +8,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -17,20 +16,19 @@ from measures.board.lifecycle import appeal_next_step
 from measures.board.selectors import member_items_for_case
 from measures.models import AgendaItemStatus, MeasureOrigin
 from protection import access
-from protection.models import User
-from protection.prepared_multi import INT, PreparedValues
 
 from . import tallies
 from .documents.records import kind_for
-from .documents.selectors import document_list_for, documents_by_record
+from .documents.selectors import case_page_documents, documents_by_record
 from .filters import CaseFilter
 from .home import HomeReads
 from .home import _handled_stage_counts as handled_stage_counts
 from .lifecycle import CASE
+from .list_reads import CaseListing
 from .models import ADMITTED_STATUSES, Case, CaseStatus, Procedure
 from .records import case_records
-from .rows import CASE_ROW_VALUES, case_rows
-from .selectors import case_get_for, case_header_list_for, scope_key, sees_record_of
+from .rows import case_rows
+from .selectors import case_get_for, case_header_list_for, sees_record_of
 from .timeline import TIMELINE_PAGE, case_timeline
 
 PAGE_SIZE = 50
@@ -45,7 +43,7 @@ def _require_case_view(user):
 
 class CaseListPaginator(Paginator):
     """Pages the list's display rows (`rows`, read as values with the officer and risk level
-    joined) and counts the cases themselves (`cases`, a queryset or a function giving one).
+    joined) and counts the cases themselves (`cases`: anything with a count()).
     Counted through the rows' query, the joins made PostgreSQL read the whole case table (28 ms
     at 100,000 cases) where the plain count reads an index (9 ms); `total`, when given, is the
     count already known (kept or prepared counts, see _known_total)."""
@@ -57,9 +55,7 @@ class CaseListPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if self._total is not None:
-            return self._total
-        return (self._cases() if callable(self._cases) else self._cases).count()
+        return self._total if self._total is not None else self._cases.count()
 
 
 # The list's order: the clock that runs out first on top, then the newest.
@@ -92,81 +88,24 @@ def _known_total(user, file_key):
     return None
 
 
-# Prepared reads of the unfiltered list's pages (protection/prepared_multi.py): the SQL of a
-# page, scope included, built once per process for every user of one scope (cases.selectors.
-# scope_key: role, unit and the matrix), their id its one parameter. Building the scope's
-# conditions and compiling the query was most of a caseworker's list time (issue 17). The
-# first pages only (people page through a few); later ones are read through the ORM.
-PREPARED_PAGES = 20
-_PREPARED = {}
-_PREPARED_LOCK = threading.Lock()
-
-
-def _page_read(keys, user, number):
-    """The prepared read of page `number` for users of `keys`, or None."""
-    if None in keys or not 1 <= number <= PREPARED_PAGES:
-        return None
-    plan_key = (keys, PAGE_SIZE, number)
-    read = _PREPARED.get(plan_key)
-    if read is None:
-        role, unit = user.role, user.unit
-        bottom = (number - 1) * PAGE_SIZE
-        top = bottom + PAGE_SIZE
-
-        def build(user_id):
-            # The real user's role and unit, a stand-in id (scope_key depends on nothing else).
-            stand_in = User(pk=user_id, role=role, unit=unit, is_active=True)
-            return _list_base(stand_in).values_list(*CASE_ROW_VALUES)[bottom:top]
-
-        with _PREPARED_LOCK:
-            read = _PREPARED.get(plan_key)
-            if read is None:
-                read = _PREPARED[plan_key] = PreparedValues(build, user_id=INT)
-    return read
-
-
-class _PageRows:
-    """The unfiltered list's rows for CaseListPaginator: a slice is one page, read prepared
-    when it is a whole page of the first ones, else through the ORM (built only then)."""
-
-    def __init__(self, user, keys):
-        self._user = user
-        self._keys = keys
-
-    def __getitem__(self, window):
-        bottom = window.start or 0
-        number, rest = divmod(bottom, PAGE_SIZE)
-        read = None if rest else _page_read(self._keys, self._user, number + 1)
-        if read is None:
-            return _list_base(self._user).values(*CASE_ROW_VALUES)[window]
-        found = read(user_id=self._user.pk)
-        if window.stop is not None:
-            found = found[: window.stop - bottom]
-        return [dict(zip(CASE_ROW_VALUES, row, strict=True)) for row in found]
-
-
 @login_required
 def case_list(request):
     user = request.user
     _require_case_view(user)
-    keys = (scope_key(user, access.CASE_HEADER), scope_key(user, access.CASE_FILE))
+    # The filter set makes the form and validates the values; the listing reads the rows and the
+    # count (cases/list_reads.py: prepared per scope and filters, else the ORM).
+    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.none(), request=request)
+    listing = CaseListing(user, case_filter, _list_base, PAGE_SIZE, timezone.now())
     # Neither filtered nor searched (only paged or sorted): the count can be a known one.
     whole = all(key in ("page", "o") for key in request.GET)
-    if all(key == "page" for key in request.GET):
-        # Nothing to filter nor sort: the filter set only makes the form, its queryset unread.
-        case_filter = CaseFilter(request.GET or None, queryset=Case.objects.none(), request=request)
-        rows = _PageRows(user, keys)
-        cases = lambda: _list_base(user)  # noqa: E731 - built only if counted
-    else:
-        case_filter = CaseFilter(request.GET, queryset=_list_base(user), request=request)
-        rows = case_filter.qs.values(*CASE_ROW_VALUES)
-        cases = case_filter.qs
     paginator = CaseListPaginator(
-        rows, PAGE_SIZE, cases=cases, total=_known_total(user, keys[1]) if whole else None
+        listing,
+        PAGE_SIZE,
+        cases=listing,
+        total=_known_total(user, listing.keys[1]) if whole else None,
     )
     page = paginator.get_page(request.GET.get("page"))
     context = {
-        "filter": case_filter,
         "form": case_filter.form,
         "page": page,
         "cases": case_rows(page.object_list),
@@ -279,11 +218,15 @@ def case_clocks(case, records):
     return rows
 
 
+CASE_PAGE_RELATED = ("current_risk_level", "assigned_officer", "follow_up_officer")
+
+
 @login_required
 def case_detail(request, pk):
     user = request.user
     _require_case_view(user)
-    case = case_get_for(user, pk)
+    # The header's risk level and officers in the same query as the case.
+    case = case_get_for(user, pk, select_related=CASE_PAGE_RELATED)
     records = case_records(case, events_limit=TIMELINE_PAGE)
     _without_studies_unless_allowed(user, case, records)
     records["documents"] = _documents(user, case)
@@ -378,7 +321,7 @@ def _only_openable_links(user, entries):
 
 def _documents(user, case):
     """The case's documents this user may see (one query), each with its record's kind."""
-    documents = list(document_list_for(user, case))
+    documents = case_page_documents(user, case)
     for document in documents:
         kind = kind_for(document.record_kind)
         document.record_label = kind.label if kind else _("El expediente en general")

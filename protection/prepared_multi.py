@@ -4,7 +4,7 @@ a short list of ids (protection/prepared.py does it for one id and model instanc
 The home page ("Mi trabajo") runs some forty reads whose SQL text is the same on every request for
 every user of one scope; only the user's id, the time and the ids of a few cases change. Compiling
 them anew was most of the page's Python time (issue 17). A `PreparedValues` builds its queryset
-once with stand-in values (numbers and instants no row has), keeps the SQL, finds where each
+once with stand-in values (numbers, instants and texts no row has), keeps the SQL, finds where each
 stand-in landed among the parameters, and afterwards only puts the real values there.
 
 It is built twice, with two different sets of stand-ins, and refuses to prepare (ValueError) when
@@ -28,6 +28,7 @@ from django.db.models.query import FlatValuesListIterable, ValuesListIterable
 
 INT = "int"
 DATETIME = "datetime"
+STR = "str"
 
 
 class IntList:
@@ -45,6 +46,9 @@ def _stand_in(kind, number, which):
         return -917_360_000 - 1000 * which - number
     if kind == DATETIME:
         return datetime(1901 + which, 2, 3, 4, 5, 6, 7_000 + number, tzinfo=UTC)
+    if kind == STR:
+        # Lowercase letters and digits: a search word is normalised to such text.
+        return f"zqstandin{which}x{number}zq"
     raise ValueError(f"unknown parameter kind {kind!r}")
 
 
@@ -243,7 +247,9 @@ class _Plan:
         for position, name, index, kind in self.slots:
             value = values[name]
             if kind == ARRAY:
-                value = list(value) or [0]
+                # One array literal ('{7,9}', read as an array of the column's type): psycopg
+                # dumps a list element by element in Python, 0.4 ms for 700 ids (issue 17).
+                value = "{" + ",".join(map(str, map(int, value or [0]))) + "}"
             elif index is not None:
                 if index < len(value):
                     value = value[index]

@@ -6,13 +6,17 @@ for every user, on every page."""
 import re
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from cases import services as case_services
 from cases import views as case_views
-from cases.models import Case
+from cases.filters import CaseFilter
+from cases.models import Case, State
+from cases.search import words_filter
 from cases.selectors import case_header_list_for
 from protection.models import Role
+from risk.models import RiskLevel
 
 from .. import factories as f
 from .. import workflows as wf
@@ -97,3 +101,68 @@ def test_file_links_only_where_the_file_is_open(client, many, reception):
     }
     assert linked == opened
     assert Case.objects.exclude(pk__in=[int(pk) for pk in opened]).exists()
+
+
+def _reference(user, params):
+    """File numbers and count the filter set gives through the ORM."""
+    request = RequestFactory().get(LIST, params)
+    request.user = user
+    qs = CaseFilter(request.GET, queryset=case_views._list_base(user), request=request).qs
+    return list(qs.values_list("file_number", flat=True)[:50]), qs.count()
+
+
+def test_filters_search_and_sorting_as_the_orm(
+    client, many, reception, coordinator, follow_up, analyst
+):
+    gro = State.objects.get(code="GRO")
+    wf.register(
+        reception,
+        person=f.PersonFactory.build(
+            given_names="María_50%", family_names="Pérez", gender="woman", state=gro
+        ),
+    )
+    Case.objects.filter(pk=Case.objects.order_by("pk")[1].pk).update(
+        current_risk_level=RiskLevel.objects.filter(scale__active=True).order_by("rank").first()
+    )
+    level = RiskLevel.objects.filter(scale__active=True).order_by("rank").first()
+    searches = [
+        {"status": "follow_up"},
+        {"status": "received", "procedure": "ordinary"},
+        {"state": gro.pk, "gender": "woman"},
+        {"profile": "journalist"},
+        {"risk_level": level.pk},
+        {"officer": reception.pk},
+        {"overdue": "yes"},
+        {"overdue": "no", "o": "-file_number"},
+        {"q": "perez"},
+        {"q": "MARÍA_50% pérez"},
+        {"q": "maria%"},
+        {"q": "a_b"},
+        {"q": "  "},
+        {"o": "opened"},
+        {"o": "status", "page": "1"},
+        {"status": "nonsense"},
+        {"q": " ".join(["a"] * 9)},
+    ]
+    for user in (reception, coordinator, follow_up, analyst):
+        client.force_login(user)
+        for params in searches:
+            numbers, count = _reference(user, params)
+            response = client.get(LIST, params)
+            assert _numbers(response) == numbers, (user.username, params)
+            if numbers or count:
+                assert _count(response) == count, (user.username, params)
+
+
+def test_search_words_match_as_django_escapes_them(many, reception):
+    """words_filter's words are parameters the database escapes: %, _ and \\ match themselves,
+    as they did when Django escaped the pattern in Python."""
+    wf.register(
+        reception,
+        person=f.PersonFactory.build(given_names="Rosa_50%", family_names="Back\\slash"),
+    )
+    for word in ("rosa_50%", "50%", "_", "%", "a_5", "sa%", "k\\s", "\\", "a", "nadie"):
+        expected = set(Case.objects.filter(search_text__contains=word).values_list("pk"))
+        assert set(Case.objects.filter(words_filter([word])).values_list("pk")) == expected, word
+    assert Case.objects.filter(words_filter(["50%"])).exists()
+    assert not Case.objects.filter(words_filter(["5_%x"])).exists()

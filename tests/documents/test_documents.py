@@ -27,6 +27,7 @@ from protection.security.services import break_glass_start
 
 from .. import factories as f
 from .. import workflows as wf
+from ..golden.test_golden_pages import normalise
 from ..measures.board_fixtures import board, board_user, item_for
 from .files import MARKER, docx_bytes, jpeg_with_gps, pdf_bytes, png_bytes, upload
 
@@ -471,6 +472,63 @@ def test_consultant_sees_only_what_consent_covers(client, reception):
     assert served(client, covered)[0].status_code == 200
     assert served(client, other)[0].status_code == 404
     assert client.get(reverse("documents:detail", args=[other.pk])).status_code == 404
+
+
+def test_case_page_reads_what_the_selector_gives_for_every_reader(
+    client, reception, analyst, analyst2, coordinator
+):
+    """The case page's prepared read (case_page_documents) shows, for staff, a Board member
+    and a consultant, the page that document_list_for's documents made: same documents, order,
+    links beside their records and timeline entries."""
+    from cases import views as case_views
+    from cases.documents.selectors import case_page_documents, document_list_for
+
+    consultant = f.UserFactory(username="contratista_p", role=Role.CONSULTANT)
+    case = wf.register(reception)
+    wf.admit(reception, case)
+    wf.complete_study(analyst, analyst2, case)
+    case_services.consent_record(
+        actor=reception,
+        case=case,
+        purpose="third_party",
+        third_party_user=consultant,
+        evidence="Escrito firmado.",
+    )
+    member = board_user("junta_doc_p", Role.BOARD_CIVIL)
+    session, _members = board(coordinator, users={5: member})
+    item_for(coordinator, session, case)
+    BoardSession.objects.filter(pk=session.pk).update(papers_sent_at=timezone.now())
+    agg = aggression(case, reception)
+    upload_docs(
+        reception,
+        case,
+        [upload("foto <1>.jpg", jpeg_with_gps()), upload("escrito.pdf", pdf_bytes())],
+        record_kind="aggression",
+        record_id=agg.pk,
+        for_board=True,
+    )
+    upload_docs(reception, case, [upload("plano.pdf", pdf_bytes())], for_third_parties=True)
+    [withdrawn] = upload_docs(reception, case, [upload("error.pdf", pdf_bytes())])
+    doc_services.document_withdraw(
+        actor=reception, document=withdrawn, reason="Se subió al expediente equivocado."
+    )
+    url = reverse("cases:detail", args=[case.pk])
+    for user, shown in (
+        (reception, 3),
+        (coordinator, 3),
+        (member, 2),
+        (consultant, 1),
+    ):
+        client.force_login(user)
+        assert len(case_page_documents(user, case)) == shown
+        page = client.get(url).content.decode()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                case_views, "case_page_documents", lambda u, c: list(document_list_for(u, c))
+            )
+            former = client.get(url).content.decode()
+        assert normalise(page) == normalise(former)
+        assert "error.pdf" not in page
 
 
 def test_administrator_only_through_break_glass(client, reception):

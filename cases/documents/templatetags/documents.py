@@ -15,7 +15,32 @@ _DOC = (
     '<li class="list-inline-item"><a href="{}" title="{}">'
     '<span aria-hidden="true">📎</span> {}</a></li>'
 )
-_UPLOAD = '<li class="list-inline-item"><a class="link-secondary" href="{}?registro={}">{}</a></li>'
+
+
+class _Upload:
+    """The "Adjuntar documento" link's parts for one render: the upload page of the case and the
+    label, reversed and translated once for the fifty records of a busy case page."""
+
+    def __init__(self, case):
+        self.case = case
+        self.head = (
+            '<li class="list-inline-item"><a class="link-secondary" href="{}?registro='.format(
+                escape(reverse_id("documents:upload", case.pk))
+            )
+        )
+        self.tail = '">{}</a></li>'.format(escape(_("Adjuntar documento")))
+
+    @classmethod
+    def of(cls, context, case):
+        render = context.render_context
+        upload = render.get(cls)
+        if upload is None or upload.case is not case:
+            upload = render[cls] = cls(case)
+        return upload
+
+    def link(self, kind, record_id):
+        # {{ record_value|urlencode }}: quoted, then escaped.
+        return f"{self.head}{escape(quote(f'{kind}:{record_id}', safe='/'))}{self.tail}"
 
 
 @register.simple_tag(takes_context=True)
@@ -23,11 +48,12 @@ def record_docs(context, by_record, kind, record_id):
     """The documents attached to one record, as links, and (for staff) a link to attach more
     to that record. Used beside each record on the case page (some fifty records on a busy
     case): written in Python, the HTML the former inclusion template
-    (documents/_record_docs.html) wrote, escaping included; tests/golden/ compares the pages."""
+    (documents/_record_docs.html) wrote, escaping included; tests/golden/ compares the pages.
+    The upload link's URL and label are made once per render (_Upload)."""
     docs = (by_record or {}).get((kind, record_id), [])
     may_upload = context.get("may_upload_documents", False)
     if not (docs or may_upload):
-        return mark_safe("\n")  # noqa: S308 - a constant
+        return _NOTHING
     case = context.get("case")
     parts = ['<ul class="list-inline small mb-0 record-docs">']
     for d in docs:
@@ -35,14 +61,9 @@ def record_docs(context, by_record, kind, record_id):
             format_html(_DOC, reverse_id("documents:detail", d.pk), d.category, d.original_name)
         )
     if may_upload and case:
-        parts.append(
-            format_html(
-                _UPLOAD,
-                reverse_id("documents:upload", case.pk),
-                # {{ record_value|urlencode }}: quoted, then escaped.
-                escape(quote(f"{kind}:{record_id}", safe="/")),
-                _("Adjuntar documento"),
-            )
-        )
+        parts.append(_Upload.of(context, case).link(kind, record_id))
     parts.append("</ul>\n")
-    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped
+
+
+_NOTHING = mark_safe("\n")  # noqa: S308 - a constant
