@@ -1,4 +1,5 @@
-"""The protection app's configuration: installs the choice-label maps when the app is ready."""
+"""The protection app's configuration: installs the choice-label maps and the timestamp loader when
+the app is ready."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -14,3 +15,9 @@ class ProtectionConfig(AppConfig):
         from .choice_labels import install
 
         install()
+        # timestamptz values parsed by psycopg's compiled loader (issue 17).
+        from django.db.backends.signals import connection_created
+
+        from .timestamps import register
+
+        connection_created.connect(register, dispatch_uid="protection.timestamps")
