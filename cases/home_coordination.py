@@ -25,7 +25,7 @@ from .home import (
 from .home_rows import APPEAL_FIELDS, AppealRow, choice_display
 from .lifecycle import FOLLOW_UP_STATUSES
 from .models import STUDY_CLOCK_STATUSES, Aggression, CaseStatus, ContactLogEntry
-from .selectors import case_list_for, case_scope, in_case_scope
+from .selectors import case_list_for, in_case_scope
 
 # -- the team ---------------------------------------------------------------------------------
 
@@ -475,7 +475,7 @@ def backlog(user, now=None, limit=BACKLOG_LIMIT, counts=None, reads=None):
     now = now or timezone.now()
     lookahead = now + REEVALUATION_LOOKAHEAD
     reads = reads or HomeReads(user)
-    whole = not case_scope(user)
+    whole = reads.whole
     if whole and counts is None:
         counts = tallies.counts()
     rows = _backlog_rows(reads, now, lookahead)

@@ -32,23 +32,25 @@ class Party:
         self.party = party
 
 
+# What a row of "my cases" shows (_case_rows.html): the urgent clocks are the urgent panel's.
+LISTED_ROW_FIELDS = HOME_ROW_FIELDS[:4]
+_NO_URGENT_CLOCKS = (None, None, None, None)
+
+
 class CaseRow:
-    """A case of the home page's lists and urgent panel (HOME_ROW_FIELDS), with its current
-    beneficiaries, as plain values."""
+    """A case of the home page's lists and urgent panel (HOME_ROW_FIELDS, or LISTED_ROW_FIELDS
+    and no urgent clocks), with its current beneficiaries, as plain values."""
 
     __slots__ = (*HOME_ROW_FIELDS, "current_beneficiaries")
 
     def __init__(self, values):
+        self.pk, self.file_number, self.status, self.next_deadline_at, *urgent = values
         (
-            self.pk,
-            self.file_number,
-            self.status,
-            self.next_deadline_at,
             self.urgent_issue_due_at,
             self.urgent_issued_at,
             self.urgent_implement_due_at,
             self.urgent_implemented_at,
-        ) = values
+        ) = urgent or _NO_URGENT_CLOCKS
         self.current_beneficiaries = []
 
 

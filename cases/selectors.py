@@ -212,10 +212,15 @@ def board_access_window():
 def board_agenda_case_ids(user_id, now, since):
     """board_case_ids() of the user of this id at `now`, `since` being `now` less the access
     window: every changing value a parameter, so that the Board dossier's prepared read
-    (measures.board.selectors) compiles this once per process."""
-    memberships = Attendance.objects.filter(member__user_id=user_id)
-    as_member = memberships.exclude(member__seat=Seat.INVITEE).values("session_id")
-    as_invitee = memberships.filter(member__seat=Seat.INVITEE).values("session_id")
+    (measures.board.selectors) compiles this once per process. The member's attendance is
+    looked up per agenda item (EXISTS on the item's session), not gathered first: a member
+    called to every session of the years has thousands of rows, hashed on every read (2 ms
+    for one case at 100,000 cases, seconds for a page of their list)."""
+    memberships = Attendance.objects.filter(
+        member__user_id=user_id, session_id=OuterRef("session_id")
+    )
+    as_member = memberships.exclude(member__seat=Seat.INVITEE)
+    as_invitee = memberships.filter(member__seat=Seat.INVITEE)
     invitee_consent = Consent.objects.filter(
         case=OuterRef("case_id"),
         purpose=ConsentPurpose.BOARD_INVITEE,
@@ -227,10 +232,7 @@ def board_agenda_case_ids(user_id, now, since):
             session__papers_sent_at__isnull=False,
             session__papers_sent_at__lte=now,
         )
-        .filter(
-            Q(session_id__in=as_member)
-            | (Q(session_id__in=as_invitee) & Q(Exists(invitee_consent)))
-        )
+        .filter(Q(Exists(as_member)) | (Q(Exists(as_invitee)) & Q(Exists(invitee_consent))))
         .filter(
             Q(decision__isnull=True)
             | Q(decision__confirmed_at__isnull=True)

@@ -247,7 +247,9 @@ class _Plan:
         for position, name, index, kind in self.slots:
             value = values[name]
             if kind == ARRAY:
-                value = list(value) or [0]
+                # One array literal ('{7,9}', read as an array of the column's type): psycopg
+                # dumps a list element by element in Python, 0.4 ms for 700 ids (issue 17).
+                value = "{" + ",".join(map(str, map(int, value or [0]))) + "}"
             elif index is not None:
                 if index < len(value):
                     value = value[index]

@@ -5,8 +5,8 @@ Every request renews the session (SESSION_SAVE_EVERY_REQUEST: the 30-minute idle
 from the last request). Django's database store renews it by building a Session instance and
 saving it inside transaction.atomic(): BEGIN, UPDATE, COMMIT, three round trips and a model save
 on every page (issue 17: the per-request floor). A single UPDATE statement is atomic by itself;
-here the renewal is that one statement, with the same outcome: the row's data and expiry are
-written, and a session deleted meanwhile (signed out elsewhere, or expired and cleared) raises
+here the renewal is that one statement, with the same outcome: the row's data (when the request
+changed it) and expiry are written, and a session deleted meanwhile (signed out elsewhere, or expired and cleared) raises
 UpdateError as Django's store does. Creating a session is Django's own code, unchanged.
 
 Both statements are Django's own querysets (the store's `get(session_key=..., expire_date__gt=
@@ -47,6 +47,12 @@ _renew = KeptStatement(
     STAND_IN_DATA,
     STAND_IN_TIME,
 )
+# The renewal of a session this request did not change: its expiry only.
+_touch = KeptStatement(
+    lambda key, expire: update_sql(_sessions().filter(session_key=key), expire_date=expire),
+    STAND_IN_KEY,
+    STAND_IN_TIME,
+)
 
 
 class SessionStore(db.SessionStore):
@@ -64,7 +70,13 @@ class SessionStore(db.SessionStore):
     def save(self, must_create=False):
         if must_create or self.session_key is None:
             return super().save(must_create=must_create)
-        data = self._get_session()
-        updated = _renew.rowcount(self.session_key, self.encode(data), self.get_expiry_date())
+        if self.modified:
+            data = self.encode(self._get_session())
+            updated = _renew.rowcount(self.session_key, data, self.get_expiry_date())
+        else:
+            # Nothing in it changed (every change of a session's data goes through its
+            # __setitem__, pop, update, clear... which mark it modified): the row keeps its data,
+            # signed and compressed again on every request before, and gets the new expiry.
+            updated = _touch.rowcount(self.session_key, self.get_expiry_date())
         if not updated:
             raise UpdateError

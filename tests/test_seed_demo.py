@@ -112,6 +112,11 @@ EXPECTED_ROWS = {
     "protection.HistoricalUser": 12,
     "protection.User": 12,
     "reports.CaseFacts": 43,
+    # The compliance counts (protection.reports.compliance): one part per granted measure, and
+    # one change row per change of a measure's month, authority, state or kind as the stories
+    # run through the services.
+    "reports.ComplianceCount": 174,
+    "reports.MeasureTally": 74,
     "risk.FactorScore": 319,
     "risk.HistoricalFactorScore": 319,
     "risk.HistoricalImmediateActionAssessment": 4,

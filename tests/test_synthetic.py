@@ -4,6 +4,7 @@ Runs the real generator against PostgreSQL inside each test's transaction (the C
 thread shares that transaction)."""
 
 import hashlib
+from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
 
@@ -42,6 +43,8 @@ from measures.models import (
 from protection import clocks
 from protection.models import Clock, NumberSeries, User
 from protection.numbering import number_next
+from protection.reports import compliance
+from protection.reports.models import ComplianceCount
 from risk import scoring
 from risk.models import FactorScore, RiskFactor, RiskLevel, RiskStudy
 
@@ -406,6 +409,15 @@ def test_invariants_of_a_realistic_dataset():
     assert not any(user.has_usable_password() for user in synthetic_users)
     officers = cases.exclude(assigned_officer=None).values("assigned_officer").distinct()
     assert officers.count() >= 10
+
+    # The indicators' kept compliance counts equal a fresh count of the generated measures.
+    kept = Counter()
+    for *key, n in ComplianceCount.objects.values_list(
+        "month", "authority_id", "state_id", "kind", "n"
+    ):
+        kept[tuple(key)] += n
+    fresh = Counter(compliance._count_key(p) for p in compliance._parts(GrantedMeasure.objects))
+    assert fresh and {k: n for k, n in kept.items() if n} == dict(fresh)
 
     # Later real numbering continues after the synthetic numbers.
     new_number = number_next(key="case")

@@ -26,12 +26,11 @@ from django.utils.translation import gettext as _
 
 from protection import access
 from protection.formats import template_date_writer
-from protection.reversing import id_urls, reverse_id
+from protection.reversing import id_urls
 from protection.templatetags.protection_tags import (
     ClockWriter,
     abbr,
     authority,
-    clock,
     reverse_ids,
 )
 
@@ -144,18 +143,20 @@ _HOME_ROW = (
 @register.simple_tag
 def case_home_rows(rows):
     """The <tr> rows of cases/_case_rows.html (the home page's case lists)."""
-    labels = _Labels()
+    labels = _list_labels()
+    clock_of = ClockWriter()
+    case_url = id_urls("cases:detail")
     # str.format() on values escaped here: what format_html() does, without its per-argument
     # checks (every call below escapes its text or returns safe HTML).
     return mark_safe(  # noqa: S308 - every part is escaped
         "".join(
             [
                 _HOME_ROW.format(
-                    reverse_id("cases:detail", case.pk),
+                    case_url(case.pk),
                     escape(case.file_number),
                     _names(case, labels.no_beneficiaries),
                     labels.badge(case),
-                    clock(case.next_deadline_at),
+                    clock_of(case.next_deadline_at),
                 )
                 for case in rows
             ]

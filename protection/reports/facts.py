@@ -21,6 +21,9 @@ about 5 s without; see the closing note of issue 12), so the table is kept:
   seed_demo's backdating, generate_synthetic, the tests' builders) call it or refresh() when
   they finish; the nightly job `case-facts-rebuild` and `manage.py rebuild_case_facts` run it
   too, so a row can never stay wrong for more than a day even after a manual database edit.
+
+Both also keep the compliance counts of the cases' measures (protection/reports/compliance.py):
+every writer of a measure calls refresh() for its case already.
 """
 
 from django.db import connection, transaction
@@ -29,6 +32,7 @@ from cases.models import AdmissibilityDecision, Aggression, Case, ProtectionRequ
 from measures.models import Decision, DecisionStatus, GrantedMeasure, MeasureOrigin
 from risk.models import RiskStudy, StudyStatus
 
+from . import compliance
 from . import sql as q
 from .models import CaseFacts
 
@@ -148,16 +152,23 @@ def refresh(case_ids):
     if not ids:
         return 0
     restrict = ", ".join(f"%(c{i})s" for i in range(len(ids)))
-    return _write(restrict, _params(ids))
+    with transaction.atomic():
+        written = _write(restrict, _params(ids))
+        # The compliance counts of their measures, under the lock _write took on the cases.
+        compliance.refresh(ids)
+    return written
 
 
 def rebuild():
-    """Recompute every case's facts. Returns the number of rows written."""
+    """Recompute every case's facts and the compliance counts. Returns the number of facts
+    rows written."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _write(None, _params())
+        written = _write(None, _params())
+        compliance.rebuild()
+    return written
 
 
 def refresh_of(record):

@@ -50,14 +50,12 @@ from cases.models import (
     State,
 )
 from measures.models import (
-    IMPLEMENTING_EVENTS,
     Appeal,
     AppealStatus,
     AppealTrack,
     Decision,
     DecisionStatus,
     GrantedMeasure,
-    ImplementationEvent,
     ImplementingAuthority,
     MeasureOrigin,
 )
@@ -65,6 +63,7 @@ from protection import clocks
 from protection.models import Clock
 from risk.models import Reevaluation, RiskStudy, StudyStatus
 
+from . import compliance as kept_compliance
 from . import sql as q
 from .emergencies import emergency_response
 from .filters import ReportFilters, filters_from_params, local_midnight
@@ -832,48 +831,28 @@ def _trends(result, dialect, params, buckets):
 
 def _compliance(result, dialect, params, *, detail, authority_ids=None):
     """Measures granted in the period by implementing authority and by the covered person's
-    state when the measure was granted (GrantedMeasure.state): one GROUP BY over both, rolled up here (a few hundred groups at most). `authority_ids` narrows it to those
-    authorities (the portal's figures)."""
-    ts = dialect.ts
+    state when the measure was granted (GrantedMeasure.state), rolled up here from the groups
+    of both (a few hundred at most). Without party filters the whole months of the period come
+    from the kept counts (protection/reports/compliance.py), the rest is counted from the
+    measures. `authority_ids` narrows it to those authorities (the portal's figures)."""
     G = GrantedMeasure
-    E = ImplementationEvent
-    # Reported by the authority (an event that would put the measure in place), not yet
-    # confirmed nor contradicted.
-    kinds = ", ".join(f"%(impl_kind_{i})s" for i in range(len(IMPLEMENTING_EVENTS)))
-    params.update({f"impl_kind_{i}": k.value for i, k in enumerate(IMPLEMENTING_EVENTS)})
-    reported = (
-        f"EXISTS (SELECT 1 FROM {q.table(E)} ev"
-        f" WHERE ev.{q.col(E, 'measure')} = gm.{q.col(G, 'id')}"
-        f" AND ev.{q.col(E, 'reported_by_authority')} IS NOT NULL"
-        f" AND ev.{q.col(E, 'confirmed_at')} IS NULL"
-        f" AND ev.{q.col(E, 'contradicted_at')} IS NULL"
-        f" AND ev.{q.col(E, 'kind')} IN ({kinds}))"
-    )
+    filters = result.filters
     only = ""
     if authority_ids is not None:
-        ids = [int(pk) for pk in authority_ids] or [0]
-        only = f" AND gm.{q.col(G, 'authority')} IN ({', '.join(map(str, ids))})"
-    impl, due, ended = (
-        f"gm.{q.col(G, 'implemented_at')}",
-        f"gm.{q.col(G, 'implementation_due_at')}",
-        f"gm.{q.col(G, 'ended_at')}",
-    )
-    never = f"{ts(due)} < %(now)s AND ({ended} IS NULL OR {ts(ended)} > {ts(due)})"
-    state = f"gm.{q.col(G, 'state')}"
+        only = ", ".join(map(str, [int(pk) for pk in authority_ids] or [0]))
+    sql = None
+    if not filters.has_party_filter:
+        sql = kept_compliance.rows_sql(dialect, filters, params, only_authorities=only)
+    if sql is None:
+        params.update(kept_compliance.reported_params())
+        sql = kept_compliance.direct_sql(
+            dialect,
+            f"{q.period_condition(dialect, 'gm.' + q.col(G, 'granted_at'), filters)}"
+            f" AND {q.party_condition('gm.' + q.col(G, 'case'), filters)}"
+            + (f" AND gm.{q.col(G, 'authority')} IN ({only})" if only else ""),
+        )
+    rows = q.fetch_all(sql, params)
     A = ImplementingAuthority
-    rows = q.fetch_all(
-        f"SELECT gm.{q.col(G, 'authority')} AS authority_id, {state} AS state_id,"
-        f" {_count(dialect, f'{impl} IS NOT NULL AND {ts(impl)} <= {ts(due)}', 'on_time')},"
-        f" {_count(dialect, f'{impl} IS NOT NULL AND {ts(impl)} > {ts(due)}', 'late')},"
-        f" {_count(dialect, f'{impl} IS NULL AND {never}', 'never')},"
-        f" {_count(dialect, f'{impl} IS NULL AND NOT ({never})', 'pending')},"
-        f" {_count(dialect, f'{impl} IS NULL AND {ended} IS NULL AND {reported}', 'reported')}"
-        f" FROM {q.table(G)} gm"
-        f" WHERE {q.period_condition(dialect, 'gm.' + q.col(G, 'granted_at'), result.filters)}"
-        f" AND {q.party_condition('gm.' + q.col(G, 'case'), result.filters)}{only}"
-        f" GROUP BY gm.{q.col(G, 'authority')}, {state}",
-        params,
-    )
     keys = COMPLIANCE_KEYS
     by_authority, by_state = {}, {}
     for row in rows:  # groups, not measures

@@ -137,3 +137,66 @@ class CaseFacts(models.Model):
 
     def __str__(self):
         return f"{self.case_id}"
+
+
+class ComplianceKind(models.TextChoices):
+    """What a granted measure adds to the compliance counts, whatever the clock says: on time,
+    late, pending for good (ended before its due date, never implemented), or open (not
+    implemented nor ended before its due date: never once that date has passed, pending until
+    then). protection/reports/compliance.py."""
+
+    ON_TIME = "on_time", _("a tiempo")
+    LATE = "late", _("con retraso")
+    PENDING = "pending", _("pendiente")
+    OPEN = "open", _("sin implementar")
+
+
+class MeasureTally(models.Model):
+    """What one granted measure adds to the compliance counts now (ComplianceCount): kept by
+    protection.reports.compliance with the measure's case, rebuilt from the measures."""
+
+    measure = models.OneToOneField(
+        "measures.GrantedMeasure", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    case_id = models.IntegerField()
+    # The month it was granted in, on the mechanism's wall clock (its first day).
+    month = models.DateField()
+    authority_id = models.IntegerField()
+    state_id = models.IntegerField(null=True)
+    kind = models.CharField(max_length=8, choices=ComplianceKind.choices)
+    # Its implementation due date: an open measure counts as never once it has passed.
+    due_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("medida en los conteos de cumplimiento")
+        verbose_name_plural = _("medidas en los conteos de cumplimiento")
+        indexes = [
+            models.Index(fields=["case_id"], name="measuretally_case"),
+            # Open measures not yet due: the pending among the open ones (few: a month's).
+            models.Index(
+                fields=["due_at"], condition=models.Q(kind="open"), name="measuretally_open_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id}"
+
+
+class ComplianceCount(models.Model):
+    """One change of a compliance count (protection.reports.compliance): measures granted in a
+    month, by authority, the covered person's state and kind. A count is the sum of its rows;
+    the nightly rebuild folds them into one row each."""
+
+    month = models.DateField()
+    authority_id = models.IntegerField()
+    state_id = models.IntegerField(null=True)
+    kind = models.CharField(max_length=8, choices=ComplianceKind.choices)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("cambio de un conteo de cumplimiento")
+        verbose_name_plural = _("cambios de los conteos de cumplimiento")
+        indexes = [models.Index(fields=["month"], name="compliancecount_month")]
+
+    def __str__(self):
+        return f"{self.month} {self.authority_id} {self.state_id} {self.kind} {self.n:+d}"

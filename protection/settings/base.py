@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, its header built once per process.
+    "protection.security.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes requires: turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -6,9 +6,9 @@ import pytest
 from django.db.models import Count
 
 from cases import services as case_services
-from cases.home import stage_counts
+from cases.home import HomeReads, sees_every_case, stage_counts
 from cases.models import Case
-from cases.selectors import case_list_for, handled_beyond_stages, handled_stages
+from cases.selectors import case_list_for, case_scope, handled_beyond_stages, handled_stages
 from protection.models import Role
 
 from .. import factories as f
@@ -48,3 +48,10 @@ def test_whole_stages_and_the_other_cases_are_the_scope(
         shown = {value: n for value, _label, n in stage_counts(user) if n}
         assert shown == expected, user.username
     assert stage_counts(analyst) != stage_counts(follow_up)
+
+
+@pytest.mark.parametrize("role", [role for role, _label in Role.choices])
+def test_whether_a_user_sees_every_case_is_read_without_building_the_scope(role):
+    user = f.UserFactory(role=role)
+    assert HomeReads(user).whole == (not case_scope(user))
+    assert sees_every_case(user) == (not case_scope(user))

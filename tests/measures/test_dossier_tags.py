@@ -358,3 +358,23 @@ def test_rows_read_as_values_say_what_the_records_say(
     ]
     assert proposed and sel.proposed_measures(study) == proposed
     assert CasePerson.objects.filter(case=case).exists()
+
+
+def test_dossier_sentences_are_in_the_catalogue():
+    """The dossier's own sentences are written from Python (dossier_tags): makemessages must find
+    them there, or an English reader gets them in Spanish (as the empty lists' sentences were
+    from the moment the rows moved to Python until the texts became gettext_lazy constants)."""
+    with translation.override("en"):
+        html = _now(_empty_dossier())
+        full = _now(_full_dossier())
+    for english in (
+        "No approved risk study.",
+        "None recorded.",
+        "No previous resolutions.",
+        "No document marked for the Board.",
+        "No comments.",
+        "Case file summary",
+        "Item 2. Case file MPP/2025/0007",
+    ):
+        assert english in html, english
+    assert "Reason for the proposal:" in full and "Members' comments" in full

@@ -91,3 +91,23 @@ def test_kept_count_passes_instants_as_the_backend_does(settings):
     assert _adapt(connection.ops, STAND_IN_TIME) == connection.ops.adapt_datetimefield_value(
         STAND_IN_TIME
     )
+
+
+def test_a_session_the_request_did_not_change_is_renewed_without_rewriting_its_data():
+    store = SessionStore()
+    store["x"] = 1
+    store.save(must_create=True)
+    key = store.session_key
+    data = Session.objects.get(session_key=key).session_data
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(1))
+    store = SessionStore(session_key=key)
+    assert store["x"] == 1 and not store.modified
+    with CaptureQueriesContext(connection) as ctx:
+        store.save()
+    assert len(ctx.captured_queries) == 1 and "session_data" not in ctx.captured_queries[0]["sql"]
+    row = Session.objects.get(session_key=key)
+    assert row.session_data == data
+    assert abs(row.expire_date - store.get_expiry_date()) < timedelta(seconds=1)
+    Session.objects.filter(session_key=key).delete()
+    with pytest.raises(UpdateError):
+        store.save()

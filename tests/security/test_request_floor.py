@@ -194,3 +194,84 @@ def test_the_read_log_is_written_by_save_when_someone_listens_to_it():
         pre_save.disconnect(listener, sender=AuditEntry)
     assert heard == [entry] and entry.pk is not None
     assert AuditEntry.objects.get().path == "/x/"
+
+
+def test_the_policy_header_is_django_csps(client, settings):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from protection.security.middleware import ContentSecurityPolicyMiddleware
+
+    def theirs(request, response):
+        return CSPMiddleware(lambda r: response).process_response(request, response)
+
+    def ours(request, response):
+        return ContentSecurityPolicyMiddleware(lambda r: response).process_response(
+            request, response
+        )
+
+    def headers(build, path="/", **own):
+        request = RequestFactory().get(path)
+        response = HttpResponse("x")
+        for name, value in own.items():
+            setattr(response, name, value)
+        build(request, response)
+        return {k: v for k, v in response.items() if "Security-Policy" in k}
+
+    expected = headers(theirs)
+    assert "default-src 'self'" in expected["Content-Security-Policy"]
+    assert headers(ours) == expected
+    assert (
+        client.get(reverse("login"))["Content-Security-Policy"]
+        == (expected["Content-Security-Policy"])
+    )
+    # A response with a policy of its own, or exempt, is treated as django-csp treats it.
+    own = {"_csp_update": {"img-src": ["https://example.org"]}}
+    assert headers(ours, **own) == headers(theirs, **own) != expected
+    assert headers(ours, _csp_exempt=True) == headers(theirs, _csp_exempt=True) == {}
+    # A changed setting is followed (the kept header is forgotten).
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'none'"]},
+        "EXCLUDE_URL_PREFIXES": ["/nada/"],
+    }
+    assert headers(ours) == headers(theirs) == {"Content-Security-Policy": "default-src 'none'"}
+    assert headers(ours, path="/nada/x") == headers(theirs, path="/nada/x") == {}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    assert headers(ours) == headers(theirs) and len(headers(ours)) == 2
+
+
+def test_the_kept_bell_is_the_included_one():
+    from django.template import Context, engines
+    from django.utils import translation
+
+    engine = engines["django"].engine
+    kept = engine.from_string("{% load protection_tags %}<b>{% notification_bell %}</b>")
+    included = engine.from_string('<b>{% include "includes/bell.html" %}</b>')
+    staff = f.UserFactory(role="coordinator")
+    authority = f.UserFactory(role="authority")
+    counted = []
+
+    def count(n):
+        return lambda: counted.append(n) or n
+
+    for language in ("es-mx", "en"):
+        with translation.override(language):
+            for user, role in ((staff, "coordinator"), (authority, "authority"), (None, "")):
+                for unread in (0, 1, 7, 150, 1234):
+                    for delayed in (False, True):
+                        values = {
+                            "user": user or AnonymousUser(),
+                            "user_role": role,
+                            "notifications_unread": count(unread),
+                            "background_delayed": delayed,
+                        }
+                        for _twice in range(2):
+                            assert kept.render(Context(values)) == included.render(Context(values))
+    assert 1234 in counted
+    # Not shown (an authority, or nobody signed in): not counted, as in the template.
+    counted.clear()
+    kept.render(
+        Context({"user": authority, "user_role": "authority", "notifications_unread": count(3)})
+    )
+    kept.render(Context({"user": AnonymousUser(), "notifications_unread": count(3)}))
+    assert counted == []
