@@ -1,56 +1,39 @@
-"""Date-times from PostgreSQL read faster: the text of a timestamptz in UTC parsed by
-datetime.fromisoformat() (C) instead of psycopg's regular expression and arithmetic in Python.
+"""Timestamps read from PostgreSQL with psycopg's compiled parser.
 
-Django loads every timestamptz through its own subclass of psycopg's Python loader (to put the
-time zone it wants on the value), so psycopg's C loader is never used. A busy case page reads
-some 700 date-times (measures' clocks, letters, events, history): their parsing was about a
-tenth of the page's Python time in issue 17's profile.
-
-The fast path takes only what PostgreSQL writes for a session in UTC (Django's sessions are:
-ISO DateStyle, offset "+00"); anything else (another offset, BC, infinity, a year past 9999)
-goes through Django's loader as before. The value is the one Django's loader gives: the wall
-time of that offset with Django's time zone put on it. tests/protection/test_timestamps.py
-compares both for values read from PostgreSQL.
+Django reads every `timestamptz` through its own loader, a subclass of psycopg's pure-Python one
+(to set the connection's zone on the value): 3.2 µs per value, where psycopg's C loader
+(psycopg[binary], a dependency) takes a fraction of that. The home pages read some 300-700
+instants per request, the case page more (issue 17). `register(connection)` installs on a new
+connection a loader that parses with the C loader and sets the zone as Django's does; the values
+are the same. Where the C loader is missing (psycopg without its binary part) nothing changes.
 """
 
-from datetime import datetime
-
-TIMESTAMPTZ_OID = 1184
-_UTC_SUFFIX = b"+00"
-
-# Django's loader class -> its fast subclass (Django makes one class per time zone).
-_FAST = {}
+try:
+    from psycopg.adapt import Loader
+    from psycopg_binary._psycopg import TimestamptzLoader as CompiledTimestamptzLoader
+except ImportError:  # pragma: no cover - psycopg without the binary part, or no psycopg
+    CompiledTimestamptzLoader = None
 
 
-def fast_loader(base):
-    """The subclass of `base` (Django's timestamptz loader) with the fast path."""
-    loader = _FAST.get(base)
-    if loader is None:
-        parse = datetime.fromisoformat
+def _loader_for(zone):
+    class FastTimestamptzLoader(Loader):
+        # Django's create_cursor() compares this with the connection's zone and installs its
+        # own loader when they differ.
+        timezone = zone
 
-        class FastTimestamptzLoader(base):
-            def load(self, data):
-                if data[-3:] == _UTC_SUFFIX:
-                    try:
-                        value = parse(bytes(data[:-3]).decode())
-                    except ValueError:
-                        pass
-                    else:
-                        return value.replace(tzinfo=self.timezone)
-                return super().load(data)
+        def __init__(self, oid, context=None):
+            super().__init__(oid, context)
+            self._parse = CompiledTimestamptzLoader(oid, context).load
 
-        loader = _FAST[base] = FastTimestamptzLoader
-    return loader
+        def load(self, data):
+            # What django.db.backends.postgresql.psycopg_any.BaseTzLoader.load does.
+            return self._parse(data).replace(tzinfo=self.timezone)
+
+    return FastTimestamptzLoader
 
 
-def install(sender=None, connection=None, **kwargs):
-    """connection_created receiver: the fast loader on a new PostgreSQL connection."""
-    if connection is None or connection.vendor != "postgresql":
+def register(sender, connection, **kwargs):
+    """connection_created receiver: the compiled timestamptz loader on a PostgreSQL connection."""
+    if connection.vendor != "postgresql" or CompiledTimestamptzLoader is None:
         return
-    from psycopg.pq import Format
-
-    adapters = connection.connection.adapters
-    base = adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-    if base is None or not hasattr(base, "timezone") or base in _FAST.values():
-        return
-    adapters.register_loader(TIMESTAMPTZ_OID, fast_loader(base))
+    connection.connection.adapters.register_loader("timestamptz", _loader_for(connection.timezone))
