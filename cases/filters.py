@@ -2,6 +2,7 @@
 list can be bookmarked, shared with a colleague and paged through."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from protection import access
 from protection.access import STAFF_ROLES
 from protection.form_rendering import CachedSelect, Options
 from protection.models import User
-from protection.option_lists import KeptRows
+from protection.option_lists import KeptRows, kept_together
 from risk.models import RiskLevel
 
 from .models import (
@@ -74,7 +75,7 @@ class _KeptModelChoiceIterator(ModelChoiceIterator):
             yield ("", field.empty_label)
         if field.null_label is not None:
             yield (field.null_value, field.null_label)
-        for obj in field.kept_rows():
+        for obj in field.current_rows():
             yield self.choice(obj)
 
 
@@ -83,7 +84,44 @@ class _KeptModelChoiceField(ModelChoiceField):
 
     def __init__(self, *args, kept_rows, **kwargs):
         self.kept_rows = kept_rows
+        self.rows = None  # this form's rows (CaseFilter.form reads them), else read when needed
         super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.rows = None
+        return result
+
+    def current_rows(self):
+        if self.rows is None:
+            self.rows = self.kept_rows()
+        return self.rows
+
+    def to_python(self, value):
+        """The chosen row among the form's rows (the queryset's rows as KeptRows keeps them)
+        rather than a query of its own: the same choice, the same error, as
+        ModelChoiceField.to_python's get(pk=...) (an id that is no number is no choice)."""
+        if (
+            value in self.empty_values
+            or self.to_field_name
+            or (self.null_label is not None and value == self.null_value)
+        ):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            pk = int(value)
+        except (ValueError, TypeError):
+            pk = None
+        for row in self.current_rows():
+            if pk is not None and row.pk == pk:
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class KeptModelChoiceFilter(django_filters.ModelChoiceFilter):
@@ -237,6 +275,27 @@ class CaseFilter(django_filters.FilterSet):
             form_class.base_fields["q"].widget.input_type = "search"
             self._form_classes[key] = form_class
         return form_class
+
+    @property
+    def form(self):
+        made = hasattr(self, "_form")
+        form = super().form
+        if not made:
+            self._read_options(form)
+        return form
+
+    @staticmethod
+    def _read_options(form):
+        """The form's option lists that change (states, risk levels, officers), checked against
+        the database in one query (option_lists.kept_together) rather than one each; the chosen
+        state and risk level are validated against the same rows."""
+        kept = [f for f in form.fields.values() if isinstance(f, _KeptModelChoiceField)]
+        officer = form.fields.get("officer")
+        lists = kept_together([f.kept_rows for f in kept] + ([_officers] if officer else []))
+        for field, rows in zip(kept, lists, strict=False):
+            field.rows = rows
+        if officer is not None:
+            officer.choices = lists[-1]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_filter(value))

@@ -142,6 +142,9 @@ def test_filters_search_and_sorting_as_the_orm(
         {"o": "opened"},
         {"o": "status", "page": "1"},
         {"status": "nonsense"},
+        {"state": "abc"},
+        {"state": "999999"},
+        {"state": f" {gro.pk}", "risk_level": "x"},
         {"q": " ".join(["a"] * 9)},
     ]
     for user in (reception, coordinator, follow_up, analyst):

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import State
-from protection.option_lists import KeptRows
+from protection.option_lists import KeptRows, kept_together
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +53,21 @@ def test_deep_copies_share_the_kept_rows():
 
     kept = KeptRows(_states)
     assert copy.deepcopy(kept) is kept
+
+
+def test_kept_together_checks_several_lists_in_one_query():
+    states = KeptRows(_states)
+    codes = KeptRows(lambda: State.objects.order_by("code").values_list("code", flat=True))
+    first = kept_together([states, codes])
+    assert first == [
+        list(_states()),
+        list(State.objects.order_by("code").values_list("code", flat=True)),
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        again = kept_together([states, codes])
+    assert again[0] is first[0] and again[1] is first[1]
+    assert len(ctx.captured_queries) == 1
+    State.objects.filter(code="GRO").update(name="Guerrero del Sur")
+    changed = kept_together([states, codes])
+    assert changed[0] == list(_states()) != first[0]
+    assert changed[1] is first[1]
