@@ -335,8 +335,9 @@ class GrantedMeasure(Versioned):
             models.Index(fields=["authority", "status"]),
             models.Index(fields=["responsible", "status"]),
             # Measures granted in a period, with what the indicators' compliance counts read
-            # (and the annual report's by level): an index-only scan instead of visiting
-            # each measure's row (protection/reports/indicators.py _compliance; issue 17).
+            # (and the annual report's by level, by category and covered person): an
+            # index-only scan instead of visiting each measure's row
+            # (protection/reports/indicators.py _compliance, annual.py; issue 17).
             models.Index(
                 fields=["granted_at"],
                 include=[
@@ -347,6 +348,8 @@ class GrantedMeasure(Versioned):
                     "ended_at",
                     "case",
                     "id",
+                    "measure_type",
+                    "covered",
                 ],
                 name="measure_granted_cover",
             ),

@@ -893,3 +893,89 @@ def study_rows(context, studies):
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 - every part is escaped
+
+
+_AGGRESSION_ROW = (
+    "\n        <tr>\n"
+    '          <td class="text-nowrap">{}{}</td>\n'
+    "          <td>{}{}\n"
+    "            {}</td>\n"
+    "          <td>{}</td>\n"
+    "          <td>{}{}{}</td>\n"
+    "          <td>{}</td>\n"
+    "          <td>{}{} · {}</td>\n"
+    "          <td>{}{}</td>\n"
+    "        </tr>\n        "
+)
+
+
+class _AggressionWords:
+    """The fixed words of the aggression rows, translated and escaped once per table."""
+
+    def __init__(self):
+        self.after_request = (
+            ' <span class="badge text-bg-warning">'
+            f"{html_escape(_('posterior a la solicitud'))}</span>"
+        )
+        self.grave = f'<span class="badge text-bg-danger">{html_escape(_("Grave"))}</span> '
+        self.assessed = _("Estudio de acción inmediata: %(who)s, %(when)s")
+        self.not_assessed = (
+            f'<span class="text-danger">{html_escape(_("Sin estudio de acción inmediata"))}</span>'
+        )
+        self.reevaluation = html_escape(_("Revaluación por hechos nuevos abierta"))
+        self.no_reevaluation = html_escape(_("No se abrió revaluación"))
+
+
+def _gravest_note(write, a, words):
+    """The second line of a gravest aggression's types: its immediate-action assessment and
+    whether a re-evaluation was opened."""
+    assessment = a.assessment
+    if assessment:
+        # blocktranslate: the message as translated, its values escaped.
+        assessed = words.assessed % {
+            "who": write.text(assessment.performed_by.display_name),
+            "when": html_escape(write.date(assessment.performed_at, "SHORT_DATETIME_FORMAT")),
+        }
+        assessed += f" · {_truncated_text(assessment.findings, 120)}"
+    else:
+        assessed = words.not_assessed
+    if a.reevaluation:
+        reevaluation = words.reevaluation
+    else:
+        reevaluation = f"{words.no_reevaluation}: {write.text(a.reevaluation_refused)}"
+    return f'<div class="small">{assessed}\n              · {reevaluation}</div>'
+
+
+@register.simple_tag(takes_context=True)
+def aggression_rows(context, aggressions):
+    """The rows of the case page's aggressions (date, types, the gravest's assessment, victim,
+    place, presumed aggressor, complaint, description and documents), as the template loop
+    wrote them."""
+    write = _Writer.of(context)
+    by_record = context.get("docs_by_record")
+    words = _AggressionWords()
+    rows = []
+    for a in aggressions:
+        rows.append(
+            _AGGRESSION_ROW.format(
+                html_escape(write.date(a.occurred_on, "SHORT_DATE_FORMAT")),
+                words.after_request if a.after_request else "",
+                words.grave if a.gravest else "",
+                ", ".join([write.text(t) for t in a.type_list]),
+                _gravest_note(write, a, words) if a.gravest else "",
+                write.text(a.victim.party) if a.victim else "—",
+                write.text(a.state),
+                f", {write.text(a.municipality)}" if a.municipality else "",
+                f" · {write.text(a.place)}" if a.place else "",
+                write.display(a, "presumed_aggressor"),
+                write.kept(
+                    ("reported_to", a.reported_to),
+                    lambda a=a: str(abbr(a.get_reported_to_display())),
+                ),
+                f" ({write.text(a.complaint_reference)})" if a.complaint_reference else "",
+                write.display(a, "investigation_status"),
+                _truncated_text(a.description, 200),
+                str(record_docs(context, by_record, "aggression", a.pk)),
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every part is escaped

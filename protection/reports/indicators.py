@@ -235,10 +235,16 @@ def milestones_by_group(groups, *, now=None):
             )
     # Which groups each case's beneficiaries belong to: one pass over the case roles (a case
     # is in a group when one of its beneficiaries matches it, as party_condition asks).
+    # Only the roles of the period's cohort: grouping every case's roles cost more than the
+    # rest of the query (100,000 cases for the year's 27,000 at 100,000 cases; issue 17).
     cp_case = f"cp.{q.col(CP, 'case')}"
+    gf_req_at = f"gf.{q.col(CaseFacts, 'req_at')}"
     join = (
         f" LEFT JOIN (SELECT {cp_case} AS case_id, {', '.join(matches)}"
-        f" FROM {q.table(CP)} cp WHERE cp.{q.col(CP, 'role')} = %(beneficiary)s"
+        f" FROM {q.table(CP)} cp"
+        f" JOIN {q.table(CaseFacts)} gf ON gf.{q.col(CaseFacts, 'case')} = {cp_case}"
+        f" WHERE cp.{q.col(CP, 'role')} = %(beneficiary)s"
+        f" AND {gf_req_at} IS NOT NULL AND {q.period_condition(dialect, gf_req_at, period)}"
         f" GROUP BY {cp_case}) gp ON gp.case_id = c.id"
     )
     with _aggregating(dialect, params):

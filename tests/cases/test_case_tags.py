@@ -243,3 +243,108 @@ def test_writer_text_is_text(language):
     with translation.override(language):
         for value in (0, 7, -999, 999, 1000, 123456, True, 2.5, "a<b>&'\"", None):
             assert _Writer.text(value) == str(_text(value)), value
+
+
+FORMER_AGGRESSIONS = (
+    "{% load case_tags documents i18n protection_tags %}"
+    "{% for a in aggressions %}\n"
+    "        <tr>\n"
+    '          <td class="text-nowrap">{{ a.occurred_on|date:"SHORT_DATE_FORMAT" }}{% if a.after_request %} <span class="badge text-bg-warning">{% translate "posterior a la solicitud" %}</span>{% endif %}</td>\n'
+    '          <td>{% if a.gravest %}<span class="badge text-bg-danger">{% translate "Grave" %}</span> {% endif %}{% for t in a.type_list %}{{ t }}{% if not forloop.last %}, {% endif %}{% endfor %}\n'
+    '            {% if a.gravest %}<div class="small">{% if a.assessment %}{% blocktranslate with who=a.assessment.performed_by.display_name when=a.assessment.performed_at|date:"SHORT_DATETIME_FORMAT" trimmed %}Estudio de acción inmediata: {{ who }}, {{ when }}{% endblocktranslate %} · {{ a.assessment.findings|truncatechars:120 }}{% else %}<span class="text-danger">{% translate "Sin estudio de acción inmediata" %}</span>{% endif %}\n'
+    '              · {% if a.reevaluation %}{% translate "Revaluación por hechos nuevos abierta" %}{% else %}{% translate "No se abrió revaluación" %}: {{ a.reevaluation_refused }}{% endif %}</div>{% endif %}</td>\n'
+    "          <td>{% if a.victim %}{{ a.victim.party }}{% else %}—{% endif %}</td>\n"
+    "          <td>{{ a.state }}{% if a.municipality %}, {{ a.municipality }}{% endif %}{% if a.place %} · {{ a.place }}{% endif %}</td>\n"
+    "          <td>{{ a.get_presumed_aggressor_display }}</td>\n"
+    "          <td>{{ a.get_reported_to_display|abbr }}{% if a.complaint_reference %} ({{ a.complaint_reference }}){% endif %} · {{ a.get_investigation_status_display }}</td>\n"
+    '          <td>{{ a.description|truncatechars:200 }}{% record_docs docs_by_record "aggression" a.pk %}</td>\n'
+    "        </tr>\n"
+    "        {% endfor %}"
+)
+
+
+def _aggressions():
+    """Aggressions as the case page reads them (unsaved: no query), one of each shape: after
+    the request or not, gravest with and without an assessment and a re-evaluation, without a
+    victim or a complaint, text to escape and to truncate."""
+    from cases.models import (
+        Aggression,
+        AggressionType,
+        CasePerson,
+        Collective,
+        Person,
+        State,
+    )
+    from protection.models import User
+    from risk.models import ImmediateActionAssessment, Reevaluation
+
+    field = Aggression._meta.get_field
+    aggressor = [value for value, _label in field("presumed_aggressor").choices]
+    reported = [value for value, _label in field("reported_to").choices]
+    status = [value for value, _label in field("investigation_status").choices]
+    types = [
+        AggressionType(pk=n, name=name)
+        for n, name in enumerate(["Amenaza", "Robo <de> & datos"], 1)
+    ]
+    analyst = User(pk=5, username="ana", first_name="Ana", last_name="O'Neil <UER>")
+    now = timezone.now()
+    rows = []
+    for n in range(8):
+        a = Aggression(
+            pk=n + 1,
+            occurred_on=(now - timedelta(days=40 * n)).date(),
+            municipality="Tlapa & <Montaña>" if n % 2 else "",
+            place='Camino "real"' if n % 3 else "",
+            presumed_aggressor=aggressor[n % len(aggressor)],
+            reported_to=reported[n % len(reported)],
+            complaint_reference="FGR/<1>" if n % 2 else "",
+            investigation_status=status[n % len(status)],
+            description=("Hechos <graves> & amenazas. " * (n + 1)),
+            after_request=bool(n % 2),
+            gravest=n in (1, 2, 3, 4),
+            reevaluation_refused="Sin hechos <nuevos>" if n in (2, 4) else "",
+        )
+        a.state = State(pk=n + 1, name="Guerrero <Sur>")
+        a.type_list = types[: 1 + n % 2]
+        a.assessment = (
+            ImmediateActionAssessment(
+                pk=n, performed_by=analyst, performed_at=now, findings="Riesgo <alto> " * 20
+            )
+            if n in (1, 2)
+            else None
+        )
+        a.reevaluation = Reevaluation(pk=n) if n in (1, 3) else None
+        if n == 6:
+            a.victim = None
+        else:
+            party = (
+                Collective(pk=n, name="Colectivo <Tierra>")
+                if n == 7
+                else Person(pk=n, given_names="María & José", family_names="López")
+            )
+            a.victim = CasePerson(
+                pk=n, person=party if n != 7 else None, collective=party if n == 7 else None
+            )
+        rows.append(a)
+    return rows
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+@pytest.mark.parametrize("may_upload", [True, False])
+def test_aggression_rows_write_what_the_template_loop_wrote(language, may_upload):
+    aggressions = _aggressions()
+    context = {
+        "aggressions": aggressions,
+        "case": SimpleNamespace(pk=42),
+        "may_upload_documents": may_upload,
+        "docs_by_record": {},
+    }
+    with translation.override(language):
+        former = engines["django"].from_string(FORMER_AGGRESSIONS).render(context)
+        now = (
+            engines["django"]
+            .from_string("{% load case_tags %}{% aggression_rows aggressions %}")
+            .render(context)
+        )
+    assert "Riesgo &lt;alto&gt;" in former and "Colectivo &lt;Tierra&gt;" in former
+    assert now == former

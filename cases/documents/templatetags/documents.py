@@ -29,6 +29,7 @@ class _Upload:
             )
         )
         self.tail = '">{}</a></li>'.format(escape(_("Adjuntar documento")))
+        self._kinds = {}
 
     @classmethod
     def of(cls, context, case):
@@ -39,7 +40,13 @@ class _Upload:
         return upload
 
     def link(self, kind, record_id):
-        # {{ record_value|urlencode }}: quoted, then escaped.
+        # {{ record_value|urlencode }}: quoted, then escaped. A whole number's digits are the
+        # same quoted and escaped: the part before them is made once per kind of record.
+        if type(record_id) is int:
+            start = self._kinds.get(kind)
+            if start is None:
+                start = self._kinds[kind] = f"{self.head}{escape(quote(f'{kind}:', safe='/'))}"
+            return f"{start}{record_id}{self.tail}"
         return f"{self.head}{escape(quote(f'{kind}:{record_id}', safe='/'))}{self.tail}"
 
 
