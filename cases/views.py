@@ -21,8 +21,7 @@ from . import tallies
 from .documents.records import kind_for
 from .documents.selectors import case_page_documents, documents_by_record
 from .filters import CaseFilter
-from .home import HomeReads
-from .home import _handled_stage_counts as handled_stage_counts
+from .home import HomeReads, handled_stage_counts
 from .lifecycle import CASE
 from .list_reads import CaseListing
 from .models import ADMITTED_STATUSES, Case, CaseStatus, Procedure
