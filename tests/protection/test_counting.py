@@ -82,7 +82,7 @@ def test_kept_count_passes_instants_as_the_backend_does(settings):
     once failed every coordinator page there)."""
     from django.db.backends.sqlite3 import base as sqlite
 
-    from protection.counting import _adapt
+    from protection.statements import _adapt
 
     ops = sqlite.DatabaseOperations(connection)
     adapted = _adapt(ops, STAND_IN_TIME)
