@@ -1,5 +1,5 @@
-"""The protection app's configuration: installs the choice-label maps and the timestamp loader when
-the app is ready."""
+"""The protection app's configuration: installs the choice-label maps, the timestamp loader and the
+prepared-statement cache size of new connections when the app is ready."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,9 @@ class ProtectionConfig(AppConfig):
         # timestamptz values parsed by psycopg's compiled loader (issue 17).
         from django.db.backends.signals import connection_created
 
+        from .connections import configure
         from .timestamps import register
 
         connection_created.connect(register, dispatch_uid="protection.timestamps")
+        # Statements prepared on the server: how many a connection keeps (issue 17).
+        connection_created.connect(configure, dispatch_uid="protection.connections")

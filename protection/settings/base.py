@@ -109,10 +109,32 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's JIT compiles the scoped case queries for longer than they run (the benchmark
-# measured 400 ms of compilation for a 45 ms count): off for the application's connections.
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# Statements a connection runs again and again, prepared on the server (DATABASE_PREPARE_THRESHOLD
+# runs, psycopg's default 5; 0 turns it off). Planning, not running, was most of the database's
+# time on the busiest pages: 36 reads of a case page are each a few rows by index, and each was
+# planned anew on every request (about 16 ms of PostgreSQL CPU per case page at 100,000 cases,
+# 5 ms once prepared; issue 17). It needs the server-side binding of parameters (psycopg
+# prepares nothing it merged into the text). How many stay prepared per connection:
+# DATABASE_PREPARED_MAX (protection/connections.py).
+DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+DATABASE_PREPARED_MAX = env.int("DATABASE_PREPARED_MAX", default=300)
+
+
+def postgres_options(database):
+    """The PostgreSQL connection options of the application (also production's)."""
+    if not database["ENGINE"].endswith("postgresql"):
+        return
+    options = database.setdefault("OPTIONS", {})
+    # PostgreSQL's JIT compiles the scoped case queries for longer than they run (the
+    # benchmark measured 400 ms of compilation for a 45 ms count): off for our connections.
+    options["options"] = "-c jit=off"
+    if DATABASE_PREPARE_THRESHOLD > 0:
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = DATABASE_PREPARE_THRESHOLD
+
+
+postgres_options(DATABASES["default"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Worker, beat and web share the file: wait for locks instead of failing at once.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import STORAGES as BASE_STORAGES
-from .base import env
+from .base import env, postgres_options
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without it
@@ -16,10 +16,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's JIT compiles the scoped case queries for longer than they run (the benchmark
-# measured 400 ms of compilation for a 45 ms count): off for the application's connections.
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+postgres_options(DATABASES["default"])
 
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Production runs on PostgreSQL (DATABASE_URL=postgres://...).")
