@@ -353,9 +353,12 @@ class GrantedMeasure(Versioned):
                 ],
                 name="measure_granted_cover",
             ),
-            # The sweep: open promises past their date.
+            # The sweep: open promises past their date. With their case, so that the
+            # indicators' count of overdue measures in a cohort (some 20,000 at 100,000 cases)
+            # reads the index alone (issue 17).
             models.Index(
                 fields=["implementation_due_at"],
+                include=["case"],
                 condition=Q(implemented_at__isnull=True, ended_at__isnull=True),
                 name="measure_impl_pending",
             ),
