@@ -13,6 +13,7 @@ from protection import access, clocks
 from protection.errors import DomainError
 from protection.history import save, stamp
 from protection.models import Clock, Role, User
+from protection.reports.facts import refresh_of
 from protection.versioning import save_versioned
 
 from .lifecycle import STUDY, study_score
@@ -320,7 +321,9 @@ def reevaluation_open_on_new_facts(*, actor, case, reason):
     reevaluation.study = _study_create(
         actor=actor, case=case, analyst=analyst, kind=StudyKind.REEVALUATION
     )
-    return save(reevaluation, actor)
+    reevaluation = save(reevaluation, actor)
+    refresh_of(case)  # one more re-evaluation waiting (the indicators' backlog trend)
+    return reevaluation
 
 
 @transaction.atomic
@@ -343,4 +346,6 @@ def reevaluation_open(*, actor, case, trigger, reason, analyst):
     )
     study = _study_create(actor=actor, case=case, analyst=analyst, kind=StudyKind.REEVALUATION)
     reevaluation.study = study
-    return save(reevaluation, actor)
+    reevaluation = save(reevaluation, actor)
+    refresh_of(case)  # one more re-evaluation waiting (the indicators' backlog trend)
+    return reevaluation

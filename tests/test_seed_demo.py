@@ -117,6 +117,8 @@ EXPECTED_ROWS = {
     # run through the services.
     "reports.ComplianceCount": 174,
     "reports.MeasureTally": 74,
+    # One per re-evaluation, kept by the services that open them (protection.reports.facts).
+    "reports.ReevaluationFacts": 6,
     "risk.FactorScore": 319,
     "risk.HistoricalFactorScore": 319,
     "risk.HistoricalImmediateActionAssessment": 4,

@@ -23,18 +23,21 @@ about 5 s without; see the closing note of issue 12), so the table is kept:
   too, so a row can never stay wrong for more than a day even after a manual database edit.
 
 Both also keep the compliance counts of the cases' measures (protection/reports/compliance.py):
-every writer of a measure calls refresh() for its case already.
+every writer of a measure calls refresh() for its case already; and the cases' re-evaluations
+(ReevaluationFacts: requested, and stopped waiting when the study was approved or the case
+closed), which the indicators' backlog trend reads: those three are written by the services
+that open a re-evaluation (they call refresh_of) and by the steps of the study and the case.
 """
 
 from django.db import connection, transaction
 
 from cases.models import AdmissibilityDecision, Aggression, Case, ProtectionRequest
 from measures.models import Decision, DecisionStatus, GrantedMeasure, MeasureOrigin
-from risk.models import RiskStudy, StudyStatus
+from risk.models import Reevaluation, RiskStudy, StudyStatus
 
 from . import compliance
 from . import sql as q
-from .models import CaseFacts
+from .models import CaseFacts, ReevaluationFacts
 
 COLUMNS = (
     "case_id",
@@ -103,6 +106,44 @@ def _select_sql(restrict):
     )
 
 
+REEVALUATION_COLUMNS = ("reevaluation_id", "case_id", "requested_at", "left_at")
+
+
+def _reevaluations_sql(restrict):
+    """One row per re-evaluation (of the cases in `restrict`, an SQL list of case ids, when
+    given): requested, and when it stopped waiting (its study approved or its case closed)."""
+    R, S = Reevaluation, RiskStudy
+    r_case = f"re.{q.col(R, 'case')}"
+    left = q.Dialect.least(f"rs.{q.col(S, 'approved_at')}", f"c.{q.col(Case, 'closed_at')}")
+    return (
+        f"SELECT re.id, {r_case}, re.{q.col(R, 'requested_at')}, {left}"
+        f" FROM {q.table(R)} re JOIN {q.table(Case)} c ON c.id = {r_case}"
+        f" LEFT JOIN {q.table(S)} rs ON rs.id = re.{q.col(R, 'study')}"
+        f" AND rs.{q.col(S, 'status')} = %(study_approved)s"
+        f"{f' WHERE {r_case} IN ({restrict})' if restrict else ''}"
+    )
+
+
+def _write_reevaluations(cursor, restrict, params):
+    table = q.table(ReevaluationFacts)
+    names = [
+        q.col(ReevaluationFacts, "reevaluation" if c == "reevaluation_id" else c)
+        for c in REEVALUATION_COLUMNS
+    ]
+    columns = ", ".join(names)
+    if not restrict:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) {_reevaluations_sql(None)}", params)
+        return
+    # Re-evaluations are never deleted (PROTECT): an upsert of the cases' rows is all.
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names[1:])
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) {_reevaluations_sql(restrict)}"
+        f" ON CONFLICT ({names[0]}) DO UPDATE SET {updates}",
+        params,
+    )
+
+
 def _params(case_ids=()):
     params = {
         "origin_board": MeasureOrigin.BOARD.value,
@@ -123,7 +164,9 @@ def _write(restrict, params):
         if not restrict:
             cursor.execute(f"DELETE FROM {table}")
             cursor.execute(f"INSERT INTO {table} ({columns}) {_select_sql(None)}", params)
-            return cursor.rowcount
+            written = cursor.rowcount
+            _write_reevaluations(cursor, None, params)
+            return written
         # An upsert, not DELETE then INSERT: two transactions saving records of the same case
         # at once would otherwise collide on the primary key and one of them would fail.
         # First the cases' rows are locked (NO KEY UPDATE: it does not conflict with the key
@@ -143,7 +186,9 @@ def _write(restrict, params):
             f" ON CONFLICT ({names[0]}) DO UPDATE SET {updates}",
             params,
         )
-        return cursor.rowcount
+        written = cursor.rowcount
+        _write_reevaluations(cursor, restrict, params)
+        return written
 
 
 def refresh(case_ids):
@@ -169,6 +214,12 @@ def rebuild():
         written = _write(None, _params())
         compliance.rebuild()
     return written
+
+
+def rebuild_reevaluations():
+    """Recompute every re-evaluation's row (the migration that created the table)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _write_reevaluations(cursor, None, _params())
 
 
 def refresh_of(record):

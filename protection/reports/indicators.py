@@ -61,13 +61,13 @@ from measures.models import (
 )
 from protection import clocks
 from protection.models import Clock
-from risk.models import Reevaluation, RiskStudy, StudyStatus
+from risk.models import StudyStatus
 
 from . import compliance as kept_compliance
 from . import sql as q
 from .emergencies import emergency_response
 from .filters import ReportFilters, filters_from_params, local_midnight
-from .models import CaseFacts
+from .models import CaseFacts, ReevaluationFacts
 
 # (key, label, legal clock of the step, which moment starts that clock)
 MILESTONES = [
@@ -760,14 +760,14 @@ def _trends(result, dialect, params, buckets):
         f" FROM {q.table(CaseFacts)} f"
         f" WHERE {req_at} IS NOT NULL AND {q.party_condition(fcase, filters)}"
     )
-    R = Reevaluation
+    # Each re-evaluation's request and departure (its study approved or its case closed) as
+    # kept by protection.reports.facts: no join to the studies and the cases' facts.
+    RF = ReevaluationFacts
     reevaluations = (
-        f"SELECT {ts('re.' + q.col(R, 'requested_at'))} AS arrive_at,"
-        f" {ts(dialect.least('rs.' + q.col(RiskStudy, 'approved_at'), closed))} AS leave_at"
-        f" FROM {q.table(R)} re{_facts_join('re.' + q.col(R, 'case'))}"
-        f" LEFT JOIN {q.table(RiskStudy)} rs ON rs.id = re.{q.col(R, 'study')}"
-        f" AND rs.{q.col(RiskStudy, 'status')} = %(study_approved)s"
-        f" WHERE {q.party_condition(fcase, filters)}"
+        f"SELECT {ts('rf.' + q.col(RF, 'requested_at'))} AS arrive_at,"
+        f" {ts('rf.' + q.col(RF, 'left_at'))} AS leave_at"
+        f" FROM {q.table(RF)} rf"
+        f" WHERE {q.party_condition('rf.' + q.col(RF, 'case_id'), filters)}"
     )
     if dialect.postgres:
         # width_bucket: how many bucket ends are <= the moment (a binary search), which is

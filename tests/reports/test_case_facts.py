@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from measures.models import GrantedMeasure
 from protection.reports import facts
-from protection.reports.models import CaseFacts
+from protection.reports.models import CaseFacts, ReevaluationFacts
 from tests import factories as f
 
 from .builders import make_case
@@ -36,6 +36,22 @@ def fresh():
     with connection.cursor() as cursor:
         cursor.execute(facts._select_sql(None), facts._params())
         return {row[0]: dict(zip(facts.COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+
+
+def kept_reevaluations():
+    return {
+        row[0]: row
+        for row in ReevaluationFacts.objects.order_by("pk").values_list(*facts.REEVALUATION_COLUMNS)
+    }
+
+
+def fresh_reevaluations():
+    """Every re-evaluation's row computed now from the records."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(facts._reevaluations_sql(None), facts._params())
+        return {row[0]: tuple(row) for row in cursor.fetchall()}
 
 
 @pytest.fixture
@@ -309,3 +325,45 @@ def test_concurrent_writes_leave_every_stored_fact_equal_to_a_fresh_computation(
     assert stored == fresh()  # every stored value of every case
     facts.rebuild()
     assert snapshot() == stored
+
+
+def test_a_reevaluation_waits_from_its_request_until_its_study_is_approved(actor):
+    """The indicators' backlog of re-evaluations reads ReevaluationFacts: opening one (a
+    service, not a step of the study) and approving its study (a step) keep its row equal to
+    a fresh computation, and the rebuild writes the same rows."""
+    from measures import services as measure_services
+    from measures.letters.services import decision_mark_notified
+    from risk import services as risk_services
+    from tests import workflows as wf
+
+    analyst = f.UserFactory(username="analyst_reeval_facts", role="analyst")
+    case = wf.register(actor)
+    wf.admit(actor, case)
+    wf.complete_study(analyst, actor, case)
+    decision = wf.grant(actor, case, f.AuthorityFactory())
+    decision_mark_notified(actor=actor, decision=decision)
+    measure_services.implementation_event_record(
+        actor=actor,
+        measure=GrantedMeasure.objects.get(decision=decision),
+        kind="delivery",
+        outcome="ok",
+        occurred_at=timezone.now(),
+        notes="Entregado.",
+    )
+    assert kept_reevaluations() == {}
+
+    reevaluation = risk_services.reevaluation_open(
+        actor=actor, case=case, trigger="periodic", reason="Cumple 12 meses.", analyst=analyst
+    )
+    kept = kept_reevaluations()
+    assert kept == {reevaluation.pk: (reevaluation.pk, case.pk, reevaluation.requested_at, None)}
+    assert kept == fresh_reevaluations()
+
+    study = wf.finish_study(analyst, actor, reevaluation.study)
+    kept = kept_reevaluations()
+    assert study.approved_at is not None
+    assert kept[reevaluation.pk][3] == study.approved_at
+    assert kept == fresh_reevaluations()
+
+    facts.rebuild()
+    assert kept_reevaluations() == kept
