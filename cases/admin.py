@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from protection.admin import NoDeleteAdmin
+from protection.reports import reasons as reason_counts
 
 from .admin_scope import CaseDataAdmin
 from .models import (
@@ -373,6 +374,13 @@ class AdmissibilityReasonAdmin(CaseDataAdmin):
     list_display = ("name", "code", "for_admission", "active")
     list_filter = ("for_admission", "active")
     search_fields = ("name", "code")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "for_admission" in form.changed_data:
+            # The indicators count a reason only for decisions of its kind: every case that
+            # gave this one now counts differently (protection/reports/reasons.py).
+            reason_counts.rebuild()
 
 
 @admin.register(AdmissibilityDecision)

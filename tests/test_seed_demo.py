@@ -1,5 +1,6 @@
 """`manage.py seed_demo` on PostgreSQL: a complete, consistent demo dataset, loaded once."""
 
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
@@ -30,6 +31,8 @@ from measures.models import (
 )
 from protection import clocks
 from protection.models import Role, User
+from protection.reports import reasons
+from protection.reports.models import ReasonCount
 from risk.models import RiskStudy, StudyStatus
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +120,11 @@ EXPECTED_ROWS = {
     # run through the services.
     "reports.ComplianceCount": 174,
     "reports.MeasureTally": 74,
+    # The admissibility reasons' counts (protection.reports.reasons): one part per reason of
+    # the kind of its case's decision (all 105 reasons the 36 decisions gave), and one change
+    # row per part, as each decision was recorded after its case's first request.
+    "reports.ReasonCount": 105,
+    "reports.ReasonTally": 105,
     # One per re-evaluation, kept by the services that open them (protection.reports.facts).
     "reports.ReevaluationFacts": 6,
     "risk.FactorScore": 319,
@@ -271,6 +279,12 @@ def check_counts(empty, loaded):
     added = {label: loaded[label] - empty.get(label, 0) for label in sorted(loaded)}
     assert {label: n for label, n in added.items() if n} == EXPECTED_ROWS
     assert status_counts() == EXPECTED_STATUSES
+    # The indicators' kept counts of the admissibility reasons equal a fresh count.
+    kept = Counter()
+    for month, reason, n in ReasonCount.objects.values_list("month", "reason_id", "n"):
+        kept[(month, reason)] += n
+    fresh = Counter(reasons._count_key(p) for p in reasons._parts(reasons.Link.objects))
+    assert fresh and {k: n for k, n in kept.items() if n} == dict(fresh)
 
 
 def check_documents():

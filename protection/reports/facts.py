@@ -23,7 +23,9 @@ about 5 s without; see the closing note of issue 12), so the table is kept:
   too, so a row can never stay wrong for more than a day even after a manual database edit.
 
 Both also keep the compliance counts of the cases' measures (protection/reports/compliance.py):
-every writer of a measure calls refresh() for its case already; and the cases' re-evaluations
+every writer of a measure calls refresh() for its case already; the counts of the cases'
+admissibility reasons per month of request (protection/reports/reasons.py): request_register
+and the admissibility decision call it; and the cases' re-evaluations
 (ReevaluationFacts: requested, and stopped waiting when the study was approved or the case
 closed), which the indicators' backlog trend reads: those three are written by the services
 that open a re-evaluation (they call refresh_of) and by the steps of the study and the case.
@@ -35,7 +37,7 @@ from cases.models import AdmissibilityDecision, Aggression, Case, ProtectionRequ
 from measures.models import Decision, DecisionStatus, GrantedMeasure, MeasureOrigin
 from risk.models import Reevaluation, RiskStudy, StudyStatus
 
-from . import compliance
+from . import compliance, reasons
 from . import sql as q
 from .models import CaseFacts, ReevaluationFacts
 
@@ -199,20 +201,23 @@ def refresh(case_ids):
     restrict = ", ".join(f"%(c{i})s" for i in range(len(ids)))
     with transaction.atomic():
         written = _write(restrict, _params(ids))
-        # The compliance counts of their measures, under the lock _write took on the cases.
+        # The compliance counts of their measures and the counts of their admissibility
+        # reasons (which read the req_at written above), under the lock _write took on the cases.
         compliance.refresh(ids)
+        reasons.refresh(ids)
     return written
 
 
 def rebuild():
-    """Recompute every case's facts and the compliance counts. Returns the number of facts
-    rows written."""
+    """Recompute every case's facts, the compliance counts and the admissibility reasons'
+    counts. Returns the number of facts rows written."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         written = _write(None, _params())
         compliance.rebuild()
+        reasons.rebuild()
     return written
 
 

@@ -40,7 +40,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import (
-    AdmissibilityDecision,
     AdmissibilityReason,
     Case,
     CasePerson,
@@ -64,6 +63,7 @@ from protection.models import Clock
 from risk.models import StudyStatus
 
 from . import compliance as kept_compliance
+from . import reasons as kept_reasons
 from . import sql as q
 from .emergencies import emergency_response
 from .filters import ReportFilters, filters_from_params, local_midnight
@@ -627,21 +627,16 @@ def _appeals(result, dialect, params):
 def _reason_counts(dialect, filters, params):
     """{reason id: cohort cases whose admissibility decision gave that reason}, counting a
     reason for admission only when the case was admitted and one for rejection only when it
-    was rejected."""
-    through = AdmissibilityDecision.reasons.through
-    t_dec = q.col(through, "admissibilitydecision")
-    t_reason = q.col(through, "admissibilityreason")
-    AD, AR = AdmissibilityDecision, AdmissibilityReason
-    rows = q.fetch_all(
-        f"SELECT t.{t_reason} AS reason_id, COUNT(*) AS n FROM {q.table(through)} t"
-        f" JOIN {q.table(AD)} adm ON adm.id = t.{t_dec}"
-        f" JOIN {q.table(AR)} r ON r.id = t.{t_reason}"
-        f"{_facts_join('adm.' + q.col(AD, 'case'))}"
-        f" WHERE adm.{q.col(AD, 'admitted')} = r.{q.col(AR, 'for_admission')}"
-        f" AND {_cohort_where(dialect, filters, case_id='f.' + q.col(CaseFacts, 'case'))}"
-        f" GROUP BY t.{t_reason}",
-        params,
-    )
+    was rejected. Without party filters the whole months of the period come from the kept
+    counts (protection/reports/reasons.py), the rest is counted from the decisions."""
+    sql = None
+    if not filters.has_party_filter:
+        sql = kept_reasons.rows_sql(dialect, filters, params)
+    if sql is None:
+        sql = kept_reasons.direct_sql(
+            dialect, _cohort_where(dialect, filters, case_id="f." + q.col(CaseFacts, "case"))
+        )
+    rows = q.fetch_all(sql, params)
     return {row["reason_id"]: int(row["n"]) for row in rows}
 
 

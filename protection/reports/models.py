@@ -223,3 +223,44 @@ class ComplianceCount(models.Model):
 
     def __str__(self):
         return f"{self.month} {self.authority_id} {self.state_id} {self.kind} {self.n:+d}"
+
+
+class ReasonTally(models.Model):
+    """One admissibility reason a case's decision gave and that counts in the indicators (a
+    reason for admission of an admitted case, one for rejection of a rejected case), with the
+    month of the case's first request: what the case adds to ReasonCount. Kept by
+    protection.reports.reasons with the case's facts, rebuilt from the decisions."""
+
+    case_id = models.IntegerField()
+    reason_id = models.IntegerField()
+    # The month of the case's first request, on the mechanism's wall clock (its first day).
+    month = models.DateField()
+
+    class Meta:
+        verbose_name = _("motivo de admisibilidad en los conteos de motivos")
+        verbose_name_plural = _("motivos de admisibilidad en los conteos de motivos")
+        constraints = [
+            # Also the index the refresh of a case reads its rows by.
+            models.UniqueConstraint(fields=["case_id", "reason_id"], name="reasontally_case_reason")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.reason_id}"
+
+
+class ReasonCount(models.Model):
+    """One change of a count of the admissibility reasons (protection.reports.reasons): cases
+    whose first request fell in a month and whose decision gave a reason. A count is the sum of
+    its rows; the nightly rebuild folds them into one row each."""
+
+    month = models.DateField()
+    reason_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("cambio de un conteo de motivos de admisibilidad")
+        verbose_name_plural = _("cambios de los conteos de motivos de admisibilidad")
+        indexes = [models.Index(fields=["month"], name="reasoncount_month")]
+
+    def __str__(self):
+        return f"{self.month} {self.reason_id} {self.n:+d}"
