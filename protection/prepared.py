@@ -27,6 +27,9 @@ from django.db.models.signals import post_init, pre_init
 
 # An id no row has: where it lands among the compiled SQL's parameters is where the real id goes.
 STAND_IN = -917_364_251
+# A second one, for a read that also depends on another id (the reader's: a case read through a
+# user's scope, cases/selectors.py case_get_for).
+SECOND_STAND_IN = -917_364_252
 
 
 class _Plan:
@@ -44,6 +47,8 @@ class _Plan:
         self.positions = [i for i, p in enumerate(self.params) if p == STAND_IN]
         if not self.positions:
             raise ValueError("the queryset does not use the stand-in id")
+        # Empty when the read does not depend on the second id after all (a scope of every case).
+        self.second_positions = [i for i, p in enumerate(self.params) if p == SECOND_STAND_IN]
         select = compiler.select
         klass_info = compiler.klass_info
         self.model = klass_info["model"]
@@ -57,10 +62,12 @@ class _Plan:
             compiler.get_converters([column[0] for column in select[: compiler.col_count]]).items()
         )
 
-    def run(self, value):
+    def run(self, value, second=None):
         params = list(self.params)
         for position in self.positions:
             params[position] = value
+        for position in self.second_positions:
+            params[position] = second
         connection = connections[self.alias]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -87,10 +94,13 @@ class _Plan:
 class PreparedRead:
     """`read = PreparedRead(lambda case_id: Model.objects.filter(case_id=case_id)...)`, then
     `read(case.pk)` gives the list `list(queryset)` would give for that id. `build` is called once
-    per process (with a stand-in id); the id must be a query parameter, not part of the SQL."""
+    per process (with a stand-in id); the id must be a query parameter, not part of the SQL.
+    With `second=True`, `build` takes two stand-in ids and the read two ids (`read(pk, user.pk)`):
+    a read through a scope that names its user."""
 
-    def __init__(self, build):
+    def __init__(self, build, *, second=False):
         self._build = build
+        self._second = second
         self._plan = None
         self._lock = threading.Lock()
 
@@ -98,11 +108,19 @@ class PreparedRead:
         if self._plan is None:
             with self._lock:
                 if self._plan is None:
-                    self._plan = _Plan(self._build(STAND_IN))
+                    if self._second:
+                        queryset = self._build(STAND_IN, SECOND_STAND_IN)
+                    else:
+                        queryset = self._build(STAND_IN)
+                    self._plan = _Plan(queryset)
         return self._plan
 
-    def __call__(self, value):
-        return self.plan().run(value)
+    def __call__(self, value, second=None):
+        """The instances for `value` (and, for a read built with `second=True`, the second
+        id: `build` then takes two stand-ins and both must reach the SQL as parameters)."""
+        if self._second and second is None:
+            raise ValueError("this read needs its second id")
+        return self.plan().run(value, second)
 
 
 class PreparedReads:
