@@ -76,9 +76,10 @@ JOBS = (
         "protection.reports.tasks.facts_rebuild",
         crontab(hour=9, minute=30),
         _(
-            "Recalcula desde los registros las fechas clave de cada expediente y los conteos de "
-            "cumplimiento de las medidas que usan los indicadores (09:30 UTC, 03:30 en la Ciudad "
-            "de México); se actualizan también al momento con cada cambio."
+            "Recalcula desde los registros lo que los indicadores guardan de cada expediente: sus "
+            "fechas clave, sus revaluaciones, los conteos de cumplimiento de sus medidas y los de "
+            "los motivos de admisibilidad (09:30 UTC, 03:30 en la Ciudad de México); se "
+            "actualizan también al momento con cada cambio."
         ),
         expires=6 * 60 * 60,
     ),

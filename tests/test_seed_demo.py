@@ -114,6 +114,11 @@ EXPECTED_ROWS = {
     "protection.HistoricalNumberSeries": 160,
     "protection.HistoricalUser": 12,
     "protection.User": 12,
+    # The backlog trend's counts (protection.reports.backlog): one part per case with a request
+    # and per re-evaluation (43 + 6), and one change row per change of a part as the stories
+    # run through the services.
+    "reports.BacklogCount": 189,
+    "reports.BacklogTally": 49,
     "reports.CaseFacts": 43,
     # The compliance counts (protection.reports.compliance): one part per granted measure, and
     # one change row per change of a measure's month, authority, state or kind as the stories

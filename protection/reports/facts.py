@@ -28,7 +28,9 @@ admissibility reasons per month of request (protection/reports/reasons.py): requ
 and the admissibility decision call it; and the cases' re-evaluations
 (ReevaluationFacts: requested, and stopped waiting when the study was approved or the case
 closed), which the indicators' backlog trend reads: those three are written by the services
-that open a re-evaluation (they call refresh_of) and by the steps of the study and the case.
+that open a re-evaluation (they call refresh_of) and by the steps of the study and the case;
+and the backlog trend's counts per month (protection/reports/backlog.py), from the facts and
+the re-evaluations' rows written here.
 """
 
 from django.db import connection, transaction
@@ -37,7 +39,7 @@ from cases.models import AdmissibilityDecision, Aggression, Case, ProtectionRequ
 from measures.models import Decision, DecisionStatus, GrantedMeasure, MeasureOrigin
 from risk.models import Reevaluation, RiskStudy, StudyStatus
 
-from . import compliance, reasons
+from . import backlog, compliance, reasons
 from . import sql as q
 from .models import CaseFacts, ReevaluationFacts
 
@@ -205,12 +207,14 @@ def refresh(case_ids):
         # reasons (which read the req_at written above), under the lock _write took on the cases.
         compliance.refresh(ids)
         reasons.refresh(ids)
+        # The backlog trend's counts, from the facts and re-evaluation rows written above.
+        backlog.refresh(ids)
     return written
 
 
 def rebuild():
-    """Recompute every case's facts, the compliance counts and the admissibility reasons'
-    counts. Returns the number of facts rows written."""
+    """Recompute every case's facts, the compliance counts, the admissibility reasons' counts
+    and the backlog trend's counts. Returns the number of facts rows written."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -218,6 +222,7 @@ def rebuild():
         written = _write(None, _params())
         compliance.rebuild()
         reasons.rebuild()
+        backlog.rebuild()
     return written
 
 

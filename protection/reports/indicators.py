@@ -62,6 +62,7 @@ from protection import clocks
 from protection.models import Clock
 from risk.models import StudyStatus
 
+from . import backlog
 from . import compliance as kept_compliance
 from . import reasons as kept_reasons
 from . import sql as q
@@ -784,7 +785,9 @@ def _trends(result, dialect, params, buckets):
         f" UNION ALL SELECT 'reeval', {arrive}, {leave}, COUNT(*), 0, 0, 0"
         f" FROM ({reevaluations}) rv GROUP BY 2, 3"
     )
-    rows = q.fetch_all(sql, params) if n else []
+    # Whole months without party filters: the same groups from the kept counts.
+    kept = backlog.rows_sql(dialect, filters, params, buckets)
+    rows = q.fetch_all(kept or sql, params) if n else []
     got = {}
 
     def add(key, amount):

@@ -264,3 +264,57 @@ class ReasonCount(models.Model):
 
     def __str__(self):
         return f"{self.month} {self.reason_id} {self.n:+d}"
+
+
+class BacklogKind(models.TextChoices):
+    """What waits in the indicators' backlog trend: a case for its risk study (from its first
+    request until the study is approved or the case closed), a re-evaluation for its study."""
+
+    STUDY = "study", _("estudio")
+    REEVALUATION = "reeval", _("revaluación")
+
+
+class BacklogTally(models.Model):
+    """What one case (waiting for its study) or one re-evaluation adds to the backlog trend
+    (BacklogCount): the month it started waiting and the month it stopped (none while it
+    waits), and for a case whether it was admitted. Kept by protection.reports.backlog with
+    the case's facts, rebuilt from CaseFacts and ReevaluationFacts."""
+
+    kind = models.CharField(max_length=6, choices=BacklogKind.choices)
+    # The case's id (kind "study") or the re-evaluation's.
+    source_id = models.IntegerField()
+    case_id = models.IntegerField()
+    # First days of the months, on the mechanism's wall clock.
+    arrive_month = models.DateField()
+    leave_month = models.DateField(null=True)
+    admitted = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("espera en la tendencia de pendientes")
+        verbose_name_plural = _("esperas en la tendencia de pendientes")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source_id"], name="backlogtally_source")
+        ]
+        indexes = [models.Index(fields=["case_id"], name="backlogtally_case")]
+
+    def __str__(self):
+        return f"{self.kind} {self.source_id}"
+
+
+class BacklogCount(models.Model):
+    """One change of a count of the backlog trend (protection.reports.backlog): cases or
+    re-evaluations that started waiting in one month and stopped in another (or wait still).
+    A count is the sum of its rows; the nightly rebuild folds them into one row each."""
+
+    kind = models.CharField(max_length=6, choices=BacklogKind.choices)
+    arrive_month = models.DateField()
+    leave_month = models.DateField(null=True)
+    admitted = models.BooleanField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("cambio de un conteo de la tendencia de pendientes")
+        verbose_name_plural = _("cambios de los conteos de la tendencia de pendientes")
+
+    def __str__(self):
+        return f"{self.kind} {self.arrive_month} {self.leave_month} {self.n:+d}"

@@ -1,4 +1,5 @@
-"""manage.py rebuild_case_facts: recompute every case's milestone dates (CaseFacts) from the
+"""manage.py rebuild_case_facts: recompute what the indicators keep of every case (its milestone
+dates in CaseFacts, its re-evaluations, the compliance and admissibility-reason counts) from the
 records."""
 
 import time
@@ -11,8 +12,9 @@ from protection.reports.facts import rebuild
 
 class Command(BaseCommand):
     help = _(
-        "Recalcula desde los registros las fechas clave de cada expediente que usan los "
-        "indicadores (tabla CaseFacts)."
+        "Recalcula desde los registros lo que los indicadores guardan de cada expediente: "
+        "fechas clave (CaseFacts), revaluaciones, conteos de cumplimiento y de motivos de "
+        "admisibilidad."
     )
 
     def handle(self, *args, **options):
