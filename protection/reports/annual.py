@@ -28,7 +28,7 @@ from cases.models import (
 )
 from measures.models import AuthorityLevel, GrantedMeasure, MeasureCategory
 
-from . import charts, indicators
+from . import charts, indicators, sql
 from .conf import small_count_threshold
 from .filters import make_filters
 from .models import CaseFacts
@@ -144,7 +144,13 @@ def step_labels():
 
 def build(year, *, threshold=None, now=None, progress=None):
     """The report's tables, map, times and charts. `progress(n)` is called after each of the
-    steps named by step_labels() (all but the last, the PDF)."""
+    steps named by step_labels() (all but the last, the PDF). Its reads are planned for the
+    year asked (sql.custom_plans)."""
+    with sql.custom_plans():
+        return _build(year, threshold=threshold, now=now, progress=progress)
+
+
+def _build(year, *, threshold, now, progress):
     threshold = small_count_threshold() if threshold is None else threshold
     done = 0
 

@@ -273,7 +273,11 @@ def _aggregating(dialect, params):
             with connection.cursor() as cursor:
                 # The per-case aggregates hash about a row per case: keep them in memory.
                 # JIT compiling these wide aggregates costs more than it saves at this size.
-                cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+                # Planned for the period asked, even when prepared (q.custom_plans).
+                cursor.execute(
+                    "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off;"
+                    " SET LOCAL plan_cache_mode = force_custom_plan"
+                )
             dialect.use_local_session_zone(params["zone"])
         try:
             yield

@@ -7,7 +7,9 @@ Values always travel as named parameters (%(name)s). The only things written int
 are identifiers taken from model metadata and integers from the clock rules.
 """
 
-from django.db import DatabaseError, connection
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connection, transaction
 
 from cases.models import CasePerson, CaseRole
 from protection import clocks
@@ -126,6 +128,20 @@ class Dialect:
             f"(CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} "
             f"WHEN {a} < {b} THEN {a} ELSE {b} END)"
         )
+
+
+@contextmanager
+def custom_plans():
+    """A transaction whose statements PostgreSQL plans for their values each time, even when
+    psycopg has prepared them (protection/settings/base.py): a report's aggregates over a
+    period run long enough that planning costs nothing next to them, and a plan made for some
+    other period can cost much more (the annual report: 35% more database time with the
+    generic plans; issue 17). Elsewhere, a plain transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield
 
 
 def base_params(dialect, *, now, filters):
