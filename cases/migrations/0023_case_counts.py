@@ -3,14 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    # A database that already holds cases gets its counts now; a new one has nothing to count
-    # (and this keeps the migration independent of later changes to the counts' query).
-    if apps.get_model("cases", "Case").objects.exists():
-        from cases.tallies import rebuild
-
-        rebuild()
+# Filled after migrate, with the rest of the derived tables (protection/derived.py).
 
 
 class Migration(migrations.Migration):
@@ -45,5 +38,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'aportes de los expedientes a los conteos',
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -3,14 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    # A database that already holds cases gets its facts now; a new one has nothing to compute
-    # (and this keeps the migration independent of later changes to the facts' SQL).
-    if apps.get_model("cases", "Case").objects.exists():
-        from protection.reports.facts import rebuild
-
-        rebuild()
+# Filled after migrate, with the rest of the derived tables (protection/derived.py).
 
 
 class Migration(migrations.Migration):
@@ -46,5 +39,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['req_at'], name='casefacts_req_at')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

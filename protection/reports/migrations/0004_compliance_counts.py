@@ -3,14 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    # A database that already holds measures gets its counts now (protection.reports.compliance);
-    # a new one has nothing to count.
-    if apps.get_model("measures", "GrantedMeasure").objects.exists():
-        from protection.reports.compliance import rebuild
-
-        rebuild()
+# Filled after migrate, with the rest of the derived tables (protection/derived.py).
 
 
 class Migration(migrations.Migration):
@@ -54,5 +47,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['case_id'], name='measuretally_case'), models.Index(condition=models.Q(('kind', 'open')), fields=['due_at'], name='measuretally_open_due')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

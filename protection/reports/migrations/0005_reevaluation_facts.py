@@ -3,14 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    # A database that already holds re-evaluations gets their rows now
-    # (protection.reports.facts); a new one has nothing to compute.
-    if apps.get_model("risk", "Reevaluation").objects.exists():
-        from protection.reports.facts import rebuild_reevaluations
-
-        rebuild_reevaluations()
+# Filled after migrate, with the rest of the derived tables (protection/derived.py).
 
 
 class Migration(migrations.Migration):
@@ -35,5 +28,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['case_id'], name='reevalfacts_case')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

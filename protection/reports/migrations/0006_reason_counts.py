@@ -2,14 +2,7 @@
 
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    # A database that already holds admissibility decisions gets its counts now
-    # (protection.reports.reasons); a new one has nothing to count.
-    if apps.get_model("cases", "AdmissibilityDecision").objects.exists():
-        from protection.reports.reasons import rebuild
-
-        rebuild()
+# Filled after migrate, with the rest of the derived tables (protection/derived.py).
 
 
 class Migration(migrations.Migration):
@@ -48,5 +41,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('case_id', 'reason_id'), name='reasontally_case_reason')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -2,14 +2,7 @@
 
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    # A database that already holds case facts gets its counts now
-    # (protection.reports.backlog); a new one has nothing to count.
-    if apps.get_model("reports", "CaseFacts").objects.exists():
-        from protection.reports.backlog import rebuild
-
-        rebuild()
+# Filled after migrate, with the rest of the derived tables (protection/derived.py).
 
 
 class Migration(migrations.Migration):
@@ -52,5 +45,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('kind', 'source_id'), name='backlogtally_source')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
