@@ -14,11 +14,13 @@ protection/reports/compliance.py keeps the measures' counts:
   rows.
 - `refresh(case_ids)` recomputes those cases' parts from their facts and adds the differences.
   It runs inside protection.reports.facts.refresh, after the facts are written and under the
-  lock they took on the cases' rows. The tally is locked (ROW EXCLUSIVE) before it is read, so
-  that a rebuild (EXCLUSIVE) either waits for the writer or is seen whole by it.
+  lock they took on the cases' rows.
 - `rebuild()` recomputes everything from the facts and folds the changes into one row per
-  count: protection.reports.facts.rebuild runs it (bulk writers, the migration that created the
-  tables, the nightly job case-facts-rebuild).
+  count: protection.reports.facts.rebuild runs it (bulk writers, the fill after migrate:
+  protection/derived.py, the nightly job case-facts-rebuild).
+- Both keep the tables through protection/reports/kept.py (`COUNTS` declares them; a part is
+  named by its kind and source, the case or the re-evaluation), which says how concurrent
+  writers and the rebuild stay right.
 - `rows_sql()` is what the indicators read on PostgreSQL without party filters when every
   bucket of the trend ends at the start of a month (months, quarters, years, the whole record):
   the same groups the direct count gives. A period that starts or ends inside a month, and the
@@ -30,16 +32,15 @@ Months are those of the mechanism's zone (settings.DISPLAY_TIME_ZONE): after cha
 tests/reports/test_backlog_counts.py compares the kept counts with the direct computation.
 """
 
-from collections import Counter
 from datetime import date
 
-from django.db import connection, transaction
 from django.db.models import Case, DateField, DateTimeField, F, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from protection import clocks
 
+from . import kept
 from . import sql as q
 from .filters import local_midnight
 from .models import BacklogCount, BacklogKind, BacklogTally, CaseFacts, ReevaluationFacts
@@ -88,99 +89,38 @@ def _reevaluation_parts(rows):
     )
 
 
-def _count_key(part):
-    kind, _source, _case, arrive, leave, admitted = part
-    return (kind, arrive, leave, admitted)
-
-
-def _add(changes):
-    rows = [
-        BacklogCount(kind=kind, arrive_month=arrive, leave_month=leave, admitted=admitted, n=n)
-        for (kind, arrive, leave, admitted), n in changes.items()
-        if n
-    ]
-    if rows:
-        BacklogCount.objects.bulk_create(rows)
-
-
-def _lock_tally(mode):
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {q.table(BacklogTally)} IN {mode} MODE")
+COUNTS = kept.KeptCounts(
+    tally=BacklogTally,
+    count=BacklogCount,
+    part_fields=PART_FIELDS,
+    key_fields=("kind", "source_id"),
+    count_fields=("kind", "arrive_month", "leave_month", "admitted"),
+    update_fields=("case_id", "arrive_month", "leave_month", "admitted"),
+)
+_count_key = COUNTS.count_key
 
 
 def refresh(case_ids):
     """Bring the counts up to date with these cases' facts and re-evaluations as the database
     has them now. Call it with the cases' rows locked and their facts written
     (protection.reports.facts.refresh does)."""
-    ids = sorted({pk for pk in case_ids if pk is not None})
-    if not ids:
-        return
-    with transaction.atomic():
-        _lock_tally("ROW EXCLUSIVE")
-        before = {
-            tuple(part[:2]): (pk, tuple(part))
-            for pk, *part in BacklogTally.objects.filter(case_id__in=ids)
-            .order_by()
-            .values_list("pk", *PART_FIELDS)
-        }
-        now = [
+    kept.refresh(
+        COUNTS,
+        case_ids,
+        lambda ids: [
             *_study_parts(CaseFacts.objects.filter(case_id__in=ids)),
             *_reevaluation_parts(ReevaluationFacts.objects.filter(case_id__in=ids)),
-        ]
-        changes = Counter()
-        changed = []
-        for part in now:
-            _pk, old = before.pop(part[:2], (None, None))
-            if old == part:
-                continue
-            if old is not None:
-                changes[_count_key(old)] -= 1
-            changes[_count_key(part)] += 1
-            changed.append(BacklogTally(**dict(zip(PART_FIELDS, part, strict=True))))
-        for _pk, old in before.values():  # no longer waiting anywhere (no request any more)
-            changes[_count_key(old)] -= 1
-        if before:
-            BacklogTally.objects.filter(pk__in=[pk for pk, _old in before.values()]).delete()
-        if changed:
-            BacklogTally.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["kind", "source_id"],
-                update_fields=["case_id", "arrive_month", "leave_month", "admitted"],
-            )
-        _add(changes)
+        ],
+    )
 
 
 def rebuild():
     """Recompute every part and every count from the facts. Returns the number of parts."""
-    with transaction.atomic():
-        # Writers' refresh() waits until the new counts are committed.
-        _lock_tally("EXCLUSIVE")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {q.table(BacklogCount)} IN EXCLUSIVE MODE")
-        tally, counts = q.table(BacklogTally), q.table(BacklogCount)
-        columns = ", ".join(q.col(BacklogTally, f) for f in PART_FIELDS)
-        grouped = ", ".join(
-            q.col(BacklogCount, f) for f in ("kind", "arrive_month", "leave_month", "admitted")
-        )
-        with connection.cursor() as cursor:
-            # Bookkeeping rows, recomputed below from the facts (not case data).
-            cursor.execute(f"DELETE FROM {counts}")
-            cursor.execute(f"DELETE FROM {tally}")
-            for parts in (
-                _study_parts(CaseFacts.objects.all()),
-                _reevaluation_parts(ReevaluationFacts.objects.all()),
-            ):
-                sql, params = parts.query.sql_with_params()
-                cursor.execute(f"INSERT INTO {tally} ({columns}) {sql}", params)
-            cursor.execute(
-                f"INSERT INTO {counts} ({grouped}, {q.col(BacklogCount, 'n')})"
-                f" SELECT {grouped}, COUNT(*) FROM {tally} GROUP BY {grouped}"
-            )
-            cursor.execute(f"SELECT COUNT(*) FROM {tally}")
-            return cursor.fetchone()[0]
+    return kept.rebuild(
+        COUNTS,
+        _study_parts(CaseFacts.objects.all()),
+        _reevaluation_parts(ReevaluationFacts.objects.all()),
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------

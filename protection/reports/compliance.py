@@ -15,14 +15,13 @@ a million measures on each view (some 500 ms of SQL at 100,000 cases; issue 17).
 - `refresh(case_ids)` recomputes the parts of those cases' measures and adds the differences.
   It runs inside protection.reports.facts.refresh, which every writer of a measure already
   calls in its transaction (the transition layer's `saved=`, decision_confirm, the urgent
-  measures), after the facts have locked the cases' rows: two writers of one case add their
-  differences one after the other, the second from what the first committed. The tally table
-  is locked (ROW EXCLUSIVE) before it is read, so that a rebuild (EXCLUSIVE) either waits for
-  the writer or is seen whole by it.
+  measures), after the facts have locked the cases' rows.
 - `rebuild()` recomputes everything set-based and folds the changes into one row per count:
   protection.reports.facts.rebuild runs it, so bulk writers (generate_synthetic, the tests'
-  builders, seed_demo), the migration that created the tables and the nightly job
+  builders, seed_demo), the fill after migrate (protection/derived.py) and the nightly job
   case-facts-rebuild (protection/schedules.py) keep it right too.
+- Both keep the tables through protection/reports/kept.py (`COUNTS` declares them; a measure's
+  part is named by the measure), which says how concurrent writers and the rebuild stay right.
 - `rows_sql()` is what the indicators read: the counts of the whole months of the period, the
   measures of its partial months counted directly (`direct_sql`), and the measures the
   authority reported and nobody confirmed yet (events, not kept here: few, and read through
@@ -36,11 +35,9 @@ tests/reports/test_compliance_counts.py compares the kept counts with the direct
 also after concurrent writes.
 """
 
-from collections import Counter
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection, transaction
 from django.db.models import Case, DateField, F, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -48,6 +45,7 @@ from django.utils import timezone
 from measures.models import IMPLEMENTING_EVENTS, GrantedMeasure, ImplementationEvent
 from protection import clocks
 
+from . import kept
 from . import sql as q
 from .filters import local_midnight
 from .models import ComplianceCount, ComplianceKind, MeasureTally
@@ -87,93 +85,27 @@ def _parts(measures):
     )
 
 
-def _count_key(part):
-    _measure, _case, month, authority, state, kind, _due = part
-    return (month, authority, state, kind)
-
-
-def _add(changes):
-    rows = [
-        ComplianceCount(month=month, authority_id=authority, state_id=state, kind=kind, n=n)
-        for (month, authority, state, kind), n in changes.items()
-        if n
-    ]
-    if rows:
-        ComplianceCount.objects.bulk_create(rows)
-
-
-def _lock_tally(mode):
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {q.table(MeasureTally)} IN {mode} MODE")
+COUNTS = kept.KeptCounts(
+    tally=MeasureTally,
+    count=ComplianceCount,
+    part_fields=PART_FIELDS,
+    key_fields=("measure_id",),
+    count_fields=("month", "authority_id", "state_id", "kind"),
+    # Not the case: a measure stays with the case it was granted in.
+    update_fields=("month", "authority_id", "state_id", "kind", "due_at"),
+)
+_count_key = COUNTS.count_key
 
 
 def refresh(case_ids):
     """Bring the counts up to date with the measures of these cases as the database has them
     now. Call it with the cases' rows locked (protection.reports.facts.refresh does)."""
-    ids = sorted({pk for pk in case_ids if pk is not None})
-    if not ids:
-        return
-    with transaction.atomic():
-        _lock_tally("ROW EXCLUSIVE")
-        before = {
-            part[0]: part
-            for part in MeasureTally.objects.filter(case_id__in=ids)
-            .order_by()
-            .values_list(*PART_FIELDS)
-        }
-        now = {part[0]: part for part in _parts(GrantedMeasure.objects.filter(case__in=ids))}
-        changes = Counter()
-        changed = []
-        for pk, part in now.items():
-            old = before.pop(pk, None)
-            if old == part:
-                continue
-            if old is not None:
-                changes[_count_key(old)] -= 1
-            changes[_count_key(part)] += 1
-            changed.append(MeasureTally(**dict(zip(PART_FIELDS, part, strict=True))))
-        for old in before.values():  # measures no longer there
-            changes[_count_key(old)] -= 1
-        if before:
-            MeasureTally.objects.filter(pk__in=list(before)).delete()
-        if changed:
-            MeasureTally.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["measure"],
-                update_fields=[f for f in PART_FIELDS if f not in ("measure_id", "case_id")],
-            )
-        _add(changes)
+    kept.refresh(COUNTS, case_ids, lambda ids: _parts(GrantedMeasure.objects.filter(case__in=ids)))
 
 
 def rebuild():
     """Recompute every measure's part and every count. Returns the number of measures."""
-    with transaction.atomic():
-        # Writers' refresh() waits until the new counts are committed.
-        _lock_tally("EXCLUSIVE")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {q.table(ComplianceCount)} IN EXCLUSIVE MODE")
-        tally, counts = q.table(MeasureTally), q.table(ComplianceCount)
-        # Bookkeeping rows, recomputed below from the measures (not case data).
-        sql, params = _parts(GrantedMeasure.objects.all()).query.sql_with_params()
-        columns = ", ".join(
-            q.col(MeasureTally, "measure" if f == "measure_id" else f) for f in PART_FIELDS
-        )
-        grouped = ", ".join(
-            q.col(ComplianceCount, f) for f in ("month", "authority_id", "state_id", "kind")
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {counts}")
-            cursor.execute(f"DELETE FROM {tally}")
-            cursor.execute(f"INSERT INTO {tally} ({columns}) {sql}", params)
-            cursor.execute(
-                f"INSERT INTO {counts} ({grouped}, {q.col(ComplianceCount, 'n')})"
-                f" SELECT {grouped}, COUNT(*) FROM {tally} GROUP BY {grouped}"
-            )
-            cursor.execute(f"SELECT COUNT(*) FROM {tally}")
-            return cursor.fetchone()[0]
+    return kept.rebuild(COUNTS, _parts(GrantedMeasure.objects.all()))
 
 
 # --- reading ---------------------------------------------------------------------------------

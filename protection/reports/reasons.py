@@ -19,11 +19,12 @@ protection/reports/compliance.py keeps the measures' counts:
   call that already: request_register (the first request), case_admissibility_decide (after
   setting the reasons). A change of a reason's kind (for_admission, in the admin's catalogue)
   changes what every case that gave it counts: the admin rebuilds the counts then
-  (cases/admin.py). The tally is locked (ROW EXCLUSIVE) before it is read, so that a rebuild
-  (EXCLUSIVE) either waits for the writer or is seen whole by it.
+  (cases/admin.py).
 - `rebuild()` recomputes everything set-based and folds the changes into one row per count:
-  protection.reports.facts.rebuild runs it (bulk writers, the migration that created the
-  tables, the nightly job case-facts-rebuild).
+  protection.reports.facts.rebuild runs it (bulk writers, the fill after migrate:
+  protection/derived.py, the nightly job case-facts-rebuild).
+- Both keep the tables through protection/reports/kept.py (`COUNTS` declares them; a part is
+  named by its case and reason), which says how concurrent writers and the rebuild stay right.
 - `rows_sql()` is what the indicators read without party filters: the kept counts of the
   period's whole months (compliance.whole_months) and the cases of its partial months counted
   directly (`direct_sql`). Party filters are not kept: with them every case is counted directly.
@@ -35,15 +36,13 @@ tests/reports/test_reason_counts.py compares the kept counts with the direct com
 also after concurrent writes.
 """
 
-from collections import Counter
-
-from django.db import connection, transaction
 from django.db.models import DateField, F
 from django.db.models.functions import TruncMonth
 
 from cases.models import AdmissibilityDecision, AdmissibilityReason
 from protection import clocks
 
+from . import kept
 from . import sql as q
 from .compliance import whole_months
 from .filters import local_midnight
@@ -71,91 +70,31 @@ def _parts(links):
     )
 
 
-def _count_key(part):
-    _case, reason, month = part
-    return (month, reason)
-
-
-def _add(changes):
-    rows = [
-        ReasonCount(month=month, reason_id=reason, n=n)
-        for (month, reason), n in changes.items()
-        if n
-    ]
-    if rows:
-        ReasonCount.objects.bulk_create(rows)
-
-
-def _lock_tally(mode):
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {q.table(ReasonTally)} IN {mode} MODE")
+COUNTS = kept.KeptCounts(
+    tally=ReasonTally,
+    count=ReasonCount,
+    part_fields=PART_FIELDS,
+    key_fields=("case_id", "reason_id"),
+    count_fields=("month", "reason_id"),
+    update_fields=("month",),
+)
+_count_key = COUNTS.count_key
 
 
 def refresh(case_ids):
     """Bring the counts up to date with these cases' decisions and first requests as the
     database has them now. Call it with the cases' rows locked and their facts written
     (protection.reports.facts.refresh does)."""
-    ids = sorted({pk for pk in case_ids if pk is not None})
-    if not ids:
-        return
-    with transaction.atomic():
-        _lock_tally("ROW EXCLUSIVE")
-        before = {
-            (case, reason): (pk, (case, reason, month))
-            for pk, case, reason, month in ReasonTally.objects.filter(case_id__in=ids)
-            .order_by()
-            .values_list("pk", *PART_FIELDS)
-        }
-        now = _parts(Link.objects.filter(admissibilitydecision__case__in=ids))
-        changes = Counter()
-        changed = []
-        for part in now:
-            key = part[:2]
-            _pk, old = before.pop(key, (None, None))
-            if old == part:
-                continue
-            if old is not None:
-                changes[_count_key(old)] -= 1
-            changes[_count_key(part)] += 1
-            changed.append(ReasonTally(**dict(zip(PART_FIELDS, part, strict=True))))
-        for _pk, old in before.values():  # reasons no longer counted
-            changes[_count_key(old)] -= 1
-        if before:
-            ReasonTally.objects.filter(pk__in=[pk for pk, _old in before.values()]).delete()
-        if changed:
-            ReasonTally.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["case_id", "reason_id"],
-                update_fields=["month"],
-            )
-        _add(changes)
+    kept.refresh(
+        COUNTS,
+        case_ids,
+        lambda ids: _parts(Link.objects.filter(admissibilitydecision__case__in=ids)),
+    )
 
 
 def rebuild():
     """Recompute every case's part and every count. Returns the number of counted reasons."""
-    with transaction.atomic():
-        # Writers' refresh() waits until the new counts are committed.
-        _lock_tally("EXCLUSIVE")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {q.table(ReasonCount)} IN EXCLUSIVE MODE")
-        tally, counts = q.table(ReasonTally), q.table(ReasonCount)
-        # Bookkeeping rows, recomputed below from the decisions (not case data).
-        sql, params = _parts(Link.objects.all()).query.sql_with_params()
-        columns = ", ".join(q.col(ReasonTally, f) for f in PART_FIELDS)
-        grouped = ", ".join(q.col(ReasonCount, f) for f in ("month", "reason_id"))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {counts}")
-            cursor.execute(f"DELETE FROM {tally}")
-            cursor.execute(f"INSERT INTO {tally} ({columns}) {sql}", params)
-            cursor.execute(
-                f"INSERT INTO {counts} ({grouped}, {q.col(ReasonCount, 'n')})"
-                f" SELECT {grouped}, COUNT(*) FROM {tally} GROUP BY {grouped}"
-            )
-            cursor.execute(f"SELECT COUNT(*) FROM {tally}")
-            return cursor.fetchone()[0]
+    return kept.rebuild(COUNTS, _parts(Link.objects.all()))
 
 
 # --- reading ---------------------------------------------------------------------------------
