@@ -43,8 +43,8 @@ from measures.models import (
 from protection import clocks
 from protection.models import Clock, NumberSeries, User
 from protection.numbering import number_next
-from protection.reports import compliance
-from protection.reports.models import ComplianceCount
+from protection.reports import backlog, compliance, reasons
+from protection.reports.models import CaseFacts, ReevaluationFacts
 from risk import scoring
 from risk.models import FactorScore, RiskFactor, RiskLevel, RiskStudy
 
@@ -410,14 +410,24 @@ def test_invariants_of_a_realistic_dataset():
     officers = cases.exclude(assigned_officer=None).values("assigned_officer").distinct()
     assert officers.count() >= 10
 
-    # The indicators' kept compliance counts equal a fresh count of the generated measures.
-    kept = Counter()
-    for *key, n in ComplianceCount.objects.values_list(
-        "month", "authority_id", "state_id", "kind", "n"
-    ):
-        kept[tuple(key)] += n
-    fresh = Counter(compliance._count_key(p) for p in compliance._parts(GrantedMeasure.objects))
-    assert fresh and {k: n for k, n in kept.items() if n} == dict(fresh)
+    # The indicators' kept counts (compliance, admissibility reasons, backlog trend) equal a
+    # fresh count of the generated records.
+    fresh_parts = {
+        compliance: compliance._parts(GrantedMeasure.objects.all()),
+        reasons: reasons._parts(reasons.Link.objects.all()),
+        backlog: [
+            *backlog._study_parts(CaseFacts.objects.all()),
+            *backlog._reevaluation_parts(ReevaluationFacts.objects.all()),
+        ],
+    }
+    for module, parts in fresh_parts.items():
+        counts = module.COUNTS
+        kept = Counter()
+        for *key, n in counts.count.objects.values_list(*counts.count_fields, "n"):
+            kept[tuple(key)] += n
+        fresh = Counter(counts.count_key(p) for p in parts)
+        assert fresh, module.__name__
+        assert {k: n for k, n in kept.items() if n} == dict(fresh), module.__name__
 
     # Later real numbering continues after the synthetic numbers.
     new_number = number_next(key="case")
