@@ -1,6 +1,5 @@
 """The protection app's configuration: installs the choice-label maps, the timestamp loader and the
-prepared-statement cache size of new connections when the app is ready, and fills the tables
-derived from case data after `migrate` (protection.derived)."""
+prepared-statement cache size of new connections when the app is ready."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +24,3 @@ class ProtectionConfig(AppConfig):
         connection_created.connect(register, dispatch_uid="protection.timestamps")
         # Statements prepared on the server: how many a connection keeps (issue 17).
         connection_created.connect(configure, dispatch_uid="protection.connections")
-        # Derived tables filled once every migration is applied, not inside their migrations.
-        from django.db.models.signals import post_migrate
-
-        from .derived import fill_after_migrate
-
-        post_migrate.connect(fill_after_migrate, sender=self, dispatch_uid="protection.derived")

@@ -17,7 +17,7 @@ protection/reports/compliance.py keeps the measures' counts:
   lock they took on the cases' rows.
 - `rebuild()` recomputes everything from the facts and folds the changes into one row per
   count: protection.reports.facts.rebuild runs it (bulk writers, the fill after migrate:
-  protection/derived.py, the nightly job case-facts-rebuild).
+  protection/reports/derived.py, the nightly job case-facts-rebuild).
 - Both keep the tables through protection/reports/kept.py (`COUNTS` declares them; a part is
   named by its kind and source, the case or the re-evaluation), which says how concurrent
   writers and the rebuild stay right.

@@ -18,7 +18,7 @@ a million measures on each view (some 500 ms of SQL at 100,000 cases; issue 17).
   measures), after the facts have locked the cases' rows.
 - `rebuild()` recomputes everything set-based and folds the changes into one row per count:
   protection.reports.facts.rebuild runs it, so bulk writers (generate_synthetic, the tests'
-  builders, seed_demo), the fill after migrate (protection/derived.py) and the nightly job
+  builders, seed_demo), the fill after migrate (protection/reports/derived.py) and the nightly job
   case-facts-rebuild (protection/schedules.py) keep it right too.
 - Both keep the tables through protection/reports/kept.py (`COUNTS` declares them; a measure's
   part is named by the measure), which says how concurrent writers and the rebuild stay right.

@@ -22,7 +22,7 @@ protection/reports/compliance.py keeps the measures' counts:
   (cases/admin.py).
 - `rebuild()` recomputes everything set-based and folds the changes into one row per count:
   protection.reports.facts.rebuild runs it (bulk writers, the fill after migrate:
-  protection/derived.py, the nightly job case-facts-rebuild).
+  protection/reports/derived.py, the nightly job case-facts-rebuild).
 - Both keep the tables through protection/reports/kept.py (`COUNTS` declares them; a part is
   named by its case and reason), which says how concurrent writers and the rebuild stay right.
 - `rows_sql()` is what the indicators read without party filters: the kept counts of the

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# Filled after migrate, with the rest of the derived tables (protection/derived.py).
+# Filled after migrate, with the rest of the derived tables (protection/reports/derived.py).
 
 
 class Migration(migrations.Migration):

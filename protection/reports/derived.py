@@ -10,7 +10,7 @@ migrations only create their tables, and once `migrate` has applied every migrat
 (post_migrate), the fills of the migrations this run applied run, each once, on a database that
 holds cases. A migrate that stops short of the latest migrations (`migrate reports 0002`)
 leaves them to the nightly jobs (case-facts-rebuild, case-counts-rebuild; the indicators'
-tables also `manage.py rebuild_case_facts`), and says so. tests/protection/test_derived.py upgrades a
+tables also `manage.py rebuild_case_facts`), and says so. tests/reports/test_derived.py upgrades a
 database with cases from before the facts.
 """
 
@@ -36,7 +36,7 @@ def fills_for(plan):
 
 
 def fill_after_migrate(sender, plan=None, using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None, **_):
-    """post_migrate receiver (sent once per app; connected for the protection app only)."""
+    """post_migrate receiver (sent once per app; connected for the reports app only)."""
     fills = fills_for(plan)
     if not fills:
         return

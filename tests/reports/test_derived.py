@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db.migrations.loader import MigrationLoader
 
-from protection import derived
+from protection.reports import derived
 from protection.reports.models import (
     BacklogTally,
     CaseFacts,
