@@ -226,12 +226,6 @@ def rebuild():
     return written
 
 
-def rebuild_reevaluations():
-    """Recompute every re-evaluation's row (the migration that created the table)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        _write_reevaluations(cursor, None, _params())
-
-
 def refresh_of(record):
     """Refresh the facts of the case `record` belongs to (a case, or a record with case_id)."""
     return refresh([record.pk if isinstance(record, Case) else record.case_id])

@@ -19,9 +19,9 @@ declares its tables in a `KeptCounts`; this module keeps them.
   writer or is seen whole by it.
 - `rebuild(kept, *parts)` recomputes every part set-based and folds the changes into one row
   per count: protection.reports.facts.rebuild runs it for each kept count (bulk writers, the
-  fill after migrate: protection/reports/derived.py, the nightly job case-facts-rebuild). It locks the
-  tally, then the counts (EXCLUSIVE), so writers' refresh() waits until the new counts are
-  committed.
+  fill after migrate: protection/reports/derived.py, the nightly job case-facts-rebuild). It
+  locks the tally, then the counts (EXCLUSIVE), so writers' refresh() waits until the new
+  counts are committed.
 
 SQLite has no LOCK TABLE; it writes one transaction at a time anyway.
 """
