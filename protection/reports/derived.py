@@ -26,6 +26,7 @@ FILLS = {
     ("reports", "0005_reevaluation_facts"): "protection.reports.facts.rebuild",
     ("reports", "0006_reason_counts"): "protection.reports.facts.rebuild",
     ("reports", "0007_backlog_counts"): "protection.reports.facts.rebuild",
+    ("reports", "0008_case_columns_in_facts"): "protection.reports.facts.rebuild",
 }
 
 

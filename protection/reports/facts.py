@@ -6,7 +6,12 @@ confirmed decision, first notification, first Board measure granted, implemented
 and its aggressions. Aggregating those from every request, study, decision, measure and
 aggression on each page view reads millions of rows; instead one row per case holds them.
 bench/facts.py measures both ways at 100,000 cases (indicators about 1.3 s with the table,
-about 5 s without; see the closing note of issue 12), so the table is kept:
+about 5 s without; see the closing note of issue 12), so the table is kept. It also copies the
+case's own procedure, status and clock columns (CASE_COLUMNS), so that the indicators read this
+one table instead of joining every case of the period to its wide row (issue 17). The same
+writers keep them: every saved step or update of a case goes through the transition layer.
+
+How it is kept:
 
 - `refresh(case_ids)` recomputes the rows of those cases in one SQL statement (INSERT ...
   SELECT ... ON CONFLICT DO UPDATE), inside the writer's transaction. Who calls it is explicit,
@@ -43,6 +48,18 @@ from . import backlog, compliance, reasons
 from . import sql as q
 from .models import CaseFacts, ReevaluationFacts
 
+# The case's own columns, copied so that the indicators read the facts alone (models.CaseFacts).
+CASE_COLUMNS = (
+    "procedure",
+    "status",
+    "urgent_issued_at",
+    "urgent_issue_due_at",
+    "urgent_implemented_at",
+    "urgent_implement_due_at",
+    "risk_study_due_at",
+    "reevaluation_due_at",
+)
+
 COLUMNS = (
     "case_id",
     "req_at",
@@ -57,6 +74,7 @@ COLUMNS = (
     "last_aggression_on",
     "admitted",
     "closed_at",
+    *CASE_COLUMNS,
 )
 
 
@@ -78,7 +96,8 @@ def _select_sql(restrict):
         "SELECT c.id, fr.req_at, st.study_at, de.dec_at, de.dec_notified_at,"
         " gm.b_granted_at, gm.b_impl_at, gm.b_notified_at, gm.any_impl_at,"
         " COALESCE(ag.ag_after, %(false)s), ag.ag_last_on,"
-        f" adm.{q.col(AdmissibilityDecision, 'admitted')}, c.{q.col(Case, 'closed_at')}"
+        f" adm.{q.col(AdmissibilityDecision, 'admitted')}, c.{q.col(Case, 'closed_at')},"
+        f" {', '.join('c.' + q.col(Case, name) for name in CASE_COLUMNS)}"
         f" FROM {q.table(Case)} c"
         f" LEFT JOIN (SELECT {pr_case} AS case_id,"
         f" MIN({q.col(ProtectionRequest, 'received_at')}) AS req_at"

@@ -41,7 +41,6 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import (
     AdmissibilityReason,
-    Case,
     CasePerson,
     CaseStatus,
     Procedure,
@@ -246,7 +245,7 @@ def milestones_by_group(groups, *, now=None):
         f" JOIN {q.table(CaseFacts)} gf ON gf.{q.col(CaseFacts, 'case')} = {cp_case}"
         f" WHERE cp.{q.col(CP, 'role')} = %(beneficiary)s"
         f" AND {gf_req_at} IS NOT NULL AND {q.period_condition(dialect, gf_req_at, period)}"
-        f" GROUP BY {cp_case}) gp ON gp.case_id = c.id"
+        f" GROUP BY {cp_case}) gp ON gp.case_id = {_facts('case')}"
     )
     with _aggregating(dialect, params):
         # Built inside: the deadlines are written for the transaction's zone.
@@ -329,10 +328,11 @@ def _facts(column):
     return f"f.{q.col(CaseFacts, column)}"
 
 
-def _cohort_where(dialect, filters, case_id="c.id"):
-    """The cohort, over cases `c` joined to their facts `f` (see _facts_join): cases with a
+def _cohort_where(dialect, filters, case_id=None):
+    """The cohort, over the cases' facts `f` (alone, or joined by _facts_join): cases with a
     request whose first request falls in the period (CaseFacts.req_at, indexed) and that match
     the party filters."""
+    case_id = case_id or _facts("case")
     req_at = _facts("req_at")
     return (
         f"{req_at} IS NOT NULL AND {q.period_condition(dialect, req_at, filters)}"
@@ -340,18 +340,16 @@ def _cohort_where(dialect, filters, case_id="c.id"):
     )
 
 
-def _facts_join(case_id="c.id"):
+def _facts_join(case_id):
     return f" JOIN {q.table(CaseFacts)} f ON f.{q.col(CaseFacts, 'case')} = {case_id}"
 
 
 def _per_case_sql(dialect, rules, filters, *, extra=(), join=""):
     """The cohort, one row per case, with comparable timestamps, deadlines and durations per
-    milestone (the milestones' dates are stored per case in CaseFacts); `extra`: more
-    columns, over `c`, `f` and what `join` adds."""
+    milestone, from the cases' facts alone: CaseFacts stores the milestones' dates and a copy
+    of the case's procedure, status and clocks. `extra`: more columns, over `f` and what
+    `join` adds."""
     ts, due, secs = dialect.ts, dialect.due, dialect.seconds_between
-
-    def c(name):
-        return f"c.{q.col(Case, name)}"
 
     req_at = _facts("req_at")
     anchors = {
@@ -360,7 +358,7 @@ def _per_case_sql(dialect, rules, filters, *, extra=(), join=""):
         "board_grant": _facts("board_granted_at"),
     }
     reached = {
-        "urgent": c("urgent_issued_at"),
+        "urgent": _facts("urgent_issued_at"),
         "study": _facts("study_at"),
         "decision": _facts("dec_at"),
         "notification": f"COALESCE({_facts('dec_notified_at')}, {_facts('board_notified_at')})",
@@ -377,14 +375,14 @@ def _per_case_sql(dialect, rules, filters, *, extra=(), join=""):
         ]
     any_impl = _facts("any_implemented_at")
     return (
-        f"SELECT c.id AS id, {c('procedure')} AS procedure, {c('status')} AS status,"
+        f"SELECT {_facts('case')} AS id, {_facts('procedure')} AS procedure, {_facts('status')} AS status,"
         f" {', '.join(milestone_cols)},"
         f" {ts(_facts('dec_at'))} AS dec_at, {ts(_facts('board_granted_at'))} AS b_granted_at,"
-        f" {ts(c('urgent_issue_due_at'))} AS urgent_issue_due_at,"
-        f" {ts(c('urgent_implemented_at'))} AS urgent_implemented_at,"
-        f" {ts(c('urgent_implement_due_at'))} AS urgent_implement_due_at,"
-        f" {ts(c('risk_study_due_at'))} AS risk_study_due_at,"
-        f" {ts(c('reevaluation_due_at'))} AS reevaluation_due_at,"
+        f" {ts(_facts('urgent_issue_due_at'))} AS urgent_issue_due_at,"
+        f" {ts(_facts('urgent_implemented_at'))} AS urgent_implemented_at,"
+        f" {ts(_facts('urgent_implement_due_at'))} AS urgent_implement_due_at,"
+        f" {ts(_facts('risk_study_due_at'))} AS risk_study_due_at,"
+        f" {ts(_facts('reevaluation_due_at'))} AS reevaluation_due_at,"
         f" {_facts('admitted')} AS admitted,"
         f" CASE WHEN {_facts('aggression_after_request')} = %(true)s THEN 1 ELSE 0 END"
         " AS ag_after,"
@@ -392,7 +390,7 @@ def _per_case_sql(dialect, rules, filters, *, extra=(), join=""):
         f" CASE WHEN {any_impl} IS NOT NULL"
         f" AND {_facts('last_aggression_on')} >= {dialect.local_date(any_impl)} THEN 1 ELSE 0 END"
         f" AS ag_after_impl{''.join(', ' + column for column in extra)}"
-        f" FROM {q.table(Case)} c{_facts_join()}{join}"
+        f" FROM {q.table(CaseFacts)} f{join}"
         f" WHERE {_cohort_where(dialect, filters)}"
         # Computed once per row, not once per aggregate that reads it.
         f"{' OFFSET 0' if dialect.postgres else ''}"
@@ -406,24 +404,21 @@ def _overdue_sql(dialect, filters):
     ts = dialect.ts
     D, G, A = Decision, GrantedMeasure, Appeal
 
-    def count(model, alias, condition, *, with_case=False):
+    def count(model, alias, condition):
         case_id = f"{alias}.{q.col(model, 'case')}"
-        # The case row only when the condition reads it (its status).
-        case = f" JOIN {q.table(Case)} c ON c.id = {case_id}" if with_case else ""
         cohort = _cohort_where(dialect, filters, case_id=case_id)
         return (
-            f"(SELECT COUNT(*) FROM {q.table(model)} {alias}{case}{_facts_join(case_id)}"
+            f"(SELECT COUNT(*) FROM {q.table(model)} {alias}{_facts_join(case_id)}"
             f" WHERE {cohort} AND {condition})"
         )
 
     notification = count(
         D,
         "d",
-        f"c.{q.col(Case, 'status')} <> %(closed)s"
+        f"{_facts('status')} <> %(closed)s"
         f" AND d.{q.col(D, 'status')} = %(decision_confirmed)s"
         f" AND d.{q.col(D, 'confirmed_at')} IS NOT NULL AND d.{q.col(D, 'notified_at')} IS NULL"
         f" AND {ts('d.' + q.col(D, 'notification_due_at'))} < %(now)s",
-        with_case=True,
     )
     implementation = count(
         G,

@@ -129,6 +129,18 @@ class CaseFacts(models.Model):
     # Any aggression reported after the request; the date of the latest aggression.
     aggression_after_request = models.BooleanField(default=False)
     last_aggression_on = models.DateField(null=True)
+    # The case's own columns the indicators read, copied as closed_at is: the indicators read
+    # this table alone, where joining every case of the period to its wide row was a third of
+    # the all-time view's SQL (issue 17). Written with the rest on every saved step or update
+    # of the case (the transition layer's `saved`), so never older than the case's row.
+    procedure = models.CharField(max_length=16, default="")
+    status = models.CharField(max_length=24, default="")
+    urgent_issued_at = models.DateTimeField(null=True)
+    urgent_issue_due_at = models.DateTimeField(null=True)
+    urgent_implemented_at = models.DateTimeField(null=True)
+    urgent_implement_due_at = models.DateTimeField(null=True)
+    risk_study_due_at = models.DateTimeField(null=True)
+    reevaluation_due_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("hitos del expediente (indicadores)")

@@ -138,6 +138,11 @@ def test_kept_counts_equal_the_direct_count(world, monkeypatch, spec):
         assert any(t["reevaluations"] for t in waiting["trend"])
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the kept backlog counts are read on PostgreSQL only (width_bucket); SQLite counts the"
+    " facts every time (backlog.rows_sql returns None there)",
+)
 def test_whole_months_read_the_kept_counts_and_other_periods_the_facts(world):
     dialect = q.Dialect()
     year = make_filters("year", year=2025)
