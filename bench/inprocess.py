@@ -61,6 +61,31 @@ def timing_summary(seconds):
     }
 
 
+# --- the machine's speed ----------------------------------------------------------------------
+
+
+def host_python_ms(rounds=7):
+    """CPU milliseconds of a fixed piece of Python work, the kind the pages do (a Django
+    template of 200 escaped rows rendered 5 times), median of `rounds`. It depends on nothing
+    in the database or the code under test: on a quiet machine it is the same from run to run,
+    so a run whose pages are slower while this is too says the machine was slower, not the
+    code. Printed only; no target reads it."""
+    from django.template import Context, Template
+
+    template = Template(
+        "{% for row in rows %}<tr><td>{{ row.a }}</td><td>{{ row.b|default:'-' }}</td>"
+        "<td>{{ row.c|floatformat:1 }}</td></tr>{% endfor %}"
+    )
+    context = Context({"rows": [{"a": i, "b": f"<{i}>", "c": i / 7} for i in range(200)]})
+    times = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(5):
+            template.render(context)
+        times.append(time.process_time() - started)
+    return statistics.median(times) * 1000
+
+
 # --- pages ----------------------------------------------------------------------------------
 
 
@@ -293,7 +318,11 @@ def main(argv=None):
         parts = set(args.parts.split(","))
         result = {"cases": targets.Case.objects.count(), "postgres": postgres_settings()}
         if "pages" in parts:
+            # The machine's own speed just before and after the pages, to tell a slow spell of
+            # the (shared) machine from a slower page.
+            before = host_python_ms()
             result["pages"] = run_pages(args.iterations, args.slow_iterations, "explain" in parts)
+            result["host_python_ms"] = [before, host_python_ms()]
         if "indicators" in parts:
             log("indicators compute()")
             result["indicators"] = run_indicators(args.slow_iterations)

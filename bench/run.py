@@ -163,6 +163,15 @@ def print_pages(runs, small, targets, cases):
             f"pages measured in {count} consecutive runs: p50, p95 and Python CPU are the worst "
             "of the runs; .runs lines give each run's, in order"
         )
+    speeds = [run.get("host_python_ms") for run in runs]
+    if all(speeds):
+        # bench/inprocess.py host_python_ms: a fixed piece of Python work, before and after
+        # each run's pages; when it rises with the pages' CPU, the machine was slower.
+        figure(
+            "host.python_work.runs",
+            " ".join(f"{a:.1f}/{b:.1f}" for a, b in speeds),
+            "ms (before/after each run's pages; a fixed workload)",
+        )
     for page in big.get("pages", []):
         name = page["name"]
         key = f"page.{name}"
