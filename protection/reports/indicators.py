@@ -867,8 +867,10 @@ def _compliance(result, dialect, params, *, detail, authority_ids=None):
     result.compliance_total = _compliance_row(total, _("Total"))
     if not detail:
         return
-    authorities = A.objects.in_bulk(list(by_authority))
-    states = State.objects.in_bulk([k for k in by_state if k is not None])
+    # Only what the rows show: the authority's names and level (its letters' addressee and
+    # copies are long texts no row needs), the state's name and code.
+    authorities = A.objects.only("name", "short_name", "level").in_bulk(list(by_authority))
+    states = State.objects.only("name", "code").in_bulk([k for k in by_state if k is not None])
     result.compliance_by_authority = sorted(
         (
             _compliance_row(

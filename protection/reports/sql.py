@@ -7,6 +7,7 @@ Values always travel as named parameters (%(name)s). The only things written int
 are identifiers taken from model metadata and integers from the clock rules.
 """
 
+import functools
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, transaction
@@ -20,7 +21,11 @@ def table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
+@functools.cache
 def col(model, field_name):
+    """The quoted column of a model's field: the same text for the life of the process (one
+    database; PostgreSQL and SQLite quote alike). Kept: the indicators name some 120 columns
+    on every computation, each a field lookup and a trip through the connection handler."""
     return connection.ops.quote_name(model._meta.get_field(field_name).column)
 
 
