@@ -2,17 +2,15 @@
 list can be bookmarked, shared with a colleague and paged through."""
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from protection import access
 from protection.access import STAFF_ROLES
 from protection.form_rendering import CachedSelect, Options
 from protection.models import User
-from protection.option_lists import KeptRows, kept_together
+from protection.option_lists import KeptModelChoiceField, KeptRows, kept_together
 from risk.models import RiskLevel
 
 from .models import (
@@ -63,72 +61,11 @@ def _officer_options(rows):
 _officers = KeptRows(_active_officers, _officer_options)
 
 
-class _KeptModelChoiceIterator(ModelChoiceIterator):
-    """The options of a reference list (the 32 states, the risk levels) from the field's
-    KeptRows: the same query as the field's queryset, read again only when its rows change
-    (Django's iterator() read them through a server-side cursor, three round trips, on every
-    request)."""
-
-    def __iter__(self):
-        field = self.field
-        if field.empty_label is not None:
-            yield ("", field.empty_label)
-        if field.null_label is not None:
-            yield (field.null_value, field.null_label)
-        for obj in field.current_rows():
-            yield self.choice(obj)
-
-
-class _KeptModelChoiceField(ModelChoiceField):
-    iterator = _KeptModelChoiceIterator
-
-    def __init__(self, *args, kept_rows, **kwargs):
-        self.kept_rows = kept_rows
-        self.rows = None  # this form's rows (CaseFilter.form reads them), else read when needed
-        super().__init__(*args, **kwargs)
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result.rows = None
-        return result
-
-    def current_rows(self):
-        if self.rows is None:
-            self.rows = self.kept_rows()
-        return self.rows
-
-    def to_python(self, value):
-        """The chosen row among the form's rows (the queryset's rows as KeptRows keeps them)
-        rather than a query of its own: the same choice, the same error, as
-        ModelChoiceField.to_python's get(pk=...) (an id that is no number is no choice)."""
-        if (
-            value in self.empty_values
-            or self.to_field_name
-            or (self.null_label is not None and value == self.null_value)
-        ):
-            return super().to_python(value)
-        self.validate_no_null_characters(value)
-        if isinstance(value, self.queryset.model):
-            value = value.pk
-        try:
-            pk = int(value)
-        except (ValueError, TypeError):
-            pk = None
-        for row in self.current_rows():
-            if pk is not None and row.pk == pk:
-                return row
-        raise ValidationError(
-            self.error_messages["invalid_choice"],
-            code="invalid_choice",
-            params={"value": value},
-        )
-
-
 class KeptModelChoiceFilter(django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter whose options come from `kept_rows`, a KeptRows of its queryset.
     Choosing still validates against the queryset itself."""
 
-    field_class = _KeptModelChoiceField
+    field_class = KeptModelChoiceField
 
 
 class CaseOrderingFilter(django_filters.OrderingFilter):
@@ -289,7 +226,7 @@ class CaseFilter(django_filters.FilterSet):
         """The form's option lists that change (states, risk levels, officers), checked against
         the database in one query (option_lists.kept_together) rather than one each; the chosen
         state and risk level are validated against the same rows."""
-        kept = [f for f in form.fields.values() if isinstance(f, _KeptModelChoiceField)]
+        kept = [f for f in form.fields.values() if isinstance(f, KeptModelChoiceField)]
         officer = form.fields.get("officer")
         lists = kept_together([f.kept_rows for f in kept] + ([_officers] if officer else []))
         for field, rows in zip(kept, lists, strict=False):

@@ -12,7 +12,9 @@ rows, so the fingerprint. Other databases (the embedded SQLite) read the rows ev
 
 import threading
 
+from django.core.exceptions import ValidationError
 from django.db import connections
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 
 class KeptRows:
@@ -94,3 +96,64 @@ def kept_together(kept_rows):
         cursor.execute(sql, params)
         fingerprints = cursor.fetchone()
     return [kept._made(fp) for kept, fp in zip(kept_rows, fingerprints, strict=True)]
+
+
+class KeptModelChoiceIterator(ModelChoiceIterator):
+    """The options of a reference list (the 32 states, the risk levels) from the field's
+    KeptRows: the same query as the field's queryset, read again only when its rows change
+    (Django's iterator() read them through a server-side cursor, three round trips, on every
+    request)."""
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        if field.null_label is not None:
+            yield (field.null_value, field.null_label)
+        for obj in field.current_rows():
+            yield self.choice(obj)
+
+
+class KeptModelChoiceField(ModelChoiceField):
+    iterator = KeptModelChoiceIterator
+
+    def __init__(self, *args, kept_rows, **kwargs):
+        self.kept_rows = kept_rows
+        self.rows = None  # this form's rows (CaseFilter.form reads them), else read when needed
+        super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.rows = None
+        return result
+
+    def current_rows(self):
+        if self.rows is None:
+            self.rows = self.kept_rows()
+        return self.rows
+
+    def to_python(self, value):
+        """The chosen row among the form's rows (the queryset's rows as KeptRows keeps them)
+        rather than a query of its own: the same choice, the same error, as
+        ModelChoiceField.to_python's get(pk=...) (an id that is no number is no choice)."""
+        if (
+            value in self.empty_values
+            or self.to_field_name
+            or (self.null_label is not None and value == self.null_value)
+        ):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            pk = int(value)
+        except (ValueError, TypeError):
+            pk = None
+        for row in self.current_rows():
+            if pk is not None and row.pk == pk:
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )

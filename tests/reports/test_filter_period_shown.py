@@ -55,3 +55,22 @@ def test_invalid_input_is_left_as_typed():
     form.filters()
     assert not form.is_valid()
     assert form["date_from"].value() == "2026-05-01"
+
+
+def test_the_state_select_follows_the_states_and_refuses_an_unknown_one(client):
+    """The states come from kept rows (protection.option_lists): a renamed state shows its new
+    name on the next request, a chosen state filters, and an unknown id is refused in Spanish
+    without changing the period shown."""
+    from cases.models import State
+
+    state = State.objects.order_by("name").first()
+    client.force_login(f.UserFactory(username="coord_entidad", role=Role.COORDINATOR))
+    url = reverse("reports:indicators")
+    assert f">{state.name}</option>" in client.get(url).content.decode()
+    State.objects.filter(pk=state.pk).update(name="Entidad renombrada")
+    html = client.get(url, {"state": state.pk}).content.decode()
+    assert ">Entidad renombrada</option>" in html
+    assert selected(html, "state") == [str(state.pk)]
+    form = ReportFilterForm({"state": "999999"})
+    assert not form.is_valid()
+    assert "Seleccione una opción válida" in str(form.errors["state"])
