@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 from .models import Clock, ClockDefinition, DurationUnit, Role
+from .option_lists import KeptRows
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,21 @@ def mechanism_zone():
     return ZoneInfo(settings.DISPLAY_TIME_ZONE)
 
 
+# The configured rows change when an administrator edits a clock: kept per process, read again
+# only when their fingerprint changes (protection/option_lists.py), since the indicators, the
+# sweep and every case registration ask for them.
+_configured = KeptRows(
+    lambda: ClockDefinition.objects.order_by("pk"),
+    lambda rows: {
+        row.clock: ClockRule(row.amount, row.unit, row.responsible_role, row.legal_basis)
+        for row in rows
+    },
+)
+
+
 def rules():
     """All clock rules, configured rows over the defaults. One query."""
-    configured = {
-        row.clock: ClockRule(row.amount, row.unit, row.responsible_role, row.legal_basis)
-        for row in ClockDefinition.objects.all()
-    }
+    configured = _configured()
     return {clock: configured.get(clock) or default_rule(clock) for clock in Clock}
 
 
