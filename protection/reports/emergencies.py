@@ -21,13 +21,13 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import EMERGENCY_KINDS, CasePerson, ContactLogEntry, State
+from cases.models import EMERGENCY_KINDS, CasePerson, ContactLogEntry
 from cases.services_contacts import emergency_response_target
-from measures.models import ImplementingAuthority
 from protection import clocks
 from protection.models import Clock
 
 from . import sql as q
+from .names import authorities_and_states
 
 
 def target_seconds(rules=None):
@@ -124,10 +124,9 @@ def emergency_response(result, dialect, params, *, detail, rules=None):
         "by_state": [],
     }
     if detail:
-        authorities = ImplementingAuthority.objects.in_bulk(
-            [g for dim, g in groups if dim == "a" and g is not None]
+        authorities, states = authorities_and_states(
+            [g for dim, g in groups if dim == "a"], [g for dim, g in groups if dim == "s"]
         )
-        states = State.objects.in_bulk([g for dim, g in groups if dim == "s" and g is not None])
         for (dim, g), row in groups.items():
             if dim == "a":
                 label = authorities[g].name if g is not None else _("Sin autoridad registrada")

@@ -45,7 +45,6 @@ from cases.models import (
     CaseStatus,
     Procedure,
     ProtectionRequest,
-    State,
 )
 from measures.models import (
     Appeal,
@@ -54,12 +53,10 @@ from measures.models import (
     Decision,
     DecisionStatus,
     GrantedMeasure,
-    ImplementingAuthority,
     MeasureOrigin,
 )
 from protection import clocks
 from protection.models import Clock
-from protection.option_lists import KeptRows, kept_together
 from risk.models import StudyStatus
 
 from . import backlog
@@ -69,6 +66,7 @@ from . import sql as q
 from .emergencies import emergency_response
 from .filters import ReportFilters, filters_from_params, local_midnight
 from .models import CaseFacts, ReevaluationFacts
+from .names import authorities_and_states
 
 # (key, label, legal clock of the step, which moment starts that clock)
 MILESTONES = [
@@ -867,7 +865,7 @@ def _compliance(result, dialect, params, *, detail, authority_ids=None):
     result.compliance_total = _compliance_row(total, _("Total"))
     if not detail:
         return
-    authorities, states = _compliance_names(by_authority, by_state)
+    authorities, states = authorities_and_states(by_authority, by_state)
     result.compliance_by_authority = sorted(
         (
             _compliance_row(
@@ -891,37 +889,6 @@ def _compliance(result, dialect, params, *, detail, authority_ids=None):
         ),
         key=lambda r: r["label"],
     )
-
-
-# Only what the compliance rows show: the authority's names and level (its letters' addressee
-# and copies are long texts no row needs), the state's name and code. Both lists change a few
-# times a year: kept by id, read again only when their rows change (one query for the two
-# fingerprints instead of two reads making some hundred model instances on every computation).
-_authority_names = KeptRows(
-    lambda: ImplementingAuthority.objects.only("name", "short_name", "level").order_by("pk"),
-    lambda rows: {row.pk: row for row in rows},
-)
-_state_names = KeptRows(
-    lambda: State.objects.only("name", "code").order_by("pk"),
-    lambda rows: {row.pk: row for row in rows},
-)
-
-
-def _compliance_names(by_authority, by_state):
-    """({id: authority}, {id: state}) for the ids of the compliance rows."""
-    authorities, states = kept_together([_authority_names, _state_names])
-    # A row added after the fingerprints were read (between two queries of this computation)
-    # is read on its own rather than missed.
-    missing = [pk for pk in by_authority if pk not in authorities]
-    if missing:
-        authorities = {
-            **authorities,
-            **ImplementingAuthority.objects.only("name", "short_name", "level").in_bulk(missing),
-        }
-    missing = [pk for pk in by_state if pk is not None and pk not in states]
-    if missing:
-        states = {**states, **State.objects.only("name", "code").in_bulk(missing)}
-    return authorities, states
 
 
 COMPLIANCE_KEYS = ("on_time", "late", "never", "pending", "reported")
